@@ -1,0 +1,486 @@
+//! Authentication: passwords, access tokens, refresh tokens, API keys, and
+//! the [`Principal`] extractor every protected handler starts from.
+//!
+//! - Passwords are hashed with argon2id at OWASP's parameters (19 MiB, 2
+//!   passes, 1 lane).
+//! - Access tokens are HS256 JWTs with `iss`, `aud`, `sub`, `exp`, `nbf` and
+//!   `iat`, and a `kid` naming the secret that signed them, so secrets can
+//!   rotate: the active secret signs, previous ones still verify. The
+//!   algorithm is pinned: a token claiming any other (including `none`) is
+//!   refused.
+//! - Refresh tokens and API keys are random secrets stored as SHA-256 digests.
+
+use std::collections::HashMap;
+use std::future::Future;
+use std::num::NonZeroU32;
+use std::pin::Pin;
+use std::sync::Arc;
+
+use actix_web::dev::Payload;
+use actix_web::http::header;
+use actix_web::{FromRequest, HttpMessage, HttpRequest, web};
+use argon2::password_hash::{
+    PasswordHash, PasswordHasher, PasswordVerifier, SaltString, rand_core::OsRng,
+};
+use argon2::{Algorithm, Argon2, Params, Version};
+use base64::Engine;
+use governor::{DefaultKeyedRateLimiter, Quota, RateLimiter};
+use jsonwebtoken::{DecodingKey, EncodingKey, Header, Validation, decode, decode_header, encode};
+use serde::{Deserialize, Serialize};
+use sha2::{Digest, Sha256};
+use tracing_actix_web::RequestId;
+use warren_domain::{Access, ApiScope, Role};
+use warren_store::accounts::{self, ApiKeyRecord, UserRecord};
+use warren_store::audit::Actor;
+
+use crate::config::TokenSettings;
+use crate::error::ApiError;
+use crate::extract::hex;
+use crate::state::AppState;
+
+// Passwords.
+
+fn argon2() -> Argon2<'static> {
+    let params = Params::new(19_456, 2, 1, None).expect("OWASP argon2id parameters are valid");
+    Argon2::new(Algorithm::Argon2id, Version::V0x13, params)
+}
+
+/// Hashes a password into a PHC string.
+pub fn hash_password(password: &str) -> Result<String, ApiError> {
+    let salt = SaltString::generate(&mut OsRng);
+    argon2()
+        .hash_password(password.as_bytes(), &salt)
+        .map(|hash| hash.to_string())
+        .map_err(|error| ApiError::Internal(format!("hashing a password: {error}")))
+}
+
+/// Checks a password against a stored hash. With no hash (unknown account) it
+/// still does the work, so timing does not tell which e-mails exist.
+pub fn verify_password(password: &str, hash: Option<&str>) -> bool {
+    static DUMMY: std::sync::OnceLock<String> = std::sync::OnceLock::new();
+    let dummy = DUMMY.get_or_init(|| hash_password("a password nobody has").unwrap_or_default());
+    let (hash, real) = match hash {
+        Some(hash) => (hash, true),
+        None => (dummy.as_str(), false),
+    };
+    let verified = PasswordHash::new(hash)
+        .map(|parsed| {
+            argon2()
+                .verify_password(password.as_bytes(), &parsed)
+                .is_ok()
+        })
+        .unwrap_or(false);
+    verified && real
+}
+
+// Secrets.
+
+/// A new random secret with a readable prefix, e.g. `wrt_…`.
+pub fn new_secret(prefix: &str) -> String {
+    let random =
+        base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(rand::random::<[u8; 32]>());
+    format!("{prefix}_{random}")
+}
+
+/// The stored digest of a secret.
+pub fn digest(secret: &str) -> String {
+    hex(&Sha256::digest(secret.as_bytes()))
+}
+
+// Access tokens.
+
+/// The claims of an access token.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct Claims {
+    /// Issuer.
+    pub iss: String,
+    /// Audience.
+    pub aud: String,
+    /// The user's id.
+    pub sub: String,
+    /// Expiry, seconds since the epoch.
+    pub exp: u64,
+    /// Not before.
+    pub nbf: u64,
+    /// Issued at.
+    pub iat: u64,
+}
+
+/// The secrets that sign and verify access tokens.
+#[derive(Clone)]
+pub struct TokenKeys {
+    active_kid: String,
+    encoding: EncodingKey,
+    decoding: HashMap<String, DecodingKey>,
+    settings: TokenSettings,
+}
+
+/// The key id of a secret: the start of its SHA-256 digest.
+fn kid_of(secret: &str) -> String {
+    digest(secret)[..16].to_owned()
+}
+
+impl TokenKeys {
+    /// Keys from the configured secrets.
+    pub fn new(settings: &TokenSettings) -> Self {
+        let mut decoding = HashMap::new();
+        for secret in std::iter::once(&settings.active_secret).chain(&settings.previous_secrets) {
+            decoding.insert(kid_of(secret), DecodingKey::from_secret(secret.as_bytes()));
+        }
+        Self {
+            active_kid: kid_of(&settings.active_secret),
+            encoding: EncodingKey::from_secret(settings.active_secret.as_bytes()),
+            decoding,
+            settings: settings.clone(),
+        }
+    }
+
+    /// The token settings.
+    pub fn settings(&self) -> &TokenSettings {
+        &self.settings
+    }
+
+    /// Signs an access token for `user_id`.
+    pub fn issue(&self, user_id: &str) -> Result<String, ApiError> {
+        let now = chrono::Utc::now().timestamp().max(0) as u64;
+        let claims = Claims {
+            iss: self.settings.issuer.clone(),
+            aud: self.settings.issuer.clone(),
+            sub: user_id.to_owned(),
+            exp: now + self.settings.access_ttl.as_secs(),
+            nbf: now,
+            iat: now,
+        };
+        let mut header = Header::new(jsonwebtoken::Algorithm::HS256);
+        header.kid = Some(self.active_kid.clone());
+        encode(&header, &claims, &self.encoding)
+            .map_err(|error| ApiError::Internal(format!("signing a token: {error}")))
+    }
+
+    /// Verifies an access token and returns its user id.
+    pub fn verify(&self, token: &str) -> Result<String, ApiError> {
+        let invalid = |detail: &str| ApiError::Unauthorized {
+            code: "invalid_token",
+            detail: detail.to_owned(),
+        };
+        let header = decode_header(token).map_err(|_| invalid("The access token is malformed."))?;
+        if header.alg != jsonwebtoken::Algorithm::HS256 {
+            return Err(invalid(
+                "The access token uses an algorithm Warren does not accept.",
+            ));
+        }
+        let key = header
+            .kid
+            .as_deref()
+            .and_then(|kid| self.decoding.get(kid))
+            .ok_or_else(|| invalid("The access token was signed with an unknown key."))?;
+        let mut validation = Validation::new(jsonwebtoken::Algorithm::HS256);
+        validation.algorithms = vec![jsonwebtoken::Algorithm::HS256];
+        validation.set_issuer(&[&self.settings.issuer]);
+        validation.set_audience(&[&self.settings.issuer]);
+        validation.set_required_spec_claims(&["exp", "nbf", "iss", "aud", "sub"]);
+        validation.validate_nbf = true;
+        validation.leeway = 5;
+        match decode::<Claims>(token, key, &validation) {
+            Ok(data) => Ok(data.claims.sub),
+            Err(error) => match error.kind() {
+                jsonwebtoken::errors::ErrorKind::ExpiredSignature => Err(ApiError::Unauthorized {
+                    code: "token_expired",
+                    detail: "The access token has expired; refresh it.".into(),
+                }),
+                _ => Err(invalid("The access token is not valid.")),
+            },
+        }
+    }
+}
+
+// Sign-in rate limits.
+
+/// Sign-in attempts per client address and per account.
+pub struct LoginLimiter {
+    by_client: DefaultKeyedRateLimiter<String>,
+    by_account: DefaultKeyedRateLimiter<String>,
+}
+
+impl LoginLimiter {
+    /// Allows `per_minute` attempts a minute (with that many in a burst).
+    pub fn new(per_minute: u32) -> Self {
+        let quota =
+            Quota::per_minute(NonZeroU32::new(per_minute.max(1)).unwrap_or(NonZeroU32::MIN));
+        Self {
+            by_client: RateLimiter::keyed(quota),
+            by_account: RateLimiter::keyed(quota),
+        }
+    }
+
+    /// Counts an attempt; refuses it past the limit.
+    pub fn check(&self, client: &str, account: &str) -> Result<(), ApiError> {
+        let refuse = |not_until: governor::NotUntil<governor::clock::QuantaInstant>| {
+            let wait = not_until.wait_time_from(governor::clock::Clock::now(
+                &governor::clock::DefaultClock::default(),
+            ));
+            ApiError::RateLimited {
+                retry_after: wait.as_secs().max(1),
+            }
+        };
+        self.by_client
+            .check_key(&client.to_owned())
+            .map_err(refuse)?;
+        self.by_account
+            .check_key(&account.to_owned())
+            .map_err(refuse)?;
+        Ok(())
+    }
+
+    /// Forgets idle keys so memory stays bounded.
+    pub fn shrink(&self) {
+        self.by_client.retain_recent();
+        self.by_account.retain_recent();
+    }
+}
+
+// The caller.
+
+/// Who is calling, with what access. Extracting it authenticates the request
+/// (401 without valid credentials) and loads the caller's memberships fresh,
+/// so a removed member or a revoked key loses access at once.
+#[derive(Debug, Clone)]
+pub struct Principal {
+    /// The person, when a person signed in.
+    pub user: Option<UserRecord>,
+    /// The key, when an integration calls.
+    pub api_key: Option<ApiKeyRecord>,
+    /// What the caller may see and do, by organization id.
+    pub access: Access<String>,
+    /// The caller as the audit log names it.
+    pub actor: Actor,
+}
+
+impl Principal {
+    /// The key idempotency records are kept under.
+    pub fn idempotency_scope(&self) -> String {
+        match (&self.user, &self.api_key) {
+            (Some(user), _) => format!("user:{}", user.id),
+            (_, Some(key)) => format!("api_key:{}", key.id),
+            _ => "anonymous".into(),
+        }
+    }
+
+    /// The signed-in person, or 403 for an API key.
+    pub fn person(&self) -> Result<&UserRecord, ApiError> {
+        self.user.as_ref().ok_or_else(|| {
+            ApiError::Forbidden("Only a signed-in person can do this, not an API key.".into())
+        })
+    }
+
+    /// 404 unless the caller may read `organization`'s private data.
+    pub fn require_read(&self, organization: &str) -> Result<(), ApiError> {
+        if self.access.can_read(&organization.to_owned()) {
+            Ok(())
+        } else {
+            Err(ApiError::NotFound)
+        }
+    }
+
+    /// 404 for outsiders, 403 for members who do not administer `organization`.
+    pub fn require_admin(&self, organization: &str) -> Result<(), ApiError> {
+        self.require_read(organization)?;
+        if self.access.can_administer(&organization.to_owned()) {
+            Ok(())
+        } else {
+            Err(ApiError::Forbidden(
+                "Only the organization's admins can do this.".into(),
+            ))
+        }
+    }
+}
+
+/// The actor recorded for anonymous requests (applications, invitations).
+pub fn anonymous_actor(request: &HttpRequest, label: &str) -> Actor {
+    Actor {
+        label: label.to_owned(),
+        request_id: request_id(request),
+        ..Actor::default()
+    }
+}
+
+/// The request id tracing assigned to this request.
+pub fn request_id(request: &HttpRequest) -> Option<String> {
+    request
+        .extensions()
+        .get::<RequestId>()
+        .map(ToString::to_string)
+}
+
+fn unauthorized(detail: &str) -> ApiError {
+    ApiError::Unauthorized {
+        code: "unauthorized",
+        detail: detail.to_owned(),
+    }
+}
+
+impl FromRequest for Principal {
+    type Error = ApiError;
+    type Future = Pin<Box<dyn Future<Output = Result<Self, ApiError>>>>;
+
+    fn from_request(request: &HttpRequest, _: &mut Payload) -> Self::Future {
+        let state = request.app_data::<web::Data<AppState>>().cloned();
+        let bearer = request
+            .headers()
+            .get(header::AUTHORIZATION)
+            .map(|value| value.to_str().unwrap_or_default().to_owned());
+        let api_key = request
+            .headers()
+            .get(warren_wire::API_KEY_HEADER)
+            .map(|value| value.to_str().unwrap_or_default().to_owned());
+        let reading = request.method().is_safe();
+        let request_id = request_id(request);
+        Box::pin(async move {
+            let state = state.ok_or_else(|| ApiError::Internal("no application state".into()))?;
+            match (bearer, api_key) {
+                (Some(bearer), None) => {
+                    let token = bearer.strip_prefix("Bearer ").ok_or_else(|| {
+                        unauthorized("Use `Authorization: Bearer <access token>`.")
+                    })?;
+                    let user_id = state.tokens.verify(token.trim())?;
+                    let store = state.store.clone();
+                    web::block(move || person(&store, &user_id, request_id)).await?
+                }
+                (None, Some(secret)) => {
+                    let store = state.store.clone();
+                    web::block(move || integration(&store, &secret, reading, request_id)).await?
+                }
+                (Some(_), Some(_)) => Err(ApiError::bad_request(
+                    "ambiguous_credentials",
+                    "Send either an access token or an API key, not both.",
+                )),
+                (None, None) => Err(unauthorized(
+                    "Sign in, or send an API key in the X-API-Key header.",
+                )),
+            }
+        })
+    }
+}
+
+fn person(
+    store: &warren_store::Store,
+    user_id: &str,
+    request_id: Option<String>,
+) -> Result<Principal, ApiError> {
+    store.read(|connection| {
+        let user = match accounts::find_user(connection, user_id) {
+            Ok(user) => user,
+            Err(warren_store::StoreError::NotFound) => {
+                return Err(unauthorized(
+                    "The account behind this token no longer exists.",
+                ));
+            }
+            Err(error) => return Err(error.into()),
+        };
+        let memberships = accounts::memberships_of(connection, user_id)?
+            .into_iter()
+            .map(|membership| (membership.organization.id.to_string(), membership.role))
+            .collect();
+        Ok(Principal {
+            actor: Actor {
+                label: format!("{} <{}>", user.name, user.email),
+                user_id: Some(user.id.clone()),
+                api_key_id: None,
+                request_id,
+            },
+            access: Access::new(memberships),
+            user: Some(user),
+            api_key: None,
+        })
+    })
+}
+
+fn integration(
+    store: &warren_store::Store,
+    secret: &str,
+    reading: bool,
+    request_id: Option<String>,
+) -> Result<Principal, ApiError> {
+    let key =
+        store.read(|connection| accounts::find_active_api_key(connection, &digest(secret)))?;
+    let key = key.ok_or_else(|| ApiError::Unauthorized {
+        code: "invalid_api_key",
+        detail: "The API key is unknown or revoked.".into(),
+    })?;
+    let scopes = key.scopes()?;
+    let allowed = if reading {
+        scopes.contains(&ApiScope::Read) || scopes.contains(&ApiScope::Write)
+    } else {
+        scopes.contains(&ApiScope::Write)
+    };
+    if !allowed {
+        return Err(ApiError::Forbidden(format!(
+            "This API key's scopes ({}) do not allow this request.",
+            key.scopes
+        )));
+    }
+    let organization = store
+        .read(|connection| accounts::organization_summary_of(connection, &key.organization_id))?;
+    if !organization.membership.is_active() {
+        return Err(ApiError::Forbidden(
+            "The key's organization is not a vetted member of the network.".into(),
+        ));
+    }
+    store.read(|connection| accounts::touch_api_key(connection, &key.id))?;
+    Ok(Principal {
+        actor: Actor {
+            label: format!("API key {} ({})", key.name, key.prefix),
+            user_id: None,
+            api_key_id: Some(key.id.clone()),
+            request_id,
+        },
+        access: Access::new(vec![(key.organization_id.clone(), Role::Staff)]),
+        user: None,
+        api_key: Some(key),
+    })
+}
+
+/// Shared handle to the sign-in limiter.
+pub type SharedLoginLimiter = Arc<LoginLimiter>;
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn settings(secret: &str) -> TokenSettings {
+        TokenSettings {
+            active_secret: secret.into(),
+            previous_secrets: vec![],
+            access_ttl: std::time::Duration::from_secs(60),
+            refresh_ttl: std::time::Duration::from_secs(600),
+            issuer: "warren".into(),
+        }
+    }
+
+    #[test]
+    fn a_token_verifies_with_its_own_keys_only() {
+        let keys = TokenKeys::new(&settings("a secret that is long enough for HS256 use"));
+        let token = keys.issue("user-1").unwrap();
+        assert_eq!(keys.verify(&token).unwrap(), "user-1");
+        let other = TokenKeys::new(&settings("another secret that is long enough for HS256"));
+        assert!(other.verify(&token).is_err());
+    }
+
+    #[test]
+    fn rotated_keys_still_verify_old_tokens() {
+        let old = settings("the old secret, long enough for HS256 signing");
+        let token = TokenKeys::new(&old).issue("user-1").unwrap();
+        let mut rotated = settings("the new secret, long enough for HS256 signing");
+        rotated.previous_secrets = vec![old.active_secret.clone()];
+        assert_eq!(TokenKeys::new(&rotated).verify(&token).unwrap(), "user-1");
+    }
+
+    #[test]
+    fn passwords_verify_only_against_their_hash() {
+        let hash = hash_password("correct horse battery").unwrap();
+        assert!(hash.starts_with("$argon2id$v=19$m=19456,t=2,p=1$"));
+        assert!(verify_password("correct horse battery", Some(&hash)));
+        assert!(!verify_password("wrong horse battery", Some(&hash)));
+        assert!(!verify_password("correct horse battery", None));
+    }
+}

@@ -1,0 +1,159 @@
+//! Configuration, read from the environment once at start.
+
+use std::path::PathBuf;
+use std::time::Duration;
+
+use anyhow::Context;
+
+/// Everything the server needs to know about its surroundings.
+#[derive(Debug, Clone)]
+pub struct Config {
+    /// Where the database is (`DATABASE_URL`).
+    pub database_url: String,
+    /// Where Warren keeps its files (`WARREN_DATA_DIR`).
+    pub data_dir: PathBuf,
+    /// The address to listen on (`WARREN_ADDR`).
+    pub addr: String,
+    /// The built SPA (`WARREN_WEB_DIR`).
+    pub web_dir: PathBuf,
+    /// The address people use to reach Warren, for links (`WARREN_PUBLIC_URL`).
+    pub public_url: Option<String>,
+    /// Token settings.
+    pub tokens: TokenSettings,
+    /// Most database connections (`WARREN_DB_POOL_SIZE`).
+    pub pool_size: u32,
+    /// How long a request waits for a database connection (`WARREN_DB_POOL_TIMEOUT_MS`).
+    pub pool_timeout: Duration,
+    /// Sign-in attempts allowed per minute per client address and per account
+    /// (`WARREN_LOGIN_ATTEMPTS_PER_MINUTE`).
+    pub login_attempts_per_minute: u32,
+    /// HTTP worker threads (`WARREN_WORKERS`).
+    pub workers: usize,
+}
+
+/// How access and refresh tokens are made.
+#[derive(Clone)]
+pub struct TokenSettings {
+    /// The secret signing new access tokens.
+    pub active_secret: String,
+    /// Older secrets whose tokens are still accepted while keys rotate.
+    pub previous_secrets: Vec<String>,
+    /// Lifetime of an access token.
+    pub access_ttl: Duration,
+    /// Lifetime of a refresh token.
+    pub refresh_ttl: Duration,
+    /// The `iss` and `aud` of every token.
+    pub issuer: String,
+}
+
+impl std::fmt::Debug for TokenSettings {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("TokenSettings")
+            .field("access_ttl", &self.access_ttl)
+            .field("refresh_ttl", &self.refresh_ttl)
+            .field("issuer", &self.issuer)
+            .finish_non_exhaustive()
+    }
+}
+
+fn var(name: &str) -> Option<String> {
+    std::env::var(name)
+        .ok()
+        .filter(|value| !value.trim().is_empty())
+}
+
+fn number<T: std::str::FromStr>(name: &str, default: T) -> anyhow::Result<T> {
+    match var(name) {
+        Some(text) => text
+            .trim()
+            .parse()
+            .ok()
+            .with_context(|| format!("{name} must be a whole number, not {text:?}")),
+        None => Ok(default),
+    }
+}
+
+impl Config {
+    /// Reads the configuration from the environment:
+    ///
+    /// | variable | default | meaning |
+    /// |---|---|---|
+    /// | `DATABASE_URL` | `$WARREN_DATA_DIR/warren.db` | `postgres://…` for PostgreSQL, else a SQLite file |
+    /// | `WARREN_DATA_DIR` | `./warren-data` | folder for the SQLite file and the generated signing key |
+    /// | `WARREN_ADDR` | `127.0.0.1:8080` | address to listen on |
+    /// | `WARREN_WEB_DIR` | `web/dist` | the built SPA |
+    /// | `WARREN_PUBLIC_URL` | `http://<WARREN_ADDR>` | base of links Warren hands out (invitations) |
+    /// | `WARREN_JWT_SECRET` | generated into `$WARREN_DATA_DIR/jwt-secret` | signs access tokens; set it (≥ 32 chars) when running several replicas |
+    /// | `WARREN_JWT_PREVIOUS_SECRETS` | none | comma-separated old secrets still accepted while rotating |
+    /// | `WARREN_ACCESS_TOKEN_TTL_SECS` | `900` | access token lifetime |
+    /// | `WARREN_REFRESH_TOKEN_TTL_SECS` | `2592000` (30 days) | refresh token lifetime |
+    /// | `WARREN_DB_POOL_SIZE` | `10` | most database connections |
+    /// | `WARREN_DB_POOL_TIMEOUT_MS` | `5000` | wait for a connection before answering 503 |
+    /// | `WARREN_LOGIN_ATTEMPTS_PER_MINUTE` | `10` | sign-in attempts per client address and per account |
+    /// | `WARREN_WORKERS` | number of CPUs | HTTP worker threads |
+    /// | `RUST_LOG` | `info` | log filter |
+    pub fn from_env() -> anyhow::Result<Self> {
+        let data_dir =
+            PathBuf::from(var("WARREN_DATA_DIR").unwrap_or_else(|| "warren-data".into()));
+        let database_url = var("DATABASE_URL")
+            .unwrap_or_else(|| data_dir.join("warren.db").to_string_lossy().into_owned());
+        let addr = var("WARREN_ADDR").unwrap_or_else(|| "127.0.0.1:8080".into());
+        let active_secret = match var("WARREN_JWT_SECRET") {
+            Some(secret) if secret.len() >= 32 => secret,
+            Some(_) => anyhow::bail!("WARREN_JWT_SECRET must be at least 32 characters"),
+            None => generated_secret(&data_dir)?,
+        };
+        Ok(Self {
+            database_url,
+            addr,
+            web_dir: PathBuf::from(var("WARREN_WEB_DIR").unwrap_or_else(|| "web/dist".into())),
+            public_url: var("WARREN_PUBLIC_URL"),
+            tokens: TokenSettings {
+                active_secret,
+                previous_secrets: var("WARREN_JWT_PREVIOUS_SECRETS")
+                    .map(|list| list.split(',').map(|s| s.trim().to_owned()).collect())
+                    .unwrap_or_default(),
+                access_ttl: Duration::from_secs(number("WARREN_ACCESS_TOKEN_TTL_SECS", 900)?),
+                refresh_ttl: Duration::from_secs(number(
+                    "WARREN_REFRESH_TOKEN_TTL_SECS",
+                    2_592_000,
+                )?),
+                issuer: "warren".into(),
+            },
+            pool_size: number("WARREN_DB_POOL_SIZE", 10)?,
+            pool_timeout: Duration::from_millis(number("WARREN_DB_POOL_TIMEOUT_MS", 5000)?),
+            login_attempts_per_minute: number("WARREN_LOGIN_ATTEMPTS_PER_MINUTE", 10)?,
+            workers: number(
+                "WARREN_WORKERS",
+                std::thread::available_parallelism().map_or(2, |n| n.get()),
+            )?,
+            data_dir,
+        })
+    }
+
+    /// The base of links handed out, without a trailing slash.
+    pub fn public_url(&self, bound: &str) -> String {
+        self.public_url
+            .clone()
+            .unwrap_or_else(|| format!("http://{bound}"))
+            .trim_end_matches('/')
+            .to_owned()
+    }
+}
+
+/// A signing secret kept in the data folder, made on first start.
+fn generated_secret(data_dir: &std::path::Path) -> anyhow::Result<String> {
+    use base64::Engine;
+    let path = data_dir.join("jwt-secret");
+    if let Ok(secret) = std::fs::read_to_string(&path) {
+        if secret.trim().len() >= 32 {
+            return Ok(secret.trim().to_owned());
+        }
+    }
+    std::fs::create_dir_all(data_dir)
+        .with_context(|| format!("cannot create the data folder {}", data_dir.display()))?;
+    let secret =
+        base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(rand::random::<[u8; 48]>());
+    std::fs::write(&path, &secret).with_context(|| format!("cannot write {}", path.display()))?;
+    Ok(secret)
+}

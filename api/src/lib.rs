@@ -1,0 +1,19 @@
+//! Warren's server: the JSON API under `/api/v1`, the OpenAPI document and
+//! its interactive docs, the SPA, health checks and metrics — one binary,
+//! one port.
+//!
+//! The binary (`warren`, see `main.rs`) is a thin CLI over this library; the
+//! end-to-end tests start the same server in-process through
+//! [`server::start`].
+
+pub mod admin;
+pub mod auth;
+pub mod config;
+pub mod demo;
+pub mod error;
+pub mod extract;
+pub mod idempotency;
+pub mod openapi;
+pub mod routes;
+pub mod server;
+pub mod state;

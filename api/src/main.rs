@@ -1,0 +1,162 @@
+//! `warren`: serve the network, migrate, print the OpenAPI document, create
+//! the first network admin, back up the database.
+
+use std::net::TcpListener;
+use std::path::PathBuf;
+
+use anyhow::Context;
+use clap::{Parser, Subcommand};
+use tracing_subscriber::EnvFilter;
+use warren_api::config::Config;
+use warren_api::{demo, openapi, server};
+
+/// Warren: the shared platform of a regional care network for small mammals and wildlife.
+#[derive(Debug, Parser)]
+#[command(name = "warren", version)]
+struct Cli {
+    #[command(subcommand)]
+    command: Option<Command>,
+}
+
+#[derive(Debug, Subcommand)]
+enum Command {
+    /// Serve the API, the web app and the docs (the default).
+    Serve {
+        /// Load the demo network into an empty database first.
+        #[arg(long)]
+        demo: bool,
+        /// Address to listen on (overrides WARREN_ADDR).
+        #[arg(long)]
+        addr: Option<String>,
+    },
+    /// Bring the database to the current schema and exit.
+    Migrate,
+    /// Print the OpenAPI document (YAML, or JSON with --json).
+    Openapi {
+        /// Print JSON instead of YAML.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Administration.
+    Admin {
+        #[command(subcommand)]
+        command: AdminCommand,
+    },
+    /// Write a consistent copy of the SQLite database to PATH (PostgreSQL: use pg_dump).
+    Backup {
+        /// Where to write the copy; must not exist.
+        path: PathBuf,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+enum AdminCommand {
+    /// Create a network admin (with the network's coordinating organization if none exists).
+    Create {
+        /// Their e-mail address.
+        #[arg(long)]
+        email: String,
+        /// Their name.
+        #[arg(long)]
+        name: String,
+        /// Their password (12+ characters); or set WARREN_ADMIN_PASSWORD.
+        #[arg(long, env = "WARREN_ADMIN_PASSWORD", hide_env_values = true)]
+        password: String,
+        /// The coordinating organization's name.
+        #[arg(long, default_value = "Network coordination office")]
+        organization: String,
+    },
+}
+
+fn main() -> anyhow::Result<()> {
+    tracing_subscriber::fmt()
+        .with_env_filter(
+            EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new("info")),
+        )
+        .init();
+    let cli = Cli::parse();
+    match cli.command.unwrap_or(Command::Serve {
+        demo: false,
+        addr: None,
+    }) {
+        Command::Serve { demo, addr } => serve(demo, addr),
+        Command::Migrate => {
+            let config = Config::from_env()?;
+            server::open_store(&config)?;
+            println!("The database is up to date.");
+            Ok(())
+        }
+        Command::Openapi { json } => {
+            if json {
+                println!("{}", openapi::document().to_pretty_json()?);
+            } else {
+                print!("{}", openapi::yaml());
+            }
+            Ok(())
+        }
+        Command::Admin {
+            command:
+                AdminCommand::Create {
+                    email,
+                    name,
+                    password,
+                    organization,
+                },
+        } => {
+            let config = Config::from_env()?;
+            let store = server::open_store(&config)?;
+            warren_api::admin::create_network_admin(
+                &store,
+                &email,
+                &name,
+                &password,
+                &organization,
+            )
+            .map_err(|error| anyhow::anyhow!(error.problem().message()))?;
+            println!("Network admin {email} created; sign in with that e-mail and password.");
+            Ok(())
+        }
+        Command::Backup { path } => {
+            let config = Config::from_env()?;
+            let store = server::open_store(&config)?;
+            store
+                .backup(&path)
+                .map_err(|error| anyhow::anyhow!("{error}"))?;
+            println!("Backed up to {}.", path.display());
+            Ok(())
+        }
+    }
+}
+
+#[actix_web::main]
+async fn serve(load_demo: bool, addr: Option<String>) -> anyhow::Result<()> {
+    let mut config = Config::from_env()?;
+    if let Some(addr) = addr {
+        config.addr = addr;
+    }
+    let store = server::open_store(&config)?;
+    tracing::info!(backend = store.backend().as_str(), "database ready");
+    if load_demo {
+        match demo::load(&store).map_err(|error| anyhow::anyhow!(error.problem().message()))? {
+            demo::Loaded::Organizations(count) => {
+                println!("Loaded the demo network: {count} organizations.")
+            }
+            demo::Loaded::AlreadyPopulated => {
+                println!("The database already has a network; the demo was not loaded.")
+            }
+        }
+        println!("Demo sign-ins (password: {}):", demo::DEMO_PASSWORD);
+        for (role, email) in demo::DEMO_LOGINS {
+            println!("  {role:<14} {email}");
+        }
+    }
+    let listener = TcpListener::bind(&config.addr)
+        .with_context(|| format!("cannot listen on {}", config.addr))?;
+    let running = server::start(config, store, listener)?;
+    println!(
+        "Warren is running at http://{}/  (API docs: http://{}/api/docs/)",
+        running.addr, running.addr
+    );
+    running.server.await?;
+    Ok(())
+}

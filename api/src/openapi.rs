@@ -1,0 +1,80 @@
+//! The OpenAPI document, built from the same route table the server runs.
+
+use actix_web::App;
+use utoipa::openapi::security::{ApiKey, ApiKeyValue, HttpAuthScheme, HttpBuilder, SecurityScheme};
+use utoipa::{Modify, OpenApi};
+use utoipa_actix_web::AppExt;
+
+use crate::routes;
+
+/// The document's fixed parts; paths come from [`routes::api`].
+#[derive(OpenApi)]
+#[openapi(
+    info(
+        title = "Warren API",
+        description = "The API of Warren, the shared platform of a regional care network for small mammals and wildlife.\n\n\
+Errors are RFC 9457 `application/problem+json` with a stable `code`; validation errors name each field in `errors`. \
+Changes to versioned resources need the `ETag` you read as `If-Match` (a stale one answers 412). \
+Creating requests accept an `Idempotency-Key` header: a retry with the same key returns the first answer. \
+People authenticate with a short-lived JWT (`Authorization: Bearer`, from `/api/v1/auth/login`) and rotate it with a single-use refresh token; \
+integrations use an organization's API key in the `X-API-Key` header. \
+Every response carries an `X-Request-Id`.",
+        license(name = "AGPL-3.0-or-later")
+    ),
+    components(schemas(warren_wire::Problem, warren_wire::FieldError)),
+    modifiers(&SecuritySchemes),
+    tags(
+        (name = "auth", description = "Signing in and out."),
+        (name = "me", description = "The caller."),
+        (name = "organizations", description = "Members of the network: applications, vetting, details, sites."),
+        (name = "members", description = "People in an organization."),
+        (name = "invitations", description = "Inviting people into an organization."),
+        (name = "api-keys", description = "Keys for integrations and partner widgets."),
+        (name = "audit", description = "The append-only record of every change."),
+        (name = "health", description = "Liveness and readiness."),
+    )
+)]
+pub struct ApiDoc;
+
+/// Declares how callers authenticate.
+struct SecuritySchemes;
+
+impl Modify for SecuritySchemes {
+    fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
+        let components = openapi.components.get_or_insert_with(Default::default);
+        components.add_security_scheme(
+            "bearer",
+            SecurityScheme::Http(
+                HttpBuilder::new()
+                    .scheme(HttpAuthScheme::Bearer)
+                    .bearer_format("JWT")
+                    .description(Some("An access token from `POST /api/v1/auth/login`."))
+                    .build(),
+            ),
+        );
+        components.add_security_scheme(
+            "api_key",
+            SecurityScheme::ApiKey(ApiKey::Header(ApiKeyValue::with_description(
+                warren_wire::API_KEY_HEADER,
+                "An organization's API key.",
+            ))),
+        );
+    }
+}
+
+/// The whole document, without starting a server.
+pub fn document() -> utoipa::openapi::OpenApi {
+    let (_, document) = App::new()
+        .into_utoipa_app()
+        .openapi(ApiDoc::openapi())
+        .configure(routes::api)
+        .split_for_parts();
+    document
+}
+
+/// The document as committed in `openapi.yaml`.
+pub fn yaml() -> String {
+    document()
+        .to_yaml()
+        .expect("the OpenAPI document serializes to YAML")
+}

@@ -1,0 +1,80 @@
+//! Reading the audit log.
+
+use actix_web::{HttpResponse, get, web};
+use warren_domain::Role;
+use warren_store::audit::{self, AuditFilter};
+use warren_wire::{AuditPage, AuditQuery};
+
+use crate::auth::Principal;
+use crate::error::{ApiError, AuthProblems};
+use crate::routes::paging;
+use crate::state::AppState;
+
+/// Read the audit log, newest first.
+///
+/// Network admins read every entry; org admins read their organizations'
+/// entries. Everyone else is refused with 403.
+#[utoipa::path(
+    operation_id = "list_audit_log",
+    tag = "audit",
+    security(("bearer" = [])),
+    params(AuditQuery),
+    responses(
+        (status = 200, description = "A page of entries.", body = AuditPage),
+        (status = 400, description = "A filter is not valid.", body = warren_wire::Problem, content_type = "application/problem+json"),
+        (status = 403, description = "Only admins read the audit log.", body = warren_wire::Problem, content_type = "application/problem+json"),
+        (status = 404, description = "The organization is not one the caller administers.", body = warren_wire::Problem, content_type = "application/problem+json"),
+        AuthProblems,
+    )
+)]
+#[get("/audit-log")]
+pub async fn list(
+    state: web::Data<AppState>,
+    principal: Principal,
+    query: web::Query<AuditQuery>,
+) -> Result<HttpResponse, ApiError> {
+    let query = query.into_inner();
+    let limit = paging::limit(query.limit)?;
+    let before = query
+        .cursor
+        .map(|cursor| {
+            cursor.parse::<i64>().map_err(|_| {
+                ApiError::bad_request("invalid_query", "cursor is not a cursor this server sent.")
+            })
+        })
+        .transpose()?;
+    let organizations = if principal.access.is_network_admin() {
+        query.organization_id.map(|id| vec![id.to_string()])
+    } else {
+        let administered: Vec<String> = principal
+            .access
+            .organizations()
+            .filter(|id| principal.access.role_in(id).is_some_and(Role::administers))
+            .cloned()
+            .collect();
+        if administered.is_empty() {
+            return Err(ApiError::Forbidden(
+                "Only admins read the audit log.".into(),
+            ));
+        }
+        match query.organization_id {
+            Some(id) if administered.contains(&id.to_string()) => Some(vec![id.to_string()]),
+            Some(_) => return Err(ApiError::NotFound),
+            None => Some(administered),
+        }
+    };
+    let filter = AuditFilter {
+        organizations,
+        action: query.action.filter(|action| !action.is_empty()),
+        before,
+        limit,
+    };
+    let items = web::block(move || {
+        state
+            .store
+            .read(|connection| audit::list(connection, &filter))
+    })
+    .await??;
+    let (items, next_cursor) = paging::page(items, limit, |entry| entry.id.to_string());
+    Ok(HttpResponse::Ok().json(AuditPage { items, next_cursor }))
+}

@@ -1,0 +1,362 @@
+//! Invitations: org admins invite people; people accept with the token.
+
+use actix_web::{HttpRequest, HttpResponse, delete, get, post, web};
+use uuid::Uuid;
+use warren_domain::{Password, Role};
+use warren_store::accounts::{self, InvitationRecord};
+use warren_store::audit::{self, Change};
+use warren_store::{DbConnection, now, organizations};
+use warren_wire::{
+    AcceptInvitationRequest, AcceptedInvitation, CreateInvitationRequest, CreatedInvitation,
+    InvitationList, InvitationPreview, InvitationStatus, InvitationTokenQuery,
+};
+
+use crate::auth::{Principal, anonymous_actor, digest, hash_password, new_secret, verify_password};
+use crate::error::{ApiError, BodyProblems, ObjectProblems, PublicProblems};
+use crate::extract::{IdempotencyKey, ValidJson};
+use crate::idempotency::{self, Creation};
+use crate::state::AppState;
+
+/// How long an invitation stays valid.
+const INVITATION_DAYS: i64 = 7;
+
+/// The invitations of an organization, newest first (its admins).
+#[utoipa::path(
+    operation_id = "list_invitations",
+    tag = "invitations",
+    security(("bearer" = [])),
+    params(("id" = Uuid, Path, description = "The organization.")),
+    responses((status = 200, description = "Its invitations.", body = InvitationList), ObjectProblems)
+)]
+#[get("/organizations/{id}/invitations")]
+pub async fn list(
+    state: web::Data<AppState>,
+    principal: Principal,
+    id: web::Path<Uuid>,
+) -> Result<HttpResponse, ApiError> {
+    let id = id.into_inner().to_string();
+    principal.require_admin(&id)?;
+    let items = web::block(move || {
+        state.store.read(|connection| {
+            accounts::invitations_of(connection, &id)?
+                .iter()
+                .map(InvitationRecord::to_wire)
+                .collect::<Result<Vec<_>, _>>()
+        })
+    })
+    .await??;
+    Ok(HttpResponse::Ok().json(InvitationList { items }))
+}
+
+/// Invite a person to an organization (its admins; vetted organizations).
+///
+/// The answer holds the secret token and a link to accept it, shown once:
+/// send them to the person. Honours `Idempotency-Key`.
+#[utoipa::path(
+    operation_id = "create_invitation",
+    tag = "invitations",
+    security(("bearer" = [])),
+    request_body = CreateInvitationRequest,
+    params(
+        ("id" = Uuid, Path, description = "The organization."),
+        ("Idempotency-Key" = Option<String>, Header, description = "Makes a retry return the first answer."),
+    ),
+    responses(
+        (status = 201, description = "Invitation created.", body = CreatedInvitation),
+        (status = 409, description = "The person is a member already, or the organization is not vetted.", body = warren_wire::Problem, content_type = "application/problem+json"),
+        ObjectProblems,
+        BodyProblems,
+    )
+)]
+#[post("/organizations/{id}/invitations")]
+pub async fn create(
+    state: web::Data<AppState>,
+    principal: Principal,
+    id: web::Path<Uuid>,
+    key: IdempotencyKey,
+    body: ValidJson<CreateInvitationRequest>,
+) -> Result<HttpResponse, ApiError> {
+    let id = id.into_inner().to_string();
+    principal.require_admin(&id)?;
+    let inviter = principal.person()?.id.clone();
+    let creation = Creation {
+        scope: principal.idempotency_scope(),
+        key,
+        fingerprint: body.fingerprint().to_owned(),
+    };
+    let invitation = body.value;
+    if invitation.role == Role::NetworkAdmin && !principal.access.is_network_admin() {
+        return Err(ApiError::Forbidden(
+            "Only network admins invite network admins.".into(),
+        ));
+    }
+    let public_url = state.public_url.clone();
+    idempotency::create(&state, creation, move |connection| {
+        let organization = organizations::find(connection, &id)?;
+        if !organization.membership.is_active() {
+            return Err(ApiError::conflict(
+                "organization_not_vetted",
+                "Only vetted organizations can invite members.",
+            ));
+        }
+        let already_member = accounts::members_of(connection, &id)?
+            .iter()
+            .any(|member| member.user.email == invitation.email.as_str());
+        if already_member {
+            return Err(ApiError::conflict(
+                "already_member",
+                "This person is a member already.",
+            ));
+        }
+        let token = new_secret("wri");
+        let record = accounts::insert_invitation(
+            connection,
+            &id,
+            invitation.email.as_str(),
+            invitation.role,
+            &digest(&token),
+            Some(&inviter),
+            now() + chrono::TimeDelta::days(INVITATION_DAYS),
+        )?;
+        audit::record(
+            connection,
+            &principal.actor,
+            Change {
+                action: "invitation.created",
+                target_type: "invitation",
+                target_id: &record.id,
+                organization_id: Some(&id),
+                details: serde_json::json!({ "email": record.email, "role": invitation.role }),
+            },
+        )?;
+        Ok(CreatedInvitation {
+            invitation: record.to_wire()?,
+            accept_url: format!("{public_url}/invitations/accept?token={token}"),
+            token,
+        })
+    })
+    .await
+}
+
+/// Withdraw a pending invitation (the organization's admins).
+#[utoipa::path(
+    operation_id = "revoke_invitation",
+    tag = "invitations",
+    security(("bearer" = [])),
+    params(
+        ("id" = Uuid, Path, description = "The organization."),
+        ("invitation_id" = Uuid, Path, description = "The invitation."),
+    ),
+    responses(
+        (status = 204, description = "Withdrawn."),
+        (status = 409, description = "The invitation is no longer pending.", body = warren_wire::Problem, content_type = "application/problem+json"),
+        ObjectProblems,
+    )
+)]
+#[delete("/organizations/{id}/invitations/{invitation_id}")]
+pub async fn revoke(
+    state: web::Data<AppState>,
+    principal: Principal,
+    path: web::Path<(Uuid, Uuid)>,
+) -> Result<HttpResponse, ApiError> {
+    let (id, invitation_id) = path.into_inner();
+    let (id, invitation_id) = (id.to_string(), invitation_id.to_string());
+    principal.require_admin(&id)?;
+    web::block(move || {
+        state.store.write(|connection| {
+            accounts::find_invitation(connection, &id, &invitation_id)?;
+            if !accounts::revoke_invitation(connection, &id, &invitation_id)? {
+                return Err(ApiError::conflict(
+                    "invitation_not_pending",
+                    "This invitation is no longer pending.",
+                ));
+            }
+            audit::record(
+                connection,
+                &principal.actor,
+                Change {
+                    action: "invitation.revoked",
+                    target_type: "invitation",
+                    target_id: &invitation_id,
+                    organization_id: Some(&id),
+                    details: serde_json::json!({}),
+                },
+            )?;
+            Ok(())
+        })
+    })
+    .await??;
+    Ok(HttpResponse::NoContent().finish())
+}
+
+/// The pending invitation behind `token`, or 404.
+fn pending_invitation(
+    connection: &mut DbConnection,
+    token: &str,
+) -> Result<InvitationRecord, ApiError> {
+    let invitation = accounts::find_invitation_by_token(connection, &digest(token.trim()))?
+        .ok_or(ApiError::NotFound)?;
+    match invitation.status(now()) {
+        InvitationStatus::Pending => Ok(invitation),
+        InvitationStatus::Expired => Err(ApiError::conflict(
+            "invitation_expired",
+            "This invitation has expired; ask for a new one.",
+        )),
+        _ => Err(ApiError::conflict(
+            "invitation_not_pending",
+            "This invitation was already used or withdrawn.",
+        )),
+    }
+}
+
+/// What an invitation offers, before accepting it. No sign-in needed.
+#[utoipa::path(
+    operation_id = "preview_invitation",
+    tag = "invitations",
+    params(InvitationTokenQuery),
+    responses(
+        (status = 200, description = "The invitation.", body = InvitationPreview),
+        (status = 404, description = "No invitation has this token.", body = warren_wire::Problem, content_type = "application/problem+json"),
+        (status = 409, description = "The invitation expired, was used or withdrawn.", body = warren_wire::Problem, content_type = "application/problem+json"),
+        PublicProblems,
+    )
+)]
+#[get("/invitations/preview")]
+pub async fn preview(
+    state: web::Data<AppState>,
+    query: web::Query<InvitationTokenQuery>,
+) -> Result<HttpResponse, ApiError> {
+    let token = query.into_inner().token;
+    let preview = web::block(move || {
+        state.store.read(|connection| {
+            let invitation = pending_invitation(connection, &token)?;
+            Ok::<_, ApiError>(InvitationPreview {
+                organization: accounts::organization_summary_of(
+                    connection,
+                    &invitation.organization_id,
+                )?,
+                existing_account: accounts::find_user_by_email(connection, &invitation.email)?
+                    .is_some(),
+                email: invitation.email.clone(),
+                role: invitation.role()?,
+                expires_at: warren_store::utc(invitation.expires_at),
+            })
+        })
+    })
+    .await??;
+    Ok(HttpResponse::Ok().json(preview))
+}
+
+/// Accept an invitation. No sign-in needed: the token is the proof.
+///
+/// A person without an account gives a name and a new password and gets an
+/// account; a person with an account gives its password.
+#[utoipa::path(
+    operation_id = "accept_invitation",
+    tag = "invitations",
+    request_body = AcceptInvitationRequest,
+    responses(
+        (status = 201, description = "Joined.", body = AcceptedInvitation),
+        (status = 401, description = "The existing account's password is wrong.", body = warren_wire::Problem, content_type = "application/problem+json"),
+        (status = 404, description = "No invitation has this token.", body = warren_wire::Problem, content_type = "application/problem+json"),
+        (status = 409, description = "The invitation expired, was used or withdrawn.", body = warren_wire::Problem, content_type = "application/problem+json"),
+        BodyProblems,
+        PublicProblems,
+    )
+)]
+#[post("/invitations/accept")]
+pub async fn accept(
+    state: web::Data<AppState>,
+    request: HttpRequest,
+    body: ValidJson<AcceptInvitationRequest>,
+) -> Result<HttpResponse, ApiError> {
+    let acceptance = body.value;
+    let actor = anonymous_actor(&request, "invitation");
+    let token = acceptance.token.clone();
+    let store = state.store.clone();
+    // Look first (outside the write) so the slow password work happens once.
+    let (invitation, existing) = web::block(move || {
+        store.read(|connection| {
+            let invitation = pending_invitation(connection, &token)?;
+            let existing = accounts::find_user_by_email(connection, &invitation.email)?;
+            Ok::<_, ApiError>((invitation, existing))
+        })
+    })
+    .await??;
+    state
+        .login_limiter
+        .check("invitations", &invitation.email)?;
+    let new_account = match &existing {
+        Some(user) => {
+            if !verify_password(&acceptance.password, Some(&user.password_hash)) {
+                return Err(ApiError::Unauthorized {
+                    code: "invalid_credentials",
+                    detail: "An account with this e-mail exists; give its password.".into(),
+                });
+            }
+            None
+        }
+        None => {
+            let name = acceptance
+                .name
+                .clone()
+                .ok_or_else(|| ApiError::invalid_field("name", "is required for a new account"))?;
+            let password = Password::parse(acceptance.password.clone())
+                .map_err(|error| ApiError::invalid_field("password", error.to_string()))?;
+            Some((name, hash_password(password.as_str())?))
+        }
+    };
+    let accepted = web::block(move || {
+        state.store.write(|connection| {
+            let invitation = pending_invitation(connection, &acceptance.token)?;
+            let user = match (&existing, new_account) {
+                (Some(user), _) => user.clone(),
+                (None, Some((name, hash))) => {
+                    accounts::insert_user(connection, &invitation.email, name.as_str(), &hash)?
+                }
+                (None, None) => return Err(ApiError::Internal("no account to add".into())),
+            };
+            if !accounts::mark_invitation_accepted(connection, &invitation.id)? {
+                return Err(ApiError::conflict(
+                    "invitation_not_pending",
+                    "This invitation was already used or withdrawn.",
+                ));
+            }
+            let role = invitation.role()?;
+            accounts::add_membership(connection, &user.id, &invitation.organization_id, role)
+                .map_err(|error| match error {
+                    warren_store::StoreError::Conflict(_) => ApiError::conflict(
+                        "already_member",
+                        "You are a member of this organization already.",
+                    ),
+                    other => other.into(),
+                })?;
+            let actor = audit::Actor {
+                label: format!("{} <{}>", user.name, user.email),
+                user_id: Some(user.id.clone()),
+                ..actor
+            };
+            audit::record(
+                connection,
+                &actor,
+                Change {
+                    action: "invitation.accepted",
+                    target_type: "invitation",
+                    target_id: &invitation.id,
+                    organization_id: Some(&invitation.organization_id),
+                    details: serde_json::json!({ "role": role, "new_account": existing.is_none() }),
+                },
+            )?;
+            Ok(AcceptedInvitation {
+                user: user.to_wire()?,
+                organization: accounts::organization_summary_of(
+                    connection,
+                    &invitation.organization_id,
+                )?,
+                role,
+            })
+        })
+    })
+    .await??;
+    Ok(HttpResponse::Created().json(accepted))
+}

@@ -1,0 +1,155 @@
+//! The caller: `GET /me`, `PATCH /me`.
+
+use actix_web::http::header;
+use actix_web::{HttpResponse, get, patch, web};
+use warren_store::accounts;
+use warren_store::audit::{self, Change};
+use warren_wire::{Me, MyMembership, PrincipalKind, UpdateMeRequest};
+
+use crate::auth::{Principal, hash_password, verify_password};
+use crate::error::{ApiError, AuthProblems, BodyProblems, VersionProblems};
+use crate::extract::{IfMatch, ValidJson, etag};
+use crate::state::AppState;
+
+/// The answer for `principal`, with the version to send back as `If-Match`.
+fn me_of(state: &AppState, principal: &Principal) -> Result<(Me, i64), ApiError> {
+    match (&principal.user, &principal.api_key) {
+        (Some(user), _) => {
+            let memberships = state
+                .store
+                .read(|connection| accounts::memberships_of(connection, &user.id))?;
+            Ok((
+                Me {
+                    kind: PrincipalKind::User,
+                    user: Some(user.to_wire()?),
+                    api_key: None,
+                    is_network_admin: principal.access.is_network_admin(),
+                    memberships,
+                },
+                user.version,
+            ))
+        }
+        (None, Some(key)) => {
+            let organization = state.store.read(|connection| {
+                accounts::organization_summary_of(connection, &key.organization_id)
+            })?;
+            Ok((
+                Me {
+                    kind: PrincipalKind::ApiKey,
+                    user: None,
+                    api_key: Some(key.to_wire()?),
+                    is_network_admin: false,
+                    memberships: vec![MyMembership {
+                        organization,
+                        role: warren_domain::Role::Staff,
+                    }],
+                },
+                0,
+            ))
+        }
+        (None, None) => Err(ApiError::Internal("a principal with no identity".into())),
+    }
+}
+
+/// Who is calling: the signed-in person (or the API key), their
+/// organizations and roles, and whether they coordinate the network.
+#[utoipa::path(
+    operation_id = "get_me",
+    tag = "me",
+    security(("bearer" = []), ("api_key" = [])),
+    responses(
+        (status = 200, description = "The caller.", body = Me, headers(("ETag" = String, description = "Send as If-Match to change it."))),
+        AuthProblems,
+    )
+)]
+#[get("/me")]
+pub async fn read(
+    state: web::Data<AppState>,
+    principal: Principal,
+) -> Result<HttpResponse, ApiError> {
+    let (me, version) = web::block(move || me_of(&state, &principal)).await??;
+    Ok(HttpResponse::Ok()
+        .insert_header(header::ETag(etag(version)))
+        .json(me))
+}
+
+/// Change one's own name or password.
+///
+/// A new password needs the current one and signs out every other session
+/// (all refresh tokens are revoked).
+#[utoipa::path(
+    operation_id = "update_me",
+    tag = "me",
+    security(("bearer" = [])),
+    request_body = UpdateMeRequest,
+    params(("If-Match" = String, Header, description = "The ETag from `GET /me`.")),
+    responses(
+        (status = 200, description = "The caller, changed.", body = Me),
+        AuthProblems,
+        BodyProblems,
+        VersionProblems,
+    )
+)]
+#[patch("/me")]
+pub async fn update(
+    state: web::Data<AppState>,
+    principal: Principal,
+    version: IfMatch,
+    body: ValidJson<UpdateMeRequest>,
+) -> Result<HttpResponse, ApiError> {
+    let change = body.value;
+    let user = principal.person()?.clone();
+    let new_hash = match &change.new_password {
+        None => None,
+        Some(password) => {
+            let current = change.current_password.as_deref().unwrap_or_default();
+            if !verify_password(current, Some(&user.password_hash)) {
+                return Err(ApiError::invalid_field(
+                    "current_password",
+                    "is not your current password",
+                ));
+            }
+            Some(hash_password(password.as_str())?)
+        }
+    };
+    let (me, version) = web::block(move || {
+        state
+            .store
+            .write(|connection| {
+                let updated = accounts::update_user(
+                    connection,
+                    &user.id,
+                    version.0,
+                    change.name.as_ref().map(|name| name.as_str()),
+                    new_hash.as_deref(),
+                )?;
+                if new_hash.is_some() {
+                    accounts::revoke_all_refresh_tokens(connection, &user.id)?;
+                }
+                audit::record(
+                    connection,
+                    &principal.actor,
+                    Change {
+                        action: "user.updated",
+                        target_type: "user",
+                        target_id: &user.id,
+                        organization_id: None,
+                        details: serde_json::json!({
+                            "name": change.name.as_ref().map(|name| name.as_str()),
+                            "password_changed": new_hash.is_some(),
+                        }),
+                    },
+                )?;
+                let principal = Principal {
+                    user: Some(updated),
+                    ..principal.clone()
+                };
+                Ok::<_, ApiError>(principal)
+            })
+            .and_then(|principal| me_of(&state, &principal))
+    })
+    .await??;
+    Ok(HttpResponse::Ok()
+        .insert_header(header::ETag(etag(version)))
+        .json(me))
+}

@@ -1,0 +1,85 @@
+//! The route table: every handler, grouped by resource.
+//!
+//! Handlers are thin: extract the caller and the input, ask the domain rules,
+//! call the store off the async workers, answer. The same table builds the
+//! server and the OpenAPI document ([`crate::openapi`]).
+
+pub mod api_keys;
+pub mod audit;
+pub mod health;
+pub mod invitations;
+pub mod me;
+pub mod members;
+pub mod organizations;
+pub mod sessions;
+
+use utoipa_actix_web::scope;
+use utoipa_actix_web::service_config::ServiceConfig;
+
+/// Cursors and page sizes shared by list endpoints.
+pub mod paging {
+    use crate::error::ApiError;
+
+    /// The page size asked for, 1–200, default 50.
+    pub fn limit(limit: Option<u32>) -> Result<i64, ApiError> {
+        match limit {
+            None => Ok(50),
+            Some(limit @ 1..=warren_wire::MAX_PAGE_SIZE) => Ok(i64::from(limit)),
+            Some(_) => Err(ApiError::bad_request(
+                "invalid_query",
+                format!(
+                    "limit must be between 1 and {}.",
+                    warren_wire::MAX_PAGE_SIZE
+                ),
+            )),
+        }
+    }
+
+    /// A page of `limit` items out of `limit + 1` loaded, with the cursor of
+    /// the next page when there is one.
+    pub fn page<T>(
+        mut items: Vec<T>,
+        limit: i64,
+        cursor_of: impl Fn(&T) -> String,
+    ) -> (Vec<T>, Option<String>) {
+        let limit = usize::try_from(limit).unwrap_or(usize::MAX);
+        if items.len() > limit {
+            items.truncate(limit);
+            let next = items.last().map(cursor_of);
+            (items, next)
+        } else {
+            (items, None)
+        }
+    }
+}
+
+/// Registers every `/api/v1` route.
+pub fn api(config: &mut ServiceConfig) {
+    config.service(
+        scope("/api/v1")
+            .service(sessions::login)
+            .service(sessions::refresh)
+            .service(sessions::logout)
+            .service(me::read)
+            .service(me::update)
+            .service(organizations::apply)
+            .service(organizations::list)
+            .service(organizations::read)
+            .service(organizations::update)
+            .service(organizations::change_membership)
+            .service(organizations::sites)
+            .service(members::list)
+            .service(members::change_role)
+            .service(members::remove)
+            .service(invitations::list)
+            .service(invitations::create)
+            .service(invitations::revoke)
+            .service(invitations::preview)
+            .service(invitations::accept)
+            .service(api_keys::list)
+            .service(api_keys::create)
+            .service(api_keys::revoke)
+            .service(audit::list),
+    );
+    config.service(health::live).service(health::ready);
+}

@@ -1,0 +1,210 @@
+//! Signing in and out: `/auth/login`, `/auth/refresh`, `/auth/logout`.
+
+use actix_web::{HttpRequest, HttpResponse, post, web};
+use warren_store::accounts::{self, RefreshOutcome};
+use warren_store::audit::{self, Change};
+use warren_store::{DbConnection, new_id, now};
+use warren_wire::{LoginRequest, RefreshRequest, TokenResponse};
+
+use crate::auth::{anonymous_actor, digest, new_secret, verify_password};
+use crate::error::{ApiError, BodyProblems, PublicProblems};
+use crate::extract::ValidJson;
+use crate::state::AppState;
+
+fn invalid_credentials() -> ApiError {
+    ApiError::Unauthorized {
+        code: "invalid_credentials",
+        detail: "The e-mail address or password is wrong.".into(),
+    }
+}
+
+/// Stores a new refresh token in `family` and signs a matching access token.
+fn issue_tokens(
+    state: &AppState,
+    connection: &mut DbConnection,
+    user_id: &str,
+    family: &str,
+) -> Result<TokenResponse, ApiError> {
+    let settings = state.tokens.settings();
+    let refresh_token = new_secret("wrt");
+    let refresh_ttl = chrono::TimeDelta::from_std(settings.refresh_ttl)
+        .map_err(|error| ApiError::Internal(error.to_string()))?;
+    accounts::insert_refresh_token(
+        connection,
+        user_id,
+        family,
+        &digest(&refresh_token),
+        now() + refresh_ttl,
+    )?;
+    Ok(TokenResponse {
+        access_token: state.tokens.issue(user_id)?,
+        token_type: "Bearer".into(),
+        expires_in: settings.access_ttl.as_secs(),
+        refresh_token,
+        refresh_expires_in: settings.refresh_ttl.as_secs(),
+    })
+}
+
+/// Sign in with e-mail and password.
+///
+/// Answers an access token (send it as `Authorization: Bearer …`) and a
+/// refresh token. Attempts are limited per client address and per account.
+#[utoipa::path(
+    operation_id = "login",
+    tag = "auth",
+    request_body = LoginRequest,
+    responses(
+        (status = 200, description = "Signed in.", body = TokenResponse),
+        (status = 401, description = "The e-mail address or password is wrong.", body = warren_wire::Problem, content_type = "application/problem+json"),
+        BodyProblems,
+        PublicProblems,
+    )
+)]
+#[post("/auth/login")]
+pub async fn login(
+    state: web::Data<AppState>,
+    request: HttpRequest,
+    body: ValidJson<LoginRequest>,
+) -> Result<HttpResponse, ApiError> {
+    let credentials = body.value;
+    let email = credentials.email.trim().to_lowercase();
+    let client = request
+        .peer_addr()
+        .map(|address| address.ip().to_string())
+        .unwrap_or_default();
+    state.login_limiter.check(&client, &email)?;
+    let actor = anonymous_actor(&request, &email);
+    let state_for_work = state.clone();
+    let tokens = web::block(move || {
+        let state = state_for_work;
+        let user = state
+            .store
+            .read(|connection| accounts::find_user_by_email(connection, &email))?;
+        if !verify_password(
+            &credentials.password,
+            user.as_ref().map(|u| u.password_hash.as_str()),
+        ) {
+            return Err(invalid_credentials());
+        }
+        let user = user.ok_or_else(invalid_credentials)?;
+        state.store.write(|connection| {
+            let tokens = issue_tokens(&state, connection, &user.id, &new_id())?;
+            let actor = audit::Actor {
+                label: format!("{} <{}>", user.name, user.email),
+                user_id: Some(user.id.clone()),
+                ..actor
+            };
+            audit::record(
+                connection,
+                &actor,
+                Change {
+                    action: "session.started",
+                    target_type: "user",
+                    target_id: &user.id,
+                    organization_id: None,
+                    details: serde_json::json!({}),
+                },
+            )?;
+            Ok(tokens)
+        })
+    })
+    .await??;
+    Ok(HttpResponse::Ok().json(tokens))
+}
+
+/// Exchange a refresh token for a new pair.
+///
+/// Each refresh token works once. Presenting one that was already used
+/// revokes every token of that sign-in (the token may have been stolen), and
+/// answers 401 `refresh_token_reused`.
+#[utoipa::path(
+    operation_id = "refresh_tokens",
+    tag = "auth",
+    request_body = RefreshRequest,
+    responses(
+        (status = 200, description = "A new pair of tokens.", body = TokenResponse),
+        (status = 401, description = "The refresh token is unknown, expired, revoked or reused.", body = warren_wire::Problem, content_type = "application/problem+json"),
+        BodyProblems,
+        PublicProblems,
+    )
+)]
+#[post("/auth/refresh")]
+pub async fn refresh(
+    state: web::Data<AppState>,
+    body: ValidJson<RefreshRequest>,
+) -> Result<HttpResponse, ApiError> {
+    let token_hash = digest(body.value.refresh_token.trim());
+    let state_for_work = state.clone();
+    let tokens = web::block(move || {
+        let state = state_for_work;
+        // The outcome is committed even when it is a refusal: a detected
+        // reuse must revoke the family for good.
+        let outcome = state
+            .store
+            .write(|connection| accounts::use_refresh_token(connection, &token_hash))?;
+        match outcome {
+            RefreshOutcome::Rotated { user_id, family_id } => state
+                .store
+                .write(|connection| issue_tokens(&state, connection, &user_id, &family_id)),
+            RefreshOutcome::Reused => Err(ApiError::Unauthorized {
+                code: "refresh_token_reused",
+                detail: "This refresh token was already used; the session has been revoked. Sign in again.".into(),
+            }),
+            RefreshOutcome::Invalid => Err(ApiError::Unauthorized {
+                code: "invalid_refresh_token",
+                detail: "The refresh token is unknown or expired. Sign in again.".into(),
+            }),
+        }
+    })
+    .await??;
+    Ok(HttpResponse::Ok().json(tokens))
+}
+
+/// Sign out: revoke the refresh token and every token of its sign-in.
+///
+/// Always answers 204, also for a token that is unknown or already revoked.
+#[utoipa::path(
+    operation_id = "logout",
+    tag = "auth",
+    request_body = RefreshRequest,
+    responses(
+        (status = 204, description = "Signed out."),
+        BodyProblems,
+        PublicProblems,
+    )
+)]
+#[post("/auth/logout")]
+pub async fn logout(
+    state: web::Data<AppState>,
+    request: HttpRequest,
+    body: ValidJson<RefreshRequest>,
+) -> Result<HttpResponse, ApiError> {
+    let token_hash = digest(body.value.refresh_token.trim());
+    let store = state.store.clone();
+    let actor = anonymous_actor(&request, "session");
+    web::block(move || {
+        store.write(|connection| {
+            if let Some((user_id, family_id)) = accounts::family_of(connection, &token_hash)? {
+                accounts::revoke_family(connection, &family_id)?;
+                let actor = audit::Actor {
+                    user_id: Some(user_id.clone()),
+                    ..actor
+                };
+                audit::record(
+                    connection,
+                    &actor,
+                    Change {
+                        action: "session.ended",
+                        target_type: "user",
+                        target_id: &user_id,
+                        organization_id: None,
+                        details: serde_json::json!({}),
+                    },
+                )?;
+            }
+            Ok::<_, ApiError>(())
+        })
+    })
+    .await??;
+    Ok(HttpResponse::NoContent().finish())
+}

@@ -1,0 +1,465 @@
+//! A typed client for Warren's HTTP API, shared by the SPA and the tests.
+//!
+//! Built on reqwest, so it runs natively (tests, integrations) and in the
+//! browser (wasm32, through `fetch`). Every method sends and receives the
+//! types of [`warren_wire`]; an error answer arrives as
+//! [`ClientError::Problem`] carrying the server's problem details.
+//!
+//! ```no_run
+//! # async fn run() -> Result<(), warren_client::ClientError> {
+//! let client = warren_client::Client::new("http://127.0.0.1:8080");
+//! let tokens = client
+//!     .login(&warren_wire::LoginRequest {
+//!         email: "coordinator@warren.demo".into(),
+//!         password: "…".into(),
+//!     })
+//!     .await?;
+//! let me = client.with_access_token(&tokens.access_token).me().await?;
+//! println!("signed in as {:?}", me.value.user);
+//! # Ok(()) }
+//! ```
+
+use reqwest::{Method, RequestBuilder, StatusCode, header};
+use serde::{Serialize, de::DeserializeOwned};
+use uuid::Uuid;
+use warren_wire::*;
+
+/// What can go wrong with a call.
+#[derive(Debug, Clone, PartialEq)]
+pub enum ClientError {
+    /// The server answered with problem details.
+    Problem(Problem),
+    /// The request did not reach the server or the answer was cut off.
+    Transport(String),
+    /// The server answered something that is not the documented shape.
+    UnexpectedAnswer {
+        /// The HTTP status.
+        status: u16,
+        /// The body, as text.
+        body: String,
+    },
+}
+
+impl ClientError {
+    /// The HTTP status, when the server answered.
+    pub fn status(&self) -> Option<u16> {
+        match self {
+            Self::Problem(problem) => Some(problem.status),
+            Self::UnexpectedAnswer { status, .. } => Some(*status),
+            Self::Transport(_) => None,
+        }
+    }
+
+    /// The stable problem code, when the server gave one.
+    pub fn code(&self) -> Option<&str> {
+        match self {
+            Self::Problem(problem) => Some(&problem.code),
+            _ => None,
+        }
+    }
+
+    /// A sentence to show a person.
+    pub fn message(&self) -> String {
+        match self {
+            Self::Problem(problem) => problem.message(),
+            Self::Transport(reason) => format!("Warren could not be reached ({reason})."),
+            Self::UnexpectedAnswer { status, .. } => {
+                format!("Warren gave an unexpected answer (HTTP {status}).")
+            }
+        }
+    }
+}
+
+impl std::fmt::Display for ClientError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.message())
+    }
+}
+
+impl std::error::Error for ClientError {}
+
+impl From<reqwest::Error> for ClientError {
+    fn from(error: reqwest::Error) -> Self {
+        Self::Transport(error.to_string())
+    }
+}
+
+/// A resource with the `ETag` to send back as `If-Match` when changing it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Versioned<T> {
+    /// The resource.
+    pub value: T,
+    /// Its version, as the server sent it.
+    pub etag: String,
+}
+
+/// How the client identifies itself.
+#[derive(Debug, Clone, PartialEq, Eq)]
+enum Credentials {
+    Anonymous,
+    AccessToken(String),
+    ApiKey(String),
+}
+
+/// A connection to one Warren server. Cheap to clone.
+#[derive(Debug, Clone)]
+pub struct Client {
+    http: reqwest::Client,
+    base_url: String,
+    credentials: Credentials,
+}
+
+/// The result of every call.
+pub type Result<T> = std::result::Result<T, ClientError>;
+
+impl Client {
+    /// A client for the server at `base_url` (e.g. `http://127.0.0.1:8080`).
+    pub fn new(base_url: impl Into<String>) -> Self {
+        Self {
+            http: reqwest::Client::new(),
+            base_url: base_url.into().trim_end_matches('/').to_owned(),
+            credentials: Credentials::Anonymous,
+        }
+    }
+
+    /// The server's address.
+    pub fn base_url(&self) -> &str {
+        &self.base_url
+    }
+
+    /// The underlying HTTP client, for requests outside the contract.
+    pub fn http(&self) -> &reqwest::Client {
+        &self.http
+    }
+
+    /// The same client, acting as the person holding `access_token`.
+    pub fn with_access_token(&self, access_token: &str) -> Self {
+        Self {
+            credentials: Credentials::AccessToken(access_token.to_owned()),
+            ..self.clone()
+        }
+    }
+
+    /// The same client, acting with the API key `secret`.
+    pub fn with_api_key(&self, secret: &str) -> Self {
+        Self {
+            credentials: Credentials::ApiKey(secret.to_owned()),
+            ..self.clone()
+        }
+    }
+
+    /// The same client, without credentials.
+    pub fn anonymous(&self) -> Self {
+        Self {
+            credentials: Credentials::Anonymous,
+            ..self.clone()
+        }
+    }
+
+    /// A request to `path` (under the server root, e.g. `/api/v1/me`) with the
+    /// client's credentials.
+    pub fn request(&self, method: Method, path: &str) -> RequestBuilder {
+        let builder = self
+            .http
+            .request(method, format!("{}{}", self.base_url, path));
+        match &self.credentials {
+            Credentials::Anonymous => builder,
+            Credentials::AccessToken(token) => builder.bearer_auth(token),
+            Credentials::ApiKey(secret) => builder.header(API_KEY_HEADER, secret),
+        }
+    }
+
+    async fn send<T: DeserializeOwned>(builder: RequestBuilder) -> Result<(T, Option<String>)> {
+        let response = builder.send().await?;
+        let status = response.status();
+        let etag = response
+            .headers()
+            .get(header::ETAG)
+            .and_then(|value| value.to_str().ok())
+            .map(str::to_owned);
+        let body = response.text().await?;
+        if status.is_success() {
+            let body = if status == StatusCode::NO_CONTENT && body.is_empty() {
+                "null"
+            } else {
+                &body
+            };
+            serde_json::from_str(body)
+                .map(|value| (value, etag))
+                .map_err(|_| ClientError::UnexpectedAnswer {
+                    status: status.as_u16(),
+                    body: body.to_owned(),
+                })
+        } else {
+            Err(match serde_json::from_str::<Problem>(&body) {
+                Ok(problem) => ClientError::Problem(problem),
+                Err(_) => ClientError::UnexpectedAnswer {
+                    status: status.as_u16(),
+                    body,
+                },
+            })
+        }
+    }
+
+    async fn get<T: DeserializeOwned>(&self, path: &str) -> Result<T> {
+        Self::send(self.request(Method::GET, path))
+            .await
+            .map(|(value, _)| value)
+    }
+
+    async fn get_versioned<T: DeserializeOwned>(&self, path: &str) -> Result<Versioned<T>> {
+        let (value, etag) = Self::send(self.request(Method::GET, path)).await?;
+        Ok(Versioned {
+            value,
+            etag: etag.unwrap_or_default(),
+        })
+    }
+
+    async fn post<B: Serialize, T: DeserializeOwned>(
+        &self,
+        path: &str,
+        body: &B,
+        idempotency_key: Option<&str>,
+    ) -> Result<T> {
+        let mut builder = self.request(Method::POST, path).json(body);
+        if let Some(key) = idempotency_key {
+            builder = builder.header(IDEMPOTENCY_KEY, key);
+        }
+        Self::send(builder).await.map(|(value, _)| value)
+    }
+
+    async fn change<B: Serialize, T: DeserializeOwned>(
+        &self,
+        method: Method,
+        path: &str,
+        body: &B,
+        etag: &str,
+    ) -> Result<Versioned<T>> {
+        let builder = self
+            .request(method, path)
+            .header(header::IF_MATCH, etag)
+            .json(body);
+        let (value, etag) = Self::send(builder).await?;
+        Ok(Versioned {
+            value,
+            etag: etag.unwrap_or_default(),
+        })
+    }
+
+    async fn delete(&self, path: &str) -> Result<()> {
+        Self::send::<()>(self.request(Method::DELETE, path))
+            .await
+            .map(|_| ())
+    }
+
+    // Authentication.
+
+    /// Signs in with an e-mail address and password.
+    pub async fn login(&self, credentials: &LoginRequest) -> Result<TokenResponse> {
+        self.post("/api/v1/auth/login", credentials, None).await
+    }
+
+    /// Exchanges a refresh token for a new pair (the old one stops working).
+    pub async fn refresh(&self, refresh_token: &str) -> Result<TokenResponse> {
+        let body = RefreshRequest {
+            refresh_token: refresh_token.to_owned(),
+        };
+        self.post("/api/v1/auth/refresh", &body, None).await
+    }
+
+    /// Signs out: revokes the refresh token and its whole chain.
+    pub async fn logout(&self, refresh_token: &str) -> Result<()> {
+        let body = RefreshRequest {
+            refresh_token: refresh_token.to_owned(),
+        };
+        self.post::<_, ()>("/api/v1/auth/logout", &body, None).await
+    }
+
+    // The caller.
+
+    /// Who the caller is, with their organizations and roles.
+    pub async fn me(&self) -> Result<Versioned<Me>> {
+        self.get_versioned("/api/v1/me").await
+    }
+
+    /// Changes the caller's own name or password.
+    pub async fn update_me(&self, change: &UpdateMeRequest, etag: &str) -> Result<Versioned<Me>> {
+        self.change(Method::PATCH, "/api/v1/me", change, etag).await
+    }
+
+    // Organizations.
+
+    /// Applies to join the network with a new organization and its first user.
+    pub async fn apply(
+        &self,
+        application: &ApplyRequest,
+        idempotency_key: Option<&str>,
+    ) -> Result<Application> {
+        self.post(
+            "/api/v1/organizations/applications",
+            application,
+            idempotency_key,
+        )
+        .await
+    }
+
+    /// Lists the organizations the caller may see.
+    pub async fn organizations(&self, query: &OrganizationQuery) -> Result<OrganizationPage> {
+        let builder = self
+            .request(Method::GET, "/api/v1/organizations")
+            .query(query);
+        Self::send(builder).await.map(|(value, _)| value)
+    }
+
+    /// One organization, with its version.
+    pub async fn organization(&self, id: Uuid) -> Result<Versioned<Organization>> {
+        self.get_versioned(&format!("/api/v1/organizations/{id}"))
+            .await
+    }
+
+    /// Changes an organization's details.
+    pub async fn update_organization(
+        &self,
+        id: Uuid,
+        change: &UpdateOrganizationRequest,
+        etag: &str,
+    ) -> Result<Versioned<Organization>> {
+        self.change(
+            Method::PATCH,
+            &format!("/api/v1/organizations/{id}"),
+            change,
+            etag,
+        )
+        .await
+    }
+
+    /// Vets, suspends or reinstates an organization (network admins).
+    pub async fn change_membership(
+        &self,
+        id: Uuid,
+        change: &MembershipChangeRequest,
+        etag: &str,
+    ) -> Result<Versioned<Organization>> {
+        let path = format!("/api/v1/organizations/{id}/membership");
+        self.change(Method::POST, &path, change, etag).await
+    }
+
+    /// The sites of an organization.
+    pub async fn sites(&self, organization: Uuid) -> Result<SiteList> {
+        self.get(&format!("/api/v1/organizations/{organization}/sites"))
+            .await
+    }
+
+    // Members and invitations.
+
+    /// The members of an organization.
+    pub async fn members(&self, organization: Uuid) -> Result<MemberList> {
+        self.get(&format!("/api/v1/organizations/{organization}/members"))
+            .await
+    }
+
+    /// Changes a member's role.
+    pub async fn change_role(
+        &self,
+        organization: Uuid,
+        user: Uuid,
+        change: &ChangeRoleRequest,
+    ) -> Result<Member> {
+        let path = format!("/api/v1/organizations/{organization}/members/{user}");
+        let builder = self.request(Method::PATCH, &path).json(change);
+        Self::send(builder).await.map(|(value, _)| value)
+    }
+
+    /// Removes a member from an organization.
+    pub async fn remove_member(&self, organization: Uuid, user: Uuid) -> Result<()> {
+        self.delete(&format!(
+            "/api/v1/organizations/{organization}/members/{user}"
+        ))
+        .await
+    }
+
+    /// The invitations of an organization.
+    pub async fn invitations(&self, organization: Uuid) -> Result<InvitationList> {
+        self.get(&format!("/api/v1/organizations/{organization}/invitations"))
+            .await
+    }
+
+    /// Invites a person to an organization.
+    pub async fn invite(
+        &self,
+        organization: Uuid,
+        invitation: &CreateInvitationRequest,
+        idempotency_key: Option<&str>,
+    ) -> Result<CreatedInvitation> {
+        let path = format!("/api/v1/organizations/{organization}/invitations");
+        self.post(&path, invitation, idempotency_key).await
+    }
+
+    /// Withdraws a pending invitation.
+    pub async fn revoke_invitation(&self, organization: Uuid, invitation: Uuid) -> Result<()> {
+        self.delete(&format!(
+            "/api/v1/organizations/{organization}/invitations/{invitation}"
+        ))
+        .await
+    }
+
+    /// What an invitation token offers.
+    pub async fn preview_invitation(&self, token: &str) -> Result<InvitationPreview> {
+        let query = InvitationTokenQuery {
+            token: token.to_owned(),
+        };
+        let builder = self
+            .request(Method::GET, "/api/v1/invitations/preview")
+            .query(&query);
+        Self::send(builder).await.map(|(value, _)| value)
+    }
+
+    /// Accepts an invitation, creating the account if needed.
+    pub async fn accept_invitation(
+        &self,
+        acceptance: &AcceptInvitationRequest,
+    ) -> Result<AcceptedInvitation> {
+        self.post("/api/v1/invitations/accept", acceptance, None)
+            .await
+    }
+
+    // API keys.
+
+    /// The API keys of an organization.
+    pub async fn api_keys(&self, organization: Uuid) -> Result<ApiKeyList> {
+        self.get(&format!("/api/v1/organizations/{organization}/api-keys"))
+            .await
+    }
+
+    /// Creates an API key; the answer holds its secret, shown only once.
+    pub async fn create_api_key(
+        &self,
+        organization: Uuid,
+        key: &CreateApiKeyRequest,
+        idempotency_key: Option<&str>,
+    ) -> Result<CreatedApiKey> {
+        let path = format!("/api/v1/organizations/{organization}/api-keys");
+        self.post(&path, key, idempotency_key).await
+    }
+
+    /// Revokes an API key.
+    pub async fn revoke_api_key(&self, organization: Uuid, key: Uuid) -> Result<()> {
+        self.delete(&format!(
+            "/api/v1/organizations/{organization}/api-keys/{key}"
+        ))
+        .await
+    }
+
+    // Audit and health.
+
+    /// A page of the audit log.
+    pub async fn audit_log(&self, query: &AuditQuery) -> Result<AuditPage> {
+        let builder = self.request(Method::GET, "/api/v1/audit-log").query(query);
+        Self::send(builder).await.map(|(value, _)| value)
+    }
+
+    /// Whether the server and its database are ready.
+    pub async fn ready(&self) -> Result<Health> {
+        self.get("/readyz").await
+    }
+}

@@ -1,0 +1,14 @@
+//! Warren's domain: the rules of the care network with no I/O.
+//!
+//! Everything here is shared by the server and the browser (it compiles to
+//! `wasm32-unknown-unknown`), so a rule is written once and enforced in both
+//! places. Types that cross the wire validate themselves while they are parsed
+//! (`#[serde(try_from = …)]`): invalid data cannot exist past the boundary.
+
+pub mod access;
+pub mod organization;
+pub mod text;
+
+pub use access::{Access, ApiScope, Role};
+pub use organization::{MembershipStatus, OrganizationKind, TransitionError};
+pub use text::{ApiKeyName, Description, Email, OrgName, Password, PersonName, TextError, Website};

@@ -1,0 +1,286 @@
+//! Validated text: names, e-mail addresses, passwords, web addresses.
+//!
+//! Each type can only be built through `parse`, which trims and checks its
+//! input, and each deserializes through `parse`, so a request carrying an
+//! invalid value is refused while it is read — in the server and in the
+//! browser alike.
+
+use std::fmt;
+
+use serde::{Deserialize, Serialize};
+
+/// Why a piece of text was refused.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum TextError {
+    /// Nothing but white space.
+    #[error("must not be empty")]
+    Empty,
+    /// Shorter than the minimum, counted in characters.
+    #[error("must be at least {0} characters")]
+    TooShort(usize),
+    /// Longer than the maximum, counted in characters.
+    #[error("must be at most {0} characters")]
+    TooLong(usize),
+    /// Contains control characters such as newlines or NUL.
+    #[error("must not contain control characters")]
+    ControlCharacters,
+    /// Not of the expected form; the text says which form.
+    #[error("{0}")]
+    Malformed(&'static str),
+}
+
+fn check_length(text: &str, min: usize, max: usize) -> Result<(), TextError> {
+    let count = text.chars().count();
+    if count == 0 {
+        Err(TextError::Empty)
+    } else if count < min {
+        Err(TextError::TooShort(min))
+    } else if count > max {
+        Err(TextError::TooLong(max))
+    } else {
+        Ok(())
+    }
+}
+
+fn single_line(text: &str) -> Result<(), TextError> {
+    if text.chars().any(char::is_control) {
+        Err(TextError::ControlCharacters)
+    } else {
+        Ok(())
+    }
+}
+
+/// Declares a validated string newtype with its serde and OpenAPI plumbing.
+macro_rules! validated_text {
+    ($(#[$meta:meta])* $name:ident, $format:literal, |$input:ident| $check:expr) => {
+        $(#[$meta])*
+        #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+        #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+        #[cfg_attr(feature = "openapi", schema(value_type = String, format = $format))]
+        #[serde(try_from = "String", into = "String")]
+        pub struct $name(String);
+
+        impl $name {
+            /// Checks `input` and builds the value, or says what is wrong.
+            pub fn parse(input: impl Into<String>) -> Result<Self, TextError> {
+                let $input: String = input.into();
+                $check.map($name)
+            }
+
+            /// The validated text.
+            pub fn as_str(&self) -> &str {
+                &self.0
+            }
+        }
+
+        impl TryFrom<String> for $name {
+            type Error = TextError;
+
+            fn try_from(value: String) -> Result<Self, Self::Error> {
+                Self::parse(value)
+            }
+        }
+
+        impl From<$name> for String {
+            fn from(value: $name) -> String {
+                value.0
+            }
+        }
+
+        impl fmt::Display for $name {
+            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str(&self.0)
+            }
+        }
+    };
+}
+
+validated_text!(
+    /// A person's display name: 1–100 characters on one line.
+    PersonName,
+    "text",
+    |input| {
+        let name = input.trim().to_owned();
+        check_length(&name, 1, 100).and(single_line(&name)).map(|()| name)
+    }
+);
+
+validated_text!(
+    /// An organization's name: 2–120 characters on one line.
+    OrgName,
+    "text",
+    |input| {
+        let name = input.trim().to_owned();
+        check_length(&name, 2, 120).and(single_line(&name)).map(|()| name)
+    }
+);
+
+validated_text!(
+    /// An API key's label: 1–80 characters on one line.
+    ApiKeyName,
+    "text",
+    |input| {
+        let name = input.trim().to_owned();
+        check_length(&name, 1, 80).and(single_line(&name)).map(|()| name)
+    }
+);
+
+validated_text!(
+    /// Free text describing an organization: at most 2,000 characters.
+    Description,
+    "text",
+    |input| {
+        let text = input.trim().to_owned();
+        check_length(&text, 1, 2000).map(|()| text)
+    }
+);
+
+validated_text!(
+    /// An e-mail address, trimmed and lower-cased.
+    Email,
+    "email",
+    |input| {
+        let email = input.trim().to_lowercase();
+        check_length(&email, 3, 254)
+            .and(single_line(&email))
+            .and_then(|()| {
+                let (local, domain) = email
+                    .split_once('@')
+                    .ok_or(TextError::Malformed("must be an e-mail address like name@example.org"))?;
+                let well_formed = !local.is_empty()
+                    && domain.contains('.')
+                    && !domain.starts_with('.')
+                    && !domain.ends_with('.')
+                    && !domain.contains('@')
+                    && !email.contains(char::is_whitespace);
+                if well_formed {
+                    Ok(email)
+                } else {
+                    Err(TextError::Malformed("must be an e-mail address like name@example.org"))
+                }
+            })
+    }
+);
+
+validated_text!(
+    /// A new password: 12–128 characters (OWASP ASVS V2.1), not all one character.
+    Password,
+    "password",
+    |input| {
+        check_length(&input, 12, 128).and_then(|()| {
+            let mut chars = input.chars();
+            let first = chars.next();
+            if chars.all(|c| Some(c) == first) {
+                Err(TextError::Malformed("must not repeat a single character"))
+            } else {
+                Ok(input)
+            }
+        })
+    }
+);
+
+validated_text!(
+    /// A public web address starting with `http://` or `https://`.
+    Website,
+    "uri",
+    |input| {
+        let url = input.trim().to_owned();
+        check_length(&url, 8, 300)
+            .and(single_line(&url))
+            .and_then(|()| {
+                let rest = url
+                    .strip_prefix("https://")
+                    .or_else(|| url.strip_prefix("http://"))
+                    .ok_or(TextError::Malformed("must start with http:// or https://"))?;
+                if rest.is_empty() || rest.starts_with('/') || rest.contains(char::is_whitespace) {
+                    Err(TextError::Malformed("must be a web address like https://example.org"))
+                } else {
+                    Ok(url)
+                }
+            })
+    }
+);
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    #[test]
+    fn emails_are_trimmed_and_lower_cased() {
+        let email = Email::parse("  Vet@Example.ORG ").unwrap();
+        assert_eq!(email.as_str(), "vet@example.org");
+    }
+
+    #[test]
+    fn malformed_emails_are_refused() {
+        for bad in [
+            "",
+            "vet",
+            "vet@",
+            "@example.org",
+            "vet@example",
+            "a b@example.org",
+            "v@.org",
+        ] {
+            assert!(Email::parse(bad).is_err(), "{bad:?} was accepted");
+        }
+    }
+
+    #[test]
+    fn passwords_need_twelve_characters_and_some_variety() {
+        assert_eq!(Password::parse("short"), Err(TextError::TooShort(12)));
+        assert!(Password::parse("aaaaaaaaaaaaaaa").is_err());
+        assert!(Password::parse("correct horse battery").is_ok());
+        assert_eq!(
+            Password::parse("x".repeat(129) + "y"),
+            Err(TextError::TooLong(128))
+        );
+    }
+
+    #[test]
+    fn names_are_single_lines() {
+        assert_eq!(
+            PersonName::parse("Ann\nLee"),
+            Err(TextError::ControlCharacters)
+        );
+        assert_eq!(OrgName::parse("   "), Err(TextError::Empty));
+        assert_eq!(
+            OrgName::parse("Burrow Vets").unwrap().as_str(),
+            "Burrow Vets"
+        );
+    }
+
+    #[test]
+    fn websites_need_a_scheme_and_a_host() {
+        assert!(Website::parse("https://burrow.example").is_ok());
+        assert!(Website::parse("ftp://burrow.example").is_err());
+        assert!(Website::parse("https:///path").is_err());
+        assert!(Website::parse("javascript:alert(1)").is_err());
+    }
+
+    #[test]
+    fn invalid_values_are_refused_while_deserializing() {
+        let result: Result<Email, _> = serde_json::from_str("\"not-an-email\"");
+        assert!(result.is_err());
+        let ok: Email = serde_json::from_str("\"A@B.example\"").unwrap();
+        assert_eq!(ok.as_str(), "a@b.example");
+    }
+
+    proptest! {
+        #[test]
+        fn parsed_names_never_hold_control_characters(input in ".{0,200}") {
+            if let Ok(name) = PersonName::parse(input) {
+                prop_assert!(!name.as_str().chars().any(char::is_control));
+                prop_assert!((1..=100).contains(&name.as_str().chars().count()));
+            }
+        }
+
+        #[test]
+        fn parsing_is_idempotent(input in "[a-zA-Z0-9@. ]{0,40}") {
+            if let Ok(email) = Email::parse(input) {
+                prop_assert_eq!(Email::parse(email.as_str().to_owned()), Ok(email.clone()));
+            }
+        }
+    }
+}

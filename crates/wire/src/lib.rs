@@ -1,0 +1,30 @@
+//! The wire contract between Warren's server, its browser app and integrators.
+//!
+//! One definition of every request and response: the server deserializes
+//! requests and serializes responses with these types, the typed client and the
+//! SPA use the very same ones, and the OpenAPI document is derived from them
+//! (feature `openapi`). Request types refuse unknown fields and validate their
+//! values while they are parsed.
+
+pub mod accounts;
+pub mod audit;
+pub mod auth;
+pub mod organizations;
+pub mod problem;
+
+pub use accounts::*;
+pub use audit::*;
+pub use auth::*;
+pub use organizations::*;
+pub use problem::{FieldError, Problem};
+
+/// Header carrying a creating request's idempotency key.
+pub const IDEMPOTENCY_KEY: &str = "Idempotency-Key";
+/// Header set on a response replayed for a repeated idempotency key.
+pub const IDEMPOTENT_REPLAYED: &str = "Idempotent-Replayed";
+/// Header carrying an API key.
+pub const API_KEY_HEADER: &str = "X-API-Key";
+/// Header carrying the request id on every response.
+pub const REQUEST_ID_HEADER: &str = "X-Request-Id";
+/// Largest page any list returns.
+pub const MAX_PAGE_SIZE: u32 = 200;

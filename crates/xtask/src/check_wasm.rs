@@ -1,0 +1,104 @@
+//! `cargo xtask check-wasm`: proves the crates the browser app is made of build for wasm32 and
+//! depend on no server-side crate (database drivers, actix, tokio).
+
+use std::process::ExitCode;
+
+use anyhow::{Context, Result};
+
+use crate::shell;
+use crate::system::{self, WASM_TARGET};
+use crate::workspace::Workspace;
+
+/// The crates shared by the server and the browser.
+const BROWSER_CRATES: [&str; 3] = ["warren-domain", "warren-wire", "warren-client"];
+
+/// Builds the browser-side crates for wasm32 and inspects their dependency trees.
+pub fn run(ws: &Workspace) -> Result<ExitCode> {
+    system::ensure_wasm_target()?;
+    let mut build = ws.cargo();
+    build.args(["build", "--target", WASM_TARGET]);
+    for package in BROWSER_CRATES {
+        build.args(["--package", package]);
+    }
+    shell::run(&mut build).context("the browser-side crates do not build for wasm32; see above")?;
+
+    let mut all_clean = true;
+    for package in BROWSER_CRATES {
+        let tree = shell::output(ws.cargo().args([
+            "tree",
+            "--package",
+            package,
+            "--target",
+            WASM_TARGET,
+            "--edges",
+            "normal",
+            "--prefix",
+            "none",
+        ]))?;
+        let mut offenders: Vec<&str> = tree
+            .lines()
+            .filter_map(|line| line.split_whitespace().next())
+            .filter(|name| is_server_crate(name))
+            .collect();
+        offenders.sort_unstable();
+        offenders.dedup();
+        if offenders.is_empty() {
+            println!("check-wasm: PASS {package}: builds for {WASM_TARGET}, no server crates");
+        } else {
+            all_clean = false;
+            println!(
+                "check-wasm: FAIL {package} depends on server crates: {}",
+                offenders.join(", ")
+            );
+        }
+    }
+    if all_clean {
+        Ok(ExitCode::SUCCESS)
+    } else {
+        println!(
+            "check-wasm: run `cargo tree -p <package> --target {WASM_TARGET} -i <crate>` to see \
+             which dependency brings them in"
+        );
+        Ok(ExitCode::FAILURE)
+    }
+}
+
+/// Whether `name` is a crate that has no business in the browser.
+fn is_server_crate(name: &str) -> bool {
+    name.starts_with("diesel")
+        || name.starts_with("actix")
+        || name == "tokio"
+        || name.starts_with("tokio-")
+        || matches!(
+            name,
+            "mio" | "r2d2" | "libsqlite3-sys" | "pq-sys" | "pq-src"
+        )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::is_server_crate;
+
+    #[test]
+    fn recognises_server_crates() {
+        for name in [
+            "diesel",
+            "diesel_migrations",
+            "actix-web",
+            "tokio",
+            "tokio-util",
+            "mio",
+        ] {
+            assert!(is_server_crate(name), "{name}");
+        }
+        for name in [
+            "serde",
+            "reqwest",
+            "wasm-bindgen",
+            "tokio_like",
+            "warren-domain",
+        ] {
+            assert!(!is_server_crate(name), "{name}");
+        }
+    }
+}

@@ -1,0 +1,80 @@
+//! Warren's build tool, run as `cargo xtask <command>` from anywhere in the workspace.
+//!
+//! The two commands a newcomer needs are `cargo xtask demo` (build everything and serve a demo)
+//! and `cargo xtask test` (set up the machine and run the whole test suite). The others are the
+//! steps they are made of, plus a few conveniences for CI and maintainers.
+
+mod check_wasm;
+mod demo;
+mod openapi;
+mod postgres;
+mod shell;
+mod system;
+mod test_suite;
+mod web;
+mod workspace;
+
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand};
+
+/// Command line of `cargo xtask`.
+#[derive(Parser)]
+#[command(name = "cargo xtask", about = "Warren's build tool", version)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+/// The commands `cargo xtask` knows.
+#[derive(Subcommand)]
+enum Command {
+    /// Build the browser app (wasm32) into web/dist/.
+    Web {
+        /// Build with the dev profile (fast, large, debuggable) instead of `wasm-release`.
+        #[arg(long)]
+        dev: bool,
+    },
+    /// Build the app and the server in release mode, then serve a demo with sample data.
+    Demo {
+        /// Address the server listens on.
+        #[arg(long, default_value = "127.0.0.1:8080")]
+        addr: String,
+    },
+    /// Install what the tests need (Chromium, chromedriver, PostgreSQL), build the app and run
+    /// every test in the workspace.
+    Test {
+        /// Extra arguments for `cargo test`, after `--` (e.g. `cargo xtask test -- -p warren-tests`).
+        #[arg(last = true)]
+        cargo_args: Vec<String>,
+    },
+    /// Check that the browser-side crates build for wasm32 and pull in no server crates.
+    CheckWasm,
+    /// Write the API's OpenAPI document to openapi.yaml at the workspace root.
+    Openapi,
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let result = workspace::Workspace::locate().and_then(|ws| match cli.command {
+        Command::Web { dev } => {
+            let profile = if dev {
+                web::Profile::Dev
+            } else {
+                web::Profile::Release
+            };
+            web::build(&ws, profile, web::Binaryen::UseIfPresent).map(|_| ExitCode::SUCCESS)
+        }
+        Command::Demo { addr } => demo::run(&ws, &addr),
+        Command::Test { cargo_args } => test_suite::run(&ws, &cargo_args),
+        Command::CheckWasm => check_wasm::run(&ws),
+        Command::Openapi => openapi::run(&ws).map(|()| ExitCode::SUCCESS),
+    });
+    match result {
+        Ok(code) => code,
+        Err(error) => {
+            eprintln!("\nxtask: error: {error:#}");
+            ExitCode::FAILURE
+        }
+    }
+}

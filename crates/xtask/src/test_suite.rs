@@ -1,0 +1,85 @@
+//! `cargo xtask test`: everything the test suite needs on a fresh Debian machine with only Rust
+//! installed — Chromium and chromedriver, PostgreSQL, the built browser app — then
+//! `cargo test` over the whole workspace.
+
+use std::fs;
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use anyhow::{Context, Result};
+
+use crate::postgres;
+use crate::shell;
+use crate::system::{self, Apt};
+use crate::web::{self, Binaryen, Profile};
+use crate::workspace::Workspace;
+
+/// Sets the machine up, builds the app and runs `cargo test`, passing `cargo_args` on. Returns
+/// cargo's exit status.
+pub fn run(ws: &Workspace, cargo_args: &[String]) -> Result<ExitCode> {
+    let mut apt = Apt::new();
+    let (chromium, chromedriver) = browser(&mut apt)?;
+
+    let database_url = std::env::var("WARREN_TEST_DATABASE_URL")
+        .ok()
+        .filter(|url| !url.is_empty())
+        .unwrap_or_else(|| postgres::DEFAULT_URL.to_owned());
+    postgres::ensure(&database_url, &mut apt)?;
+
+    // The release build, so the browser test exercises what users get.
+    let web_dir = web::build(ws, Profile::Release, Binaryen::TryInstall)?;
+
+    let artifacts = ws.target_dir.join("artifacts");
+    fs::create_dir_all(&artifacts)
+        .with_context(|| format!("could not create {}", artifacts.display()))?;
+
+    let mut command = ws.cargo();
+    command
+        .args(["test", "--workspace", "--exclude", "warren-web"])
+        .args(cargo_args)
+        .env("WARREN_WEB_DIR", &web_dir)
+        .env("CHROMIUM", &chromium)
+        .env("CHROMEDRIVER", &chromedriver)
+        .env("WARREN_TEST_DATABASE_URL", &database_url)
+        .env("WARREN_ARTIFACTS_DIR", &artifacts);
+    let status = shell::status(&mut command)?;
+    if status.success() {
+        eprintln!("xtask: all tests passed");
+        Ok(ExitCode::SUCCESS)
+    } else {
+        eprintln!(
+            "xtask: tests failed ({status}); screenshots and logs, if any, are in {}",
+            artifacts.display()
+        );
+        let code = status
+            .code()
+            .and_then(|c| u8::try_from(c).ok())
+            .unwrap_or(1);
+        Ok(ExitCode::from(code.max(1)))
+    }
+}
+
+/// Finds Chromium and chromedriver, installing them (with binaryen, for wasm-opt) when either
+/// is missing.
+fn browser(apt: &mut Apt) -> Result<(PathBuf, PathBuf)> {
+    let find = || {
+        (
+            system::find_program("chromium"),
+            system::find_program("chromedriver"),
+        )
+    };
+    if let (Some(chromium), Some(chromedriver)) = find() {
+        return Ok((chromium, chromedriver));
+    }
+    apt.install(
+        &["chromium", "chromium-driver", "binaryen"],
+        "the browser tests drive headless Chromium through chromedriver",
+    )?;
+    match find() {
+        (Some(chromium), Some(chromedriver)) => Ok((chromium, chromedriver)),
+        _ => anyhow::bail!(
+            "chromium and chromedriver are still not on PATH after installing them; put them \
+             on PATH and rerun"
+        ),
+    }
+}

@@ -1,0 +1,64 @@
+//! Where things are: the workspace root, cargo's target directory and the paths derived from
+//! them. Asked of `cargo metadata`, so `CARGO_TARGET_DIR` and `.cargo/config.toml` are honoured.
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+use anyhow::{Context, Result};
+
+/// The Warren workspace on disk.
+pub struct Workspace {
+    /// The directory holding the workspace's Cargo.toml.
+    pub root: PathBuf,
+    /// Cargo's target directory (usually `<root>/target`).
+    pub target_dir: PathBuf,
+}
+
+impl Workspace {
+    /// Finds the workspace this tool belongs to.
+    pub fn locate() -> Result<Self> {
+        // xtask lives at <root>/crates/xtask; starting from there finds the right workspace even
+        // when `cargo xtask` is run from a subdirectory.
+        let manifest_dir = Path::new(env!("CARGO_MANIFEST_DIR"));
+        let output = Command::new(cargo())
+            .args(["metadata", "--format-version", "1", "--no-deps"])
+            .current_dir(manifest_dir)
+            .stderr(std::process::Stdio::inherit())
+            .output()
+            .context("could not run `cargo metadata`; is cargo on PATH?")?;
+        anyhow::ensure!(
+            output.status.success(),
+            "`cargo metadata` failed ({}); fix the workspace's Cargo.toml files first",
+            output.status
+        );
+        let metadata: serde_json::Value =
+            serde_json::from_slice(&output.stdout).context("`cargo metadata` printed bad JSON")?;
+        let path = |key: &str| -> Result<PathBuf> {
+            metadata[key]
+                .as_str()
+                .map(PathBuf::from)
+                .with_context(|| format!("`cargo metadata` did not report `{key}`"))
+        };
+        Ok(Self {
+            root: path("workspace_root")?,
+            target_dir: path("target_directory")?,
+        })
+    }
+
+    /// A `cargo` command run at the workspace root.
+    pub fn cargo(&self) -> Command {
+        let mut command = Command::new(cargo());
+        command.current_dir(&self.root);
+        command
+    }
+
+    /// Where the built browser app goes: `<root>/web/dist`.
+    pub fn web_dist(&self) -> PathBuf {
+        self.root.join("web").join("dist")
+    }
+}
+
+/// The cargo that runs us (cargo sets `CARGO`), so nested builds use the same toolchain.
+fn cargo() -> String {
+    std::env::var("CARGO").unwrap_or_else(|_| "cargo".to_owned())
+}

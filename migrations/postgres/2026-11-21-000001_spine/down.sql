@@ -1,0 +1,10 @@
+DROP TABLE idempotency_keys;
+DROP TABLE audit_log;
+DROP FUNCTION audit_log_is_append_only;
+DROP TABLE sites;
+DROP TABLE api_keys;
+DROP TABLE invitations;
+DROP TABLE refresh_tokens;
+DROP TABLE memberships;
+DROP TABLE users;
+DROP TABLE organizations;

@@ -1,0 +1,36 @@
+//! The app: the session, the layout and the route table.
+
+use leptos::prelude::*;
+use leptos_router::components::{Route, Router, Routes};
+use leptos_router::path;
+
+use crate::components::Layout;
+use crate::pages::{
+    AcceptInvitationPage, ApiKeysPage, ApplyPage, AuditPage, HomePage, MembersPage, NotFoundPage,
+    OrganizationPage, ProfilePage, SignInPage, VettingPage,
+};
+use crate::session::Session;
+
+/// The whole app: provides the [`Session`], then routes to one page.
+#[component]
+pub fn App() -> impl IntoView {
+    Session::provide();
+    view! {
+        <Router>
+            <Layout>
+                <Routes fallback=NotFoundPage>
+                    <Route path=path!("/") view=HomePage/>
+                    <Route path=path!("/sign-in") view=SignInPage/>
+                    <Route path=path!("/apply") view=ApplyPage/>
+                    <Route path=path!("/vetting") view=VettingPage/>
+                    <Route path=path!("/organizations/:id") view=OrganizationPage/>
+                    <Route path=path!("/organizations/:id/members") view=MembersPage/>
+                    <Route path=path!("/organizations/:id/api-keys") view=ApiKeysPage/>
+                    <Route path=path!("/invitations/accept") view=AcceptInvitationPage/>
+                    <Route path=path!("/profile") view=ProfilePage/>
+                    <Route path=path!("/audit") view=AuditPage/>
+                </Routes>
+            </Layout>
+        </Router>
+    }
+}

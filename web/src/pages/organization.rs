@@ -1,0 +1,215 @@
+//! `/organizations/:id`: an organization's details, their edit form, and its
+//! sites.
+
+use leptos::prelude::*;
+use uuid::Uuid;
+use warren_client::{ClientError, Versioned};
+use warren_domain::{Description, OrgName, Website};
+use warren_wire::{Organization, UpdateOrganizationRequest};
+
+use crate::components::{
+    ErrorAlert, FieldErrors, KindSelect, Loading, OrgHeader, OrgTab, RequireSignIn, SuccessNotice,
+    TextArea, TextField, error_of,
+};
+use crate::local_time;
+use crate::pages::{NotFoundPage, organization_id};
+use crate::session::use_session;
+
+/// The organization's details page.
+#[component]
+pub fn OrganizationPage() -> impl IntoView {
+    let id = organization_id();
+    view! {
+        <RequireSignIn>
+            {move || match id.get() {
+                Some(id) => view! { <OrganizationDetails id/> }.into_any(),
+                None => view! { <NotFoundPage/> }.into_any(),
+            }}
+        </RequireSignIn>
+    }
+}
+
+#[component]
+fn OrganizationDetails(id: Uuid) -> impl IntoView {
+    let session = use_session();
+    let organization = LocalResource::new(move || {
+        session.call(move |client| async move { client.organization(id).await })
+    });
+    let reload = Callback::new(move |()| organization.refetch());
+    view! {
+        <OrgHeader organization=id current=OrgTab::Details title="Organization details"/>
+        <Transition fallback=|| view! { <Loading label="Loading the organization…"/> }>
+            {move || Suspend::new(async move {
+                match organization.await {
+                    Ok(organization) => view! { <OrganizationEditor organization reload/> }.into_any(),
+                    Err(error) => view! { <ErrorAlert error=Signal::stored(Some(error))/> }.into_any(),
+                }
+            })}
+        </Transition>
+        <Sites id/>
+    }
+}
+
+/// The edit form, filled with the organization's current details.
+#[component]
+fn OrganizationEditor(
+    organization: Versioned<Organization>,
+    reload: Callback<()>,
+) -> impl IntoView {
+    let session = use_session();
+    let id = organization.value.id;
+    let etag = StoredValue::new(organization.etag.clone());
+    let details = organization.value;
+    let name = RwSignal::new(details.name.clone());
+    let kind = RwSignal::new(details.kind);
+    let website = RwSignal::new(details.website.clone().unwrap_or_default());
+    let description = RwSignal::new(details.description.clone().unwrap_or_default());
+    let errors = FieldErrors::new();
+    let saved = RwSignal::new(None::<String>);
+
+    let save = Action::new_local(move |change: &UpdateOrganizationRequest| {
+        let change = change.clone();
+        async move {
+            let answer = session
+                .call(move |client| {
+                    let change = change.clone();
+                    let etag = etag.get_value();
+                    async move { client.update_organization(id, &change, &etag).await }
+                })
+                .await;
+            match &answer {
+                Ok(updated) => {
+                    etag.set_value(updated.etag.clone());
+                    saved.set(Some(format!("Saved {}.", updated.value.name)));
+                }
+                Err(error) => errors.absorb(error),
+            }
+            answer
+        }
+    });
+    let pending = save.pending();
+    let error = Signal::derive(move || error_of(save.value().get()));
+    let stale = Signal::derive(move || {
+        error
+            .get()
+            .is_some_and(|error| error.code() == Some("precondition_failed"))
+    });
+    let other_error = Signal::derive(move || error.get().filter(|_| !stale.get()));
+
+    let submit = move |event: leptos::ev::SubmitEvent| {
+        event.prevent_default();
+        saved.set(None);
+        errors.clear();
+        let optional = |text: String| (!text.trim().is_empty()).then_some(text);
+        let change = UpdateOrganizationRequest {
+            name: errors.check("name", OrgName::parse(name.get_untracked())),
+            kind: Some(kind.get_untracked()),
+            website: Some(
+                optional(website.get_untracked())
+                    .and_then(|text| errors.check("website", Website::parse(text))),
+            ),
+            description: Some(
+                optional(description.get_untracked())
+                    .and_then(|text| errors.check("description", Description::parse(text))),
+            ),
+        };
+        if errors.is_empty() {
+            save.dispatch(change);
+        }
+    };
+
+    view! {
+        <section class="card">
+            <h2>"Details"</h2>
+            <dl class="facts">
+                <dt>"Applied"</dt>
+                <dd>{local_time::date_time(details.created_at)}</dd>
+                <dt>"Last changed"</dt>
+                <dd>{local_time::date_time(details.updated_at)}</dd>
+            </dl>
+            <Show when=move || stale.get()>
+                <div class="alert alert-error" role="alert" data-code="precondition_failed">
+                    <p>"Someone else changed this organization — reload to see their changes."</p>
+                    <button type="button" class="button secondary small" on:click=move |_| reload.run(())>
+                        "Reload"
+                    </button>
+                </div>
+            </Show>
+            <ErrorAlert error=other_error/>
+            <SuccessNotice message=saved/>
+            <form novalidate on:submit=submit aria-busy=move || pending.get().to_string()>
+                <TextField id="organization-name" label="Name" value=name required=true error=errors.of("name")/>
+                <KindSelect id="organization-kind" value=kind/>
+                <TextField
+                    id="organization-website"
+                    label="Website"
+                    value=website
+                    input_type="url"
+                    hint="Leave empty to remove it."
+                    error=errors.of("website")
+                />
+                <TextArea
+                    id="organization-description"
+                    label="Description"
+                    value=description
+                    error=errors.of("description")
+                />
+                <div class="form-actions">
+                    <button type="submit" class="button primary" disabled=move || pending.get()>
+                        "Save changes"
+                    </button>
+                    <Show when=move || pending.get()>
+                        <span class="spinner" role="status" aria-label="Saving"></span>
+                    </Show>
+                </div>
+            </form>
+        </section>
+    }
+}
+
+/// The organization's sites, when it has any.
+#[component]
+fn Sites(id: Uuid) -> impl IntoView {
+    let session = use_session();
+    let sites = LocalResource::new(move || {
+        session.call(move |client| async move { client.sites(id).await })
+    });
+    view! {
+        <Transition fallback=|| view! { <Loading label="Loading sites…"/> }>
+            {move || Suspend::new(async move {
+                match sites.await {
+                    Err(error) => view! { <ErrorAlert error=Signal::stored(Some::<ClientError>(error))/> }.into_any(),
+                    Ok(sites) if sites.items.is_empty() => ().into_any(),
+                    Ok(sites) => {
+                        view! {
+                            <section class="card">
+                                <h2>"Sites"</h2>
+                                <ul class="site-list">
+                                    {sites
+                                        .items
+                                        .into_iter()
+                                        .map(|site| {
+                                            view! {
+                                                <li data-testid="site">
+                                                    <strong>{site.name}</strong>
+                                                    <br/>
+                                                    {site.address}
+                                                    ", "
+                                                    {site.town}
+                                                    " "
+                                                    {site.postcode}
+                                                    {site.phone.map(|phone| view! { <br/> "Phone: " {phone} })}
+                                                </li>
+                                            }
+                                        })
+                                        .collect_view()}
+                                </ul>
+                            </section>
+                        }
+                            .into_any()
+                    }
+                }
+            })}
+        </Transition>
+    }
+}

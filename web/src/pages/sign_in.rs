@@ -1,0 +1,107 @@
+//! `/sign-in`: e-mail and password.
+
+use leptos::prelude::*;
+use leptos_router::NavigateOptions;
+use leptos_router::components::A;
+use leptos_router::hooks::{use_navigate, use_query_map};
+
+use crate::components::{ErrorAlert, TextField, error_of};
+use crate::session::{SessionState, use_session};
+
+/// Where to go after signing in: the `next` query parameter when it is a
+/// path of this app, else home (never another site).
+fn destination(next: Option<String>) -> String {
+    next.filter(|next| next.starts_with('/') && !next.starts_with("//"))
+        .filter(|next| !next.starts_with("/sign-in"))
+        .unwrap_or_else(|| "/".to_owned())
+}
+
+/// The sign-in form.
+#[component]
+pub fn SignInPage() -> impl IntoView {
+    let session = use_session();
+    let navigate = use_navigate();
+    let query = use_query_map();
+    let email = RwSignal::new(String::new());
+    let password = RwSignal::new(String::new());
+    let notice = RwSignal::new(session.take_notice());
+
+    let sign_in = Action::new_local(move |(email, password): &(String, String)| {
+        session.sign_in(email.clone(), password.clone())
+    });
+    let pending = sign_in.pending();
+    let error = Signal::derive(move || error_of(sign_in.value().get()));
+
+    // Signed in (now, or already when arriving): go on.
+    Effect::new(move |_| {
+        if session.state() == SessionState::SignedIn {
+            let next = destination(query.with_untracked(|query| query.get("next")));
+            navigate(
+                &next,
+                NavigateOptions {
+                    replace: true,
+                    ..Default::default()
+                },
+            );
+        }
+    });
+
+    let submit = move |event: leptos::ev::SubmitEvent| {
+        event.prevent_default();
+        notice.set(None);
+        sign_in.dispatch((email.get_untracked(), password.get_untracked()));
+    };
+
+    view! {
+        <section class="card narrow">
+            <h1>"Sign in to Warren"</h1>
+            {move || {
+                notice
+                    .get()
+                    .map(|notice| {
+                        view! {
+                            <div class="alert alert-info" role="status" data-testid="sign-in-notice">
+                                <p>{notice}</p>
+                            </div>
+                        }
+                    })
+            }}
+            <ErrorAlert error/>
+            <form on:submit=submit aria-busy=move || pending.get().to_string()>
+                <TextField
+                    id="email"
+                    label="E-mail address"
+                    value=email
+                    input_type="email"
+                    autocomplete="username"
+                    required=true
+                />
+                <TextField
+                    id="password"
+                    label="Password"
+                    value=password
+                    input_type="password"
+                    autocomplete="current-password"
+                    required=true
+                />
+                <div class="form-actions">
+                    <button type="submit" class="button primary" disabled=move || pending.get()>
+                        "Sign in"
+                    </button>
+                    <Show when=move || pending.get()>
+                        <span class="spinner" role="status" aria-label="Signing in"></span>
+                    </Show>
+                </div>
+            </form>
+            <hr/>
+            <p>
+                "New to the network? " <A href="/apply">"Apply to join"</A>
+                " with your clinic, rescue or rehabilitation centre."
+            </p>
+            <p class="muted">
+                "Joining an existing organization? Ask its administrator for an invitation link. "
+                "Forgotten your password? Your organization's administrator or a network coordinator can help."
+            </p>
+        </section>
+    }
+}
