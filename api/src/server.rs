@@ -62,8 +62,8 @@ pub fn start(config: Config, store: Store, listener: TcpListener) -> anyhow::Res
     let web_dir = config.web_dir.clone();
     let document = web::Data::new(crate::openapi::document());
     let shrink_state = state.clone();
-    actix_web::rt::spawn(async move {
-        let mut every_minute = actix_web::rt::time::interval(std::time::Duration::from_secs(60));
+    tokio::spawn(async move {
+        let mut every_minute = tokio::time::interval(std::time::Duration::from_secs(60));
         loop {
             every_minute.tick().await;
             shrink_state.login_limiter.shrink();

@@ -1,1 +1,290 @@
-//! placeholder
+//! Warren's end-to-end test harness.
+//!
+//! [`TestApp::spawn`] starts a real `warren` server in-process on port 0 with
+//! a fresh database — a SQLite file in a temporary folder, or a new PostgreSQL
+//! database (dropped afterwards) on `WARREN_TEST_DATABASE_URL` (default
+//! `postgres://postgres@127.0.0.1:5432/postgres`) — and hands back the typed
+//! client the SPA uses. [`on_both_databases!`] turns one test body into a
+//! SQLite test and a PostgreSQL test.
+
+use std::net::TcpListener;
+use std::path::PathBuf;
+use std::time::Duration;
+
+use diesel::{Connection, PgConnection, RunQueryDsl};
+use warren_api::config::{Config, TokenSettings};
+use warren_client::Client;
+use warren_store::Store;
+use warren_wire::{
+    ApplyRequest, CreateInvitationRequest, LoginRequest, MembershipChangeRequest, NewAccount,
+    NewOrganization, TokenResponse,
+};
+
+pub use warren_domain::{
+    ApiKeyName, ApiScope, Email, MembershipStatus, OrgName, OrganizationKind, Password, PersonName,
+    Role,
+};
+
+/// The password of every account the harness creates.
+pub const PASSWORD: &str = "a long test password";
+/// The secret the harness signs access tokens with.
+pub const JWT_SECRET: &str = "a test signing secret that is long enough";
+
+/// Which database a test runs on.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Backend {
+    /// A SQLite file in a temporary folder.
+    Sqlite,
+    /// A fresh PostgreSQL database.
+    Postgres,
+}
+
+/// The PostgreSQL server tests create their databases on.
+pub fn postgres_admin_url() -> String {
+    std::env::var("WARREN_TEST_DATABASE_URL")
+        .unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/postgres".into())
+}
+
+fn postgres_url_for(database: &str) -> String {
+    let admin = postgres_admin_url();
+    let base = admin.rsplit_once('/').map_or(admin.as_str(), |(base, _)| base);
+    format!("{base}/{database}")
+}
+
+/// A running server with its own database.
+pub struct TestApp {
+    /// A client without credentials.
+    pub client: Client,
+    /// The server's base URL.
+    pub url: String,
+    /// The database.
+    pub backend: Backend,
+    /// The server's store, for checks beneath the API.
+    pub store: Store,
+    handle: actix_web::dev::ServerHandle,
+    postgres_database: Option<String>,
+    _data_dir: tempfile::TempDir,
+}
+
+/// A base configuration for tests; adjust fields before spawning.
+pub fn test_config(data_dir: PathBuf, database_url: String) -> Config {
+    Config {
+        database_url,
+        addr: "127.0.0.1:0".into(),
+        web_dir: std::env::var("WARREN_WEB_DIR")
+            .map(PathBuf::from)
+            .unwrap_or_else(|_| PathBuf::from(concat!(env!("CARGO_MANIFEST_DIR"), "/../web/dist"))),
+        public_url: None,
+        tokens: TokenSettings {
+            active_secret: JWT_SECRET.into(),
+            previous_secrets: vec![],
+            access_ttl: Duration::from_secs(900),
+            refresh_ttl: Duration::from_secs(3600),
+            issuer: "warren".into(),
+        },
+        pool_size: 8,
+        pool_timeout: Duration::from_secs(5),
+        login_attempts_per_minute: 1000,
+        workers: 2,
+        data_dir,
+    }
+}
+
+impl TestApp {
+    /// Starts a server on `backend` with the default test configuration.
+    pub async fn spawn(backend: Backend) -> Self {
+        Self::spawn_with(backend, |_| {}).await
+    }
+
+    /// Starts a server on `backend` after `adjust` changes the configuration.
+    pub async fn spawn_with(backend: Backend, adjust: impl FnOnce(&mut Config)) -> Self {
+        let data_dir = tempfile::tempdir().expect("a temporary folder");
+        let (database_url, postgres_database) = match backend {
+            Backend::Sqlite => (data_dir.path().join("warren.db").to_string_lossy().into_owned(), None),
+            Backend::Postgres => {
+                let name = format!("warren_test_{}", uuid::Uuid::new_v4().simple());
+                let mut admin = PgConnection::establish(&postgres_admin_url())
+                    .expect("PostgreSQL must be running (WARREN_TEST_DATABASE_URL)");
+                diesel::sql_query(format!("CREATE DATABASE {name}"))
+                    .execute(&mut admin)
+                    .expect("create a test database");
+                (postgres_url_for(&name), Some(name))
+            }
+        };
+        let mut config = test_config(data_dir.path().to_path_buf(), database_url);
+        adjust(&mut config);
+        let store_config = config.clone();
+        let store = tokio::task::spawn_blocking(move || warren_api::server::open_store(&store_config))
+            .await
+            .expect("open the store")
+            .expect("open the store");
+        let listener = TcpListener::bind("127.0.0.1:0").expect("bind port 0");
+        let running = warren_api::server::start(config, store.clone(), listener).expect("start the server");
+        let url = format!("http://{}", running.addr);
+        let handle = running.handle.clone();
+        tokio::spawn(running.server);
+        TestApp {
+            client: Client::new(&url),
+            url,
+            backend,
+            store,
+            handle,
+            postgres_database,
+            _data_dir: data_dir,
+        }
+    }
+
+    /// Signs in and returns the tokens.
+    pub async fn tokens(&self, email: &str, password: &str) -> TokenResponse {
+        self.client
+            .login(&LoginRequest {
+                email: email.into(),
+                password: password.into(),
+            })
+            .await
+            .unwrap_or_else(|error| panic!("sign in as {email}: {error}"))
+    }
+
+    /// A client signed in as `email`.
+    pub async fn signed_in(&self, email: &str) -> Client {
+        let tokens = self.tokens(email, PASSWORD).await;
+        self.client.with_access_token(&tokens.access_token)
+    }
+
+    /// Creates a network admin (and the coordination office) and signs in.
+    pub async fn network_admin(&self) -> Client {
+        let store = self.store.clone();
+        tokio::task::spawn_blocking(move || {
+            warren_api::admin::create_network_admin(
+                &store,
+                "coordinator@network.test",
+                "Morgan Hale",
+                PASSWORD,
+                "Network coordination office",
+            )
+        })
+        .await
+        .expect("create the network admin")
+        .expect("create the network admin");
+        self.signed_in("coordinator@network.test").await
+    }
+
+    /// An organization applies; returns its id and its admin's client.
+    pub async fn apply(&self, name: &str, admin_email: &str) -> (uuid::Uuid, Client) {
+        let application = self
+            .client
+            .apply(&application(name, admin_email), None)
+            .await
+            .unwrap_or_else(|error| panic!("apply as {name}: {error}"));
+        (application.organization.id, self.signed_in(admin_email).await)
+    }
+
+    /// An organization applies and `admin` vets it.
+    pub async fn vetted(&self, admin: &Client, name: &str, admin_email: &str) -> (uuid::Uuid, Client) {
+        let (id, client) = self.apply(name, admin_email).await;
+        let organization = admin.organization(id).await.expect("read the application");
+        admin
+            .change_membership(
+                id,
+                &MembershipChangeRequest {
+                    membership: MembershipStatus::Vetted,
+                    reason: None,
+                },
+                &organization.etag,
+            )
+            .await
+            .expect("vet the organization");
+        (id, client)
+    }
+
+    /// `org_admin` invites `email` as `role`; the person accepts and signs in.
+    pub async fn member(&self, org_admin: &Client, organization: uuid::Uuid, email: &str, role: Role) -> Client {
+        let invitation = org_admin
+            .invite(
+                organization,
+                &CreateInvitationRequest {
+                    email: warren_domain::Email::parse(email).expect("a test e-mail"),
+                    role,
+                },
+                None,
+            )
+            .await
+            .expect("invite a member");
+        self.client
+            .accept_invitation(&warren_wire::AcceptInvitationRequest {
+                token: invitation.token,
+                name: Some(warren_domain::PersonName::parse("Test Member").expect("a name")),
+                password: PASSWORD.into(),
+            })
+            .await
+            .expect("accept the invitation");
+        self.signed_in(email).await
+    }
+}
+
+/// An application for `name` with a first admin at `admin_email`.
+pub fn application(name: &str, admin_email: &str) -> ApplyRequest {
+    ApplyRequest {
+        organization: NewOrganization {
+            name: warren_domain::OrgName::parse(name).expect("a test name"),
+            kind: OrganizationKind::Clinic,
+            website: None,
+            description: None,
+        },
+        admin: NewAccount {
+            name: warren_domain::PersonName::parse("Ada Admin").expect("a name"),
+            email: warren_domain::Email::parse(admin_email).expect("a test e-mail"),
+            password: warren_domain::Password::parse(PASSWORD).expect("a password"),
+        },
+    }
+}
+
+impl Drop for TestApp {
+    fn drop(&mut self) {
+        let handle = self.handle.clone();
+        // Stop without waiting; the database is dropped with FORCE below.
+        drop(handle.stop(false));
+        if let Some(name) = self.postgres_database.take() {
+            let dropped = std::thread::spawn(move || {
+                let mut admin = PgConnection::establish(&postgres_admin_url())?;
+                diesel::sql_query(format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)")).execute(&mut admin)?;
+                Ok::<_, anyhow::Error>(())
+            })
+            .join();
+            if !matches!(dropped, Ok(Ok(()))) {
+                eprintln!("could not drop a test database");
+            }
+        }
+    }
+}
+
+/// Runs each test body once on SQLite and once on PostgreSQL.
+///
+/// ```ignore
+/// on_both_databases! {
+///     async fn a_member_reads_its_organization(app) { … }
+/// }
+/// ```
+#[macro_export]
+macro_rules! on_both_databases {
+    ($(async fn $name:ident($app:ident) $body:block)*) => {
+        $(
+            mod $name {
+                #[allow(unused_imports, reason = "the body uses what it needs")]
+                use super::*;
+
+                #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+                async fn sqlite() {
+                    let $app = $crate::TestApp::spawn($crate::Backend::Sqlite).await;
+                    $body
+                }
+
+                #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+                async fn postgres() {
+                    let $app = $crate::TestApp::spawn($crate::Backend::Postgres).await;
+                    $body
+                }
+            }
+        )*
+    };
+}

@@ -1,0 +1,9 @@
+//! Warren end to end: every test drives a real server through the typed
+//! client (or raw HTTP, for malformed input), on SQLite and on PostgreSQL.
+
+mod access;
+mod accounts;
+mod browser;
+mod contract;
+mod storage;
+mod tokens;

@@ -1,0 +1,122 @@
+//! Access and refresh tokens: every forgery and replay is refused.
+
+use base64::Engine;
+use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+use jsonwebtoken::{Algorithm, EncodingKey, Header, encode};
+use serde_json::json;
+use warren_tests::*;
+
+fn now() -> i64 {
+    chrono::Utc::now().timestamp()
+}
+
+fn kid() -> String {
+    use sha2::Digest;
+    let digest = sha2::Sha256::digest(JWT_SECRET.as_bytes());
+    digest.iter().map(|b| format!("{b:02x}")).collect::<String>()[..16].to_owned()
+}
+
+fn forge(algorithm: Algorithm, secret: &str, claims: serde_json::Value, kid: Option<String>) -> String {
+    let mut header = Header::new(algorithm);
+    header.kid = kid;
+    encode(&header, &claims, &EncodingKey::from_secret(secret.as_bytes())).unwrap()
+}
+
+fn claims(sub: &str) -> serde_json::Value {
+    json!({ "iss": "warren", "aud": "warren", "sub": sub, "exp": now() + 600, "nbf": now() - 10, "iat": now() - 10 })
+}
+
+async fn answer(app: &TestApp, token: &str) -> (u16, String) {
+    match app.client.with_access_token(token).me().await {
+        Ok(_) => (200, String::new()),
+        Err(error) => (error.status().unwrap_or(0), error.code().unwrap_or_default().to_owned()),
+    }
+}
+
+warren_tests::on_both_databases! {
+    async fn forged_and_expired_access_tokens_are_refused(app) {
+        let coordinator = app.network_admin().await;
+        let me = coordinator.me().await.unwrap().value.user.unwrap();
+        let sub = me.id.to_string();
+        // The genuine article works.
+        assert_eq!(answer(&app, &forge(Algorithm::HS256, JWT_SECRET, claims(&sub), Some(kid()))).await.0, 200);
+
+        let mut expired = claims(&sub);
+        expired["exp"] = json!(now() - 60);
+        let mut early = claims(&sub);
+        early["nbf"] = json!(now() + 600);
+        let mut wrong_aud = claims(&sub);
+        wrong_aud["aud"] = json!("someone-else");
+        let mut wrong_iss = claims(&sub);
+        wrong_iss["iss"] = json!("someone-else");
+        let mut no_exp = claims(&sub);
+        no_exp.as_object_mut().unwrap().remove("exp");
+
+        let genuine = forge(Algorithm::HS256, JWT_SECRET, claims(&sub), Some(kid()));
+        let mut parts: Vec<String> = genuine.split('.').map(str::to_owned).collect();
+        let mut payload: serde_json::Value = serde_json::from_slice(&URL_SAFE_NO_PAD.decode(&parts[1]).unwrap()).unwrap();
+        payload["sub"] = json!(uuid::Uuid::new_v4().to_string());
+        parts[1] = URL_SAFE_NO_PAD.encode(payload.to_string());
+        let tampered = parts.join(".");
+
+        let none_header = URL_SAFE_NO_PAD.encode(json!({ "alg": "none", "typ": "JWT", "kid": kid() }).to_string());
+        let alg_none = format!("{none_header}.{}.", URL_SAFE_NO_PAD.encode(claims(&sub).to_string()));
+
+        let cases = [
+            ("expired", forge(Algorithm::HS256, JWT_SECRET, expired, Some(kid())), "token_expired"),
+            ("not yet valid", forge(Algorithm::HS256, JWT_SECRET, early, Some(kid())), "invalid_token"),
+            ("wrong audience", forge(Algorithm::HS256, JWT_SECRET, wrong_aud, Some(kid())), "invalid_token"),
+            ("wrong issuer", forge(Algorithm::HS256, JWT_SECRET, wrong_iss, Some(kid())), "invalid_token"),
+            ("no expiry", forge(Algorithm::HS256, JWT_SECRET, no_exp, Some(kid())), "invalid_token"),
+            ("wrong key", forge(Algorithm::HS256, "some other secret that is long enough!", claims(&sub), Some(kid())), "invalid_token"),
+            ("unknown key id", forge(Algorithm::HS256, JWT_SECRET, claims(&sub), Some("0000000000000000".into())), "invalid_token"),
+            ("no key id", forge(Algorithm::HS256, JWT_SECRET, claims(&sub), None), "invalid_token"),
+            ("other algorithm", forge(Algorithm::HS512, JWT_SECRET, claims(&sub), Some(kid())), "invalid_token"),
+            ("alg none", alg_none, "invalid_token"),
+            ("tampered payload", tampered, "invalid_token"),
+            ("garbage", "not.a.token".into(), "invalid_token"),
+        ];
+        for (case, token, code) in cases {
+            assert_eq!(answer(&app, &token).await, (401, code.to_owned()), "{case}");
+        }
+        let basic = app.client.request(reqwest::Method::GET, "/api/v1/me").header("Authorization", "Basic Zm9vOmJhcg==").send().await.unwrap();
+        assert_eq!(basic.status().as_u16(), 401);
+        assert!(basic.headers().contains_key("www-authenticate"));
+    }
+
+    async fn a_reused_refresh_token_revokes_the_session(app) {
+        app.network_admin().await;
+        let first = app.tokens("coordinator@network.test", PASSWORD).await;
+        let second = app.client.refresh(&first.refresh_token).await.unwrap();
+        assert_ne!(second.refresh_token, first.refresh_token);
+        assert_eq!(answer(&app, &second.access_token).await.0, 200);
+
+        let replay = app.client.refresh(&first.refresh_token).await.unwrap_err();
+        assert_eq!(replay.code(), Some("refresh_token_reused"));
+        let after = app.client.refresh(&second.refresh_token).await.unwrap_err();
+        assert_eq!(after.status(), Some(401), "the whole chain is revoked");
+
+        let unknown = app.client.refresh("wrt_not-a-token").await.unwrap_err();
+        assert_eq!(unknown.code(), Some("invalid_refresh_token"));
+    }
+
+    async fn signing_out_revokes_the_refresh_token(app) {
+        app.network_admin().await;
+        let session = app.tokens("coordinator@network.test", PASSWORD).await;
+        app.client.logout(&session.refresh_token).await.unwrap();
+        assert_eq!(app.client.refresh(&session.refresh_token).await.unwrap_err().status(), Some(401));
+        app.client.logout(&session.refresh_token).await.expect("signing out twice is harmless");
+    }
+
+    async fn wrong_passwords_are_refused_alike(app) {
+        app.network_admin().await;
+        for (email, password) in [("coordinator@network.test", "wrong password!"), ("nobody@network.test", PASSWORD)] {
+            let error = app
+                .client
+                .login(&warren_wire::LoginRequest { email: email.into(), password: password.into() })
+                .await
+                .unwrap_err();
+            assert_eq!(error.code(), Some("invalid_credentials"));
+        }
+    }
+}
