@@ -93,21 +93,17 @@ impl<T: DeserializeOwned + 'static> FromRequest for ValidJson<T> {
 
 /// Parses a JSON body, naming the offending field on failure.
 pub fn parse_json<T: DeserializeOwned>(body: &[u8]) -> Result<T, ApiError> {
-    let mut deserializer = serde_json::Deserializer::from_slice(body);
+    // First the syntax (400), then the shape (422, naming the field): parsing
+    // straight into `T` would report some type errors as syntax errors.
     // Deeply nested input is refused by serde_json's recursion limit (128).
-    let value = serde_path_to_error::deserialize(&mut deserializer).map_err(|error| {
+    let value: serde_json::Value = serde_json::from_slice(body).map_err(|error| malformed(&error))?;
+    serde_path_to_error::deserialize(value).map_err(|error| {
         let path = error.path().to_string();
-        let inner = error.into_inner();
-        match inner.classify() {
-            serde_json::error::Category::Data => ApiError::Validation(vec![FieldError {
-                field: if path == "." { "body".into() } else { path },
-                message: clean_message(&inner.to_string()),
-            }]),
-            _ => malformed(&inner),
-        }
-    })?;
-    deserializer.end().map_err(|error| malformed(&error))?;
-    Ok(value)
+        ApiError::Validation(vec![FieldError {
+            field: if path == "." { "body".into() } else { path },
+            message: clean_message(&error.into_inner().to_string()),
+        }])
+    })
 }
 
 fn malformed(error: &serde_json::Error) -> ApiError {
