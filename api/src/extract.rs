@@ -96,7 +96,8 @@ pub fn parse_json<T: DeserializeOwned>(body: &[u8]) -> Result<T, ApiError> {
     // First the syntax (400), then the shape (422, naming the field): parsing
     // straight into `T` would report some type errors as syntax errors.
     // Deeply nested input is refused by serde_json's recursion limit (128).
-    let value: serde_json::Value = serde_json::from_slice(body).map_err(|error| malformed(&error))?;
+    let value: serde_json::Value =
+        serde_json::from_slice(body).map_err(|error| malformed(&error))?;
     serde_path_to_error::deserialize(value).map_err(|error| {
         let path = error.path().to_string();
         ApiError::Validation(vec![FieldError {

@@ -50,10 +50,10 @@ where
             fingerprint,
         } = creation;
         let attempt = store.write(|connection| {
-            if let Some(key) = &key {
-                if let Some(previous) = idempotency::find(connection, &scope, key)? {
-                    return Ok(Outcome::Replay(previous));
-                }
+            if let Some(key) = &key
+                && let Some(previous) = idempotency::find(connection, &scope, key)?
+            {
+                return Ok(Outcome::Replay(previous));
             }
             let value = work(connection)?;
             let body = serde_json::to_string(&value)

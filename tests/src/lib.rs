@@ -47,7 +47,9 @@ pub fn postgres_admin_url() -> String {
 
 fn postgres_url_for(database: &str) -> String {
     let admin = postgres_admin_url();
-    let base = admin.rsplit_once('/').map_or(admin.as_str(), |(base, _)| base);
+    let base = admin
+        .rsplit_once('/')
+        .map_or(admin.as_str(), |(base, _)| base);
     format!("{base}/{database}")
 }
 
@@ -100,7 +102,14 @@ impl TestApp {
     pub async fn spawn_with(backend: Backend, adjust: impl FnOnce(&mut Config)) -> Self {
         let data_dir = tempfile::tempdir().expect("a temporary folder");
         let (database_url, postgres_database) = match backend {
-            Backend::Sqlite => (data_dir.path().join("warren.db").to_string_lossy().into_owned(), None),
+            Backend::Sqlite => (
+                data_dir
+                    .path()
+                    .join("warren.db")
+                    .to_string_lossy()
+                    .into_owned(),
+                None,
+            ),
             Backend::Postgres => {
                 let name = format!("warren_test_{}", uuid::Uuid::new_v4().simple());
                 let mut admin = PgConnection::establish(&postgres_admin_url())
@@ -114,12 +123,14 @@ impl TestApp {
         let mut config = test_config(data_dir.path().to_path_buf(), database_url);
         adjust(&mut config);
         let store_config = config.clone();
-        let store = tokio::task::spawn_blocking(move || warren_api::server::open_store(&store_config))
-            .await
-            .expect("open the store")
-            .expect("open the store");
+        let store =
+            tokio::task::spawn_blocking(move || warren_api::server::open_store(&store_config))
+                .await
+                .expect("open the store")
+                .expect("open the store");
         let listener = TcpListener::bind("127.0.0.1:0").expect("bind port 0");
-        let running = warren_api::server::start(config, store.clone(), listener).expect("start the server");
+        let running =
+            warren_api::server::start(config, store.clone(), listener).expect("start the server");
         let url = format!("http://{}", running.addr);
         let handle = running.handle.clone();
         tokio::spawn(running.server);
@@ -176,11 +187,19 @@ impl TestApp {
             .apply(&application(name, admin_email), None)
             .await
             .unwrap_or_else(|error| panic!("apply as {name}: {error}"));
-        (application.organization.id, self.signed_in(admin_email).await)
+        (
+            application.organization.id,
+            self.signed_in(admin_email).await,
+        )
     }
 
     /// An organization applies and `admin` vets it.
-    pub async fn vetted(&self, admin: &Client, name: &str, admin_email: &str) -> (uuid::Uuid, Client) {
+    pub async fn vetted(
+        &self,
+        admin: &Client,
+        name: &str,
+        admin_email: &str,
+    ) -> (uuid::Uuid, Client) {
         let (id, client) = self.apply(name, admin_email).await;
         let organization = admin.organization(id).await.expect("read the application");
         admin
@@ -198,7 +217,13 @@ impl TestApp {
     }
 
     /// `org_admin` invites `email` as `role`; the person accepts and signs in.
-    pub async fn member(&self, org_admin: &Client, organization: uuid::Uuid, email: &str, role: Role) -> Client {
+    pub async fn member(
+        &self,
+        org_admin: &Client,
+        organization: uuid::Uuid,
+        email: &str,
+        role: Role,
+    ) -> Client {
         let invitation = org_admin
             .invite(
                 organization,
@@ -247,7 +272,8 @@ impl Drop for TestApp {
         if let Some(name) = self.postgres_database.take() {
             let dropped = std::thread::spawn(move || {
                 let mut admin = PgConnection::establish(&postgres_admin_url())?;
-                diesel::sql_query(format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)")).execute(&mut admin)?;
+                diesel::sql_query(format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
+                    .execute(&mut admin)?;
                 Ok::<_, anyhow::Error>(())
             })
             .join();

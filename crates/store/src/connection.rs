@@ -90,15 +90,15 @@ impl Manager {
         let connection = match self.backend {
             Backend::Postgres => PgConnection::establish(&self.address).map(DbConnection::Pg),
             Backend::Sqlite => {
-                if let Some(parent) = std::path::Path::new(&self.address).parent() {
-                    if !parent.as_os_str().is_empty() {
-                        std::fs::create_dir_all(parent).map_err(|error| {
-                            StoreError::Unavailable(format!(
-                                "cannot create {}: {error}",
-                                parent.display()
-                            ))
-                        })?;
-                    }
+                if let Some(parent) = std::path::Path::new(&self.address).parent()
+                    && !parent.as_os_str().is_empty()
+                {
+                    std::fs::create_dir_all(parent).map_err(|error| {
+                        StoreError::Unavailable(format!(
+                            "cannot create {}: {error}",
+                            parent.display()
+                        ))
+                    })?;
                 }
                 SqliteConnection::establish(&self.address).map(DbConnection::Sqlite)
             }

@@ -20,7 +20,12 @@ use clap::{Parser, Subcommand};
 
 /// Command line of `cargo xtask`.
 #[derive(Parser)]
-#[command(name = "cargo xtask", about = "Warren's build tool", version)]
+#[command(
+    name = "cargo xtask",
+    bin_name = "cargo xtask",
+    about = "Warren's build tool",
+    version
+)]
 struct Cli {
     #[command(subcommand)]
     command: Command,

@@ -145,6 +145,25 @@ fn optimise(wasm: &Path, binaryen: Binaryen) {
         );
         return;
     };
+    // binaryen before 110 moves wasm-bindgen's externref table export onto the
+    // funcref table, and the app then fails at start in the browser.
+    let version = Command::new(&wasm_opt)
+        .arg("--version")
+        .output()
+        .ok()
+        .and_then(|output| {
+            String::from_utf8_lossy(&output.stdout)
+                .split_whitespace()
+                .find_map(|word| word.parse::<u32>().ok())
+        });
+    if version.is_none_or(|version| version < 110) {
+        eprintln!(
+            "xtask: note: wasm-opt {} is older than 110 and breaks reference types; \
+             the app stays unoptimised",
+            version.map_or("of unknown version".to_owned(), |v| v.to_string())
+        );
+        return;
+    }
     let optimised = wasm.with_extension("opt.wasm");
     let mut command = Command::new(wasm_opt);
     command

@@ -7,7 +7,10 @@ use warren_tests::*;
 async fn problem(response: reqwest::Response) -> (u16, warren_wire::Problem) {
     let status = response.status().as_u16();
     assert_eq!(
-        response.headers().get("content-type").and_then(|v| v.to_str().ok()),
+        response
+            .headers()
+            .get("content-type")
+            .and_then(|v| v.to_str().ok()),
         Some("application/problem+json"),
         "a {status} must be problem details"
     );
@@ -87,13 +90,31 @@ async fn pool_exhaustion_answers_503(backend: Backend) {
     })
     .await;
     let store = app.store.clone();
-    let held = tokio::task::spawn_blocking(move || store.connection().expect("the one connection")).await.unwrap();
+    let held = tokio::task::spawn_blocking(move || store.connection().expect("the one connection"))
+        .await
+        .unwrap();
     let started = std::time::Instant::now();
-    let (status, problem) = problem(app.client.request(Method::GET, "/readyz").send().await.unwrap()).await;
-    assert_eq!((status, problem.code.as_str()), (503, "service_unavailable"));
-    assert!(started.elapsed() < std::time::Duration::from_secs(5), "answers fast, no hang");
+    let (status, problem) = problem(
+        app.client
+            .request(Method::GET, "/readyz")
+            .send()
+            .await
+            .unwrap(),
+    )
+    .await;
+    assert_eq!(
+        (status, problem.code.as_str()),
+        (503, "service_unavailable")
+    );
+    assert!(
+        started.elapsed() < std::time::Duration::from_secs(5),
+        "answers fast, no hang"
+    );
     drop(held);
-    app.client.ready().await.expect("recovers once a connection is free");
+    app.client
+        .ready()
+        .await
+        .expect("recovers once a connection is free");
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -108,9 +129,15 @@ async fn pool_exhaustion_answers_503_on_postgres() {
 
 async fn sign_in_is_rate_limited(backend: Backend) {
     let app = TestApp::spawn_with(backend, |config| config.login_attempts_per_minute = 3).await;
-    let guess = warren_wire::LoginRequest { email: "someone@network.test".into(), password: "guess number one".into() };
+    let guess = warren_wire::LoginRequest {
+        email: "someone@network.test".into(),
+        password: "guess number one".into(),
+    };
     for _ in 0..3 {
-        assert_eq!(app.client.login(&guess).await.unwrap_err().status(), Some(401));
+        assert_eq!(
+            app.client.login(&guess).await.unwrap_err().status(),
+            Some(401)
+        );
     }
     let response = app
         .client
@@ -150,18 +177,39 @@ fn the_committed_openapi_document_is_current() {
 #[test]
 fn every_operation_documents_its_errors_and_security() {
     let document = warren_api::openapi::document();
-    let public = ["login", "refresh_tokens", "logout", "apply", "preview_invitation", "accept_invitation", "live", "ready"];
+    let public = [
+        "login",
+        "refresh_tokens",
+        "logout",
+        "apply",
+        "preview_invitation",
+        "accept_invitation",
+        "live",
+        "ready",
+    ];
     for (path, item) in &document.paths.paths {
         let operations = [&item.get, &item.post, &item.patch, &item.delete, &item.put];
         for operation in operations.into_iter().flatten() {
             let id = operation.operation_id.clone().unwrap_or_default();
             let statuses: Vec<&String> = operation.responses.responses.keys().collect();
-            assert!(statuses.iter().any(|s| s.starts_with('2')), "{path} {id} documents success");
+            assert!(
+                statuses.iter().any(|s| s.starts_with('2')),
+                "{path} {id} documents success"
+            );
             if !matches!(id.as_str(), "live") {
-                assert!(statuses.iter().any(|s| s.starts_with('4') || s.starts_with('5')), "{path} {id} documents errors");
+                assert!(
+                    statuses
+                        .iter()
+                        .any(|s| s.starts_with('4') || s.starts_with('5')),
+                    "{path} {id} documents errors"
+                );
             }
             let secured = operation.security.as_ref().is_some_and(|s| !s.is_empty());
-            assert_eq!(secured, !public.contains(&id.as_str()), "{path} {id} declares its security");
+            assert_eq!(
+                secured,
+                !public.contains(&id.as_str()),
+                "{path} {id} declares its security"
+            );
         }
     }
 }

@@ -58,33 +58,66 @@ async fn a_sqlite_backup_is_a_whole_consistent_copy() {
     let copy = folder.path().join("copy.db");
     let store = app.store.clone();
     let target = copy.clone();
-    tokio::task::spawn_blocking(move || store.backup(&target)).await.unwrap().unwrap();
-    let options = warren_store::StoreOptions { url: copy.to_string_lossy().into_owned(), pool_size: 1, pool_timeout: std::time::Duration::from_secs(5) };
-    let restored = tokio::task::spawn_blocking(move || warren_store::Store::open(&options)).await.unwrap().unwrap();
+    tokio::task::spawn_blocking(move || store.backup(&target))
+        .await
+        .unwrap()
+        .unwrap();
+    let options = warren_store::StoreOptions {
+        url: copy.to_string_lossy().into_owned(),
+        pool_size: 1,
+        pool_timeout: std::time::Duration::from_secs(5),
+    };
+    let restored = tokio::task::spawn_blocking(move || warren_store::Store::open(&options))
+        .await
+        .unwrap()
+        .unwrap();
     let names = tokio::task::spawn_blocking(move || {
         restored.read(|connection| {
-            warren_store::organizations::list(connection, &warren_store::organizations::OrganizationFilter { limit: 10, ..Default::default() })
+            warren_store::organizations::list(
+                connection,
+                &warren_store::organizations::OrganizationFilter {
+                    limit: 10,
+                    ..Default::default()
+                },
+            )
         })
     })
     .await
     .unwrap()
     .unwrap();
-    let live = coordinator.organizations(&Default::default()).await.unwrap();
+    let live = coordinator
+        .organizations(&Default::default())
+        .await
+        .unwrap();
     assert_eq!(names, live.items);
     let store = app.store.clone();
-    let again = tokio::task::spawn_blocking(move || store.backup(&copy)).await.unwrap();
+    let again = tokio::task::spawn_blocking(move || store.backup(&copy))
+        .await
+        .unwrap();
     assert!(again.is_err(), "a backup never overwrites a file");
 }
 
 #[test]
 fn a_mistyped_database_url_is_reported_not_turned_into_a_file() {
-    let options = warren_store::StoreOptions { url: "postgress://127.0.0.1/warren".into(), pool_size: 1, pool_timeout: std::time::Duration::from_secs(1) };
+    let options = warren_store::StoreOptions {
+        url: "postgress://127.0.0.1/warren".into(),
+        pool_size: 1,
+        pool_timeout: std::time::Duration::from_secs(1),
+    };
     let error = warren_store::Store::open(&options).unwrap_err().to_string();
     assert!(error.contains("unsupported database URL scheme"), "{error}");
-    let unreachable = warren_store::StoreOptions { url: "postgres://postgres@127.0.0.1:1/warren".into(), ..options };
+    let unreachable = warren_store::StoreOptions {
+        url: "postgres://postgres@127.0.0.1:1/warren".into(),
+        ..options
+    };
     let started = std::time::Instant::now();
-    let error = warren_store::Store::open(&unreachable).unwrap_err().to_string();
-    assert!(error.contains("cannot connect to the postgres database"), "{error}");
+    let error = warren_store::Store::open(&unreachable)
+        .unwrap_err()
+        .to_string();
+    assert!(
+        error.contains("cannot connect to the postgres database"),
+        "{error}"
+    );
     assert!(started.elapsed() < std::time::Duration::from_secs(5));
 }
 
@@ -92,14 +125,24 @@ fn a_mistyped_database_url_is_reported_not_turned_into_a_file() {
 async fn the_demo_network_loads_once_with_a_login_per_role() {
     let app = TestApp::spawn(Backend::Sqlite).await;
     let store = app.store.clone();
-    let loaded = tokio::task::spawn_blocking(move || warren_api::demo::load(&store)).await.unwrap().unwrap();
-    let warren_api::demo::Loaded::Organizations(count) = loaded else { panic!("loaded") };
+    let loaded = tokio::task::spawn_blocking(move || warren_api::demo::load(&store))
+        .await
+        .unwrap()
+        .unwrap();
+    let warren_api::demo::Loaded::Organizations(count) = loaded else {
+        panic!("loaded")
+    };
     assert!(count >= 40);
     let store = app.store.clone();
-    let again = tokio::task::spawn_blocking(move || warren_api::demo::load(&store)).await.unwrap().unwrap();
+    let again = tokio::task::spawn_blocking(move || warren_api::demo::load(&store))
+        .await
+        .unwrap()
+        .unwrap();
     assert_eq!(again, warren_api::demo::Loaded::AlreadyPopulated);
     let coordinator = {
-        let tokens = app.tokens("coordinator@warren.demo", warren_api::demo::DEMO_PASSWORD).await;
+        let tokens = app
+            .tokens("coordinator@warren.demo", warren_api::demo::DEMO_PASSWORD)
+            .await;
         app.client.with_access_token(&tokens.access_token)
     };
     let mut kinds = std::collections::BTreeSet::new();
@@ -107,7 +150,10 @@ async fn the_demo_network_loads_once_with_a_login_per_role() {
     let mut total = 0;
     loop {
         let page = coordinator
-            .organizations(&warren_wire::OrganizationQuery { cursor: cursor.clone(), ..Default::default() })
+            .organizations(&warren_wire::OrganizationQuery {
+                cursor: cursor.clone(),
+                ..Default::default()
+            })
             .await
             .unwrap();
         total += page.items.len();

@@ -13,13 +13,27 @@ fn now() -> i64 {
 fn kid() -> String {
     use sha2::Digest;
     let digest = sha2::Sha256::digest(JWT_SECRET.as_bytes());
-    digest.iter().map(|b| format!("{b:02x}")).collect::<String>()[..16].to_owned()
+    digest
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect::<String>()[..16]
+        .to_owned()
 }
 
-fn forge(algorithm: Algorithm, secret: &str, claims: serde_json::Value, kid: Option<String>) -> String {
+fn forge(
+    algorithm: Algorithm,
+    secret: &str,
+    claims: serde_json::Value,
+    kid: Option<String>,
+) -> String {
     let mut header = Header::new(algorithm);
     header.kid = kid;
-    encode(&header, &claims, &EncodingKey::from_secret(secret.as_bytes())).unwrap()
+    encode(
+        &header,
+        &claims,
+        &EncodingKey::from_secret(secret.as_bytes()),
+    )
+    .unwrap()
 }
 
 fn claims(sub: &str) -> serde_json::Value {
@@ -29,7 +43,10 @@ fn claims(sub: &str) -> serde_json::Value {
 async fn answer(app: &TestApp, token: &str) -> (u16, String) {
     match app.client.with_access_token(token).me().await {
         Ok(_) => (200, String::new()),
-        Err(error) => (error.status().unwrap_or(0), error.code().unwrap_or_default().to_owned()),
+        Err(error) => (
+            error.status().unwrap_or(0),
+            error.code().unwrap_or_default().to_owned(),
+        ),
     }
 }
 

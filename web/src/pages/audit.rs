@@ -43,9 +43,8 @@ type OrganizationChoice = (Uuid, String);
 fn AuditLog() -> impl IntoView {
     let session = use_session();
     let query = use_query_map();
-    let network_admin = session.is_network_admin();
-    let administered: Vec<OrganizationChoice> = session
-        .administered()
+    let network_admin = untrack(|| session.is_network_admin());
+    let administered: Vec<OrganizationChoice> = untrack(|| session.administered())
         .into_iter()
         .map(|membership| (membership.organization.id, membership.organization.name))
         .collect();

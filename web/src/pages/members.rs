@@ -156,8 +156,7 @@ fn MemberRow(
     let user = member.user.id;
     let name = member.user.name.clone();
     let role = RwSignal::new(member.role);
-    let is_me = session
-        .me()
+    let is_me = untrack(|| session.me())
         .and_then(|me| me.user)
         .is_some_and(|me| me.id == user);
 
@@ -196,7 +195,7 @@ fn MemberRow(
     });
     let pending = Signal::derive(move || change_role.pending().get() || remove.pending().get());
     let select_id = format!("role-{user}");
-    let grantable = grantable_roles(session.is_network_admin());
+    let grantable = grantable_roles(untrack(|| session.is_network_admin()));
 
     view! {
         <tr data-testid="member-row" data-user-id=user.to_string()>
@@ -350,7 +349,7 @@ fn InviteForm(organization: Uuid, reload: Callback<()>) -> impl IntoView {
             });
         }
     };
-    let grantable = grantable_roles(session.is_network_admin());
+    let grantable = grantable_roles(untrack(|| session.is_network_admin()));
 
     view! {
         <ErrorAlert error/>
