@@ -6,7 +6,7 @@ use warren_domain::{
 use warren_store::Store;
 use warren_store::accounts;
 use warren_store::audit::{self, Actor, Change};
-use warren_store::organizations::{self, NewOrganization, OrganizationFilter};
+use warren_store::organizations::{self, NewOrganization};
 
 use crate::auth::hash_password;
 use crate::error::ApiError;
@@ -30,16 +30,7 @@ pub fn create_network_admin(
         .map_err(|error| ApiError::invalid_field("organization", error.to_string()))?;
     let hash = hash_password(password.as_str())?;
     store.write(|connection| {
-        let existing = organizations::list(
-            connection,
-            &OrganizationFilter {
-                name_contains: Some(organization.as_str().to_owned()),
-                limit: 200,
-                ..OrganizationFilter::default()
-            },
-        )?
-        .into_iter()
-        .find(|found| found.name == organization.as_str());
+        let existing = organizations::find_by_name(connection, organization.as_str())?;
         let office = match existing {
             Some(office) => office,
             None => organizations::insert(

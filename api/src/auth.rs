@@ -14,7 +14,6 @@ use std::collections::HashMap;
 use std::future::Future;
 use std::num::NonZeroU32;
 use std::pin::Pin;
-use std::sync::Arc;
 
 use actix_web::dev::Payload;
 use actix_web::http::header;
@@ -71,6 +70,20 @@ pub fn verify_password(password: &str, hash: Option<&str>) -> bool {
         })
         .unwrap_or(false);
     verified && real
+}
+
+/// [`hash_password`] on a blocking thread: hashing takes tens of
+/// milliseconds of CPU and must not stall an async worker.
+pub async fn hash_password_blocking(password: String) -> Result<String, ApiError> {
+    web::block(move || hash_password(&password)).await?
+}
+
+/// [`verify_password`] on a blocking thread.
+pub async fn verify_password_blocking(
+    password: String,
+    hash: Option<String>,
+) -> Result<bool, ApiError> {
+    Ok(web::block(move || verify_password(&password, hash.as_deref())).await?)
 }
 
 // Secrets.
@@ -304,6 +317,14 @@ pub fn anonymous_actor(request: &HttpRequest, label: &str) -> Actor {
     }
 }
 
+/// The client's address, the key of per-client rate limits.
+pub fn client_address(request: &HttpRequest) -> String {
+    request
+        .peer_addr()
+        .map(|address| address.ip().to_string())
+        .unwrap_or_default()
+}
+
 /// The request id tracing assigned to this request.
 pub fn request_id(request: &HttpRequest) -> Option<String> {
     request
@@ -401,32 +422,34 @@ fn integration(
     reading: bool,
     request_id: Option<String>,
 ) -> Result<Principal, ApiError> {
-    let key =
-        store.read(|connection| accounts::find_active_api_key(connection, &digest(secret)))?;
-    let key = key.ok_or_else(|| ApiError::Unauthorized {
-        code: "invalid_api_key",
-        detail: "The API key is unknown or revoked.".into(),
-    })?;
-    let scopes = key.scopes()?;
-    let allowed = if reading {
-        scopes.contains(&ApiScope::Read) || scopes.contains(&ApiScope::Write)
-    } else {
-        scopes.contains(&ApiScope::Write)
-    };
-    if !allowed {
+    let (key, organization) = store
+        .read(|connection| {
+            let Some(key) = accounts::find_active_api_key(connection, &digest(secret))? else {
+                return Ok(None);
+            };
+            let organization = accounts::organization_summary_of(connection, &key.organization_id)?;
+            Ok::<_, ApiError>(Some((key, organization)))
+        })?
+        .ok_or_else(|| ApiError::Unauthorized {
+            code: "invalid_api_key",
+            detail: "The API key is unknown or revoked.".into(),
+        })?;
+    if !ApiScope::permit(&key.scopes()?, reading) {
         return Err(ApiError::Forbidden(format!(
             "This API key's scopes ({}) do not allow this request.",
             key.scopes
         )));
     }
-    let organization = store
-        .read(|connection| accounts::organization_summary_of(connection, &key.organization_id))?;
     if !organization.membership.is_active() {
         return Err(ApiError::Forbidden(
             "The key's organization is not a vetted member of the network.".into(),
         ));
     }
-    store.read(|connection| accounts::touch_api_key(connection, &key.id))?;
+    // Last use is kept to the minute: most requests write nothing.
+    let a_minute_ago = warren_store::now() - chrono::TimeDelta::minutes(1);
+    if key.last_used_at.is_none_or(|used| used < a_minute_ago) {
+        store.write(|connection| accounts::touch_api_key(connection, &key.id))?;
+    }
     Ok(Principal {
         actor: Actor {
             label: format!("API key {} ({})", key.name, key.prefix),
@@ -439,9 +462,6 @@ fn integration(
         api_key: Some(key),
     })
 }
-
-/// Shared handle to the sign-in limiter.
-pub type SharedLoginLimiter = Arc<LoginLimiter>;
 
 #[cfg(test)]
 mod tests {

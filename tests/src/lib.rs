@@ -291,6 +291,9 @@ impl Drop for TestApp {
 ///     async fn a_member_reads_its_organization(app) { … }
 /// }
 /// ```
+///
+/// A body that starts its own server (with another configuration) takes the
+/// backend instead: `async fn pool_exhaustion_answers_503(backend: Backend) { … }`.
 #[macro_export]
 macro_rules! on_both_databases {
     ($(async fn $name:ident($app:ident) $body:block)*) => {
@@ -308,6 +311,26 @@ macro_rules! on_both_databases {
                 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
                 async fn postgres() {
                     let $app = $crate::TestApp::spawn($crate::Backend::Postgres).await;
+                    $body
+                }
+            }
+        )*
+    };
+    ($(async fn $name:ident($backend:ident: Backend) $body:block)*) => {
+        $(
+            mod $name {
+                #[allow(unused_imports, reason = "the body uses what it needs")]
+                use super::*;
+
+                #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+                async fn sqlite() {
+                    let $backend = $crate::Backend::Sqlite;
+                    $body
+                }
+
+                #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+                async fn postgres() {
+                    let $backend = $crate::Backend::Postgres;
                     $body
                 }
             }

@@ -19,7 +19,6 @@ use futures_util::future::{FutureExt, LocalBoxFuture, Shared};
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use warren_client::{Client, ClientError, Versioned};
-use warren_domain::Role;
 use warren_wire::{LoginRequest, Me, MyMembership, Problem, TokenResponse};
 
 /// The `localStorage` key holding the refresh token.
@@ -135,16 +134,8 @@ impl Session {
 
     /// Whether the signed-in person coordinates the network (reactive).
     pub fn is_network_admin(&self) -> bool {
-        self.me.with(|me| {
-            me.as_ref().is_some_and(|me| {
-                me.value.is_network_admin
-                    || me
-                        .value
-                        .memberships
-                        .iter()
-                        .any(|membership| membership.role == Role::NetworkAdmin)
-            })
-        })
+        self.me
+            .with(|me| me.as_ref().is_some_and(|me| me.value.is_network_admin))
     }
 
     /// A message for the sign-in page (why the session ended, or what just

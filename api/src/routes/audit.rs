@@ -1,7 +1,6 @@
 //! Reading the audit log.
 
 use actix_web::{HttpResponse, get, web};
-use warren_domain::Role;
 use warren_store::audit::{self, AuditFilter};
 use warren_wire::{AuditPage, AuditQuery};
 
@@ -46,12 +45,7 @@ pub async fn list(
     let organizations = if principal.access.is_network_admin() {
         query.organization_id.map(|id| vec![id.to_string()])
     } else {
-        let administered: Vec<String> = principal
-            .access
-            .organizations()
-            .filter(|id| principal.access.role_in(id).is_some_and(Role::administers))
-            .cloned()
-            .collect();
+        let administered: Vec<String> = principal.access.administered().cloned().collect();
         if administered.is_empty() {
             return Err(ApiError::Forbidden(
                 "Only admins read the audit log.".into(),

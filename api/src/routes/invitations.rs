@@ -11,7 +11,10 @@ use warren_wire::{
     InvitationList, InvitationPreview, InvitationStatus, InvitationTokenQuery,
 };
 
-use crate::auth::{Principal, anonymous_actor, digest, hash_password, new_secret, verify_password};
+use crate::auth::{
+    Principal, anonymous_actor, client_address, digest, hash_password_blocking, new_secret,
+    verify_password_blocking,
+};
 use crate::error::{ApiError, BodyProblems, ObjectProblems, PublicProblems};
 use crate::extract::{IdempotencyKey, ValidJson};
 use crate::idempotency::{self, Creation};
@@ -285,10 +288,11 @@ pub async fn accept(
     .await??;
     state
         .login_limiter
-        .check("invitations", &invitation.email)?;
+        .check(&client_address(&request), &invitation.email)?;
     let new_account = match &existing {
         Some(user) => {
-            if !verify_password(&acceptance.password, Some(&user.password_hash)) {
+            let given = acceptance.password.clone();
+            if !verify_password_blocking(given, Some(user.password_hash.clone())).await? {
                 return Err(ApiError::Unauthorized {
                     code: "invalid_credentials",
                     detail: "An account with this e-mail exists; give its password.".into(),
@@ -303,7 +307,7 @@ pub async fn accept(
                 .ok_or_else(|| ApiError::invalid_field("name", "is required for a new account"))?;
             let password = Password::parse(acceptance.password.clone())
                 .map_err(|error| ApiError::invalid_field("password", error.to_string()))?;
-            Some((name, hash_password(password.as_str())?))
+            Some((name, hash_password_blocking(password.into()).await?))
         }
     };
     let accepted = web::block(move || {

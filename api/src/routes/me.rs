@@ -6,7 +6,7 @@ use warren_store::accounts;
 use warren_store::audit::{self, Change};
 use warren_wire::{Me, MyMembership, PrincipalKind, UpdateMeRequest};
 
-use crate::auth::{Principal, hash_password, verify_password};
+use crate::auth::{Principal, hash_password_blocking, verify_password_blocking};
 use crate::error::{ApiError, AuthProblems, BodyProblems, VersionProblems};
 use crate::extract::{IfMatch, ValidJson, etag};
 use crate::state::AppState;
@@ -102,14 +102,14 @@ pub async fn update(
     let new_hash = match &change.new_password {
         None => None,
         Some(password) => {
-            let current = change.current_password.as_deref().unwrap_or_default();
-            if !verify_password(current, Some(&user.password_hash)) {
+            let current = change.current_password.clone().unwrap_or_default();
+            if !verify_password_blocking(current, Some(user.password_hash.clone())).await? {
                 return Err(ApiError::invalid_field(
                     "current_password",
                     "is not your current password",
                 ));
             }
-            Some(hash_password(password.as_str())?)
+            Some(hash_password_blocking(password.as_str().to_owned()).await?)
         }
     };
     let (me, version) = web::block(move || {

@@ -15,7 +15,7 @@ use warren_wire::{
     OrganizationQuery, SiteList, UpdateOrganizationRequest,
 };
 
-use crate::auth::{Principal, anonymous_actor, hash_password};
+use crate::auth::{Principal, anonymous_actor, hash_password_blocking};
 use crate::error::{
     ApiError, AuthProblems, BodyProblems, ObjectProblems, PublicProblems, VersionProblems,
 };
@@ -60,7 +60,8 @@ pub async fn apply(
         fingerprint: body.fingerprint().to_owned(),
     };
     let application = body.value;
-    let password_hash = hash_password(application.admin.password.as_str())?;
+    let password_hash =
+        hash_password_blocking(application.admin.password.as_str().to_owned()).await?;
     let actor = anonymous_actor(
         &request,
         &format!("{} <{}>", application.admin.name, application.admin.email),
@@ -302,7 +303,7 @@ pub async fn change_membership(
         .reason
         .map(|reason| reason.trim().to_owned())
         .filter(|r| !r.is_empty());
-    if change.membership == MembershipStatus::Suspended && reason.is_none() {
+    if change.membership.needs_reason() && reason.is_none() {
         return Err(ApiError::invalid_field(
             "reason",
             "is required to suspend or decline",
@@ -323,18 +324,18 @@ pub async fn change_membership(
             if current.version != version.0 {
                 return Err(ApiError::Stale);
             }
-            let next = current
-                .membership
-                .transition(change.membership)
-                .map_err(|error| {
-                    ApiError::conflict("invalid_transition", format!("This organization {error}."))
-                })?;
-            let action = match (current.membership, next) {
-                (MembershipStatus::Applied, MembershipStatus::Vetted) => "organization.vetted",
-                (MembershipStatus::Applied, _) => "organization.declined",
-                (_, MembershipStatus::Suspended) => "organization.suspended",
-                _ => "organization.reinstated",
-            };
+            let membership_change =
+                current
+                    .membership
+                    .change_to(change.membership)
+                    .map_err(|error| {
+                        ApiError::conflict(
+                            "invalid_transition",
+                            format!("This organization {error}."),
+                        )
+                    })?;
+            let next = membership_change.result();
+            let action = format!("organization.{}", membership_change.as_str());
             let organization = store::update(
                 connection,
                 &id,
@@ -348,7 +349,7 @@ pub async fn change_membership(
                 connection,
                 &principal.actor,
                 Change {
-                    action,
+                    action: &action,
                     target_type: "organization",
                     target_id: &id,
                     organization_id: Some(&id),

@@ -6,7 +6,7 @@ use warren_store::audit::{self, Change};
 use warren_store::{DbConnection, new_id, now};
 use warren_wire::{LoginRequest, RefreshRequest, TokenResponse};
 
-use crate::auth::{anonymous_actor, digest, new_secret, verify_password};
+use crate::auth::{anonymous_actor, client_address, digest, new_secret, verify_password};
 use crate::error::{ApiError, BodyProblems, PublicProblems};
 use crate::extract::ValidJson;
 use crate::state::AppState;
@@ -68,11 +68,9 @@ pub async fn login(
 ) -> Result<HttpResponse, ApiError> {
     let credentials = body.value;
     let email = credentials.email.trim().to_lowercase();
-    let client = request
-        .peer_addr()
-        .map(|address| address.ip().to_string())
-        .unwrap_or_default();
-    state.login_limiter.check(&client, &email)?;
+    state
+        .login_limiter
+        .check(&client_address(&request), &email)?;
     let actor = anonymous_actor(&request, &email);
     let state_for_work = state.clone();
     let tokens = web::block(move || {

@@ -97,6 +97,12 @@ impl ApiScope {
     pub fn parse(name: &str) -> Option<Self> {
         Self::ALL.into_iter().find(|scope| scope.as_str() == name)
     }
+
+    /// Whether a key with `scopes` may make a request: reading needs `read`
+    /// or `write`, changing needs `write`; `embed` alone allows neither here.
+    pub fn permit(scopes: &[ApiScope], reading: bool) -> bool {
+        scopes.contains(&Self::Write) || (reading && scopes.contains(&Self::Read))
+    }
 }
 
 /// What one principal may see and do, from its memberships.
@@ -155,6 +161,14 @@ impl<Id: PartialEq> Access<Id> {
         self.network_admin
     }
 
+    /// The organizations the principal administers.
+    pub fn administered(&self) -> impl Iterator<Item = &Id> {
+        self.memberships
+            .iter()
+            .filter(|(_, role)| role.administers())
+            .map(|(id, _)| id)
+    }
+
     /// The organizations the principal belongs to.
     pub fn organizations(&self) -> impl Iterator<Item = &Id> {
         self.memberships.iter().map(|(id, _)| id)
@@ -181,6 +195,7 @@ mod tests {
         assert!(!access.can_administer(&2));
         assert!(access.can_read_audit(&1));
         assert!(!access.can_read_audit(&2));
+        assert_eq!(access.administered().collect::<Vec<_>>(), [&1]);
     }
 
     #[test]
@@ -190,6 +205,15 @@ mod tests {
         assert!(access.can_read(&99));
         assert!(access.can_administer(&99));
         assert!(access.can_vet());
+    }
+
+    #[test]
+    fn read_keys_read_and_write_keys_write() {
+        assert!(ApiScope::permit(&[ApiScope::Read], true));
+        assert!(!ApiScope::permit(&[ApiScope::Read], false));
+        assert!(ApiScope::permit(&[ApiScope::Write], false));
+        assert!(ApiScope::permit(&[ApiScope::Write], true));
+        assert!(!ApiScope::permit(&[ApiScope::Embed], true));
     }
 
     #[test]

@@ -10,5 +10,5 @@ pub mod organization;
 pub mod text;
 
 pub use access::{Access, ApiScope, Role};
-pub use organization::{MembershipStatus, OrganizationKind, TransitionError};
+pub use organization::{MembershipChange, MembershipStatus, OrganizationKind, TransitionError};
 pub use text::{ApiKeyName, Description, Email, OrgName, Password, PersonName, TextError, Website};

@@ -138,6 +138,56 @@ impl MembershipStatus {
     pub fn is_active(self) -> bool {
         self == Self::Vetted
     }
+
+    /// Whether moving to this state needs a stated reason (suspending or
+    /// declining does: the organization is told why).
+    pub fn needs_reason(self) -> bool {
+        self == Self::Suspended
+    }
+
+    /// What moving from `self` to `to` amounts to, if the lifecycle allows it.
+    pub fn change_to(self, to: MembershipStatus) -> Result<MembershipChange, TransitionError> {
+        use MembershipStatus::*;
+        self.transition(to).map(|_| match (self, to) {
+            (Applied, Vetted) => MembershipChange::Vetted,
+            (Applied, _) => MembershipChange::Declined,
+            (_, Suspended) => MembershipChange::Suspended,
+            _ => MembershipChange::Reinstated,
+        })
+    }
+}
+
+/// A permitted change of membership, named for the audit trail.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum MembershipChange {
+    /// An application was accepted.
+    Vetted,
+    /// An application was turned down.
+    Declined,
+    /// A member was suspended.
+    Suspended,
+    /// A suspended member was reinstated.
+    Reinstated,
+}
+
+impl MembershipChange {
+    /// The stable snake_case name, e.g. for `organization.vetted`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Vetted => "vetted",
+            Self::Declined => "declined",
+            Self::Suspended => "suspended",
+            Self::Reinstated => "reinstated",
+        }
+    }
+
+    /// The state the organization ends in.
+    pub fn result(self) -> MembershipStatus {
+        match self {
+            Self::Vetted | Self::Reinstated => MembershipStatus::Vetted,
+            Self::Declined | Self::Suspended => MembershipStatus::Suspended,
+        }
+    }
 }
 
 #[cfg(test)]
@@ -176,6 +226,22 @@ mod tests {
                 .and_then(|s| s.transition(MembershipStatus::Vetted))
                 .is_ok()
         );
+    }
+
+    #[test]
+    fn changes_are_named_for_what_they_do() {
+        use MembershipStatus::*;
+        assert_eq!(Applied.change_to(Vetted), Ok(MembershipChange::Vetted));
+        assert_eq!(Applied.change_to(Suspended), Ok(MembershipChange::Declined));
+        assert_eq!(Vetted.change_to(Suspended), Ok(MembershipChange::Suspended));
+        assert_eq!(
+            Suspended.change_to(Vetted),
+            Ok(MembershipChange::Reinstated)
+        );
+        for change in [MembershipChange::Vetted, MembershipChange::Declined] {
+            assert_eq!(Applied.change_to(change.result()), Ok(change));
+        }
+        assert!(Suspended.needs_reason() && !Vetted.needs_reason());
     }
 
     #[test]

@@ -54,9 +54,6 @@ pub fn insert_user(
     name: &str,
     password_hash: &str,
 ) -> StoreResult<UserRecord> {
-    if find_user_by_email(connection, email)?.is_some() {
-        return Err(StoreError::Conflict("users.email".into()));
-    }
     let id = new_id();
     let at = now();
     diesel::insert_into(users::table)

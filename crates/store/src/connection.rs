@@ -12,7 +12,7 @@
 use diesel::Connection;
 use diesel::connection::SimpleConnection;
 use diesel::pg::PgConnection;
-use diesel::r2d2::{self, CustomizeConnection, ManageConnection};
+use diesel::r2d2::{self, ManageConnection};
 use diesel::sqlite::SqliteConnection;
 use diesel_migrations::{EmbeddedMigrations, MigrationHarness, embed_migrations};
 
@@ -150,12 +150,6 @@ fn apply_pragmas(connection: &mut DbConnection) -> StoreResult<()> {
     }
     Ok(())
 }
-
-/// Re-applies nothing per checkout; pragmas are set when a connection opens.
-#[derive(Debug)]
-pub struct Pragmas;
-
-impl CustomizeConnection<DbConnection, r2d2::Error> for Pragmas {}
 
 /// Brings the database to the current schema. SQLite switches to WAL once,
 /// here: the journal mode is stored in the file.

@@ -139,7 +139,6 @@ impl Store {
             .min_idle(Some(0))
             .connection_timeout(options.pool_timeout)
             .test_on_check_out(false)
-            .connection_customizer(Box::new(connection::Pragmas))
             .build_unchecked(manager);
         Ok(Self {
             pool,

@@ -107,6 +107,21 @@ pub fn find(connection: &mut DbConnection, id: &str) -> StoreResult<Organization
         .try_into()
 }
 
+/// The organization with exactly this name, if any.
+pub fn find_by_name(
+    connection: &mut DbConnection,
+    name: &str,
+) -> StoreResult<Option<Organization>> {
+    organizations::table
+        .filter(organizations::name.eq(name))
+        .order(organizations::id)
+        .select(OrganizationRow::as_select())
+        .first::<OrganizationRow>(connection)
+        .optional()?
+        .map(Organization::try_from)
+        .transpose()
+}
+
 /// Which organizations to list.
 #[derive(Debug, Clone, Default)]
 pub struct OrganizationFilter {

@@ -94,105 +94,106 @@ fn artifact(name: &str) -> PathBuf {
     folder.join(name)
 }
 
-async fn a_network_admin_vets_an_application_in_the_browser(backend: Backend) {
-    let app = TestApp::spawn(backend).await;
-    let coordinator = app.network_admin().await;
-    let (meadow, _) = app.apply("Meadow Hedgehog Rescue", "mo@meadow.test").await;
-    let (browser, _driver) = browser().await;
-
-    browser.goto(&format!("{}/sign-in", app.url)).await.unwrap();
-    let email = browser
-        .wait()
-        .at_most(Duration::from_secs(20))
-        .for_element(Locator::Css("#email"))
-        .await
-        .expect("the sign-in form renders");
-    email.send_keys("coordinator@network.test").await.unwrap();
-    browser
-        .find(Locator::Css("#password"))
-        .await
-        .unwrap()
-        .send_keys(PASSWORD)
-        .await
-        .unwrap();
-    browser
-        .find(Locator::Css("button[type=submit]"))
-        .await
-        .unwrap()
-        .click()
-        .await
-        .unwrap();
+/// Waits up to 20 s for `locator` to appear; `what` says what was expected.
+async fn appears(
+    browser: &Client,
+    locator: Locator<'_>,
+    what: &str,
+) -> fantoccini::elements::Element {
     browser
         .wait()
         .at_most(Duration::from_secs(20))
-        .for_element(Locator::XPath("//a[contains(., 'Vetting')]"))
+        .for_element(locator)
         .await
-        .expect("signed in, the navigation offers the vetting queue");
+        .unwrap_or_else(|error| panic!("{what}: {error}"))
+}
 
-    // A full page load: the session is restored by a silent refresh.
-    browser.goto(&format!("{}/vetting", app.url)).await.unwrap();
-    let row = browser
-        .wait()
-        .at_most(Duration::from_secs(20))
-        .for_element(Locator::Css("[data-testid=vetting-row]"))
-        .await
-        .expect("the vetting queue lists the application");
-    assert!(row.text().await.unwrap().contains("Meadow Hedgehog Rescue"));
-    let heading = browser
-        .find(Locator::Css("h1"))
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
-    assert!(heading.contains("Vetting queue"), "{heading}");
-    let screenshot = browser.screenshot().await.unwrap();
-    let name = format!(
-        "vetting-queue-{}.png",
-        match backend {
-            Backend::Sqlite => "sqlite",
-            Backend::Postgres => "postgres",
-        }
-    );
-    std::fs::write(artifact(&name), screenshot).unwrap();
+warren_tests::on_both_databases! {
+    async fn a_network_admin_vets_an_application_in_the_browser(backend: Backend) {
+        let app = TestApp::spawn(backend).await;
+        let coordinator = app.network_admin().await;
+        let (meadow, _) = app.apply("Meadow Hedgehog Rescue", "mo@meadow.test").await;
+        let (browser, _driver) = browser().await;
 
-    row.find(Locator::XPath(".//button[normalize-space(.)='Vet']"))
-        .await
-        .expect("a Vet button")
-        .click()
-        .await
-        .unwrap();
-    for _ in 0..100 {
-        if coordinator
-            .organization(meadow)
+        browser.goto(&format!("{}/sign-in", app.url)).await.unwrap();
+        let email = appears(&browser, Locator::Css("#email"), "the sign-in form renders").await;
+        email.send_keys("coordinator@network.test").await.unwrap();
+        browser
+            .find(Locator::Css("#password"))
             .await
             .unwrap()
-            .value
-            .membership
-            == MembershipStatus::Vetted
-        {
-            break;
+            .send_keys(PASSWORD)
+            .await
+            .unwrap();
+        browser
+            .find(Locator::Css("button[type=submit]"))
+            .await
+            .unwrap()
+            .click()
+            .await
+            .unwrap();
+        appears(
+            &browser,
+            Locator::XPath("//a[contains(., 'Vetting')]"),
+            "signed in, the navigation offers the vetting queue",
+        )
+        .await;
+
+        // A full page load: the session is restored by a silent refresh.
+        browser.goto(&format!("{}/vetting", app.url)).await.unwrap();
+        let row = appears(
+            &browser,
+            Locator::Css("[data-testid=vetting-row]"),
+            "the vetting queue lists the application",
+        )
+        .await;
+        assert!(row.text().await.unwrap().contains("Meadow Hedgehog Rescue"));
+        let heading = browser
+            .find(Locator::Css("h1"))
+            .await
+            .unwrap()
+            .text()
+            .await
+            .unwrap();
+        assert!(heading.contains("Vetting queue"), "{heading}");
+        let screenshot = browser.screenshot().await.unwrap();
+        let name = format!(
+            "vetting-queue-{}.png",
+            match backend {
+                Backend::Sqlite => "sqlite",
+                Backend::Postgres => "postgres",
+            }
+        );
+        std::fs::write(artifact(&name), screenshot).unwrap();
+
+        row.find(Locator::XPath(".//button[normalize-space(.)='Vet']"))
+            .await
+            .expect("a Vet button")
+            .click()
+            .await
+            .unwrap();
+        for _ in 0..100 {
+            if coordinator
+                .organization(meadow)
+                .await
+                .unwrap()
+                .value
+                .membership
+                == MembershipStatus::Vetted
+            {
+                break;
+            }
+            tokio::time::sleep(Duration::from_millis(100)).await;
         }
-        tokio::time::sleep(Duration::from_millis(100)).await;
+        assert_eq!(
+            coordinator
+                .organization(meadow)
+                .await
+                .unwrap()
+                .value
+                .membership,
+            MembershipStatus::Vetted
+        );
+        browser.close().await.unwrap();
     }
-    assert_eq!(
-        coordinator
-            .organization(meadow)
-            .await
-            .unwrap()
-            .value
-            .membership,
-        MembershipStatus::Vetted
-    );
-    browser.close().await.unwrap();
-}
-
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn a_network_admin_vets_an_application_in_the_browser_on_sqlite() {
-    a_network_admin_vets_an_application_in_the_browser(Backend::Sqlite).await;
-}
-
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn a_network_admin_vets_an_application_in_the_browser_on_postgres() {
-    a_network_admin_vets_an_application_in_the_browser(Backend::Postgres).await;
 }

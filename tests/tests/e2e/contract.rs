@@ -83,82 +83,64 @@ warren_tests::on_both_databases! {
     }
 }
 
-async fn pool_exhaustion_answers_503(backend: Backend) {
-    let app = TestApp::spawn_with(backend, |config| {
-        config.pool_size = 1;
-        config.pool_timeout = std::time::Duration::from_millis(300);
-    })
-    .await;
-    let store = app.store.clone();
-    let held = tokio::task::spawn_blocking(move || store.connection().expect("the one connection"))
-        .await
-        .unwrap();
-    let started = std::time::Instant::now();
-    let (status, problem) = problem(
+warren_tests::on_both_databases! {
+    async fn pool_exhaustion_answers_503(backend: Backend) {
+        let app = TestApp::spawn_with(backend, |config| {
+            config.pool_size = 1;
+            config.pool_timeout = std::time::Duration::from_millis(300);
+        })
+        .await;
+        let store = app.store.clone();
+        let held = tokio::task::spawn_blocking(move || store.connection().expect("the one connection"))
+            .await
+            .unwrap();
+        let started = std::time::Instant::now();
+        let (status, problem) = problem(
+            app.client
+                .request(Method::GET, "/readyz")
+                .send()
+                .await
+                .unwrap(),
+        )
+        .await;
+        assert_eq!(
+            (status, problem.code.as_str()),
+            (503, "service_unavailable")
+        );
+        assert!(
+            started.elapsed() < std::time::Duration::from_secs(5),
+            "answers fast, no hang"
+        );
+        drop(held);
         app.client
-            .request(Method::GET, "/readyz")
+            .ready()
+            .await
+            .expect("recovers once a connection is free");
+    }
+
+    async fn sign_in_is_rate_limited(backend: Backend) {
+        let app = TestApp::spawn_with(backend, |config| config.login_attempts_per_minute = 3).await;
+        let guess = warren_wire::LoginRequest {
+            email: "someone@network.test".into(),
+            password: "guess number one".into(),
+        };
+        for _ in 0..3 {
+            assert_eq!(
+                app.client.login(&guess).await.unwrap_err().status(),
+                Some(401)
+            );
+        }
+        let response = app
+            .client
+            .request(Method::POST, "/api/v1/auth/login")
+            .json(&serde_json::json!({ "email": "someone@network.test", "password": "guess number four" }))
             .send()
             .await
-            .unwrap(),
-    )
-    .await;
-    assert_eq!(
-        (status, problem.code.as_str()),
-        (503, "service_unavailable")
-    );
-    assert!(
-        started.elapsed() < std::time::Duration::from_secs(5),
-        "answers fast, no hang"
-    );
-    drop(held);
-    app.client
-        .ready()
-        .await
-        .expect("recovers once a connection is free");
-}
-
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn pool_exhaustion_answers_503_on_sqlite() {
-    pool_exhaustion_answers_503(Backend::Sqlite).await;
-}
-
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn pool_exhaustion_answers_503_on_postgres() {
-    pool_exhaustion_answers_503(Backend::Postgres).await;
-}
-
-async fn sign_in_is_rate_limited(backend: Backend) {
-    let app = TestApp::spawn_with(backend, |config| config.login_attempts_per_minute = 3).await;
-    let guess = warren_wire::LoginRequest {
-        email: "someone@network.test".into(),
-        password: "guess number one".into(),
-    };
-    for _ in 0..3 {
-        assert_eq!(
-            app.client.login(&guess).await.unwrap_err().status(),
-            Some(401)
-        );
+            .unwrap();
+        assert!(response.headers().contains_key("retry-after"));
+        let (status, problem) = problem(response).await;
+        assert_eq!((status, problem.code.as_str()), (429, "rate_limited"));
     }
-    let response = app
-        .client
-        .request(Method::POST, "/api/v1/auth/login")
-        .json(&serde_json::json!({ "email": "someone@network.test", "password": "guess number four" }))
-        .send()
-        .await
-        .unwrap();
-    assert!(response.headers().contains_key("retry-after"));
-    let (status, problem) = problem(response).await;
-    assert_eq!((status, problem.code.as_str()), (429, "rate_limited"));
-}
-
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn sign_in_is_rate_limited_on_sqlite() {
-    sign_in_is_rate_limited(Backend::Sqlite).await;
-}
-
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn sign_in_is_rate_limited_on_postgres() {
-    sign_in_is_rate_limited(Backend::Postgres).await;
 }
 
 /// `openapi.yaml` at the root is the document the code builds; when they
