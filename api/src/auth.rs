@@ -267,6 +267,10 @@ pub struct Principal {
     pub access: Access<String>,
     /// The caller as the audit log names it.
     pub actor: Actor,
+    /// Whether the caller belongs to the network: a network admin, a member
+    /// of a vetted organization, or a key of one. Only they see members'
+    /// view of the directory.
+    pub in_network: bool,
 }
 
 impl Principal {
@@ -398,7 +402,11 @@ fn person(
             }
             Err(error) => return Err(error.into()),
         };
-        let memberships = accounts::memberships_of(connection, user_id)?
+        let memberships = accounts::memberships_of(connection, user_id)?;
+        let in_network = memberships.iter().any(|membership| {
+            membership.role == Role::NetworkAdmin || membership.organization.membership.is_active()
+        });
+        let memberships = memberships
             .into_iter()
             .map(|membership| (membership.organization.id.to_string(), membership.role))
             .collect();
@@ -412,6 +420,7 @@ fn person(
             access: Access::new(memberships),
             user: Some(user),
             api_key: None,
+            in_network,
         })
     })
 }
@@ -460,6 +469,37 @@ fn integration(
         access: Access::new(vec![(key.organization_id.clone(), Role::Staff)]),
         user: None,
         api_key: Some(key),
+        in_network: true,
+    })
+}
+
+/// The partner key behind a public request: a live key with the `embed`
+/// scope of a vetted organization. Its id keys the partner's rate
+/// limit. Blocking.
+pub fn partner_key(store: &warren_store::Store, secret: &str) -> Result<String, ApiError> {
+    let invalid = || ApiError::Unauthorized {
+        code: "invalid_api_key",
+        detail: "The API key is unknown or revoked.".into(),
+    };
+    store.read(|connection| {
+        let key =
+            accounts::find_active_api_key(connection, &digest(secret))?.ok_or_else(invalid)?;
+        let scopes = key.scopes()?;
+        // A partner key sits in a public web page for anyone to read: only
+        // keys made for that (scope `embed`) are taken, so a leaked
+        // integration key is never encouraged.
+        if !scopes.contains(&ApiScope::Embed) {
+            return Err(ApiError::Forbidden(
+                "Partner keys need the `embed` scope; create one for the web page.".into(),
+            ));
+        }
+        let organization = accounts::organization_summary_of(connection, &key.organization_id)?;
+        if !organization.membership.is_active() {
+            return Err(ApiError::Forbidden(
+                "The key's organization is not a vetted member of the network.".into(),
+            ));
+        }
+        Ok(key.id)
     })
 }
 

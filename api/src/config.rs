@@ -27,6 +27,12 @@ pub struct Config {
     /// Sign-in attempts allowed per minute per client address and per account
     /// (`WARREN_LOGIN_ATTEMPTS_PER_MINUTE`).
     pub login_attempts_per_minute: u32,
+    /// Public directory requests allowed per minute per client address
+    /// (`WARREN_PUBLIC_REQUESTS_PER_MINUTE`).
+    pub public_requests_per_minute: u32,
+    /// Public directory requests allowed per minute per partner API key
+    /// (`WARREN_PARTNER_REQUESTS_PER_MINUTE`).
+    pub partner_requests_per_minute: u32,
     /// HTTP worker threads (`WARREN_WORKERS`).
     pub workers: usize,
 }
@@ -90,6 +96,8 @@ impl Config {
     /// | `WARREN_DB_POOL_SIZE` | `10` | most database connections |
     /// | `WARREN_DB_POOL_TIMEOUT_MS` | `5000` | wait for a connection before answering 503 |
     /// | `WARREN_LOGIN_ATTEMPTS_PER_MINUTE` | `10` | sign-in attempts per client address and per account |
+    /// | `WARREN_PUBLIC_REQUESTS_PER_MINUTE` | `120` | public directory requests per client address |
+    /// | `WARREN_PARTNER_REQUESTS_PER_MINUTE` | `1200` | public directory requests per partner API key |
     /// | `WARREN_WORKERS` | number of CPUs | HTTP worker threads |
     /// | `RUST_LOG` | `info` | log filter |
     pub fn from_env() -> anyhow::Result<Self> {
@@ -123,6 +131,8 @@ impl Config {
             pool_size: number("WARREN_DB_POOL_SIZE", 10)?,
             pool_timeout: Duration::from_millis(number("WARREN_DB_POOL_TIMEOUT_MS", 5000)?),
             login_attempts_per_minute: number("WARREN_LOGIN_ATTEMPTS_PER_MINUTE", 10)?,
+            public_requests_per_minute: number("WARREN_PUBLIC_REQUESTS_PER_MINUTE", 120)?,
+            partner_requests_per_minute: number("WARREN_PARTNER_REQUESTS_PER_MINUTE", 1200)?,
             workers: number(
                 "WARREN_WORKERS",
                 std::thread::available_parallelism().map_or(2, |n| n.get()),

@@ -34,6 +34,9 @@ pub enum ApiError {
         /// For people.
         detail: String,
     },
+    /// 400: a query filter cannot be used; names the filter.
+    #[error("invalid filter {}", .0.field)]
+    InvalidFilter(FieldError),
     /// 422: the body is JSON but some fields are wrong.
     #[error("validation failed")]
     Validation(Vec<FieldError>),
@@ -117,6 +120,11 @@ impl ApiError {
             Self::BadRequest { code, detail } => {
                 Problem::new(status, code, "Bad request").with_detail(detail)
             }
+            Self::InvalidFilter(error) => Problem {
+                errors: vec![error.clone()],
+                ..Problem::new(status, "invalid_filter", "Invalid filter")
+                    .with_detail(format!("The filter `{}` {}.", error.field, error.message))
+            },
             Self::Validation(errors) => Problem {
                 errors: errors.clone(),
                 ..Problem::new(status, "validation_failed", "Validation failed")
@@ -166,7 +174,7 @@ impl ApiError {
 impl ResponseError for ApiError {
     fn status_code(&self) -> StatusCode {
         match self {
-            Self::BadRequest { .. } => StatusCode::BAD_REQUEST,
+            Self::BadRequest { .. } | Self::InvalidFilter(_) => StatusCode::BAD_REQUEST,
             Self::Validation(_) => StatusCode::UNPROCESSABLE_ENTITY,
             Self::Unauthorized { .. } => StatusCode::UNAUTHORIZED,
             Self::Forbidden(_) => StatusCode::FORBIDDEN,
@@ -334,6 +342,15 @@ problem_responses!(
     /// Errors any authenticated operation can answer.
     AuthProblems {
         "401" => "Missing, expired or invalid credentials.",
+        "503" => "The database is not answering in time.",
+    }
+);
+
+problem_responses!(
+    /// Errors of an operation reserved to some callers.
+    RoleProblems {
+        "401" => "Missing, expired or invalid credentials.",
+        "403" => "The caller may not do this.",
         "503" => "The database is not answering in time.",
     }
 );

@@ -8,10 +8,14 @@
 
 pub mod admin;
 pub mod auth;
+pub mod bench;
 pub mod config;
 pub mod demo;
+pub mod directory;
+pub mod embed;
 pub mod error;
 pub mod extract;
+pub mod hsds;
 pub mod idempotency;
 pub mod openapi;
 pub mod routes;

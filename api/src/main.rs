@@ -1,5 +1,6 @@
 //! `warren`: serve the network, migrate, print the OpenAPI document, create
-//! the first network admin, back up the database.
+//! the first network admin, back up the database (and, hidden, seed the
+//! benchmark network for `cargo xtask bench`).
 
 use std::net::TcpListener;
 use std::path::PathBuf;
@@ -8,7 +9,7 @@ use anyhow::Context;
 use clap::{Parser, Subcommand};
 use tracing_subscriber::EnvFilter;
 use warren_api::config::Config;
-use warren_api::{demo, openapi, server};
+use warren_api::{bench, demo, openapi, server};
 
 /// Warren: the shared platform of a regional care network for small mammals and wildlife.
 #[derive(Debug, Parser)]
@@ -46,6 +47,19 @@ enum Command {
     Backup {
         /// Where to write the copy; must not exist.
         path: PathBuf,
+    },
+    /// Seed an empty database (DATABASE_URL) with a synthetic network for `cargo xtask bench`.
+    #[command(hide = true)]
+    BenchSeed {
+        /// How many sites to create, about ten per organization.
+        #[arg(long, default_value_t = 20_000)]
+        sites: usize,
+        /// Random seed: the same seed gives the same network.
+        #[arg(long, default_value_t = 2026)]
+        seed: u64,
+        /// Sites written per transaction.
+        #[arg(long, default_value_t = 2_000)]
+        batch: usize,
     },
 }
 
@@ -123,6 +137,20 @@ fn main() -> anyhow::Result<()> {
                 .backup(&path)
                 .map_err(|error| anyhow::anyhow!("{error}"))?;
             println!("Backed up to {}.", path.display());
+            Ok(())
+        }
+        Command::BenchSeed { sites, seed, batch } => {
+            let config = Config::from_env()?;
+            let store = server::open_store(&config)?;
+            let seeded = bench::seed(&store, bench::SeedOptions { sites, seed, batch })
+                .map_err(|error| anyhow::anyhow!(error.problem().message()))?;
+            println!(
+                "Seeded {} sites of {} organizations into {} in {:.1} s.",
+                seeded.sites,
+                seeded.organizations,
+                store.backend().as_str(),
+                seeded.elapsed.as_secs_f64()
+            );
             Ok(())
         }
     }

@@ -1,13 +1,18 @@
-//! The HTTP server: the API, its document and docs, the SPA, health and
-//! metrics, on one port.
+//! The HTTP server: the API, its document and docs, the SPA, the partner
+//! embed, health and metrics, on one port.
+//!
+//! No response may be shown in another site's frame, except the embeddable
+//! directory page ([`crate::embed`]), which says so in its own
+//! `Content-Security-Policy`.
 
 use std::net::{SocketAddr, TcpListener};
 use std::path::{Path, PathBuf};
 
 use actix_files::{Files, NamedFile};
+use actix_web::body::MessageBody;
 use actix_web::dev::{Service, ServiceRequest, ServiceResponse, fn_service};
-use actix_web::http::header::{self, HeaderName, HeaderValue};
-use actix_web::middleware::{DefaultHeaders, ErrorHandlers};
+use actix_web::http::header::{self, HeaderMap, HeaderName, HeaderValue};
+use actix_web::middleware::{DefaultHeaders, ErrorHandlers, Next, from_fn};
 use actix_web::{App, HttpMessage, HttpResponse, HttpServer, web};
 use actix_web_prom::PrometheusMetricsBuilder;
 use anyhow::Context;
@@ -50,6 +55,11 @@ pub fn start(config: Config, store: Store, listener: TcpListener) -> anyhow::Res
     let state = web::Data::new(AppState {
         tokens: TokenKeys::new(&config.tokens),
         login_limiter: LoginLimiter::new(config.login_attempts_per_minute),
+        directory: crate::directory::DirectoryCache::load(&store)?,
+        public_limiter: crate::routes::public::PublicLimiter::new(
+            config.public_requests_per_minute,
+            config.partner_requests_per_minute,
+        ),
         public_url: config.public_url(&addr.to_string()),
         store,
         config: config.clone(),
@@ -67,6 +77,7 @@ pub fn start(config: Config, store: Store, listener: TcpListener) -> anyhow::Res
         loop {
             every_minute.tick().await;
             shrink_state.login_limiter.shrink();
+            shrink_state.public_limiter.shrink();
         }
     });
     let server = HttpServer::new(move || {
@@ -108,9 +119,9 @@ pub fn start(config: Config, store: Store, listener: TcpListener) -> anyhow::Res
             .wrap(
                 DefaultHeaders::new()
                     .add((header::X_CONTENT_TYPE_OPTIONS, "nosniff"))
-                    .add((header::REFERRER_POLICY, "strict-origin-when-cross-origin"))
-                    .add((header::X_FRAME_OPTIONS, "DENY")),
+                    .add((header::REFERRER_POLICY, "strict-origin-when-cross-origin")),
             )
+            .wrap(from_fn(frame_policy))
             .wrap(metrics.clone())
             .wrap(TracingLogger::default())
             .service(
@@ -125,6 +136,7 @@ pub fn start(config: Config, store: Store, listener: TcpListener) -> anyhow::Res
                         .finish()
                 }),
             )
+            .configure(crate::embed::routes)
             .service(spa(&web_dir))
     })
     .workers(config.workers.max(1))
@@ -137,6 +149,36 @@ pub fn start(config: Config, store: Store, listener: TcpListener) -> anyhow::Res
         handle: server.handle(),
         server,
     })
+}
+
+/// Refuses framing for every response that does not state its own
+/// `frame-ancestors`.
+async fn frame_policy(
+    request: ServiceRequest,
+    next: Next<impl MessageBody>,
+) -> Result<ServiceResponse<impl MessageBody>, actix_web::Error> {
+    let mut response = next.call(request).await?;
+    refuse_framing(response.headers_mut());
+    Ok(response)
+}
+
+/// Adds `X-Frame-Options: DENY` and `frame-ancestors 'none'` unless a
+/// `Content-Security-Policy` already names the allowed ancestors (only
+/// `/embed/directory.html` does). A policy without `frame-ancestors` gets a
+/// second one beside it; browsers enforce both.
+fn refuse_framing(headers: &mut HeaderMap) {
+    let states_ancestors = headers
+        .get_all(header::CONTENT_SECURITY_POLICY)
+        .filter_map(|policy| policy.to_str().ok())
+        .any(|policy| policy.to_ascii_lowercase().contains("frame-ancestors"));
+    if states_ancestors {
+        return;
+    }
+    headers.append(
+        header::CONTENT_SECURITY_POLICY,
+        HeaderValue::from_static("frame-ancestors 'none'"),
+    );
+    headers.insert(header::X_FRAME_OPTIONS, HeaderValue::from_static("DENY"));
 }
 
 /// The OpenAPI document as JSON.

@@ -87,6 +87,8 @@ pub fn test_config(data_dir: PathBuf, database_url: String) -> Config {
         pool_size: 8,
         pool_timeout: Duration::from_secs(5),
         login_attempts_per_minute: 1000,
+        public_requests_per_minute: 100_000,
+        partner_requests_per_minute: 100_000,
         workers: 2,
         data_dir,
     }

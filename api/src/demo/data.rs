@@ -2,10 +2,18 @@
 //!
 //! A fictional but believable regional network of clinics, emergency hospitals, specialist
 //! centres, rescues, shelters, wildlife rehabilitators, universities and hotlines across
-//! Bristol, Bath, North Somerset, South Gloucestershire, Mendip and north Wiltshire. Every
-//! name, street address, phone number and e-mail address is invented (Bristol numbers use
-//! Ofcom's `0117 496 0xxx` drama range; other areas use a matching `960xxx` pattern); town
-//! coordinates are real so that distance search behaves as it would in the field.
+//! Bristol, Bath, North Somerset, South Gloucestershire, Mendip, the Somerset Levels and west
+//! Wiltshire. Every name, street address, phone number and e-mail address is invented
+//! (Bristol numbers use Ofcom's `0117 496 0xxx` drama range and mobiles its `07700 900xxx`
+//! range; other areas use a matching `960xxx` pattern); town coordinates are real so that
+//! distance search behaves as it would in the field.
+//!
+//! Each site carries a full directory listing: opening hours in OpenStreetMap
+//! `opening_hours` syntax, after-hours cover (another site, named here and resolved to its id
+//! when loading, or an on-call service), capabilities and species from the seeded vocabulary,
+//! limitations, contacts, a capacity declared relative to the time of loading and the date
+//! the coordinator last assured the listing. [`SITE`] holds the defaults every site starts
+//! from.
 
 /// A demo organization with its sites and staff.
 pub struct DemoOrg {
@@ -26,9 +34,9 @@ pub struct DemoOrg {
     pub staff: &'static [DemoPerson],
 }
 
-/// A site (premises) of a demo organization.
+/// A site (premises) of a demo organization, with its directory listing.
 pub struct DemoSite {
-    /// Display name of the site.
+    /// Display name of the site, unique in the demo network.
     pub name: &'static str,
     /// Street address, e.g. "14 Mill Lane".
     pub address: &'static str,
@@ -42,6 +50,94 @@ pub struct DemoSite {
     pub longitude: f64,
     /// Main public phone number of the site.
     pub phone: &'static str,
+    /// Opening hours in OSM `opening_hours` syntax; `None` when the site publishes none.
+    pub hours: Option<&'static str>,
+    /// Who takes the site's cases while it is closed.
+    pub cover: DemoCover,
+    /// Capability codes from the seeded vocabulary.
+    pub capabilities: &'static [&'static str],
+    /// Species codes (a whole group such as `small_mammal`, or `group/species`).
+    pub species: &'static [&'static str],
+    /// Service limitations.
+    pub limits: DemoLimits,
+    /// A number for network members only.
+    pub private_phone: Option<&'static str>,
+    /// Public e-mail address.
+    pub email: Option<&'static str>,
+    /// The primary contact for referrals from other members.
+    pub referral: Option<DemoContact>,
+    /// The capacity the site has declared, relative to the time of loading.
+    pub capacity: DemoCapacity,
+    /// When a coordinator last assured the listing.
+    pub audit: DemoAudit,
+}
+
+/// After-hours cover of a demo site.
+pub enum DemoCover {
+    /// No cover: the site is simply closed.
+    None,
+    /// Another demo site, by its name.
+    Site(&'static str),
+    /// An on-call service reachable by phone.
+    OnCall {
+        /// Who answers.
+        name: &'static str,
+        /// The number to call.
+        phone: &'static str,
+    },
+}
+
+/// Structured service limitations of a demo site.
+pub struct DemoLimits {
+    /// Heaviest patient accepted, in grams.
+    pub max_weight_grams: Option<i32>,
+    /// Takes no wildlife.
+    pub no_wildlife: bool,
+    /// Takes patients on referral only.
+    pub referral_only: bool,
+    /// The owner pays a deposit first.
+    pub deposit_required: bool,
+    /// Anything else worth knowing.
+    pub notes: Option<&'static str>,
+}
+
+/// A referral contact of a demo site.
+pub struct DemoContact {
+    /// The contact's name.
+    pub name: &'static str,
+    /// Their direct line.
+    pub phone: &'static str,
+    /// Their e-mail address.
+    pub email: Option<&'static str>,
+}
+
+/// A demo site's capacity declaration.
+pub enum DemoCapacity {
+    /// Never declared: reads as unknown.
+    Undeclared,
+    /// Declared `level` (normal | full | closed), lapsing this many hours after loading.
+    Current {
+        /// normal | full | closed
+        level: &'static str,
+        /// Hours until it lapses (at most a week).
+        hours_left: i64,
+    },
+    /// Declared `level`, lapsed this many hours before loading: reads as unknown.
+    Lapsed {
+        /// normal | full | closed
+        level: &'static str,
+        /// Hours since it lapsed.
+        hours_ago: i64,
+    },
+}
+
+/// A demo site's audit state.
+pub enum DemoAudit {
+    /// Never assured: in the audit queue from the start.
+    Never,
+    /// Assured this many days before loading; overdue once that is more than the audit
+    /// interval (180 days).
+    AssuredDaysAgo(i64),
 }
 
 /// A staff account of a demo organization.
@@ -53,6 +149,42 @@ pub struct DemoPerson {
     /// org_admin | clinician | staff | volunteer | network_admin
     pub role: &'static str,
 }
+
+/// No limitations.
+pub const NO_LIMITS: DemoLimits = DemoLimits {
+    max_weight_grams: None,
+    no_wildlife: false,
+    referral_only: false,
+    deposit_required: false,
+    notes: None,
+};
+
+/// The usual limitation of a companion-animal clinic: no wildlife.
+pub const NO_WILDLIFE: DemoLimits = DemoLimits {
+    no_wildlife: true,
+    ..NO_LIMITS
+};
+
+/// The defaults of a site's listing; each site names its own identity and overrides the rest.
+pub const SITE: DemoSite = DemoSite {
+    name: "",
+    address: "",
+    town: "",
+    postcode: "",
+    latitude: 0.0,
+    longitude: 0.0,
+    phone: "",
+    hours: None,
+    cover: DemoCover::None,
+    capabilities: &[],
+    species: &[],
+    limits: NO_LIMITS,
+    private_phone: None,
+    email: None,
+    referral: None,
+    capacity: DemoCapacity::Undeclared,
+    audit: DemoAudit::Never,
+};
 
 /// The demo network.
 pub static ORGANIZATIONS: &[DemoOrg] = &[
@@ -70,6 +202,16 @@ pub static ORGANIZATIONS: &[DemoOrg] = &[
             latitude: 51.4506,
             longitude: -2.5902,
             phone: "0117 496 0101",
+            hours: Some("Mo-Fr 08:30-17:30; PH off"),
+            limits: DemoLimits {
+                notes: Some(
+                    "Coordinating office, not a clinical line: call the nearest open emergency hospital for a sick animal.",
+                ),
+                ..NO_LIMITS
+            },
+            email: Some("office@severnvale.example"),
+            audit: DemoAudit::AssuredDaysAgo(12),
+            ..SITE
         }],
         staff: &[DemoPerson {
             name: "Morgan Hale",
@@ -92,6 +234,41 @@ pub static ORGANIZATIONS: &[DemoOrg] = &[
                 latitude: 51.4468,
                 longitude: -2.6046,
                 phone: "0117 496 0117",
+                hours: Some("Mo-Fr 08:00-20:00; Sa 09:00-13:00; PH off"),
+                cover: DemoCover::Site("Avon Gorge Emergency Vets, Hotwells"),
+                capabilities: &[
+                    "blood_analysis",
+                    "exotic_anaesthesia",
+                    "exotic_surgery",
+                    "fluid_therapy",
+                    "inhalant_anaesthesia",
+                    "oxygen_cage",
+                    "oxygen_therapy",
+                    "radiography",
+                ],
+                species: &[
+                    "small_mammal/chinchilla",
+                    "small_mammal/degu",
+                    "small_mammal/gerbil",
+                    "small_mammal/guinea_pig",
+                    "small_mammal/hamster",
+                    "small_mammal/mouse",
+                    "small_mammal/rat",
+                ],
+                limits: NO_WILDLIFE,
+                private_phone: Some("0117 496 0501"),
+                email: Some("hello@harbourside.example"),
+                referral: Some(DemoContact {
+                    name: "Eleni Papadopoulou",
+                    phone: "0117 496 0502",
+                    email: Some("referrals@harbourside.example"),
+                }),
+                capacity: DemoCapacity::Current {
+                    level: "normal",
+                    hours_left: 6,
+                },
+                audit: DemoAudit::AssuredDaysAgo(20),
+                ..SITE
             },
             DemoSite {
                 name: "Harbourside Exotic Vets, Southville",
@@ -101,6 +278,32 @@ pub static ORGANIZATIONS: &[DemoOrg] = &[
                 latitude: 51.4409,
                 longitude: -2.6088,
                 phone: "0117 496 0124",
+                hours: Some("Mo-Fr 08:30-19:00; Sa 09:00-12:00; PH off"),
+                cover: DemoCover::Site("Avon Gorge Emergency Vets, Hotwells"),
+                capabilities: &["fluid_therapy", "inhalant_anaesthesia", "radiography"],
+                species: &[
+                    "small_mammal/chinchilla",
+                    "small_mammal/degu",
+                    "small_mammal/gerbil",
+                    "small_mammal/guinea_pig",
+                    "small_mammal/hamster",
+                    "small_mammal/mouse",
+                    "small_mammal/rat",
+                ],
+                limits: NO_WILDLIFE,
+                private_phone: Some("0117 496 0503"),
+                email: Some("southville@harbourside.example"),
+                referral: Some(DemoContact {
+                    name: "Tom Okafor",
+                    phone: "0117 496 0504",
+                    email: Some("referrals@harbourside.example"),
+                }),
+                capacity: DemoCapacity::Current {
+                    level: "full",
+                    hours_left: 3,
+                },
+                audit: DemoAudit::AssuredDaysAgo(45),
+                ..SITE
             },
         ],
         staff: &[
@@ -141,6 +344,33 @@ pub static ORGANIZATIONS: &[DemoOrg] = &[
                 latitude: 51.4689,
                 longitude: -2.5766,
                 phone: "0117 496 0138",
+                hours: Some("Mo-Su 10:00-16:00 unknown \"by appointment\""),
+                capabilities: &["quarantine"],
+                species: &[
+                    "small_mammal/gerbil",
+                    "small_mammal/hamster",
+                    "small_mammal/mouse",
+                    "small_mammal/rat",
+                ],
+                limits: DemoLimits {
+                    no_wildlife: true,
+                    notes: Some(
+                        "Owner surrenders by appointment; strays only through a partner clinic.",
+                    ),
+                    ..NO_LIMITS
+                },
+                email: Some("hello@smallpaws.example"),
+                referral: Some(DemoContact {
+                    name: "Hannah Price",
+                    phone: "07700 900111",
+                    email: None,
+                }),
+                capacity: DemoCapacity::Current {
+                    level: "full",
+                    hours_left: 48,
+                },
+                audit: DemoAudit::AssuredDaysAgo(60),
+                ..SITE
             },
             DemoSite {
                 name: "Small Paws Foster Hub, Fishponds",
@@ -150,6 +380,26 @@ pub static ORGANIZATIONS: &[DemoOrg] = &[
                 latitude: 51.4794,
                 longitude: -2.5312,
                 phone: "0117 496 0142",
+                hours: Some("Tu,Th 18:00-20:00; Sa 10:00-13:00; PH off"),
+                capabilities: &["fluid_therapy"],
+                species: &[
+                    "small_mammal/gerbil",
+                    "small_mammal/hamster",
+                    "small_mammal/mouse",
+                    "small_mammal/rat",
+                ],
+                limits: DemoLimits {
+                    no_wildlife: true,
+                    notes: Some(
+                        "Foster hub: hand-over of animals already booked in with the rescue centre.",
+                    ),
+                    ..NO_LIMITS
+                },
+                capacity: DemoCapacity::Lapsed {
+                    level: "normal",
+                    hours_ago: 30,
+                },
+                ..SITE
             },
         ],
         staff: &[
@@ -190,6 +440,42 @@ pub static ORGANIZATIONS: &[DemoOrg] = &[
                 latitude: 51.4491,
                 longitude: -2.6148,
                 phone: "0117 496 0156",
+                hours: Some("24/7"),
+                capabilities: &[
+                    "blood_analysis",
+                    "ct",
+                    "exotic_anaesthesia",
+                    "exotic_surgery",
+                    "fluid_therapy",
+                    "inhalant_anaesthesia",
+                    "intensive_care",
+                    "isolation_ward",
+                    "oxygen_cage",
+                    "oxygen_therapy",
+                    "radiography",
+                    "ultrasound",
+                ],
+                species: &["small_mammal", "wildlife"],
+                limits: DemoLimits {
+                    deposit_required: true,
+                    notes: Some(
+                        "Wildlife casualties are stabilised and passed to a rehabilitator within 24 hours.",
+                    ),
+                    ..NO_LIMITS
+                },
+                private_phone: Some("0117 496 0505"),
+                email: Some("er@avongorge.example"),
+                referral: Some(DemoContact {
+                    name: "Mei Chen",
+                    phone: "0117 496 0506",
+                    email: Some("referrals@avongorge.example"),
+                }),
+                capacity: DemoCapacity::Current {
+                    level: "normal",
+                    hours_left: 4,
+                },
+                audit: DemoAudit::AssuredDaysAgo(8),
+                ..SITE
             },
             DemoSite {
                 name: "Avon Gorge Emergency Vets, Filton",
@@ -199,6 +485,36 @@ pub static ORGANIZATIONS: &[DemoOrg] = &[
                 latitude: 51.5048,
                 longitude: -2.5791,
                 phone: "0117 496 0163",
+                hours: Some("24/7"),
+                capabilities: &[
+                    "blood_analysis",
+                    "exotic_anaesthesia",
+                    "fluid_therapy",
+                    "inhalant_anaesthesia",
+                    "intensive_care",
+                    "oxygen_cage",
+                    "oxygen_therapy",
+                    "radiography",
+                    "ultrasound",
+                ],
+                species: &["small_mammal", "wildlife"],
+                limits: DemoLimits {
+                    deposit_required: true,
+                    ..NO_LIMITS
+                },
+                private_phone: Some("0117 496 0507"),
+                email: Some("filton@avongorge.example"),
+                referral: Some(DemoContact {
+                    name: "Callum Fraser",
+                    phone: "0117 496 0508",
+                    email: Some("referrals@avongorge.example"),
+                }),
+                capacity: DemoCapacity::Current {
+                    level: "full",
+                    hours_left: 2,
+                },
+                audit: DemoAudit::AssuredDaysAgo(30),
+                ..SITE
             },
         ],
         staff: &[
@@ -243,6 +559,20 @@ pub static ORGANIZATIONS: &[DemoOrg] = &[
             latitude: 51.4681,
             longitude: -2.5897,
             phone: "0117 496 0179",
+            hours: Some("Mo-Fr 08:00-19:00; Sa 09:00-13:00; PH off"),
+            cover: DemoCover::Site("Avon Gorge Emergency Vets, Hotwells"),
+            capabilities: &["fluid_therapy", "radiography"],
+            species: &[
+                "small_mammal/guinea_pig",
+                "small_mammal/hamster",
+                "small_mammal/mouse",
+                "small_mammal/rabbit",
+                "small_mammal/rat",
+            ],
+            limits: NO_WILDLIFE,
+            email: Some("reception@cothambrow.example"),
+            audit: DemoAudit::AssuredDaysAgo(200),
+            ..SITE
         }],
         staff: &[
             DemoPerson {
@@ -277,6 +607,29 @@ pub static ORGANIZATIONS: &[DemoOrg] = &[
                 latitude: 51.3801,
                 longitude: -2.3648,
                 phone: "01225 960101",
+                hours: Some("Mo-Fr 08:00-19:00; Sa 09:00-13:00; PH off; Dec 24 08:00-12:00"),
+                cover: DemoCover::Site("Lansdown 24 Veterinary Hospital"),
+                capabilities: &[
+                    "dentistry",
+                    "exotic_anaesthesia",
+                    "inhalant_anaesthesia",
+                    "radiography",
+                ],
+                species: &["small_mammal"],
+                limits: NO_WILDLIFE,
+                private_phone: Some("01225 960501"),
+                email: Some("hello@kingsmead.example"),
+                referral: Some(DemoContact {
+                    name: "Anjali Sharma",
+                    phone: "01225 960502",
+                    email: Some("exotics@kingsmead.example"),
+                }),
+                capacity: DemoCapacity::Current {
+                    level: "normal",
+                    hours_left: 10,
+                },
+                audit: DemoAudit::AssuredDaysAgo(15),
+                ..SITE
             },
             DemoSite {
                 name: "Kingsmead Clinic, Larkhall",
@@ -286,6 +639,13 @@ pub static ORGANIZATIONS: &[DemoOrg] = &[
                 latitude: 51.3953,
                 longitude: -2.3447,
                 phone: "01225 960117",
+                hours: Some("Mo,We,Fr 09:00-18:00; Tu,Th 09:00-13:00; PH off"),
+                cover: DemoCover::Site("Lansdown 24 Veterinary Hospital"),
+                capabilities: &["dentistry", "inhalant_anaesthesia"],
+                species: &["small_mammal"],
+                limits: NO_WILDLIFE,
+                email: Some("larkhall@kingsmead.example"),
+                ..SITE
             },
         ],
         staff: &[
@@ -325,6 +685,20 @@ pub static ORGANIZATIONS: &[DemoOrg] = &[
             latitude: 51.3672,
             longitude: -2.9558,
             phone: "01934 960101",
+            hours: Some("Mo-Su unknown \"adoptions by appointment\""),
+            species: &["small_mammal/rat"],
+            limits: DemoLimits {
+                no_wildlife: true,
+                notes: Some("Rehomes in pairs or groups only; elderly and medicated rats welcome."),
+                ..NO_LIMITS
+            },
+            email: Some("squeak@sandbayrats.example"),
+            capacity: DemoCapacity::Current {
+                level: "full",
+                hours_left: 72,
+            },
+            audit: DemoAudit::AssuredDaysAgo(90),
+            ..SITE
         }],
         staff: &[
             DemoPerson {
@@ -359,6 +733,14 @@ pub static ORGANIZATIONS: &[DemoOrg] = &[
                 latitude: 51.3494,
                 longitude: -2.9752,
                 phone: "01934 960117",
+                hours: Some("Mo-Fr 08:30-18:30; Sa 09:00-12:00; PH off"),
+                cover: DemoCover::Site("Worle Gateway Emergency Vets"),
+                capabilities: &["blood_analysis", "radiography"],
+                species: &["small_mammal"],
+                limits: NO_WILDLIFE,
+                email: Some("hello@birnbeckvets.example"),
+                audit: DemoAudit::AssuredDaysAgo(100),
+                ..SITE
             },
             DemoSite {
                 name: "Birnbeck Veterinary Centre, Worle",
@@ -368,6 +750,19 @@ pub static ORGANIZATIONS: &[DemoOrg] = &[
                 latitude: 51.3579,
                 longitude: -2.9281,
                 phone: "01934 960124",
+                hours: Some("Mo-Fr 08:00-19:00; Sa 09:00-13:00; PH off"),
+                cover: DemoCover::Site("Worle Gateway Emergency Vets"),
+                capabilities: &["blood_analysis", "fluid_therapy", "radiography"],
+                species: &["small_mammal"],
+                limits: NO_WILDLIFE,
+                private_phone: Some("01934 960501"),
+                email: Some("worle@birnbeckvets.example"),
+                capacity: DemoCapacity::Current {
+                    level: "normal",
+                    hours_left: 5,
+                },
+                audit: DemoAudit::AssuredDaysAgo(100),
+                ..SITE
             },
         ],
         staff: &[
@@ -407,6 +802,38 @@ pub static ORGANIZATIONS: &[DemoOrg] = &[
             latitude: 51.5079,
             longitude: -2.5683,
             phone: "0117 496 0185",
+            hours: Some("Mo-Fr 08:30-17:30; PH off"),
+            capabilities: &[
+                "ct",
+                "endoscopy",
+                "exotic_anaesthesia",
+                "inhalant_anaesthesia",
+                "radiography",
+                "telemedicine",
+                "ultrasound",
+            ],
+            species: &["small_mammal"],
+            limits: DemoLimits {
+                no_wildlife: true,
+                referral_only: true,
+                notes: Some(
+                    "Booked scans only, on referral from the patient's own vet; reports the same day.",
+                ),
+                ..NO_LIMITS
+            },
+            private_phone: Some("0117 496 0509"),
+            email: Some("bookings@brunelimaging.example"),
+            referral: Some(DemoContact {
+                name: "Imogen Clarke",
+                phone: "0117 496 0510",
+                email: Some("bookings@brunelimaging.example"),
+            }),
+            capacity: DemoCapacity::Current {
+                level: "normal",
+                hours_left: 24,
+            },
+            audit: DemoAudit::AssuredDaysAgo(10),
+            ..SITE
         }],
         staff: &[
             DemoPerson {
@@ -441,6 +868,42 @@ pub static ORGANIZATIONS: &[DemoOrg] = &[
                 latitude: 51.4889,
                 longitude: -2.5521,
                 phone: "0117 496 0192",
+                hours: Some("Mo-Su 08:00-20:00"),
+                cover: DemoCover::OnCall {
+                    name: "Stoke Park casualty line",
+                    phone: "07700 900101",
+                },
+                capabilities: &[
+                    "fluid_therapy",
+                    "isolation_ward",
+                    "quarantine",
+                    "wildlife_rehabilitation",
+                ],
+                species: &[
+                    "wildlife/bat",
+                    "wildlife/bird",
+                    "wildlife/carnivore",
+                    "wildlife/deer",
+                    "wildlife/hedgehog",
+                    "wildlife/small_mammal",
+                ],
+                limits: DemoLimits {
+                    notes: Some("Wild animals only; the drop-off hatch is open around the clock."),
+                    ..NO_LIMITS
+                },
+                private_phone: Some("0117 496 0511"),
+                email: Some("casualties@stokeparkwildlife.example"),
+                referral: Some(DemoContact {
+                    name: "Ayesha Begum",
+                    phone: "0117 496 0512",
+                    email: Some("vets@stokeparkwildlife.example"),
+                }),
+                capacity: DemoCapacity::Current {
+                    level: "normal",
+                    hours_left: 12,
+                },
+                audit: DemoAudit::AssuredDaysAgo(25),
+                ..SITE
             },
             DemoSite {
                 name: "Stoke Park Release Aviaries",
@@ -450,6 +913,18 @@ pub static ORGANIZATIONS: &[DemoOrg] = &[
                 latitude: 51.4858,
                 longitude: -2.4307,
                 phone: "0117 496 0204",
+                hours: Some("Mo-Sa 09:00-16:00 unknown \"by appointment\""),
+                capabilities: &["release_aviaries", "wildlife_rehabilitation"],
+                species: &["wildlife/bird", "wildlife/raptor"],
+                limits: DemoLimits {
+                    referral_only: true,
+                    notes: Some(
+                        "Soft-release site: birds arrive only by transfer from the hospital.",
+                    ),
+                    ..NO_LIMITS
+                },
+                audit: DemoAudit::AssuredDaysAgo(150),
+                ..SITE
             },
         ],
         staff: &[
@@ -494,6 +969,36 @@ pub static ORGANIZATIONS: &[DemoOrg] = &[
             latitude: 51.3948,
             longitude: -2.3652,
             phone: "01225 960124",
+            hours: Some("24/7"),
+            capabilities: &[
+                "blood_analysis",
+                "exotic_anaesthesia",
+                "fluid_therapy",
+                "inhalant_anaesthesia",
+                "intensive_care",
+                "oxygen_cage",
+                "oxygen_therapy",
+                "radiography",
+                "ultrasound",
+            ],
+            species: &["small_mammal", "wildlife"],
+            limits: DemoLimits {
+                deposit_required: true,
+                ..NO_LIMITS
+            },
+            private_phone: Some("01225 960503"),
+            email: Some("emergency@lansdown24.example"),
+            referral: Some(DemoContact {
+                name: "Helen Ashworth",
+                phone: "01225 960504",
+                email: Some("referrals@lansdown24.example"),
+            }),
+            capacity: DemoCapacity::Current {
+                level: "normal",
+                hours_left: 6,
+            },
+            audit: DemoAudit::AssuredDaysAgo(5),
+            ..SITE
         }],
         staff: &[
             DemoPerson {
@@ -532,6 +1037,21 @@ pub static ORGANIZATIONS: &[DemoOrg] = &[
             latitude: 51.4376,
             longitude: -2.8609,
             phone: "01275 960101",
+            hours: Some("Mo-Fr 08:30-18:30; PH off"),
+            cover: DemoCover::Site("Worle Gateway Emergency Vets"),
+            capabilities: &["oxygen_therapy", "radiography"],
+            species: &[
+                "small_mammal/gerbil",
+                "small_mammal/guinea_pig",
+                "small_mammal/hamster",
+            ],
+            limits: NO_WILDLIFE,
+            email: Some("reception@salthousefields.example"),
+            capacity: DemoCapacity::Lapsed {
+                level: "normal",
+                hours_ago: 40,
+            },
+            ..SITE
         }],
         staff: &[
             DemoPerson {
@@ -560,6 +1080,23 @@ pub static ORGANIZATIONS: &[DemoOrg] = &[
             latitude: 51.4171,
             longitude: -2.4879,
             phone: "0117 496 0216",
+            hours: Some("Sa,Su 13:00-17:00; Mo-Fr 10:00-16:00 unknown \"by appointment\""),
+            capabilities: &["quarantine"],
+            species: &["small_mammal/guinea_pig"],
+            limits: DemoLimits {
+                no_wildlife: true,
+                notes: Some(
+                    "Bonding service for single guinea pigs; hospital pen for post-operative fosters.",
+                ),
+                ..NO_LIMITS
+            },
+            email: Some("wheek@wheekerswharf.example"),
+            capacity: DemoCapacity::Current {
+                level: "full",
+                hours_left: 96,
+            },
+            audit: DemoAudit::AssuredDaysAgo(40),
+            ..SITE
         }],
         staff: &[
             DemoPerson {
@@ -594,6 +1131,23 @@ pub static ORGANIZATIONS: &[DemoOrg] = &[
                 latitude: 51.4138,
                 longitude: -2.5858,
                 phone: "0117 496 0228",
+                hours: Some("Mo-Su 09:00-17:00; Dec 25 off"),
+                capabilities: &["isolation_ward", "quarantine"],
+                species: &["small_mammal"],
+                limits: NO_WILDLIFE,
+                private_phone: Some("0117 496 0513"),
+                email: Some("intake@hengrovepark.example"),
+                referral: Some(DemoContact {
+                    name: "Laura Jenkins",
+                    phone: "0117 496 0514",
+                    email: Some("intake@hengrovepark.example"),
+                }),
+                capacity: DemoCapacity::Current {
+                    level: "normal",
+                    hours_left: 24,
+                },
+                audit: DemoAudit::AssuredDaysAgo(60),
+                ..SITE
             },
             DemoSite {
                 name: "Hengrove Park Adoption Centre, Knowle West",
@@ -603,6 +1157,16 @@ pub static ORGANIZATIONS: &[DemoOrg] = &[
                 latitude: 51.4209,
                 longitude: -2.5883,
                 phone: "0117 496 0231",
+                hours: Some("Tu-Su 11:00-16:00; Dec 24-Dec 26 off"),
+                species: &["small_mammal"],
+                limits: DemoLimits {
+                    no_wildlife: true,
+                    notes: Some("Adoptions only: no intake at this site."),
+                    ..NO_LIMITS
+                },
+                email: Some("adopt@hengrovepark.example"),
+                audit: DemoAudit::AssuredDaysAgo(60),
+                ..SITE
             },
         ],
         staff: &[
@@ -647,6 +1211,23 @@ pub static ORGANIZATIONS: &[DemoOrg] = &[
             latitude: 51.4838,
             longitude: -2.7683,
             phone: "01275 960117",
+            hours: Some("Mo-Fr 08:00-19:00; Sa 09:00-12:00; PH off"),
+            cover: DemoCover::Site("Avon Gorge Emergency Vets, Hotwells"),
+            capabilities: &["inhalant_anaesthesia", "radiography", "telemedicine"],
+            species: &[
+                "small_mammal/guinea_pig",
+                "small_mammal/hamster",
+                "small_mammal/rabbit",
+                "small_mammal/rat",
+            ],
+            limits: NO_WILDLIFE,
+            email: Some("hello@marinalock.example"),
+            capacity: DemoCapacity::Current {
+                level: "normal",
+                hours_left: 8,
+            },
+            audit: DemoAudit::AssuredDaysAgo(170),
+            ..SITE
         }],
         staff: &[
             DemoPerson {
@@ -680,6 +1261,25 @@ pub static ORGANIZATIONS: &[DemoOrg] = &[
             latitude: 51.4263,
             longitude: -2.7702,
             phone: "01275 960124",
+            hours: Some("Mo-Su 08:00-20:00"),
+            cover: DemoCover::OnCall {
+                name: "Brambleside night volunteer",
+                phone: "07700 900102",
+            },
+            capabilities: &["fluid_therapy", "intensive_care", "wildlife_rehabilitation"],
+            species: &["wildlife/hedgehog"],
+            limits: DemoLimits {
+                max_weight_grams: Some(2000),
+                notes: Some("Hedgehogs only. Autumn juveniles under 450 g are overwintered."),
+                ..NO_LIMITS
+            },
+            email: Some("prickles@brambleside.example"),
+            capacity: DemoCapacity::Current {
+                level: "full",
+                hours_left: 24,
+            },
+            audit: DemoAudit::AssuredDaysAgo(33),
+            ..SITE
         }],
         staff: &[
             DemoPerson {
@@ -713,6 +1313,18 @@ pub static ORGANIZATIONS: &[DemoOrg] = &[
             latitude: 51.4126,
             longitude: -2.4991,
             phone: "0117 496 0247",
+            hours: Some("Mo-Fr 08:00-18:30; Sa 08:30-12:00; PH off"),
+            cover: DemoCover::Site("Avon Gorge Emergency Vets, Hotwells"),
+            capabilities: &["fluid_therapy", "radiography", "ultrasound"],
+            species: &[
+                "small_mammal/guinea_pig",
+                "small_mammal/hamster",
+                "small_mammal/rat",
+            ],
+            limits: NO_WILDLIFE,
+            email: Some("reception@memorialparkvets.example"),
+            audit: DemoAudit::AssuredDaysAgo(400),
+            ..SITE
         }],
         staff: &[
             DemoPerson {
@@ -747,6 +1359,43 @@ pub static ORGANIZATIONS: &[DemoOrg] = &[
                 latitude: 51.4198,
                 longitude: -2.5018,
                 phone: "0117 496 0253",
+                hours: Some("Mo-Fr 08:00-20:00; Sa 09:00-13:00; PH off"),
+                cover: DemoCover::OnCall {
+                    name: "Avon Valley on-call surgeon",
+                    phone: "07700 900103",
+                },
+                capabilities: &[
+                    "blood_analysis",
+                    "ct",
+                    "endoscopy",
+                    "exotic_anaesthesia",
+                    "exotic_surgery",
+                    "intensive_care",
+                    "oxygen_cage",
+                    "oxygen_therapy",
+                    "radiography",
+                    "ultrasound",
+                ],
+                species: &["small_mammal"],
+                limits: DemoLimits {
+                    no_wildlife: true,
+                    referral_only: true,
+                    deposit_required: true,
+                    ..NO_LIMITS
+                },
+                private_phone: Some("0117 496 0515"),
+                email: Some("referrals@avonvalley.example"),
+                referral: Some(DemoContact {
+                    name: "Hassan Qureshi",
+                    phone: "0117 496 0516",
+                    email: Some("referrals@avonvalley.example"),
+                }),
+                capacity: DemoCapacity::Current {
+                    level: "normal",
+                    hours_left: 12,
+                },
+                audit: DemoAudit::AssuredDaysAgo(14),
+                ..SITE
             },
             DemoSite {
                 name: "Avon Valley Referrals, Bath Outpatients",
@@ -756,6 +1405,22 @@ pub static ORGANIZATIONS: &[DemoOrg] = &[
                 latitude: 51.3766,
                 longitude: -2.3612,
                 phone: "01225 960138",
+                hours: Some("Tu,Th 09:00-17:00; PH off"),
+                capabilities: &["telemedicine", "ultrasound"],
+                species: &["small_mammal"],
+                limits: DemoLimits {
+                    no_wildlife: true,
+                    referral_only: true,
+                    ..NO_LIMITS
+                },
+                email: Some("bath@avonvalley.example"),
+                referral: Some(DemoContact {
+                    name: "Isla Murray",
+                    phone: "01225 960505",
+                    email: Some("bath@avonvalley.example"),
+                }),
+                audit: DemoAudit::AssuredDaysAgo(14),
+                ..SITE
             },
         ],
         staff: &[
@@ -796,6 +1461,14 @@ pub static ORGANIZATIONS: &[DemoOrg] = &[
                 latitude: 51.5411,
                 longitude: -2.4127,
                 phone: "01454 960101",
+                hours: Some("Mo-Fr 08:00-19:00; Sa 08:30-12:30; PH off"),
+                cover: DemoCover::Site("Avon Gorge Emergency Vets, Filton"),
+                capabilities: &["blood_analysis", "inhalant_anaesthesia", "radiography"],
+                species: &["small_mammal"],
+                limits: NO_WILDLIFE,
+                email: Some("yate@sodburyvale.example"),
+                audit: DemoAudit::AssuredDaysAgo(80),
+                ..SITE
             },
             DemoSite {
                 name: "Sodbury Vale Vets, Chipping Sodbury",
@@ -805,6 +1478,17 @@ pub static ORGANIZATIONS: &[DemoOrg] = &[
                 latitude: 51.5379,
                 longitude: -2.3928,
                 phone: "01454 960117",
+                hours: Some("Mo-Fr 08:30-18:00; Sa 09:00-12:00; PH off"),
+                cover: DemoCover::Site("Avon Gorge Emergency Vets, Filton"),
+                capabilities: &["inhalant_anaesthesia"],
+                species: &[
+                    "small_mammal/gerbil",
+                    "small_mammal/hamster",
+                    "small_mammal/rabbit",
+                ],
+                limits: NO_WILDLIFE,
+                email: Some("sodbury@sodburyvale.example"),
+                ..SITE
             },
         ],
         staff: &[
@@ -844,6 +1528,18 @@ pub static ORGANIZATIONS: &[DemoOrg] = &[
             latitude: 51.5368,
             longitude: -2.4183,
             phone: "01454 960124",
+            hours: Some("Mo-Su 07:00-22:00"),
+            capabilities: &["telemedicine"],
+            species: &["wildlife"],
+            limits: DemoLimits {
+                notes: Some(
+                    "Advice line: it admits no animals and routes casualties to the nearest open rehabilitator.",
+                ),
+                ..NO_LIMITS
+            },
+            email: Some("help@severnwildlife.example"),
+            audit: DemoAudit::AssuredDaysAgo(20),
+            ..SITE
         }],
         staff: &[
             DemoPerson {
@@ -882,6 +1578,30 @@ pub static ORGANIZATIONS: &[DemoOrg] = &[
             latitude: 51.6084,
             longitude: -2.5229,
             phone: "01454 960138",
+            hours: Some("Mo-Fr 09:00-18:00; Sa 09:00-12:00 unknown \"by appointment\"; PH off"),
+            cover: DemoCover::Site("Avon Gorge Emergency Vets, Filton"),
+            capabilities: &[
+                "dentistry",
+                "exotic_anaesthesia",
+                "inhalant_anaesthesia",
+                "oxygen_cage",
+                "oxygen_therapy",
+            ],
+            species: &["small_mammal"],
+            limits: NO_WILDLIFE,
+            private_phone: Some("01454 960501"),
+            email: Some("hello@severnsidesmallpets.example"),
+            referral: Some(DemoContact {
+                name: "Amira Haddad",
+                phone: "01454 960502",
+                email: None,
+            }),
+            capacity: DemoCapacity::Current {
+                level: "normal",
+                hours_left: 9,
+            },
+            audit: DemoAudit::AssuredDaysAgo(35),
+            ..SITE
         }],
         staff: &[
             DemoPerson {
@@ -910,6 +1630,23 @@ pub static ORGANIZATIONS: &[DemoOrg] = &[
             latitude: 51.6237,
             longitude: -2.5693,
             phone: "01454 960142",
+            hours: Some("Mo-Su 08:00-18:00"),
+            cover: DemoCover::OnCall {
+                name: "Oldbury rescue driver",
+                phone: "07700 900104",
+            },
+            capabilities: &["quarantine", "wildlife_rehabilitation"],
+            species: &["wildlife/carnivore"],
+            limits: DemoLimits {
+                notes: Some("Foxes and badgers only: mange treatment and road-traffic casualties."),
+                ..NO_LIMITS
+            },
+            capacity: DemoCapacity::Lapsed {
+                level: "full",
+                hours_ago: 20,
+            },
+            audit: DemoAudit::AssuredDaysAgo(250),
+            ..SITE
         }],
         staff: &[
             DemoPerson {
@@ -949,6 +1686,31 @@ pub static ORGANIZATIONS: &[DemoOrg] = &[
                 latitude: 51.4593,
                 longitude: -2.1178,
                 phone: "01249 960101",
+                hours: Some("Mo-Fr 08:00-20:00; Sa 09:00-13:00; PH off"),
+                cover: DemoCover::Site("Pewsham Emergency Animal Hospital"),
+                capabilities: &[
+                    "dentistry",
+                    "endoscopy",
+                    "exotic_anaesthesia",
+                    "inhalant_anaesthesia",
+                    "oxygen_therapy",
+                    "radiography",
+                ],
+                species: &["small_mammal"],
+                limits: NO_WILDLIFE,
+                private_phone: Some("01249 960501"),
+                email: Some("hello@avonbankvets.example"),
+                referral: Some(DemoContact {
+                    name: "Kofi Asante",
+                    phone: "01249 960502",
+                    email: Some("exotics@avonbankvets.example"),
+                }),
+                capacity: DemoCapacity::Current {
+                    level: "normal",
+                    hours_left: 7,
+                },
+                audit: DemoAudit::AssuredDaysAgo(18),
+                ..SITE
             },
             DemoSite {
                 name: "Avonbank Vets, Cepen Park",
@@ -958,6 +1720,14 @@ pub static ORGANIZATIONS: &[DemoOrg] = &[
                 latitude: 51.4698,
                 longitude: -2.1402,
                 phone: "01249 960117",
+                hours: Some("Mo-Fr 08:30-18:30; PH off"),
+                cover: DemoCover::Site("Pewsham Emergency Animal Hospital"),
+                capabilities: &["inhalant_anaesthesia", "radiography"],
+                species: &["small_mammal"],
+                limits: NO_WILDLIFE,
+                email: Some("cepen@avonbankvets.example"),
+                audit: DemoAudit::AssuredDaysAgo(18),
+                ..SITE
             },
         ],
         staff: &[
@@ -997,6 +1767,34 @@ pub static ORGANIZATIONS: &[DemoOrg] = &[
             latitude: 51.4497,
             longitude: -2.0982,
             phone: "01249 960124",
+            hours: Some("24/7"),
+            capabilities: &[
+                "blood_analysis",
+                "fluid_therapy",
+                "intensive_care",
+                "isolation_ward",
+                "oxygen_cage",
+                "oxygen_therapy",
+                "radiography",
+            ],
+            species: &["small_mammal", "wildlife"],
+            limits: DemoLimits {
+                deposit_required: true,
+                ..NO_LIMITS
+            },
+            private_phone: Some("01249 960503"),
+            email: Some("er@pewsham.example"),
+            referral: Some(DemoContact {
+                name: "Jonathan Blake",
+                phone: "01249 960504",
+                email: Some("referrals@pewsham.example"),
+            }),
+            capacity: DemoCapacity::Current {
+                level: "full",
+                hours_left: 3,
+            },
+            audit: DemoAudit::AssuredDaysAgo(9),
+            ..SITE
         }],
         staff: &[
             DemoPerson {
@@ -1035,6 +1833,22 @@ pub static ORGANIZATIONS: &[DemoOrg] = &[
             latitude: 51.4642,
             longitude: -2.1347,
             phone: "01249 960138",
+            hours: Some("We-Su 11:00-16:00 unknown \"by appointment\""),
+            species: &["small_mammal/chinchilla", "small_mammal/degu"],
+            limits: DemoLimits {
+                no_wildlife: true,
+                notes: Some(
+                    "Intake paused while the heat-controlled room is refitted; rehoming nationwide after home checks.",
+                ),
+                ..NO_LIMITS
+            },
+            email: Some("dust@dustbath.example"),
+            capacity: DemoCapacity::Current {
+                level: "closed",
+                hours_left: 120,
+            },
+            audit: DemoAudit::AssuredDaysAgo(70),
+            ..SITE
         }],
         staff: &[
             DemoPerson {
@@ -1068,6 +1882,20 @@ pub static ORGANIZATIONS: &[DemoOrg] = &[
             latitude: 51.4619,
             longitude: -2.1081,
             phone: "01249 960142",
+            hours: Some("Mo-Su 09:00-19:00"),
+            cover: DemoCover::OnCall {
+                name: "Monkton Park emergency line",
+                phone: "07700 900105",
+            },
+            capabilities: &["release_aviaries", "wildlife_rehabilitation"],
+            species: &[
+                "wildlife/bat",
+                "wildlife/bird",
+                "wildlife/hedgehog",
+                "wildlife/small_mammal",
+            ],
+            email: Some("rescue@monktonpark.example"),
+            ..SITE
         }],
         staff: &[
             DemoPerson {
@@ -1106,6 +1934,22 @@ pub static ORGANIZATIONS: &[DemoOrg] = &[
             latitude: 51.2296,
             longitude: -2.3212,
             phone: "01373 960101",
+            hours: Some("Mo-Fr 08:00-18:30; Sa 08:30-12:00; PH off"),
+            cover: DemoCover::OnCall {
+                name: "Frome Vets Out-of-Hours",
+                phone: "01373 960501",
+            },
+            capabilities: &["dentistry", "inhalant_anaesthesia"],
+            species: &[
+                "small_mammal/guinea_pig",
+                "small_mammal/hamster",
+                "small_mammal/rabbit",
+                "small_mammal/rat",
+            ],
+            limits: NO_WILDLIFE,
+            email: Some("reception@bluehousevets.example"),
+            audit: DemoAudit::AssuredDaysAgo(120),
+            ..SITE
         }],
         staff: &[
             DemoPerson {
@@ -1139,6 +1983,17 @@ pub static ORGANIZATIONS: &[DemoOrg] = &[
             latitude: 51.2371,
             longitude: -2.3498,
             phone: "01373 960117",
+            hours: Some("We-Su 11:00-15:00 unknown \"visits by appointment\""),
+            capabilities: &["quarantine"],
+            species: &[
+                "small_mammal/guinea_pig",
+                "small_mammal/hamster",
+                "small_mammal/rabbit",
+            ],
+            limits: NO_WILDLIFE,
+            email: Some("homes@whatleycombe.example"),
+            audit: DemoAudit::AssuredDaysAgo(190),
+            ..SITE
         }],
         staff: &[
             DemoPerson {
@@ -1173,6 +2028,14 @@ pub static ORGANIZATIONS: &[DemoOrg] = &[
                 latitude: 51.2857,
                 longitude: -2.4822,
                 phone: "01761 960101",
+                hours: Some("Mo-Fr 08:00-19:00; Sa 09:00-12:00; PH off"),
+                cover: DemoCover::Site("Lansdown 24 Veterinary Hospital"),
+                capabilities: &["blood_analysis", "radiography"],
+                species: &["small_mammal"],
+                limits: NO_WILDLIFE,
+                email: Some("mn@somervalevets.example"),
+                audit: DemoAudit::AssuredDaysAgo(55),
+                ..SITE
             },
             DemoSite {
                 name: "Somervale Vets, Radstock",
@@ -1182,6 +2045,18 @@ pub static ORGANIZATIONS: &[DemoOrg] = &[
                 latitude: 51.2921,
                 longitude: -2.4479,
                 phone: "01761 960117",
+                hours: Some("Mo-Fr 08:30-18:00; PH off"),
+                cover: DemoCover::Site("Lansdown 24 Veterinary Hospital"),
+                capabilities: &["dentistry", "radiography"],
+                species: &["small_mammal"],
+                limits: NO_WILDLIFE,
+                email: Some("radstock@somervalevets.example"),
+                capacity: DemoCapacity::Current {
+                    level: "normal",
+                    hours_left: 6,
+                },
+                audit: DemoAudit::AssuredDaysAgo(55),
+                ..SITE
             },
         ],
         staff: &[
@@ -1221,6 +2096,17 @@ pub static ORGANIZATIONS: &[DemoOrg] = &[
             latitude: 51.4318,
             longitude: -2.7588,
             phone: "01275 960138",
+            hours: Some("Mo-Fr 08:30-18:30; Sa 09:00-12:00; Su,PH off"),
+            cover: DemoCover::Site("Avon Gorge Emergency Vets, Hotwells"),
+            capabilities: &["inhalant_anaesthesia"],
+            species: &[
+                "small_mammal/gerbil",
+                "small_mammal/hamster",
+                "small_mammal/rat",
+            ],
+            limits: NO_WILDLIFE,
+            email: Some("hello@crownglassvets.example"),
+            ..SITE
         }],
         staff: &[
             DemoPerson {
@@ -1249,6 +2135,40 @@ pub static ORGANIZATIONS: &[DemoOrg] = &[
             latitude: 51.2061,
             longitude: -2.6519,
             phone: "01749 960101",
+            hours: Some("Mo-Th 09:00-17:00; PH off"),
+            capabilities: &[
+                "ct",
+                "dentistry",
+                "endoscopy",
+                "exotic_anaesthesia",
+                "exotic_surgery",
+                "inhalant_anaesthesia",
+            ],
+            species: &[
+                "small_mammal/chinchilla",
+                "small_mammal/degu",
+                "small_mammal/guinea_pig",
+                "small_mammal/rabbit",
+            ],
+            limits: DemoLimits {
+                no_wildlife: true,
+                referral_only: true,
+                deposit_required: true,
+                ..NO_LIMITS
+            },
+            private_phone: Some("01749 960501"),
+            email: Some("referrals@mendipdental.example"),
+            referral: Some(DemoContact {
+                name: "Jiwoo Park",
+                phone: "01749 960502",
+                email: Some("referrals@mendipdental.example"),
+            }),
+            capacity: DemoCapacity::Current {
+                level: "normal",
+                hours_left: 48,
+            },
+            audit: DemoAudit::AssuredDaysAgo(40),
+            ..SITE
         }],
         staff: &[
             DemoPerson {
@@ -1282,6 +2202,20 @@ pub static ORGANIZATIONS: &[DemoOrg] = &[
             latitude: 51.2268,
             longitude: -2.6698,
             phone: "01749 960117",
+            hours: Some("Mo-Su 08:00-18:00"),
+            cover: DemoCover::OnCall {
+                name: "Ebbor raptor on-call",
+                phone: "07700 900106",
+            },
+            capabilities: &["release_aviaries", "wildlife_rehabilitation"],
+            species: &["wildlife/raptor"],
+            email: Some("raptors@ebbor.example"),
+            capacity: DemoCapacity::Current {
+                level: "normal",
+                hours_left: 24,
+            },
+            audit: DemoAudit::AssuredDaysAgo(75),
+            ..SITE
         }],
         staff: &[
             DemoPerson {
@@ -1321,6 +2255,38 @@ pub static ORGANIZATIONS: &[DemoOrg] = &[
                 latitude: 51.3441,
                 longitude: -2.7796,
                 phone: "01934 960138",
+                hours: Some("24/7"),
+                capabilities: &[
+                    "blood_analysis",
+                    "ct",
+                    "endoscopy",
+                    "exotic_anaesthesia",
+                    "exotic_surgery",
+                    "intensive_care",
+                    "oxygen_cage",
+                    "oxygen_therapy",
+                    "radiography",
+                    "ultrasound",
+                    "wildlife_rehabilitation",
+                ],
+                species: &["small_mammal", "wildlife"],
+                limits: DemoLimits {
+                    deposit_required: true,
+                    ..NO_LIMITS
+                },
+                private_phone: Some("01934 960502"),
+                email: Some("exotics@mendipuni.example"),
+                referral: Some(DemoContact {
+                    name: "Adebola Ogunleye",
+                    phone: "01934 960503",
+                    email: Some("exotics.referrals@mendipuni.example"),
+                }),
+                capacity: DemoCapacity::Current {
+                    level: "normal",
+                    hours_left: 12,
+                },
+                audit: DemoAudit::AssuredDaysAgo(30),
+                ..SITE
             },
             DemoSite {
                 name: "Mendip University City Practice",
@@ -1330,6 +2296,14 @@ pub static ORGANIZATIONS: &[DemoOrg] = &[
                 latitude: 51.4629,
                 longitude: -2.5893,
                 phone: "0117 496 0265",
+                hours: Some("Mo-Fr 08:00-20:00; Sa 09:00-13:00; PH off"),
+                cover: DemoCover::Site("Mendip University Teaching Hospital"),
+                capabilities: &["exotic_anaesthesia", "inhalant_anaesthesia", "radiography"],
+                species: &["small_mammal"],
+                limits: NO_WILDLIFE,
+                email: Some("city@mendipuni.example"),
+                audit: DemoAudit::AssuredDaysAgo(30),
+                ..SITE
             },
         ],
         staff: &[
@@ -1374,6 +2348,19 @@ pub static ORGANIZATIONS: &[DemoOrg] = &[
             latitude: 51.3784,
             longitude: -2.3281,
             phone: "01225 960142",
+            hours: Some("Mo-Fr 09:00-17:00; PH off; Dec 22-Jan 02 off"),
+            capabilities: &["blood_analysis", "telemedicine"],
+            species: &["small_mammal", "wildlife"],
+            limits: DemoLimits {
+                referral_only: true,
+                notes: Some(
+                    "Post-mortem examinations and disease surveillance only: no live casualties.",
+                ),
+                ..NO_LIMITS
+            },
+            email: Some("welfare.unit@sulis.example"),
+            audit: DemoAudit::AssuredDaysAgo(100),
+            ..SITE
         }],
         staff: &[
             DemoPerson {
@@ -1407,6 +2394,35 @@ pub static ORGANIZATIONS: &[DemoOrg] = &[
             latitude: 51.3759,
             longitude: -2.3531,
             phone: "01225 960156",
+            hours: Some("Mo-Fr 08:00-18:00; PH off"),
+            cover: DemoCover::OnCall {
+                name: "Claverton surgeon on call",
+                phone: "07700 900107",
+            },
+            capabilities: &[
+                "exotic_anaesthesia",
+                "exotic_surgery",
+                "inhalant_anaesthesia",
+                "oxygen_therapy",
+                "radiography",
+            ],
+            species: &["small_mammal"],
+            limits: DemoLimits {
+                max_weight_grams: Some(5000),
+                no_wildlife: true,
+                referral_only: true,
+                deposit_required: true,
+                ..NO_LIMITS
+            },
+            private_phone: Some("01225 960506"),
+            email: Some("surgery@claverton.example"),
+            referral: Some(DemoContact {
+                name: "Hugh Pemberton",
+                phone: "01225 960507",
+                email: Some("surgery@claverton.example"),
+            }),
+            audit: DemoAudit::AssuredDaysAgo(22),
+            ..SITE
         }],
         staff: &[
             DemoPerson {
@@ -1445,6 +2461,33 @@ pub static ORGANIZATIONS: &[DemoOrg] = &[
             latitude: 51.3551,
             longitude: -2.9183,
             phone: "01934 960142",
+            hours: Some("24/7"),
+            capabilities: &[
+                "blood_analysis",
+                "fluid_therapy",
+                "intensive_care",
+                "oxygen_cage",
+                "oxygen_therapy",
+                "radiography",
+            ],
+            species: &["small_mammal", "wildlife"],
+            limits: DemoLimits {
+                deposit_required: true,
+                ..NO_LIMITS
+            },
+            private_phone: Some("01934 960504"),
+            email: Some("er@worlegateway.example"),
+            referral: Some(DemoContact {
+                name: "Samantha Leigh",
+                phone: "01934 960505",
+                email: Some("referrals@worlegateway.example"),
+            }),
+            capacity: DemoCapacity::Current {
+                level: "normal",
+                hours_left: 8,
+            },
+            audit: DemoAudit::AssuredDaysAgo(12),
+            ..SITE
         }],
         staff: &[
             DemoPerson {
@@ -1483,6 +2526,18 @@ pub static ORGANIZATIONS: &[DemoOrg] = &[
             latitude: 51.3803,
             longitude: -2.3961,
             phone: "01225 960163",
+            hours: Some("Sa 10:00-14:00 unknown \"intakes by arrangement\""),
+            species: &["small_mammal/hamster"],
+            limits: DemoLimits {
+                no_wildlife: true,
+                notes: Some("Small home-based rescue: call before bringing a hamster."),
+                ..NO_LIMITS
+            },
+            capacity: DemoCapacity::Current {
+                level: "full",
+                hours_left: 36,
+            },
+            ..SITE
         }],
         staff: &[
             DemoPerson {
@@ -1511,6 +2566,13 @@ pub static ORGANIZATIONS: &[DemoOrg] = &[
             latitude: 51.4542,
             longitude: -2.8302,
             phone: "01275 960142",
+            hours: Some("Th-Su 11:00-16:00; Dec 25 off"),
+            capabilities: &["quarantine"],
+            species: &["small_mammal"],
+            limits: NO_WILDLIFE,
+            email: Some("homes@waltonmoor.example"),
+            audit: DemoAudit::AssuredDaysAgo(210),
+            ..SITE
         }],
         staff: &[
             DemoPerson {
@@ -1544,6 +2606,25 @@ pub static ORGANIZATIONS: &[DemoOrg] = &[
             latitude: 51.4721,
             longitude: -2.7198,
             phone: "01275 960156",
+            hours: Some("Mo-Su 07:00-21:00"),
+            cover: DemoCover::OnCall {
+                name: "Portbury rescue boat team",
+                phone: "07700 900108",
+            },
+            capabilities: &["fluid_therapy", "wildlife_rehabilitation"],
+            species: &["wildlife/bird"],
+            limits: DemoLimits {
+                max_weight_grams: Some(15000),
+                notes: Some("Swans, geese, ducks and other waterbirds."),
+                ..NO_LIMITS
+            },
+            email: Some("swans@portbury.example"),
+            capacity: DemoCapacity::Current {
+                level: "normal",
+                hours_left: 18,
+            },
+            audit: DemoAudit::AssuredDaysAgo(65),
+            ..SITE
         }],
         staff: &[
             DemoPerson {
@@ -1577,6 +2658,18 @@ pub static ORGANIZATIONS: &[DemoOrg] = &[
             latitude: 51.3866,
             longitude: -2.3582,
             phone: "01225 960179",
+            hours: Some("Mo-Fr 18:00-08:00; Sa 12:00-24:00; Su,PH 00:00-24:00"),
+            capabilities: &["telemedicine"],
+            species: &["small_mammal"],
+            limits: DemoLimits {
+                notes: Some(
+                    "Telephone and video advice only; books callers into the nearest open emergency hospital.",
+                ),
+                ..NO_LIMITS
+            },
+            email: Some("advice@nightjar.example"),
+            audit: DemoAudit::AssuredDaysAgo(50),
+            ..SITE
         }],
         staff: &[
             DemoPerson {
@@ -1610,6 +2703,10 @@ pub static ORGANIZATIONS: &[DemoOrg] = &[
             latitude: 51.3517,
             longitude: -2.9801,
             phone: "01934 960156",
+            hours: Some("Mo-Fr 09:00-17:00; PH off"),
+            species: &["small_mammal"],
+            limits: NO_WILDLIFE,
+            ..SITE
         }],
         staff: &[
             DemoPerson {
@@ -1638,6 +2735,11 @@ pub static ORGANIZATIONS: &[DemoOrg] = &[
             latitude: 51.2106,
             longitude: -2.6512,
             phone: "01749 960124",
+            hours: Some("Mo-Fr 08:30-18:30; Sa 09:00-12:00; PH off"),
+            capabilities: &["inhalant_anaesthesia", "oxygen_cage"],
+            species: &["small_mammal"],
+            limits: NO_WILDLIFE,
+            ..SITE
         }],
         staff: &[DemoPerson {
             name: "Eleanor Voss",
@@ -1659,6 +2761,9 @@ pub static ORGANIZATIONS: &[DemoOrg] = &[
             latitude: 51.2801,
             longitude: -2.4868,
             phone: "01761 960124",
+            hours: Some("Mo-Su unknown \"by appointment\""),
+            species: &["small_mammal/gerbil", "small_mammal/mouse"],
+            ..SITE
         }],
         staff: &[DemoPerson {
             name: "Tina Greenslade",
@@ -1680,6 +2785,10 @@ pub static ORGANIZATIONS: &[DemoOrg] = &[
             latitude: 51.4785,
             longitude: -2.7748,
             phone: "01275 960163",
+            hours: Some("Sa,Su 11:00-15:00"),
+            species: &["small_mammal"],
+            limits: NO_WILDLIFE,
+            ..SITE
         }],
         staff: &[DemoPerson {
             name: "Malcolm Reid",
@@ -1701,6 +2810,9 @@ pub static ORGANIZATIONS: &[DemoOrg] = &[
             latitude: 51.3868,
             longitude: -2.3449,
             phone: "01225 960185",
+            hours: Some("Mo-Su 09:00-21:00"),
+            species: &["wildlife/bat"],
+            ..SITE
         }],
         staff: &[DemoPerson {
             name: "Harriet Lowe",
@@ -1722,10 +2834,1757 @@ pub static ORGANIZATIONS: &[DemoOrg] = &[
             latitude: 51.5497,
             longitude: -2.4052,
             phone: "01454 960156",
+            hours: Some("Mo-Su unknown \"by appointment\""),
+            species: &[
+                "small_mammal/guinea_pig",
+                "small_mammal/hamster",
+                "small_mammal/rabbit",
+            ],
+            ..SITE
         }],
         staff: &[DemoPerson {
             name: "Janet Ridley",
             email: "janet.ridley@brimshamrescue.demo",
+            role: "org_admin",
+        }],
+    },
+    DemoOrg {
+        name: "Westcountry Companion Vets",
+        kind: "clinic",
+        membership: "vetted",
+        website: Some("https://westcountrycompanion.example"),
+        description: "Group of first-opinion practices across Bristol and North Somerset. Every branch has a prey-species waiting area and nurses trained in rodent and rabbit handling; Bedminster and Bradley Stoke stay open until 22:00 every day of the year but Christmas Day.",
+        sites: &[
+            DemoSite {
+                name: "Westcountry Companion Vets, Clifton",
+                address: "12 Princess Victoria Street",
+                town: "Bristol",
+                postcode: "BS8 4BP",
+                latitude: 51.4561,
+                longitude: -2.6199,
+                phone: "0117 496 0600",
+                hours: Some("Mo-Fr 08:00-19:00; Sa 09:00-13:00; PH off"),
+                cover: DemoCover::Site("Avon Gorge Emergency Vets, Hotwells"),
+                capabilities: &[
+                    "blood_analysis",
+                    "fluid_therapy",
+                    "inhalant_anaesthesia",
+                    "radiography",
+                ],
+                species: &["small_mammal"],
+                limits: NO_WILDLIFE,
+                email: Some("clifton@westcountrycompanion.example"),
+                capacity: DemoCapacity::Current {
+                    level: "normal",
+                    hours_left: 8,
+                },
+                audit: DemoAudit::AssuredDaysAgo(25),
+                ..SITE
+            },
+            DemoSite {
+                name: "Westcountry Companion Vets, Bishopston",
+                address: "201 Gloucester Road",
+                town: "Bristol",
+                postcode: "BS7 8NN",
+                latitude: 51.4796,
+                longitude: -2.5893,
+                phone: "0117 496 0601",
+                hours: Some("Mo-Fr 08:30-19:00; Sa 09:00-12:00; PH off"),
+                cover: DemoCover::Site("Avon Gorge Emergency Vets, Hotwells"),
+                capabilities: &["fluid_therapy", "inhalant_anaesthesia", "radiography"],
+                species: &["small_mammal"],
+                limits: NO_WILDLIFE,
+                email: Some("bishopston@westcountrycompanion.example"),
+                audit: DemoAudit::AssuredDaysAgo(25),
+                ..SITE
+            },
+            DemoSite {
+                name: "Westcountry Companion Vets, Westbury-on-Trym",
+                address: "38 Canford Lane",
+                town: "Bristol",
+                postcode: "BS9 3DQ",
+                latitude: 51.4927,
+                longitude: -2.6181,
+                phone: "0117 496 0602",
+                hours: Some("Mo-Fr 08:30-18:30; Sa 09:00-12:00; PH off"),
+                cover: DemoCover::Site("Avon Gorge Emergency Vets, Filton"),
+                capabilities: &["inhalant_anaesthesia", "radiography"],
+                species: &["small_mammal"],
+                limits: NO_WILDLIFE,
+                audit: DemoAudit::AssuredDaysAgo(190),
+                ..SITE
+            },
+            DemoSite {
+                name: "Westcountry Companion Vets, Bedminster",
+                address: "144 East Street",
+                town: "Bristol",
+                postcode: "BS3 4EW",
+                latitude: 51.4401,
+                longitude: -2.5964,
+                phone: "0117 496 0603",
+                hours: Some("Mo-Fr 08:00-22:00; Sa,Su 09:00-18:00; Dec 25 off"),
+                cover: DemoCover::Site("Avon Gorge Emergency Vets, Hotwells"),
+                capabilities: &[
+                    "blood_analysis",
+                    "fluid_therapy",
+                    "inhalant_anaesthesia",
+                    "oxygen_cage",
+                    "oxygen_therapy",
+                    "radiography",
+                ],
+                species: &["small_mammal"],
+                limits: NO_WILDLIFE,
+                private_phone: Some("0117 496 0604"),
+                email: Some("bedminster@westcountrycompanion.example"),
+                referral: Some(DemoContact {
+                    name: "Ruby Adeyinka",
+                    phone: "0117 496 0605",
+                    email: Some("bedminster@westcountrycompanion.example"),
+                }),
+                capacity: DemoCapacity::Current {
+                    level: "normal",
+                    hours_left: 5,
+                },
+                audit: DemoAudit::AssuredDaysAgo(3),
+                ..SITE
+            },
+            DemoSite {
+                name: "Westcountry Companion Vets, Brislington",
+                address: "412 Bath Road",
+                town: "Bristol",
+                postcode: "BS4 3HJ",
+                latitude: 51.4362,
+                longitude: -2.5473,
+                phone: "0117 496 0606",
+                hours: Some("Mo-Fr 08:00-19:00; Sa 09:00-13:00; PH off"),
+                cover: DemoCover::Site("Avon Gorge Emergency Vets, Hotwells"),
+                capabilities: &["fluid_therapy", "inhalant_anaesthesia", "radiography"],
+                species: &["small_mammal"],
+                limits: NO_WILDLIFE,
+                ..SITE
+            },
+            DemoSite {
+                name: "Westcountry Companion Vets, Kingswood",
+                address: "77 Regent Street",
+                town: "Bristol",
+                postcode: "BS15 8JX",
+                latitude: 51.4589,
+                longitude: -2.5059,
+                phone: "0117 496 0607",
+                hours: Some("Mo-Fr 08:00-19:00; Sa 09:00-13:00; PH off"),
+                cover: DemoCover::Site("Kingswood Night Vets"),
+                capabilities: &["fluid_therapy", "inhalant_anaesthesia", "radiography"],
+                species: &["small_mammal"],
+                limits: NO_WILDLIFE,
+                capacity: DemoCapacity::Lapsed {
+                    level: "full",
+                    hours_ago: 12,
+                },
+                audit: DemoAudit::AssuredDaysAgo(60),
+                ..SITE
+            },
+            DemoSite {
+                name: "Westcountry Companion Vets, Downend",
+                address: "96 North Street",
+                town: "Bristol",
+                postcode: "BS16 5SF",
+                latitude: 51.4882,
+                longitude: -2.5031,
+                phone: "0117 496 0608",
+                hours: Some("Mo-Fr 08:30-18:30; Sa 09:00-12:00; PH off"),
+                cover: DemoCover::Site("Kingswood Night Vets"),
+                capabilities: &["inhalant_anaesthesia"],
+                species: &["small_mammal"],
+                limits: NO_WILDLIFE,
+                audit: DemoAudit::AssuredDaysAgo(60),
+                ..SITE
+            },
+            DemoSite {
+                name: "Westcountry Companion Vets, Bradley Stoke",
+                address: "3 Willow Brook Centre",
+                town: "Bristol",
+                postcode: "BS32 8EF",
+                latitude: 51.5296,
+                longitude: -2.5463,
+                phone: "0117 496 0609",
+                hours: Some("Mo-Fr 08:00-22:00; Sa,Su 09:00-18:00; Dec 25 off"),
+                cover: DemoCover::Site("Avon Gorge Emergency Vets, Filton"),
+                capabilities: &[
+                    "blood_analysis",
+                    "fluid_therapy",
+                    "inhalant_anaesthesia",
+                    "oxygen_therapy",
+                    "radiography",
+                    "ultrasound",
+                ],
+                species: &["small_mammal"],
+                limits: NO_WILDLIFE,
+                private_phone: Some("0117 496 0610"),
+                email: Some("bradleystoke@westcountrycompanion.example"),
+                capacity: DemoCapacity::Current {
+                    level: "full",
+                    hours_left: 4,
+                },
+                audit: DemoAudit::AssuredDaysAgo(7),
+                ..SITE
+            },
+            DemoSite {
+                name: "Westcountry Companion Vets, Portishead",
+                address: "15 High Street",
+                town: "Portishead",
+                postcode: "BS20 6EL",
+                latitude: 51.4838,
+                longitude: -2.7667,
+                phone: "01275 960600",
+                hours: Some("Mo-Fr 08:00-19:00; Sa 09:00-13:00; PH off"),
+                cover: DemoCover::Site("Avon Gorge Emergency Vets, Hotwells"),
+                capabilities: &["fluid_therapy", "inhalant_anaesthesia", "radiography"],
+                species: &["small_mammal"],
+                limits: NO_WILDLIFE,
+                audit: DemoAudit::AssuredDaysAgo(110),
+                ..SITE
+            },
+            DemoSite {
+                name: "Westcountry Companion Vets, Yatton",
+                address: "58 High Street",
+                town: "Yatton",
+                postcode: "BS49 4HJ",
+                latitude: 51.3885,
+                longitude: -2.8203,
+                phone: "01934 960600",
+                hours: Some("Mo-Fr 08:30-18:00; PH off"),
+                cover: DemoCover::Site("Worle Gateway Emergency Vets"),
+                capabilities: &["radiography"],
+                species: &["small_mammal"],
+                limits: NO_WILDLIFE,
+                audit: DemoAudit::AssuredDaysAgo(300),
+                ..SITE
+            },
+            DemoSite {
+                name: "Westcountry Companion Vets, Long Ashton",
+                address: "104 Long Ashton Road",
+                town: "Long Ashton",
+                postcode: "BS41 9LH",
+                latitude: 51.4312,
+                longitude: -2.6487,
+                phone: "01275 960601",
+                hours: Some("Mo-Fr 09:00-17:30; PH off"),
+                cover: DemoCover::Site("Avon Gorge Emergency Vets, Hotwells"),
+                capabilities: &["inhalant_anaesthesia"],
+                species: &[
+                    "small_mammal/guinea_pig",
+                    "small_mammal/hamster",
+                    "small_mammal/rabbit",
+                ],
+                limits: NO_WILDLIFE,
+                ..SITE
+            },
+            DemoSite {
+                name: "Westcountry Companion Vets, Shirehampton",
+                address: "22 High Street",
+                town: "Bristol",
+                postcode: "BS11 0DP",
+                latitude: 51.4872,
+                longitude: -2.6787,
+                phone: "0117 496 0611",
+                hours: Some("Mo-Fr 08:30-18:30; Sa 09:00-12:00; PH off"),
+                cover: DemoCover::Site("Avon Gorge Emergency Vets, Hotwells"),
+                capabilities: &["fluid_therapy", "inhalant_anaesthesia", "radiography"],
+                species: &["small_mammal"],
+                limits: NO_WILDLIFE,
+                audit: DemoAudit::AssuredDaysAgo(140),
+                ..SITE
+            },
+            DemoSite {
+                name: "Westcountry Companion Vets, Henleaze",
+                address: "130 Henleaze Road",
+                town: "Bristol",
+                postcode: "BS9 4NB",
+                latitude: 51.4882,
+                longitude: -2.6047,
+                phone: "0117 496 0612",
+                hours: Some("Mo-Fr 08:30-19:00; Sa 09:00-12:00; PH off"),
+                cover: DemoCover::Site("Avon Gorge Emergency Vets, Filton"),
+                capabilities: &["fluid_therapy", "inhalant_anaesthesia", "radiography"],
+                species: &["small_mammal"],
+                limits: NO_WILDLIFE,
+                audit: DemoAudit::AssuredDaysAgo(25),
+                ..SITE
+            },
+            DemoSite {
+                name: "Westcountry Companion Vets, Fishponds",
+                address: "702 Fishponds Road",
+                town: "Bristol",
+                postcode: "BS16 3UH",
+                latitude: 51.4811,
+                longitude: -2.5262,
+                phone: "0117 496 0613",
+                hours: Some("Mo-Fr 08:00-19:00; Sa 09:00-13:00; PH off"),
+                cover: DemoCover::Site("Kingswood Night Vets"),
+                capabilities: &["fluid_therapy", "inhalant_anaesthesia", "radiography"],
+                species: &["small_mammal"],
+                limits: NO_WILDLIFE,
+                capacity: DemoCapacity::Current {
+                    level: "normal",
+                    hours_left: 9,
+                },
+                audit: DemoAudit::AssuredDaysAgo(170),
+                ..SITE
+            },
+            DemoSite {
+                name: "Westcountry Companion Vets, Keynsham",
+                address: "29 Temple Street",
+                town: "Keynsham",
+                postcode: "BS31 1HF",
+                latitude: 51.4121,
+                longitude: -2.4962,
+                phone: "0117 496 0614",
+                hours: Some("Mo-Fr 08:00-19:00; Sa 09:00-13:00; PH off"),
+                cover: DemoCover::Site("Avon Gorge Emergency Vets, Hotwells"),
+                capabilities: &["fluid_therapy", "inhalant_anaesthesia", "radiography"],
+                species: &["small_mammal"],
+                limits: NO_WILDLIFE,
+                capacity: DemoCapacity::Current {
+                    level: "normal",
+                    hours_left: 10,
+                },
+                audit: DemoAudit::AssuredDaysAgo(44),
+                ..SITE
+            },
+        ],
+        staff: &[
+            DemoPerson {
+                name: "Ruby Adeyinka",
+                email: "ruby.adeyinka@westcountrycompanion.demo",
+                role: "org_admin",
+            },
+            DemoPerson {
+                name: "Mark Ellery",
+                email: "mark.ellery@westcountrycompanion.demo",
+                role: "clinician",
+            },
+            DemoPerson {
+                name: "Sinead Walsh",
+                email: "sinead.walsh@westcountrycompanion.demo",
+                role: "staff",
+            },
+        ],
+    },
+    DemoOrg {
+        name: "Mendip & Levels Veterinary Partnership",
+        kind: "clinic",
+        membership: "vetted",
+        website: Some("https://mendiplevels.example"),
+        description: "Rural partnership of eight surgeries from Cheddar to Burnham-on-Sea. Small-mammal appointments at every branch, rodent dentistry and ultrasound at Wells; out-of-hours cover by Somerset Levels Emergency Vets and the Mendip University Teaching Hospital.",
+        sites: &[
+            DemoSite {
+                name: "Mendip & Levels Vets, Cheddar",
+                address: "7 Union Street",
+                town: "Cheddar",
+                postcode: "BS27 3NA",
+                latitude: 51.2779,
+                longitude: -2.7762,
+                phone: "01934 960601",
+                hours: Some("Mo-Fr 08:00-19:00; Sa 09:00-13:00; PH off"),
+                cover: DemoCover::Site("Mendip University Teaching Hospital"),
+                capabilities: &["fluid_therapy", "inhalant_anaesthesia", "radiography"],
+                species: &["small_mammal"],
+                limits: NO_WILDLIFE,
+                email: Some("cheddar@mendiplevels.example"),
+                capacity: DemoCapacity::Current {
+                    level: "normal",
+                    hours_left: 9,
+                },
+                audit: DemoAudit::AssuredDaysAgo(35),
+                ..SITE
+            },
+            DemoSite {
+                name: "Mendip & Levels Vets, Axbridge",
+                address: "2 Moorland Street",
+                town: "Axbridge",
+                postcode: "BS26 2BA",
+                latitude: 51.2867,
+                longitude: -2.8189,
+                phone: "01934 960602",
+                hours: Some("Mo,We,Fr 09:00-17:00; PH off"),
+                cover: DemoCover::Site("Mendip University Teaching Hospital"),
+                capabilities: &["radiography"],
+                species: &["small_mammal"],
+                limits: NO_WILDLIFE,
+                ..SITE
+            },
+            DemoSite {
+                name: "Mendip & Levels Vets, Winscombe",
+                address: "31 Sandford Road",
+                town: "Winscombe",
+                postcode: "BS25 1JA",
+                latitude: 51.3157,
+                longitude: -2.8331,
+                phone: "01934 960603",
+                hours: Some("Mo-Fr 08:30-18:30; Sa 09:00-12:00; PH off"),
+                cover: DemoCover::Site("Mendip University Teaching Hospital"),
+                capabilities: &["inhalant_anaesthesia", "radiography"],
+                species: &["small_mammal"],
+                limits: NO_WILDLIFE,
+                audit: DemoAudit::AssuredDaysAgo(35),
+                ..SITE
+            },
+            DemoSite {
+                name: "Mendip & Levels Vets, Wells",
+                address: "18 Priory Road",
+                town: "Wells",
+                postcode: "BA5 1SY",
+                latitude: 51.2087,
+                longitude: -2.6498,
+                phone: "01749 960600",
+                hours: Some("Mo-Fr 08:00-19:00; Sa 09:00-13:00; PH off"),
+                cover: DemoCover::Site("Somerset Levels Emergency Vets, Highbridge"),
+                capabilities: &[
+                    "dentistry",
+                    "fluid_therapy",
+                    "inhalant_anaesthesia",
+                    "radiography",
+                    "ultrasound",
+                ],
+                species: &["small_mammal"],
+                limits: NO_WILDLIFE,
+                private_phone: Some("01749 960601"),
+                email: Some("wells@mendiplevels.example"),
+                referral: Some(DemoContact {
+                    name: "Owain Pritchard",
+                    phone: "01749 960602",
+                    email: Some("wells@mendiplevels.example"),
+                }),
+                audit: DemoAudit::AssuredDaysAgo(35),
+                ..SITE
+            },
+            DemoSite {
+                name: "Mendip & Levels Vets, Shepton Mallet",
+                address: "44 Commercial Road",
+                town: "Shepton Mallet",
+                postcode: "BA4 5DN",
+                latitude: 51.1906,
+                longitude: -2.5469,
+                phone: "01749 960603",
+                hours: Some("Mo-Fr 08:30-18:30; Sa 09:00-12:00; PH off"),
+                cover: DemoCover::Site("Somerset Levels Emergency Vets, Highbridge"),
+                capabilities: &["fluid_therapy", "inhalant_anaesthesia", "radiography"],
+                species: &["small_mammal"],
+                limits: NO_WILDLIFE,
+                audit: DemoAudit::AssuredDaysAgo(220),
+                ..SITE
+            },
+            DemoSite {
+                name: "Mendip & Levels Vets, Glastonbury",
+                address: "9 Chilkwell Street",
+                town: "Glastonbury",
+                postcode: "BA6 8DB",
+                latitude: 51.1463,
+                longitude: -2.7124,
+                phone: "01458 960600",
+                hours: Some("Mo-Fr 08:30-18:00; PH off"),
+                cover: DemoCover::Site("Somerset Levels Emergency Vets, Highbridge"),
+                capabilities: &["inhalant_anaesthesia"],
+                species: &["small_mammal"],
+                limits: NO_WILDLIFE,
+                ..SITE
+            },
+            DemoSite {
+                name: "Mendip & Levels Vets, Street",
+                address: "61 High Street",
+                town: "Street",
+                postcode: "BA16 0EP",
+                latitude: 51.1274,
+                longitude: -2.7389,
+                phone: "01458 960601",
+                hours: Some("Mo-Fr 08:00-19:00; Sa 09:00-12:00; PH off"),
+                cover: DemoCover::Site("Somerset Levels Emergency Vets, Highbridge"),
+                capabilities: &["fluid_therapy", "inhalant_anaesthesia", "radiography"],
+                species: &["small_mammal"],
+                limits: NO_WILDLIFE,
+                capacity: DemoCapacity::Current {
+                    level: "full",
+                    hours_left: 6,
+                },
+                audit: DemoAudit::AssuredDaysAgo(80),
+                ..SITE
+            },
+            DemoSite {
+                name: "Mendip & Levels Vets, Burnham-on-Sea",
+                address: "120 Berrow Road",
+                town: "Burnham-on-Sea",
+                postcode: "TA8 2PN",
+                latitude: 51.2446,
+                longitude: -2.9962,
+                phone: "01278 960600",
+                hours: Some("Mo-Fr 08:00-19:00; Sa 09:00-13:00; PH off"),
+                cover: DemoCover::Site("Somerset Levels Emergency Vets, Highbridge"),
+                capabilities: &[
+                    "blood_analysis",
+                    "fluid_therapy",
+                    "inhalant_anaesthesia",
+                    "radiography",
+                ],
+                species: &["small_mammal"],
+                limits: NO_WILDLIFE,
+                audit: DemoAudit::AssuredDaysAgo(80),
+                ..SITE
+            },
+        ],
+        staff: &[
+            DemoPerson {
+                name: "Owain Pritchard",
+                email: "owain.pritchard@mendiplevels.demo",
+                role: "org_admin",
+            },
+            DemoPerson {
+                name: "Lydia Crane",
+                email: "lydia.crane@mendiplevels.demo",
+                role: "clinician",
+            },
+        ],
+    },
+    DemoOrg {
+        name: "Somerset Levels Emergency Vets",
+        kind: "emergency_hospital",
+        membership: "vetted",
+        website: Some("https://levelsemergency.example"),
+        description: "Emergency service for the Levels and the Mendip coast: a 24-hour hospital at Highbridge with oxygen cages and an exotic-trained night vet, and an out-of-hours clinic in Shepton Mallet on weeknights and weekends.",
+        sites: &[
+            DemoSite {
+                name: "Somerset Levels Emergency Vets, Highbridge",
+                address: "Unit 2, Walrow Industrial Estate",
+                town: "Highbridge",
+                postcode: "TA9 4AG",
+                latitude: 51.2201,
+                longitude: -2.9712,
+                phone: "01278 960601",
+                hours: Some("24/7"),
+                capabilities: &[
+                    "blood_analysis",
+                    "exotic_anaesthesia",
+                    "fluid_therapy",
+                    "inhalant_anaesthesia",
+                    "intensive_care",
+                    "oxygen_cage",
+                    "oxygen_therapy",
+                    "radiography",
+                ],
+                species: &["small_mammal", "wildlife"],
+                limits: DemoLimits {
+                    deposit_required: true,
+                    ..NO_LIMITS
+                },
+                private_phone: Some("01278 960602"),
+                email: Some("er@levelsemergency.example"),
+                referral: Some(DemoContact {
+                    name: "Grace Tillman",
+                    phone: "01278 960603",
+                    email: Some("referrals@levelsemergency.example"),
+                }),
+                capacity: DemoCapacity::Current {
+                    level: "normal",
+                    hours_left: 6,
+                },
+                audit: DemoAudit::AssuredDaysAgo(11),
+                ..SITE
+            },
+            DemoSite {
+                name: "Somerset Levels Emergency Vets, Shepton Mallet",
+                address: "5 Townsend Retail Park",
+                town: "Shepton Mallet",
+                postcode: "BA4 5BG",
+                latitude: 51.1862,
+                longitude: -2.5521,
+                phone: "01749 960604",
+                hours: Some("Mo-Fr 18:00-08:00; Sa 12:00-24:00; Su,PH 00:00-24:00"),
+                capabilities: &[
+                    "fluid_therapy",
+                    "inhalant_anaesthesia",
+                    "oxygen_therapy",
+                    "radiography",
+                ],
+                species: &["small_mammal", "wildlife"],
+                limits: DemoLimits {
+                    deposit_required: true,
+                    ..NO_LIMITS
+                },
+                capacity: DemoCapacity::Lapsed {
+                    level: "normal",
+                    hours_ago: 50,
+                },
+                audit: DemoAudit::AssuredDaysAgo(11),
+                ..SITE
+            },
+        ],
+        staff: &[
+            DemoPerson {
+                name: "Grace Tillman",
+                email: "grace.tillman@levelsemergency.demo",
+                role: "org_admin",
+            },
+            DemoPerson {
+                name: "Ravi Menon",
+                email: "ravi.menon@levelsemergency.demo",
+                role: "clinician",
+            },
+        ],
+    },
+    DemoOrg {
+        name: "Kingswood Night Vets",
+        kind: "emergency_hospital",
+        membership: "vetted",
+        website: Some("https://kingswoodnight.example"),
+        description: "Out-of-hours emergency clinics for east Bristol and South Gloucestershire, open from the evening until the morning on weekdays and around the clock at weekends and on bank holidays. Stabilises exotics and transfers them to the partner practice in the morning.",
+        sites: &[
+            DemoSite {
+                name: "Kingswood Night Vets",
+                address: "2 Tower Road North",
+                town: "Bristol",
+                postcode: "BS15 8XT",
+                latitude: 51.4621,
+                longitude: -2.5003,
+                phone: "0117 496 0615",
+                hours: Some("Mo-Fr 18:30-08:00; Sa 12:00-24:00; Su,PH 00:00-24:00"),
+                capabilities: &[
+                    "fluid_therapy",
+                    "inhalant_anaesthesia",
+                    "oxygen_cage",
+                    "oxygen_therapy",
+                    "radiography",
+                ],
+                species: &["small_mammal"],
+                limits: DemoLimits {
+                    no_wildlife: true,
+                    deposit_required: true,
+                    ..NO_LIMITS
+                },
+                private_phone: Some("0117 496 0616"),
+                email: Some("nights@kingswoodnight.example"),
+                referral: Some(DemoContact {
+                    name: "Ada Whitcombe",
+                    phone: "0117 496 0617",
+                    email: None,
+                }),
+                capacity: DemoCapacity::Current {
+                    level: "normal",
+                    hours_left: 10,
+                },
+                audit: DemoAudit::AssuredDaysAgo(16),
+                ..SITE
+            },
+            DemoSite {
+                name: "Kingswood Night Vets, Emersons Green",
+                address: "14 Emerson Way",
+                town: "Bristol",
+                postcode: "BS16 7AP",
+                latitude: 51.5031,
+                longitude: -2.4935,
+                phone: "0117 496 0618",
+                hours: Some("Mo-Fr 19:00-07:30; Sa,Su,PH 08:00-20:00"),
+                capabilities: &["fluid_therapy", "oxygen_therapy"],
+                species: &["small_mammal"],
+                limits: DemoLimits {
+                    no_wildlife: true,
+                    deposit_required: true,
+                    ..NO_LIMITS
+                },
+                audit: DemoAudit::AssuredDaysAgo(240),
+                ..SITE
+            },
+        ],
+        staff: &[
+            DemoPerson {
+                name: "Ada Whitcombe",
+                email: "ada.whitcombe@kingswoodnight.demo",
+                role: "org_admin",
+            },
+            DemoPerson {
+                name: "Jamal Osei",
+                email: "jamal.osei@kingswoodnight.demo",
+                role: "clinician",
+            },
+        ],
+    },
+    DemoOrg {
+        name: "Cotswold Edge Veterinary Group",
+        kind: "clinic",
+        membership: "vetted",
+        website: Some("https://cotswoldedgevets.example"),
+        description: "Six practices along the Cotswold edge between Thornbury and Dursley, with a shared exotic-interest vet who rotates between branches and a nurse-led small-mammal clinic at Wotton. Overnight calls go to the group's on-call vet.",
+        sites: &[
+            DemoSite {
+                name: "Cotswold Edge Vets, Thornbury",
+                address: "3 Rock Street",
+                town: "Thornbury",
+                postcode: "BS35 2AP",
+                latitude: 51.6093,
+                longitude: -2.5247,
+                phone: "01454 960600",
+                hours: Some("Mo-Fr 08:00-19:00; Sa 09:00-13:00; PH off"),
+                cover: DemoCover::Site("Avon Gorge Emergency Vets, Filton"),
+                capabilities: &["fluid_therapy", "inhalant_anaesthesia", "radiography"],
+                species: &["small_mammal"],
+                limits: NO_WILDLIFE,
+                email: Some("thornbury@cotswoldedgevets.example"),
+                audit: DemoAudit::AssuredDaysAgo(66),
+                ..SITE
+            },
+            DemoSite {
+                name: "Cotswold Edge Vets, Alveston",
+                address: "47 Gloucester Road",
+                town: "Alveston",
+                postcode: "BS35 3QT",
+                latitude: 51.5871,
+                longitude: -2.5289,
+                phone: "01454 960601",
+                hours: Some("Mo-Fr 09:00-17:00; PH off"),
+                cover: DemoCover::Site("Avon Gorge Emergency Vets, Filton"),
+                capabilities: &["inhalant_anaesthesia"],
+                species: &["small_mammal"],
+                limits: NO_WILDLIFE,
+                ..SITE
+            },
+            DemoSite {
+                name: "Cotswold Edge Vets, Wickwar",
+                address: "21 High Street",
+                town: "Wickwar",
+                postcode: "GL12 8NE",
+                latitude: 51.5952,
+                longitude: -2.3983,
+                phone: "01454 960602",
+                hours: Some("Mo,Tu,Th 09:00-13:00; PH off"),
+                cover: DemoCover::OnCall {
+                    name: "Cotswold Edge on-call vet",
+                    phone: "07700 900121",
+                },
+                species: &["small_mammal"],
+                limits: NO_WILDLIFE,
+                ..SITE
+            },
+            DemoSite {
+                name: "Cotswold Edge Vets, Wotton-under-Edge",
+                address: "52 Long Street",
+                town: "Wotton-under-Edge",
+                postcode: "GL12 7BX",
+                latitude: 51.6379,
+                longitude: -2.3497,
+                phone: "01453 960600",
+                hours: Some("Mo-Fr 08:30-18:30; Sa 09:00-12:00; PH off"),
+                cover: DemoCover::OnCall {
+                    name: "Cotswold Edge on-call vet",
+                    phone: "07700 900121",
+                },
+                capabilities: &[
+                    "dentistry",
+                    "fluid_therapy",
+                    "inhalant_anaesthesia",
+                    "radiography",
+                ],
+                species: &["small_mammal"],
+                limits: NO_WILDLIFE,
+                capacity: DemoCapacity::Current {
+                    level: "normal",
+                    hours_left: 7,
+                },
+                audit: DemoAudit::AssuredDaysAgo(66),
+                ..SITE
+            },
+            DemoSite {
+                name: "Cotswold Edge Vets, Dursley",
+                address: "8 Parsonage Street",
+                town: "Dursley",
+                postcode: "GL11 4EA",
+                latitude: 51.6814,
+                longitude: -2.3541,
+                phone: "01453 960601",
+                hours: Some("Mo-Fr 08:00-19:00; Sa 09:00-13:00; PH off"),
+                cover: DemoCover::OnCall {
+                    name: "Cotswold Edge on-call vet",
+                    phone: "07700 900121",
+                },
+                capabilities: &["fluid_therapy", "inhalant_anaesthesia", "radiography"],
+                species: &["small_mammal"],
+                limits: NO_WILDLIFE,
+                audit: DemoAudit::AssuredDaysAgo(330),
+                ..SITE
+            },
+            DemoSite {
+                name: "Cotswold Edge Vets, Yate Station Road",
+                address: "110 Station Road",
+                town: "Yate",
+                postcode: "BS37 4PQ",
+                latitude: 51.5396,
+                longitude: -2.4262,
+                phone: "01454 960603",
+                hours: Some("Mo-Fr 08:00-19:00; PH off"),
+                cover: DemoCover::Site("Avon Gorge Emergency Vets, Filton"),
+                capabilities: &["fluid_therapy", "inhalant_anaesthesia", "radiography"],
+                species: &["small_mammal"],
+                limits: NO_WILDLIFE,
+                capacity: DemoCapacity::Current {
+                    level: "full",
+                    hours_left: 5,
+                },
+                audit: DemoAudit::AssuredDaysAgo(66),
+                ..SITE
+            },
+        ],
+        staff: &[
+            DemoPerson {
+                name: "Helena Marsh",
+                email: "helena.marsh@cotswoldedgevets.demo",
+                role: "org_admin",
+            },
+            DemoPerson {
+                name: "Piotr Nowicki",
+                email: "piotr.nowicki@cotswoldedgevets.demo",
+                role: "clinician",
+            },
+        ],
+    },
+    DemoOrg {
+        name: "Wiltshire Vale Vets",
+        kind: "clinic",
+        membership: "vetted",
+        website: Some("https://wiltshirevale.example"),
+        description: "West Wiltshire practice group with a rabbit-friendly accreditation at every branch and an exotics nurse team based at Melksham. Out-of-hours cover by Pewsham Emergency Animal Hospital.",
+        sites: &[
+            DemoSite {
+                name: "Wiltshire Vale Vets, Corsham",
+                address: "19 High Street",
+                town: "Corsham",
+                postcode: "SN13 0ES",
+                latitude: 51.4331,
+                longitude: -2.1859,
+                phone: "01249 960600",
+                hours: Some("Mo-Fr 08:00-19:00; Sa 09:00-13:00; PH off"),
+                cover: DemoCover::Site("Pewsham Emergency Animal Hospital"),
+                capabilities: &["fluid_therapy", "inhalant_anaesthesia", "radiography"],
+                species: &["small_mammal"],
+                limits: NO_WILDLIFE,
+                audit: DemoAudit::AssuredDaysAgo(90),
+                ..SITE
+            },
+            DemoSite {
+                name: "Wiltshire Vale Vets, Calne",
+                address: "6 Church Street",
+                town: "Calne",
+                postcode: "SN11 0HU",
+                latitude: 51.4383,
+                longitude: -2.0041,
+                phone: "01249 960601",
+                hours: Some("Mo-Fr 08:30-18:30; Sa 09:00-12:00; PH off"),
+                cover: DemoCover::Site("Pewsham Emergency Animal Hospital"),
+                capabilities: &["fluid_therapy", "inhalant_anaesthesia", "radiography"],
+                species: &["small_mammal"],
+                limits: NO_WILDLIFE,
+                audit: DemoAudit::AssuredDaysAgo(90),
+                ..SITE
+            },
+            DemoSite {
+                name: "Wiltshire Vale Vets, Melksham",
+                address: "33 Bank Street",
+                town: "Melksham",
+                postcode: "SN12 6LE",
+                latitude: 51.3729,
+                longitude: -2.1381,
+                phone: "01225 960600",
+                hours: Some("Mo-Fr 08:00-20:00; Sa 09:00-16:00; PH off"),
+                cover: DemoCover::Site("Pewsham Emergency Animal Hospital"),
+                capabilities: &[
+                    "blood_analysis",
+                    "exotic_anaesthesia",
+                    "fluid_therapy",
+                    "inhalant_anaesthesia",
+                    "oxygen_cage",
+                    "oxygen_therapy",
+                    "radiography",
+                ],
+                species: &["small_mammal"],
+                limits: NO_WILDLIFE,
+                private_phone: Some("01225 960601"),
+                email: Some("melksham@wiltshirevale.example"),
+                referral: Some(DemoContact {
+                    name: "Tamsin Hale",
+                    phone: "01225 960602",
+                    email: Some("exotics@wiltshirevale.example"),
+                }),
+                capacity: DemoCapacity::Current {
+                    level: "normal",
+                    hours_left: 11,
+                },
+                audit: DemoAudit::AssuredDaysAgo(13),
+                ..SITE
+            },
+            DemoSite {
+                name: "Wiltshire Vale Vets, Trowbridge",
+                address: "71 Castle Street",
+                town: "Trowbridge",
+                postcode: "BA14 8AS",
+                latitude: 51.3189,
+                longitude: -2.2079,
+                phone: "01225 960603",
+                hours: Some("Mo-Fr 08:00-19:00; Sa 09:00-13:00; PH off"),
+                cover: DemoCover::Site("Pewsham Emergency Animal Hospital"),
+                capabilities: &["fluid_therapy", "inhalant_anaesthesia", "radiography"],
+                species: &["small_mammal"],
+                limits: NO_WILDLIFE,
+                audit: DemoAudit::AssuredDaysAgo(205),
+                ..SITE
+            },
+            DemoSite {
+                name: "Wiltshire Vale Vets, Bradford-on-Avon",
+                address: "4 Silver Street",
+                town: "Bradford-on-Avon",
+                postcode: "BA15 1JY",
+                latitude: 51.3468,
+                longitude: -2.2508,
+                phone: "01225 960604",
+                hours: Some("Mo-Fr 09:00-18:00; PH off"),
+                cover: DemoCover::Site("Lansdown 24 Veterinary Hospital"),
+                capabilities: &["inhalant_anaesthesia"],
+                species: &["small_mammal"],
+                limits: NO_WILDLIFE,
+                ..SITE
+            },
+            DemoSite {
+                name: "Wiltshire Vale Vets, Hardenhuish",
+                address: "2 Hardenhuish Lane",
+                town: "Chippenham",
+                postcode: "SN14 6HH",
+                latitude: 51.4652,
+                longitude: -2.1311,
+                phone: "01249 960602",
+                hours: Some("Mo-Fr 08:30-18:30; PH off"),
+                cover: DemoCover::Site("Pewsham Emergency Animal Hospital"),
+                capabilities: &["radiography"],
+                species: &["small_mammal"],
+                limits: NO_WILDLIFE,
+                audit: DemoAudit::AssuredDaysAgo(90),
+                ..SITE
+            },
+        ],
+        staff: &[
+            DemoPerson {
+                name: "Tamsin Hale",
+                email: "tamsin.hale@wiltshirevale.demo",
+                role: "org_admin",
+            },
+            DemoPerson {
+                name: "George Akande",
+                email: "george.akande@wiltshirevale.demo",
+                role: "clinician",
+            },
+        ],
+    },
+    DemoOrg {
+        name: "Bath Exotic Pet Practice",
+        kind: "clinic",
+        membership: "vetted",
+        website: Some("https://bathexoticpets.example"),
+        description: "Exotics-only practice for Bath and the Somer Valley: rodents, rabbits, ferrets and other small mammals, with an oxygen cage, in-house bloods and a late clinic on Thursdays until 21:00. Emergency cover by Lansdown 24.",
+        sites: &[
+            DemoSite {
+                name: "Bath Exotic Pet Practice, Oldfield Park",
+                address: "88 Moorland Road",
+                town: "Bath",
+                postcode: "BA2 3PW",
+                latitude: 51.3784,
+                longitude: -2.3791,
+                phone: "01225 960605",
+                hours: Some("Mo-We,Fr 08:30-19:00; Th 08:30-21:00; Sa 09:00-13:00; PH off"),
+                cover: DemoCover::Site("Lansdown 24 Veterinary Hospital"),
+                capabilities: &[
+                    "blood_analysis",
+                    "dentistry",
+                    "exotic_anaesthesia",
+                    "exotic_surgery",
+                    "inhalant_anaesthesia",
+                    "oxygen_cage",
+                    "oxygen_therapy",
+                    "radiography",
+                ],
+                species: &["small_mammal"],
+                limits: DemoLimits {
+                    max_weight_grams: Some(3000),
+                    no_wildlife: true,
+                    notes: Some("Small mammals up to 3 kg; larger rabbits go to Lansdown 24."),
+                    ..NO_LIMITS
+                },
+                private_phone: Some("01225 960606"),
+                email: Some("hello@bathexoticpets.example"),
+                referral: Some(DemoContact {
+                    name: "Clara Fenwick",
+                    phone: "01225 960607",
+                    email: Some("referrals@bathexoticpets.example"),
+                }),
+                capacity: DemoCapacity::Current {
+                    level: "normal",
+                    hours_left: 6,
+                },
+                audit: DemoAudit::AssuredDaysAgo(4),
+                ..SITE
+            },
+            DemoSite {
+                name: "Bath Exotic Pet Practice, Combe Down",
+                address: "3 The Avenue",
+                town: "Bath",
+                postcode: "BA2 5EH",
+                latitude: 51.3596,
+                longitude: -2.3508,
+                phone: "01225 960608",
+                hours: Some("Mo-Fr 09:00-17:30; PH off"),
+                cover: DemoCover::Site("Lansdown 24 Veterinary Hospital"),
+                capabilities: &["exotic_anaesthesia", "inhalant_anaesthesia"],
+                species: &["small_mammal"],
+                limits: DemoLimits {
+                    max_weight_grams: Some(3000),
+                    no_wildlife: true,
+                    ..NO_LIMITS
+                },
+                audit: DemoAudit::AssuredDaysAgo(4),
+                ..SITE
+            },
+            DemoSite {
+                name: "Bath Exotic Pet Practice, Weston",
+                address: "42 High Street",
+                town: "Bath",
+                postcode: "BA1 4DB",
+                latitude: 51.3951,
+                longitude: -2.3893,
+                phone: "01225 960609",
+                hours: Some("Mo-Fr 09:00-17:30; Sa 09:00-12:00; PH off"),
+                cover: DemoCover::Site("Lansdown 24 Veterinary Hospital"),
+                capabilities: &["inhalant_anaesthesia", "radiography"],
+                species: &["small_mammal"],
+                limits: DemoLimits {
+                    max_weight_grams: Some(3000),
+                    no_wildlife: true,
+                    ..NO_LIMITS
+                },
+                capacity: DemoCapacity::Lapsed {
+                    level: "full",
+                    hours_ago: 6,
+                },
+                audit: DemoAudit::AssuredDaysAgo(195),
+                ..SITE
+            },
+            DemoSite {
+                name: "Bath Exotic Pet Practice, Peasedown St John",
+                address: "1 Greenlands Road",
+                town: "Peasedown St John",
+                postcode: "BA2 8EZ",
+                latitude: 51.3157,
+                longitude: -2.4218,
+                phone: "01761 960600",
+                hours: Some("Tu,Th 14:00-19:00; Sa 09:00-12:00; PH off"),
+                cover: DemoCover::Site("Lansdown 24 Veterinary Hospital"),
+                capabilities: &["inhalant_anaesthesia"],
+                species: &["small_mammal"],
+                limits: DemoLimits {
+                    max_weight_grams: Some(3000),
+                    no_wildlife: true,
+                    ..NO_LIMITS
+                },
+                ..SITE
+            },
+        ],
+        staff: &[
+            DemoPerson {
+                name: "Clara Fenwick",
+                email: "clara.fenwick@bathexoticpets.demo",
+                role: "org_admin",
+            },
+            DemoPerson {
+                name: "Nikhil Rao",
+                email: "nikhil.rao@bathexoticpets.demo",
+                role: "clinician",
+            },
+            DemoPerson {
+                name: "Bea Lister",
+                email: "bea.lister@bathexoticpets.demo",
+                role: "staff",
+            },
+        ],
+    },
+    DemoOrg {
+        name: "Avon Hedgehog Network",
+        kind: "wildlife_rehabilitator",
+        membership: "vetted",
+        website: Some("https://avonhedgehogs.example"),
+        description: "Volunteer network of licensed hedgehog carers across the old county of Avon and east Somerset. Each hub has heat pads, scales and a parasite microscope; casualties are admitted by phone arrangement and very sick hogs go on to Brambleside Hedgehog Hospital.",
+        sites: &[
+            DemoSite {
+                name: "Avon Hedgehog Network, Thornbury hub",
+                address: "9 Gillingstool",
+                town: "Thornbury",
+                postcode: "BS35 2EG",
+                latitude: 51.6062,
+                longitude: -2.5184,
+                phone: "01454 960604",
+                hours: Some("Mo-Su 09:00-21:00 unknown \"call first\""),
+                capabilities: &["fluid_therapy", "wildlife_rehabilitation"],
+                species: &["wildlife/hedgehog"],
+                limits: DemoLimits {
+                    notes: Some("Call before bringing a hedgehog: the hub is a carer's home."),
+                    ..NO_LIMITS
+                },
+                capacity: DemoCapacity::Current {
+                    level: "full",
+                    hours_left: 24,
+                },
+                audit: DemoAudit::AssuredDaysAgo(48),
+                ..SITE
+            },
+            DemoSite {
+                name: "Avon Hedgehog Network, Portishead hub",
+                address: "27 Brampton Way",
+                town: "Portishead",
+                postcode: "BS20 6YW",
+                latitude: 51.4783,
+                longitude: -2.7546,
+                phone: "01275 960602",
+                hours: Some("Mo-Su 09:00-21:00 unknown \"call first\""),
+                capabilities: &["wildlife_rehabilitation"],
+                species: &["wildlife/hedgehog"],
+                limits: DemoLimits {
+                    notes: Some("Call before bringing a hedgehog: the hub is a carer's home."),
+                    ..NO_LIMITS
+                },
+                capacity: DemoCapacity::Current {
+                    level: "normal",
+                    hours_left: 24,
+                },
+                audit: DemoAudit::AssuredDaysAgo(48),
+                ..SITE
+            },
+            DemoSite {
+                name: "Avon Hedgehog Network, Keynsham hub",
+                address: "15 Charlton Road",
+                town: "Keynsham",
+                postcode: "BS31 2JG",
+                latitude: 51.4103,
+                longitude: -2.5039,
+                phone: "0117 496 0619",
+                hours: Some("Mo-Su 09:00-21:00 unknown \"call first\""),
+                capabilities: &["wildlife_rehabilitation"],
+                species: &["wildlife/hedgehog"],
+                limits: DemoLimits {
+                    notes: Some("Call before bringing a hedgehog: the hub is a carer's home."),
+                    ..NO_LIMITS
+                },
+                ..SITE
+            },
+            DemoSite {
+                name: "Avon Hedgehog Network, Uphill hub",
+                address: "6 Uphill Way",
+                town: "Weston-super-Mare",
+                postcode: "BS23 4TH",
+                latitude: 51.3227,
+                longitude: -2.9766,
+                phone: "01934 960604",
+                hours: Some("Mo-Su 09:00-21:00 unknown \"call first\""),
+                capabilities: &["fluid_therapy", "wildlife_rehabilitation"],
+                species: &["wildlife/hedgehog"],
+                limits: DemoLimits {
+                    notes: Some("Call before bringing a hedgehog: the hub is a carer's home."),
+                    ..NO_LIMITS
+                },
+                capacity: DemoCapacity::Lapsed {
+                    level: "full",
+                    hours_ago: 72,
+                },
+                audit: DemoAudit::AssuredDaysAgo(260),
+                ..SITE
+            },
+            DemoSite {
+                name: "Avon Hedgehog Network, Frome hub",
+                address: "12 Nunney Road",
+                town: "Frome",
+                postcode: "BA11 4LA",
+                latitude: 51.2262,
+                longitude: -2.3355,
+                phone: "01373 960600",
+                hours: Some("Mo-Su 09:00-21:00 unknown \"call first\""),
+                capabilities: &["wildlife_rehabilitation"],
+                species: &["wildlife/hedgehog"],
+                limits: DemoLimits {
+                    notes: Some("Call before bringing a hedgehog: the hub is a carer's home."),
+                    ..NO_LIMITS
+                },
+                audit: DemoAudit::AssuredDaysAgo(48),
+                ..SITE
+            },
+            DemoSite {
+                name: "Avon Hedgehog Network, Clevedon hub",
+                address: "40 Old Street",
+                town: "Clevedon",
+                postcode: "BS21 6BY",
+                latitude: 51.4396,
+                longitude: -2.8492,
+                phone: "01275 960603",
+                hours: Some("Mo-Su 09:00-21:00 unknown \"call first\""),
+                capabilities: &["wildlife_rehabilitation"],
+                species: &["wildlife/hedgehog"],
+                limits: DemoLimits {
+                    notes: Some("Call before bringing a hedgehog: the hub is a carer's home."),
+                    ..NO_LIMITS
+                },
+                audit: DemoAudit::AssuredDaysAgo(48),
+                ..SITE
+            },
+            DemoSite {
+                name: "Avon Hedgehog Network, Stockwood hub",
+                address: "23 Stockwood Lane",
+                town: "Bristol",
+                postcode: "BS14 8SH",
+                latitude: 51.4131,
+                longitude: -2.5468,
+                phone: "0117 496 0620",
+                hours: Some("Mo-Su 09:00-21:00 unknown \"call first\""),
+                capabilities: &["wildlife_rehabilitation"],
+                species: &["wildlife/hedgehog"],
+                limits: DemoLimits {
+                    notes: Some("Call before bringing a hedgehog: the hub is a carer's home."),
+                    ..NO_LIMITS
+                },
+                capacity: DemoCapacity::Current {
+                    level: "closed",
+                    hours_left: 48,
+                },
+                audit: DemoAudit::AssuredDaysAgo(130),
+                ..SITE
+            },
+        ],
+        staff: &[
+            DemoPerson {
+                name: "Marion Kettle",
+                email: "marion.kettle@avonhedgehogs.demo",
+                role: "org_admin",
+            },
+            DemoPerson {
+                name: "Dev Sharma",
+                email: "dev.sharma@avonhedgehogs.demo",
+                role: "volunteer",
+            },
+            DemoPerson {
+                name: "Holly Brent",
+                email: "holly.brent@avonhedgehogs.demo",
+                role: "volunteer",
+            },
+        ],
+    },
+    DemoOrg {
+        name: "North Somerset Wildlife Rescue",
+        kind: "wildlife_rehabilitator",
+        membership: "vetted",
+        website: Some("https://nswildlife.example"),
+        description: "Wildlife casualty centre for North Somerset with a bird hospital, a mammal unit for foxes, badgers and deer fawns, and pre-release pens on the moors. Admissions 08:00-20:00; a volunteer answers the emergency mobile overnight.",
+        sites: &[
+            DemoSite {
+                name: "North Somerset Wildlife Rescue, Congresbury",
+                address: "Brinsea Road Farm",
+                town: "Congresbury",
+                postcode: "BS49 5JL",
+                latitude: 51.3662,
+                longitude: -2.8011,
+                phone: "01934 960605",
+                hours: Some("Mo-Su 08:00-20:00; Dec 25 10:00-14:00"),
+                cover: DemoCover::OnCall {
+                    name: "North Somerset Wildlife emergency mobile",
+                    phone: "07700 900122",
+                },
+                capabilities: &[
+                    "fluid_therapy",
+                    "isolation_ward",
+                    "quarantine",
+                    "wildlife_rehabilitation",
+                ],
+                species: &["wildlife"],
+                private_phone: Some("01934 960606"),
+                email: Some("admissions@nswildlife.example"),
+                referral: Some(DemoContact {
+                    name: "Beth Lowther",
+                    phone: "01934 960607",
+                    email: Some("admissions@nswildlife.example"),
+                }),
+                capacity: DemoCapacity::Current {
+                    level: "normal",
+                    hours_left: 12,
+                },
+                audit: DemoAudit::AssuredDaysAgo(27),
+                ..SITE
+            },
+            DemoSite {
+                name: "North Somerset Wildlife Rescue, Kenn Moor release pens",
+                address: "Kenn Moor Drove",
+                town: "Yatton",
+                postcode: "BS49 4BJ",
+                latitude: 51.4036,
+                longitude: -2.8374,
+                phone: "01934 960608",
+                hours: Some("Mo-Su unknown \"release pens: no admissions\""),
+                capabilities: &["release_aviaries", "wildlife_rehabilitation"],
+                species: &["wildlife/bird", "wildlife/carnivore", "wildlife/deer"],
+                limits: DemoLimits {
+                    referral_only: true,
+                    notes: Some(
+                        "Pre-release pens: animals arrive only from the Congresbury hospital.",
+                    ),
+                    ..NO_LIMITS
+                },
+                ..SITE
+            },
+        ],
+        staff: &[
+            DemoPerson {
+                name: "Beth Lowther",
+                email: "beth.lowther@nswildlife.demo",
+                role: "org_admin",
+            },
+            DemoPerson {
+                name: "Callum Reyes",
+                email: "callum.reyes@nswildlife.demo",
+                role: "volunteer",
+            },
+        ],
+    },
+    DemoOrg {
+        name: "Bristol Rat Haven",
+        kind: "rescue",
+        membership: "vetted",
+        website: Some("https://bristolrathaven.example"),
+        description: "Rat-only rescue with two foster hubs, specialising in respiratory and pituitary cases that need daily medication. Intakes by arrangement; adoptions in pairs or groups after a home check.",
+        sites: &[
+            DemoSite {
+                name: "Bristol Rat Haven, Easton",
+                address: "11 Stapleton Road",
+                town: "Bristol",
+                postcode: "BS5 0QR",
+                latitude: 51.4652,
+                longitude: -2.5631,
+                phone: "0117 496 0621",
+                hours: Some("Mo-Su 10:00-19:00 unknown \"by appointment\""),
+                capabilities: &["quarantine"],
+                species: &["small_mammal/rat"],
+                limits: DemoLimits {
+                    no_wildlife: true,
+                    notes: Some("Rats only; pairs or groups rehomed together."),
+                    ..NO_LIMITS
+                },
+                email: Some("squeaks@bristolrathaven.example"),
+                capacity: DemoCapacity::Current {
+                    level: "full",
+                    hours_left: 120,
+                },
+                audit: DemoAudit::AssuredDaysAgo(52),
+                ..SITE
+            },
+            DemoSite {
+                name: "Bristol Rat Haven, Horfield",
+                address: "63 Filton Avenue",
+                town: "Bristol",
+                postcode: "BS7 0AS",
+                latitude: 51.4934,
+                longitude: -2.5812,
+                phone: "0117 496 0622",
+                hours: Some("Sa,Su 11:00-15:00; Mo-Fr unknown \"by appointment\""),
+                species: &["small_mammal/rat"],
+                limits: NO_WILDLIFE,
+                ..SITE
+            },
+        ],
+        staff: &[
+            DemoPerson {
+                name: "Jo Calloway",
+                email: "jo.calloway@bristolrathaven.demo",
+                role: "org_admin",
+            },
+            DemoPerson {
+                name: "Tilly Marsh",
+                email: "tilly.marsh@bristolrathaven.demo",
+                role: "volunteer",
+            },
+        ],
+    },
+    DemoOrg {
+        name: "Selwood Rabbit & Cavy Sanctuary",
+        kind: "shelter",
+        membership: "vetted",
+        website: Some("https://selwoodsanctuary.example"),
+        description: "Sanctuary and rehoming centre for rabbits and guinea pigs from Frome to Warminster, with large outdoor runs, a bonding barn and a visiting vet every Tuesday. Owner surrenders go on a waiting list.",
+        sites: &[
+            DemoSite {
+                name: "Selwood Sanctuary, Frome",
+                address: "Marston Lane Farm",
+                town: "Frome",
+                postcode: "BA11 4DL",
+                latitude: 51.2171,
+                longitude: -2.3276,
+                phone: "01373 960601",
+                hours: Some("We-Su 10:00-16:00; Dec 24-Dec 26 off"),
+                capabilities: &["isolation_ward", "quarantine"],
+                species: &["small_mammal/guinea_pig", "small_mammal/rabbit"],
+                limits: DemoLimits {
+                    no_wildlife: true,
+                    deposit_required: true,
+                    notes: Some("Surrendering owners are asked for a donation towards neutering."),
+                    ..NO_LIMITS
+                },
+                email: Some("homes@selwoodsanctuary.example"),
+                capacity: DemoCapacity::Current {
+                    level: "full",
+                    hours_left: 168,
+                },
+                audit: DemoAudit::AssuredDaysAgo(31),
+                ..SITE
+            },
+            DemoSite {
+                name: "Selwood Sanctuary, Warminster adoption barn",
+                address: "Station Road Yard",
+                town: "Warminster",
+                postcode: "BA12 9BR",
+                latitude: 51.2058,
+                longitude: -2.1818,
+                phone: "01985 960600",
+                hours: Some("Sa,Su 11:00-15:00"),
+                species: &["small_mammal/guinea_pig", "small_mammal/rabbit"],
+                limits: DemoLimits {
+                    no_wildlife: true,
+                    notes: Some("Adoptions only: no intake at this site."),
+                    ..NO_LIMITS
+                },
+                audit: DemoAudit::AssuredDaysAgo(185),
+                ..SITE
+            },
+        ],
+        staff: &[
+            DemoPerson {
+                name: "Rosalind Hart",
+                email: "rosalind.hart@selwoodsanctuary.demo",
+                role: "org_admin",
+            },
+            DemoPerson {
+                name: "Ben Tovey",
+                email: "ben.tovey@selwoodsanctuary.demo",
+                role: "staff",
+            },
+        ],
+    },
+    DemoOrg {
+        name: "Chew Valley Animal Shelter",
+        kind: "shelter",
+        membership: "vetted",
+        website: Some("https://chewvalleyshelter.example"),
+        description: "Rural shelter between the Chew Valley lakes and the Somer Valley, with a small-animal room, an isolation block and a foster scheme for nursing mothers. Takes strays from Bath and North East Somerset.",
+        sites: &[
+            DemoSite {
+                name: "Chew Valley Animal Shelter, Chew Magna",
+                address: "Winford Road",
+                town: "Chew Magna",
+                postcode: "BS40 8QB",
+                latitude: 51.3685,
+                longitude: -2.6163,
+                phone: "01275 960604",
+                hours: Some("Tu-Su 10:00-16:00; PH 10:00-13:00"),
+                capabilities: &["isolation_ward", "quarantine"],
+                species: &["small_mammal"],
+                limits: NO_WILDLIFE,
+                private_phone: Some("01275 960605"),
+                email: Some("intake@chewvalleyshelter.example"),
+                capacity: DemoCapacity::Current {
+                    level: "normal",
+                    hours_left: 48,
+                },
+                audit: DemoAudit::AssuredDaysAgo(19),
+                ..SITE
+            },
+            DemoSite {
+                name: "Chew Valley Animal Shelter, Paulton",
+                address: "14 High Street",
+                town: "Paulton",
+                postcode: "BS39 7QQ",
+                latitude: 51.3076,
+                longitude: -2.5026,
+                phone: "01761 960601",
+                hours: Some("Fr-Su 11:00-15:00"),
+                species: &["small_mammal"],
+                limits: DemoLimits {
+                    no_wildlife: true,
+                    notes: Some("Adoption shop: no intake."),
+                    ..NO_LIMITS
+                },
+                ..SITE
+            },
+        ],
+        staff: &[
+            DemoPerson {
+                name: "Nora Blackwell",
+                email: "nora.blackwell@chewvalleyshelter.demo",
+                role: "org_admin",
+            },
+            DemoPerson {
+                name: "Ian Frost",
+                email: "ian.frost@chewvalleyshelter.demo",
+                role: "staff",
+            },
+        ],
+    },
+    DemoOrg {
+        name: "Burrow Line Small Pet Telehealth",
+        kind: "hotline",
+        membership: "vetted",
+        website: Some("https://burrowline.example"),
+        description: "Round-the-clock video consultations with vets and nurses experienced in rodents and rabbits: triage with the network protocol, medication checks and post-operative reviews, with referral to the nearest open clinic when an animal needs to be seen.",
+        sites: &[DemoSite {
+            name: "Burrow Line Telehealth Hub",
+            address: "Floor 4, 1 Temple Quay",
+            town: "Bristol",
+            postcode: "BS1 6DZ",
+            latitude: 51.4514,
+            longitude: -2.5811,
+            phone: "0117 496 0623",
+            hours: Some("24/7"),
+            capabilities: &["telemedicine"],
+            species: &["small_mammal"],
+            limits: DemoLimits {
+                notes: Some("Remote consultations only: no animals are seen on site."),
+                ..NO_LIMITS
+            },
+            email: Some("vets@burrowline.example"),
+            audit: DemoAudit::AssuredDaysAgo(9),
+            ..SITE
+        }],
+        staff: &[
+            DemoPerson {
+                name: "Amelia Stone",
+                email: "amelia.stone@burrowline.demo",
+                role: "org_admin",
+            },
+            DemoPerson {
+                name: "Sunil Varma",
+                email: "sunil.varma@burrowline.demo",
+                role: "clinician",
+            },
+        ],
+    },
+    DemoOrg {
+        name: "Wessex Exotic Referrals",
+        kind: "specialist_centre",
+        membership: "vetted",
+        website: Some("https://wessexexotic.example"),
+        description: "Referral medicine and surgery for exotic pets with two hospitals: endoscopy, CT, intensive care with oxygen cages and a dedicated small-mammal anaesthetist. Referrals from network members; emergencies by arrangement with the duty clinician.",
+        sites: &[
+            DemoSite {
+                name: "Wessex Exotic Referrals, Emersons Green",
+                address: "Unit 9, Lysander Road",
+                town: "Bristol",
+                postcode: "BS16 7FR",
+                latitude: 51.5007,
+                longitude: -2.4897,
+                phone: "0117 496 0624",
+                hours: Some("Mo-Fr 08:00-19:00; Sa 09:00-13:00; PH off"),
+                cover: DemoCover::OnCall {
+                    name: "Wessex duty clinician",
+                    phone: "07700 900123",
+                },
+                capabilities: &[
+                    "blood_analysis",
+                    "ct",
+                    "endoscopy",
+                    "exotic_anaesthesia",
+                    "exotic_surgery",
+                    "intensive_care",
+                    "oxygen_cage",
+                    "oxygen_therapy",
+                    "radiography",
+                    "ultrasound",
+                ],
+                species: &["small_mammal"],
+                limits: DemoLimits {
+                    no_wildlife: true,
+                    referral_only: true,
+                    deposit_required: true,
+                    ..NO_LIMITS
+                },
+                private_phone: Some("0117 496 0625"),
+                email: Some("referrals@wessexexotic.example"),
+                referral: Some(DemoContact {
+                    name: "Dr Laila Haddad",
+                    phone: "0117 496 0626",
+                    email: Some("referrals@wessexexotic.example"),
+                }),
+                capacity: DemoCapacity::Current {
+                    level: "normal",
+                    hours_left: 24,
+                },
+                audit: DemoAudit::AssuredDaysAgo(6),
+                ..SITE
+            },
+            DemoSite {
+                name: "Wessex Exotic Referrals, Trowbridge",
+                address: "Unit 4, Canal Road",
+                town: "Trowbridge",
+                postcode: "BA14 8RQ",
+                latitude: 51.3254,
+                longitude: -2.2162,
+                phone: "01225 960610",
+                hours: Some("Mo-Fr 08:30-18:00; PH off"),
+                cover: DemoCover::OnCall {
+                    name: "Wessex duty clinician",
+                    phone: "07700 900123",
+                },
+                capabilities: &[
+                    "endoscopy",
+                    "exotic_anaesthesia",
+                    "exotic_surgery",
+                    "oxygen_cage",
+                    "radiography",
+                    "ultrasound",
+                ],
+                species: &["small_mammal"],
+                limits: DemoLimits {
+                    no_wildlife: true,
+                    referral_only: true,
+                    deposit_required: true,
+                    ..NO_LIMITS
+                },
+                capacity: DemoCapacity::Current {
+                    level: "full",
+                    hours_left: 8,
+                },
+                audit: DemoAudit::AssuredDaysAgo(6),
+                ..SITE
+            },
+        ],
+        staff: &[
+            DemoPerson {
+                name: "Laila Haddad",
+                email: "laila.haddad@wessexexotic.demo",
+                role: "org_admin",
+            },
+            DemoPerson {
+                name: "Felix Moreau",
+                email: "felix.moreau@wessexexotic.demo",
+                role: "clinician",
+            },
+        ],
+    },
+    DemoOrg {
+        name: "Brean Down Bird Hospital",
+        kind: "wildlife_rehabilitator",
+        membership: "vetted",
+        website: Some("https://breandownbirds.example"),
+        description: "Seabird and garden-bird hospital on the Somerset coast treating oiled, entangled and storm-blown birds, with a heated intensive-care room, swimming pools for seabirds and aviaries for pre-release conditioning.",
+        sites: &[
+            DemoSite {
+                name: "Brean Down Bird Hospital",
+                address: "South Road",
+                town: "Brean",
+                postcode: "TA8 2RS",
+                latitude: 51.2937,
+                longitude: -3.0093,
+                phone: "01278 960604",
+                hours: Some("Mo-Su 08:00-18:00; Dec 25 09:00-12:00"),
+                cover: DemoCover::OnCall {
+                    name: "Brean bird rescue mobile",
+                    phone: "07700 900124",
+                },
+                capabilities: &[
+                    "fluid_therapy",
+                    "intensive_care",
+                    "release_aviaries",
+                    "wildlife_rehabilitation",
+                ],
+                species: &["wildlife/bird", "wildlife/raptor"],
+                email: Some("birds@breandown.example"),
+                capacity: DemoCapacity::Current {
+                    level: "normal",
+                    hours_left: 12,
+                },
+                audit: DemoAudit::AssuredDaysAgo(58),
+                ..SITE
+            },
+            DemoSite {
+                name: "Brean Down Bird Hospital, Burnham drop-off",
+                address: "2 Pier Street",
+                town: "Burnham-on-Sea",
+                postcode: "TA8 1BT",
+                latitude: 51.2391,
+                longitude: -2.9995,
+                phone: "01278 960605",
+                hours: Some("Mo-Sa 09:00-17:00; PH off"),
+                species: &["wildlife/bird"],
+                limits: DemoLimits {
+                    notes: Some("Drop-off point: birds are driven to the hospital twice a day."),
+                    ..NO_LIMITS
+                },
+                ..SITE
+            },
+        ],
+        staff: &[
+            DemoPerson {
+                name: "Tessa Morrow",
+                email: "tessa.morrow@breandown.demo",
+                role: "org_admin",
+            },
+            DemoPerson {
+                name: "Kit Langley",
+                email: "kit.langley@breandown.demo",
+                role: "volunteer",
+            },
+        ],
+    },
+    DemoOrg {
+        name: "Hanham Hamster Haven",
+        kind: "rescue",
+        membership: "applied",
+        website: None,
+        description: "New rescue for Syrian and dwarf hamsters in east Bristol, applying to join so partner clinics can refer surrendered and injured hamsters.",
+        sites: &[DemoSite {
+            name: "Hanham Hamster Haven",
+            address: "31 High Street",
+            town: "Bristol",
+            postcode: "BS15 3DL",
+            latitude: 51.4476,
+            longitude: -2.5091,
+            phone: "0117 496 0627",
+            hours: Some("Mo-Su unknown \"by appointment\""),
+            species: &["small_mammal/hamster"],
+            limits: NO_WILDLIFE,
+            ..SITE
+        }],
+        staff: &[DemoPerson {
+            name: "Poppy Lark",
+            email: "poppy.lark@hanhamhamsters.demo",
+            role: "org_admin",
+        }],
+    },
+    DemoOrg {
+        name: "Yatton Pet Clinic",
+        kind: "clinic",
+        membership: "suspended",
+        website: Some("https://yattonpetclinic.example"),
+        description: "Small practice whose membership is suspended while its controlled-drug records are reviewed.",
+        sites: &[DemoSite {
+            name: "Yatton Pet Clinic",
+            address: "9 North End",
+            town: "Yatton",
+            postcode: "BS49 4AL",
+            latitude: 51.3931,
+            longitude: -2.8231,
+            phone: "01934 960609",
+            hours: Some("Mo-Fr 09:00-17:30; PH off"),
+            capabilities: &["radiography"],
+            species: &["small_mammal"],
+            limits: NO_WILDLIFE,
+            audit: DemoAudit::AssuredDaysAgo(400),
+            ..SITE
+        }],
+        staff: &[DemoPerson {
+            name: "Graham Pyke",
+            email: "graham.pyke@yattonpetclinic.demo",
             role: "org_admin",
         }],
     },

@@ -6,12 +6,15 @@
 
 pub mod api_keys;
 pub mod audit;
+pub mod directory;
 pub mod health;
 pub mod invitations;
 pub mod me;
 pub mod members;
 pub mod organizations;
+pub mod public;
 pub mod sessions;
+pub mod sites;
 
 use utoipa_actix_web::scope;
 use utoipa_actix_web::service_config::ServiceConfig;
@@ -67,7 +70,17 @@ pub fn api(config: &mut ServiceConfig) {
             .service(organizations::read)
             .service(organizations::update)
             .service(organizations::change_membership)
-            .service(organizations::sites)
+            .service(sites::list)
+            .service(sites::create)
+            .service(sites::read)
+            .service(sites::update)
+            .service(sites::set_capacity)
+            .service(sites::assure)
+            .service(sites::history)
+            .service(directory::search)
+            .service(directory::audit_queue)
+            .service(directory::terms)
+            .service(directory::create_term)
             .service(members::list)
             .service(members::change_role)
             .service(members::remove)
@@ -79,7 +92,15 @@ pub fn api(config: &mut ServiceConfig) {
             .service(api_keys::list)
             .service(api_keys::create)
             .service(api_keys::revoke)
-            .service(audit::list),
+            .service(audit::list)
+            .service(
+                scope("/public")
+                    .wrap(public::cors())
+                    .service(public::search)
+                    .service(public::site)
+                    .service(public::taxonomy),
+            ),
     );
+    crate::hsds::routes(config);
     config.service(health::live).service(health::ready);
 }

@@ -9,10 +9,9 @@ use warren_store::audit::{self, Change};
 use warren_store::organizations::{
     self as store, NewOrganization, OrganizationChange, OrganizationFilter,
 };
-use warren_store::sites as site_store;
 use warren_wire::{
     Application, ApplyRequest, MembershipChangeRequest, Organization, OrganizationPage,
-    OrganizationQuery, SiteList, UpdateOrganizationRequest,
+    OrganizationQuery, UpdateOrganizationRequest,
 };
 
 use crate::auth::{Principal, anonymous_actor, hash_password_blocking};
@@ -231,7 +230,7 @@ pub async fn update(
     let change = body.value;
     let details = serde_json::to_value(&change).unwrap_or_default();
     let organization = web::block(move || {
-        state.store.write(|connection| {
+        let organization = state.store.write(|connection| {
             let organization = store::update(
                 connection,
                 &id,
@@ -256,7 +255,10 @@ pub async fn update(
                 },
             )?;
             Ok::<_, ApiError>(organization)
-        })
+        })?;
+        // Vetting, suspending and renaming change the public directory.
+        state.directory.changed(&state.store);
+        Ok::<_, ApiError>(organization)
     })
     .await??;
     Ok(versioned(&organization))
@@ -319,7 +321,7 @@ pub async fn change_membership(
         ));
     }
     let organization = web::block(move || {
-        state.store.write(|connection| {
+        let organization = state.store.write(|connection| {
             let current = store::find(connection, &id)?;
             if current.version != version.0 {
                 return Err(ApiError::Stale);
@@ -361,42 +363,11 @@ pub async fn change_membership(
                 },
             )?;
             Ok(organization)
-        })
+        })?;
+        // Vetting, suspending and renaming change the public directory.
+        state.directory.changed(&state.store);
+        Ok::<_, ApiError>(organization)
     })
     .await??;
     Ok(versioned(&organization))
-}
-
-/// The sites (premises) of an organization.
-///
-/// Sites of vetted organizations are the network's directory and visible to
-/// every signed-in caller; other organizations' sites only to their members.
-#[utoipa::path(
-    operation_id = "list_sites",
-    tag = "organizations",
-    security(("bearer" = []), ("api_key" = [])),
-    params(("id" = Uuid, Path, description = "The organization.")),
-    responses(
-        (status = 200, description = "Its sites, by name.", body = SiteList),
-        ObjectProblems,
-    )
-)]
-#[get("/organizations/{id}/sites")]
-pub async fn sites(
-    state: web::Data<AppState>,
-    principal: Principal,
-    id: web::Path<Uuid>,
-) -> Result<HttpResponse, ApiError> {
-    let id = id.into_inner().to_string();
-    let items = web::block(move || {
-        state.store.read(|connection| {
-            let organization = store::find(connection, &id)?;
-            if !organization.membership.is_active() {
-                principal.require_read(&id)?;
-            }
-            Ok::<_, ApiError>(site_store::list_for_organization(connection, &id)?)
-        })
-    })
-    .await??;
-    Ok(HttpResponse::Ok().json(SiteList { items }))
 }

@@ -350,6 +350,122 @@ impl Client {
             .await
     }
 
+    /// Adds a site to an organization.
+    pub async fn create_site(
+        &self,
+        organization: Uuid,
+        site: &SiteInput,
+        idempotency_key: Option<&str>,
+    ) -> Result<Versioned<Site>> {
+        let mut builder = self
+            .request(
+                Method::POST,
+                &format!("/api/v1/organizations/{organization}/sites"),
+            )
+            .json(site);
+        if let Some(key) = idempotency_key {
+            builder = builder.header(IDEMPOTENCY_KEY, key);
+        }
+        let (value, etag) = Self::send(builder).await?;
+        Ok(Versioned {
+            value,
+            etag: etag.unwrap_or_default(),
+        })
+    }
+
+    // The directory.
+
+    /// One site as members see it, with its version.
+    pub async fn site(&self, id: Uuid) -> Result<Versioned<Site>> {
+        self.get_versioned(&format!("/api/v1/sites/{id}")).await
+    }
+
+    /// Replaces a site's listing; `etag` must be its current version.
+    pub async fn update_site(
+        &self,
+        id: Uuid,
+        site: &SiteInput,
+        etag: &str,
+    ) -> Result<Versioned<Site>> {
+        self.change(Method::PUT, &format!("/api/v1/sites/{id}"), site, etag)
+            .await
+    }
+
+    /// Declares a site's capacity.
+    pub async fn set_capacity(
+        &self,
+        id: Uuid,
+        capacity: &SetCapacityRequest,
+    ) -> Result<Versioned<Site>> {
+        let builder = self
+            .request(Method::PUT, &format!("/api/v1/sites/{id}/capacity"))
+            .json(capacity);
+        let (value, etag) = Self::send(builder).await?;
+        Ok(Versioned {
+            value,
+            etag: etag.unwrap_or_default(),
+        })
+    }
+
+    /// Confirms a listing is accurate (network admins).
+    pub async fn assure_site(&self, id: Uuid) -> Result<Versioned<Site>> {
+        let builder = self.request(Method::POST, &format!("/api/v1/sites/{id}/assurance"));
+        let (value, etag) = Self::send(builder).await?;
+        Ok(Versioned {
+            value,
+            etag: etag.unwrap_or_default(),
+        })
+    }
+
+    /// A listing's field-level change history, newest first.
+    pub async fn site_history(&self, id: Uuid, query: &HistoryQuery) -> Result<SiteHistory> {
+        let builder = self
+            .request(Method::GET, &format!("/api/v1/sites/{id}/history"))
+            .query(query);
+        Self::send(builder).await.map(|(value, _)| value)
+    }
+
+    /// Searches the directory as a member of the network.
+    pub async fn search(&self, params: &SearchParams) -> Result<SearchPage> {
+        let builder = self
+            .request(Method::GET, "/api/v1/directory/search")
+            .query(params);
+        Self::send(builder).await.map(|(value, _)| value)
+    }
+
+    /// The coordinator's audit queue, overdue listings first (network admins).
+    pub async fn audit_queue(&self, query: &AuditQueueQuery) -> Result<AuditQueuePage> {
+        let builder = self
+            .request(Method::GET, "/api/v1/directory/audit-queue")
+            .query(query);
+        Self::send(builder).await.map(|(value, _)| value)
+    }
+
+    /// The capability and species vocabularies.
+    pub async fn taxonomy(&self) -> Result<TermList> {
+        self.get("/api/v1/taxonomy/terms").await
+    }
+
+    /// Adds a term to a vocabulary (network admins).
+    pub async fn create_term(&self, term: &CreateTermRequest) -> Result<Term> {
+        self.post("/api/v1/taxonomy/terms", term, None).await
+    }
+
+    // The public directory: no sign-in needed.
+
+    /// Searches the public directory.
+    pub async fn public_search(&self, params: &SearchParams) -> Result<SearchPage> {
+        let builder = self
+            .request(Method::GET, "/api/v1/public/search")
+            .query(params);
+        Self::send(builder).await.map(|(value, _)| value)
+    }
+
+    /// One site as the public sees it.
+    pub async fn public_site(&self, id: Uuid) -> Result<PublicSite> {
+        self.get(&format!("/api/v1/public/sites/{id}")).await
+    }
+
     // Members and invitations.
 
     /// The members of an organization.

@@ -151,6 +151,16 @@ impl<Id: PartialEq> Access<Id> {
         self.network_admin || self.role_in(org).is_some_and(Role::administers)
     }
 
+    /// May edit the organization's directory listings and declare their
+    /// capacity: its admins, clinicians and staff, and network admins.
+    /// Volunteers may not.
+    pub fn can_edit_listing(&self, org: &Id) -> bool {
+        self.network_admin
+            || self
+                .role_in(org)
+                .is_some_and(|role| !matches!(role, Role::Volunteer))
+    }
+
     /// May read the organization's audit trail.
     pub fn can_read_audit(&self, org: &Id) -> bool {
         self.can_administer(org)
@@ -186,6 +196,15 @@ mod tests {
         assert!(!access.can_read(&2));
         assert!(!access.can_administer(&1));
         assert!(!access.can_vet());
+    }
+
+    #[test]
+    fn staff_edit_their_own_listings_and_volunteers_do_not() {
+        let access = Access::new(vec![(1, Role::Staff), (2, Role::Volunteer)]);
+        assert!(access.can_edit_listing(&1));
+        assert!(!access.can_edit_listing(&2));
+        assert!(!access.can_edit_listing(&3));
+        assert!(Access::new(vec![(9, Role::NetworkAdmin)]).can_edit_listing(&3));
     }
 
     #[test]

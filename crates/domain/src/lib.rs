@@ -6,9 +6,13 @@
 //! (`#[serde(try_from = …)]`): invalid data cannot exist past the boundary.
 
 pub mod access;
+pub mod directory;
 pub mod organization;
 pub mod text;
 
 pub use access::{Access, ApiScope, Role};
 pub use organization::{MembershipChange, MembershipStatus, OrganizationKind, TransitionError};
-pub use text::{ApiKeyName, Description, Email, OrgName, Password, PersonName, TextError, Website};
+pub use text::{
+    AddressLine, ApiKeyName, Description, Email, OrgName, Password, PersonName, Phone, TextError,
+    Website,
+};

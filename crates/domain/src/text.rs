@@ -201,6 +201,37 @@ validated_text!(
     }
 );
 
+validated_text!(
+    /// One line of an address, a town or a postcode: 1–200 characters.
+    AddressLine,
+    "text",
+    |input| {
+        let line = input.trim().to_owned();
+        check_length(&line, 1, 200).and(single_line(&line)).map(|()| line)
+    }
+);
+
+validated_text!(
+    /// A phone number: digits with optional `+`, spaces, dashes, dots and
+    /// parentheses, 6–30 characters, at least 6 digits.
+    Phone,
+    "text",
+    |input| {
+        let phone = input.trim().to_owned();
+        check_length(&phone, 6, 30).and_then(|()| {
+            let allowed = phone
+                .chars()
+                .all(|c| c.is_ascii_digit() || " +-.()".contains(c));
+            let digits = phone.chars().filter(char::is_ascii_digit).count();
+            if allowed && digits >= 6 {
+                Ok(phone)
+            } else {
+                Err(TextError::Malformed("must be a phone number like 0117 496 0123"))
+            }
+        })
+    }
+);
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -133,6 +133,7 @@ impl Store {
         // One direct connection first: r2d2 would only report a timeout.
         let mut first = manager.establish()?;
         connection::migrate(&mut first)?;
+        sites::seed_terms(&mut first)?;
         drop(first);
         let pool = Pool::builder()
             .max_size(options.pool_size.max(1))

@@ -209,6 +209,8 @@ pub fn update(
     expected_version: i64,
     change: OrganizationChange,
 ) -> StoreResult<Organization> {
+    let directory_changes =
+        change.membership.is_some() || change.name.is_some() || change.kind.is_some();
     let changes = ChangeSet {
         name: change.name,
         kind: change.kind.map(|kind| kind.as_str().to_owned()),
@@ -231,6 +233,9 @@ pub fn update(
         // Tell a missing organization from a stale version.
         find(connection, id)?;
         return Err(StoreError::Stale);
+    }
+    if directory_changes {
+        crate::sites::bump_revision(connection)?;
     }
     find(connection, id)
 }

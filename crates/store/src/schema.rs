@@ -90,10 +90,70 @@ diesel::table! {
         postcode -> Text,
         latitude -> Double,
         longitude -> Double,
-        phone -> Nullable<Text>,
+        public_phone -> Nullable<Text>,
         created_at -> Timestamp,
         updated_at -> Timestamp,
         version -> BigInt,
+        country -> Text,
+        timezone -> Text,
+        private_phone -> Nullable<Text>,
+        public_email -> Nullable<Text>,
+        referral_name -> Nullable<Text>,
+        referral_phone -> Nullable<Text>,
+        referral_email -> Nullable<Text>,
+        opening_hours -> Nullable<Text>,
+        cover_site_id -> Nullable<Text>,
+        cover_name -> Nullable<Text>,
+        cover_phone -> Nullable<Text>,
+        max_weight_grams -> Nullable<Integer>,
+        no_wildlife -> Bool,
+        referral_only -> Bool,
+        deposit_required -> Bool,
+        limitation_notes -> Nullable<Text>,
+        capacity -> Nullable<Text>,
+        capacity_expires_at -> Nullable<Timestamp>,
+        capacity_declared_at -> Nullable<Timestamp>,
+        capacity_declared_by -> Nullable<Text>,
+        assured_at -> Nullable<Timestamp>,
+        assured_by -> Nullable<Text>,
+        next_audit_due -> Timestamp,
+    }
+}
+
+diesel::table! {
+    taxonomy_terms (taxonomy, code) {
+        taxonomy -> Text,
+        code -> Text,
+        label -> Text,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    site_terms (site_id, taxonomy, code) {
+        site_id -> Text,
+        taxonomy -> Text,
+        code -> Text,
+    }
+}
+
+diesel::table! {
+    site_changes (id) {
+        id -> BigInt,
+        site_id -> Text,
+        at -> Timestamp,
+        actor -> Text,
+        actor_user_id -> Nullable<Text>,
+        field -> Text,
+        old_value -> Nullable<Text>,
+        new_value -> Nullable<Text>,
+    }
+}
+
+diesel::table! {
+    directory_state (id) {
+        id -> Integer,
+        revision -> BigInt,
     }
 }
 
@@ -127,6 +187,8 @@ diesel::table! {
 diesel::joinable!(memberships -> users (user_id));
 diesel::joinable!(memberships -> organizations (organization_id));
 diesel::joinable!(sites -> organizations (organization_id));
+diesel::joinable!(site_terms -> sites (site_id));
+diesel::joinable!(site_changes -> sites (site_id));
 diesel::allow_tables_to_appear_in_same_query!(
     organizations,
     users,
@@ -135,6 +197,10 @@ diesel::allow_tables_to_appear_in_same_query!(
     invitations,
     api_keys,
     sites,
+    taxonomy_terms,
+    site_terms,
+    site_changes,
+    directory_state,
     audit_log,
     idempotency_keys,
 );

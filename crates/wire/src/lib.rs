@@ -9,12 +9,14 @@
 pub mod accounts;
 pub mod audit;
 pub mod auth;
+pub mod directory;
 pub mod organizations;
 pub mod problem;
 
 pub use accounts::*;
 pub use audit::*;
 pub use auth::*;
+pub use directory::*;
 pub use organizations::*;
 pub use problem::{FieldError, Problem};
 

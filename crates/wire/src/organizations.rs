@@ -176,35 +176,3 @@ pub struct MembershipChangeRequest {
     #[serde(default)]
     pub reason: Option<String>,
 }
-
-/// A site (HSDS location) of an organization.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
-pub struct Site {
-    /// Stable identifier.
-    pub id: Uuid,
-    /// The organization running the site.
-    pub organization_id: Uuid,
-    /// The site's name.
-    pub name: String,
-    /// Street address.
-    pub address: String,
-    /// Town.
-    pub town: String,
-    /// Postcode.
-    pub postcode: String,
-    /// Latitude, WGS 84 degrees.
-    pub latitude: f64,
-    /// Longitude, WGS 84 degrees.
-    pub longitude: f64,
-    /// The public phone number.
-    pub phone: Option<String>,
-}
-
-/// The sites of one organization.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
-pub struct SiteList {
-    /// The sites, by name.
-    pub items: Vec<Site>,
-}

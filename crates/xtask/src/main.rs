@@ -2,8 +2,10 @@
 //!
 //! The two commands a newcomer needs are `cargo xtask demo` (build everything and serve a demo)
 //! and `cargo xtask test` (set up the machine and run the whole test suite). The others are the
-//! steps they are made of, plus a few conveniences for CI and maintainers.
+//! steps they are made of, plus a few conveniences for CI and maintainers, and `cargo xtask
+//! bench`, the search benchmark.
 
+mod bench;
 mod check_wasm;
 mod demo;
 mod openapi;
@@ -57,6 +59,35 @@ enum Command {
     CheckWasm,
     /// Write the API's OpenAPI document to openapi.yaml at the workspace root.
     Openapi,
+    /// Benchmark search: seed a 20,000-site network on SQLite and on PostgreSQL, start the
+    /// release server, and report search and no-op throughput (closed loop) and search p50/p99
+    /// at a fixed 1,000 req/s (open loop), with cold start and peak memory.
+    ///
+    /// Targets: search keeps >= 50 % of the no-op throughput; p99 <= 10 ms at 1,000 req/s.
+    /// PostgreSQL is started if it is down; its database `warren_bench` is dropped and created
+    /// anew (the server is WARREN_BENCH_POSTGRES_URL, default
+    /// postgres://postgres@127.0.0.1:5432/postgres). Load comes from this process, so client and
+    /// server share the machine: compare runs on one machine, not across machines.
+    Bench {
+        /// Which databases to measure.
+        #[arg(long, value_enum, default_value = "all")]
+        backend: bench::Backends,
+        /// Sites in the seeded network (about ten per organization).
+        #[arg(long, default_value_t = 20_000)]
+        sites: usize,
+        /// Seconds each measurement lasts.
+        #[arg(long, default_value_t = 10)]
+        seconds: u64,
+        /// Concurrent connections of the closed-loop (maximum throughput) runs.
+        #[arg(long, default_value_t = 32)]
+        connections: usize,
+        /// Requests a second of the open-loop (latency) run.
+        #[arg(long, default_value_t = 1000)]
+        rate: u32,
+        /// Use the release build already in the target directory.
+        #[arg(long)]
+        no_build: bool,
+    },
 }
 
 fn main() -> ExitCode {
@@ -74,6 +105,24 @@ fn main() -> ExitCode {
         Command::Test { cargo_args } => test_suite::run(&ws, &cargo_args),
         Command::CheckWasm => check_wasm::run(&ws),
         Command::Openapi => openapi::run(&ws).map(|()| ExitCode::SUCCESS),
+        Command::Bench {
+            backend,
+            sites,
+            seconds,
+            connections,
+            rate,
+            no_build,
+        } => bench::run(
+            &ws,
+            &bench::Options {
+                backends: backend,
+                sites,
+                seconds,
+                connections,
+                rate,
+                no_build,
+            },
+        ),
     });
     match result {
         Ok(code) => code,

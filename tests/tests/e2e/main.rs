@@ -5,5 +5,8 @@ mod access;
 mod accounts;
 mod browser;
 mod contract;
+mod directory;
+mod embed;
+mod hsds;
 mod storage;
 mod tokens;

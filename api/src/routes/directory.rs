@@ -1,0 +1,207 @@
+//! The members' directory: search, the coordinator's audit queue and the
+//! taxonomy.
+
+use actix_web::{HttpRequest, HttpResponse, get, post, web};
+use chrono::Utc;
+use warren_domain::directory::search::SearchParams;
+use warren_domain::directory::taxonomy::Term;
+use warren_store::audit::{self, Change};
+use warren_store::sites as store;
+use warren_wire::{
+    AuditQueueItem, AuditQueuePage, AuditQueueQuery, CreateTermRequest, SearchPage, TermList,
+};
+
+use crate::auth::Principal;
+use crate::directory::{self, search_params, snapshot};
+use crate::error::{ApiError, BodyProblems, PublicProblems, RoleProblems};
+use crate::routes::paging;
+use crate::state::AppState;
+
+/// Search the directory: who can take this animal, now, near here.
+///
+/// Filters combine: `species` (a group covers its species; an unknown
+/// species of a known group searches the group), `capabilities` (all must
+/// match), `at` (default now) with `open=true` keeping only sites open then
+/// or covered after hours, `lat`/`lon` with `radius_km`, `accepting=true`
+/// dropping sites declared full or closed, `weight_grams`, and free text `q`.
+/// Results are ranked by how well they match (open before covered, declared
+/// full or closed last) and then by distance, in a stable order; each says
+/// why it matched and whether its listing is verified. A filter that cannot be
+/// used is a 400 naming it. Members of the network only: the public
+/// directory is `GET /api/v1/public/search`.
+#[utoipa::path(
+    operation_id = "search_directory",
+    tag = "directory",
+    security(("bearer" = []), ("api_key" = [])),
+    params(SearchParams),
+    responses(
+        (status = 200, description = "A page of ranked results.", body = SearchPage),
+        (status = 400, description = "A filter cannot be used; `errors` names it.", body = warren_wire::Problem, content_type = "application/problem+json"),
+        RoleProblems,
+    )
+)]
+#[get("/directory/search")]
+pub async fn search(
+    state: web::Data<AppState>,
+    principal: Principal,
+    request: HttpRequest,
+) -> Result<HttpResponse, ApiError> {
+    if !principal.in_network {
+        return Err(ApiError::Forbidden(
+            "Only members of vetted organizations search the members' directory; \
+             the public directory is at /api/v1/public/search."
+                .into(),
+        ));
+    }
+    let params = search_params(request.query_string())?;
+    let snapshot = snapshot(&state).await?;
+    Ok(HttpResponse::Ok().json(directory::search(&snapshot, &params, true)?))
+}
+
+/// The audit queue (network admins): the vetted organizations' listings,
+/// overdue ones first, then by due date. Overdue listings show as unverified
+/// everywhere until assured.
+#[utoipa::path(
+    operation_id = "audit_queue",
+    tag = "directory",
+    security(("bearer" = [])),
+    params(AuditQueueQuery),
+    responses(
+        (status = 200, description = "A page of the queue.", body = AuditQueuePage),
+        RoleProblems,
+    )
+)]
+#[get("/directory/audit-queue")]
+pub async fn audit_queue(
+    state: web::Data<AppState>,
+    principal: Principal,
+    query: web::Query<AuditQueueQuery>,
+) -> Result<HttpResponse, ApiError> {
+    if !principal.access.can_vet() {
+        return Err(ApiError::Forbidden(
+            "Only network admins run the audit queue.".into(),
+        ));
+    }
+    let query = query.into_inner();
+    let limit = paging::limit(query.limit)?;
+    let offset = i64::try_from(query.offset.unwrap_or(0))
+        .map_err(|_| ApiError::bad_request("invalid_query", "offset is too large."))?;
+    let now = Utc::now();
+    let (rows, overdue, total) = web::block(move || {
+        state.store.read(|connection| {
+            store::audit_queue(
+                connection,
+                now,
+                query.overdue_only.unwrap_or(false),
+                offset,
+                limit,
+            )
+        })
+    })
+    .await??;
+    let shown = offset + rows.len() as i64;
+    Ok(HttpResponse::Ok().json(AuditQueuePage {
+        items: rows
+            .into_iter()
+            .map(|row| AuditQueueItem {
+                site_id: row.id,
+                name: row.name,
+                organization_name: row.organization_name,
+                town: row.town,
+                overdue: row.next_audit_due <= now,
+                assured_at: row.assured_at,
+                assured_by: row.assured_by,
+                next_audit_due: row.next_audit_due,
+                updated_at: row.updated_at,
+            })
+            .collect(),
+        overdue: overdue as u64,
+        total: total as u64,
+        next_offset: (shown < total).then_some(shown as u64),
+    }))
+}
+
+/// The capability and species vocabularies in force. No sign-in needed.
+#[utoipa::path(
+    operation_id = "list_terms",
+    tag = "directory",
+    responses(
+        (status = 200, description = "Every term.", body = TermList),
+        PublicProblems,
+    )
+)]
+#[get("/taxonomy/terms")]
+pub async fn terms(state: web::Data<AppState>) -> Result<HttpResponse, ApiError> {
+    let snapshot = snapshot(&state).await?;
+    Ok(HttpResponse::Ok().json(TermList {
+        items: snapshot.vocabulary().terms().to_vec(),
+    }))
+}
+
+/// Add a term to a vocabulary (network admins). A species code names its
+/// group first (`small_mammal/jerboa`), and the group must exist.
+#[utoipa::path(
+    operation_id = "create_term",
+    tag = "directory",
+    security(("bearer" = [])),
+    request_body = CreateTermRequest,
+    responses(
+        (status = 201, description = "The new term.", body = Term),
+        (status = 409, description = "The code exists already.", body = warren_wire::Problem, content_type = "application/problem+json"),
+        RoleProblems,
+        BodyProblems,
+    )
+)]
+#[post("/taxonomy/terms")]
+pub async fn create_term(
+    state: web::Data<AppState>,
+    principal: Principal,
+    body: crate::extract::ValidJson<CreateTermRequest>,
+) -> Result<HttpResponse, ApiError> {
+    if !principal.access.can_vet() {
+        return Err(ApiError::Forbidden(
+            "Only network admins extend the vocabularies.".into(),
+        ));
+    }
+    let request = body.value;
+    let term = Term {
+        taxonomy: request.taxonomy,
+        code: request.code,
+        label: request.label.as_str().to_owned(),
+    };
+    let current = snapshot(&state).await?;
+    if term.taxonomy == warren_domain::directory::taxonomy::Taxonomy::Species
+        && !term.code.is_group()
+        && current
+            .vocabulary()
+            .find(term.taxonomy, term.code.group())
+            .is_none()
+    {
+        return Err(ApiError::invalid_field(
+            "code",
+            format!("the species group `{}` does not exist", term.code.group()),
+        ));
+    }
+    let created = term.clone();
+    web::block(move || {
+        state.store.write(|connection| {
+            store::insert_term(connection, &created)?;
+            audit::record(
+                connection,
+                &principal.actor,
+                Change {
+                    action: "taxonomy.term_created",
+                    target_type: "taxonomy_term",
+                    target_id: &format!("{}:{}", created.taxonomy.as_str(), created.code),
+                    organization_id: None,
+                    details: serde_json::json!({ "label": created.label }),
+                },
+            )?;
+            Ok::<_, ApiError>(())
+        })?;
+        state.directory.changed(&state.store);
+        Ok::<_, ApiError>(())
+    })
+    .await??;
+    Ok(HttpResponse::Created().json(term))
+}

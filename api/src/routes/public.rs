@@ -1,0 +1,167 @@
+//! The public directory: what anyone may read, with no sign-in — for pet
+//! owners and wildlife finders through partner websites and the embed.
+//!
+//! Only public fields leave here: no private phones, no referral contacts,
+//! no names of staff. CORS is open for `GET` (the server wraps this scope),
+//! and requests are rate-limited per partner API key (`X-API-Key` with the
+//! `embed` scope) or, without one, per client address.
+
+use std::num::NonZeroU32;
+
+use actix_web::{HttpRequest, HttpResponse, get, web};
+use chrono::Utc;
+use governor::{DefaultKeyedRateLimiter, Quota, RateLimiter};
+use uuid::Uuid;
+use warren_domain::directory::search::SearchParams;
+use warren_wire::{PublicSite, SearchPage, TermList};
+
+use crate::auth::{client_address, partner_key};
+use crate::directory::{self, public_site, search_params, snapshot};
+use crate::error::{ApiError, PublicProblems};
+use crate::state::AppState;
+
+/// CORS for the public directory: any origin may `GET`, sending a partner key.
+pub fn cors() -> actix_cors::Cors {
+    actix_cors::Cors::default()
+        .allow_any_origin()
+        .allowed_methods(["GET"])
+        .allowed_headers([
+            actix_web::http::header::ACCEPT,
+            actix_web::http::header::HeaderName::from_static("x-api-key"),
+        ])
+        .expose_headers([
+            actix_web::http::header::RETRY_AFTER,
+            actix_web::http::header::HeaderName::from_static("x-request-id"),
+        ])
+        .max_age(86_400)
+}
+
+/// Rate limits of the public directory.
+pub struct PublicLimiter {
+    by_client: DefaultKeyedRateLimiter<String>,
+    by_partner: DefaultKeyedRateLimiter<String>,
+}
+
+fn quota(per_minute: u32) -> Quota {
+    Quota::per_minute(NonZeroU32::new(per_minute.max(1)).unwrap_or(NonZeroU32::MIN))
+}
+
+impl PublicLimiter {
+    /// `per_client` requests a minute per address, `per_partner` per key.
+    pub fn new(per_client: u32, per_partner: u32) -> Self {
+        Self {
+            by_client: RateLimiter::keyed(quota(per_client)),
+            by_partner: RateLimiter::keyed(quota(per_partner)),
+        }
+    }
+
+    fn check(limiter: &DefaultKeyedRateLimiter<String>, key: String) -> Result<(), ApiError> {
+        limiter.check_key(&key).map_err(|not_until| {
+            let wait = not_until.wait_time_from(governor::clock::Clock::now(
+                &governor::clock::DefaultClock::default(),
+            ));
+            ApiError::RateLimited {
+                retry_after: wait.as_secs().max(1),
+            }
+        })
+    }
+
+    /// Forgets idle keys so memory stays bounded.
+    pub fn shrink(&self) {
+        self.by_client.retain_recent();
+        self.by_partner.retain_recent();
+    }
+}
+
+/// Counts a public request against its partner key or its client address.
+pub(crate) async fn admit(
+    state: &web::Data<AppState>,
+    request: &HttpRequest,
+) -> Result<(), ApiError> {
+    let secret = request
+        .headers()
+        .get(warren_wire::API_KEY_HEADER)
+        .map(|value| value.to_str().unwrap_or_default().to_owned());
+    match secret {
+        Some(secret) => {
+            let store = state.store.clone();
+            let key = web::block(move || partner_key(&store, &secret)).await??;
+            PublicLimiter::check(&state.public_limiter.by_partner, key)
+        }
+        None => PublicLimiter::check(&state.public_limiter.by_client, client_address(request)),
+    }
+}
+
+/// Search the public directory: the same filters and ranking as the members'
+/// search, with public phone numbers only. No sign-in needed.
+#[utoipa::path(
+    operation_id = "public_search",
+    tag = "public",
+    params(
+        SearchParams,
+        ("X-API-Key" = Option<String>, Header, description = "A partner key (`embed` scope): the rate limit counts per partner instead of per address."),
+    ),
+    responses(
+        (status = 200, description = "A page of ranked results.", body = SearchPage),
+        (status = 400, description = "A filter cannot be used; `errors` names it.", body = warren_wire::Problem, content_type = "application/problem+json"),
+        (status = 401, description = "The partner key is unknown or revoked.", body = warren_wire::Problem, content_type = "application/problem+json"),
+        PublicProblems,
+    )
+)]
+#[get("/search")]
+pub async fn search(
+    state: web::Data<AppState>,
+    request: HttpRequest,
+) -> Result<HttpResponse, ApiError> {
+    admit(&state, &request).await?;
+    let params = search_params(request.query_string())?;
+    let snapshot = snapshot(&state).await?;
+    Ok(HttpResponse::Ok().json(directory::search(&snapshot, &params, false)?))
+}
+
+/// One site of the public directory, with its hours for the week.
+#[utoipa::path(
+    operation_id = "public_site",
+    tag = "public",
+    params(("id" = Uuid, Path, description = "The site.")),
+    responses(
+        (status = 200, description = "The site's public listing.", body = PublicSite),
+        (status = 404, description = "No such site in the public directory.", body = warren_wire::Problem, content_type = "application/problem+json"),
+        PublicProblems,
+    )
+)]
+#[get("/sites/{id}")]
+pub async fn site(
+    state: web::Data<AppState>,
+    request: HttpRequest,
+    id: web::Path<Uuid>,
+) -> Result<HttpResponse, ApiError> {
+    admit(&state, &request).await?;
+    let snapshot = snapshot(&state).await?;
+    let record = snapshot
+        .records
+        .get(&id.into_inner())
+        .ok_or(ApiError::NotFound)?;
+    Ok(HttpResponse::Ok().json(public_site(record, &snapshot, Utc::now())))
+}
+
+/// The capability and species vocabularies, for building search forms.
+#[utoipa::path(
+    operation_id = "public_taxonomy",
+    tag = "public",
+    responses(
+        (status = 200, description = "Every term.", body = TermList),
+        PublicProblems,
+    )
+)]
+#[get("/taxonomy")]
+pub async fn taxonomy(
+    state: web::Data<AppState>,
+    request: HttpRequest,
+) -> Result<HttpResponse, ApiError> {
+    admit(&state, &request).await?;
+    let snapshot = snapshot(&state).await?;
+    Ok(HttpResponse::Ok().json(TermList {
+        items: snapshot.vocabulary().terms().to_vec(),
+    }))
+}

@@ -1,0 +1,772 @@
+//! `cargo xtask bench`: the search benchmark. For each database it seeds a network of
+//! realistic size (`warren bench-seed`, 20,000 sites), starts the release `warren` as a
+//! separate process and drives HTTP load at it from this one:
+//!
+//! 1. closed loop, N connections each sending its next request as soon as the last is
+//!    answered, against the no-op endpoint (`GET /healthz`, which touches no database) and
+//!    against the public search with a random mix of realistic queries — the two maximum
+//!    throughputs, and their ratio;
+//! 2. open loop at a fixed rate (1,000 requests a second) against the search: latency is
+//!    measured from when each request was *due*, not when it was sent, so a stalled server
+//!    cannot hide its queue (no coordinated omission).
+//!
+//! It also reports the cold start (spawn until `/readyz` answers) and the server's peak
+//! resident memory (`VmHWM`). The targets: search keeps at least half the no-op throughput,
+//! and its p99 stays within 10 ms at 1,000 requests a second.
+//!
+//! Client and server share the machine, so the figures are for comparing runs and
+//! endpoints on one machine, not absolute capacity.
+
+use std::fs;
+use std::net::{SocketAddr, TcpListener};
+use std::path::Path;
+use std::process::{Child, Command, ExitCode};
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+use anyhow::{Context, Result, bail};
+use hdrhistogram::Histogram;
+use http_body_util::{BodyExt, Empty};
+use hyper::body::Bytes;
+use hyper::client::conn::http1::{self, SendRequest};
+use hyper_util::rt::TokioIo;
+use rand::rngs::StdRng;
+use rand::seq::IndexedRandom;
+use rand::{Rng, SeedableRng};
+
+use crate::postgres;
+use crate::shell;
+use crate::system::{self, Apt};
+use crate::workspace::Workspace;
+
+/// The no-op endpoint: answers from memory without touching the database.
+const NO_OP: &str = "/healthz";
+/// The endpoint under test.
+const SEARCH: &str = "/api/v1/public/search";
+/// The benchmark's PostgreSQL database, dropped and created anew on every run.
+const POSTGRES_DATABASE: &str = "warren_bench";
+/// A request that takes longer than this counts as failed.
+const REQUEST_TIMEOUT: Duration = Duration::from_secs(30);
+/// Search must keep at least this share of the no-op throughput.
+const TARGET_SHARE: f64 = 0.5;
+/// Search p99 must stay within this at the fixed rate.
+const TARGET_P99: Duration = Duration::from_millis(10);
+
+/// Which databases to measure.
+#[derive(Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum Backends {
+    /// SQLite and PostgreSQL, one after the other.
+    All,
+    /// The embedded SQLite file only.
+    Sqlite,
+    /// PostgreSQL only.
+    Postgres,
+}
+
+/// How hard and how long to push.
+pub struct Options {
+    /// Which databases.
+    pub backends: Backends,
+    /// Sites in the seeded network.
+    pub sites: usize,
+    /// Seconds each measurement lasts.
+    pub seconds: u64,
+    /// Connections of the closed-loop runs.
+    pub connections: usize,
+    /// Requests a second of the open-loop run.
+    pub rate: u32,
+    /// Use the release build that is there instead of building it.
+    pub no_build: bool,
+}
+
+/// One measurement.
+struct Measured {
+    endpoint: &'static str,
+    mode: String,
+    requests: u64,
+    errors: u64,
+    elapsed: Duration,
+    /// Latencies in microseconds.
+    latency: Histogram<u64>,
+    bytes: u64,
+}
+
+impl Measured {
+    fn throughput(&self) -> f64 {
+        self.requests as f64 / self.elapsed.as_secs_f64()
+    }
+
+    fn percentile(&self, quantile: f64) -> Duration {
+        Duration::from_micros(self.latency.value_at_quantile(quantile))
+    }
+}
+
+/// Everything measured on one database.
+struct Report {
+    backend: &'static str,
+    seed_time: Duration,
+    cold_start: Duration,
+    rss_ready_kib: Option<u64>,
+    peak_rss_kib: Option<u64>,
+    runs: Vec<Measured>,
+    share: f64,
+    p99_at_rate: Duration,
+    rate_achieved: f64,
+    rate: u32,
+}
+
+/// Builds the server, measures each database and prints the tables.
+pub fn run(ws: &Workspace, options: &Options) -> Result<ExitCode> {
+    if cfg!(debug_assertions) {
+        return rerun_optimized(ws, options);
+    }
+    if !options.no_build {
+        shell::run(ws.cargo().args([
+            "build",
+            "--release",
+            "--package",
+            "warren-api",
+            "--bin",
+            "warren",
+        ]))
+        .context("building the server failed; see above")?;
+    }
+    let server = ws.target_dir.join("release").join("warren");
+    anyhow::ensure!(
+        server.is_file(),
+        "{} is missing; run without --no-build",
+        server.display()
+    );
+    let scratch = std::env::temp_dir().join(format!("warren-bench-{}", std::process::id()));
+    fs::create_dir_all(&scratch)
+        .with_context(|| format!("could not create {}", scratch.display()))?;
+    let mut reports = Vec::new();
+    if matches!(options.backends, Backends::All | Backends::Sqlite) {
+        let folder = scratch.join("sqlite");
+        fs::create_dir_all(&folder)?;
+        let url = folder.join("bench.db").to_string_lossy().into_owned();
+        reports.push(measure(&server, "SQLite", &url, &folder, options)?);
+    }
+    if matches!(options.backends, Backends::All | Backends::Postgres) {
+        let admin_url = std::env::var("WARREN_BENCH_POSTGRES_URL")
+            .ok()
+            .filter(|url| !url.is_empty())
+            .unwrap_or_else(|| postgres::DEFAULT_URL.to_owned());
+        postgres::ensure(&admin_url, &mut Apt::new())?;
+        let url = recreate_database(&admin_url)?;
+        let folder = scratch.join("postgres");
+        fs::create_dir_all(&folder)?;
+        reports.push(measure(&server, "PostgreSQL", &url, &folder, options)?);
+    }
+    let _ = fs::remove_dir_all(&scratch);
+    println!();
+    for report in &reports {
+        print_report(report, options);
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+/// A load generator built without optimizations measures itself: build this tool in release
+/// mode and run the benchmark from there, with the same options.
+fn rerun_optimized(ws: &Workspace, options: &Options) -> Result<ExitCode> {
+    shell::run(ws.cargo().args([
+        "build",
+        "--release",
+        "--package",
+        "warren-api",
+        "--package",
+        "xtask",
+        "--bins",
+    ]))
+    .context("building the server and the load generator failed; see above")?;
+    let backend = match options.backends {
+        Backends::All => "all",
+        Backends::Sqlite => "sqlite",
+        Backends::Postgres => "postgres",
+    };
+    let mut command = Command::new(ws.target_dir.join("release").join("xtask"));
+    command
+        .args(["bench", "--no-build", "--backend", backend])
+        .args(["--sites", &options.sites.to_string()])
+        .args(["--seconds", &options.seconds.to_string()])
+        .args(["--connections", &options.connections.to_string()])
+        .args(["--rate", &options.rate.to_string()]);
+    let status = shell::status(&mut command)?;
+    Ok(if status.success() {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::FAILURE
+    })
+}
+
+/// Drops and creates the benchmark database next to the one `admin_url` names; returns its
+/// URL.
+fn recreate_database(admin_url: &str) -> Result<String> {
+    let psql =
+        system::find_program("psql").context("psql is not on PATH; install postgresql-client")?;
+    for statement in [
+        format!("DROP DATABASE IF EXISTS {POSTGRES_DATABASE} WITH (FORCE)"),
+        format!("CREATE DATABASE {POSTGRES_DATABASE}"),
+    ] {
+        shell::run(
+            Command::new(&psql)
+                .args(["--quiet", "-v", "ON_ERROR_STOP=1", "--dbname", admin_url])
+                .args(["--command", &statement]),
+        )?;
+    }
+    let (server, _) = admin_url
+        .rsplit_once('/')
+        .filter(|(server, _)| server.contains("://") && !server.ends_with('/'))
+        .with_context(|| format!("{admin_url} does not name a database"))?;
+    Ok(format!("{server}/{POSTGRES_DATABASE}"))
+}
+
+/// The server's environment: the database, a data folder, limits out of the way, quiet logs.
+fn server_command(server: &Path, database_url: &str, data_dir: &Path) -> Command {
+    let mut command = Command::new(server);
+    command
+        .env("DATABASE_URL", database_url)
+        .env("WARREN_DATA_DIR", data_dir)
+        .env("WARREN_PUBLIC_REQUESTS_PER_MINUTE", "100000000")
+        .env("WARREN_PARTNER_REQUESTS_PER_MINUTE", "100000000")
+        // The access log would measure the terminal, not the server.
+        .env("RUST_LOG", "warn");
+    command
+}
+
+fn measure(
+    server: &Path,
+    backend: &'static str,
+    database_url: &str,
+    data_dir: &Path,
+    options: &Options,
+) -> Result<Report> {
+    eprintln!("\nxtask: bench: {backend}: seeding {} sites", options.sites);
+    let seeding = Instant::now();
+    shell::run(server_command(server, database_url, data_dir).args([
+        "bench-seed",
+        "--sites",
+        &options.sites.to_string(),
+    ]))?;
+    let seed_time = seeding.elapsed();
+
+    let addr = free_address()?;
+    let log_path = data_dir.join("server.log");
+    let log = fs::File::create(&log_path)?;
+    let mut command = server_command(server, database_url, data_dir);
+    command
+        .args(["serve", "--addr", &addr.to_string()])
+        .env("WARREN_WEB_DIR", data_dir.join("no-web-app"))
+        .stdout(log.try_clone()?)
+        .stderr(log);
+    shell::announce(&command);
+    let spawned = Instant::now();
+    let child = command.spawn().context("could not start the server")?;
+    let mut server = RunningServer(child);
+
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()?;
+    let result = runtime.block_on(async {
+        let cold_start = wait_until_ready(addr, &mut server, spawned, &log_path).await?;
+        let rss_ready_kib = memory_kib(server.0.id(), "VmRSS");
+        eprintln!(
+            "xtask: bench: {backend}: ready in {:.2} s",
+            cold_start.as_secs_f64()
+        );
+        let points = sample_points(addr).await?;
+        let queries = Arc::new(QueryMix { points });
+        let seconds = Duration::from_secs(options.seconds);
+        let warm_up = Duration::from_secs(2);
+
+        let mut runs = Vec::new();
+        let no_op = |_: &mut StdRng| NO_OP.to_owned();
+        let search = {
+            let queries = queries.clone();
+            move |rng: &mut StdRng| queries.next(rng)
+        };
+        closed_loop(addr, NO_OP, no_op, options.connections, warm_up).await?;
+        runs.push(closed_loop(addr, NO_OP, no_op, options.connections, seconds).await?);
+        closed_loop(addr, SEARCH, search.clone(), options.connections, warm_up).await?;
+        runs.push(closed_loop(addr, SEARCH, search.clone(), options.connections, seconds).await?);
+        runs.push(open_loop(addr, SEARCH, search, options.rate, seconds).await?);
+        Ok::<_, anyhow::Error>((cold_start, rss_ready_kib, runs))
+    });
+    let peak_rss_kib = memory_kib(server.0.id(), "VmHWM");
+    drop(server);
+    let (cold_start, rss_ready_kib, runs) = result.with_context(|| {
+        format!(
+            "the {backend} benchmark failed; the server's log is {}",
+            log_path.display()
+        )
+    })?;
+    for run in &runs {
+        anyhow::ensure!(
+            run.errors == 0,
+            "{} {} ({}) answered {} errors; see {}",
+            backend,
+            run.endpoint,
+            run.mode,
+            run.errors,
+            log_path.display()
+        );
+    }
+    let share = runs[1].throughput() / runs[0].throughput();
+    Ok(Report {
+        backend,
+        seed_time,
+        cold_start,
+        rss_ready_kib,
+        peak_rss_kib,
+        share,
+        p99_at_rate: runs[2].percentile(0.99),
+        rate_achieved: runs[2].throughput(),
+        rate: options.rate,
+        runs,
+    })
+}
+
+/// Stops the server when dropped, whatever happened.
+struct RunningServer(Child);
+
+impl Drop for RunningServer {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
+/// A port nobody listens on right now.
+fn free_address() -> Result<SocketAddr> {
+    let listener = TcpListener::bind("127.0.0.1:0").context("no free port")?;
+    Ok(listener.local_addr()?)
+}
+
+/// A line of `/proc/<pid>/status` in KiB (`VmRSS`, `VmHWM`); `None` off Linux.
+fn memory_kib(pid: u32, field: &str) -> Option<u64> {
+    let status = fs::read_to_string(format!("/proc/{pid}/status")).ok()?;
+    status
+        .lines()
+        .find_map(|line| line.strip_prefix(field)?.strip_prefix(':'))
+        .and_then(|rest| rest.trim().trim_end_matches("kB").trim().parse().ok())
+}
+
+/// One HTTP/1.1 keep-alive connection.
+async fn connect(addr: SocketAddr) -> Result<SendRequest<Empty<Bytes>>> {
+    let stream = tokio::net::TcpStream::connect(addr).await?;
+    stream.set_nodelay(true)?;
+    let (sender, connection) = http1::handshake(TokioIo::new(stream)).await?;
+    tokio::spawn(connection);
+    Ok(sender)
+}
+
+/// Sends one GET and reads the whole answer: the status and the body's length.
+async fn get(
+    sender: &mut SendRequest<Empty<Bytes>>,
+    addr: SocketAddr,
+    path: &str,
+) -> Result<(u16, usize)> {
+    let exchange = async {
+        sender.ready().await?;
+        let request = hyper::Request::get(path)
+            .header(hyper::header::HOST, addr.to_string())
+            .body(Empty::new())?;
+        let response = sender.send_request(request).await?;
+        let status = response.status().as_u16();
+        let body = response.into_body().collect().await?.to_bytes();
+        Ok((status, body.len()))
+    };
+    tokio::time::timeout(REQUEST_TIMEOUT, exchange)
+        .await
+        .with_context(|| format!("GET {path} took more than {REQUEST_TIMEOUT:?}"))?
+}
+
+async fn wait_until_ready(
+    addr: SocketAddr,
+    server: &mut RunningServer,
+    spawned: Instant,
+    log: &Path,
+) -> Result<Duration> {
+    loop {
+        if let Ok(mut sender) = connect(addr).await
+            && let Ok((200, _)) = get(&mut sender, addr, "/readyz").await
+        {
+            return Ok(spawned.elapsed());
+        }
+        if let Some(status) = server.0.try_wait()? {
+            bail!("the server stopped ({status}); see {}", log.display());
+        }
+        if spawned.elapsed() > Duration::from_secs(120) {
+            bail!(
+                "the server was not ready after 120 s; see {}",
+                log.display()
+            );
+        }
+        tokio::time::sleep(Duration::from_millis(5)).await;
+    }
+}
+
+/// Points to search near: the coordinates of seeded sites, from a few pages of the
+/// unfiltered public search.
+async fn sample_points(addr: SocketAddr) -> Result<Vec<(f64, f64)>> {
+    let mut sender = connect(addr).await?;
+    let page = |offset: u64| format!("{SEARCH}?limit=100&offset={offset}");
+    let mut rng = StdRng::seed_from_u64(11);
+    let mut points = Vec::new();
+    let mut total = None;
+    for _ in 0..10 {
+        let offset = total.map_or(0, |total: u64| rng.random_range(0..total.max(1)));
+        let path = page(offset);
+        sender.ready().await?;
+        let request = hyper::Request::get(&path)
+            .header(hyper::header::HOST, addr.to_string())
+            .body(Empty::new())?;
+        let response = sender.send_request(request).await?;
+        anyhow::ensure!(
+            response.status().is_success(),
+            "GET {path} answered {}",
+            response.status()
+        );
+        let body = response.into_body().collect().await?.to_bytes();
+        let page: serde_json::Value = serde_json::from_slice(&body)?;
+        total = page["total"].as_u64();
+        for item in page["items"].as_array().into_iter().flatten() {
+            if let (Some(lat), Some(lon)) = (item["latitude"].as_f64(), item["longitude"].as_f64())
+            {
+                points.push((lat, lon));
+            }
+        }
+    }
+    anyhow::ensure!(
+        !points.is_empty(),
+        "the seeded directory is empty: did bench-seed run?"
+    );
+    Ok(points)
+}
+
+/// The searches people make: an animal, sometimes a capability or two, usually near a
+/// place, often "open now and taking patients", now and then a word.
+struct QueryMix {
+    points: Vec<(f64, f64)>,
+}
+
+const SPECIES: &[(&str, u32)] = &[
+    ("small_mammal/guinea_pig", 20),
+    ("small_mammal/rat", 15),
+    ("small_mammal/hamster", 15),
+    ("small_mammal/rabbit", 15),
+    ("small_mammal/mouse", 5),
+    ("small_mammal/chinchilla", 5),
+    ("small_mammal/gerbil", 4),
+    ("small_mammal/degu", 3),
+    ("wildlife/hedgehog", 10),
+    ("wildlife/bird", 8),
+];
+
+const CAPABILITIES: &[&str] = &[
+    "oxygen_cage",
+    "oxygen_therapy",
+    "radiography",
+    "exotic_anaesthesia",
+    "inhalant_anaesthesia",
+    "ultrasound",
+    "dentistry",
+];
+
+const WORDS: &[&str] = &["vets", "rescue", "emergency", "wildlife", "exotic"];
+
+impl QueryMix {
+    fn next(&self, rng: &mut StdRng) -> String {
+        let mut query = vec![];
+        if rng.random_bool(0.85) {
+            let total: u32 = SPECIES.iter().map(|(_, weight)| weight).sum();
+            let mut roll = rng.random_range(0..total);
+            for (species, weight) in SPECIES {
+                if roll < *weight {
+                    query.push(format!("species={species}"));
+                    break;
+                }
+                roll -= weight;
+            }
+        }
+        let wanted = match rng.random_range(0..100) {
+            0..50 => 0,
+            50..85 => 1,
+            _ => 2,
+        };
+        let capabilities: Vec<&str> = CAPABILITIES.choose_multiple(rng, wanted).copied().collect();
+        if !capabilities.is_empty() {
+            query.push(format!("capabilities={}", capabilities.join(",")));
+        }
+        if rng.random_bool(0.6) {
+            query.push("open=true&accepting=true".to_owned());
+        }
+        if rng.random_bool(0.95)
+            && let Some((lat, lon)) = self.points.choose(rng)
+        {
+            let lat = lat + rng.random_range(-0.05..0.05);
+            let lon = lon + rng.random_range(-0.08..0.08);
+            let radius = rng.random_range(10..=50);
+            query.push(format!("lat={lat:.4}&lon={lon:.4}&radius_km={radius}"));
+        }
+        if rng.random_bool(0.1)
+            && let Some(word) = WORDS.choose(rng)
+        {
+            query.push(format!("q={word}"));
+        }
+        format!("{SEARCH}?{}", query.join("&"))
+    }
+}
+
+fn histogram() -> Histogram<u64> {
+    // 1 µs to 60 s at three significant figures.
+    Histogram::new_with_bounds(1, 60_000_000, 3).expect("valid histogram bounds")
+}
+
+fn micros(duration: Duration) -> u64 {
+    u64::try_from(duration.as_micros())
+        .unwrap_or(u64::MAX)
+        .max(1)
+}
+
+/// `connections` connections, each sending its next request when the last is answered,
+/// for `duration`.
+async fn closed_loop<F>(
+    addr: SocketAddr,
+    endpoint: &'static str,
+    paths: F,
+    connections: usize,
+    duration: Duration,
+) -> Result<Measured>
+where
+    F: Fn(&mut StdRng) -> String + Clone + Send + 'static,
+{
+    let started = Instant::now();
+    let deadline = started + duration;
+    let mut tasks = Vec::new();
+    for worker in 0..connections {
+        let paths = paths.clone();
+        let mut sender = connect(addr).await?;
+        tasks.push(tokio::spawn(async move {
+            let mut rng = StdRng::seed_from_u64(worker as u64);
+            let mut latency = histogram();
+            let (mut requests, mut errors, mut bytes) = (0_u64, 0_u64, 0_u64);
+            while Instant::now() < deadline {
+                let path = paths(&mut rng);
+                let sent = Instant::now();
+                match get(&mut sender, addr, &path).await {
+                    Ok((200, length)) => {
+                        bytes += length as u64;
+                        latency.saturating_record(micros(sent.elapsed()));
+                    }
+                    Ok(_) => errors += 1,
+                    Err(_) => {
+                        errors += 1;
+                        sender = connect(addr).await?;
+                    }
+                }
+                requests += 1;
+            }
+            Ok::<_, anyhow::Error>((latency, requests, errors, bytes))
+        }));
+    }
+    let mut measured = Measured {
+        endpoint,
+        mode: format!("closed, {connections} conns"),
+        requests: 0,
+        errors: 0,
+        elapsed: Duration::ZERO,
+        latency: histogram(),
+        bytes: 0,
+    };
+    for task in tasks {
+        let (latency, requests, errors, bytes) = task.await??;
+        measured.latency.add(&latency)?;
+        measured.requests += requests;
+        measured.errors += errors;
+        measured.bytes += bytes;
+    }
+    measured.elapsed = started.elapsed();
+    Ok(measured)
+}
+
+/// `rate` requests a second for `duration`, each on an idle connection (opened when none is
+/// idle), its latency measured from when it was due.
+async fn open_loop<F>(
+    addr: SocketAddr,
+    endpoint: &'static str,
+    paths: F,
+    rate: u32,
+    duration: Duration,
+) -> Result<Measured>
+where
+    F: Fn(&mut StdRng) -> String + Send + 'static,
+{
+    let total = (u64::from(rate) * duration.as_secs()).max(1);
+    let interval = Duration::from_secs(1) / rate.max(1);
+    let (due_sender, mut due) = tokio::sync::mpsc::unbounded_channel::<(Instant, String)>();
+    // The schedule runs on a thread of its own: the OS sleeps to within tens of
+    // microseconds, the async timer only to the millisecond.
+    let start = Instant::now() + Duration::from_millis(20);
+    let scheduler = std::thread::spawn(move || {
+        let mut rng = StdRng::seed_from_u64(99);
+        for index in 0..total {
+            let at = start + interval * u32::try_from(index).unwrap_or(u32::MAX);
+            let now = Instant::now();
+            if at > now {
+                std::thread::sleep(at - now);
+            }
+            if due_sender.send((at, paths(&mut rng))).is_err() {
+                return;
+            }
+        }
+    });
+    let idle: Arc<Mutex<Vec<SendRequest<Empty<Bytes>>>>> = Arc::new(Mutex::new(Vec::new()));
+    let results: Arc<Mutex<(Histogram<u64>, u64, u64)>> = Arc::new(Mutex::new((histogram(), 0, 0)));
+    let mut tasks = Vec::new();
+    while let Some((at, path)) = due.recv().await {
+        let idle = idle.clone();
+        let results = results.clone();
+        tasks.push(tokio::spawn(async move {
+            let pooled = idle.lock().ok().and_then(|mut idle| idle.pop());
+            let sender = match pooled {
+                Some(sender) => Ok(sender),
+                None => connect(addr).await,
+            };
+            let outcome = match sender {
+                Ok(mut sender) => {
+                    let outcome = get(&mut sender, addr, &path).await;
+                    if outcome.is_ok()
+                        && let Ok(mut idle) = idle.lock()
+                    {
+                        idle.push(sender);
+                    }
+                    outcome
+                }
+                Err(error) => Err(error),
+            };
+            if let Ok(mut results) = results.lock() {
+                match outcome {
+                    Ok((200, length)) => {
+                        results.0.saturating_record(micros(at.elapsed()));
+                        results.2 += length as u64;
+                    }
+                    _ => results.1 += 1,
+                }
+            }
+        }));
+    }
+    for task in tasks {
+        task.await?;
+    }
+    let elapsed = start.elapsed();
+    let _ = scheduler.join();
+    let (latency, errors, bytes) = {
+        let results = results
+            .lock()
+            .map_err(|_| anyhow::anyhow!("a request panicked"))?;
+        (results.0.clone(), results.1, results.2)
+    };
+    Ok(Measured {
+        endpoint,
+        mode: format!("open, {rate} req/s"),
+        requests: total,
+        errors,
+        elapsed,
+        latency,
+        bytes,
+    })
+}
+
+fn print_report(report: &Report, options: &Options) {
+    let megabytes = |kib: Option<u64>| {
+        kib.map_or_else(
+            || "n/a".to_owned(),
+            |kib| format!("{:.0} MB", kib as f64 / 1024.0),
+        )
+    };
+    println!(
+        "{} — {} sites; seeded in {:.1} s; cold start {:.2} s; RSS when ready {}, peak {}",
+        report.backend,
+        options.sites,
+        report.seed_time.as_secs_f64(),
+        report.cold_start.as_secs_f64(),
+        megabytes(report.rss_ready_kib),
+        megabytes(report.peak_rss_kib),
+    );
+    println!(
+        "  {:<24} {:<18} {:>9} {:>9} {:>9} {:>9} {:>8}",
+        "endpoint", "mode", "req/s", "p50", "p99", "p99.9", "KB/resp"
+    );
+    for run in &report.runs {
+        let millis = |duration: Duration| format!("{:.2} ms", duration.as_secs_f64() * 1000.0);
+        println!(
+            "  {:<24} {:<18} {:>9.0} {:>9} {:>9} {:>9} {:>8.1}",
+            run.endpoint,
+            run.mode,
+            run.throughput(),
+            millis(run.percentile(0.5)),
+            millis(run.percentile(0.99)),
+            millis(run.percentile(0.999)),
+            run.bytes as f64 / run.requests.max(1) as f64 / 1000.0,
+        );
+    }
+    let verdict = |met: bool| if met { "met" } else { "NOT met" };
+    println!(
+        "  search / no-op throughput: {:.1} % (target ≥ {:.0} %: {})",
+        report.share * 100.0,
+        TARGET_SHARE * 100.0,
+        verdict(report.share >= TARGET_SHARE)
+    );
+    println!(
+        "  search p99 at {} req/s (achieved {:.0}): {:.2} ms (target ≤ {} ms: {})\n",
+        report.rate,
+        report.rate_achieved,
+        report.p99_at_rate.as_secs_f64() * 1000.0,
+        TARGET_P99.as_millis(),
+        verdict(report.p99_at_rate <= TARGET_P99)
+    );
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn queries_use_only_known_filters() {
+        let mix = QueryMix {
+            points: vec![(51.45, -2.59)],
+        };
+        let mut rng = StdRng::seed_from_u64(1);
+        for _ in 0..1000 {
+            let query = mix.next(&mut rng);
+            let (path, parameters) = query.split_once('?').expect("a query string");
+            assert_eq!(path, SEARCH);
+            for pair in parameters.split('&').filter(|pair| !pair.is_empty()) {
+                let (name, _) = pair.split_once('=').expect("name=value");
+                assert!(
+                    [
+                        "species",
+                        "capabilities",
+                        "open",
+                        "accepting",
+                        "lat",
+                        "lon",
+                        "radius_km",
+                        "q"
+                    ]
+                    .contains(&name),
+                    "{name}"
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn reads_memory_lines_of_proc_status() {
+        let pid = std::process::id();
+        if Path::new(&format!("/proc/{pid}/status")).exists() {
+            assert!(memory_kib(pid, "VmHWM").is_some_and(|kib| kib > 0));
+        }
+    }
+}
