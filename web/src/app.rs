@@ -6,8 +6,9 @@ use leptos_router::path;
 
 use crate::components::Layout;
 use crate::pages::{
-    AcceptInvitationPage, ApiKeysPage, ApplyPage, AuditPage, HomePage, MembersPage, NotFoundPage,
-    OrganizationPage, ProfilePage, SignInPage, VettingPage,
+    AcceptInvitationPage, ApiKeysPage, ApplyPage, AuditPage, DirectoryAuditPage, DirectoryPage,
+    EditSitePage, HomePage, MembersPage, NewSitePage, NotFoundPage, OrganizationPage, ProfilePage,
+    SignInPage, SitePage, VettingPage,
 };
 use crate::session::Session;
 
@@ -26,6 +27,11 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/organizations/:id") view=OrganizationPage/>
                     <Route path=path!("/organizations/:id/members") view=MembersPage/>
                     <Route path=path!("/organizations/:id/api-keys") view=ApiKeysPage/>
+                    <Route path=path!("/organizations/:id/sites/new") view=NewSitePage/>
+                    <Route path=path!("/directory") view=DirectoryPage/>
+                    <Route path=path!("/directory/audit") view=DirectoryAuditPage/>
+                    <Route path=path!("/sites/:id") view=SitePage/>
+                    <Route path=path!("/sites/:id/edit") view=EditSitePage/>
                     <Route path=path!("/invitations/accept") view=AcceptInvitationPage/>
                     <Route path=path!("/profile") view=ProfilePage/>
                     <Route path=path!("/audit") view=AuditPage/>

@@ -1,33 +1,121 @@
-//! Times shown in the browser's own time zone and locale.
+//! Times shown in the browser's own time zone and locale, and the browser's
+//! clock.
+//!
+//! `chrono`'s clock does not reach the browser's (it would need its
+//! `wasmbind` feature), so [`now`] asks JavaScript's `Date` instead; never
+//! call `Utc::now()` in the app.
 
 use chrono::{DateTime, Utc};
 
 /// A readable local date and time, e.g. `12 Mar 2026, 14:05`.
 pub fn date_time(at: DateTime<Utc>) -> String {
-    format(at, "short")
+    format(at, &[("dateStyle", "medium"), ("timeStyle", "short")])
 }
 
 /// A readable local date, e.g. `12 Mar 2026`.
 pub fn date(at: DateTime<Utc>) -> String {
-    format(at, "")
+    format(at, &[("dateStyle", "medium")])
 }
 
-/// Formats with `Intl.DateTimeFormat` in the browser's default locale;
-/// `time_style` empty means the date alone.
+/// A local time of day, e.g. `23:00`.
+pub fn time(at: DateTime<Utc>) -> String {
+    format(at, &[("timeStyle", "short")])
+}
+
+/// A local weekday and time, e.g. `Fri 23:00`.
+pub fn weekday_time(at: DateTime<Utc>) -> String {
+    format(
+        at,
+        &[
+            ("weekday", "short"),
+            ("hour", "2-digit"),
+            ("minute", "2-digit"),
+        ],
+    )
+}
+
+/// A local time of day when `at` is within the next 20 hours of `from`,
+/// else the weekday and time: how a receptionist reads "until 22:00" and
+/// "opens Mon 08:00".
+pub fn soon(at: DateTime<Utc>, from: DateTime<Utc>) -> String {
+    if at - from < chrono::Duration::hours(20) {
+        time(at)
+    } else {
+        weekday_time(at)
+    }
+}
+
+/// The browser's clock.
 #[cfg(target_arch = "wasm32")]
-fn format(at: DateTime<Utc>, time_style: &str) -> String {
+pub fn now() -> DateTime<Utc> {
+    DateTime::from_timestamp_millis(js_sys::Date::now() as i64).unwrap_or_default()
+}
+
+/// Off the browser (native checks of the crate) the system clock.
+#[cfg(not(target_arch = "wasm32"))]
+pub fn now() -> DateTime<Utc> {
+    Utc::now()
+}
+
+/// The value of a `datetime-local` input showing `at` in local time, e.g.
+/// `2026-11-21T23:00`.
+#[cfg(target_arch = "wasm32")]
+pub fn to_input(at: DateTime<Utc>) -> String {
+    let date = js_sys::Date::new(&wasm_bindgen::JsValue::from_f64(
+        at.timestamp_millis() as f64
+    ));
+    format!(
+        "{:04}-{:02}-{:02}T{:02}:{:02}",
+        date.get_full_year(),
+        date.get_month() + 1,
+        date.get_date(),
+        date.get_hours(),
+        date.get_minutes()
+    )
+}
+
+/// Off the browser: UTC.
+#[cfg(not(target_arch = "wasm32"))]
+pub fn to_input(at: DateTime<Utc>) -> String {
+    at.format("%Y-%m-%dT%H:%M").to_string()
+}
+
+/// The instant a `datetime-local` input's value (local time, no offset)
+/// stands for; `None` when it is empty or not a time.
+#[cfg(target_arch = "wasm32")]
+pub fn from_input(value: &str) -> Option<DateTime<Utc>> {
+    let value = value.trim();
+    if value.is_empty() {
+        return None;
+    }
+    // ECMAScript reads a date-time without an offset as local time.
+    let millis = js_sys::Date::new(&wasm_bindgen::JsValue::from_str(value)).get_time();
+    if millis.is_nan() {
+        return None;
+    }
+    DateTime::from_timestamp_millis(millis as i64)
+}
+
+/// Off the browser: read as UTC.
+#[cfg(not(target_arch = "wasm32"))]
+pub fn from_input(value: &str) -> Option<DateTime<Utc>> {
+    chrono::NaiveDateTime::parse_from_str(value.trim(), "%Y-%m-%dT%H:%M")
+        .ok()
+        .map(|naive| naive.and_utc())
+}
+
+/// Formats with `Intl.DateTimeFormat` in the browser's default locale and
+/// the given options.
+#[cfg(target_arch = "wasm32")]
+fn format(at: DateTime<Utc>, options: &[(&str, &str)]) -> String {
     use wasm_bindgen::JsValue;
 
-    let options = js_sys::Object::new();
-    let set = |key: &str, value: &str| {
+    let object = js_sys::Object::new();
+    for (key, value) in options {
         // Setting a property on a fresh plain object cannot fail.
-        let _ = js_sys::Reflect::set(&options, &JsValue::from_str(key), &JsValue::from_str(value));
-    };
-    set("dateStyle", "medium");
-    if !time_style.is_empty() {
-        set("timeStyle", time_style);
+        let _ = js_sys::Reflect::set(&object, &JsValue::from_str(key), &JsValue::from_str(value));
     }
-    let formatter = js_sys::Intl::DateTimeFormat::new(&js_sys::Array::new(), &options);
+    let formatter = js_sys::Intl::DateTimeFormat::new(&js_sys::Array::new(), &object);
     let date = js_sys::Date::new(&JsValue::from_f64(at.timestamp_millis() as f64));
     formatter
         .format()
@@ -39,10 +127,13 @@ fn format(at: DateTime<Utc>, time_style: &str) -> String {
 
 /// Off the browser (native checks of the crate) there is no locale: UTC.
 #[cfg(not(target_arch = "wasm32"))]
-fn format(at: DateTime<Utc>, time_style: &str) -> String {
-    if time_style.is_empty() {
-        at.format("%-d %b %Y").to_string()
-    } else {
-        at.format("%-d %b %Y, %H:%M UTC").to_string()
-    }
+fn format(at: DateTime<Utc>, options: &[(&str, &str)]) -> String {
+    let has = |key: &str| options.iter().any(|(name, _)| *name == key);
+    let pattern = match (has("dateStyle"), has("timeStyle"), has("weekday")) {
+        (true, true, _) => "%-d %b %Y, %H:%M UTC",
+        (true, false, _) => "%-d %b %Y",
+        (false, _, true) => "%a %H:%M UTC",
+        (false, _, false) => "%H:%M UTC",
+    };
+    at.format(pattern).to_string()
 }

@@ -18,7 +18,9 @@ use std::time::Duration;
 use futures_util::future::{FutureExt, LocalBoxFuture, Shared};
 use leptos::prelude::*;
 use leptos::task::spawn_local;
+use uuid::Uuid;
 use warren_client::{Client, ClientError, Versioned};
+use warren_domain::Role;
 use warren_wire::{LoginRequest, Me, MyMembership, Problem, TokenResponse};
 
 /// The `localStorage` key holding the refresh token.
@@ -130,6 +132,29 @@ impl Session {
                 })
             })
             .unwrap_or_default()
+    }
+
+    /// Every membership of the signed-in person (reactive).
+    pub fn memberships(&self) -> Vec<MyMembership> {
+        self.me
+            .with(|me| me.as_ref().map(|me| me.value.memberships.clone()))
+            .unwrap_or_default()
+    }
+
+    /// Whether the signed-in person may edit `organization`'s directory
+    /// listings and declare their capacity: its admins, clinicians and
+    /// staff, and network coordinators (reactive). The server decides; this
+    /// only hides buttons that would be refused.
+    pub fn may_edit_listings(&self, organization: Uuid) -> bool {
+        self.me.with(|me| {
+            me.as_ref().is_some_and(|me| {
+                me.value.is_network_admin
+                    || me.value.memberships.iter().any(|membership| {
+                        membership.organization.id == organization
+                            && membership.role != Role::Volunteer
+                    })
+            })
+        })
     }
 
     /// Whether the signed-in person coordinates the network (reactive).

@@ -77,6 +77,25 @@ impl FieldErrors {
     }
 }
 
+/// Scrolls to the page's first alert or invalid field once it is drawn, so
+/// a person who pressed "Save" at the bottom of a long form sees why it did
+/// not save.
+pub fn reveal_problem() {
+    request_animation_frame(|| {
+        let first = web_sys::window()
+            .and_then(|window| window.document())
+            .and_then(|document| {
+                document
+                    .query_selector("main [role=alert], main [aria-invalid=true]")
+                    .ok()
+                    .flatten()
+            });
+        if let Some(element) = first {
+            element.scroll_into_view();
+        }
+    });
+}
+
 /// "must not be empty" → "Must not be empty."
 fn sentence(message: &str) -> String {
     let mut chars = message.chars();
@@ -120,6 +139,9 @@ pub fn TextField(
     /// The `autocomplete` hint.
     #[prop(optional)]
     autocomplete: Option<&'static str>,
+    /// The on-screen keyboard to offer, e.g. `decimal` or `tel`.
+    #[prop(optional)]
+    inputmode: Option<&'static str>,
     /// A line of help under the label.
     #[prop(optional)]
     hint: Option<&'static str>,
@@ -149,6 +171,7 @@ pub fn TextField(
                 name=id
                 type=input_type
                 autocomplete=autocomplete
+                inputmode=inputmode
                 required=required
                 aria-invalid=move || error.get().is_some().then_some("true")
                 aria-describedby=described_by

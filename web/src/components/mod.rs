@@ -1,4 +1,5 @@
-//! Pieces shared by the pages: the layout, alerts, form fields, badges.
+//! Pieces shared by the pages: the layout, alerts, form fields, badges, and
+//! the directory's listing pieces and vocabulary pickers.
 
 mod alert;
 mod badge;
@@ -6,16 +7,27 @@ mod confirm_button;
 mod copy_box;
 mod form;
 mod layout;
+mod listing;
 mod loading;
 mod org_header;
 mod require_sign_in;
+mod site_form;
+mod terms;
 
 pub use alert::{ErrorAlert, SuccessNotice, error_of};
 pub use badge::{InvitationBadge, MembershipBadge};
 pub use confirm_button::ConfirmButton;
 pub use copy_box::CopyBox;
-pub use form::{FieldErrors, KindSelect, TextArea, TextField};
+pub use form::{FieldErrors, KindSelect, TextArea, TextField, reveal_problem};
 pub use layout::{Layout, PLANNED_SECTIONS};
+pub use listing::{
+    AvailabilityBadge, CallLink, CapacityBadge, ReasonChips, VerifiedBadge, WeekHours,
+    availability_state,
+};
 pub use loading::Loading;
 pub use org_header::{OrgHeader, OrgTab};
 pub use require_sign_in::RequireSignIn;
+pub use site_form::SiteForm;
+pub use terms::{
+    SpeciesGroup, SpeciesOptions, TermCheckboxes, TermChips, capabilities, species_groups,
+};

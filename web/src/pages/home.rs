@@ -60,7 +60,15 @@ fn Home() -> impl IntoView {
         <section aria-labelledby="quick-links">
             <h2 id="quick-links">"Quick links"</h2>
             <ul class="quick-links">
+                <li>
+                    <a href="/directory">"Directory"</a>
+                    " — who can take an animal now, near you"
+                </li>
                 <Show when=move || session.is_network_admin()>
+                    <li>
+                        <a href="/directory/audit">"Directory audit queue"</a>
+                        " — listings due for checking"
+                    </li>
                     <li>
                         <a href="/vetting">"Vet applications"</a>
                         " — organizations waiting to join the network"

@@ -4,24 +4,34 @@ mod accept_invitation;
 mod api_keys;
 mod apply;
 mod audit;
+mod directory;
+mod directory_audit;
+mod edit_site;
 mod home;
 mod members;
+mod new_site;
 mod not_found;
 mod organization;
 mod profile;
 mod sign_in;
+mod site;
 mod vetting;
 
 pub use accept_invitation::AcceptInvitationPage;
 pub use api_keys::ApiKeysPage;
 pub use apply::ApplyPage;
 pub use audit::AuditPage;
+pub use directory::DirectoryPage;
+pub use directory_audit::DirectoryAuditPage;
+pub use edit_site::EditSitePage;
 pub use home::HomePage;
 pub use members::MembersPage;
+pub use new_site::NewSitePage;
 pub use not_found::NotFoundPage;
 pub use organization::OrganizationPage;
 pub use profile::ProfilePage;
 pub use sign_in::SignInPage;
+pub use site::SitePage;
 pub use vetting::VettingPage;
 
 use leptos::prelude::*;
@@ -30,6 +40,12 @@ use uuid::Uuid;
 
 /// The organization id in the current route's `:id`, if it is a uuid.
 fn organization_id() -> Memo<Option<Uuid>> {
+    route_id()
+}
+
+/// The current route's `:id` (an organization's or a site's), if it is a
+/// uuid.
+fn route_id() -> Memo<Option<Uuid>> {
     let params = use_params_map();
     Memo::new(move |_| {
         params.with(|params| params.get("id").and_then(|id| Uuid::parse_str(&id).ok()))

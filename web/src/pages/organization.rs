@@ -1,5 +1,5 @@
 //! `/organizations/:id`: an organization's details, their edit form, and its
-//! sites.
+//! sites in the directory.
 
 use leptos::prelude::*;
 use uuid::Uuid;
@@ -8,8 +8,8 @@ use warren_domain::{Description, OrgName, Website};
 use warren_wire::{Organization, UpdateOrganizationRequest};
 
 use crate::components::{
-    ErrorAlert, FieldErrors, KindSelect, Loading, OrgHeader, OrgTab, RequireSignIn, SuccessNotice,
-    TextArea, TextField, error_of,
+    AvailabilityBadge, CapacityBadge, ErrorAlert, FieldErrors, KindSelect, Loading, OrgHeader,
+    OrgTab, RequireSignIn, SuccessNotice, TextArea, TextField, VerifiedBadge, error_of,
 };
 use crate::local_time;
 use crate::pages::{NotFoundPage, organization_id};
@@ -167,49 +167,68 @@ fn OrganizationEditor(
     }
 }
 
-/// The organization's sites, when it has any.
+/// The organization's sites with their capacity and availability now, and
+/// "Add a site" for those who edit its listings.
 #[component]
 fn Sites(id: Uuid) -> impl IntoView {
     let session = use_session();
     let sites = LocalResource::new(move || {
         session.call(move |client| async move { client.sites(id).await })
     });
+    let may_edit = move || session.may_edit_listings(id);
     view! {
-        <Transition fallback=|| view! { <Loading label="Loading sites…"/> }>
-            {move || Suspend::new(async move {
-                match sites.await {
-                    Err(error) => view! { <ErrorAlert error=Signal::stored(Some::<ClientError>(error))/> }.into_any(),
-                    Ok(sites) if sites.items.is_empty() => ().into_any(),
-                    Ok(sites) => {
-                        view! {
-                            <section class="card">
-                                <h2>"Sites"</h2>
+        <section class="card" aria-labelledby="sites-heading">
+            <div class="card-header">
+                <h2 id="sites-heading">"Sites"</h2>
+                <Show when=may_edit>
+                    <a class="button primary small" id="add-site" href=format!("/organizations/{id}/sites/new")>
+                        "Add a site"
+                    </a>
+                </Show>
+            </div>
+            <Transition fallback=|| view! { <Loading label="Loading sites…"/> }>
+                {move || Suspend::new(async move {
+                    match sites.await {
+                        Err(error) => view! { <ErrorAlert error=Signal::stored(Some::<ClientError>(error))/> }.into_any(),
+                        Ok(sites) if sites.items.is_empty() => {
+                            view! { <p class="empty">"No sites yet: the directory does not list this organization."</p> }
+                                .into_any()
+                        }
+                        Ok(sites) => {
+                            let now = local_time::now();
+                            view! {
                                 <ul class="site-list">
                                     {sites
                                         .items
                                         .into_iter()
                                         .map(|site| {
+                                            let listing = site.listing;
                                             view! {
-                                                <li data-testid="site">
-                                                    <strong>{site.name}</strong>
-                                                    <br/>
-                                                    {site.address}
-                                                    ", "
-                                                    {site.town}
-                                                    " "
-                                                    {site.postcode}
-                                                    {site.phone.map(|phone| view! { <br/> "Phone: " {phone} })}
+                                                <li class="site-row" data-testid="site" data-site-id=listing.id.to_string()>
+                                                    <AvailabilityBadge availability=listing.availability at=now/>
+                                                    <div>
+                                                        <a class="site-row-name" href=format!("/sites/{}", listing.id)>
+                                                            {listing.name}
+                                                        </a>
+                                                        <p class="muted">
+                                                            {format!("{}, {} {}", listing.address, listing.town, listing.postcode)}
+                                                        </p>
+                                                        <p class="badges">
+                                                            <CapacityBadge status=listing.capacity.status/>
+                                                            <VerifiedBadge verified=listing.verified assured_at=listing.assured_at/>
+                                                        </p>
+                                                    </div>
                                                 </li>
                                             }
                                         })
                                         .collect_view()}
                                 </ul>
-                            </section>
+                            }
+                                .into_any()
                         }
-                            .into_any()
                     }
-                }
-            })}
-        </Transition>
+                })}
+            </Transition>
+        </section>
     }
 }
