@@ -43,7 +43,7 @@ impl Default for SeedOptions {
         Self {
             sites: 20_000,
             seed: 2026,
-            batch: 2_000,
+            batch: 500,
         }
     }
 }
@@ -248,7 +248,7 @@ const EMERGENCY_HOURS: &[&str] = &[
     "24/7",
     "24/7",
     "24/7",
-    "Mo-Fr 18:00-08:00; Sa 12:00-24:00; Su,PH 00:00-24:00",
+    "Mo-Fr 00:00-08:00,18:00-24:00; Sa 00:00-08:00,12:00-24:00; Su,PH 00:00-24:00",
 ];
 
 const RESCUE_HOURS: &[&str] = &[
@@ -485,7 +485,8 @@ fn listing(
             fields.opening_hours = Some(if rng.random_bool(0.5) {
                 "24/7".to_owned()
             } else {
-                "Mo-Fr 18:00-08:00; Sa 12:00-24:00; Su,PH 00:00-24:00".to_owned()
+                "Mo-Fr 00:00-08:00,18:00-24:00; Sa 00:00-08:00,12:00-24:00; Su,PH 00:00-24:00"
+                    .to_owned()
             });
             fields.capabilities = vec!["telemedicine".to_owned()];
             fields.species = vec!["small_mammal".to_owned()];

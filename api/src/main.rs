@@ -58,7 +58,7 @@ enum Command {
         #[arg(long, default_value_t = 2026)]
         seed: u64,
         /// Sites written per transaction.
-        #[arg(long, default_value_t = 2_000)]
+        #[arg(long, default_value_t = 500)]
         batch: usize,
     },
 }

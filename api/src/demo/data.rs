@@ -268,7 +268,6 @@ pub static ORGANIZATIONS: &[DemoOrg] = &[
                     hours_left: 6,
                 },
                 audit: DemoAudit::AssuredDaysAgo(20),
-                ..SITE
             },
             DemoSite {
                 name: "Harbourside Exotic Vets, Southville",
@@ -303,7 +302,6 @@ pub static ORGANIZATIONS: &[DemoOrg] = &[
                     hours_left: 3,
                 },
                 audit: DemoAudit::AssuredDaysAgo(45),
-                ..SITE
             },
         ],
         staff: &[
@@ -629,7 +627,6 @@ pub static ORGANIZATIONS: &[DemoOrg] = &[
                     hours_left: 10,
                 },
                 audit: DemoAudit::AssuredDaysAgo(15),
-                ..SITE
             },
             DemoSite {
                 name: "Kingsmead Clinic, Larkhall",
@@ -903,7 +900,6 @@ pub static ORGANIZATIONS: &[DemoOrg] = &[
                     hours_left: 12,
                 },
                 audit: DemoAudit::AssuredDaysAgo(25),
-                ..SITE
             },
             DemoSite {
                 name: "Stoke Park Release Aviaries",
@@ -1395,7 +1391,6 @@ pub static ORGANIZATIONS: &[DemoOrg] = &[
                     hours_left: 12,
                 },
                 audit: DemoAudit::AssuredDaysAgo(14),
-                ..SITE
             },
             DemoSite {
                 name: "Avon Valley Referrals, Bath Outpatients",
@@ -1601,7 +1596,6 @@ pub static ORGANIZATIONS: &[DemoOrg] = &[
                 hours_left: 9,
             },
             audit: DemoAudit::AssuredDaysAgo(35),
-            ..SITE
         }],
         staff: &[
             DemoPerson {
@@ -1710,7 +1704,6 @@ pub static ORGANIZATIONS: &[DemoOrg] = &[
                     hours_left: 7,
                 },
                 audit: DemoAudit::AssuredDaysAgo(18),
-                ..SITE
             },
             DemoSite {
                 name: "Avonbank Vets, Cepen Park",
@@ -2658,7 +2651,7 @@ pub static ORGANIZATIONS: &[DemoOrg] = &[
             latitude: 51.3866,
             longitude: -2.3582,
             phone: "01225 960179",
-            hours: Some("Mo-Fr 18:00-08:00; Sa 12:00-24:00; Su,PH 00:00-24:00"),
+            hours: Some("Mo-Fr 00:00-08:00,18:00-24:00; Sa,Su,PH 00:00-24:00"),
             capabilities: &["telemedicine"],
             species: &["small_mammal"],
             limits: DemoLimits {
@@ -2946,7 +2939,6 @@ pub static ORGANIZATIONS: &[DemoOrg] = &[
                     hours_left: 5,
                 },
                 audit: DemoAudit::AssuredDaysAgo(3),
-                ..SITE
             },
             DemoSite {
                 name: "Westcountry Companion Vets, Brislington",
@@ -3397,7 +3389,7 @@ pub static ORGANIZATIONS: &[DemoOrg] = &[
                 latitude: 51.1862,
                 longitude: -2.5521,
                 phone: "01749 960604",
-                hours: Some("Mo-Fr 18:00-08:00; Sa 12:00-24:00; Su,PH 00:00-24:00"),
+                hours: Some("Mo-Fr 00:00-08:00,18:00-24:00; Sa,Su,PH 00:00-24:00"),
                 capabilities: &[
                     "fluid_therapy",
                     "inhalant_anaesthesia",
@@ -3445,7 +3437,7 @@ pub static ORGANIZATIONS: &[DemoOrg] = &[
                 latitude: 51.4621,
                 longitude: -2.5003,
                 phone: "0117 496 0615",
-                hours: Some("Mo-Fr 18:30-08:00; Sa 12:00-24:00; Su,PH 00:00-24:00"),
+                hours: Some("Mo-Fr 00:00-08:00,18:30-24:00; Sa,Su,PH 00:00-24:00"),
                 capabilities: &[
                     "fluid_therapy",
                     "inhalant_anaesthesia",
@@ -3481,7 +3473,9 @@ pub static ORGANIZATIONS: &[DemoOrg] = &[
                 latitude: 51.5031,
                 longitude: -2.4935,
                 phone: "0117 496 0618",
-                hours: Some("Mo-Fr 19:00-07:30; Sa,Su,PH 08:00-20:00"),
+                hours: Some(
+                    "Mo-Fr 00:00-07:30,19:00-24:00; Sa 00:00-07:30,08:00-20:00; Su,PH 08:00-20:00",
+                ),
                 capabilities: &["fluid_therapy", "oxygen_therapy"],
                 species: &["small_mammal"],
                 limits: DemoLimits {
@@ -3715,7 +3709,6 @@ pub static ORGANIZATIONS: &[DemoOrg] = &[
                     hours_left: 11,
                 },
                 audit: DemoAudit::AssuredDaysAgo(13),
-                ..SITE
             },
             DemoSite {
                 name: "Wiltshire Vale Vets, Trowbridge",
@@ -3824,7 +3817,6 @@ pub static ORGANIZATIONS: &[DemoOrg] = &[
                     hours_left: 6,
                 },
                 audit: DemoAudit::AssuredDaysAgo(4),
-                ..SITE
             },
             DemoSite {
                 name: "Bath Exotic Pet Practice, Combe Down",
@@ -4420,7 +4412,6 @@ pub static ORGANIZATIONS: &[DemoOrg] = &[
                     hours_left: 24,
                 },
                 audit: DemoAudit::AssuredDaysAgo(6),
-                ..SITE
             },
             DemoSite {
                 name: "Wessex Exotic Referrals, Trowbridge",

@@ -236,24 +236,40 @@ impl Hours {
             return memo.state;
         }
         let local = at.with_timezone(&self.timezone);
-        let Some(interval) = self.expression.iter_from(local).next() else {
+        let mut intervals = self.expression.iter_from(local);
+        let Some(first) = intervals.next() else {
             return HoursState::Closed { opens_at: None };
         };
-        let end = interval.range.end.with_timezone(&Utc);
-        let change = (end.year() < 9999).then_some(end);
-        let state = match interval.kind {
+        // The evaluator may cut one state into several intervals (at
+        // midnight, say): merge them over the next fortnight, and note what
+        // follows.
+        let horizon = at + chrono::Duration::days(15);
+        let mut end = first.range.end.with_timezone(&Utc);
+        let mut following = None;
+        for interval in intervals {
+            if end >= horizon {
+                break;
+            }
+            if interval.kind == first.kind {
+                end = interval.range.end.with_timezone(&Utc);
+            } else {
+                following = Some(interval.kind);
+                break;
+            }
+        }
+        let change = (end.year() < 9999 && end < horizon).then_some(end);
+        let state = match first.kind {
             RuleKind::Open => HoursState::Open { until: change },
-            // A closed interval followed by an unknown one does not really open.
+            // A closed spell followed by an unknown one does not really open.
             RuleKind::Closed => HoursState::Closed {
-                opens_at: change
-                    .filter(|next| self.expression.is_open(next.with_timezone(&self.timezone))),
+                opens_at: change.filter(|_| following == Some(RuleKind::Open)),
             },
             RuleKind::Unknown => HoursState::Unknown,
         };
         if let Ok(mut memo) = self.memo.lock() {
             *memo = Some(Memo {
                 from: at,
-                to: change.unwrap_or(DateTime::<Utc>::MAX_UTC),
+                to: end,
                 state,
             });
         }
@@ -381,6 +397,30 @@ mod tests {
         assert!(week[4].public_holiday);
         assert!(week[4].intervals.is_empty());
         assert_eq!(week[3].intervals[0].start, "08:00");
+    }
+
+    #[test]
+    fn a_weekend_closure_reopens_on_monday() {
+        // Saturday 21 November 2026, 23:00 in London.
+        let clinic = hours("Mo-Fr 08:00-19:00");
+        assert_eq!(
+            clinic.state_at(utc("2026-11-21T23:00:00Z")),
+            HoursState::Closed {
+                opens_at: Some(utc("2026-11-23T08:00:00Z"))
+            }
+        );
+        let late = hours("Mo-Su 00:00-24:00");
+        assert_eq!(
+            late.state_at(utc("2026-11-21T23:00:00Z")),
+            HoursState::Open { until: None },
+            "open every hour of every day never closes within the horizon"
+        );
+        let appointments = hours("Mo-Fr 10:00-12:00; Sa 10:00-12:00 unknown");
+        assert_eq!(
+            appointments.state_at(utc("2026-11-20T20:00:00Z")),
+            HoursState::Closed { opens_at: None },
+            "Saturday's hours are unknown, so Friday evening does not promise an opening"
+        );
     }
 
     #[test]

@@ -72,10 +72,6 @@ pub struct Listing {
 }
 
 impl Listing {
-    fn point(&self) -> Point {
-        Point::new(self.longitude, self.latitude)
-    }
-
     fn accepts(&self, species: &TermCode) -> Option<&TermCode> {
         if self.limitations.no_wildlife && species.group() == "wildlife" {
             return None;
@@ -83,21 +79,6 @@ impl Listing {
         self.species
             .iter()
             .find(|accepted| accepted.covers(species))
-    }
-
-    fn meets(&self, query: &Query) -> bool {
-        query
-            .species
-            .as_ref()
-            .is_none_or(|species| self.accepts(species).is_some())
-            && query
-                .capabilities
-                .iter()
-                .all(|wanted| self.capabilities.contains(wanted))
-            && match (query.weight_grams, self.limitations.max_weight_grams) {
-                (Some(weight), Some(max)) => weight <= max,
-                _ => true,
-            }
     }
 }
 
@@ -379,13 +360,99 @@ pub struct SearchOutcome<'a> {
 pub struct Directory {
     listings: Vec<Listing>,
     haystacks: Vec<String>,
+    facts: Vec<Facts>,
+    codes: HashMap<TermCode, usize>,
+    /// (latitude, longitude, index), by latitude: a search near a point
+    /// scans only its band of latitude, in memory that fits in cache.
+    by_latitude: Vec<(f64, f64, usize)>,
     by_id: HashMap<Uuid, usize>,
     vocabulary: Vocabulary,
 }
 
+/// A listing's terms as bit sets over the directory's interned codes, and
+/// its limits, packed together so a search tests each listing with a few
+/// integer operations on one cache line.
+#[derive(Debug, Clone, Default)]
+struct Facts {
+    species: Bits,
+    capabilities: Bits,
+    max_weight_grams: Option<u32>,
+    no_wildlife: bool,
+}
+
+/// A set of small integers: the first 128 inline, the rest (a vocabulary
+/// grown past that) on the heap.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+struct Bits {
+    low: u128,
+    high: Vec<u64>,
+}
+
+impl Bits {
+    fn insert(&mut self, index: usize) {
+        if index < 128 {
+            self.low |= 1 << index;
+            return;
+        }
+        let word = (index - 128) / 64;
+        if self.high.len() <= word {
+            self.high.resize(word + 1, 0);
+        }
+        self.high[word] |= 1 << ((index - 128) % 64);
+    }
+
+    fn intersects(&self, other: &Bits) -> bool {
+        self.low & other.low != 0 || self.high.iter().zip(&other.high).any(|(a, b)| a & b != 0)
+    }
+
+    fn contains_all(&self, wanted: &Bits) -> bool {
+        wanted.low & !self.low == 0
+            && wanted
+                .high
+                .iter()
+                .enumerate()
+                .all(|(word, bits)| bits & !self.high.get(word).copied().unwrap_or(0) == 0)
+    }
+}
+
+/// A query's needs compiled against the directory's codes.
+struct Needs {
+    /// Codes a listing must accept one of; `None` when any species will do.
+    species: Option<Bits>,
+    /// Whether the animal is wildlife (sites refusing wildlife drop out).
+    wildlife: bool,
+    /// Codes a listing must have all of.
+    capabilities: Bits,
+    /// A requested capability no listing has: nothing can match.
+    impossible: bool,
+    weight_grams: Option<u32>,
+}
+
+/// Whether a site takes cases at the requested time, before any text is
+/// made: only the results on the page are described.
+#[derive(Debug, Clone, Copy)]
+enum Reach {
+    Open(Option<DateTime<Utc>>),
+    OnCall(Option<DateTime<Utc>>),
+    Cover(usize, Option<DateTime<Utc>>),
+    Closed(Option<DateTime<Utc>>),
+    Unknown,
+}
+
+impl Reach {
+    fn rank(self) -> u8 {
+        match self {
+            Self::Open(_) => 0,
+            Self::OnCall(_) | Self::Cover(..) => 1,
+            Self::Unknown => 2,
+            Self::Closed(_) => 3,
+        }
+    }
+}
+
 struct Candidate {
     index: usize,
-    availability: Availability,
+    reach: Reach,
     distance_km: Option<f64>,
     capacity: CapacityStatus,
     rank: (u8, u8),
@@ -417,11 +484,148 @@ impl Directory {
             .enumerate()
             .map(|(index, listing)| (listing.id, index))
             .collect();
+        let mut codes: HashMap<TermCode, usize> = HashMap::new();
+        let mut intern = |code: &TermCode| {
+            let next = codes.len();
+            *codes.entry(code.clone()).or_insert(next)
+        };
+        let facts = listings
+            .iter()
+            .map(|listing| {
+                let mut facts = Facts {
+                    max_weight_grams: listing.limitations.max_weight_grams,
+                    no_wildlife: listing.limitations.no_wildlife,
+                    ..Facts::default()
+                };
+                for code in &listing.species {
+                    facts.species.insert(intern(code));
+                }
+                for code in &listing.capabilities {
+                    facts.capabilities.insert(intern(code));
+                }
+                facts
+            })
+            .collect();
+        let mut by_latitude: Vec<(f64, f64, usize)> = listings
+            .iter()
+            .enumerate()
+            .map(|(index, listing)| (listing.latitude, listing.longitude, index))
+            .collect();
+        by_latitude.sort_by(|a, b| a.0.total_cmp(&b.0).then(a.2.cmp(&b.2)));
         Self {
             listings,
             haystacks,
+            facts,
+            codes,
+            by_latitude,
             by_id,
             vocabulary,
+        }
+    }
+
+    fn needs(&self, query: &Query) -> Needs {
+        let species = query.species.as_ref().map(|wanted| {
+            let mut accepted = Bits::default();
+            for (code, &index) in &self.codes {
+                if code.covers(wanted) {
+                    accepted.insert(index);
+                }
+            }
+            accepted
+        });
+        let mut capabilities = Bits::default();
+        let mut impossible = false;
+        for wanted in &query.capabilities {
+            match self.codes.get(wanted) {
+                Some(&index) => capabilities.insert(index),
+                None => impossible = true,
+            }
+        }
+        Needs {
+            species,
+            wildlife: query
+                .species
+                .as_ref()
+                .is_some_and(|species| species.group() == "wildlife"),
+            capabilities,
+            impossible,
+            weight_grams: query.weight_grams,
+        }
+    }
+
+    fn meets(&self, index: usize, needs: &Needs) -> bool {
+        let facts = &self.facts[index];
+        !needs.impossible
+            && needs
+                .species
+                .as_ref()
+                .is_none_or(|accepted| facts.species.intersects(accepted))
+            && !(needs.wildlife && facts.no_wildlife)
+            && facts.capabilities.contains_all(&needs.capabilities)
+            && match (needs.weight_grams, facts.max_weight_grams) {
+                (Some(weight), Some(max)) => weight <= max,
+                _ => true,
+            }
+    }
+
+    fn reach(&self, index: usize, needs: &Needs, at: DateTime<Utc>) -> Reach {
+        let listing = &self.listings[index];
+        let Some(hours) = &listing.hours else {
+            return Reach::Unknown;
+        };
+        match hours.state_at(at) {
+            HoursState::Open { until } => Reach::Open(until),
+            HoursState::Unknown => Reach::Unknown,
+            HoursState::Closed { opens_at } => match &listing.cover {
+                Some(Cover::OnCall { .. }) => Reach::OnCall(opens_at),
+                Some(Cover::Site { site_id }) => {
+                    let cover = self
+                        .by_id
+                        .get(site_id)
+                        .copied()
+                        .filter(|&cover| cover != index && self.meets(cover, needs));
+                    let open_cover = cover.and_then(|cover| {
+                        match self.listings[cover].hours.as_ref()?.state_at(at) {
+                            HoursState::Open { until } => Some((cover, earliest(until, opens_at))),
+                            _ => None,
+                        }
+                    });
+                    match open_cover {
+                        Some((cover, until)) => Reach::Cover(cover, until),
+                        None => Reach::Closed(opens_at),
+                    }
+                }
+                None => Reach::Closed(opens_at),
+            },
+        }
+    }
+
+    fn describe(&self, index: usize, reach: Reach) -> Availability {
+        match reach {
+            Reach::Open(until) => Availability::Open { until },
+            Reach::OnCall(until) => match &self.listings[index].cover {
+                Some(Cover::OnCall { name, phone }) => Availability::Covered {
+                    site_id: None,
+                    name: name.clone(),
+                    phone: Some(phone.clone()),
+                    until,
+                },
+                _ => Availability::Closed { opens_at: until },
+            },
+            Reach::Cover(cover, until) => {
+                let cover = &self.listings[cover];
+                Availability::Covered {
+                    site_id: Some(cover.id),
+                    name: format!("{} ({})", cover.name, cover.organization_name),
+                    phone: cover
+                        .referral_phone
+                        .clone()
+                        .or_else(|| cover.public_phone.clone()),
+                    until,
+                }
+            }
+            Reach::Closed(opens_at) => Availability::Closed { opens_at },
+            Reach::Unknown => Availability::Unknown,
         }
     }
 
@@ -441,60 +645,54 @@ impl Directory {
     }
 
     /// Whether `listing` (or its cover) takes cases at `at`, for a case with
-    /// the needs of `query`.
+    /// the needs of `query`. The listing may be newer than the directory's
+    /// copy (the answer to a change), so it is read on its own, with its
+    /// covering site from the directory.
     pub fn availability(
         &self,
         listing: &Listing,
         query: &Query,
         at: DateTime<Utc>,
     ) -> Availability {
-        let Some(hours) = &listing.hours else {
-            return Availability::Unknown;
-        };
-        match hours.state_at(at) {
-            HoursState::Open { until } => Availability::Open { until },
-            HoursState::Unknown => Availability::Unknown,
-            HoursState::Closed { opens_at } => match &listing.cover {
-                Some(Cover::OnCall { name, phone }) => Availability::Covered {
-                    site_id: None,
-                    name: name.clone(),
-                    phone: Some(phone.clone()),
-                    until: opens_at,
-                },
-                Some(Cover::Site { site_id }) => {
-                    let cover = self
-                        .listing(*site_id)
-                        .filter(|cover| cover.id != listing.id && cover.meets(query));
-                    let covered_until =
-                        cover.and_then(|cover| match cover.hours.as_ref()?.state_at(at) {
-                            HoursState::Open { until } => Some(earliest(until, opens_at)),
-                            _ => None,
-                        });
-                    match (cover, covered_until) {
-                        (Some(cover), Some(until)) => Availability::Covered {
-                            site_id: Some(cover.id),
-                            name: format!("{} ({})", cover.name, cover.organization_name),
-                            phone: cover
-                                .referral_phone
-                                .clone()
-                                .or_else(|| cover.public_phone.clone()),
-                            until,
-                        },
-                        _ => Availability::Closed { opens_at },
-                    }
-                }
-                None => Availability::Closed { opens_at },
-            },
+        let mut listings = vec![listing.clone()];
+        if let Some(Cover::Site { site_id }) = &listing.cover
+            && let Some(cover) = self.listing(*site_id)
+        {
+            listings.push(cover.clone());
         }
+        let alone = Directory::new(listings, Vocabulary::default());
+        let needs = alone.needs(query);
+        alone.describe(0, alone.reach(0, &needs, at))
     }
 
     /// Runs `query`; `now` is the real clock, against which capacity and
     /// verification are read (the hours are read at `query.at`).
     pub fn search(&self, query: &Query, now: DateTime<Utc>) -> SearchOutcome<'_> {
+        let needs = self.needs(query);
         let origin = query.near.map(|(lat, lon)| Point::new(lon, lat));
+        // A cheap box around the circle before measuring on the sphere.
+        let bounds = query.near.zip(query.radius_km).map(|((lat, lon), radius)| {
+            let dlat = radius / 110.5 + 0.01;
+            let dlon = radius / (111.3 * lat.to_radians().cos().abs().max(0.01)) + 0.01;
+            (lat - dlat, lat + dlat, lon - dlon, lon + dlon)
+        });
+        let band: &[(f64, f64, usize)] = match bounds {
+            Some((south, north, _, _)) => {
+                let first = self.by_latitude.partition_point(|entry| entry.0 < south);
+                let last = self.by_latitude.partition_point(|entry| entry.0 <= north);
+                &self.by_latitude[first..last]
+            }
+            None => &self.by_latitude,
+        };
         let mut candidates: Vec<Candidate> = Vec::new();
-        for (index, listing) in self.listings.iter().enumerate() {
-            if !listing.meets(query) {
+        for &(latitude, longitude, index) in band {
+            if let Some((_, _, west, east)) = bounds
+                && !(west..=east).contains(&longitude)
+            {
+                continue;
+            }
+            let listing = &self.listings[index];
+            if !self.meets(index, &needs) {
                 continue;
             }
             if let Some(text) = &query.text
@@ -502,8 +700,8 @@ impl Directory {
             {
                 continue;
             }
-            let distance_km =
-                origin.map(|origin| Haversine.distance(origin, listing.point()) / 1000.0);
+            let distance_km = origin
+                .map(|origin| Haversine.distance(origin, Point::new(longitude, latitude)) / 1000.0);
             if let (Some(distance), Some(radius)) = (distance_km, query.radius_km)
                 && distance > radius
             {
@@ -513,17 +711,12 @@ impl Directory {
             if query.accepting_only && !capacity.may_accept() {
                 continue;
             }
-            let availability = self.availability(listing, query, query.at);
-            if query.open_only && !availability.reachable() {
+            let reach = self.reach(index, &needs, query.at);
+            if query.open_only && reach.rank() > 1 {
                 continue;
             }
             let rank = (
-                match availability {
-                    Availability::Open { .. } => 0,
-                    Availability::Covered { .. } => 1,
-                    Availability::Unknown => 2,
-                    Availability::Closed { .. } => 3,
-                },
+                reach.rank(),
                 // Undeclared capacity is the usual state: only a declared
                 // `full` or `closed` ranks a site lower.
                 match capacity {
@@ -534,13 +727,13 @@ impl Directory {
             );
             candidates.push(Candidate {
                 index,
-                availability,
+                reach,
                 distance_km,
                 capacity,
                 rank,
             });
         }
-        candidates.sort_by(|a, b| {
+        let order = |a: &Candidate, b: &Candidate| {
             let (left, right) = (&self.listings[a.index], &self.listings[b.index]);
             a.rank
                 .cmp(&b.rank)
@@ -551,8 +744,15 @@ impl Directory {
                 )
                 .then_with(|| left.name.cmp(&right.name))
                 .then(left.id.cmp(&right.id))
-        });
+        };
         let total = candidates.len();
+        // Only the results up to the end of the page need a full order.
+        let end = query.offset.saturating_add(query.limit).min(total);
+        if end > 0 && end < total {
+            candidates.select_nth_unstable_by(end - 1, order);
+            candidates.truncate(end);
+        }
+        candidates.sort_by(order);
         let hits = candidates
             .into_iter()
             .skip(query.offset)
@@ -565,11 +765,8 @@ impl Directory {
     fn hit(&self, candidate: Candidate, query: &Query, now: DateTime<Utc>) -> Hit<'_> {
         let listing = &self.listings[candidate.index];
         let verified = listing.accuracy.verified_at(now);
-        let mut reasons = vec![availability_reason(
-            listing,
-            &candidate.availability,
-            query.at,
-        )];
+        let availability = self.describe(candidate.index, candidate.reach);
+        let mut reasons = vec![availability_reason(listing, &availability, query.at)];
         if let Some(distance) = candidate.distance_km {
             reasons.push(Reason::new(
                 ReasonKind::Distance,
@@ -632,7 +829,7 @@ impl Directory {
         }
         Hit {
             listing,
-            availability: candidate.availability,
+            availability,
             distance_km: candidate.distance_km,
             capacity: candidate.capacity,
             verified,
@@ -1126,6 +1323,29 @@ mod tests {
                     prop_assert!(base.contains(&hit.listing.id));
                 }
             }
+        }
+
+        #[test]
+        fn a_radius_keeps_exactly_the_sites_within_it(
+            sites in proptest::collection::vec(arbitrary_listing(), 0..40),
+            radius in 1u32..60,
+        ) {
+            let directory = Directory::new(sites, Vocabulary::seeded());
+            let everyone = directory.search(&near_bristol(&[("limit", "100")]), late());
+            let mut expected: Vec<Uuid> = everyone
+                .hits
+                .iter()
+                .filter(|hit| hit.distance_km.is_some_and(|km| km <= f64::from(radius)))
+                .map(|hit| hit.listing.id)
+                .collect();
+            let lat = BRISTOL.0.to_string();
+            let lon = BRISTOL.1.to_string();
+            let radius = radius.to_string();
+            let within = query(&[("lat", &lat), ("lon", &lon), ("radius_km", &radius), ("limit", "100")]).unwrap();
+            let mut found: Vec<Uuid> = directory.search(&within, late()).hits.iter().map(|hit| hit.listing.id).collect();
+            expected.sort();
+            found.sort();
+            prop_assert_eq!(found, expected);
         }
 
         #[test]
