@@ -9,6 +9,7 @@ pub mod access;
 pub mod directory;
 pub mod organization;
 pub mod text;
+pub mod triage;
 
 pub use access::{Access, ApiScope, Role};
 pub use organization::{MembershipChange, MembershipStatus, OrganizationKind, TransitionError};

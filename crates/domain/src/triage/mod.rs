@@ -1,0 +1,343 @@
+//! Triage: a tiered emergency assessment for small mammals and wildlife.
+//!
+//! A [`Protocol`] is data owned by the network and versioned: five tiers with
+//! colours and target times, and discriminators (signs) that set a tier per
+//! species group, each with what to do before and during transport, when to
+//! escalate and which capabilities the case needs. [`assess`] is a pure
+//! function from answers to a result, so the server and the browser run the
+//! very same triage. The highest tier wins; a sign that could raise the tier
+//! and has not been answered is asked, never assumed.
+
+mod protocol;
+
+use std::collections::BTreeMap;
+
+use serde::{Deserialize, Serialize};
+
+use crate::directory::taxonomy::TermCode;
+
+pub use protocol::default_protocol;
+
+/// The five tiers, most urgent first.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "snake_case")]
+pub enum Tier {
+    /// 1, red: first vet contact at once.
+    Immediate,
+    /// 2, orange: within 15 minutes.
+    VeryUrgent,
+    /// 3, yellow: within 60 minutes.
+    Urgent,
+    /// 4, green: within 120 minutes.
+    Standard,
+    /// 5, blue: within 240 minutes.
+    NonUrgent,
+}
+
+impl Tier {
+    /// Every tier, most urgent first.
+    pub const ALL: [Tier; 5] = [
+        Self::Immediate,
+        Self::VeryUrgent,
+        Self::Urgent,
+        Self::Standard,
+        Self::NonUrgent,
+    ];
+
+    /// The tier's number, 1 (most urgent) to 5.
+    pub fn number(self) -> u8 {
+        match self {
+            Self::Immediate => 1,
+            Self::VeryUrgent => 2,
+            Self::Urgent => 3,
+            Self::Standard => 4,
+            Self::NonUrgent => 5,
+        }
+    }
+
+    /// The more urgent of two tiers.
+    pub fn most_urgent(self, other: Tier) -> Tier {
+        self.min(other)
+    }
+}
+
+/// How a tier looks and how fast it must be seen.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct TierSpec {
+    /// The tier.
+    pub tier: Tier,
+    /// Its name, e.g. "Immediate".
+    pub name: String,
+    /// Its colour, e.g. "red".
+    pub colour: String,
+    /// Minutes within which a vet must be in contact.
+    pub target_minutes: u32,
+}
+
+/// Species groups the protocol distinguishes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "snake_case")]
+pub enum SpeciesGroup {
+    /// Rats, mice, hamsters, gerbils.
+    Rodent,
+    /// Guinea pigs, chinchillas, degus, rabbits: hindgut fermenters whose gut
+    /// stops quickly; prey animals that hide illness.
+    Herbivore,
+    /// Any other small mammal kept as a pet (ferrets, unknown species).
+    SmallMammal,
+    /// Wild birds.
+    Bird,
+    /// Raptors.
+    Raptor,
+    /// Wild small mammals: hedgehogs, bats, wild rodents.
+    WildSmallMammal,
+    /// Wild carnivores: foxes, badgers, otters.
+    WildCarnivore,
+    /// Any other wildlife (deer, unknown species).
+    Wildlife,
+}
+
+impl SpeciesGroup {
+    /// The group a species belongs to; an unknown species falls back to its
+    /// taxonomy group (`small_mammal/…` or `wildlife/…`).
+    pub fn of(species: &TermCode) -> SpeciesGroup {
+        match species.as_str() {
+            "small_mammal/rat"
+            | "small_mammal/mouse"
+            | "small_mammal/hamster"
+            | "small_mammal/gerbil" => Self::Rodent,
+            "small_mammal/guinea_pig"
+            | "small_mammal/chinchilla"
+            | "small_mammal/degu"
+            | "small_mammal/rabbit" => Self::Herbivore,
+            "wildlife/bird" => Self::Bird,
+            "wildlife/raptor" => Self::Raptor,
+            "wildlife/hedgehog" | "wildlife/bat" | "wildlife/small_mammal" => Self::WildSmallMammal,
+            "wildlife/carnivore" => Self::WildCarnivore,
+            _ if species.group() == "wildlife" => Self::Wildlife,
+            _ => Self::SmallMammal,
+        }
+    }
+
+    /// Whether the group is wildlife.
+    pub fn is_wildlife(self) -> bool {
+        matches!(
+            self,
+            Self::Bird
+                | Self::Raptor
+                | Self::WildSmallMammal
+                | Self::WildCarnivore
+                | Self::Wildlife
+        )
+    }
+}
+
+/// One sign the protocol asks about.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct Discriminator {
+    /// Stable code, e.g. `respiratory_distress`.
+    pub code: String,
+    /// Short label, e.g. "Respiratory distress".
+    pub label: String,
+    /// The question as staff ask it.
+    pub staff_question: String,
+    /// The question as an owner or finder reads it.
+    pub owner_question: String,
+    /// The tier it sets.
+    pub tier: Tier,
+    /// Species groups for which it sets another tier (prey species err upward).
+    #[serde(default)]
+    pub group_tiers: Vec<(SpeciesGroup, Tier)>,
+    /// Only asked for these groups; empty for every group.
+    #[serde(default)]
+    pub only_for: Vec<SpeciesGroup>,
+    /// What to do now, before transport.
+    pub before_transport: Vec<String>,
+    /// What to do during transport.
+    pub during_transport: Vec<String>,
+    /// When to escalate (call ahead, go to a higher level of care).
+    pub escalate_if: Vec<String>,
+    /// Capability codes the case needs.
+    pub capabilities: Vec<String>,
+}
+
+impl Discriminator {
+    /// Whether the protocol asks about this sign for `group`.
+    pub fn applies_to(&self, group: SpeciesGroup) -> bool {
+        self.only_for.is_empty() || self.only_for.contains(&group)
+    }
+
+    /// The tier this sign sets for `group`.
+    pub fn tier_for(&self, group: SpeciesGroup) -> Tier {
+        self.group_tiers
+            .iter()
+            .find(|(for_group, _)| *for_group == group)
+            .map_or(self.tier, |(_, tier)| *tier)
+    }
+}
+
+/// Advice that holds for a whole species group.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct GroupAdvice {
+    /// The groups it holds for.
+    pub groups: Vec<SpeciesGroup>,
+    /// What to do.
+    pub advice: Vec<String>,
+}
+
+/// A triage protocol: versioned data owned by the network.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct Protocol {
+    /// Increases with every published version.
+    pub version: u32,
+    /// The protocol's name.
+    pub name: String,
+    /// The five tiers.
+    pub tiers: Vec<TierSpec>,
+    /// The signs, in the order of danger they are asked in.
+    pub discriminators: Vec<Discriminator>,
+    /// Advice for every case of a group (e.g. no food or water for wildlife).
+    pub group_advice: Vec<GroupAdvice>,
+    /// Advice for every case.
+    pub general_advice: Vec<String>,
+}
+
+/// An answer to one question.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "snake_case")]
+pub enum Answer {
+    /// The sign is present.
+    Yes,
+    /// The sign is absent.
+    No,
+    /// Nobody can tell yet.
+    Unknown,
+}
+
+/// Why answers could not be assessed.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum TriageError {
+    /// An answer names a sign the protocol does not have.
+    #[error("`{0}` is not a sign of this protocol")]
+    UnknownSign(String),
+    /// The protocol lacks a tier's specification.
+    #[error("the protocol does not describe tier {0}")]
+    MissingTier(u8),
+}
+
+/// The result of an assessment.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct Assessment {
+    /// The protocol version used.
+    pub protocol_version: u32,
+    /// The species group the rules were read for.
+    pub group: SpeciesGroup,
+    /// The tier: the most urgent of the signs present, or non-urgent when
+    /// none is.
+    pub tier: TierSpec,
+    /// The sign that set the tier, if any.
+    pub fired: Option<String>,
+    /// Every sign present, most urgent first.
+    pub present: Vec<String>,
+    /// Signs not answered yet that could make the case more urgent, most
+    /// dangerous first. The result is final only when this is empty.
+    pub to_ask: Vec<String>,
+    /// What to do before transport, most urgent sign first.
+    pub before_transport: Vec<String>,
+    /// What to do during transport.
+    pub during_transport: Vec<String>,
+    /// When to escalate.
+    pub escalate_if: Vec<String>,
+    /// Capability codes the case needs.
+    pub capabilities: Vec<String>,
+}
+
+fn push_unique(list: &mut Vec<String>, items: &[String]) {
+    for item in items {
+        if !list.contains(item) {
+            list.push(item.clone());
+        }
+    }
+}
+
+/// Assesses `answers` for an animal of `species` under `protocol`.
+pub fn assess(
+    protocol: &Protocol,
+    species: &TermCode,
+    answers: &BTreeMap<String, Answer>,
+) -> Result<Assessment, TriageError> {
+    if let Some(unknown) = answers
+        .keys()
+        .find(|code| !protocol.discriminators.iter().any(|d| &d.code == *code))
+    {
+        return Err(TriageError::UnknownSign(unknown.clone()));
+    }
+    let group = SpeciesGroup::of(species);
+    let applicable: Vec<&Discriminator> = protocol
+        .discriminators
+        .iter()
+        .filter(|d| d.applies_to(group))
+        .collect();
+    let mut present: Vec<&Discriminator> = applicable
+        .iter()
+        .copied()
+        .filter(|d| answers.get(&d.code) == Some(&Answer::Yes))
+        .collect();
+    // Most urgent first; the protocol's order breaks ties.
+    present.sort_by_key(|d| d.tier_for(group));
+    let tier = present
+        .first()
+        .map_or(Tier::NonUrgent, |d| d.tier_for(group));
+    let mut to_ask: Vec<&Discriminator> = applicable
+        .iter()
+        .copied()
+        .filter(|d| !matches!(answers.get(&d.code), Some(Answer::Yes | Answer::No)))
+        .filter(|d| d.tier_for(group) < tier)
+        .collect();
+    to_ask.sort_by_key(|d| d.tier_for(group));
+    let spec = protocol
+        .tiers
+        .iter()
+        .find(|spec| spec.tier == tier)
+        .cloned()
+        .ok_or(TriageError::MissingTier(tier.number()))?;
+    let mut before_transport = Vec::new();
+    let mut during_transport = Vec::new();
+    let mut escalate_if = Vec::new();
+    let mut capabilities = Vec::new();
+    for sign in &present {
+        push_unique(&mut before_transport, &sign.before_transport);
+        push_unique(&mut during_transport, &sign.during_transport);
+        push_unique(&mut escalate_if, &sign.escalate_if);
+        push_unique(&mut capabilities, &sign.capabilities);
+    }
+    for advice in &protocol.group_advice {
+        if advice.groups.contains(&group) {
+            push_unique(&mut before_transport, &advice.advice);
+        }
+    }
+    push_unique(&mut during_transport, &protocol.general_advice);
+    Ok(Assessment {
+        protocol_version: protocol.version,
+        group,
+        tier: spec,
+        fired: present.first().map(|d| d.code.clone()),
+        present: present.iter().map(|d| d.code.clone()).collect(),
+        to_ask: to_ask.iter().map(|d| d.code.clone()).collect(),
+        before_transport,
+        during_transport,
+        escalate_if,
+        capabilities,
+    })
+}
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,318 @@
+//! The protocol a new network starts with (DESIGN §4): version 1.
+//!
+//! Signs are listed in the order of danger they are asked in. Prey species
+//! hide illness, so for guinea pigs, chinchillas, degus and rabbits
+//! ("herbivores") gut stasis signs err upward.
+
+use super::{Discriminator, GroupAdvice, Protocol, SpeciesGroup, Tier, TierSpec};
+
+use SpeciesGroup::*;
+use Tier::*;
+
+fn texts(items: &[&str]) -> Vec<String> {
+    items.iter().map(|item| (*item).to_owned()).collect()
+}
+
+struct Sign(Discriminator);
+
+fn sign(code: &str, label: &str, staff: &str, owner: &str, tier: Tier) -> Sign {
+    Sign(Discriminator {
+        code: code.into(),
+        label: label.into(),
+        staff_question: staff.into(),
+        owner_question: owner.into(),
+        tier,
+        group_tiers: Vec::new(),
+        only_for: Vec::new(),
+        before_transport: Vec::new(),
+        during_transport: Vec::new(),
+        escalate_if: Vec::new(),
+        capabilities: Vec::new(),
+    })
+}
+
+impl Sign {
+    fn for_groups(mut self, groups: &[SpeciesGroup], tier: Tier) -> Self {
+        self.0
+            .group_tiers
+            .extend(groups.iter().map(|group| (*group, tier)));
+        self
+    }
+
+    fn only(mut self, groups: &[SpeciesGroup]) -> Self {
+        self.0.only_for = groups.to_vec();
+        self
+    }
+
+    fn before(mut self, steps: &[&str]) -> Self {
+        self.0.before_transport = texts(steps);
+        self
+    }
+
+    fn during(mut self, steps: &[&str]) -> Self {
+        self.0.during_transport = texts(steps);
+        self
+    }
+
+    fn escalate(mut self, when: &[&str]) -> Self {
+        self.0.escalate_if = texts(when);
+        self
+    }
+
+    fn needs(mut self, capabilities: &[&str]) -> Self {
+        self.0.capabilities = texts(capabilities);
+        self
+    }
+}
+
+const WARM_DARK_QUIET: &str =
+    "Keep the animal warm, in the dark and quiet, in a ventilated carrier";
+
+/// The default protocol, version 1.
+pub fn default_protocol() -> Protocol {
+    let tiers = [
+        (Immediate, "Immediate", "red", 0),
+        (VeryUrgent, "Very urgent", "orange", 15),
+        (Urgent, "Urgent", "yellow", 60),
+        (Standard, "Standard", "green", 120),
+        (NonUrgent, "Non-urgent", "blue", 240),
+    ]
+    .into_iter()
+    .map(|(tier, name, colour, target_minutes)| TierSpec {
+        tier,
+        name: name.into(),
+        colour: colour.into(),
+        target_minutes,
+    })
+    .collect();
+    let signs = vec![
+        sign(
+            "respiratory_distress",
+            "Respiratory distress",
+            "Open-mouth breathing, gasping, blue gums or laboured breathing?",
+            "Is it breathing with its mouth open, gasping or struggling to breathe?",
+            Immediate,
+        )
+        .before(&[
+            "Give oxygen if you have it (flow-by or an oxygen cage)",
+            "Do not restrain: handle as little as possible",
+        ])
+        .during(&[
+            "Keep oxygen going during transport if possible",
+            "Keep the carrier upright and well ventilated",
+        ])
+        .escalate(&["Breathing slows, stops or gums turn blue: call ahead, resuscitation needed"])
+        .needs(&["oxygen_cage"]),
+        sign(
+            "collapse_shock",
+            "Collapse or shock",
+            "Collapsed, unresponsive, pale gums, cold extremities?",
+            "Is it collapsed, not responding, or cold to the touch?",
+            Immediate,
+        )
+        .before(&[
+            "Warm gently (heat pad on low under half the carrier)",
+            "Nothing by mouth",
+        ])
+        .during(&["Keep warm, monitor breathing"])
+        .escalate(&["No breathing or heartbeat: call ahead"])
+        .needs(&["intensive_care", "fluid_therapy"]),
+        sign(
+            "severe_trauma",
+            "Severe trauma",
+            "Hit by car, dog or cat attack, fall from height, crush injury?",
+            "Has it been hit, attacked by a dog or cat, dropped or crushed?",
+            Immediate,
+        )
+        .before(&[
+            "Confine in a small box to limit movement",
+            "Cover open wounds with clean damp gauze",
+        ])
+        .during(&["Keep flat and still"])
+        .escalate(&["Any cat bite: antibiotics needed within hours"])
+        .needs(&["radiography", "exotic_anaesthesia"]),
+        sign(
+            "uncontrolled_bleeding",
+            "Uncontrolled bleeding",
+            "Bleeding that does not stop with 2 minutes of pressure?",
+            "Is it bleeding and the bleeding does not stop when you press on it?",
+            Immediate,
+        )
+        .before(&["Apply firm pressure with clean gauze; do not remove soaked gauze, add more"])
+        .during(&["Keep pressure on the wound"])
+        .escalate(&["Bleeding soaks through dressings: call ahead"])
+        .needs(&["exotic_surgery", "fluid_therapy"]),
+        sign(
+            "seizures",
+            "Seizures",
+            "Seizing now, or more than one seizure in 24 hours?",
+            "Is it fitting or twitching uncontrollably, now or more than once today?",
+            Immediate,
+        )
+        .before(&["Dim the lights, remove objects it could hit, do not restrain"])
+        .during(&["Padded carrier, dark and quiet"])
+        .escalate(&["Seizure longer than 5 minutes: call ahead"])
+        .needs(&["intensive_care"]),
+        sign(
+            "severe_pain",
+            "Severe pain",
+            "Hunched, teeth grinding, reluctant to move, screaming when handled?",
+            "Is it hunched, grinding its teeth or crying out when touched?",
+            VeryUrgent,
+        )
+        .before(&["Handle minimally"])
+        .needs(&["exotic_anaesthesia"]),
+        sign(
+            "bloat",
+            "Bloat",
+            "Abdomen distended, tight or drum-like?",
+            "Is its belly swollen and tight like a drum?",
+            VeryUrgent,
+        )
+        .before(&["No food or water", "Do not syringe-feed a bloated animal"])
+        .escalate(&["Breathing becomes laboured: tier 1"])
+        .needs(&["radiography", "fluid_therapy"]),
+        sign(
+            "toxin_exposure",
+            "Toxin exposure",
+            "Known or suspected poison (rodenticide, toxic plant, chemicals)?",
+            "Could it have eaten or touched poison, chemicals or a toxic plant?",
+            VeryUrgent,
+        )
+        .before(&[
+            "Bring the packaging or a sample of the plant",
+            "Do not make it vomit",
+        ])
+        .escalate(&["Bleeding, seizures or collapse: tier 1"])
+        .needs(&["blood_analysis", "fluid_therapy"]),
+        sign(
+            "heat_or_cold",
+            "Heat stroke or hypothermia",
+            "Panting or drooling after heat exposure, or cold and torpid?",
+            "Has it been too hot (panting, drooling) or is it very cold and sluggish?",
+            VeryUrgent,
+        )
+        .before(&[
+            "Heat: move somewhere cool, dampen the ears and feet with cool (not cold) water",
+            "Cold: warm slowly in a towel",
+        ])
+        .escalate(&["Collapse: tier 1"])
+        .needs(&["intensive_care"]),
+        sign(
+            "unable_to_urinate",
+            "Unable to urinate",
+            "Straining without passing urine, or blood in the urine?",
+            "Is it straining to pee without anything coming out?",
+            VeryUrgent,
+        )
+        .needs(&["ultrasound", "blood_analysis"]),
+        sign(
+            "gut_stasis",
+            "Not eating or no droppings > 12 h",
+            "Not eating, or no droppings, for more than 12 hours?",
+            "Has it stopped eating, or made no droppings, for more than 12 hours?",
+            Standard,
+        )
+        .for_groups(&[Herbivore], Urgent)
+        .before(&[
+            "Syringe-feed a recovery food only if it can swallow and is not bloated",
+            "Offer hay and fresh greens",
+        ])
+        .escalate(&["Bloated, cold or collapsed: more urgent"])
+        .needs(&["radiography", "fluid_therapy"]),
+        sign(
+            "not_drinking",
+            "Not drinking",
+            "Not drinking for more than 12 hours or visibly dehydrated?",
+            "Has it stopped drinking?",
+            Urgent,
+        )
+        .needs(&["fluid_therapy"]),
+        sign(
+            "dystocia",
+            "Difficult birth",
+            "Straining for more than 30 minutes without a baby, or discharge without birth?",
+            "Is it trying to give birth and nothing is coming?",
+            Urgent,
+        )
+        .only(&[Rodent, Herbivore, SmallMammal])
+        .escalate(&["Collapse or heavy bleeding: tier 1"])
+        .needs(&["ultrasound", "exotic_surgery"]),
+        sign(
+            "fracture",
+            "Fracture",
+            "Limb at an odd angle, not bearing weight, or a wing drooping?",
+            "Is a leg or wing at an odd angle or not used?",
+            Urgent,
+        )
+        .before(&["Confine in a small box lined with a towel; no splint"])
+        .needs(&["radiography", "exotic_anaesthesia"]),
+        sign(
+            "head_tilt",
+            "Head tilt",
+            "Head tilt, rolling or circling?",
+            "Is its head tilted, or does it roll or walk in circles?",
+            Urgent,
+        )
+        .before(&["Pad the carrier with towels so it cannot roll and injure itself"]),
+        sign(
+            "wet_tail",
+            "Wet tail",
+            "Wet, soiled tail area with diarrhoea (hamster)?",
+            "Is its bottom wet and dirty with diarrhoea?",
+            Urgent,
+        )
+        .only(&[Rodent])
+        .before(&["Keep warm, offer water; isolate from other hamsters"])
+        .needs(&["fluid_therapy", "isolation_ward"]),
+        sign(
+            "wounds",
+            "Wounds",
+            "Wounds that are not bleeding heavily?",
+            "Does it have a cut or wound that is not bleeding much?",
+            Standard,
+        )
+        .before(&["Keep the wound clean; cover lightly"]),
+        sign(
+            "abscess",
+            "Abscess",
+            "Swelling with pus, or a lump that appeared quickly?",
+            "Is there a lump or swelling that appeared quickly?",
+            Standard,
+        ),
+        sign(
+            "chronic_stable",
+            "Chronic disease, stable",
+            "Known chronic condition, stable today?",
+            "Is this a long-standing problem that has not got worse today?",
+            Standard,
+        ),
+        sign(
+            "advice_recheck",
+            "Advice or recheck",
+            "Advice, recheck or routine question only?",
+            "Do you just need advice or a check-up?",
+            NonUrgent,
+        ),
+    ];
+    Protocol {
+        version: 1,
+        name: "Warren small mammal and wildlife triage".into(),
+        tiers,
+        discriminators: signs.into_iter().map(|sign| sign.0).collect(),
+        group_advice: vec![
+            GroupAdvice {
+                groups: vec![Bird, Raptor, WildSmallMammal, WildCarnivore, Wildlife],
+                advice: texts(&[
+                    "No food or water for wildlife",
+                    "Wear gloves; wild animals bite and scratch",
+                ]),
+            },
+            GroupAdvice {
+                groups: vec![Raptor],
+                advice: texts(&["Cover the head with a towel; keep clear of the talons"]),
+            },
+        ],
+        general_advice: texts(&[WARM_DARK_QUIET]),
+    }
+}

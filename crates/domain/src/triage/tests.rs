@@ -1,0 +1,276 @@
+use std::collections::BTreeMap;
+
+use proptest::prelude::*;
+
+use super::*;
+
+fn species(code: &str) -> TermCode {
+    TermCode::parse(code).unwrap()
+}
+
+fn answers(pairs: &[(&str, Answer)]) -> BTreeMap<String, Answer> {
+    pairs
+        .iter()
+        .map(|(code, answer)| ((*code).to_owned(), *answer))
+        .collect()
+}
+
+#[test]
+fn a_guinea_pig_not_eating_and_breathing_fast_is_immediate_via_respiratory_distress() {
+    let protocol = default_protocol();
+    let result = assess(
+        &protocol,
+        &species("small_mammal/guinea_pig"),
+        &answers(&[
+            ("gut_stasis", Answer::Yes),
+            ("respiratory_distress", Answer::Yes),
+        ]),
+    )
+    .unwrap();
+    assert_eq!(result.tier.tier, Tier::Immediate);
+    assert_eq!(result.tier.colour, "red");
+    assert_eq!(result.tier.target_minutes, 0);
+    assert_eq!(result.fired.as_deref(), Some("respiratory_distress"));
+    assert_eq!(result.present, ["respiratory_distress", "gut_stasis"]);
+    assert!(
+        result.to_ask.is_empty(),
+        "nothing can be more urgent than tier 1"
+    );
+    assert!(result.before_transport[0].starts_with("Give oxygen"));
+    assert!(
+        result
+            .during_transport
+            .iter()
+            .any(|step| step.contains("warm"))
+    );
+    assert!(result.capabilities.contains(&"oxygen_cage".to_owned()));
+    assert_eq!(result.protocol_version, 1);
+}
+
+#[test]
+fn every_sign_alone_sets_its_tier_for_every_group_it_applies_to() {
+    let protocol = default_protocol();
+    let table = [
+        ("respiratory_distress", Tier::Immediate),
+        ("collapse_shock", Tier::Immediate),
+        ("severe_trauma", Tier::Immediate),
+        ("uncontrolled_bleeding", Tier::Immediate),
+        ("seizures", Tier::Immediate),
+        ("severe_pain", Tier::VeryUrgent),
+        ("bloat", Tier::VeryUrgent),
+        ("toxin_exposure", Tier::VeryUrgent),
+        ("heat_or_cold", Tier::VeryUrgent),
+        ("unable_to_urinate", Tier::VeryUrgent),
+        ("not_drinking", Tier::Urgent),
+        ("fracture", Tier::Urgent),
+        ("head_tilt", Tier::Urgent),
+        ("wounds", Tier::Standard),
+        ("abscess", Tier::Standard),
+        ("chronic_stable", Tier::Standard),
+        ("advice_recheck", Tier::NonUrgent),
+    ];
+    for code in [
+        "small_mammal/rat",
+        "small_mammal/hamster",
+        "small_mammal/guinea_pig",
+        "small_mammal/chinchilla",
+        "small_mammal/degu",
+        "wildlife/bird",
+        "wildlife/raptor",
+        "wildlife/hedgehog",
+        "wildlife/carnivore",
+    ] {
+        for (sign, tier) in table {
+            let result =
+                assess(&protocol, &species(code), &answers(&[(sign, Answer::Yes)])).unwrap();
+            assert_eq!(result.tier.tier, tier, "{sign} for {code}");
+            assert_eq!(result.fired.as_deref(), Some(sign));
+        }
+    }
+    assert_eq!(
+        protocol.discriminators.len(),
+        table.len() + 3,
+        "the table covers every shared sign"
+    );
+}
+
+#[test]
+fn herbivores_not_eating_err_upward() {
+    let protocol = default_protocol();
+    let stasis = answers(&[("gut_stasis", Answer::Yes)]);
+    for herbivore in [
+        "small_mammal/guinea_pig",
+        "small_mammal/chinchilla",
+        "small_mammal/degu",
+        "small_mammal/rabbit",
+    ] {
+        let result = assess(&protocol, &species(herbivore), &stasis).unwrap();
+        assert_eq!(result.tier.tier, Tier::Urgent, "{herbivore}");
+    }
+    let rat = assess(&protocol, &species("small_mammal/rat"), &stasis).unwrap();
+    assert_eq!(rat.tier.tier, Tier::Standard);
+}
+
+#[test]
+fn species_specific_signs_are_asked_only_for_their_species() {
+    let protocol = default_protocol();
+    let hamster = assess(
+        &protocol,
+        &species("small_mammal/hamster"),
+        &answers(&[("wet_tail", Answer::Yes)]),
+    )
+    .unwrap();
+    assert_eq!(hamster.tier.tier, Tier::Urgent);
+    let hedgehog = assess(
+        &protocol,
+        &species("wildlife/hedgehog"),
+        &answers(&[("wet_tail", Answer::Yes)]),
+    )
+    .unwrap();
+    assert_eq!(
+        hedgehog.tier.tier,
+        Tier::NonUrgent,
+        "wet tail means nothing for a hedgehog"
+    );
+    let bird = assess(
+        &protocol,
+        &species("wildlife/bird"),
+        &answers(&[("dystocia", Answer::Yes)]),
+    )
+    .unwrap();
+    assert_eq!(bird.fired, None);
+    let guinea_pig = assess(
+        &protocol,
+        &species("small_mammal/guinea_pig"),
+        &answers(&[("dystocia", Answer::Yes)]),
+    )
+    .unwrap();
+    assert_eq!(guinea_pig.tier.tier, Tier::Urgent);
+}
+
+#[test]
+fn unanswered_signs_that_could_raise_the_tier_are_asked_not_assumed() {
+    let protocol = default_protocol();
+    let wound = assess(
+        &protocol,
+        &species("small_mammal/rat"),
+        &answers(&[("wounds", Answer::Yes)]),
+    )
+    .unwrap();
+    assert_eq!(wound.tier.tier, Tier::Standard);
+    assert_eq!(
+        wound.to_ask.first().map(String::as_str),
+        Some("respiratory_distress"),
+        "most dangerous first"
+    );
+    assert!(wound.to_ask.contains(&"not_drinking".to_owned()));
+    assert!(
+        !wound.to_ask.contains(&"abscess".to_owned()),
+        "a sign of the same tier cannot raise it"
+    );
+    let ruled_out = answers(&[
+        ("wounds", Answer::Yes),
+        ("respiratory_distress", Answer::No),
+        ("seizures", Answer::Unknown),
+    ]);
+    let result = assess(&protocol, &species("small_mammal/rat"), &ruled_out).unwrap();
+    assert!(!result.to_ask.contains(&"respiratory_distress".to_owned()));
+    assert!(
+        result.to_ask.contains(&"seizures".to_owned()),
+        "unknown is asked again"
+    );
+    let nothing = assess(&protocol, &species("small_mammal/rat"), &BTreeMap::new()).unwrap();
+    assert_eq!(nothing.tier.tier, Tier::NonUrgent);
+    assert_eq!(nothing.fired, None);
+    assert_eq!(
+        nothing.to_ask.len(),
+        protocol
+            .discriminators
+            .iter()
+            .filter(|d| d.applies_to(SpeciesGroup::Rodent))
+            .count()
+            - 1
+    );
+}
+
+#[test]
+fn unknown_species_fall_back_to_their_group_and_unknown_signs_are_refused() {
+    assert_eq!(
+        SpeciesGroup::of(&species("small_mammal/jerboa")),
+        SpeciesGroup::SmallMammal
+    );
+    assert_eq!(
+        SpeciesGroup::of(&species("wildlife/otter")),
+        SpeciesGroup::Wildlife
+    );
+    assert_eq!(
+        SpeciesGroup::of(&species("wildlife")),
+        SpeciesGroup::Wildlife
+    );
+    let protocol = default_protocol();
+    let error = assess(
+        &protocol,
+        &species("small_mammal/rat"),
+        &answers(&[("sneezing", Answer::Yes)]),
+    )
+    .unwrap_err();
+    assert_eq!(error, TriageError::UnknownSign("sneezing".into()));
+}
+
+#[test]
+fn wildlife_gets_no_food_or_water_and_raptors_a_covered_head() {
+    let protocol = default_protocol();
+    let raptor = assess(
+        &protocol,
+        &species("wildlife/raptor"),
+        &answers(&[("fracture", Answer::Yes)]),
+    )
+    .unwrap();
+    assert!(
+        raptor
+            .before_transport
+            .contains(&"No food or water for wildlife".to_owned())
+    );
+    assert!(
+        raptor
+            .before_transport
+            .iter()
+            .any(|step| step.contains("talons"))
+    );
+    let rat = assess(
+        &protocol,
+        &species("small_mammal/rat"),
+        &answers(&[("fracture", Answer::Yes)]),
+    )
+    .unwrap();
+    assert!(
+        !rat.before_transport
+            .iter()
+            .any(|step| step.contains("wildlife"))
+    );
+}
+
+#[test]
+fn the_protocol_round_trips_as_data() {
+    let protocol = default_protocol();
+    let json = serde_json::to_string(&protocol).unwrap();
+    let back: Protocol = serde_json::from_str(&json).unwrap();
+    assert_eq!(back, protocol);
+}
+
+proptest! {
+    #[test]
+    fn adding_a_sign_never_lowers_the_tier(
+        signs in proptest::collection::btree_set(0usize..20, 0..6),
+        extra in 0usize..20,
+        code in proptest::sample::select(vec!["small_mammal/hamster", "small_mammal/guinea_pig", "wildlife/bird", "wildlife/carnivore", "small_mammal/jerboa"]),
+    ) {
+        let protocol = default_protocol();
+        let code_of = |index: usize| protocol.discriminators[index % protocol.discriminators.len()].code.clone();
+        let mut given: BTreeMap<String, Answer> = signs.iter().map(|&i| (code_of(i), Answer::Yes)).collect();
+        let before = assess(&protocol, &species(code), &given).unwrap();
+        given.insert(code_of(extra), Answer::Yes);
+        let after = assess(&protocol, &species(code), &given).unwrap();
+        prop_assert!(after.tier.tier <= before.tier.tier);
+    }
+}
