@@ -15,6 +15,7 @@ pub mod organizations;
 pub mod public;
 pub mod sessions;
 pub mod sites;
+pub mod triage;
 
 use utoipa_actix_web::scope;
 use utoipa_actix_web::service_config::ServiceConfig;
@@ -81,6 +82,14 @@ pub fn api(config: &mut ServiceConfig) {
             .service(directory::audit_queue)
             .service(directory::terms)
             .service(directory::create_term)
+            .service(triage::current_protocol)
+            .service(triage::protocol_versions)
+            .service(triage::protocol_version)
+            .service(triage::publish_protocol)
+            .service(triage::evaluate)
+            .service(triage::create)
+            .service(triage::list)
+            .service(triage::read)
             .service(members::list)
             .service(members::change_role)
             .service(members::remove)

@@ -451,6 +451,74 @@ impl Client {
         self.post("/api/v1/taxonomy/terms", term, None).await
     }
 
+    // Triage.
+
+    /// The network's current triage protocol. No sign-in needed.
+    pub async fn triage_protocol(&self) -> Result<ProtocolVersion> {
+        self.get("/api/v1/triage/protocol").await
+    }
+
+    /// Every published protocol version, newest first, with what changed.
+    pub async fn triage_protocol_versions(&self) -> Result<ProtocolVersionList> {
+        self.get("/api/v1/triage/protocol/versions").await
+    }
+
+    /// One published protocol version.
+    pub async fn triage_protocol_version(&self, version: u32) -> Result<ProtocolVersion> {
+        self.get(&format!("/api/v1/triage/protocol/versions/{version}"))
+            .await
+    }
+
+    /// Publishes a new protocol version (network admins).
+    pub async fn publish_triage_protocol(
+        &self,
+        request: &PublishProtocolRequest,
+    ) -> Result<ProtocolVersion> {
+        self.post("/api/v1/triage/protocol/versions", request, None)
+            .await
+    }
+
+    /// Assesses answers without recording anything. No sign-in needed.
+    pub async fn evaluate_triage(&self, request: &EvaluateRequest) -> Result<Assessment> {
+        self.post("/api/v1/triage/evaluate", request, None).await
+    }
+
+    /// Records an assessment for an organization, with recommended
+    /// destinations.
+    pub async fn create_assessment(
+        &self,
+        organization: Uuid,
+        request: &CreateAssessmentRequest,
+        idempotency_key: Option<&str>,
+    ) -> Result<AssessmentRecord> {
+        self.post(
+            &format!("/api/v1/organizations/{organization}/assessments"),
+            request,
+            idempotency_key,
+        )
+        .await
+    }
+
+    /// An organization's assessments, newest first.
+    pub async fn assessments(
+        &self,
+        organization: Uuid,
+        query: &AssessmentQuery,
+    ) -> Result<AssessmentPage> {
+        let builder = self
+            .request(
+                Method::GET,
+                &format!("/api/v1/organizations/{organization}/assessments"),
+            )
+            .query(query);
+        Self::send(builder).await.map(|(value, _)| value)
+    }
+
+    /// One recorded assessment.
+    pub async fn assessment(&self, id: Uuid) -> Result<AssessmentRecord> {
+        self.get(&format!("/api/v1/assessments/{id}")).await
+    }
+
     // The public directory: no sign-in needed.
 
     /// Searches the public directory.

@@ -19,6 +19,7 @@ pub mod idempotency;
 pub mod organizations;
 pub mod schema;
 pub mod sites;
+pub mod triage;
 
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
@@ -134,6 +135,7 @@ impl Store {
         let mut first = manager.establish()?;
         connection::migrate(&mut first)?;
         sites::seed_terms(&mut first)?;
+        triage::seed_protocol(&mut first)?;
         drop(first);
         let pool = Pool::builder()
             .max_size(options.pool_size.max(1))

@@ -151,6 +151,33 @@ diesel::table! {
 }
 
 diesel::table! {
+    triage_protocols (version) {
+        version -> Integer,
+        body -> Text,
+        changes -> Text,
+        published_at -> Timestamp,
+        published_by -> Text,
+    }
+}
+
+diesel::table! {
+    assessments (id) {
+        id -> Text,
+        organization_id -> Text,
+        assessed_by -> Text,
+        assessed_by_user_id -> Nullable<Text>,
+        assessed_at -> Timestamp,
+        species -> Text,
+        patient -> Nullable<Text>,
+        answers -> Text,
+        result -> Text,
+        protocol_version -> Integer,
+        tier -> Integer,
+        destinations -> Text,
+    }
+}
+
+diesel::table! {
     directory_state (id) {
         id -> Integer,
         revision -> BigInt,
@@ -188,6 +215,7 @@ diesel::joinable!(memberships -> users (user_id));
 diesel::joinable!(memberships -> organizations (organization_id));
 diesel::joinable!(sites -> organizations (organization_id));
 diesel::joinable!(site_terms -> sites (site_id));
+diesel::joinable!(assessments -> organizations (organization_id));
 diesel::joinable!(site_changes -> sites (site_id));
 diesel::allow_tables_to_appear_in_same_query!(
     organizations,
@@ -201,6 +229,8 @@ diesel::allow_tables_to_appear_in_same_query!(
     site_terms,
     site_changes,
     directory_state,
+    triage_protocols,
+    assessments,
     audit_log,
     idempotency_keys,
 );

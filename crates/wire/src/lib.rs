@@ -12,6 +12,7 @@ pub mod auth;
 pub mod directory;
 pub mod organizations;
 pub mod problem;
+pub mod triage;
 
 pub use accounts::*;
 pub use audit::*;
@@ -19,6 +20,7 @@ pub use auth::*;
 pub use directory::*;
 pub use organizations::*;
 pub use problem::{FieldError, Problem};
+pub use triage::*;
 
 /// Header carrying a creating request's idempotency key.
 pub const IDEMPOTENCY_KEY: &str = "Idempotency-Key";

@@ -169,6 +169,10 @@ fn every_operation_documents_its_errors_and_security() {
         "live",
         "ready",
         "list_terms",
+        "current_triage_protocol",
+        "list_triage_protocol_versions",
+        "read_triage_protocol_version",
+        "evaluate_triage",
     ];
     // The public directory and its HSDS publication need no credentials.
     let public_tags = ["public", "hsds"];

@@ -10,3 +10,4 @@ mod embed;
 mod hsds;
 mod storage;
 mod tokens;
+mod triage;

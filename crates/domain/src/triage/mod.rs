@@ -339,5 +339,145 @@ pub fn assess(
     })
 }
 
+/// What changed from `old` to `new`, one readable line per change: tiers,
+/// signs added or removed, and every field of a sign that changed.
+pub fn protocol_changes(old: &Protocol, new: &Protocol) -> Vec<String> {
+    let mut changes = Vec::new();
+    if old.name != new.name {
+        changes.push(format!("Renamed from “{}” to “{}”", old.name, new.name));
+    }
+    for spec in &new.tiers {
+        if let Some(before) = old.tiers.iter().find(|t| t.tier == spec.tier)
+            && before != spec
+        {
+            changes.push(format!(
+                "Tier {}: {} {} {} min → {} {} {} min",
+                spec.tier.number(),
+                before.name,
+                before.colour,
+                before.target_minutes,
+                spec.name,
+                spec.colour,
+                spec.target_minutes
+            ));
+        }
+    }
+    for sign in &new.discriminators {
+        let Some(before) = old.discriminators.iter().find(|d| d.code == sign.code) else {
+            changes.push(format!(
+                "Added sign {} (tier {})",
+                sign.code,
+                sign.tier.number()
+            ));
+            continue;
+        };
+        let mut field = |name: &str, was: String, now: String| {
+            if was != now {
+                changes.push(format!("{} {name}: {was} → {now}", sign.code));
+            }
+        };
+        field("label", before.label.clone(), sign.label.clone());
+        field(
+            "tier",
+            before.tier.number().to_string(),
+            sign.tier.number().to_string(),
+        );
+        field(
+            "species tiers",
+            format!("{:?}", before.group_tiers),
+            format!("{:?}", sign.group_tiers),
+        );
+        field(
+            "asked for",
+            format!("{:?}", before.only_for),
+            format!("{:?}", sign.only_for),
+        );
+        field(
+            "staff question",
+            before.staff_question.clone(),
+            sign.staff_question.clone(),
+        );
+        field(
+            "owner question",
+            before.owner_question.clone(),
+            sign.owner_question.clone(),
+        );
+        field(
+            "before transport",
+            before.before_transport.join("; "),
+            sign.before_transport.join("; "),
+        );
+        field(
+            "during transport",
+            before.during_transport.join("; "),
+            sign.during_transport.join("; "),
+        );
+        field(
+            "escalate if",
+            before.escalate_if.join("; "),
+            sign.escalate_if.join("; "),
+        );
+        field(
+            "capabilities",
+            before.capabilities.join(", "),
+            sign.capabilities.join(", "),
+        );
+    }
+    for sign in &old.discriminators {
+        if !new.discriminators.iter().any(|d| d.code == sign.code) {
+            changes.push(format!("Removed sign {}", sign.code));
+        }
+    }
+    if old.group_advice != new.group_advice {
+        changes.push("Species group advice changed".to_owned());
+    }
+    if old.general_advice != new.general_advice {
+        changes.push(format!(
+            "General advice: {} → {}",
+            old.general_advice.join("; "),
+            new.general_advice.join("; ")
+        ));
+    }
+    changes
+}
+
+/// Why a protocol cannot be published.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum ProtocolError {
+    /// A tier is missing or described twice.
+    #[error("the protocol must describe each of the five tiers once")]
+    Tiers,
+    /// Two signs share a code.
+    #[error("the sign `{0}` appears twice")]
+    DuplicateSign(String),
+    /// A sign has no code or no question.
+    #[error("the sign `{0}` needs a code, a label and both questions")]
+    IncompleteSign(String),
+}
+
+/// Checks a protocol before it is published.
+pub fn check_protocol(protocol: &Protocol) -> Result<(), ProtocolError> {
+    let mut tiers: Vec<Tier> = protocol.tiers.iter().map(|spec| spec.tier).collect();
+    tiers.sort();
+    if tiers != Tier::ALL {
+        return Err(ProtocolError::Tiers);
+    }
+    let mut seen: Vec<&str> = Vec::new();
+    for sign in &protocol.discriminators {
+        if sign.code.trim().is_empty()
+            || sign.label.trim().is_empty()
+            || sign.staff_question.trim().is_empty()
+            || sign.owner_question.trim().is_empty()
+        {
+            return Err(ProtocolError::IncompleteSign(sign.code.clone()));
+        }
+        if seen.contains(&sign.code.as_str()) {
+            return Err(ProtocolError::DuplicateSign(sign.code.clone()));
+        }
+        seen.push(&sign.code);
+    }
+    Ok(())
+}
+
 #[cfg(test)]
 mod tests;

@@ -274,3 +274,40 @@ proptest! {
         prop_assert!(after.tier.tier <= before.tier.tier);
     }
 }
+
+#[test]
+fn a_new_version_reads_as_a_list_of_changes() {
+    let old = default_protocol();
+    let mut new = old.clone();
+    new.discriminators[0]
+        .before_transport
+        .push("Call ahead".into());
+    new.discriminators.retain(|d| d.code != "abscess");
+    new.tiers[1].target_minutes = 10;
+    let changes = protocol_changes(&old, &new);
+    assert!(
+        changes
+            .iter()
+            .any(|c| c.starts_with("respiratory_distress before transport:")),
+        "{changes:?}"
+    );
+    assert!(
+        changes.contains(&"Removed sign abscess".to_owned()),
+        "{changes:?}"
+    );
+    assert!(
+        changes.iter().any(|c| c.starts_with("Tier 2:")),
+        "{changes:?}"
+    );
+    assert!(protocol_changes(&old, &old).is_empty());
+    assert!(check_protocol(&old).is_ok());
+    let mut twice = old.clone();
+    twice.discriminators.push(old.discriminators[0].clone());
+    assert_eq!(
+        check_protocol(&twice),
+        Err(ProtocolError::DuplicateSign("respiratory_distress".into()))
+    );
+    let mut tierless = old;
+    tierless.tiers.pop();
+    assert_eq!(check_protocol(&tierless), Err(ProtocolError::Tiers));
+}

@@ -1,0 +1,410 @@
+//! Triage: the network's protocol and its versions, stateless evaluation and
+//! recorded assessments with recommended destinations.
+
+use actix_web::{HttpResponse, get, post, web};
+use uuid::Uuid;
+use warren_domain::directory::search::SearchParams;
+use warren_domain::triage::{TriageError, assess, check_protocol, protocol_changes};
+use warren_store::audit::{self, Change};
+use warren_store::triage::{self as store, NewAssessment};
+use warren_store::{organizations, sites};
+use warren_wire::{
+    Assessment, AssessmentPage, AssessmentQuery, AssessmentRecord, CreateAssessmentRequest,
+    EvaluateRequest, ProtocolVersion, ProtocolVersionList, PublishProtocolRequest,
+};
+
+use crate::auth::Principal;
+use crate::directory::{self, snapshot};
+use crate::error::{ApiError, BodyProblems, ObjectProblems, PublicProblems, RoleProblems};
+use crate::extract::{IdempotencyKey, ValidJson};
+use crate::idempotency::{self, Creation};
+use crate::routes::paging;
+use crate::state::AppState;
+
+fn triage_error(error: TriageError) -> ApiError {
+    match error {
+        TriageError::UnknownSign(code) => ApiError::invalid_field(
+            &format!("answers.{code}"),
+            "is not a sign of the current protocol",
+        ),
+        TriageError::MissingTier(_) => ApiError::Internal(error.to_string()),
+    }
+}
+
+/// The species code, resolved against the taxonomy (an unknown species of a
+/// known group falls back to the group), or 422.
+async fn species(
+    state: &web::Data<AppState>,
+    code: &warren_domain::directory::taxonomy::TermCode,
+) -> Result<warren_domain::directory::taxonomy::TermCode, ApiError> {
+    let snapshot = snapshot(state).await?;
+    snapshot
+        .vocabulary()
+        .resolve_species(code)
+        .map(|_| code.clone())
+        .ok_or_else(|| ApiError::invalid_field("species", "is not a species or group Warren knows"))
+}
+
+/// The network's current triage protocol: tiers, signs with their questions
+/// for staff and owners, interventions and escalation criteria. No sign-in
+/// needed.
+#[utoipa::path(
+    operation_id = "current_triage_protocol",
+    tag = "triage",
+    responses(
+        (status = 200, description = "The newest published version.", body = ProtocolVersion),
+        PublicProblems,
+    )
+)]
+#[get("/triage/protocol")]
+pub async fn current_protocol(state: web::Data<AppState>) -> Result<HttpResponse, ApiError> {
+    let version = web::block(move || state.store.read(store::current)).await??;
+    Ok(HttpResponse::Ok().json(version))
+}
+
+/// Every published protocol version, newest first, each with what changed
+/// against the previous one. No sign-in needed.
+#[utoipa::path(
+    operation_id = "list_triage_protocol_versions",
+    tag = "triage",
+    responses(
+        (status = 200, description = "The versions.", body = ProtocolVersionList),
+        PublicProblems,
+    )
+)]
+#[get("/triage/protocol/versions")]
+pub async fn protocol_versions(state: web::Data<AppState>) -> Result<HttpResponse, ApiError> {
+    let items = web::block(move || state.store.read(store::versions)).await??;
+    Ok(HttpResponse::Ok().json(ProtocolVersionList { items }))
+}
+
+/// One published protocol version. No sign-in needed.
+#[utoipa::path(
+    operation_id = "read_triage_protocol_version",
+    tag = "triage",
+    params(("version" = u32, Path, description = "The version number.")),
+    responses(
+        (status = 200, description = "The version.", body = ProtocolVersion),
+        (status = 404, description = "No such version.", body = warren_wire::Problem, content_type = "application/problem+json"),
+        PublicProblems,
+    )
+)]
+#[get("/triage/protocol/versions/{version}")]
+pub async fn protocol_version(
+    state: web::Data<AppState>,
+    version: web::Path<u32>,
+) -> Result<HttpResponse, ApiError> {
+    let version = version.into_inner();
+    let found = web::block(move || {
+        state
+            .store
+            .read(|connection| store::version(connection, version))
+    })
+    .await??;
+    Ok(HttpResponse::Ok().json(found))
+}
+
+/// Publish a new protocol version (network admins). The server numbers it
+/// and records what changed against the current version; assessments keep
+/// the version they used.
+#[utoipa::path(
+    operation_id = "publish_triage_protocol",
+    tag = "triage",
+    security(("bearer" = [])),
+    request_body = PublishProtocolRequest,
+    responses(
+        (status = 201, description = "The new version.", body = ProtocolVersion),
+        (status = 409, description = "Another version was published at the same moment; read and retry.", body = warren_wire::Problem, content_type = "application/problem+json"),
+        RoleProblems,
+        BodyProblems,
+    )
+)]
+#[post("/triage/protocol/versions")]
+pub async fn publish_protocol(
+    state: web::Data<AppState>,
+    principal: Principal,
+    body: ValidJson<PublishProtocolRequest>,
+) -> Result<HttpResponse, ApiError> {
+    if !principal.access.can_vet() {
+        return Err(ApiError::Forbidden(
+            "Only network admins publish the triage protocol.".into(),
+        ));
+    }
+    let protocol = body.value.protocol;
+    check_protocol(&protocol)
+        .map_err(|error| ApiError::invalid_field("protocol", error.to_string()))?;
+    let published = web::block(move || {
+        state.store.write(|connection| {
+            let current = store::current(connection)?;
+            let changes = protocol_changes(&current.protocol, &protocol);
+            if changes.is_empty() {
+                return Err(ApiError::conflict(
+                    "no_change",
+                    "The protocol is the same as the current version.",
+                ));
+            }
+            let mut publisher = principal.actor.clone();
+            publisher.label = publisher
+                .label
+                .split(" <")
+                .next()
+                .unwrap_or_default()
+                .to_owned();
+            let published =
+                store::publish(connection, current.version, &protocol, &changes, &publisher)?;
+            audit::record(
+                connection,
+                &principal.actor,
+                Change {
+                    action: "triage.protocol_published",
+                    target_type: "triage_protocol",
+                    target_id: &published.version.to_string(),
+                    organization_id: None,
+                    details: serde_json::json!({ "changes": changes }),
+                },
+            )?;
+            Ok::<_, ApiError>(published)
+        })
+    })
+    .await??;
+    Ok(HttpResponse::Created().json(published))
+}
+
+/// Assess answers with the current protocol without recording anything (the
+/// browser runs the same engine itself). No sign-in needed.
+#[utoipa::path(
+    operation_id = "evaluate_triage",
+    tag = "triage",
+    request_body = EvaluateRequest,
+    responses(
+        (status = 200, description = "The result.", body = Assessment),
+        BodyProblems,
+        PublicProblems,
+    )
+)]
+#[post("/triage/evaluate")]
+pub async fn evaluate(
+    state: web::Data<AppState>,
+    body: ValidJson<EvaluateRequest>,
+) -> Result<HttpResponse, ApiError> {
+    let request = body.value;
+    let species = species(&state, &request.species).await?;
+    let protocol = web::block(move || state.store.read(store::current)).await??;
+    let result = assess(&protocol.protocol, &species, &request.answers).map_err(triage_error)?;
+    Ok(HttpResponse::Ok().json(result))
+}
+
+fn destinations(
+    snapshot: &directory::Snapshot,
+    needed: &[String],
+    species: &str,
+    near: Option<(f64, f64)>,
+) -> Result<Vec<warren_wire::SearchHit>, ApiError> {
+    // Only capabilities the directory knows can be searched for.
+    let known: Vec<&str> = needed
+        .iter()
+        .map(String::as_str)
+        .filter(|code| {
+            snapshot
+                .vocabulary()
+                .find(
+                    warren_domain::directory::taxonomy::Taxonomy::Capability,
+                    code,
+                )
+                .is_some()
+        })
+        .collect();
+    let params = SearchParams {
+        species: Some(species.to_owned()),
+        capabilities: (!known.is_empty()).then(|| known.join(",")),
+        open: Some("true".into()),
+        accepting: Some("true".into()),
+        lat: near.map(|(lat, _)| lat.to_string()),
+        lon: near.map(|(_, lon)| lon.to_string()),
+        radius_km: near.map(|_| "80".into()),
+        limit: Some("5".into()),
+        ..SearchParams::default()
+    };
+    Ok(directory::search(snapshot, &params, true)?.items)
+}
+
+/// Record an assessment for an organization (its members). The result is
+/// computed with the current protocol and kept with its version, together
+/// with recommended destinations: open or covered, accepting sites with the
+/// capabilities the case needs, nearest to the given site (default the
+/// organization's first). Honours `Idempotency-Key`, so a record synced
+/// twice from a device that was offline is kept once.
+#[utoipa::path(
+    operation_id = "create_assessment",
+    tag = "triage",
+    security(("bearer" = []), ("api_key" = [])),
+    request_body = CreateAssessmentRequest,
+    params(
+        ("id" = Uuid, Path, description = "The organization."),
+        ("Idempotency-Key" = Option<String>, Header, description = "Makes a retry return the first answer."),
+    ),
+    responses(
+        (status = 201, description = "The recorded assessment.", body = AssessmentRecord),
+        ObjectProblems,
+        BodyProblems,
+    )
+)]
+#[post("/organizations/{id}/assessments")]
+pub async fn create(
+    state: web::Data<AppState>,
+    principal: Principal,
+    id: web::Path<Uuid>,
+    key: IdempotencyKey,
+    body: ValidJson<CreateAssessmentRequest>,
+) -> Result<HttpResponse, ApiError> {
+    let organization = id.into_inner().to_string();
+    principal.require_read(&organization)?;
+    let creation = Creation {
+        scope: principal.idempotency_scope(),
+        key,
+        fingerprint: format!("{organization}:{}", body.fingerprint()),
+    };
+    let request = body.value;
+    let species = species(&state, &request.species).await?;
+    let patient = request
+        .patient
+        .map(|patient| patient.trim().to_owned())
+        .filter(|patient| !patient.is_empty());
+    if patient
+        .as_ref()
+        .is_some_and(|patient| patient.chars().count() > 200)
+    {
+        return Err(ApiError::invalid_field(
+            "patient",
+            "must be at most 200 characters",
+        ));
+    }
+    let snapshot = snapshot(&state).await?;
+    idempotency::create(&state, creation, move |connection| {
+        let member_of = organizations::find(connection, &organization)?;
+        if !member_of.membership.is_active() && !principal.access.can_vet() {
+            return Err(ApiError::Forbidden(
+                "Only vetted organizations record assessments.".into(),
+            ));
+        }
+        let own_sites = sites::list_for_organization(connection, &organization)?;
+        let site = match request.site_id {
+            Some(site_id) => Some(
+                own_sites
+                    .iter()
+                    .find(|site| site.id == site_id)
+                    .ok_or_else(|| {
+                        ApiError::invalid_field("site_id", "is not a site of this organization")
+                    })?,
+            ),
+            None => own_sites.first(),
+        };
+        let protocol = store::current(connection)?;
+        let result =
+            assess(&protocol.protocol, &species, &request.answers).map_err(triage_error)?;
+        let near = site.map(|site| (site.fields.latitude, site.fields.longitude));
+        // What the sign that set the tier needs: the case's first need.
+        let needed = result
+            .fired
+            .as_ref()
+            .and_then(|code| {
+                protocol
+                    .protocol
+                    .discriminators
+                    .iter()
+                    .find(|sign| &sign.code == code)
+            })
+            .map(|sign| sign.capabilities.clone())
+            .unwrap_or_default();
+        let destinations = destinations(&snapshot, &needed, species.as_str(), near)?;
+        let record = store::insert_assessment(
+            connection,
+            &NewAssessment {
+                organization_id: &organization,
+                species: species.as_str(),
+                patient: patient.as_deref(),
+                answers: &request.answers,
+                result: &result,
+                destinations: &destinations,
+            },
+            &principal.actor,
+        )?;
+        audit::record(
+            connection,
+            &principal.actor,
+            Change {
+                action: "triage.assessed",
+                target_type: "assessment",
+                target_id: &record.id.to_string(),
+                organization_id: Some(&organization),
+                details: serde_json::json!({
+                    "tier": result.tier.tier.number(),
+                    "protocol_version": result.protocol_version,
+                }),
+            },
+        )?;
+        Ok(record)
+    })
+    .await
+}
+
+/// An organization's assessments, newest first (its members).
+#[utoipa::path(
+    operation_id = "list_assessments",
+    tag = "triage",
+    security(("bearer" = []), ("api_key" = [])),
+    params(("id" = Uuid, Path, description = "The organization."), AssessmentQuery),
+    responses((status = 200, description = "A page of assessments.", body = AssessmentPage), ObjectProblems)
+)]
+#[get("/organizations/{id}/assessments")]
+pub async fn list(
+    state: web::Data<AppState>,
+    principal: Principal,
+    id: web::Path<Uuid>,
+    query: web::Query<AssessmentQuery>,
+) -> Result<HttpResponse, ApiError> {
+    let organization = id.into_inner().to_string();
+    principal.require_read(&organization)?;
+    let query = query.into_inner();
+    let limit = paging::limit(query.limit)?;
+    let page = web::block(move || {
+        state.store.read(|connection| {
+            let items = store::list_assessments(
+                connection,
+                &organization,
+                query.cursor.as_deref(),
+                limit + 1,
+            )?;
+            let (items, next_cursor) = paging::page(items, limit, |record| record.id.to_string());
+            Ok::<_, ApiError>(AssessmentPage { items, next_cursor })
+        })
+    })
+    .await??;
+    Ok(HttpResponse::Ok().json(page))
+}
+
+/// One recorded assessment (members of its organization and network admins).
+#[utoipa::path(
+    operation_id = "read_assessment",
+    tag = "triage",
+    security(("bearer" = []), ("api_key" = [])),
+    params(("id" = Uuid, Path, description = "The assessment.")),
+    responses((status = 200, description = "The assessment.", body = AssessmentRecord), ObjectProblems)
+)]
+#[get("/assessments/{id}")]
+pub async fn read(
+    state: web::Data<AppState>,
+    principal: Principal,
+    id: web::Path<Uuid>,
+) -> Result<HttpResponse, ApiError> {
+    let id = id.into_inner().to_string();
+    let record = web::block(move || {
+        let record = state
+            .store
+            .read(|connection| store::find_assessment(connection, &id))?;
+        principal.require_read(&record.organization_id.to_string())?;
+        Ok::<_, ApiError>(record)
+    })
+    .await??;
+    Ok(HttpResponse::Ok().json(record))
+}

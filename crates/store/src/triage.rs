@@ -1,0 +1,243 @@
+//! Triage: the network's protocol versions and recorded assessments.
+//!
+//! Protocols and results are stored as JSON documents: a recorded
+//! assessment keeps the exact result it showed, with the protocol version it
+//! used, whatever is published later. Versions are numbered by the store; two
+//! admins publishing at once get one version each or a conflict, never a
+//! shared number.
+
+use std::collections::BTreeMap;
+
+use chrono::NaiveDateTime;
+use diesel::prelude::*;
+use warren_domain::triage::{Answer, Assessment, Protocol, default_protocol};
+use warren_wire::{AssessmentRecord, ProtocolVersion, ProtocolVersionSummary, SearchHit};
+
+use crate::audit::Actor;
+use crate::schema::{assessments, triage_protocols};
+use crate::{DbConnection, StoreError, StoreResult, new_id, now, parse_id, utc};
+
+fn corrupt(what: &str) -> impl Fn(serde_json::Error) -> StoreError + '_ {
+    move |error| StoreError::Corrupt(format!("{what}: {error}"))
+}
+
+fn json<T: serde::Serialize>(value: &T) -> StoreResult<String> {
+    serde_json::to_string(value).map_err(|error| StoreError::Corrupt(error.to_string()))
+}
+
+#[derive(Queryable, Selectable)]
+#[diesel(table_name = triage_protocols)]
+struct ProtocolRow {
+    version: i32,
+    body: String,
+    changes: String,
+    published_at: NaiveDateTime,
+    published_by: String,
+}
+
+impl ProtocolRow {
+    fn summary(&self) -> StoreResult<ProtocolVersionSummary> {
+        Ok(ProtocolVersionSummary {
+            version: u32::try_from(self.version).unwrap_or_default(),
+            published_at: utc(self.published_at),
+            published_by: self.published_by.clone(),
+            changes: serde_json::from_str(&self.changes).map_err(corrupt("protocol changes"))?,
+        })
+    }
+
+    fn version(self) -> StoreResult<ProtocolVersion> {
+        let summary = self.summary()?;
+        let mut protocol: Protocol =
+            serde_json::from_str(&self.body).map_err(corrupt("protocol"))?;
+        protocol.version = summary.version;
+        Ok(ProtocolVersion {
+            version: summary.version,
+            published_at: summary.published_at,
+            published_by: summary.published_by,
+            changes: summary.changes,
+            protocol,
+        })
+    }
+}
+
+/// Publishes the default protocol as version 1 into an empty table.
+pub fn seed_protocol(connection: &mut DbConnection) -> StoreResult<()> {
+    let count: i64 = triage_protocols::table.count().get_result(connection)?;
+    if count == 0 {
+        let protocol = default_protocol();
+        diesel::insert_into(triage_protocols::table)
+            .values((
+                triage_protocols::version.eq(1),
+                triage_protocols::body.eq(json(&protocol)?),
+                triage_protocols::changes.eq(json(&["First version"])?),
+                triage_protocols::published_at.eq(now()),
+                triage_protocols::published_by.eq("Warren"),
+            ))
+            .execute(connection)?;
+    }
+    Ok(())
+}
+
+/// The newest published version.
+pub fn current(connection: &mut DbConnection) -> StoreResult<ProtocolVersion> {
+    triage_protocols::table
+        .order(triage_protocols::version.desc())
+        .select(ProtocolRow::as_select())
+        .first(connection)?
+        .version()
+}
+
+/// One published version.
+pub fn version(connection: &mut DbConnection, version: u32) -> StoreResult<ProtocolVersion> {
+    let version = i32::try_from(version).map_err(|_| StoreError::NotFound)?;
+    triage_protocols::table
+        .filter(triage_protocols::version.eq(version))
+        .select(ProtocolRow::as_select())
+        .first(connection)?
+        .version()
+}
+
+/// Every published version, newest first.
+pub fn versions(connection: &mut DbConnection) -> StoreResult<Vec<ProtocolVersionSummary>> {
+    triage_protocols::table
+        .order(triage_protocols::version.desc())
+        .select(ProtocolRow::as_select())
+        .load(connection)?
+        .iter()
+        .map(ProtocolRow::summary)
+        .collect()
+}
+
+/// Publishes `protocol` as the version after `previous`; a concurrent
+/// publication of the same number is a conflict.
+pub fn publish(
+    connection: &mut DbConnection,
+    previous: u32,
+    protocol: &Protocol,
+    changes: &[String],
+    actor: &Actor,
+) -> StoreResult<ProtocolVersion> {
+    let next = previous + 1;
+    let mut body = protocol.clone();
+    body.version = next;
+    diesel::insert_into(triage_protocols::table)
+        .values((
+            triage_protocols::version.eq(i32::try_from(next)
+                .map_err(|_| StoreError::Conflict("too many versions".into()))?),
+            triage_protocols::body.eq(json(&body)?),
+            triage_protocols::changes.eq(json(&changes)?),
+            triage_protocols::published_at.eq(now()),
+            triage_protocols::published_by.eq(&actor.label),
+        ))
+        .execute(connection)?;
+    version(connection, next)
+}
+
+/// An assessment to record.
+pub struct NewAssessment<'a> {
+    /// The organization assessing.
+    pub organization_id: &'a str,
+    /// The species code.
+    pub species: &'a str,
+    /// The patient.
+    pub patient: Option<&'a str>,
+    /// The answers.
+    pub answers: &'a BTreeMap<String, Answer>,
+    /// The result.
+    pub result: &'a Assessment,
+    /// The recommended destinations.
+    pub destinations: &'a [SearchHit],
+}
+
+#[derive(Queryable, Selectable)]
+#[diesel(table_name = assessments)]
+struct AssessmentRow {
+    id: String,
+    organization_id: String,
+    assessed_by: String,
+    assessed_at: NaiveDateTime,
+    species: String,
+    patient: Option<String>,
+    answers: String,
+    result: String,
+    destinations: String,
+}
+
+impl TryFrom<AssessmentRow> for AssessmentRecord {
+    type Error = StoreError;
+
+    fn try_from(row: AssessmentRow) -> StoreResult<Self> {
+        Ok(AssessmentRecord {
+            id: parse_id(&row.id)?,
+            organization_id: parse_id(&row.organization_id)?,
+            assessed_by: row.assessed_by,
+            assessed_at: utc(row.assessed_at),
+            species: row.species,
+            patient: row.patient,
+            answers: serde_json::from_str(&row.answers).map_err(corrupt("answers"))?,
+            result: serde_json::from_str(&row.result).map_err(corrupt("result"))?,
+            destinations: serde_json::from_str(&row.destinations)
+                .map_err(corrupt("destinations"))?,
+        })
+    }
+}
+
+/// Records an assessment and returns it.
+pub fn insert_assessment(
+    connection: &mut DbConnection,
+    assessment: &NewAssessment<'_>,
+    actor: &Actor,
+) -> StoreResult<AssessmentRecord> {
+    let id = new_id();
+    diesel::insert_into(assessments::table)
+        .values((
+            assessments::id.eq(&id),
+            assessments::organization_id.eq(assessment.organization_id),
+            assessments::assessed_by.eq(&actor.label),
+            assessments::assessed_by_user_id.eq(actor.user_id.as_deref()),
+            assessments::assessed_at.eq(now()),
+            assessments::species.eq(assessment.species),
+            assessments::patient.eq(assessment.patient),
+            assessments::answers.eq(json(assessment.answers)?),
+            assessments::result.eq(json(assessment.result)?),
+            assessments::protocol_version
+                .eq(i32::try_from(assessment.result.protocol_version).unwrap_or(i32::MAX)),
+            assessments::tier.eq(i32::from(assessment.result.tier.tier.number())),
+            assessments::destinations.eq(json(&assessment.destinations)?),
+        ))
+        .execute(connection)?;
+    find_assessment(connection, &id)
+}
+
+/// One assessment.
+pub fn find_assessment(connection: &mut DbConnection, id: &str) -> StoreResult<AssessmentRecord> {
+    assessments::table
+        .filter(assessments::id.eq(id))
+        .select(AssessmentRow::as_select())
+        .first(connection)?
+        .try_into()
+}
+
+/// An organization's assessments older than `before` (all when `None`),
+/// newest first.
+pub fn list_assessments(
+    connection: &mut DbConnection,
+    organization_id: &str,
+    before: Option<&str>,
+    limit: i64,
+) -> StoreResult<Vec<AssessmentRecord>> {
+    let mut query = assessments::table
+        .filter(assessments::organization_id.eq(organization_id))
+        .into_boxed();
+    if let Some(before) = before {
+        query = query.filter(assessments::id.lt(before.to_owned()));
+    }
+    query
+        .order(assessments::id.desc())
+        .limit(limit)
+        .select(AssessmentRow::as_select())
+        .load(connection)?
+        .into_iter()
+        .map(AssessmentRecord::try_from)
+        .collect()
+}
