@@ -32,7 +32,7 @@ fn versioned(site: &Site) -> HttpResponse {
 /// May the caller see this site as a member: any member of the network for
 /// vetted organizations' sites, only the organization itself (and network
 /// admins) otherwise. Outsiders get 404.
-fn require_view(principal: &Principal, record: &SiteRecord) -> Result<(), ApiError> {
+pub(crate) fn require_view(principal: &Principal, record: &SiteRecord) -> Result<(), ApiError> {
     let organization = record.organization_id.to_string();
     if (record.membership.is_active() && principal.in_network)
         || principal.access.can_read(&organization)
@@ -45,7 +45,7 @@ fn require_view(principal: &Principal, record: &SiteRecord) -> Result<(), ApiErr
 
 /// May the caller edit this site: 404 when it may not even see it, 403 when
 /// it sees it but is not one of the organization's editors.
-fn require_edit(principal: &Principal, record: &SiteRecord) -> Result<(), ApiError> {
+pub(crate) fn require_edit(principal: &Principal, record: &SiteRecord) -> Result<(), ApiError> {
     require_view(principal, record)?;
     if principal
         .access

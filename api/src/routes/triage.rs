@@ -1,16 +1,19 @@
 //! Triage: the network's protocol and its versions, stateless evaluation and
 //! recorded assessments with recommended destinations.
 
-use actix_web::{HttpResponse, get, post, web};
+use actix_web::{HttpResponse, delete, get, post, put, web};
 use uuid::Uuid;
 use warren_domain::directory::search::SearchParams;
-use warren_domain::triage::{TriageError, assess, check_protocol, protocol_changes};
+use warren_domain::triage::{
+    TriageError, Variant, assess, check_protocol, check_variant, protocol_changes, with_variant,
+};
 use warren_store::audit::{self, Change};
 use warren_store::triage::{self as store, NewAssessment};
 use warren_store::{organizations, sites};
 use warren_wire::{
     Assessment, AssessmentPage, AssessmentQuery, AssessmentRecord, CreateAssessmentRequest,
     EvaluateRequest, ProtocolVersion, ProtocolVersionList, PublishProtocolRequest,
+    SiteTriageVariant,
 };
 
 use crate::auth::Principal;
@@ -299,7 +302,15 @@ pub async fn create(
             ),
             None => own_sites.first(),
         };
-        let protocol = store::current(connection)?;
+        let mut protocol = store::current(connection)?;
+        // A site running its own variant adapts the interventions to its kit.
+        let variant = match site {
+            Some(site) => store::variant(connection, &site.id.to_string())?,
+            None => None,
+        };
+        if let Some(variant) = &variant {
+            protocol.protocol = with_variant(&protocol.protocol, &variant.variant);
+        }
         let result =
             assess(&protocol.protocol, &species, &request.answers).map_err(triage_error)?;
         let near = site.map(|site| (site.fields.latitude, site.fields.longitude));
@@ -317,6 +328,7 @@ pub async fn create(
             .map(|sign| sign.capabilities.clone())
             .unwrap_or_default();
         let destinations = destinations(&snapshot, &needed, species.as_str(), near)?;
+        let variant_site = variant.as_ref().map(|variant| variant.site_id.to_string());
         let record = store::insert_assessment(
             connection,
             &NewAssessment {
@@ -326,6 +338,7 @@ pub async fn create(
                 answers: &request.answers,
                 result: &result,
                 destinations: &destinations,
+                variant_site_id: variant_site.as_deref(),
             },
             &principal.actor,
         )?;
@@ -407,4 +420,123 @@ pub async fn read(
     })
     .await??;
     Ok(HttpResponse::Ok().json(record))
+}
+
+/// A site's own triage interventions (members of the network); 404 when it
+/// runs the network's protocol unchanged.
+#[utoipa::path(
+    operation_id = "read_site_triage_variant",
+    tag = "triage",
+    security(("bearer" = []), ("api_key" = [])),
+    params(("id" = Uuid, Path, description = "The site.")),
+    responses((status = 200, description = "The site's variant.", body = SiteTriageVariant), ObjectProblems)
+)]
+#[get("/sites/{id}/triage-variant")]
+pub async fn read_variant(
+    state: web::Data<AppState>,
+    principal: Principal,
+    id: web::Path<Uuid>,
+) -> Result<HttpResponse, ApiError> {
+    let id = id.into_inner().to_string();
+    let variant = web::block(move || {
+        state.store.read(|connection| {
+            let site = sites::find(connection, &id)?;
+            crate::routes::sites::require_view(&principal, &site)?;
+            store::variant(connection, &id)?.ok_or(ApiError::NotFound)
+        })
+    })
+    .await??;
+    Ok(HttpResponse::Ok().json(variant))
+}
+
+/// Adopt a variant for a site (its editors): its own interventions for some
+/// signs, adapted to its kit. Tiers, signs and questions stay the network's.
+/// Replaces any earlier variant; assessments started from the site use it
+/// and say so.
+#[utoipa::path(
+    operation_id = "put_site_triage_variant",
+    tag = "triage",
+    security(("bearer" = []), ("api_key" = [])),
+    request_body = Variant,
+    params(("id" = Uuid, Path, description = "The site.")),
+    responses(
+        (status = 200, description = "The site's variant.", body = SiteTriageVariant),
+        ObjectProblems,
+        BodyProblems,
+    )
+)]
+#[put("/sites/{id}/triage-variant")]
+pub async fn put_variant(
+    state: web::Data<AppState>,
+    principal: Principal,
+    id: web::Path<Uuid>,
+    body: ValidJson<Variant>,
+) -> Result<HttpResponse, ApiError> {
+    let id = id.into_inner().to_string();
+    let variant = body.value;
+    let saved = web::block(move || {
+        state.store.write(|connection| {
+            let site = sites::find(connection, &id)?;
+            crate::routes::sites::require_edit(&principal, &site)?;
+            let protocol = store::current(connection)?;
+            check_variant(&protocol.protocol, &variant)
+                .map_err(|(field, message)| ApiError::invalid_field(&field, message))?;
+            let saved = store::put_variant(connection, &id, &variant, &principal.actor)?;
+            audit::record(
+                connection,
+                &principal.actor,
+                Change {
+                    action: "triage.variant_adopted",
+                    target_type: "site",
+                    target_id: &id,
+                    organization_id: Some(&site.organization_id.to_string()),
+                    details: serde_json::json!({ "signs": variant.signs.len() }),
+                },
+            )?;
+            Ok::<_, ApiError>(saved)
+        })
+    })
+    .await??;
+    Ok(HttpResponse::Ok().json(saved))
+}
+
+/// Drop a site's variant (its editors): the site runs the network's protocol
+/// unchanged again.
+#[utoipa::path(
+    operation_id = "delete_site_triage_variant",
+    tag = "triage",
+    security(("bearer" = []), ("api_key" = [])),
+    params(("id" = Uuid, Path, description = "The site.")),
+    responses((status = 204, description = "The variant is gone."), ObjectProblems)
+)]
+#[delete("/sites/{id}/triage-variant")]
+pub async fn delete_variant(
+    state: web::Data<AppState>,
+    principal: Principal,
+    id: web::Path<Uuid>,
+) -> Result<HttpResponse, ApiError> {
+    let id = id.into_inner().to_string();
+    web::block(move || {
+        state.store.write(|connection| {
+            let site = sites::find(connection, &id)?;
+            crate::routes::sites::require_edit(&principal, &site)?;
+            if !store::delete_variant(connection, &id)? {
+                return Err(ApiError::NotFound);
+            }
+            audit::record(
+                connection,
+                &principal.actor,
+                Change {
+                    action: "triage.variant_dropped",
+                    target_type: "site",
+                    target_id: &id,
+                    organization_id: Some(&site.organization_id.to_string()),
+                    details: serde_json::json!({}),
+                },
+            )?;
+            Ok::<_, ApiError>(())
+        })
+    })
+    .await??;
+    Ok(HttpResponse::NoContent().finish())
 }

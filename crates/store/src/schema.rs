@@ -174,6 +174,16 @@ diesel::table! {
         protocol_version -> Integer,
         tier -> Integer,
         destinations -> Text,
+        variant_site_id -> Nullable<Text>,
+    }
+}
+
+diesel::table! {
+    site_triage_variants (site_id) {
+        site_id -> Text,
+        body -> Text,
+        updated_at -> Timestamp,
+        updated_by -> Text,
     }
 }
 
@@ -231,6 +241,7 @@ diesel::allow_tables_to_appear_in_same_query!(
     directory_state,
     triage_protocols,
     assessments,
+    site_triage_variants,
     audit_log,
     idempotency_keys,
 );

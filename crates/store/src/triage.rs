@@ -10,11 +10,13 @@ use std::collections::BTreeMap;
 
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
-use warren_domain::triage::{Answer, Assessment, Protocol, default_protocol};
-use warren_wire::{AssessmentRecord, ProtocolVersion, ProtocolVersionSummary, SearchHit};
+use warren_domain::triage::{Answer, Assessment, Protocol, Variant, default_protocol};
+use warren_wire::{
+    AssessmentRecord, ProtocolVersion, ProtocolVersionSummary, SearchHit, SiteTriageVariant,
+};
 
 use crate::audit::Actor;
-use crate::schema::{assessments, triage_protocols};
+use crate::schema::{assessments, site_triage_variants, triage_protocols};
 use crate::{DbConnection, StoreError, StoreResult, new_id, now, parse_id, utc};
 
 fn corrupt(what: &str) -> impl Fn(serde_json::Error) -> StoreError + '_ {
@@ -147,6 +149,8 @@ pub struct NewAssessment<'a> {
     pub result: &'a Assessment,
     /// The recommended destinations.
     pub destinations: &'a [SearchHit],
+    /// The site whose variant was used.
+    pub variant_site_id: Option<&'a str>,
 }
 
 #[derive(Queryable, Selectable)]
@@ -161,6 +165,7 @@ struct AssessmentRow {
     answers: String,
     result: String,
     destinations: String,
+    variant_site_id: Option<String>,
 }
 
 impl TryFrom<AssessmentRow> for AssessmentRecord {
@@ -178,6 +183,7 @@ impl TryFrom<AssessmentRow> for AssessmentRecord {
             result: serde_json::from_str(&row.result).map_err(corrupt("result"))?,
             destinations: serde_json::from_str(&row.destinations)
                 .map_err(corrupt("destinations"))?,
+            variant_site_id: row.variant_site_id.as_deref().map(parse_id).transpose()?,
         })
     }
 }
@@ -204,6 +210,7 @@ pub fn insert_assessment(
                 .eq(i32::try_from(assessment.result.protocol_version).unwrap_or(i32::MAX)),
             assessments::tier.eq(i32::from(assessment.result.tier.tier.number())),
             assessments::destinations.eq(json(&assessment.destinations)?),
+            assessments::variant_site_id.eq(assessment.variant_site_id),
         ))
         .execute(connection)?;
     find_assessment(connection, &id)
@@ -240,4 +247,59 @@ pub fn list_assessments(
         .into_iter()
         .map(AssessmentRecord::try_from)
         .collect()
+}
+
+/// A site's variant, if it has one.
+pub fn variant(
+    connection: &mut DbConnection,
+    site_id: &str,
+) -> StoreResult<Option<SiteTriageVariant>> {
+    let row: Option<(String, String, NaiveDateTime, String)> = site_triage_variants::table
+        .filter(site_triage_variants::site_id.eq(site_id))
+        .select((
+            site_triage_variants::site_id,
+            site_triage_variants::body,
+            site_triage_variants::updated_at,
+            site_triage_variants::updated_by,
+        ))
+        .first(connection)
+        .optional()?;
+    row.map(|(site_id, body, updated_at, updated_by)| {
+        Ok(SiteTriageVariant {
+            site_id: parse_id(&site_id)?,
+            variant: serde_json::from_str(&body).map_err(corrupt("variant"))?,
+            updated_at: utc(updated_at),
+            updated_by,
+        })
+    })
+    .transpose()
+}
+
+/// Sets a site's variant, replacing any earlier one.
+pub fn put_variant(
+    connection: &mut DbConnection,
+    site_id: &str,
+    variant: &Variant,
+    actor: &Actor,
+) -> StoreResult<SiteTriageVariant> {
+    diesel::delete(site_triage_variants::table.filter(site_triage_variants::site_id.eq(site_id)))
+        .execute(connection)?;
+    diesel::insert_into(site_triage_variants::table)
+        .values((
+            site_triage_variants::site_id.eq(site_id),
+            site_triage_variants::body.eq(json(variant)?),
+            site_triage_variants::updated_at.eq(now()),
+            site_triage_variants::updated_by.eq(&actor.label),
+        ))
+        .execute(connection)?;
+    self::variant(connection, site_id)?.ok_or(StoreError::NotFound)
+}
+
+/// Removes a site's variant; `false` when it had none.
+pub fn delete_variant(connection: &mut DbConnection, site_id: &str) -> StoreResult<bool> {
+    let deleted = diesel::delete(
+        site_triage_variants::table.filter(site_triage_variants::site_id.eq(site_id)),
+    )
+    .execute(connection)?;
+    Ok(deleted > 0)
 }

@@ -8,7 +8,7 @@ use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 use warren_domain::directory::taxonomy::TermCode;
 
-pub use warren_domain::triage::{Answer, Assessment, Protocol, Tier};
+pub use warren_domain::triage::{Answer, Assessment, Protocol, Tier, Variant, VariantSign};
 
 use crate::SearchHit;
 
@@ -114,6 +114,22 @@ pub struct AssessmentRecord {
     /// Where to send the animal: open or covered, accepting sites with the
     /// capabilities the case needs, nearest first.
     pub destinations: Vec<SearchHit>,
+    /// The site whose own interventions were used, if it has a variant.
+    pub variant_site_id: Option<Uuid>,
+}
+
+/// A site's own triage interventions, adapted to its kit.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct SiteTriageVariant {
+    /// The site.
+    pub site_id: Uuid,
+    /// Its interventions per sign.
+    pub variant: Variant,
+    /// When it last changed.
+    pub updated_at: DateTime<Utc>,
+    /// Who changed it.
+    pub updated_by: String,
 }
 
 /// A page of assessments, newest first.

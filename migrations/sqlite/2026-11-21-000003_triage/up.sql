@@ -20,6 +20,15 @@ CREATE TABLE assessments (
     result TEXT NOT NULL,
     protocol_version INTEGER NOT NULL REFERENCES triage_protocols (version),
     tier INTEGER NOT NULL,
-    destinations TEXT NOT NULL
+    destinations TEXT NOT NULL,
+    variant_site_id TEXT
 );
 CREATE INDEX assessments_by_organization ON assessments (organization_id, id);
+
+-- A site's own interventions, adapted to its kit.
+CREATE TABLE site_triage_variants (
+    site_id TEXT PRIMARY KEY NOT NULL REFERENCES sites (id) ON DELETE CASCADE,
+    body TEXT NOT NULL,
+    updated_at TIMESTAMP NOT NULL,
+    updated_by TEXT NOT NULL
+);

@@ -10,7 +10,9 @@ use uuid::Uuid;
 use warren_domain::directory::hours::{CountryCode, OpeningHoursText, Timezone};
 use warren_domain::directory::taxonomy::TermCode;
 use warren_domain::directory::{Latitude, Longitude};
-use warren_domain::triage::{Answer, SpeciesGroup, Tier, assess, default_protocol};
+use warren_domain::triage::{
+    Answer, SpeciesGroup, Tier, Variant, VariantSign, assess, default_protocol,
+};
 use warren_domain::{AddressLine, OrgName, Phone};
 use warren_tests::*;
 use warren_wire::{
@@ -180,5 +182,51 @@ warren_tests::on_both_databases! {
         assert_eq!(numbers, [2, 1]);
         assert_eq!(app.client.anonymous().triage_protocol_version(1).await.unwrap().protocol.version, 1);
         assert_eq!(app.client.anonymous().triage_protocol_version(9).await.unwrap_err().status(), Some(404));
+    }
+
+    async fn a_site_variant_adapts_interventions_for_assessments_started_there(app) {
+        let coordinator = app.network_admin().await;
+        let (clinic, admin) = app.vetted(&coordinator, "Kit Vets", "kv@kit.test").await;
+        let volunteer = app.member(&admin, clinic, "vol@kit.test", Role::Volunteer).await;
+        let (_, stranger) = app.vetted(&coordinator, "Other Kit", "ok@other.test").await;
+        let home = admin.create_site(clinic, &site("Kit Vets Surgery", 0.0, &[], &["small_mammal"]), None).await.unwrap().value.listing.id;
+        let path = format!("/api/v1/sites/{home}/triage-variant");
+        let variant = Variant {
+            signs: vec![VariantSign {
+                code: "respiratory_distress".into(),
+                before_transport: Some(vec!["Use our portable concentrator at 2 L/min".into()]),
+                during_transport: None,
+            }],
+        };
+        assert_eq!(admin.request(Method::GET, &path).send().await.unwrap().status(), StatusCode::NOT_FOUND);
+        for (caller, status) in [(&volunteer, StatusCode::FORBIDDEN), (&stranger, StatusCode::FORBIDDEN)] {
+            let response = caller.request(Method::PUT, &path).json(&variant).send().await.unwrap();
+            assert_eq!(response.status(), status);
+        }
+        let unknown = json!({"signs": [{"code": "sneezing", "before_transport": ["x"]}]});
+        let refused = admin.request(Method::PUT, &path).json(&unknown).send().await.unwrap();
+        assert_eq!(refused.status(), StatusCode::UNPROCESSABLE_ENTITY);
+        let problem: warren_wire::Problem = refused.json().await.unwrap();
+        assert_eq!(problem.errors[0].field, "signs[0].code");
+        let saved = admin.request(Method::PUT, &path).json(&variant).send().await.unwrap();
+        assert_eq!(saved.status(), StatusCode::OK);
+        let read: warren_wire::SiteTriageVariant = stranger.request(Method::GET, &path).send().await.unwrap().json().await.unwrap();
+        assert_eq!(read.variant, variant);
+
+        let request = CreateAssessmentRequest {
+            species: species("small_mammal/guinea_pig"),
+            patient: None,
+            answers: not_eating_and_breathing_fast(),
+            site_id: Some(home),
+        };
+        let adapted = admin.create_assessment(clinic, &request, None).await.unwrap();
+        assert_eq!(adapted.result.tier.tier, Tier::Immediate, "a variant never changes the tier");
+        assert_eq!(adapted.result.before_transport[0], "Use our portable concentrator at 2 L/min");
+        assert_eq!(adapted.variant_site_id, Some(home));
+        assert_eq!(admin.request(Method::DELETE, &path).send().await.unwrap().status(), StatusCode::NO_CONTENT);
+        assert_eq!(admin.request(Method::DELETE, &path).send().await.unwrap().status(), StatusCode::NOT_FOUND);
+        let plain = admin.create_assessment(clinic, &request, None).await.unwrap();
+        assert!(plain.result.before_transport[0].starts_with("Give oxygen"));
+        assert_eq!(plain.variant_site_id, None);
     }
 }

@@ -441,6 +441,91 @@ pub fn protocol_changes(old: &Protocol, new: &Protocol) -> Vec<String> {
     changes
 }
 
+/// A site's own interventions for some signs, adapted to its kit. The
+/// tiers, signs and questions stay the network's.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct Variant {
+    /// Per sign, the interventions that replace the network's.
+    pub signs: Vec<VariantSign>,
+}
+
+/// A site's interventions for one sign.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct VariantSign {
+    /// The sign's code.
+    pub code: String,
+    /// Replaces what to do before transport, when given.
+    #[serde(default)]
+    pub before_transport: Option<Vec<String>>,
+    /// Replaces what to do during transport, when given.
+    #[serde(default)]
+    pub during_transport: Option<Vec<String>>,
+}
+
+/// The protocol as a site runs it: the network's, with the site's
+/// interventions; a sign the protocol no longer has is ignored.
+pub fn with_variant(protocol: &Protocol, variant: &Variant) -> Protocol {
+    let mut adapted = protocol.clone();
+    for change in &variant.signs {
+        if let Some(sign) = adapted
+            .discriminators
+            .iter_mut()
+            .find(|sign| sign.code == change.code)
+        {
+            if let Some(steps) = &change.before_transport {
+                sign.before_transport = steps.clone();
+            }
+            if let Some(steps) = &change.during_transport {
+                sign.during_transport = steps.clone();
+            }
+        }
+    }
+    adapted
+}
+
+/// Checks a variant against the protocol it adapts: known signs, each once,
+/// and short, non-empty steps.
+pub fn check_variant(protocol: &Protocol, variant: &Variant) -> Result<(), (String, String)> {
+    let mut seen: Vec<&str> = Vec::new();
+    for (index, change) in variant.signs.iter().enumerate() {
+        let field = format!("signs[{index}]");
+        if !protocol
+            .discriminators
+            .iter()
+            .any(|sign| sign.code == change.code)
+        {
+            return Err((
+                format!("{field}.code"),
+                format!("`{}` is not a sign of the protocol", change.code),
+            ));
+        }
+        if seen.contains(&change.code.as_str()) {
+            return Err((format!("{field}.code"), "appears twice".into()));
+        }
+        seen.push(&change.code);
+        for steps in [&change.before_transport, &change.during_transport]
+            .into_iter()
+            .flatten()
+        {
+            if steps.len() > 20
+                || steps
+                    .iter()
+                    .any(|step| step.trim().is_empty() || step.chars().count() > 300)
+            {
+                return Err((
+                    field.clone(),
+                    "steps must be 1–300 characters, at most 20".into(),
+                ));
+            }
+        }
+    }
+    Ok(())
+}
+
 /// Why a protocol cannot be published.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum ProtocolError {

@@ -311,3 +311,46 @@ fn a_new_version_reads_as_a_list_of_changes() {
     tierless.tiers.pop();
     assert_eq!(check_protocol(&tierless), Err(ProtocolError::Tiers));
 }
+
+#[test]
+fn a_site_variant_changes_interventions_but_never_tiers() {
+    let protocol = default_protocol();
+    let variant = Variant {
+        signs: vec![VariantSign {
+            code: "respiratory_distress".into(),
+            before_transport: Some(vec!["Use our portable concentrator at 2 L/min".into()]),
+            during_transport: None,
+        }],
+    };
+    assert!(check_variant(&protocol, &variant).is_ok());
+    let adapted = with_variant(&protocol, &variant);
+    let result = assess(
+        &adapted,
+        &species("small_mammal/guinea_pig"),
+        &answers(&[("respiratory_distress", Answer::Yes)]),
+    )
+    .unwrap();
+    assert_eq!(result.tier.tier, Tier::Immediate);
+    assert_eq!(
+        result.before_transport[0],
+        "Use our portable concentrator at 2 L/min"
+    );
+    assert!(
+        result
+            .during_transport
+            .iter()
+            .any(|step| step.contains("oxygen")),
+        "unchanged steps stay"
+    );
+    let unknown = Variant {
+        signs: vec![VariantSign {
+            code: "sneezing".into(),
+            before_transport: None,
+            during_transport: None,
+        }],
+    };
+    assert_eq!(
+        check_variant(&protocol, &unknown).unwrap_err().0,
+        "signs[0].code"
+    );
+}
