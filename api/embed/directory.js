@@ -41,6 +41,7 @@
   var list = $("results");
   var more = $("more");
 
+  var knownCaps = {}; // capability code → label, from the taxonomy
   var point = null; // {lat, lon, mine}
   var nextOffset = null;
   var inFlight = null;
@@ -87,6 +88,13 @@
     return 0.2126 * c[0] + 0.7152 * c[1] + 0.0722 * c[2];
   }
 
+  // White or near-black on a colour, whichever contrasts more (WCAG).
+  function onColour(parts) {
+    if (!parts) return "#111111";
+    var l = luminance(parts);
+    return 1.05 / (l + 0.05) >= (l + 0.05) / 0.0626 ? "#ffffff" : "#111111";
+  }
+
   function applyTheme() {
     var style = document.documentElement.style;
     [
@@ -99,13 +107,7 @@
     });
     var root = getComputedStyle(document.documentElement);
     var accent = rgb(root.getPropertyValue("--accent").trim());
-    // White or near-black on the accent, whichever contrasts more (WCAG).
-    if (accent) {
-      var l = luminance(accent);
-      var onWhite = 1.05 / (l + 0.05);
-      var onDark = (l + 0.05) / 0.0626;
-      style.setProperty("--on-accent", onWhite >= onDark ? "#ffffff" : "#111111");
-    }
+    if (accent) style.setProperty("--on-accent", onColour(accent));
     var background = rgb(root.getPropertyValue("--bg").trim());
     if (background && luminance(background) < 0.2) style.setProperty("color-scheme", "dark");
     var title = params.get("title");
@@ -121,11 +123,17 @@
     return isNaN(when) ? 30 : Math.max(1, Math.ceil((when - Date.now()) / 1000));
   }
 
-  function request(path, signal) {
+  // `path` is relative to the public API ("search?…") or, for triage,
+  // "../triage/…"; `body` makes it a JSON POST. The partner key goes with
+  // the public directory's calls only.
+  function request(path, signal, body) {
     var headers = { Accept: "application/json" };
-    if (apiKey) headers["X-API-Key"] = apiKey;
-    return fetch(API + path, {
+    if (apiKey && path.slice(0, 3) !== "../") headers["X-API-Key"] = apiKey;
+    if (body) headers["Content-Type"] = "application/json";
+    return fetch(new URL(path, API).href, {
+      method: body ? "POST" : "GET",
       headers: headers,
+      body: body ? JSON.stringify(body) : undefined,
       credentials: "omit",
       signal: signal
     }).then(function (response) {
@@ -162,6 +170,9 @@
         return e.message;
       });
       return "Please check the search: " + (problems.join(" ") || error.problem.detail || "");
+    }
+    if (error.status === 422 && error.problem) {
+      return "Warren could not assess this: " + (error.problem.detail || error.problem.title || "");
     }
     if (error.status === 401 || error.status === 403) {
       return "This directory is not set up correctly on this website (its key was refused).";
@@ -217,7 +228,9 @@
     });
     var wantedCaps = (params.get("capabilities") || "").split(",").filter(Boolean);
     items.forEach(function (term) {
-      if (term.taxonomy === "capability") addCapability(term.code, term.label, wantedCaps);
+      if (term.taxonomy !== "capability") return;
+      knownCaps[term.code] = term.label;
+      addCapability(term.code, term.label, wantedCaps);
     });
     // Defaults the vocabulary does not know (or could not be loaded) still apply.
     wantedCaps.forEach(function (code) {
@@ -361,8 +374,8 @@
     });
   }
 
-  function result(hit) {
-    var id = "site-" + hit.site_id;
+  function result(hit, prefix) {
+    var id = (prefix || "site-") + hit.site_id;
     var chips = (hit.reasons || []).filter(function (reason) {
       return !PLACED[reason.kind];
     });
@@ -558,6 +571,290 @@
         more.disabled = false;
       });
   }
+
+  /* ---- First aid: is it an emergency? ------------------------------------ */
+
+  // The network's triage protocol, asked in owner words. Answers go to
+  // /triage/evaluate, which records nothing; they are kept in this page only.
+  var aidToggle = $("aid-toggle");
+  var aid = $("aid");
+  var aidTitle = $("aid-title");
+  var aidAnimal = $("aid-animal");
+  var questions = $("aid-questions");
+  var urgency = $("aid-urgency");
+  var advice = $("aid-advice");
+  var who = $("aid-who");
+  var whoStatus = $("aid-who-status");
+  var places = $("aid-places");
+  var RANK = { immediate: 1, very_urgent: 2, urgent: 3, standard: 4, non_urgent: 5 };
+  var CHOICES = [
+    ["yes", "Yes"],
+    ["no", "No"],
+    ["unknown", "Not sure"]
+  ];
+  var protocol = null;
+  var answers = {};
+  var signs = []; // the signs asked about this animal, most dangerous first
+  var group = "";
+  var aidTimer = 0;
+  var aidCall = null;
+
+  // Mirrors SpeciesGroup::of (crates/domain/src/triage/mod.rs).
+  function groupOf(code) {
+    var parts = code.split("/");
+    var kind = parts[1] || "";
+    if (parts[0] === "wildlife") {
+      if (kind === "bird" || kind === "raptor") return kind;
+      if (/^(hedgehog|bat|small_mammal)$/.test(kind)) return "wild_small_mammal";
+      return kind === "carnivore" ? "wild_carnivore" : "wildlife";
+    }
+    if (/^(rat|mouse|hamster|gerbil)$/.test(kind)) return "rodent";
+    if (/^(guinea_pig|chinchilla|degu|rabbit)$/.test(kind)) return "herbivore";
+    return "small_mammal";
+  }
+
+  function rankOf(sign) {
+    var pair = (sign.group_tiers || []).filter(function (p) {
+      return p[0] === group;
+    })[0];
+    return RANK[pair ? pair[1] : sign.tier];
+  }
+
+  // The first unanswered sign that could still make the case more urgent.
+  function nextSign() {
+    var rank = 5;
+    signs.forEach(function (sign) {
+      if (answers[sign.code] === "yes") rank = Math.min(rank, rankOf(sign));
+    });
+    return signs.filter(function (sign) {
+      return !answers[sign.code] && rankOf(sign) < rank;
+    })[0];
+  }
+
+  function bullets(items) {
+    return el.apply(
+      null,
+      ["ul", {}].concat(
+        items.map(function (text) {
+          return el("li", { text: text });
+        })
+      )
+    );
+  }
+
+  function prepare() {
+    var code = species.value;
+    group = code ? groupOf(code) : "";
+    aidAnimal.textContent = code
+      ? "For: " + species.selectedOptions[0].textContent + ". To change the animal, choose another above."
+      : "First choose the animal above.";
+    signs = !code
+      ? []
+      : protocol.discriminators.filter(function (sign) {
+          return !sign.only_for.length || sign.only_for.indexOf(group) >= 0;
+        });
+    signs.sort(function (a, b) {
+      return rankOf(a) - rankOf(b);
+    });
+    var kept = {};
+    signs.forEach(function (sign) {
+      if (answers[sign.code]) kept[sign.code] = answers[sign.code];
+    });
+    answers = kept;
+    askQuestions();
+    changed();
+  }
+
+  function askQuestions(answered) {
+    var next = nextSign();
+    questions.replaceChildren();
+    signs.forEach(function (sign) {
+      if (!answers[sign.code] && sign !== next) return;
+      var id = "aid-q-" + sign.code;
+      var row = el("div", { class: "answers", role: "group", "aria-labelledby": id });
+      CHOICES.forEach(function (choice) {
+        var button = el("button", {
+          type: "button",
+          class: "secondary",
+          "aria-pressed": String(answers[sign.code] === choice[0]),
+          text: choice[1]
+        });
+        button.addEventListener("click", function () {
+          answer(sign.code, choice[0]);
+        });
+        row.append(button);
+      });
+      questions.append(
+        el(
+          "li",
+          { class: sign === next ? "q next" : "q", "data-code": sign.code },
+          el("p", { id: id, text: sign.owner_question }),
+          row
+        )
+      );
+    });
+    if (signs.length && !next) questions.append(el("li", { class: "hint", text: "No more questions." }));
+    if (answered) {
+      var focus =
+        questions.querySelector(".next button") ||
+        questions.querySelector('[data-code="' + answered + '"] [aria-pressed="true"]');
+      if (focus) focus.focus();
+    }
+  }
+
+  function answer(code, value) {
+    answers[code] = value;
+    askQuestions(code);
+    changed();
+  }
+
+  function changed() {
+    clearTimeout(aidTimer);
+    if (aidCall) aidCall.abort();
+    if (!Object.keys(answers).length) {
+      urgency.className = "urgency";
+      urgency.replaceChildren(
+        el("p", {
+          text: "If the animal is not breathing, is bleeding heavily or has collapsed, do not wait: call a vet now."
+        })
+      );
+      advice.replaceChildren();
+      who.hidden = true;
+      return;
+    }
+    aidTimer = setTimeout(evaluate, 250);
+  }
+
+  function evaluate() {
+    var controller = new AbortController();
+    aidCall = controller;
+    request("../triage/evaluate", controller.signal, { species: species.value, answers: answers })
+      .then(function (result) {
+        showAssessment(result);
+        return findHelp(result, controller.signal);
+      })
+      .catch(function (error) {
+        if (error.name === "AbortError") return;
+        urgency.className = "urgency";
+        urgency.replaceChildren(el("p", { class: "error", text: explain(error) }));
+      });
+  }
+
+  function ownerWords(result) {
+    var rank = RANK[result.tier.tier];
+    var minutes = result.tier.target_minutes;
+    if (rank <= 2) return "Emergency — call a vet now";
+    if (rank < 5) {
+      return minutes <= 60 ? "See a vet within the hour" : "See a vet within " + Math.round(minutes / 60) + " hours";
+    }
+    if (result.present.length) return "Not urgent — ring a vet for advice today";
+    return result.to_ask.length ? "No emergency signs so far" : "No emergency signs — ring a vet for advice";
+  }
+
+  function showAssessment(result) {
+    var tier = result.tier;
+    var rank = RANK[tier.tier];
+    var colour = CSS.supports("color", tier.colour) ? tier.colour : "gray";
+    var style = urgency.style;
+    style.setProperty("--tier", colour);
+    style.setProperty("--on-tier", onColour(rgb(colour)));
+    var fired = signs.filter(function (sign) {
+      return sign.code === result.fired;
+    })[0];
+    urgency.className = "urgency tier-" + rank;
+    var parts = [
+      el("span", { class: "badge", text: tier.name }),
+      el("strong", { text: ownerWords(result) }),
+      el("p", {
+        text:
+          (rank === 1
+            ? "Set off now and call ahead on the way. "
+            : rank === 2
+              ? "Be on your way to a vet within " + tier.target_minutes + " minutes. "
+              : "") + (fired ? "Sign: " + fired.label.toLowerCase() + "." : "")
+      }),
+      result.to_ask.length ? el("p", { text: "Please answer the next question: it may make this more urgent." }) : ""
+    ];
+    urgency.replaceChildren.apply(urgency, parts);
+    advice.replaceChildren();
+    [
+      ["What to do now", result.before_transport],
+      ["On the way to the vet", result.during_transport],
+      ["Call the vet straight away if", result.escalate_if]
+    ].forEach(function (part) {
+      if (part[1].length) advice.append(el("h3", { text: part[0] }), bullets(part[1]));
+    });
+  }
+
+  // Who to call: open, accepting places for this animal with what the case
+  // needs, near the place this website (or the visitor) chose.
+  function findHelp(assessment, signal) {
+    var needs = assessment.capabilities.filter(function (code) {
+      return knownCaps[code];
+    });
+    var named = needs
+      .map(function (code) {
+        return knownCaps[code].toLowerCase();
+      })
+      .join(", ");
+    who.hidden = false;
+    whoStatus.textContent = "Looking for places open now…";
+    function attempt(withNeeds) {
+      var query = new URLSearchParams({ species: species.value, open: "true", accepting: "true", limit: "5" });
+      if (withNeeds.length) query.set("capabilities", withNeeds.join(","));
+      if (point) {
+        query.set("lat", point.lat.toFixed(5));
+        query.set("lon", point.lon.toFixed(5));
+        if (radius.value) query.set("radius_km", radius.value);
+      }
+      return request("search?" + query, signal).then(function (page) {
+        if (!page.total && withNeeds.length) return attempt([]);
+        places.replaceChildren.apply(
+          places,
+          page.items.map(function (hit) {
+            return result(hit, "aid-site-");
+          })
+        );
+        whoStatus.textContent = !page.total
+          ? "No listed place is open and taking this animal now. Call your usual vet or an emergency vet."
+          : withNeeds.length
+            ? "Open now, taking this animal, with " + named + ":"
+            : "Open now and taking this animal" + (named ? " (none lists " + named + ": call to check)" : "") + ":";
+      });
+    }
+    return attempt(needs).catch(function (error) {
+      if (error.name !== "AbortError") whoStatus.textContent = explain(error);
+    });
+  }
+
+  function toggleAid() {
+    var opening = aid.hidden;
+    aid.hidden = !opening;
+    aidToggle.setAttribute("aria-expanded", String(opening));
+    if (!opening) return;
+    aidTitle.focus();
+    if (protocol) return prepare();
+    urgency.replaceChildren(el("p", { class: "hint", text: "Loading the questions…" }));
+    request("../triage/protocol")
+      .then(function (current) {
+        protocol = current.protocol;
+        prepare();
+      })
+      .catch(function (error) {
+        urgency.replaceChildren(el("p", { class: "error", text: explain(error) }));
+      });
+  }
+
+  aidToggle.addEventListener("click", toggleAid);
+  species.addEventListener("change", function () {
+    if (protocol && !aid.hidden) prepare();
+  });
+  $("aid-reset").addEventListener("click", function () {
+    answers = {};
+    prepare();
+    var first = questions.querySelector("button");
+    if (first) first.focus();
+  });
 
   /* ---- Height for the parent page --------------------------------------- */
 

@@ -14,7 +14,7 @@ use flate2::write::GzEncoder;
 use reqwest::Method;
 use warren_api::embed::ASSETS;
 use warren_tests::*;
-use warren_wire::{CreateApiKeyRequest, SiteInput};
+use warren_wire::{AssessmentQuery, CreateApiKeyRequest, SiteInput};
 
 use crate::browser::{appears, artifact, browser};
 
@@ -346,5 +346,155 @@ warren_tests::on_both_databases! {
         std::fs::write(artifact(&name), screenshot).unwrap();
         browser.close().await.unwrap();
         partner_server.stop(false).await;
+    }
+
+    async fn a_partner_page_gives_first_aid_and_who_to_call_without_recording_anything(app) {
+        let coordinator = app.network_admin().await;
+        let (avon, avon_admin) = app.vetted(&coordinator, "Avon Exotic Vets", "ada@avon.test").await;
+        let harbourside = avon_admin
+            .create_site(avon, &site("Harbourside Exotics", 51.4510, serde_json::json!({
+                "species": ["small_mammal"],
+                "capabilities": ["oxygen_cage", "exotic_surgery"],
+            })), None)
+            .await
+            .expect("create Harbourside");
+        coordinator.assure_site(harbourside.value.listing.id).await.expect("verify Harbourside");
+        // Open and taking guinea pigs, but without oxygen: not the place to call.
+        avon_admin
+            .create_site(avon, &site("Redland Guinea Pig Clinic", 51.4680, serde_json::json!({
+                "species": ["small_mammal/guinea_pig"],
+                "public_phone": "0117 496 0555",
+            })), None)
+            .await
+            .expect("create Redland");
+        let key = avon_admin
+            .create_api_key(avon, &CreateApiKeyRequest {
+                name: ApiKeyName::parse("Cavy Club website").unwrap(),
+                scopes: vec![ApiScope::Embed],
+            }, None)
+            .await
+            .expect("an embed key for the partner");
+
+        let partner = format!(
+            r##"<!doctype html><html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1"><title>Cavy Club of Bristol</title></head>
+<body style="margin:0;background:#f4f8ec;font-family:Georgia,serif">
+<header style="background:#2f5d1e;color:#fff;padding:12px 16px"><h1 style="margin:0;font-size:1.3rem">Cavy Club of Bristol</h1></header>
+<section style="padding:0 8px">
+<script src="{warren}/embed/warren-directory.js" data-species="small_mammal/hamster"
+  data-lat="51.4545" data-lon="-2.5879" data-radius="25" data-accent="#2f5d1e"
+  data-title="Help for your cavy" data-key="{key}" async></script>
+</section></body></html>"##,
+            warren = app.url,
+            key = key.secret,
+        );
+        let (port, partner_server) = partner_site(partner);
+        let (browser, _driver) = browser().await;
+        // A phone, tall enough that the screenshot shows the whole guide.
+        browser.set_window_size(420, 2600).await.unwrap();
+        browser.goto(&format!("http://localhost:{port}/")).await.unwrap();
+        let frame = appears(&browser, Locator::Css("iframe[data-warren-directory]"), "the loader puts in an iframe").await;
+        frame.enter_frame().await.unwrap();
+        appears(&browser, Locator::XPath("//p[@id='status'][contains(., 'found')]"), "the directory loads").await;
+
+        // The owner picks the animal, then opens the guide by keyboard.
+        browser.find(Locator::Id("species")).await.unwrap().select_by_value("small_mammal/guinea_pig").await.unwrap();
+        let toggle = browser.find(Locator::Id("aid-toggle")).await.unwrap();
+        assert_eq!(toggle.attr("aria-expanded").await.unwrap().as_deref(), Some("false"));
+        browser.execute("document.getElementById('aid-toggle').focus()", vec![]).await.unwrap();
+        press(&browser, &Key::Enter).await;
+        appears(
+            &browser,
+            Locator::XPath("//li[@data-code='respiratory_distress'][contains(., 'breathing with its mouth open')]"),
+            "the most dangerous sign is asked first, in owner words",
+        )
+        .await;
+        assert_eq!(toggle.attr("aria-expanded").await.unwrap().as_deref(), Some("true"));
+        let animal = browser.find(Locator::Id("aid-animal")).await.unwrap().text().await.unwrap();
+        assert!(animal.contains("Guinea pig"), "{animal}");
+        let focused = browser.execute("return document.activeElement.id", vec![]).await.unwrap();
+        assert_eq!(focused, serde_json::json!("aid-title"), "opening the guide moves focus to it");
+        let asked = browser.find_all(Locator::Css("#aid-questions li.q")).await.unwrap();
+        assert_eq!(asked.len(), 1, "one question at a time");
+        assert_eq!(
+            browser.find_all(Locator::Css("#aid input, #aid textarea")).await.unwrap().len(),
+            0,
+            "the guide asks for nothing personal"
+        );
+
+        // Tab to "Yes" and press Enter.
+        press(&browser, &Key::Tab).await;
+        let focused = browser
+            .execute("const a = document.activeElement; return a.textContent + ' ' + a.closest('li').dataset.code", vec![])
+            .await
+            .unwrap();
+        assert_eq!(focused, serde_json::json!("Yes respiratory_distress"));
+        press(&browser, &Key::Enter).await;
+        let pressed = browser
+            .find(Locator::Css("li[data-code='respiratory_distress'] [aria-pressed='true']"))
+            .await
+            .unwrap()
+            .text()
+            .await
+            .unwrap();
+        assert_eq!(pressed, "Yes", "the answer shows as pressed");
+
+        let urgency = appears(
+            &browser,
+            Locator::XPath("//div[@id='aid-urgency'][contains(., 'Emergency — call a vet now')]"),
+            "an emergency, in owner words",
+        )
+        .await;
+        let said = urgency.text().await.unwrap();
+        assert!(said.contains("Immediate") && said.contains("respiratory distress") && !said.contains("null"), "{said}");
+        assert_eq!(urgency.attr("role").await.unwrap().as_deref(), Some("status"));
+        assert_eq!(urgency.attr("aria-live").await.unwrap().as_deref(), Some("polite"));
+        let colour = browser
+            .execute("return getComputedStyle(document.querySelector('#aid-urgency .badge')).backgroundColor", vec![])
+            .await
+            .unwrap();
+        assert_eq!(colour, serde_json::json!("rgb(255, 0, 0)"), "the tier's colour");
+        let advice = browser.find(Locator::Id("aid-advice")).await.unwrap().text().await.unwrap();
+        for expected in [
+            "What to do now",
+            "Give oxygen if you have it",
+            "Do not restrain",
+            "On the way to the vet",
+            "Keep oxygen going during transport",
+            "Call the vet straight away if",
+            "gums turn blue",
+        ] {
+            assert!(advice.contains(expected), "the advice says {expected:?}: {advice}");
+        }
+        let questions = browser.find(Locator::Id("aid-questions")).await.unwrap().text().await.unwrap();
+        assert!(questions.contains("No more questions"), "nothing can be more urgent: {questions}");
+
+        // Who to call: open, accepting, with an oxygen cage.
+        let call = appears(&browser, Locator::Css("#aid-places a.call"), "a place to call").await;
+        let who = browser.find(Locator::Id("aid-who")).await.unwrap().text().await.unwrap();
+        assert!(who.contains("Harbourside Exotics") && who.contains("oxygen cage"), "{who}");
+        assert!(!who.contains("Redland"), "a place without oxygen is not offered: {who}");
+        assert_eq!(call.attr("href").await.unwrap().as_deref(), Some("tel:01174960000"));
+        let calls = browser.find_all(Locator::Css("#aid-places a.call")).await.unwrap();
+        assert_eq!(calls.len(), 1);
+        let small_print = browser.find(Locator::Css("#aid .small")).await.unwrap().text().await.unwrap();
+        assert!(small_print.contains("No personal data"), "{small_print}");
+
+        browser.enter_parent_frame().await.unwrap();
+        tokio::time::sleep(Duration::from_millis(300)).await;
+        let screenshot = browser.screenshot().await.unwrap();
+        let name = format!(
+            "embed-first-aid-{}.png",
+            match app.backend {
+                Backend::Sqlite => "sqlite",
+                Backend::Postgres => "postgres",
+            }
+        );
+        std::fs::write(artifact(&name), screenshot).unwrap();
+        browser.close().await.unwrap();
+        partner_server.stop(false).await;
+
+        // Evaluating records nothing.
+        let recorded = avon_admin.assessments(avon, &AssessmentQuery::default()).await.unwrap();
+        assert!(recorded.items.is_empty(), "the embed records no assessment: {:?}", recorded.items);
     }
 }
