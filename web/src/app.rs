@@ -1,21 +1,25 @@
-//! The app: the session, the layout and the route table.
+//! The app: the session, the outbox, the layout and the route table.
 
 use leptos::prelude::*;
 use leptos_router::components::{Route, Router, Routes};
 use leptos_router::path;
 
 use crate::components::Layout;
+use crate::offline::Outbox;
 use crate::pages::{
-    AcceptInvitationPage, ApiKeysPage, ApplyPage, AuditPage, DirectoryAuditPage, DirectoryPage,
-    EditSitePage, HomePage, MembersPage, NewSitePage, NotFoundPage, OrganizationPage, ProfilePage,
-    SignInPage, SitePage, VettingPage,
+    AcceptInvitationPage, ApiKeysPage, ApplyPage, AssessmentPage, AuditPage, DirectoryAuditPage,
+    DirectoryPage, EditSitePage, HomePage, MembersPage, NewSitePage, NotFoundPage,
+    OrganizationPage, ProfilePage, SignInPage, SitePage, TriageHistoryPage, TriagePage,
+    TriageProtocolPage, VettingPage,
 };
 use crate::session::Session;
 
-/// The whole app: provides the [`Session`], then routes to one page.
+/// The whole app: provides the [`Session`] and the [`Outbox`] of records
+/// waiting on the device, then routes to one page.
 #[component]
 pub fn App() -> impl IntoView {
-    Session::provide();
+    let session = Session::provide();
+    Outbox::provide(session);
     view! {
         <Router>
             <Layout>
@@ -32,6 +36,10 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/directory/audit") view=DirectoryAuditPage/>
                     <Route path=path!("/sites/:id") view=SitePage/>
                     <Route path=path!("/sites/:id/edit") view=EditSitePage/>
+                    <Route path=path!("/triage") view=TriagePage/>
+                    <Route path=path!("/triage/history") view=TriageHistoryPage/>
+                    <Route path=path!("/triage/protocol") view=TriageProtocolPage/>
+                    <Route path=path!("/assessments/:id") view=AssessmentPage/>
                     <Route path=path!("/invitations/accept") view=AcceptInvitationPage/>
                     <Route path=path!("/profile") view=ProfilePage/>
                     <Route path=path!("/audit") view=AuditPage/>

@@ -10,6 +10,7 @@ pub mod app;
 pub mod components;
 pub mod idempotency;
 pub mod local_time;
+pub mod offline;
 pub mod pages;
 pub mod session;
 

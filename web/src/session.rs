@@ -106,6 +106,20 @@ impl Session {
         self.state.get()
     }
 
+    /// Where the session stands (not reactive).
+    pub fn state_untracked(&self) -> SessionState {
+        self.state.get_untracked()
+    }
+
+    /// The signed-in person's id (not reactive).
+    pub fn user_id_untracked(&self) -> Option<Uuid> {
+        self.me.with_untracked(|me| {
+            me.as_ref()
+                .and_then(|me| me.value.user.as_ref())
+                .map(|user| user.id)
+        })
+    }
+
     /// The signed-in person with their organizations (reactive).
     pub fn me(&self) -> Option<Me> {
         self.me

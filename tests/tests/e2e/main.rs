@@ -11,3 +11,4 @@ mod hsds;
 mod storage;
 mod tokens;
 mod triage;
+mod triage_browser;

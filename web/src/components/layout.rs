@@ -10,11 +10,11 @@ use uuid::Uuid;
 
 use crate::session::{SessionState, use_session};
 
-/// Sections of the product still to be built (DESIGN §4–§6).
+/// Sections of the product still to be built (DESIGN §5–§6).
 ///
 /// Each gets its entry in [`nav_links`] when its page exists; until then the
 /// navigation shows no link to it — no placeholder pages.
-pub const PLANNED_SECTIONS: [&str; 3] = ["Triage", "Referrals", "Lending"];
+pub const PLANNED_SECTIONS: [&str; 2] = ["Referrals", "Lending"];
 
 /// One entry of the navigation.
 struct NavLink {
@@ -28,6 +28,7 @@ fn nav_links(is_network_admin: bool, organization: Option<Uuid>) -> Vec<NavLink>
     let link = |href: String, label, exact| NavLink { href, label, exact };
     let mut links = vec![
         link("/".into(), "Home", true),
+        link("/triage".into(), "Triage", false),
         link("/directory".into(), "Directory", false),
     ];
     if is_network_admin {
@@ -39,7 +40,7 @@ fn nav_links(is_network_admin: bool, organization: Option<Uuid>) -> Vec<NavLink>
     if is_network_admin || organization.is_some() {
         links.push(link("/audit".into(), "Audit log", false));
     }
-    // Triage, Referrals and Lending (PLANNED_SECTIONS) go here.
+    // Referrals and Lending (PLANNED_SECTIONS) go here.
     links.push(link("/profile".into(), "Profile", false));
     links
 }

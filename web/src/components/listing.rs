@@ -1,7 +1,7 @@
 //! The pieces of a directory listing shared by the search results, the site
 //! page and the organization's site list: the availability badge, capacity
 //! and verification badges, the reasons a site matched, the call button and
-//! the week of opening hours.
+//! the week of opening hours, and a site as a search result.
 //!
 //! Every badge carries a `data-` attribute with its machine value
 //! (`data-state`, `data-capacity`, `data-verified`) for tests and styling.
@@ -10,6 +10,7 @@ use chrono::{DateTime, Datelike, NaiveDate, Utc};
 use leptos::prelude::*;
 use warren_domain::directory::hours::DayHours;
 use warren_domain::directory::{Availability, CapacityStatus, Reason, ReasonKind};
+use warren_wire::SearchHit;
 
 use crate::local_time;
 
@@ -241,5 +242,60 @@ pub fn WeekHours(
                     .collect_view()}
             </tbody>
         </table>
+    }
+}
+
+/// One site in the results: availability badge, name, reasons, distance,
+/// verification and the number to call.
+#[component]
+pub fn HitCard(
+    /// The site as the search found it.
+    hit: SearchHit,
+    /// The instant its availability was checked for.
+    at: DateTime<Utc>,
+    /// Its `data-testid`.
+    #[prop(default = "search-hit")]
+    testid: &'static str,
+) -> impl IntoView {
+    let href = format!("/sites/{}", hit.site_id);
+    let state = availability_state(&hit.availability);
+    let mut chips = Vec::new();
+    let mut distance = None;
+    let mut unverified_why = None;
+    for reason in hit.reasons {
+        match reason.kind {
+            ReasonKind::Distance => distance = Some(reason.text),
+            ReasonKind::Verification => unverified_why = Some(reason.text),
+            _ => chips.push(reason),
+        }
+    }
+    let call_label = if matches!(hit.availability, Availability::Covered { .. }) {
+        "Call cover"
+    } else {
+        "Call"
+    };
+    view! {
+        <li class="hit card" data-testid=testid data-site-id=hit.site_id.to_string() data-state=state>
+            <AvailabilityBadge availability=hit.availability at/>
+            <div class="hit-main">
+                <h3 class="hit-name">
+                    <a href=href.clone() data-testid="site-link">{hit.name}</a>
+                </h3>
+                <p class="hit-org">
+                    <span data-testid="organization-name">{hit.organization_name}</span>
+                    <span class="muted">" · " {hit.organization_kind.label()}</span>
+                </p>
+                <p class="muted hit-address">{format!("{}, {} {}", hit.address, hit.town, hit.postcode)}</p>
+                <ReasonChips reasons=chips/>
+            </div>
+            <div class="hit-side">
+                {distance.map(|distance| view! { <p class="distance" data-testid="distance">{distance}</p> })}
+                <VerifiedBadge verified=hit.verified assured_at=hit.assured_at why=unverified_why.unwrap_or_default()/>
+                {hit.phone.map(|phone| view! { <CallLink phone label=call_label/> })}
+                <a class="button secondary small" href=href>
+                    "Details"
+                </a>
+            </div>
+        </li>
     }
 }

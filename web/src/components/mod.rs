@@ -1,5 +1,6 @@
 //! Pieces shared by the pages: the layout, alerts, form fields, badges, and
-//! the directory's listing pieces and vocabulary pickers.
+//! the directory's listing pieces and vocabulary pickers, and the pieces of a
+//! triage result.
 
 mod alert;
 mod badge;
@@ -13,6 +14,7 @@ mod org_header;
 mod require_sign_in;
 mod site_form;
 mod terms;
+mod triage;
 
 pub use alert::{ErrorAlert, SuccessNotice, error_of};
 pub use badge::{InvitationBadge, MembershipBadge};
@@ -21,7 +23,7 @@ pub use copy_box::CopyBox;
 pub use form::{FieldErrors, KindSelect, TextArea, TextField, reveal_problem};
 pub use layout::{Layout, PLANNED_SECTIONS};
 pub use listing::{
-    AvailabilityBadge, CallLink, CapacityBadge, ReasonChips, VerifiedBadge, WeekHours,
+    AvailabilityBadge, CallLink, CapacityBadge, HitCard, ReasonChips, VerifiedBadge, WeekHours,
     availability_state,
 };
 pub use loading::Loading;
@@ -30,4 +32,8 @@ pub use require_sign_in::RequireSignIn;
 pub use site_form::SiteForm;
 pub use terms::{
     SpeciesGroup, SpeciesOptions, TermCheckboxes, TermChips, capabilities, species_groups,
+};
+pub use triage::{
+    AnswerList, Checklist, Countdown, DestinationList, TierBadge, TierBlock, answer_text,
+    countdown_text, target_text,
 };

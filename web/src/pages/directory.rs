@@ -18,12 +18,10 @@ use leptos_router::hooks::{use_navigate, use_query_map};
 use leptos_router::params::ParamsMap;
 use uuid::Uuid;
 use warren_client::ClientError;
-use warren_domain::directory::ReasonKind;
 use warren_wire::{SearchHit, SearchPage, SearchParams, Term};
 
 use crate::components::{
-    AvailabilityBadge, CallLink, ErrorAlert, Loading, ReasonChips, RequireSignIn, SpeciesOptions,
-    TermChips, VerifiedBadge, availability_state, capabilities, error_of,
+    ErrorAlert, HitCard, Loading, RequireSignIn, SpeciesOptions, TermChips, capabilities, error_of,
 };
 use crate::local_time;
 use crate::session::{Session, use_session};
@@ -632,55 +630,5 @@ fn Results(
                     })
             }}
         </section>
-    }
-}
-
-/// One site in the results: availability badge, name, reasons, distance,
-/// verification and the number to call.
-#[component]
-fn HitCard(hit: SearchHit, at: DateTime<Utc>) -> impl IntoView {
-    let href = format!("/sites/{}", hit.site_id);
-    let state = availability_state(&hit.availability);
-    let mut chips = Vec::new();
-    let mut distance = None;
-    let mut unverified_why = None;
-    for reason in hit.reasons {
-        match reason.kind {
-            ReasonKind::Distance => distance = Some(reason.text),
-            ReasonKind::Verification => unverified_why = Some(reason.text),
-            _ => chips.push(reason),
-        }
-    }
-    let call_label = if matches!(
-        hit.availability,
-        warren_domain::directory::Availability::Covered { .. }
-    ) {
-        "Call cover"
-    } else {
-        "Call"
-    };
-    view! {
-        <li class="hit card" data-testid="search-hit" data-site-id=hit.site_id.to_string() data-state=state>
-            <AvailabilityBadge availability=hit.availability at/>
-            <div class="hit-main">
-                <h3 class="hit-name">
-                    <a href=href.clone() data-testid="site-link">{hit.name}</a>
-                </h3>
-                <p class="hit-org">
-                    <span data-testid="organization-name">{hit.organization_name}</span>
-                    <span class="muted">" · " {hit.organization_kind.label()}</span>
-                </p>
-                <p class="muted hit-address">{format!("{}, {} {}", hit.address, hit.town, hit.postcode)}</p>
-                <ReasonChips reasons=chips/>
-            </div>
-            <div class="hit-side">
-                {distance.map(|distance| view! { <p class="distance" data-testid="distance">{distance}</p> })}
-                <VerifiedBadge verified=hit.verified assured_at=hit.assured_at why=unverified_why.unwrap_or_default()/>
-                {hit.phone.map(|phone| view! { <CallLink phone label=call_label/> })}
-                <a class="button secondary small" href=href>
-                    "Details"
-                </a>
-            </div>
-        </li>
     }
 }

@@ -3,6 +3,7 @@
 mod accept_invitation;
 mod api_keys;
 mod apply;
+mod assessment;
 mod audit;
 mod directory;
 mod directory_audit;
@@ -15,11 +16,15 @@ mod organization;
 mod profile;
 mod sign_in;
 mod site;
+mod triage;
+mod triage_history;
+mod triage_protocol;
 mod vetting;
 
 pub use accept_invitation::AcceptInvitationPage;
 pub use api_keys::ApiKeysPage;
 pub use apply::ApplyPage;
+pub use assessment::AssessmentPage;
 pub use audit::AuditPage;
 pub use directory::DirectoryPage;
 pub use directory_audit::DirectoryAuditPage;
@@ -32,6 +37,9 @@ pub use organization::OrganizationPage;
 pub use profile::ProfilePage;
 pub use sign_in::SignInPage;
 pub use site::SitePage;
+pub use triage::TriagePage;
+pub use triage_history::TriageHistoryPage;
+pub use triage_protocol::TriageProtocolPage;
 pub use vetting::VettingPage;
 
 use leptos::prelude::*;

@@ -1,0 +1,466 @@
+//! The triage screen in real headless Chromium against a real server: a
+//! nurse triages a guinea pig with the network down and gets tier 1 with its
+//! first-aid steps, and the nearest open site with oxygen once the record
+//! syncs; a new protocol version changes the next result while an old record
+//! keeps the version it was assessed under.
+//!
+//! Needs what `browser.rs` needs: the built SPA, Chromium and chromedriver.
+
+use chrono::{Timelike, Utc};
+use fantoccini::{Client, Locator};
+use warren_domain::triage::{SpeciesGroup, Tier};
+use warren_tests::*;
+use warren_wire::{AssessmentQuery, PublishProtocolRequest, SiteInput};
+
+use crate::browser::{appears, artifact, browser};
+
+/// The name screenshots carry for `backend`.
+fn backend_name(backend: Backend) -> &'static str {
+    match backend {
+        Backend::Sqlite => "sqlite",
+        Backend::Postgres => "postgres",
+    }
+}
+
+/// Signs in through the sign-in form and waits for the navigation to offer
+/// triage.
+async fn sign_in(browser: &Client, app: &TestApp, email: &str) {
+    browser.goto(&format!("{}/sign-in", app.url)).await.unwrap();
+    appears(browser, Locator::Css("#email"), "the sign-in form renders")
+        .await
+        .send_keys(email)
+        .await
+        .unwrap();
+    browser
+        .find(Locator::Css("#password"))
+        .await
+        .unwrap()
+        .send_keys(PASSWORD)
+        .await
+        .unwrap();
+    browser
+        .find(Locator::Css("button[type=submit]"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    appears(
+        browser,
+        Locator::XPath("//nav//a[normalize-space(.)='Triage']"),
+        "signed in, the navigation offers triage",
+    )
+    .await;
+}
+
+/// Central Bristol, where the test clinic is.
+const BRISTOL: (f64, f64) = (51.4545, -2.5879);
+
+/// A listing `km_north` kilometres north of central Bristol.
+fn listing(
+    name: &str,
+    km_north: f64,
+    hours: &str,
+    capabilities: &[&str],
+    species: &[&str],
+) -> SiteInput {
+    use warren_domain::directory::hours::{CountryCode, OpeningHoursText, Timezone};
+    use warren_domain::directory::taxonomy::TermCode;
+    use warren_domain::directory::{Latitude, Longitude};
+    use warren_domain::{AddressLine, Phone};
+
+    let codes = |list: &[&str]| {
+        list.iter()
+            .map(|code| TermCode::parse(*code).unwrap())
+            .collect()
+    };
+    SiteInput {
+        name: OrgName::parse(name).unwrap(),
+        address: AddressLine::parse("1 Harbour Walk").unwrap(),
+        town: AddressLine::parse("Bristol").unwrap(),
+        postcode: AddressLine::parse("BS1 5TY").unwrap(),
+        country: CountryCode::parse("GB").unwrap(),
+        latitude: Latitude::parse(BRISTOL.0 + km_north / 111.2).unwrap(),
+        longitude: Longitude::parse(BRISTOL.1).unwrap(),
+        timezone: Timezone::parse("Europe/London").unwrap(),
+        public_phone: Some(Phone::parse("0117 496 0100").unwrap()),
+        private_phone: None,
+        public_email: None,
+        referral_contact: None,
+        opening_hours: Some(OpeningHoursText::parse(hours).unwrap()),
+        after_hours_cover: None,
+        capabilities: codes(capabilities),
+        species: codes(species),
+        limitations: Default::default(),
+    }
+}
+
+/// Opening hours of one hour a day that start seven to eight hours from
+/// now in London (UTC or UTC+1): closed now, whatever the time of day, for
+/// as long as a test runs.
+fn closed_for_hours() -> String {
+    let start = (Utc::now().hour() + 8) % 24;
+    format!("Mo-Su {start:02}:00-{:02}:00", start + 1)
+}
+
+/// Answers the question `code` with `answer` (`yes`, `no` or `unknown`).
+async fn answer(browser: &Client, code: &str, answer: &str) {
+    appears(
+        browser,
+        Locator::Css(&format!(
+            "[data-testid=question][data-code={code}] button[data-answer={answer}]"
+        )),
+        &format!("the question {code}"),
+    )
+    .await
+    .click()
+    .await
+    .unwrap();
+}
+
+/// Waits for the tier block to show tier `number`.
+async fn tier_shows(browser: &Client, number: u8) -> fantoccini::elements::Element {
+    appears(
+        browser,
+        Locator::Css(&format!("[data-testid=tier][data-tier='{number}']")),
+        &format!("the result is tier {number}"),
+    )
+    .await
+}
+
+/// The texts of every element matching `css`, in order.
+async fn texts(browser: &Client, css: &str) -> Vec<String> {
+    let mut texts = Vec::new();
+    for element in browser.find_all(Locator::Css(css)).await.unwrap() {
+        texts.push(element.text().await.unwrap());
+    }
+    texts
+}
+
+/// The tier block's countdown, e.g. "59:58 left".
+async fn countdown(browser: &Client) -> String {
+    browser
+        .find(Locator::Css("[data-testid=tier] [data-testid=countdown]"))
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap()
+}
+
+/// Makes every request of the page fail as if the network were down.
+async fn network_down(browser: &Client) {
+    browser
+        .execute(
+            "window.__warrenFetch = window.__warrenFetch || window.fetch;
+             window.fetch = () => Promise.reject(new TypeError('Failed to fetch'));",
+            vec![],
+        )
+        .await
+        .unwrap();
+}
+
+/// Lets requests through again and tells the page it is back online.
+async fn network_back(browser: &Client) {
+    browser
+        .execute(
+            "window.fetch = window.__warrenFetch;
+             window.dispatchEvent(new Event('online'));",
+            vec![],
+        )
+        .await
+        .unwrap();
+}
+
+warren_tests::on_both_databases! {
+    async fn staff_triage_a_guinea_pig_not_eating_and_breathing_fast_as_tier_1_with_the_nearest_open_oxygen_site(app) {
+        let coordinator = app.network_admin().await;
+        let (clinic, clinic_admin) = app
+            .vetted(&coordinator, "Cotham Small Pets", "cs@cotham.test")
+            .await;
+        let desk = app
+            .member(&clinic_admin, clinic, "desk@cotham.test", Role::Staff)
+            .await;
+        clinic_admin
+            .create_site(
+                clinic,
+                &listing("Cotham Surgery", 0.0, "Mo-Fr 08:00-18:00", &["radiography"], &["small_mammal"]),
+                None,
+            )
+            .await
+            .expect("the clinic's own site");
+        let (partners, partner_admin) = app
+            .vetted(&coordinator, "Severn Partners", "sp@severn.test")
+            .await;
+        let create = |input: SiteInput| {
+            let partner_admin = partner_admin.clone();
+            async move {
+                partner_admin
+                    .create_site(partners, &input, None)
+                    .await
+                    .expect("create a site")
+                    .value
+                    .listing
+                    .id
+            }
+        };
+        let guinea_pigs = ["small_mammal/guinea_pig"];
+        let nearest = create(listing("Harbour Emergency", 3.0, "24/7", &["oxygen_cage"], &guinea_pigs)).await;
+        let farther = create(listing(
+            "Valley Exotics Hospital",
+            12.0,
+            "24/7",
+            &["oxygen_cage", "radiography"],
+            &["small_mammal"],
+        ))
+        .await;
+        let closed = create(listing("Redland Day Clinic", 1.0, &closed_for_hours(), &["oxygen_cage"], &guinea_pigs)).await;
+        let no_oxygen = create(listing("Bedminster All Hours", 2.0, "24/7", &["radiography"], &guinea_pigs)).await;
+
+        let (browser, _driver) = browser().await;
+        sign_in(&browser, &app, "desk@cotham.test").await;
+        browser.goto(&format!("{}/triage", app.url)).await.unwrap();
+        let species = appears(&browser, Locator::Css("#species"), "the triage form renders").await;
+        species.select_by_value("small_mammal/guinea_pig").await.unwrap();
+        appears(
+            &browser,
+            Locator::Css("[data-testid=question][data-code=gut_stasis]"),
+            "the questions for a guinea pig",
+        )
+        .await;
+        assert!(
+            browser
+                .find_all(Locator::Css("[data-testid=question][data-code=wet_tail]"))
+                .await
+                .unwrap()
+                .is_empty(),
+            "hamster wet tail is not asked about a guinea pig"
+        );
+        let codes = {
+            let mut codes = Vec::new();
+            for question in browser.find_all(Locator::Css("[data-testid=question]")).await.unwrap() {
+                codes.push(question.attr("data-code").await.unwrap().unwrap_or_default());
+            }
+            codes
+        };
+        assert_eq!(
+            codes.first().map(String::as_str),
+            Some("respiratory_distress"),
+            "the most dangerous sign is asked first: {codes:?}"
+        );
+
+        // From here on the network is down: the engine runs in the page.
+        network_down(&browser).await;
+        answer(&browser, "gut_stasis", "yes").await;
+        tier_shows(&browser, 3).await;
+        let still_to_ask = texts(&browser, "[data-testid=to-ask] li").await;
+        assert!(
+            still_to_ask.first().is_some_and(|first| first.contains("Respiratory distress")),
+            "signs that could raise the tier are still to ask, most dangerous first: {still_to_ask:?}"
+        );
+        answer(&browser, "respiratory_distress", "yes").await;
+        let tier = tier_shows(&browser, 1).await;
+        assert_eq!(tier.attr("data-colour").await.unwrap().as_deref(), Some("red"));
+        // Lower-cased: the block shows its name in capitals.
+        let tier_text = tier.text().await.unwrap().to_lowercase();
+        assert!(tier_text.contains("immediate"), "{tier_text}");
+        assert!(tier_text.contains("respiratory distress"), "the sign that fired: {tier_text}");
+        assert!(tier_text.contains("first vet contact now"), "the target: {tier_text}");
+        assert_eq!(
+            browser
+                .find(Locator::Css("[data-testid=to-ask]"))
+                .await
+                .unwrap()
+                .attr("data-count")
+                .await
+                .unwrap()
+                .as_deref(),
+            Some("0"),
+            "nothing can be more urgent than tier 1"
+        );
+        let steps = texts(&browser, "[data-testid=intervention]").await;
+        assert!(
+            steps.iter().any(|step| step.contains("oxygen")),
+            "the oxygen step: {steps:?}"
+        );
+        assert!(
+            steps.iter().any(|step| step.contains("warm")),
+            "the warmth step: {steps:?}"
+        );
+
+        let before = countdown(&browser).await;
+        tokio::time::sleep(std::time::Duration::from_millis(1500)).await;
+        let after = countdown(&browser).await;
+        assert_ne!(before, after, "the countdown runs");
+
+        // Recording with the network down keeps the record on the device…
+        browser.find(Locator::Css("#record")).await.unwrap().click().await.unwrap();
+        let pending = appears(
+            &browser,
+            Locator::Css("[data-testid=pending]"),
+            "the record waits on the device",
+        )
+        .await;
+        assert!(
+            pending.text().await.unwrap().contains("saved on this device"),
+            "{}",
+            pending.text().await.unwrap()
+        );
+        // … and syncs when the network returns.
+        network_back(&browser).await;
+        appears(
+            &browser,
+            Locator::Css("li[data-testid=destination]"),
+            "the destinations once the record synced",
+        )
+        .await;
+        let mut destinations = Vec::new();
+        for hit in browser.find_all(Locator::Css("li[data-testid=destination]")).await.unwrap() {
+            let id = hit.attr("data-site-id").await.unwrap().expect("a site id");
+            destinations.push(uuid::Uuid::parse_str(&id).unwrap());
+        }
+        assert_eq!(
+            destinations.first(),
+            Some(&nearest),
+            "the nearest open site with oxygen first: {destinations:?}"
+        );
+        assert!(destinations.contains(&farther), "{destinations:?}");
+        assert!(
+            !destinations.contains(&closed) && !destinations.contains(&no_oxygen),
+            "neither the closed site nor the one without oxygen: {destinations:?}"
+        );
+        let first = browser
+            .find(Locator::Css("li[data-testid=destination]"))
+            .await
+            .unwrap()
+            .text()
+            .await
+            .unwrap();
+        assert!(first.contains("Harbour Emergency") && first.contains(" km"), "{first}");
+
+        let recorded = desk
+            .assessments(clinic, &AssessmentQuery::default())
+            .await
+            .expect("the clinic's assessments");
+        assert_eq!(recorded.items.len(), 1, "recorded once");
+        assert_eq!(recorded.items[0].result.tier.tier, Tier::Immediate);
+        assert_eq!(recorded.items[0].result.fired.as_deref(), Some("respiratory_distress"));
+
+        browser.execute("window.scrollTo(0, 0)", vec![]).await.unwrap();
+        browser.set_window_size(1280, 1700).await.unwrap();
+        std::fs::write(
+            artifact(&format!("triage-{}.png", backend_name(app.backend))),
+            browser.screenshot().await.unwrap(),
+        )
+        .unwrap();
+        browser.set_window_size(390, 3000).await.unwrap();
+        std::fs::write(
+            artifact(&format!("triage-phone-{}.png", backend_name(app.backend))),
+            browser.screenshot().await.unwrap(),
+        )
+        .unwrap();
+        browser.close().await.unwrap();
+    }
+
+    async fn a_new_protocol_version_changes_the_next_result_and_the_old_record_keeps_its_version(app) {
+        let coordinator = app.network_admin().await;
+        let (clinic, clinic_admin) = app
+            .vetted(&coordinator, "Cotham Small Pets", "cs@cotham.test")
+            .await;
+        app.member(&clinic_admin, clinic, "desk@cotham.test", Role::Staff)
+            .await;
+        clinic_admin
+            .create_site(
+                clinic,
+                &listing("Cotham Surgery", 0.0, "24/7", &["radiography"], &["small_mammal"]),
+                None,
+            )
+            .await
+            .expect("the clinic's own site");
+
+        let (browser, _driver) = browser().await;
+        sign_in(&browser, &app, "desk@cotham.test").await;
+        browser.goto(&format!("{}/triage", app.url)).await.unwrap();
+        appears(&browser, Locator::Css("#species"), "the triage form renders")
+            .await
+            .select_by_value("small_mammal/guinea_pig")
+            .await
+            .unwrap();
+        answer(&browser, "gut_stasis", "yes").await;
+        tier_shows(&browser, 3).await;
+        let before = countdown(&browser).await;
+        assert!(before.ends_with(" left"), "an hour to first vet contact: {before}");
+        tokio::time::sleep(std::time::Duration::from_millis(1500)).await;
+        let after = countdown(&browser).await;
+        assert_ne!(before, after, "the countdown runs");
+        browser.find(Locator::Css("#record")).await.unwrap().click().await.unwrap();
+        let link = appears(
+            &browser,
+            Locator::Css("[data-testid=recorded] a"),
+            "the recorded assessment",
+        )
+        .await;
+        let first_record = link.attr("href").await.unwrap().expect("a link to the record");
+
+        let current = coordinator.triage_protocol().await.expect("the current protocol");
+        assert_eq!(current.version, 1);
+        let mut protocol = current.protocol;
+        let gut_stasis = protocol
+            .discriminators
+            .iter_mut()
+            .find(|sign| sign.code == "gut_stasis")
+            .expect("the gut stasis sign");
+        gut_stasis.group_tiers = vec![(SpeciesGroup::Herbivore, Tier::VeryUrgent)];
+        let published = coordinator
+            .publish_triage_protocol(&PublishProtocolRequest { protocol })
+            .await
+            .expect("publish version 2");
+        assert_eq!(published.version, 2);
+        assert!(!published.changes.is_empty(), "the change is listed");
+
+        browser.refresh().await.unwrap();
+        appears(&browser, Locator::Css("#species"), "the reloaded triage form")
+            .await
+            .select_by_value("small_mammal/guinea_pig")
+            .await
+            .unwrap();
+        answer(&browser, "gut_stasis", "yes").await;
+        let tier = tier_shows(&browser, 2).await;
+        assert_eq!(tier.attr("data-colour").await.unwrap().as_deref(), Some("orange"));
+        let version = appears(
+            &browser,
+            Locator::Css("[data-testid=protocol-version]"),
+            "the protocol version in use",
+        )
+        .await;
+        let text = version.text().await.unwrap();
+        assert!(text.contains("version 2"), "{text}");
+
+        browser.goto(&format!("{}{first_record}", app.url)).await.unwrap();
+        let version = appears(
+            &browser,
+            Locator::Css("[data-testid=protocol-version]"),
+            "the record shows its protocol version",
+        )
+        .await;
+        let text = version.text().await.unwrap();
+        assert!(text.contains("version 1"), "{text}");
+        tier_shows(&browser, 3).await;
+        let answers = texts(&browser, "[data-testid=answer]").await;
+        assert!(
+            answers.iter().any(|answer| answer.contains("Not eating") && answer.contains("Yes")),
+            "the answers given: {answers:?}"
+        );
+
+        // The history lists the record.
+        browser.goto(&format!("{}/triage/history", app.url)).await.unwrap();
+        let row = appears(
+            &browser,
+            Locator::Css("[data-testid=assessment-row]"),
+            "the clinic's assessments",
+        )
+        .await;
+        assert!(row.text().await.unwrap().contains("Urgent"), "{}", row.text().await.unwrap());
+        browser.close().await.unwrap();
+    }
+}
