@@ -1784,7 +1784,7 @@ async fn about_api(
 #[utoipa::path(
     operation_id = "hsds_about",
     tag = "hsds",
-    params(("X-API-Key" = Option<String>, Header, description = "A partner key (`embed` or `read` scope): the rate limit counts per partner instead of per address.")),
+    params(("X-API-Key" = Option<String>, Header, description = "A partner key (`embed` scope): the rate limit counts per partner instead of per address.")),
     responses(
         (status = 200, description = "`version` (HSDS 3.0), `profile` and `openapi_url`.", body = Object),
         PublicProblems,
@@ -1805,7 +1805,7 @@ pub async fn about(
     tag = "hsds",
     params(
         ServiceParams,
-        ("X-API-Key" = Option<String>, Header, description = "A partner key (`embed` or `read` scope): the rate limit counts per partner instead of per address."),
+        ("X-API-Key" = Option<String>, Header, description = "A partner key (`embed` scope): the rate limit counts per partner instead of per address."),
     ),
     responses(
         (status = 200, description = "An HSDS page whose `contents` are services (HSDS `service_list.json`, or `service.json` with `full=true`); one JSON object per line with `format=ndjson`.", body = Object),
@@ -1870,7 +1870,7 @@ pub async fn list_services(
     tag = "hsds",
     params(
         ("id" = Uuid, Path, description = "The service."),
-        ("X-API-Key" = Option<String>, Header, description = "A partner key (`embed` or `read` scope): the rate limit counts per partner instead of per address."),
+        ("X-API-Key" = Option<String>, Header, description = "A partner key (`embed` scope): the rate limit counts per partner instead of per address."),
     ),
     responses(
         (status = 200, description = "The service, fully nested (HSDS `service.json`).", body = Object),
@@ -1902,7 +1902,7 @@ pub async fn read_service(
     tag = "hsds",
     params(
         OrganizationParams,
-        ("X-API-Key" = Option<String>, Header, description = "A partner key (`embed` or `read` scope): the rate limit counts per partner instead of per address."),
+        ("X-API-Key" = Option<String>, Header, description = "A partner key (`embed` scope): the rate limit counts per partner instead of per address."),
     ),
     responses(
         (status = 200, description = "An HSDS page whose `contents` are organizations (HSDS `organization_list.json`, nested with `full`); one JSON object per line with `format=ndjson`.", body = Object),
@@ -1958,7 +1958,7 @@ pub async fn list_organizations(
     tag = "hsds",
     params(
         ("id" = Uuid, Path, description = "The organization."), OrganizationReadParams,
-        ("X-API-Key" = Option<String>, Header, description = "A partner key (`embed` or `read` scope): the rate limit counts per partner instead of per address."),
+        ("X-API-Key" = Option<String>, Header, description = "A partner key (`embed` scope): the rate limit counts per partner instead of per address."),
     ),
     responses(
         (status = 200, description = "The organization with its locations and services (HSDS `organization.json`).", body = Object),
@@ -2014,7 +2014,7 @@ fn sites_by_organization(snapshot: &Snapshot) -> HashMap<Uuid, Vec<&SiteRecord>>
     tag = "hsds",
     params(
         ServiceAtLocationParams,
-        ("X-API-Key" = Option<String>, Header, description = "A partner key (`embed` or `read` scope): the rate limit counts per partner instead of per address."),
+        ("X-API-Key" = Option<String>, Header, description = "A partner key (`embed` scope): the rate limit counts per partner instead of per address."),
     ),
     responses(
         (status = 200, description = "An HSDS page whose `contents` are services at locations (HSDS `service_at_location_list.json`); one JSON object per line with `format=ndjson`.", body = Object),
@@ -2062,7 +2062,7 @@ pub async fn list_services_at_locations(
     tag = "hsds",
     params(
         ("id" = Uuid, Path, description = "The service at location."),
-        ("X-API-Key" = Option<String>, Header, description = "A partner key (`embed` or `read` scope): the rate limit counts per partner instead of per address."),
+        ("X-API-Key" = Option<String>, Header, description = "A partner key (`embed` scope): the rate limit counts per partner instead of per address."),
     ),
     responses(
         (status = 200, description = "The service at location, fully nested (HSDS `service_at_location`).", body = Object),
@@ -2092,7 +2092,7 @@ pub async fn read_service_at_location(
     tag = "hsds",
     params(
         TaxonomyParams,
-        ("X-API-Key" = Option<String>, Header, description = "A partner key (`embed` or `read` scope): the rate limit counts per partner instead of per address."),
+        ("X-API-Key" = Option<String>, Header, description = "A partner key (`embed` scope): the rate limit counts per partner instead of per address."),
     ),
     responses(
         (status = 200, description = "An HSDS page whose `contents` are taxonomies (HSDS `taxonomy.json`); one JSON object per line with `format=ndjson`.", body = Object),
@@ -2131,7 +2131,7 @@ pub async fn list_taxonomies(
     tag = "hsds",
     params(
         ("id" = Uuid, Path, description = "The taxonomy."),
-        ("X-API-Key" = Option<String>, Header, description = "A partner key (`embed` or `read` scope): the rate limit counts per partner instead of per address."),
+        ("X-API-Key" = Option<String>, Header, description = "A partner key (`embed` scope): the rate limit counts per partner instead of per address."),
     ),
     responses(
         (status = 200, description = "The taxonomy (HSDS `taxonomy.json`).", body = Object),
@@ -2161,7 +2161,7 @@ pub async fn read_taxonomy(
     tag = "hsds",
     params(
         TaxonomyTermParams,
-        ("X-API-Key" = Option<String>, Header, description = "A partner key (`embed` or `read` scope): the rate limit counts per partner instead of per address."),
+        ("X-API-Key" = Option<String>, Header, description = "A partner key (`embed` scope): the rate limit counts per partner instead of per address."),
     ),
     responses(
         (status = 200, description = "An HSDS page whose `contents` are taxonomy terms (HSDS `taxonomy_term.json`); one JSON object per line with `format=ndjson`.", body = Object),
@@ -2212,7 +2212,7 @@ pub async fn list_taxonomy_terms(
     tag = "hsds",
     params(
         ("id" = Uuid, Path, description = "The taxonomy term."),
-        ("X-API-Key" = Option<String>, Header, description = "A partner key (`embed` or `read` scope): the rate limit counts per partner instead of per address."),
+        ("X-API-Key" = Option<String>, Header, description = "A partner key (`embed` scope): the rate limit counts per partner instead of per address."),
     ),
     responses(
         (status = 200, description = "The taxonomy term (HSDS `taxonomy_term.json`).", body = Object),

@@ -202,7 +202,7 @@ warren_tests::on_both_databases! {
 }
 
 /// The name screenshots carry for `backend`.
-fn backend_name(backend: Backend) -> &'static str {
+pub(crate) fn backend_name(backend: Backend) -> &'static str {
     match backend {
         Backend::Sqlite => "sqlite",
         Backend::Postgres => "postgres",
@@ -243,7 +243,7 @@ async fn sign_in(browser: &Client, app: &TestApp, email: &str) {
 const BRISTOL: (f64, f64) = (51.4545, -2.5879);
 
 /// A listing `km_north` kilometres north of central Bristol.
-fn listing(
+pub(crate) fn listing(
     name: &str,
     km_north: f64,
     hours: &str,

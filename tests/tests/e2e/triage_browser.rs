@@ -12,15 +12,7 @@ use warren_domain::triage::{SpeciesGroup, Tier};
 use warren_tests::*;
 use warren_wire::{AssessmentQuery, PublishProtocolRequest, SiteInput};
 
-use crate::browser::{appears, artifact, browser};
-
-/// The name screenshots carry for `backend`.
-fn backend_name(backend: Backend) -> &'static str {
-    match backend {
-        Backend::Sqlite => "sqlite",
-        Backend::Postgres => "postgres",
-    }
-}
+use crate::browser::{appears, artifact, backend_name, browser, listing};
 
 /// Signs in through the sign-in form and waits for the navigation to offer
 /// triage.
@@ -51,48 +43,6 @@ async fn sign_in(browser: &Client, app: &TestApp, email: &str) {
         "signed in, the navigation offers triage",
     )
     .await;
-}
-
-/// Central Bristol, where the test clinic is.
-const BRISTOL: (f64, f64) = (51.4545, -2.5879);
-
-/// A listing `km_north` kilometres north of central Bristol.
-fn listing(
-    name: &str,
-    km_north: f64,
-    hours: &str,
-    capabilities: &[&str],
-    species: &[&str],
-) -> SiteInput {
-    use warren_domain::directory::hours::{CountryCode, OpeningHoursText, Timezone};
-    use warren_domain::directory::taxonomy::TermCode;
-    use warren_domain::directory::{Latitude, Longitude};
-    use warren_domain::{AddressLine, Phone};
-
-    let codes = |list: &[&str]| {
-        list.iter()
-            .map(|code| TermCode::parse(*code).unwrap())
-            .collect()
-    };
-    SiteInput {
-        name: OrgName::parse(name).unwrap(),
-        address: AddressLine::parse("1 Harbour Walk").unwrap(),
-        town: AddressLine::parse("Bristol").unwrap(),
-        postcode: AddressLine::parse("BS1 5TY").unwrap(),
-        country: CountryCode::parse("GB").unwrap(),
-        latitude: Latitude::parse(BRISTOL.0 + km_north / 111.2).unwrap(),
-        longitude: Longitude::parse(BRISTOL.1).unwrap(),
-        timezone: Timezone::parse("Europe/London").unwrap(),
-        public_phone: Some(Phone::parse("0117 496 0100").unwrap()),
-        private_phone: None,
-        public_email: None,
-        referral_contact: None,
-        opening_hours: Some(OpeningHoursText::parse(hours).unwrap()),
-        after_hours_cover: None,
-        capabilities: codes(capabilities),
-        species: codes(species),
-        limitations: Default::default(),
-    }
 }
 
 /// Opening hours of one hour a day that start seven to eight hours from
