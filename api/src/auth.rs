@@ -207,6 +207,81 @@ impl TokenKeys {
     }
 }
 
+/// What a stream ticket lets its holder hear.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct StreamAccess {
+    /// Audience: `<issuer>-events`, so a ticket is never an access token.
+    aud: String,
+    /// Issuer.
+    iss: String,
+    /// Expiry, seconds since the epoch.
+    exp: u64,
+    /// The holder's organizations.
+    organizations: Vec<String>,
+    /// Whether the holder is a network admin (hears every referral).
+    network_admin: bool,
+}
+
+impl StreamAccess {
+    /// Whether the holder may hear `event`.
+    pub fn sees(&self, event: &warren_wire::ReferralEvent) -> bool {
+        self.network_admin
+            || self.organizations.iter().any(|organization| {
+                *organization == event.referrer_organization_id.to_string()
+                    || *organization == event.receiver_organization_id.to_string()
+            })
+    }
+}
+
+impl TokenKeys {
+    fn stream_audience(&self) -> String {
+        format!("{}-events", self.settings.issuer)
+    }
+
+    /// Signs a ticket for the live event stream.
+    pub fn issue_stream_ticket(
+        &self,
+        organizations: &[String],
+        network_admin: bool,
+        lifetime: std::time::Duration,
+    ) -> Result<String, ApiError> {
+        let now = chrono::Utc::now().timestamp().max(0) as u64;
+        let claims = StreamAccess {
+            aud: self.stream_audience(),
+            iss: self.settings.issuer.clone(),
+            exp: now + lifetime.as_secs(),
+            organizations: organizations.to_vec(),
+            network_admin,
+        };
+        let mut header = Header::new(jsonwebtoken::Algorithm::HS256);
+        header.kid = Some(self.active_kid.clone());
+        encode(&header, &claims, &self.encoding)
+            .map_err(|error| ApiError::Internal(format!("signing a ticket: {error}")))
+    }
+
+    /// Verifies a stream ticket.
+    pub fn verify_stream_ticket(&self, ticket: &str) -> Result<StreamAccess, ApiError> {
+        let invalid = || ApiError::Unauthorized {
+            code: "invalid_ticket",
+            detail: "The stream ticket is missing, expired or invalid; ask for a new one.".into(),
+        };
+        let header = decode_header(ticket).map_err(|_| invalid())?;
+        let key = header
+            .kid
+            .as_deref()
+            .and_then(|kid| self.decoding.get(kid))
+            .ok_or_else(invalid)?;
+        let mut validation = Validation::new(jsonwebtoken::Algorithm::HS256);
+        validation.algorithms = vec![jsonwebtoken::Algorithm::HS256];
+        validation.set_issuer(&[&self.settings.issuer]);
+        validation.set_audience(&[&self.stream_audience()]);
+        validation.set_required_spec_claims(&["exp", "iss", "aud"]);
+        decode::<StreamAccess>(ticket, key, &validation)
+            .map(|data| data.claims)
+            .map_err(|_| invalid())
+    }
+}
+
 // Sign-in rate limits.
 
 /// Sign-in attempts per client address and per account.

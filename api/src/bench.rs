@@ -49,7 +49,7 @@ impl Default for SeedOptions {
 }
 
 /// What seeding did.
-#[derive(Debug, Clone, Copy)]
+#[derive(Debug, Clone)]
 pub struct Seeded {
     /// Organizations created (all vetted).
     pub organizations: usize,
@@ -57,6 +57,8 @@ pub struct Seeded {
     pub sites: usize,
     /// How long it took.
     pub elapsed: Elapsed,
+    /// Who the referral benchmark refers as.
+    pub referrer: BenchReferrer,
 }
 
 /// A town the network clusters around: name, postcode area, latitude,
@@ -596,10 +598,65 @@ pub fn seed(store: &Store, options: SeedOptions) -> Result<Seeded, ApiError> {
             Ok::<_, StoreError>(())
         })?;
     }
+    let referrer = referrer(store, &organization_ids, options)?;
     Ok(Seeded {
         organizations: planned.len(),
         sites: inserted,
         elapsed: started.elapsed(),
+        referrer,
+    })
+}
+
+/// What the referral benchmark needs: an organization that refers, its API
+/// key, and sites of other organizations to refer to.
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
+pub struct BenchReferrer {
+    /// The referring organization.
+    pub organization_id: String,
+    /// An API key of it with the `read` and `write` scopes.
+    pub api_key: String,
+    /// Sites of other organizations.
+    pub receivers: Vec<String>,
+}
+
+/// Gives the first organization an API key and picks receiving sites.
+fn referrer(
+    store: &Store,
+    organization_ids: &[String],
+    options: SeedOptions,
+) -> Result<BenchReferrer, ApiError> {
+    let Some(organization_id) = organization_ids.first().cloned() else {
+        return Err(ApiError::bad_request("empty", "nothing was seeded"));
+    };
+    let mut rng = StdRng::seed_from_u64(options.seed ^ 0x5eed);
+    let api_key = crate::auth::new_secret("wrk");
+    store.write(|connection| {
+        warren_store::accounts::insert_api_key(
+            connection,
+            &organization_id,
+            "Referral benchmark",
+            &api_key.chars().take(12).collect::<String>(),
+            &crate::auth::digest(&api_key),
+            &[
+                warren_domain::ApiScope::Read,
+                warren_domain::ApiScope::Write,
+            ],
+            None,
+        )?;
+        Ok::<_, StoreError>(())
+    })?;
+    let mut receivers: Vec<String> = store
+        .read(|connection| sites::list_all_ids(connection).map_err(ApiError::from))?
+        .into_iter()
+        .filter(|(_, organization)| *organization != organization_id)
+        .map(|(site, _)| site)
+        .collect();
+    receivers.shuffle(&mut rng);
+    receivers.truncate(500);
+    Ok(BenchReferrer {
+        organization_id,
+        api_key,
+        receivers,
     })
 }
 

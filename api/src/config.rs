@@ -33,6 +33,13 @@ pub struct Config {
     /// Public directory requests allowed per minute per partner API key
     /// (`WARREN_PARTNER_REQUESTS_PER_MINUTE`).
     pub partner_requests_per_minute: u32,
+    /// How often background jobs (escalation, webhook delivery) run
+    /// (`WARREN_JOB_INTERVAL_MS`, default 5000).
+    pub job_interval: Duration,
+    /// The first wait before retrying a failed webhook delivery; later waits
+    /// grow from it (see `warren_store::webhooks::retry_delay`)
+    /// (`WARREN_WEBHOOK_RETRY_BASE_MS`, default 10000).
+    pub webhook_retry_base: Duration,
     /// HTTP worker threads (`WARREN_WORKERS`).
     pub workers: usize,
 }
@@ -98,6 +105,8 @@ impl Config {
     /// | `WARREN_LOGIN_ATTEMPTS_PER_MINUTE` | `10` | sign-in attempts per client address and per account |
     /// | `WARREN_PUBLIC_REQUESTS_PER_MINUTE` | `120` | public directory requests per client address |
     /// | `WARREN_PARTNER_REQUESTS_PER_MINUTE` | `1200` | public directory requests per partner API key |
+    /// | `WARREN_JOB_INTERVAL_MS` | `5000` | how often escalation and webhook delivery run |
+    /// | `WARREN_WEBHOOK_RETRY_BASE_MS` | `10000` | first wait before retrying a failed webhook delivery; then 3×, 12×, 60×, 360× and 2160× it (10 s, 30 s, 2 min, 10 min, 1 h, 6 h); given up after 8 attempts |
     /// | `WARREN_WORKERS` | number of CPUs | HTTP worker threads |
     /// | `RUST_LOG` | `info` | log filter |
     pub fn from_env() -> anyhow::Result<Self> {
@@ -133,6 +142,11 @@ impl Config {
             login_attempts_per_minute: number("WARREN_LOGIN_ATTEMPTS_PER_MINUTE", 10)?,
             public_requests_per_minute: number("WARREN_PUBLIC_REQUESTS_PER_MINUTE", 120)?,
             partner_requests_per_minute: number("WARREN_PARTNER_REQUESTS_PER_MINUTE", 1200)?,
+            job_interval: Duration::from_millis(number("WARREN_JOB_INTERVAL_MS", 5000)?),
+            webhook_retry_base: Duration::from_millis(number(
+                "WARREN_WEBHOOK_RETRY_BASE_MS",
+                10_000,
+            )?),
             workers: number(
                 "WARREN_WORKERS",
                 std::thread::available_parallelism().map_or(2, |n| n.get()),

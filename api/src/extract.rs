@@ -100,10 +100,23 @@ pub fn parse_json<T: DeserializeOwned>(body: &[u8]) -> Result<T, ApiError> {
         serde_json::from_slice(body).map_err(|error| malformed(&error))?;
     serde_path_to_error::deserialize(value).map_err(|error| {
         let path = error.path().to_string();
-        ApiError::Validation(vec![FieldError {
-            field: if path == "." { "body".into() } else { path },
-            message: clean_message(&error.into_inner().to_string()),
-        }])
+        let message = clean_message(&error.into_inner().to_string());
+        // A missing field is reported at its parent; name the field itself.
+        let missing = message
+            .strip_prefix("missing field `")
+            .and_then(|rest| rest.strip_suffix('`'));
+        let field = match (path.as_str(), missing) {
+            (".", Some(name)) => name.to_owned(),
+            (_, Some(name)) => format!("{path}.{name}"),
+            (".", None) => "body".into(),
+            _ => path,
+        };
+        let message = if missing.is_some() {
+            "is required".to_owned()
+        } else {
+            message
+        };
+        ApiError::Validation(vec![FieldError { field, message }])
     })
 }
 

@@ -144,12 +144,17 @@ fn main() -> anyhow::Result<()> {
             let store = server::open_store(&config)?;
             let seeded = bench::seed(&store, bench::SeedOptions { sites, seed, batch })
                 .map_err(|error| anyhow::anyhow!(error.problem().message()))?;
+            // The referral benchmark reads who refers, with which key, to whom.
+            let referrer = config.data_dir.join("bench-referrer.json");
+            std::fs::create_dir_all(&config.data_dir)?;
+            std::fs::write(&referrer, serde_json::to_vec(&seeded.referrer)?)?;
             println!(
-                "Seeded {} sites of {} organizations into {} in {:.1} s.",
+                "Seeded {} sites of {} organizations into {} in {:.1} s; the referrer is in {}.",
                 seeded.sites,
                 seeded.organizations,
                 store.backend().as_str(),
-                seeded.elapsed.as_secs_f64()
+                seeded.elapsed.as_secs_f64(),
+                referrer.display()
             );
             Ok(())
         }

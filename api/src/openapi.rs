@@ -29,11 +29,13 @@ Every response carries an `X-Request-Id`.",
         (name = "organizations", description = "Members of the network: applications, vetting, details."),
         (name = "directory", description = "Sites and their listings: hours, after-hours cover, capabilities, species, capacity, accuracy and history; search; the audit queue; the taxonomy."),
         (name = "triage", description = "Tiered emergency assessment: the network's versioned protocol, evaluation, recorded assessments with recommended destinations."),
+        (name = "referrals", description = "Closed-loop handover between organizations: the form, the lifecycle in FHIR Task words, the timeline and case thread, transport, outcome, boards, answer times with escalation, and the live event stream."),
         (name = "public", description = "The public directory, for partner websites and the embed: no sign-in, public fields only, CORS open for GET, rate-limited per partner key or client address."),
         (name = "hsds", description = "The directory published as Open Referral HSDS 3.0 (read-only, public, paged as HSDS specifies)."),
         (name = "members", description = "People in an organization."),
         (name = "invitations", description = "Inviting people into an organization."),
         (name = "api-keys", description = "Keys for integrations and partner widgets."),
+        (name = "webhooks", description = "Signed HTTP callbacks for referral events: endpoints, the delivery log with retries, redelivery."),
         (name = "audit", description = "The append-only record of every change."),
         (name = "health", description = "Liveness and readiness."),
     )
@@ -55,6 +57,13 @@ impl Modify for SecuritySchemes {
                     .description(Some("An access token from `POST /api/v1/auth/login`."))
                     .build(),
             ),
+        );
+        components.add_security_scheme(
+            "stream_ticket",
+            SecurityScheme::ApiKey(ApiKey::Query(ApiKeyValue::with_description(
+                "ticket",
+                "A one-minute ticket from `POST /api/v1/referral-events/tickets`, for the live event stream only.",
+            ))),
         );
         components.add_security_scheme(
             "api_key",

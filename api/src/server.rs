@@ -61,6 +61,7 @@ pub fn start(config: Config, store: Store, listener: TcpListener) -> anyhow::Res
             config.partner_requests_per_minute,
         ),
         public_url: config.public_url(&addr.to_string()),
+        events: crate::events::Events::start(&store),
         store,
         config: config.clone(),
     });
@@ -71,6 +72,8 @@ pub fn start(config: Config, store: Store, listener: TcpListener) -> anyhow::Res
         .map_err(|error| anyhow::anyhow!("metrics: {error}"))?;
     let web_dir = config.web_dir.clone();
     let document = web::Data::new(crate::openapi::document());
+    crate::referrals::start_jobs(state.clone());
+    crate::webhooks::start(state.clone());
     let shrink_state = state.clone();
     tokio::spawn(async move {
         let mut every_minute = tokio::time::interval(std::time::Duration::from_secs(60));

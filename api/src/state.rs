@@ -21,6 +21,8 @@ pub struct AppState {
     pub public_limiter: PublicLimiter,
     /// The configuration.
     pub config: Config,
+    /// Live referral events.
+    pub events: crate::events::Events,
     /// The base of links Warren hands out.
     pub public_url: String,
 }

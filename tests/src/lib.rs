@@ -90,6 +90,8 @@ pub fn test_config(data_dir: PathBuf, database_url: String) -> Config {
         public_requests_per_minute: 100_000,
         partner_requests_per_minute: 100_000,
         workers: 2,
+        job_interval: Duration::from_millis(100),
+        webhook_retry_base: Duration::from_millis(50),
         data_dir,
     }
 }
@@ -145,6 +147,21 @@ impl TestApp {
             postgres_database,
             _data_dir: data_dir,
         }
+    }
+
+    /// Starts a second server over the same database, as another replica
+    /// behind a load balancer would run: its own workers, jobs and event
+    /// listener. It stops when the returned handle is dropped or stopped.
+    pub async fn replica(&self) -> (Client, actix_web::dev::ServerHandle) {
+        let data_dir = tempfile::tempdir().expect("a temporary folder");
+        let config = test_config(data_dir.keep(), self.store.url().to_owned());
+        let listener = TcpListener::bind("127.0.0.1:0").expect("bind port 0");
+        let running = warren_api::server::start(config, self.store.clone(), listener)
+            .expect("start the replica");
+        let url = format!("http://{}", running.addr);
+        let handle = running.handle.clone();
+        tokio::spawn(running.server);
+        (Client::new(&url), handle)
     }
 
     /// Signs in and returns the tokens.

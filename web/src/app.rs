@@ -6,12 +6,14 @@ use leptos_router::path;
 
 use crate::components::Layout;
 use crate::offline::Outbox;
+use crate::pages::WebhooksPage;
 use crate::pages::{
     AcceptInvitationPage, ApiKeysPage, ApplyPage, AssessmentPage, AuditPage, DirectoryAuditPage,
     DirectoryPage, EditSitePage, HomePage, MembersPage, NewSitePage, NotFoundPage,
     OrganizationPage, ProfilePage, SignInPage, SitePage, TriageHistoryPage, TriagePage,
-    TriageProtocolPage, VettingPage,
+    TriageProtocolPage, TriageTablePage, TriageVariantPage, VettingPage,
 };
+use crate::pages::{NewReferralPage, ReferralPage, ReferralSettingsPage, ReferralsPage};
 use crate::session::Session;
 
 /// The whole app: provides the [`Session`] and the [`Outbox`] of records
@@ -31,17 +33,24 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/organizations/:id") view=OrganizationPage/>
                     <Route path=path!("/organizations/:id/members") view=MembersPage/>
                     <Route path=path!("/organizations/:id/api-keys") view=ApiKeysPage/>
+                    <Route path=path!("/organizations/:id/webhooks") view=WebhooksPage/>
                     <Route path=path!("/organizations/:id/sites/new") view=NewSitePage/>
                     <Route path=path!("/directory") view=DirectoryPage/>
                     <Route path=path!("/directory/audit") view=DirectoryAuditPage/>
                     <Route path=path!("/sites/:id") view=SitePage/>
                     <Route path=path!("/sites/:id/edit") view=EditSitePage/>
+                    <Route path=path!("/sites/:id/triage-variant") view=TriageVariantPage/>
                     <Route path=path!("/triage") view=TriagePage/>
                     <Route path=path!("/triage/history") view=TriageHistoryPage/>
                     <Route path=path!("/triage/protocol") view=TriageProtocolPage/>
+                    <Route path=path!("/triage/table") view=TriageTablePage/>
                     <Route path=path!("/assessments/:id") view=AssessmentPage/>
                     <Route path=path!("/invitations/accept") view=AcceptInvitationPage/>
                     <Route path=path!("/profile") view=ProfilePage/>
+                    <Route path=path!("/referrals") view=ReferralsPage/>
+                    <Route path=path!("/referrals/new") view=NewReferralPage/>
+                    <Route path=path!("/referrals/settings") view=ReferralSettingsPage/>
+                    <Route path=path!("/referrals/:id") view=ReferralPage/>
                     <Route path=path!("/audit") view=AuditPage/>
                 </Routes>
             </Layout>

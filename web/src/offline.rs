@@ -1,6 +1,7 @@
 //! What the app keeps on the device for when the network is down: copies of
-//! reference data it has read (the triage protocol, the taxonomy) and the
-//! triage records still to be sent.
+//! reference data it has read (the triage protocol, the taxonomy, the
+//! person's sites and each site's triage kit) and the triage records still
+//! to be sent.
 //!
 //! Everything lives in `localStorage` as JSON under `warren.` keys. Reads go
 //! through [`read_through`]: the network's answer when there is one (and a
@@ -31,6 +32,19 @@ use crate::session::{Session, SessionState};
 pub const PROTOCOL_KEY: &str = "warren.triage.protocol";
 /// The `localStorage` key of the last taxonomy read.
 pub const TAXONOMY_KEY: &str = "warren.taxonomy";
+/// The `localStorage` key of the sites of the organizations `user` belongs
+/// to, where triage may start.
+pub fn own_sites_key(user: Uuid) -> String {
+    format!("warren.triage.sites.{user}")
+}
+
+/// The `localStorage` key of the last triage kit (variant) read for `site`;
+/// a site without a kit is kept as `null`, so that the device knows it runs
+/// the network's steps.
+pub fn variant_key(site: Uuid) -> String {
+    format!("warren.triage.variant.{site}")
+}
+
 /// The `localStorage` key of the records waiting to be sent.
 pub const OUTBOX_KEY: &str = "warren.triage.outbox";
 

@@ -9,6 +9,7 @@
 //! never-audited listings.
 
 pub mod data;
+pub mod referrals;
 
 use std::collections::HashMap;
 
@@ -65,6 +66,7 @@ pub fn load(store: &Store) -> Result<Loaded, ApiError> {
     store.write(|connection| {
         let mut pending = Vec::new();
         let mut coordinator = None;
+        let mut members = Vec::new();
         for demo in data::ORGANIZATIONS {
             let kind = OrganizationKind::parse(demo.kind)
                 .ok_or_else(|| StoreError::Corrupt(format!("demo kind {}", demo.kind)))?;
@@ -95,6 +97,16 @@ pub fn load(store: &Store) -> Result<Loaded, ApiError> {
                 }
                 first_staff.get_or_insert(actor);
             }
+            if membership == MembershipStatus::Vetted && kind != OrganizationKind::Hotline {
+                members.push(referrals::Member {
+                    organization_id: organization_id.clone(),
+                    sites: Vec::new(),
+                    person: demo
+                        .staff
+                        .first()
+                        .map_or_else(|| demo.name.to_owned(), |person| person.name.to_owned()),
+                });
+            }
             let staff = first_staff.unwrap_or_else(|| loader.clone());
             pending.extend(demo.sites.iter().map(|site| PendingSite {
                 organization_id: organization_id.clone(),
@@ -104,6 +116,15 @@ pub fn load(store: &Store) -> Result<Loaded, ApiError> {
         }
         let coordinator = coordinator.unwrap_or_else(|| loader.clone());
         let site_count = insert_sites(connection, pending, &loader, &coordinator)?;
+        for (site, organization) in sites::list_all_ids(connection)? {
+            if let Some(member) = members
+                .iter_mut()
+                .find(|member| member.organization_id == organization)
+            {
+                member.sites.push(site);
+            }
+        }
+        let referral_count = referrals::load(connection, &members)?;
         audit::record(
             connection,
             &loader,
@@ -115,6 +136,7 @@ pub fn load(store: &Store) -> Result<Loaded, ApiError> {
                 details: serde_json::json!({
                     "organizations": data::ORGANIZATIONS.len(),
                     "sites": site_count,
+                    "referrals": referral_count,
                 }),
             },
         )?;
@@ -476,6 +498,28 @@ mod tests {
         );
         assert!(directory.iter().any(|site| site.capacity.is_some()));
         assert!(directory.iter().any(|site| site.assured_at.is_some()));
+        let history = store
+            .read(|connection| {
+                warren_store::referrals::timings(
+                    connection,
+                    None,
+                    true,
+                    (Utc::now() - Duration::days(365)).naive_utc(),
+                    (Utc::now() + Duration::days(1)).naive_utc(),
+                )
+            })
+            .expect("the referral history");
+        assert!(history.len() >= 50, "{} referrals", history.len());
+        for status in [
+            warren_domain::referral::ReferralStatus::Completed,
+            warren_domain::referral::ReferralStatus::Rejected,
+            warren_domain::referral::ReferralStatus::Requested,
+        ] {
+            assert!(
+                history.iter().any(|timing| timing.status == status),
+                "{status}"
+            );
+        }
         drop(store);
         let _ = std::fs::remove_dir_all(&folder);
     }

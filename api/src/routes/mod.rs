@@ -13,9 +13,11 @@ pub mod me;
 pub mod members;
 pub mod organizations;
 pub mod public;
+pub mod referrals;
 pub mod sessions;
 pub mod sites;
 pub mod triage;
+pub mod webhooks;
 
 use utoipa_actix_web::scope;
 use utoipa_actix_web::service_config::ServiceConfig;
@@ -93,6 +95,21 @@ pub fn api(config: &mut ServiceConfig) {
             .service(triage::read_variant)
             .service(triage::put_variant)
             .service(triage::delete_variant)
+            .service(referrals::create)
+            .service(referrals::list)
+            .service(referrals::read)
+            .service(referrals::transition)
+            .service(referrals::record_outcome)
+            .service(referrals::arrange_transport)
+            .service(referrals::set_business_status)
+            .service(referrals::timeline)
+            .service(referrals::messages)
+            .service(referrals::post_message)
+            .service(referrals::answer_times)
+            .service(referrals::set_answer_times)
+            .service(referrals::stream_ticket)
+            .service(referrals::event_stream)
+            .service(referrals::metrics)
             .service(members::list)
             .service(members::change_role)
             .service(members::remove)
@@ -104,6 +121,11 @@ pub fn api(config: &mut ServiceConfig) {
             .service(api_keys::list)
             .service(api_keys::create)
             .service(api_keys::revoke)
+            .service(webhooks::list)
+            .service(webhooks::create)
+            .service(webhooks::revoke)
+            .service(webhooks::deliveries)
+            .service(webhooks::redeliver)
             .service(audit::list)
             .service(
                 scope("/public")

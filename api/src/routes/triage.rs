@@ -9,7 +9,7 @@ use warren_domain::triage::{
 };
 use warren_store::audit::{self, Change};
 use warren_store::triage::{self as store, NewAssessment};
-use warren_store::{organizations, sites};
+use warren_store::{StoreError, organizations, sites};
 use warren_wire::{
     Assessment, AssessmentPage, AssessmentQuery, AssessmentRecord, CreateAssessmentRequest,
     EvaluateRequest, ProtocolVersion, ProtocolVersionList, PublishProtocolRequest,
@@ -232,7 +232,8 @@ fn destinations(
 }
 
 /// Record an assessment for an organization (its members). The result is
-/// computed with the current protocol and kept with its version, together
+/// computed with the current protocol (or the published version the request
+/// names, for records made offline) and kept with its version, together
 /// with recommended destinations: open or covered, accepting sites with the
 /// capabilities the case needs, nearest to the given site (default the
 /// organization's first). Honours `Idempotency-Key`, so a record synced
@@ -302,7 +303,15 @@ pub async fn create(
             ),
             None => own_sites.first(),
         };
-        let mut protocol = store::current(connection)?;
+        let mut protocol = match request.protocol_version {
+            Some(version) => store::version(connection, version).map_err(|error| match error {
+                StoreError::NotFound => {
+                    ApiError::invalid_field("protocol_version", "is not a published version")
+                }
+                other => other.into(),
+            })?,
+            None => store::current(connection)?,
+        };
         // A site running its own variant adapts the interventions to its kit.
         let variant = match site {
             Some(site) => store::variant(connection, &site.id.to_string())?,

@@ -519,6 +519,186 @@ impl Client {
         self.get(&format!("/api/v1/assessments/{id}")).await
     }
 
+    /// A site's triage variant (404 when it runs the network's protocol as is).
+    pub async fn site_triage_variant(&self, site: Uuid) -> Result<SiteTriageVariant> {
+        self.get(&format!("/api/v1/sites/{site}/triage-variant"))
+            .await
+    }
+
+    /// Adopts a variant for a site, replacing any earlier one.
+    pub async fn put_site_triage_variant(
+        &self,
+        site: Uuid,
+        variant: &Variant,
+    ) -> Result<SiteTriageVariant> {
+        let builder = self
+            .request(Method::PUT, &format!("/api/v1/sites/{site}/triage-variant"))
+            .json(variant);
+        Self::send(builder).await.map(|(value, _)| value)
+    }
+
+    /// Drops a site's variant.
+    pub async fn delete_site_triage_variant(&self, site: Uuid) -> Result<()> {
+        self.delete(&format!("/api/v1/sites/{site}/triage-variant"))
+            .await
+    }
+
+    // Referrals.
+
+    /// Sends a patient to one or more sites; the answer lists one referral
+    /// per receiver.
+    pub async fn create_referral(
+        &self,
+        organization: Uuid,
+        request: &CreateReferralRequest,
+        idempotency_key: Option<&str>,
+    ) -> Result<CreatedReferrals> {
+        self.post(
+            &format!("/api/v1/organizations/{organization}/referrals"),
+            request,
+            idempotency_key,
+        )
+        .await
+    }
+
+    /// An organization's referral board.
+    pub async fn referrals(
+        &self,
+        organization: Uuid,
+        query: &ReferralQuery,
+    ) -> Result<ReferralPage> {
+        let builder = self
+            .request(
+                Method::GET,
+                &format!("/api/v1/organizations/{organization}/referrals"),
+            )
+            .query(query);
+        Self::send(builder).await.map(|(value, _)| value)
+    }
+
+    /// One referral with its `ETag`.
+    pub async fn referral(&self, id: Uuid) -> Result<Versioned<Referral>> {
+        self.get_versioned(&format!("/api/v1/referrals/{id}")).await
+    }
+
+    /// Moves a referral; `etag` must be its current version.
+    pub async fn transition_referral(
+        &self,
+        id: Uuid,
+        request: &TransitionRequest,
+        etag: &str,
+    ) -> Result<Versioned<Referral>> {
+        self.change(
+            Method::POST,
+            &format!("/api/v1/referrals/{id}/transitions"),
+            request,
+            etag,
+        )
+        .await
+    }
+
+    /// Records a referral's outcome, completing it.
+    pub async fn record_referral_outcome(
+        &self,
+        id: Uuid,
+        request: &RecordOutcomeRequest,
+        etag: &str,
+    ) -> Result<Versioned<Referral>> {
+        self.change(
+            Method::PUT,
+            &format!("/api/v1/referrals/{id}/outcome"),
+            request,
+            etag,
+        )
+        .await
+    }
+
+    /// Arranges or changes a referral's transport leg.
+    pub async fn arrange_transport(
+        &self,
+        id: Uuid,
+        request: &TransportRequest,
+        etag: &str,
+    ) -> Result<Versioned<Referral>> {
+        self.change(
+            Method::PUT,
+            &format!("/api/v1/referrals/{id}/transport"),
+            request,
+            etag,
+        )
+        .await
+    }
+
+    /// Sets a referral's transport step.
+    pub async fn set_business_status(
+        &self,
+        id: Uuid,
+        request: &BusinessStatusRequest,
+        etag: &str,
+    ) -> Result<Versioned<Referral>> {
+        self.change(
+            Method::PUT,
+            &format!("/api/v1/referrals/{id}/business-status"),
+            request,
+            etag,
+        )
+        .await
+    }
+
+    /// A referral's timeline.
+    pub async fn referral_timeline(&self, id: Uuid) -> Result<Timeline> {
+        self.get(&format!("/api/v1/referrals/{id}/timeline")).await
+    }
+
+    /// A referral's case thread.
+    pub async fn referral_messages(&self, id: Uuid) -> Result<CaseThread> {
+        self.get(&format!("/api/v1/referrals/{id}/messages")).await
+    }
+
+    /// Writes in a referral's case thread.
+    pub async fn post_referral_message(
+        &self,
+        id: Uuid,
+        request: &PostMessageRequest,
+    ) -> Result<CaseMessage> {
+        self.post(&format!("/api/v1/referrals/{id}/messages"), request, None)
+            .await
+    }
+
+    /// The network's answer times.
+    pub async fn answer_times(&self) -> Result<AnswerTimesSetting> {
+        self.get("/api/v1/referral-answer-times").await
+    }
+
+    /// Sets the network's answer times (network admins).
+    pub async fn set_answer_times(&self, times: &AnswerTimes) -> Result<AnswerTimesSetting> {
+        let builder = self
+            .request(Method::PUT, "/api/v1/referral-answer-times")
+            .json(times);
+        Self::send(builder).await.map(|(value, _)| value)
+    }
+
+    /// Referral figures for a period.
+    pub async fn referral_metrics(&self, query: &ReferralMetricsQuery) -> Result<ReferralMetrics> {
+        let builder = self
+            .request(Method::GET, "/api/v1/referral-metrics")
+            .query(query);
+        Self::send(builder).await.map(|(value, _)| value)
+    }
+
+    /// A ticket for the live event stream.
+    pub async fn stream_ticket(&self) -> Result<StreamTicket> {
+        self.post("/api/v1/referral-events/tickets", &(), None)
+            .await
+    }
+
+    /// The address of the live event stream for `ticket` (for `EventSource`).
+    pub fn event_stream_url(&self, ticket: &str) -> String {
+        let base = format!("{}/api/v1/referral-events", self.base_url);
+        reqwest::Url::parse_with_params(&base, [("ticket", ticket)])
+            .map_or(base, |url| url.to_string())
+    }
+
     // The public directory: no sign-in needed.
 
     /// Searches the public directory.
@@ -645,5 +825,71 @@ impl Client {
     /// Whether the server and its database are ready.
     pub async fn ready(&self) -> Result<Health> {
         self.get("/readyz").await
+    }
+}
+
+/// Webhooks: an organization's endpoints for referral events and their
+/// delivery log.
+impl Client {
+    /// The webhook endpoints of an organization, newest first.
+    pub async fn webhooks(&self, organization: Uuid) -> Result<WebhookList> {
+        self.get(&format!("/api/v1/organizations/{organization}/webhooks"))
+            .await
+    }
+
+    /// Registers a webhook endpoint; the answer holds its signing secret,
+    /// shown only once.
+    pub async fn create_webhook(
+        &self,
+        organization: Uuid,
+        webhook: &CreateWebhookRequest,
+        idempotency_key: Option<&str>,
+    ) -> Result<CreatedWebhook> {
+        let path = format!("/api/v1/organizations/{organization}/webhooks");
+        self.post(&path, webhook, idempotency_key).await
+    }
+
+    /// Revokes a webhook endpoint.
+    pub async fn revoke_webhook(&self, organization: Uuid, webhook: Uuid) -> Result<()> {
+        self.delete(&format!(
+            "/api/v1/organizations/{organization}/webhooks/{webhook}"
+        ))
+        .await
+    }
+
+    /// A page of an endpoint's delivery log, newest first.
+    pub async fn webhook_deliveries(
+        &self,
+        organization: Uuid,
+        webhook: Uuid,
+        query: &DeliveryQuery,
+    ) -> Result<DeliveryPage> {
+        let builder = self
+            .request(
+                Method::GET,
+                &format!("/api/v1/organizations/{organization}/webhooks/{webhook}/deliveries"),
+            )
+            .query(query);
+        Self::send(builder).await.map(|(value, _)| value)
+    }
+
+    /// Sends a delivery's event again, as a new delivery.
+    pub async fn redeliver_webhook(
+        &self,
+        organization: Uuid,
+        webhook: Uuid,
+        delivery: Uuid,
+        idempotency_key: Option<&str>,
+    ) -> Result<WebhookDelivery> {
+        let mut builder = self.request(
+            Method::POST,
+            &format!(
+                "/api/v1/organizations/{organization}/webhooks/{webhook}/deliveries/{delivery}/redeliver"
+            ),
+        );
+        if let Some(key) = idempotency_key {
+            builder = builder.header(IDEMPOTENCY_KEY, key);
+        }
+        Self::send(builder).await.map(|(value, _)| value)
     }
 }

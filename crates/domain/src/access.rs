@@ -161,6 +161,14 @@ impl<Id: PartialEq> Access<Id> {
                 .is_some_and(|role| !matches!(role, Role::Volunteer))
     }
 
+    /// May act for the organization in referrals and loans (send, answer,
+    /// record outcomes): its admins, clinicians and staff. Volunteers read
+    /// and drive but do not decide.
+    pub fn can_act(&self, org: &Id) -> bool {
+        self.role_in(org)
+            .is_some_and(|role| !matches!(role, Role::Volunteer))
+    }
+
     /// May read the organization's audit trail.
     pub fn can_read_audit(&self, org: &Id) -> bool {
         self.can_administer(org)

@@ -8,12 +8,13 @@
 pub mod access;
 pub mod directory;
 pub mod organization;
+pub mod referral;
 pub mod text;
 pub mod triage;
 
 pub use access::{Access, ApiScope, Role};
 pub use organization::{MembershipChange, MembershipStatus, OrganizationKind, TransitionError};
 pub use text::{
-    AddressLine, ApiKeyName, Description, Email, OrgName, Password, PersonName, Phone, TextError,
-    Website,
+    AddressLine, ApiKeyName, ClinicalNote, Description, Email, OrgName, Password, PersonName,
+    Phone, ShortText, TextError, Website,
 };

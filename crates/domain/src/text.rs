@@ -315,3 +315,25 @@ mod tests {
         }
     }
 }
+
+validated_text!(
+    /// A short label on one line: a patient's name, an identifier, an age,
+    /// a place. 1–200 characters.
+    ShortText,
+    "text",
+    |input| {
+        let text = input.trim().to_owned();
+        check_length(&text, 1, 200).and(single_line(&text)).map(|()| text)
+    }
+);
+
+validated_text!(
+    /// Clinical free text that may span lines: a history, a reason for
+    /// referral, a message in a case thread. 1–4,000 characters.
+    ClinicalNote,
+    "text",
+    |input| {
+        let text = input.trim().to_owned();
+        check_length(&text, 1, 4000).map(|()| text)
+    }
+);

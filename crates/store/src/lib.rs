@@ -15,11 +15,14 @@
 pub mod accounts;
 pub mod audit;
 pub mod connection;
+pub mod events;
 pub mod idempotency;
 pub mod organizations;
+pub mod referrals;
 pub mod schema;
 pub mod sites;
 pub mod triage;
+pub mod webhooks;
 
 use std::sync::{Arc, Mutex};
 use std::time::Duration;

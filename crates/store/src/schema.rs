@@ -221,12 +221,129 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    referrals (id) {
+        id -> Text,
+        case_id -> Text,
+        status -> Text,
+        business_status -> Nullable<Text>,
+        priority -> Integer,
+        referrer_org_id -> Text,
+        referrer_site_id -> Nullable<Text>,
+        receiver_org_id -> Text,
+        receiver_site_id -> Text,
+        assignee_user_id -> Nullable<Text>,
+        assignee_name -> Nullable<Text>,
+        species -> Text,
+        patient -> Text,
+        contact -> Nullable<Text>,
+        reason -> Text,
+        history -> Nullable<Text>,
+        medications -> Nullable<Text>,
+        allergies -> Nullable<Text>,
+        assessment_id -> Nullable<Text>,
+        triage -> Nullable<Text>,
+        capabilities -> Text,
+        reject_reason -> Nullable<Text>,
+        reject_note -> Nullable<Text>,
+        outcome -> Nullable<Text>,
+        outcome_by -> Nullable<Text>,
+        outcome_at -> Nullable<Timestamp>,
+        transport -> Nullable<Text>,
+        escalated_from -> Nullable<Text>,
+        escalation_level -> Integer,
+        cover_tried -> Bool,
+        created_by -> Text,
+        created_by_user_id -> Nullable<Text>,
+        created_at -> Timestamp,
+        sent_at -> Nullable<Timestamp>,
+        received_at -> Nullable<Timestamp>,
+        accepted_at -> Nullable<Timestamp>,
+        first_vet_at -> Nullable<Timestamp>,
+        closed_at -> Nullable<Timestamp>,
+        answer_due_at -> Nullable<Timestamp>,
+        updated_at -> Timestamp,
+        version -> BigInt,
+    }
+}
+
+diesel::table! {
+    referral_events (id) {
+        id -> BigInt,
+        referral_id -> Text,
+        at -> Timestamp,
+        actor -> Text,
+        kind -> Text,
+        from_status -> Nullable<Text>,
+        to_status -> Nullable<Text>,
+        note -> Nullable<Text>,
+    }
+}
+
+diesel::table! {
+    referral_messages (id) {
+        id -> Text,
+        referral_id -> Text,
+        author -> Text,
+        author_user_id -> Nullable<Text>,
+        organization_id -> Text,
+        body -> Text,
+        at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    referral_settings (id) {
+        id -> Integer,
+        answer_times -> Text,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    webhook_endpoints (id) {
+        id -> Text,
+        organization_id -> Text,
+        url -> Text,
+        secret -> Text,
+        events -> Text,
+        active -> Bool,
+        created_at -> Timestamp,
+        created_by -> Text,
+        description -> Nullable<Text>,
+        revoked_at -> Nullable<Timestamp>,
+    }
+}
+
+diesel::table! {
+    webhook_deliveries (id) {
+        id -> Text,
+        endpoint_id -> Text,
+        event_id -> Text,
+        kind -> Text,
+        payload -> Text,
+        state -> Text,
+        attempts -> Integer,
+        next_attempt_at -> Nullable<Timestamp>,
+        claimed_until -> Nullable<Timestamp>,
+        last_status -> Nullable<Integer>,
+        last_error -> Nullable<Text>,
+        delivered_at -> Nullable<Timestamp>,
+        created_at -> Timestamp,
+        redelivery_of -> Nullable<Text>,
+    }
+}
+
 diesel::joinable!(memberships -> users (user_id));
 diesel::joinable!(memberships -> organizations (organization_id));
 diesel::joinable!(sites -> organizations (organization_id));
 diesel::joinable!(site_terms -> sites (site_id));
 diesel::joinable!(assessments -> organizations (organization_id));
 diesel::joinable!(site_changes -> sites (site_id));
+diesel::joinable!(referral_events -> referrals (referral_id));
+diesel::joinable!(referral_messages -> referrals (referral_id));
+diesel::joinable!(referral_messages -> organizations (organization_id));
+diesel::joinable!(webhook_deliveries -> webhook_endpoints (endpoint_id));
 diesel::allow_tables_to_appear_in_same_query!(
     organizations,
     users,
@@ -244,4 +361,10 @@ diesel::allow_tables_to_appear_in_same_query!(
     site_triage_variants,
     audit_log,
     idempotency_keys,
+    referrals,
+    referral_events,
+    referral_messages,
+    referral_settings,
+    webhook_endpoints,
+    webhook_deliveries,
 );

@@ -979,3 +979,11 @@ pub fn insert_term(connection: &mut DbConnection, term: &Term) -> StoreResult<()
         })?;
     bump_revision(connection)
 }
+
+/// Every site's id with its organization's, in id order.
+pub fn list_all_ids(connection: &mut DbConnection) -> StoreResult<Vec<(String, String)>> {
+    Ok(sites::table
+        .order(sites::id.asc())
+        .select((sites::id, sites::organization_id))
+        .load(connection)?)
+}

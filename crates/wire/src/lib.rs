@@ -12,7 +12,9 @@ pub mod auth;
 pub mod directory;
 pub mod organizations;
 pub mod problem;
+pub mod referrals;
 pub mod triage;
+pub mod webhooks;
 
 pub use accounts::*;
 pub use audit::*;
@@ -20,7 +22,9 @@ pub use auth::*;
 pub use directory::*;
 pub use organizations::*;
 pub use problem::{FieldError, Problem};
+pub use referrals::*;
 pub use triage::*;
+pub use webhooks::*;
 
 /// Header carrying a creating request's idempotency key.
 pub const IDEMPOTENCY_KEY: &str = "Idempotency-Key";

@@ -89,6 +89,12 @@ pub struct CreateAssessmentRequest {
     /// (default: the organization's first site).
     #[serde(default)]
     pub site_id: Option<Uuid>,
+    /// The protocol version the answers were given under (default: the
+    /// current one). A record made on a device that was offline keeps the
+    /// version the device assessed with, even if a newer one was published
+    /// meanwhile.
+    #[serde(default)]
+    pub protocol_version: Option<u32>,
 }
 
 /// A recorded assessment.

@@ -34,6 +34,7 @@ use rand::rngs::StdRng;
 use rand::seq::IndexedRandom;
 use rand::{Rng, SeedableRng};
 
+use crate::bench_referrals;
 use crate::postgres;
 use crate::shell;
 use crate::system::{self, Apt};
@@ -116,6 +117,7 @@ struct Report {
     p99_at_rate: Duration,
     rate_achieved: f64,
     rate: u32,
+    referrals: bench_referrals::Outcome,
 }
 
 /// Builds the server, measures each database and prints the tables.
@@ -296,11 +298,22 @@ fn measure(
         closed_loop(addr, SEARCH, search.clone(), options.connections, warm_up).await?;
         runs.push(closed_loop(addr, SEARCH, search.clone(), options.connections, seconds).await?);
         runs.push(open_loop(addr, SEARCH, search, options.rate, seconds).await?);
-        Ok::<_, anyhow::Error>((cold_start, rss_ready_kib, runs))
+
+        eprintln!("xtask: bench: {backend}: creating referrals");
+        let referrer = Arc::new(bench_referrals::Referrer::read(data_dir)?);
+        let warm =
+            bench_referrals::create(addr, referrer.clone(), options.connections, warm_up, "warm")
+                .await?;
+        let mut referrals =
+            bench_referrals::create(addr, referrer.clone(), options.connections, seconds, "run")
+                .await?;
+        referrals.acknowledged += warm.acknowledged;
+        referrals.stored = bench_referrals::count(addr, &referrer).await?;
+        Ok::<_, anyhow::Error>((cold_start, rss_ready_kib, runs, referrals))
     });
     let peak_rss_kib = memory_kib(server.0.id(), "VmHWM");
     drop(server);
-    let (cold_start, rss_ready_kib, runs) = result.with_context(|| {
+    let (cold_start, rss_ready_kib, runs, referrals) = result.with_context(|| {
         format!(
             "the {backend} benchmark failed; the server's log is {}",
             log_path.display()
@@ -331,6 +344,7 @@ fn measure(
         rate_achieved: runs[2].throughput(),
         rate: options.rate,
         runs,
+        referrals,
     })
 }
 
@@ -757,12 +771,54 @@ fn print_report(report: &Report, options: &Options) {
         verdict(report.share >= TARGET_SHARE)
     );
     println!(
-        "  search p99 at {} req/s (achieved {:.0}): {:.2} ms (target ≤ {} ms: {})\n",
+        "  search p99 at {} req/s (achieved {:.0}): {:.2} ms (target ≤ {} ms: {})",
         report.rate,
         report.rate_achieved,
         report.p99_at_rate.as_secs_f64() * 1000.0,
         TARGET_P99.as_millis(),
         verdict(report.p99_at_rate <= TARGET_P99)
+    );
+    let referrals = &report.referrals;
+    let p99 = referrals.percentile(0.99);
+    println!(
+        "  {:<24} {:<18} {:>9.0} {:>9} {:>9} {:>9} {:>8} {:>7}",
+        bench_referrals::CREATE,
+        format!("closed, {} conns", options.connections),
+        referrals.throughput(),
+        format!("{:.2} ms", referrals.percentile(0.5).as_secs_f64() * 1000.0),
+        format!("{:.2} ms", p99.as_secs_f64() * 1000.0),
+        format!(
+            "{:.2} ms",
+            referrals.percentile(0.999).as_secs_f64() * 1000.0
+        ),
+        "",
+        referrals.errors,
+    );
+    if let Some(error) = &referrals.first_error {
+        println!("  first referral error: {error}");
+    }
+    println!(
+        "  referral create: {:.0}/s, p99 {:.2} ms (target ≥ {:.0}/s and ≤ {} ms: {})",
+        referrals.throughput(),
+        p99.as_secs_f64() * 1000.0,
+        bench_referrals::TARGET_RATE,
+        bench_referrals::TARGET_P99.as_millis(),
+        verdict(
+            referrals.throughput() >= bench_referrals::TARGET_RATE
+                && p99 <= bench_referrals::TARGET_P99
+        )
+    );
+    let lost = referrals.acknowledged.saturating_sub(referrals.stored);
+    let doubled = referrals.stored.saturating_sub(referrals.acknowledged);
+    println!(
+        "  referrals acknowledged {}, stored {}: {} lost, {} duplicated; {} retries, {} not replayed ({})\n",
+        referrals.acknowledged,
+        referrals.stored,
+        lost,
+        doubled,
+        referrals.retries,
+        referrals.retry_mismatches,
+        verdict(lost == 0 && doubled == 0 && referrals.retry_mismatches == 0)
     );
 }
 

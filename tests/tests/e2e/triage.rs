@@ -7,6 +7,7 @@ use std::collections::BTreeMap;
 use reqwest::{Method, StatusCode};
 use serde_json::json;
 use uuid::Uuid;
+use warren_client::ClientError;
 use warren_domain::directory::hours::{CountryCode, OpeningHoursText, Timezone};
 use warren_domain::directory::taxonomy::TermCode;
 use warren_domain::directory::{Latitude, Longitude};
@@ -114,6 +115,7 @@ warren_tests::on_both_databases! {
             patient: Some("Biscuit".into()),
             answers: not_eating_and_breathing_fast(),
             site_id: Some(home),
+            protocol_version: None,
         };
         let key = Uuid::new_v4().to_string();
         let record = nurse.create_assessment(clinic, &request, Some(&key)).await.expect("record");
@@ -153,6 +155,7 @@ warren_tests::on_both_databases! {
             patient: None,
             answers: answers(&[("gut_stasis", Answer::Yes)]),
             site_id: None,
+            protocol_version: None,
         };
         let before = clinic_admin.create_assessment(clinic, &stasis, None).await.unwrap();
         assert_eq!(before.result.tier.tier, Tier::Urgent);
@@ -177,6 +180,15 @@ warren_tests::on_both_databases! {
         let old = clinic_admin.assessment(before.id).await.unwrap();
         assert_eq!(old.result.protocol_version, 1);
         assert_eq!(old.result.tier.tier, Tier::Urgent);
+        // A device that assessed offline under version 1 syncs after version 2 is out.
+        let offline = CreateAssessmentRequest { protocol_version: Some(1), ..stasis.clone() };
+        let synced = clinic_admin.create_assessment(clinic, &offline, None).await.unwrap();
+        assert_eq!((synced.result.protocol_version, synced.result.tier.tier), (1, Tier::Urgent));
+        let unknown = CreateAssessmentRequest { protocol_version: Some(7), ..stasis.clone() };
+        let refused = clinic_admin.create_assessment(clinic, &unknown, None).await.unwrap_err();
+        assert_eq!(refused.status(), Some(422));
+        let ClientError::Problem(problem) = refused else { panic!("{refused:?}") };
+        assert_eq!(problem.errors[0].field, "protocol_version");
         let versions = app.client.anonymous().triage_protocol_versions().await.unwrap();
         let numbers: Vec<u32> = versions.items.iter().map(|v| v.version).collect();
         assert_eq!(numbers, [2, 1]);
@@ -218,6 +230,7 @@ warren_tests::on_both_databases! {
             patient: None,
             answers: not_eating_and_breathing_fast(),
             site_id: Some(home),
+            protocol_version: None,
         };
         let adapted = admin.create_assessment(clinic, &request, None).await.unwrap();
         assert_eq!(adapted.result.tier.tier, Tier::Immediate, "a variant never changes the tier");

@@ -2,15 +2,25 @@
 //! nurse triages a guinea pig with the network down and gets tier 1 with its
 //! first-aid steps, and the nearest open site with oxygen once the record
 //! syncs; a new protocol version changes the next result while an old record
-//! keeps the version it was assessed under.
+//! keeps the version it was assessed under; a clinic adapts the first-aid
+//! steps to its kit and the triage screen shows what the server records; and
+//! the engine compiled into the browser assesses the whole discriminator
+//! table exactly as the server does.
 //!
 //! Needs what `browser.rs` needs: the built SPA, Chromium and chromedriver.
 
+use std::collections::{BTreeMap, BTreeSet};
+
 use chrono::{Timelike, Utc};
 use fantoccini::{Client, Locator};
-use warren_domain::triage::{SpeciesGroup, Tier};
+use reqwest::{Method, StatusCode};
+use serde::Deserialize;
+use warren_domain::directory::taxonomy::{Taxonomy, TermCode};
+use warren_domain::triage::{Answer, Assessment, SpeciesGroup, Tier, Variant, VariantSign, assess};
 use warren_tests::*;
-use warren_wire::{AssessmentQuery, PublishProtocolRequest, SiteInput};
+use warren_wire::{
+    AssessmentQuery, EvaluateRequest, PublishProtocolRequest, SiteInput, SiteTriageVariant,
+};
 
 use crate::browser::{appears, artifact, backend_name, browser, listing};
 
@@ -41,6 +51,22 @@ async fn sign_in(browser: &Client, app: &TestApp, email: &str) {
         browser,
         Locator::XPath("//nav//a[normalize-space(.)='Triage']"),
         "signed in, the navigation offers triage",
+    )
+    .await;
+}
+
+/// Signs out through the navigation, on a page that needs a signed-in
+/// person, and waits for the sign-in form it then sends to.
+async fn sign_out(browser: &Client) {
+    appears(browser, Locator::Css("#sign-out"), "the sign-out button")
+        .await
+        .click()
+        .await
+        .unwrap();
+    appears(
+        browser,
+        Locator::Css("#email"),
+        "signed out, the sign-in form",
     )
     .await;
 }
@@ -411,6 +437,371 @@ warren_tests::on_both_databases! {
         )
         .await;
         assert!(row.text().await.unwrap().contains("Urgent"), "{}", row.text().await.unwrap());
+        browser.close().await.unwrap();
+    }
+}
+
+/// One row of the JSON the SPA's `/triage/table` renders: what the engine
+/// compiled into the browser found for one species, sign and case.
+#[derive(Debug, Deserialize)]
+struct EngineRow {
+    species: TermCode,
+    group: SpeciesGroup,
+    sign: String,
+    case: String,
+    answers: BTreeMap<String, Answer>,
+    result: Assessment,
+}
+
+/// Every species group of the protocol.
+fn every_group() -> [SpeciesGroup; 8] {
+    use SpeciesGroup::*;
+    let all = [
+        Rodent,
+        Herbivore,
+        SmallMammal,
+        Bird,
+        Raptor,
+        WildSmallMammal,
+        WildCarnivore,
+        Wildlife,
+    ];
+    // A group added to the domain stops this compiling until it is listed.
+    for group in all {
+        match group {
+            Rodent | Herbivore | SmallMammal | Bird | Raptor | WildSmallMammal | WildCarnivore
+            | Wildlife => {}
+        }
+    }
+    all
+}
+
+/// The text of the first element matching `css`, visible or not.
+async fn text_content(browser: &Client, css: &str) -> String {
+    let value = browser
+        .execute(
+            "return document.querySelector(arguments[0]).textContent;",
+            vec![serde_json::Value::String(css.to_owned())],
+        )
+        .await
+        .unwrap();
+    value.as_str().unwrap_or_default().to_owned()
+}
+
+warren_tests::on_both_databases! {
+    async fn the_browser_assesses_the_whole_discriminator_table_exactly_as_the_server(app) {
+        let anonymous = app.client.anonymous();
+        let current = anonymous.triage_protocol().await.expect("the protocol is public");
+        let terms = anonymous.taxonomy().await.expect("the taxonomy is public");
+        let species_terms: BTreeSet<&str> = terms
+            .items
+            .iter()
+            .filter(|term| term.taxonomy == Taxonomy::Species)
+            .map(|term| term.code.as_str())
+            .collect();
+
+        let (browser, _driver) = browser().await;
+        // No sign-in: the protocol and the evaluation are public.
+        browser.goto(&format!("{}/triage/table", app.url)).await.unwrap();
+        let table = appears(
+            &browser,
+            Locator::Css("pre[data-testid=engine-table]"),
+            "the engine table renders",
+        )
+        .await;
+        assert_eq!(
+            table.attr("data-protocol-version").await.unwrap().as_deref(),
+            Some(current.version.to_string().as_str()),
+            "the browser ran the current protocol"
+        );
+        assert!(
+            browser.find_all(Locator::Css("[data-testid=engine-errors]")).await.unwrap().is_empty(),
+            "the engine refused nothing"
+        );
+        let json = text_content(&browser, "pre[data-testid=engine-table]").await;
+        let rows: Vec<EngineRow> = serde_json::from_str(json.trim()).expect("the table's JSON");
+        browser.set_window_size(1280, 1100).await.unwrap();
+        std::fs::write(
+            artifact(&format!("triage-table-{}.png", backend_name(app.backend))),
+            browser.screenshot().await.unwrap(),
+        )
+        .unwrap();
+        browser.close().await.unwrap();
+
+        // The table is the whole table: every group, every sign, both cases.
+        let signs = &current.protocol.discriminators;
+        let expected: BTreeSet<(SpeciesGroup, String, String)> = every_group()
+            .into_iter()
+            .flat_map(|group| {
+                signs.iter().flat_map(move |sign| {
+                    ["sign_only", "others_no"].map(|case| (group, sign.code.clone(), case.to_owned()))
+                })
+            })
+            .collect();
+        let found: BTreeSet<(SpeciesGroup, String, String)> = rows
+            .iter()
+            .map(|row| (row.group, row.sign.clone(), row.case.clone()))
+            .collect();
+        assert_eq!(found, expected, "one row per species group, sign and case");
+        assert_eq!(rows.len(), expected.len(), "no row twice");
+
+        let mut tiers = BTreeSet::new();
+        for row in &rows {
+            let what = format!("{} for {} ({})", row.sign, row.species, row.case);
+            assert!(species_terms.contains(row.species.as_str()), "{what}: a species of the taxonomy");
+            assert_eq!(SpeciesGroup::of(&row.species), row.group, "{what}");
+            assert_eq!(row.answers.get(&row.sign), Some(&Answer::Yes), "{what}");
+            let others: BTreeMap<&String, &Answer> =
+                row.answers.iter().filter(|(code, _)| **code != row.sign).collect();
+            if row.case == "sign_only" {
+                assert!(others.is_empty(), "{what}: only the sign is answered");
+            } else {
+                let asked: BTreeSet<&String> = signs
+                    .iter()
+                    .filter(|sign| sign.applies_to(row.group) && sign.code != row.sign)
+                    .map(|sign| &sign.code)
+                    .collect();
+                assert_eq!(others.keys().copied().collect::<BTreeSet<_>>(), asked, "{what}");
+                assert!(others.values().all(|answer| **answer == Answer::No), "{what}");
+            }
+            // The server, asked the same question, gives the very same result.
+            let remote = anonymous
+                .evaluate_triage(&EvaluateRequest {
+                    species: row.species.clone(),
+                    answers: row.answers.clone(),
+                })
+                .await
+                .unwrap_or_else(|error| panic!("{what}: {error}"));
+            assert_eq!(remote, row.result, "{what}: server and browser differ");
+            let native = assess(&current.protocol, &row.species, &row.answers).unwrap();
+            assert_eq!(native, row.result, "{what}: the engine differs between targets");
+            tiers.insert(row.result.tier.tier);
+        }
+        assert!(
+            tiers.contains(&Tier::Immediate) && tiers.contains(&Tier::NonUrgent),
+            "the table spans the tiers: {tiers:?}"
+        );
+    }
+
+    async fn a_clinic_adapts_the_first_aid_steps_to_its_kit_and_the_record_uses_them(app) {
+        let coordinator = app.network_admin().await;
+        let (clinic, clinic_admin) = app
+            .vetted(&coordinator, "Kit Vets", "kv@kit.test")
+            .await;
+        let nurse = app
+            .member(&clinic_admin, clinic, "nurse@kit.test", Role::Staff)
+            .await;
+        app.member(&clinic_admin, clinic, "volunteer@kit.test", Role::Volunteer)
+            .await;
+        let site = clinic_admin
+            .create_site(
+                clinic,
+                &listing("Kit Vets Surgery", 0.0, "24/7", &["radiography"], &["small_mammal"]),
+                None,
+            )
+            .await
+            .expect("the clinic's site")
+            .value
+            .listing
+            .id;
+        let path = format!("/api/v1/sites/{site}/triage-variant");
+        let concentrator = "Use our portable concentrator at 2 L/min";
+        let heat_pad = "Line the carrier with the heat pad from the crash box";
+
+        let (browser, _driver) = browser().await;
+        sign_in(&browser, &app, "nurse@kit.test").await;
+        browser.goto(&format!("{}/sites/{site}", app.url)).await.unwrap();
+        appears(&browser, Locator::Css("#triage-variant"), "the site offers its triage kit to its staff")
+            .await
+            .click()
+            .await
+            .unwrap();
+        appears(
+            &browser,
+            Locator::Css("[data-testid=variant-state][data-state=none]"),
+            "no kit yet: the network's steps",
+        )
+        .await;
+        let network = texts(&browser, "[data-testid=kit-sign][data-code=respiratory_distress] .kit-network li").await;
+        assert!(
+            network.first().is_some_and(|step| step.starts_with("Give oxygen")),
+            "the network's steps are shown: {network:?}"
+        );
+
+        // A step too long for the network's rules is refused before sending.
+        let too_long = "x".repeat(301);
+        browser
+            .find(Locator::Css("#during-gut_stasis"))
+            .await
+            .unwrap()
+            .send_keys(&too_long)
+            .await
+            .unwrap();
+        browser.find(Locator::Css("#save-variant")).await.unwrap().click().await.unwrap();
+        let refused = appears(&browser, Locator::Css("[data-testid=variant-error]"), "the kit is refused").await;
+        assert!(refused.text().await.unwrap().contains("cannot be saved"), "{}", refused.text().await.unwrap());
+        let field = appears(
+            &browser,
+            Locator::Css("#during-gut_stasis[aria-invalid=true]"),
+            "the box at fault is marked",
+        )
+        .await;
+        let why = browser.find(Locator::Css("#during-gut_stasis-error")).await.unwrap().text().await.unwrap();
+        assert!(why.contains("300 characters"), "{why}");
+        // Select all, delete: typed, so the page hears it.
+        field.send_keys("\u{E009}a\u{E000}\u{E003}").await.unwrap();
+
+        let before = browser.find(Locator::Css("#before-respiratory_distress")).await.unwrap();
+        before.send_keys(&format!("{concentrator}\n{heat_pad}")).await.unwrap();
+        browser.find(Locator::Css("#save-variant")).await.unwrap().click().await.unwrap();
+        let notice = appears(&browser, Locator::Css("[data-testid=notice]"), "the kit is saved").await;
+        assert!(notice.text().await.unwrap().contains("saved"), "{}", notice.text().await.unwrap());
+        appears(
+            &browser,
+            Locator::Css("[data-testid=variant-state][data-state=adopted]"),
+            "the site has its own kit",
+        )
+        .await;
+        appears(
+            &browser,
+            Locator::Css("[data-testid=kit-sign][data-code=respiratory_distress].adapted"),
+            "the sign is marked adapted",
+        )
+        .await;
+        let saved = nurse.request(Method::GET, &path).send().await.unwrap();
+        assert_eq!(saved.status(), StatusCode::OK);
+        let saved: SiteTriageVariant = saved.json().await.unwrap();
+        assert_eq!(
+            saved.variant,
+            Variant {
+                signs: vec![VariantSign {
+                    code: "respiratory_distress".into(),
+                    before_transport: Some(vec![concentrator.into(), heat_pad.into()]),
+                    during_transport: None,
+                }],
+            },
+            "only the sign with steps of its own, one step per line"
+        );
+        browser.execute("window.scrollTo(0, 0)", vec![]).await.unwrap();
+        browser.set_window_size(1280, 1300).await.unwrap();
+        std::fs::write(
+            artifact(&format!("triage-variant-{}.png", backend_name(app.backend))),
+            browser.screenshot().await.unwrap(),
+        )
+        .unwrap();
+
+        // Triage at the site: the steps of its kit, as the server records them.
+        browser.goto(&format!("{}/triage", app.url)).await.unwrap();
+        appears(&browser, Locator::Css("#species"), "the triage form renders")
+            .await
+            .select_by_value("small_mammal/guinea_pig")
+            .await
+            .unwrap();
+        answer(&browser, "respiratory_distress", "yes").await;
+        tier_shows(&browser, 1).await;
+        let note = appears(&browser, Locator::Css("[data-testid=variant-note]"), "the kit is said to apply").await;
+        assert_eq!(note.text().await.unwrap(), "Interventions adapted to Kit Vets Surgery's kit.");
+        let shown = texts(&browser, "[data-testid=intervention]").await;
+        assert_eq!(shown.first().map(String::as_str), Some(concentrator), "{shown:?}");
+        assert!(!shown.iter().any(|step| step.starts_with("Give oxygen")), "{shown:?}");
+        browser.find(Locator::Css("#record")).await.unwrap().click().await.unwrap();
+        appears(&browser, Locator::Css("[data-testid=recorded] a"), "the recorded assessment").await;
+        let recorded = nurse
+            .assessments(clinic, &AssessmentQuery::default())
+            .await
+            .expect("the clinic's assessments");
+        assert_eq!(recorded.items.len(), 1);
+        let record = &recorded.items[0];
+        assert_eq!(record.variant_site_id, Some(site), "the record names the site whose kit it used");
+        assert_eq!(record.result.before_transport.first().map(String::as_str), Some(concentrator));
+        let steps: Vec<String> = record
+            .result
+            .before_transport
+            .iter()
+            .chain(&record.result.during_transport)
+            .cloned()
+            .collect();
+        assert_eq!(shown, steps, "the screen showed exactly the steps recorded");
+        browser.execute("window.scrollTo(0, 0)", vec![]).await.unwrap();
+        browser.set_window_size(1280, 1500).await.unwrap();
+        std::fs::write(
+            artifact(&format!("triage-with-kit-{}.png", backend_name(app.backend))),
+            browser.screenshot().await.unwrap(),
+        )
+        .unwrap();
+
+        // A volunteer reads the kit but cannot change it.
+        sign_out(&browser).await;
+        sign_in(&browser, &app, "volunteer@kit.test").await;
+        browser.goto(&format!("{}/sites/{site}", app.url)).await.unwrap();
+        appears(&browser, Locator::Css("[data-testid=site-name]"), "the site page").await;
+        assert!(
+            browser.find_all(Locator::Css("#triage-variant")).await.unwrap().is_empty(),
+            "the kit is linked for the site's editors only"
+        );
+        browser.goto(&format!("{}/sites/{site}/triage-variant", app.url)).await.unwrap();
+        appears(&browser, Locator::Css("[data-testid=read-only]"), "the kit, read only").await;
+        let own = texts(
+            &browser,
+            "[data-testid=kit-sign][data-code=respiratory_distress] [data-testid=own-steps] li",
+        )
+        .await;
+        assert_eq!(own, [concentrator, heat_pad]);
+        browser.set_window_size(1280, 900).await.unwrap();
+        std::fs::write(
+            artifact(&format!("triage-variant-read-only-{}.png", backend_name(app.backend))),
+            browser.screenshot().await.unwrap(),
+        )
+        .unwrap();
+        assert!(
+            browser.find_all(Locator::Css("#save-variant, textarea")).await.unwrap().is_empty(),
+            "nothing to edit"
+        );
+        sign_out(&browser).await;
+        sign_in(&browser, &app, "nurse@kit.test").await;
+
+        // Dropping the kit brings the network's steps back.
+        browser.goto(&format!("{}/sites/{site}/triage-variant", app.url)).await.unwrap();
+        appears(
+            &browser,
+            Locator::XPath("//button[normalize-space(.)='Drop the kit']"),
+            "the kit can be dropped",
+        )
+        .await
+        .click()
+        .await
+        .unwrap();
+        appears(&browser, Locator::Css("[data-testid=confirm]"), "dropping asks first")
+            .await
+            .click()
+            .await
+            .unwrap();
+        appears(
+            &browser,
+            Locator::Css("[data-testid=variant-state][data-state=none]"),
+            "the kit is dropped",
+        )
+        .await;
+        let notice = browser.find(Locator::Css("[data-testid=notice]")).await.unwrap().text().await.unwrap();
+        assert!(notice.contains("dropped"), "{notice}");
+        assert_eq!(
+            nurse.request(Method::GET, &path).send().await.unwrap().status(),
+            StatusCode::NOT_FOUND
+        );
+        browser.goto(&format!("{}/triage", app.url)).await.unwrap();
+        appears(&browser, Locator::Css("#species"), "the triage form renders")
+            .await
+            .select_by_value("small_mammal/guinea_pig")
+            .await
+            .unwrap();
+        answer(&browser, "respiratory_distress", "yes").await;
+        tier_shows(&browser, 1).await;
+        let shown = texts(&browser, "[data-testid=intervention]").await;
+        assert!(shown.first().is_some_and(|step| step.starts_with("Give oxygen")), "{shown:?}");
+        assert!(
+            browser.find_all(Locator::Css("[data-testid=variant-note]")).await.unwrap().is_empty(),
+            "no kit, no note"
+        );
         browser.close().await.unwrap();
     }
 }

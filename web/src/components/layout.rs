@@ -14,7 +14,7 @@ use crate::session::{SessionState, use_session};
 ///
 /// Each gets its entry in [`nav_links`] when its page exists; until then the
 /// navigation shows no link to it — no placeholder pages.
-pub const PLANNED_SECTIONS: [&str; 2] = ["Referrals", "Lending"];
+pub const PLANNED_SECTIONS: [&str; 1] = ["Lending"];
 
 /// One entry of the navigation.
 struct NavLink {
@@ -30,6 +30,7 @@ fn nav_links(is_network_admin: bool, organization: Option<Uuid>) -> Vec<NavLink>
         link("/".into(), "Home", true),
         link("/triage".into(), "Triage", false),
         link("/directory".into(), "Directory", false),
+        link("/referrals".into(), "Referrals", false),
     ];
     if is_network_admin {
         links.push(link("/vetting".into(), "Vetting queue", false));
@@ -40,7 +41,7 @@ fn nav_links(is_network_admin: bool, organization: Option<Uuid>) -> Vec<NavLink>
     if is_network_admin || organization.is_some() {
         links.push(link("/audit".into(), "Audit log", false));
     }
-    // Referrals and Lending (PLANNED_SECTIONS) go here.
+    // Lending (PLANNED_SECTIONS) goes here.
     links.push(link("/profile".into(), "Profile", false));
     links
 }

@@ -11,6 +11,8 @@ mod layout;
 mod listing;
 mod loading;
 mod org_header;
+mod referral;
+mod referral_stream;
 mod require_sign_in;
 mod site_form;
 mod terms;
@@ -28,6 +30,11 @@ pub use listing::{
 };
 pub use loading::Loading;
 pub use org_header::{OrgHeader, OrgTab};
+pub use referral::{
+    BusinessStatusBadge, DueCountdown, LiveIndicator, PriorityBadge, ReferLinks,
+    ReferralStatusBadge, due_text, label_of, patient_title, refer_href, term_labels, tier_name,
+};
+pub use referral_stream::{ReferralChanges, ReferralStream, StreamState};
 pub use require_sign_in::RequireSignIn;
 pub use site_form::SiteForm;
 pub use terms::{

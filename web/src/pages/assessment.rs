@@ -9,6 +9,7 @@ use warren_wire::AssessmentRecord;
 use crate::components::{
     AnswerList, Checklist, DestinationList, ErrorAlert, Loading, RequireSignIn, TierBlock,
 };
+use crate::components::{ReferLinks, refer_href};
 use crate::local_time;
 use crate::pages::{NotFoundPage, route_id};
 use crate::session::use_session;
@@ -98,6 +99,9 @@ fn Record(record: AssessmentRecord) -> impl IntoView {
                 </p>
             </div>
             <div class="button-row">
+                <a class="button primary" href=refer_href(record.id, None) data-testid="refer">
+                    "Refer"
+                </a>
                 <a class="button primary" href="/triage">
                     "New assessment"
                 </a>
@@ -160,6 +164,7 @@ fn Record(record: AssessmentRecord) -> impl IntoView {
                     {format!("As recommended at {}.", local_time::date_time(record.assessed_at))}
                 </p>
                 <DestinationList destinations=record.destinations.clone() at=record.assessed_at/>
+                <ReferLinks assessment=record.id destinations=record.destinations.clone()/>
             </section>
         </div>
     }

@@ -36,8 +36,21 @@ fn OrganizationDetails(id: Uuid) -> impl IntoView {
         session.call(move |client| async move { client.organization(id).await })
     });
     let reload = Callback::new(move |()| organization.refetch());
+    let administers = move || {
+        session.is_network_admin()
+            || session
+                .administered()
+                .iter()
+                .any(|membership| membership.organization.id == id)
+    };
     view! {
         <OrgHeader organization=id current=OrgTab::Details title="Organization details"/>
+        <Show when=administers>
+            <p class="muted">
+                <a href=format!("/organizations/{id}/webhooks") id="webhooks-link">"Webhooks"</a>
+                " \u{2014} send this organization's referral events to its own systems."
+            </p>
+        </Show>
         <Transition fallback=|| view! { <Loading label="Loading the organization…"/> }>
             {move || Suspend::new(async move {
                 match organization.await {

@@ -111,6 +111,9 @@ fn SiteDetails(
                     .editable
                     .then(|| {
                         view! {
+                            <a class="button secondary" id="triage-variant" href=format!("/sites/{id}/triage-variant")>
+                                "Triage kit"
+                            </a>
                             <a class="button primary" id="edit-site" href=format!("/sites/{id}/edit")>
                                 "Edit listing"
                             </a>

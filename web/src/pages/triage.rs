@@ -9,19 +9,28 @@
 //! "Record and find destinations" records the assessment through the
 //! [`Outbox`] and shows where to send the animal beside the result.
 //!
-//! Nothing here needs the network once the page is open: the protocol and the
-//! taxonomy are kept on the device ([`crate::offline`]); a record made while
-//! Warren cannot be reached waits on the device and syncs when it returns.
+//! A site may run its own triage kit (a variant: its own first-aid steps for
+//! some signs). The engine here runs on the protocol as the site the animal
+//! is at runs it ([`with_variant`]), so the steps shown are the steps the
+//! server records.
+//!
+//! Nothing here needs the network once the page is open: the protocol, the
+//! taxonomy, the person's sites and their kits are kept on the device
+//! ([`crate::offline`]); a record made while Warren cannot be reached waits
+//! on the device and syncs when it returns.
 
 use std::collections::BTreeMap;
 
 use chrono::{DateTime, Utc};
 use leptos::prelude::*;
+use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 use warren_client::ClientError;
 use warren_domain::directory::taxonomy::{Taxonomy, TermCode};
-use warren_domain::triage::{Answer, Assessment, Discriminator, Protocol, SpeciesGroup, assess};
-use warren_wire::{CreateAssessmentRequest, ProtocolVersion, TermList};
+use warren_domain::triage::{
+    Answer, Assessment, Discriminator, Protocol, SpeciesGroup, assess, with_variant,
+};
+use warren_wire::{CreateAssessmentRequest, ProtocolVersion, SiteTriageVariant, TermList};
 
 use crate::components::{
     Checklist, Countdown, DestinationList, ErrorAlert, Loading, RequireSignIn, SpeciesOptions,
@@ -30,8 +39,10 @@ use crate::components::{
 use crate::idempotency::IdempotencyKey;
 use crate::local_time;
 use crate::offline::{
-    Cached, Delivery, PROTOCOL_KEY, PendingAssessment, TAXONOMY_KEY, read_through, use_outbox,
+    Cached, Delivery, PROTOCOL_KEY, PendingAssessment, TAXONOMY_KEY, own_sites_key, read_through,
+    use_outbox, variant_key,
 };
+use crate::pages::triage_variant::read_site_variant;
 use crate::session::{Session, use_session};
 
 /// The new assessment.
@@ -45,36 +56,54 @@ pub fn TriagePage() -> impl IntoView {
 }
 
 /// One of the person's own sites, where the animal may be.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 struct OwnSite {
     id: Uuid,
     organization_id: Uuid,
     name: String,
 }
 
-/// Every site of every organization the person belongs to; none when
-/// Warren cannot be reached (the server then picks the organization's
-/// first site).
+/// Every site of every organization the person belongs to, read through the
+/// device's copy; none when Warren cannot be reached and the device has no
+/// copy (the server then picks the organization's first site).
 async fn own_sites(session: Session) -> Vec<OwnSite> {
+    let Some(me) = session.user_id_untracked() else {
+        return Vec::new();
+    };
     let organizations: Vec<Uuid> = untrack(|| session.memberships())
         .into_iter()
         .map(|membership| membership.organization.id)
         .collect();
-    let mut sites = Vec::new();
-    for organization in organizations {
-        let Ok(list) = session
-            .call(move |client| async move { client.sites(organization).await })
-            .await
-        else {
-            break;
-        };
-        sites.extend(list.items.into_iter().map(|site| OwnSite {
-            id: site.listing.id,
-            organization_id: organization,
-            name: site.listing.name,
-        }));
-    }
-    sites
+    let fetch = async move {
+        let mut sites = Vec::new();
+        for organization in organizations {
+            let list = session
+                .call(move |client| async move { client.sites(organization).await })
+                .await?;
+            sites.extend(list.items.into_iter().map(|site| OwnSite {
+                id: site.listing.id,
+                organization_id: organization,
+                name: site.listing.name,
+            }));
+        }
+        Ok::<_, ClientError>(sites)
+    };
+    read_through(&own_sites_key(me), fetch)
+        .await
+        .map(|cached| cached.value)
+        .unwrap_or_default()
+}
+
+/// The kit of the site the animal is at, read through the device's copy:
+/// `Ok(None)` when the site runs the network's steps, an error when Warren
+/// cannot be reached and the device has no copy.
+async fn site_kit(session: Session, site: Uuid) -> Result<Option<SiteTriageVariant>, ClientError> {
+    read_through(
+        &variant_key(site),
+        session.call(move |client| read_site_variant(client, site)),
+    )
+    .await
+    .map(|cached| cached.value)
 }
 
 #[component]
@@ -159,14 +188,50 @@ fn Assess(protocol: Cached<ProtocolVersion>, terms: Cached<TermList>) -> impl In
         }
     });
 
+    let site_id = Memo::new(move |_| from.with(|from| Uuid::parse_str(from).ok()));
+    let kit = LocalResource::new(move || {
+        let site = site_id.get();
+        async move {
+            match site {
+                Some(site) => site_kit(session, site).await,
+                None => Ok(None),
+            }
+        }
+    });
+    // The kit of the chosen site, once it has arrived (not the previous
+    // site's while the next one loads).
+    let variant = Memo::new(move |_| {
+        let site = site_id.get()?;
+        kit.get()
+            .and_then(Result::ok)
+            .flatten()
+            .filter(|variant| variant.site_id == site)
+    });
+    let kit_unknown = Memo::new(move |_| {
+        site_id.get().is_some() && kit.get().is_some_and(|answer| answer.is_err())
+    });
+    let variant_site = Memo::new(move |_| {
+        let site = variant.get()?.site_id;
+        Some(
+            sites
+                .get()
+                .and_then(|sites| sites.into_iter().find(|own| own.id == site))
+                .map_or_else(|| "this site".to_owned(), |own| own.name),
+        )
+    });
+    // The protocol as the chosen site runs it.
+    let adapted = Memo::new(move |_| {
+        protocol.with_value(|protocol| match variant.get() {
+            Some(variant) => with_variant(protocol, &variant.variant),
+            None => protocol.clone(),
+        })
+    });
+
     let code = Memo::new(move |_| species.with(|species| TermCode::parse(species.as_str()).ok()));
     let group = Memo::new(move |_| code.get().map(|code| SpeciesGroup::of(&code)));
     let assessment = Memo::new(move |_| {
         let code = code.get()?;
-        Some(
-            answers
-                .with(|answers| protocol.with_value(|protocol| assess(protocol, &code, answers))),
-        )
+        Some(answers.with(|answers| adapted.with(|protocol| assess(protocol, &code, answers))))
     });
     let result = Memo::new(move |_| assessment.get().and_then(Result::ok));
     let start = move || {
@@ -222,6 +287,7 @@ fn Assess(protocol: Cached<ProtocolVersion>, terms: Cached<TermList>) -> impl In
             patient: (!patient.is_empty()).then_some(patient),
             answers,
             site_id: site.map(|site| site.id),
+            protocol_version: Some(version),
         };
         let key = idempotency.for_body(&(organization_id, &request));
         record_key.set(Some(key.clone()));
@@ -382,6 +448,8 @@ fn Assess(protocol: Cached<ProtocolVersion>, terms: Cached<TermList>) -> impl In
                                         capability_labels=capability_labels.get_value()
                                         started=started.get()
                                         done
+                                        variant_site=variant_site.get()
+                                        kit_unknown=kit_unknown.get()
                                     />
                                 }
                             })
@@ -525,6 +593,11 @@ fn ResultPanel(
     capability_labels: BTreeMap<String, String>,
     started: Option<DateTime<Utc>>,
     done: RwSignal<Vec<String>>,
+    /// The name of the site whose kit adapted the steps, if one did.
+    variant_site: Option<String>,
+    /// Whether the kit of the site could not be read (the network's steps
+    /// are shown; the server applies the site's kit when it records).
+    kit_unknown: bool,
 ) -> impl IntoView {
     let label = |code: &str| {
         protocol
@@ -586,6 +659,22 @@ fn ResultPanel(
         </section>
         <section class="card" aria-labelledby="do-heading">
             <h2 id="do-heading">"What to do"</h2>
+            {variant_site
+                .map(|site| {
+                    view! {
+                        <p class="variant-note" data-testid="variant-note">
+                            {format!("Interventions adapted to {site}'s kit.")}
+                        </p>
+                    }
+                })}
+            {kit_unknown
+                .then(|| {
+                    view! {
+                        <p class="hint" data-testid="variant-unknown">
+                            "The site's own kit could not be read: these are the network's steps."
+                        </p>
+                    }
+                })}
             <Checklist title="Now, before transport" steps=result.before_transport.clone() done/>
             <Checklist title="During transport" steps=result.during_transport.clone() done/>
             {(!result.escalate_if.is_empty())

@@ -56,6 +56,11 @@ impl Tier {
         }
     }
 
+    /// The tier with this number (1 to 5).
+    pub fn from_number(number: u8) -> Option<Tier> {
+        Self::ALL.into_iter().find(|tier| tier.number() == number)
+    }
+
     /// The more urgent of two tiers.
     pub fn most_urgent(self, other: Tier) -> Tier {
         self.min(other)

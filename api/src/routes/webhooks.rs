@@ -1,0 +1,348 @@
+//! Webhooks: an organization's endpoints for referral events, their delivery
+//! log, and redelivery. All of it is for the organization's admins.
+
+use actix_web::{HttpResponse, delete, get, post, web};
+use uuid::Uuid;
+use warren_store::audit::{self, Change};
+use warren_store::organizations;
+use warren_store::webhooks::{self as store, DeliveryRecord, EndpointRecord, NewEndpoint};
+use warren_wire::{
+    ALL_EVENTS, CreateWebhookRequest, CreatedWebhook, DeliveryPage, DeliveryQuery, EventKind,
+    WebhookDelivery, WebhookList,
+};
+
+use crate::auth::{Principal, new_secret};
+use crate::error::{ApiError, BodyProblems, ObjectProblems};
+use crate::extract::{IdempotencyKey, ValidJson};
+use crate::idempotency::{self, Creation};
+use crate::routes::paging;
+use crate::state::AppState;
+
+/// An organization's webhook endpoints, newest first (its admins).
+#[utoipa::path(
+    operation_id = "list_webhooks",
+    tag = "webhooks",
+    security(("bearer" = [])),
+    params(("id" = Uuid, Path, description = "The organization.")),
+    responses((status = 200, description = "Its endpoints, revoked ones included.", body = WebhookList), ObjectProblems)
+)]
+#[get("/organizations/{id}/webhooks")]
+pub async fn list(
+    state: web::Data<AppState>,
+    principal: Principal,
+    id: web::Path<Uuid>,
+) -> Result<HttpResponse, ApiError> {
+    let id = id.into_inner().to_string();
+    principal.require_admin(&id)?;
+    let items = web::block(move || {
+        state.store.read(|connection| {
+            store::endpoints_of(connection, &id)?
+                .iter()
+                .map(EndpointRecord::to_wire)
+                .collect::<Result<Vec<_>, _>>()
+        })
+    })
+    .await??;
+    Ok(HttpResponse::Ok().json(WebhookList { items }))
+}
+
+/// Register a webhook endpoint (the organization's admins; vetted organizations).
+///
+/// Warren then POSTs every referral event of the organization — as referrer
+/// or as receiver — whose kind the endpoint subscribed to (`*` for all) to
+/// `url`, with the event as the JSON body (a `ReferralEvent`) and these
+/// headers:
+///
+/// - `Warren-Event`: the event kind, e.g. `referral.created`;
+/// - `Warren-Delivery`: the delivery's id (a redelivery has a new one);
+/// - `Warren-Signature: t=<unix seconds>,v1=<signature>`, where the signature
+///   is the lower-case hex HMAC-SHA256, keyed with the endpoint's `secret`
+///   (the whole string, as UTF-8 bytes), of the timestamp, a `.`, and the
+///   raw request body: `HMAC_SHA256(secret, "<t>.<body>")`.
+///
+/// To verify a delivery, take `t` and `v1` from the header, compute the HMAC
+/// over `t`, `.` and the body bytes exactly as received (before any JSON
+/// parsing), compare it with `v1` in constant time, and refuse deliveries
+/// whose `t` is more than five minutes from your clock (a replay). For
+/// example, in Python:
+/// `hmac.compare_digest(hmac.new(secret.encode(), f"{t}.".encode() + body, hashlib.sha256).hexdigest(), v1)`.
+///
+/// Answer with any 2xx status within 10 seconds to acknowledge a delivery.
+/// Anything else — another status, a redirect, no answer — is retried after
+/// about 10 s, 30 s, 2 min, 10 min, 1 h, 6 h and 6 h; after 8 attempts the
+/// delivery is marked `failed`. The delivery log lists every delivery and
+/// an admin can redeliver any of them. Delivery is at least once, and
+/// events may arrive out of order: deduplicate on the event's `id` and
+/// order by its `at`.
+///
+/// The answer holds the `secret`, shown only this once. Honours
+/// `Idempotency-Key`.
+#[utoipa::path(
+    operation_id = "create_webhook",
+    tag = "webhooks",
+    security(("bearer" = [])),
+    request_body = CreateWebhookRequest,
+    params(
+        ("id" = Uuid, Path, description = "The organization."),
+        ("Idempotency-Key" = Option<String>, Header, description = "Makes a retry return the first answer."),
+    ),
+    responses(
+        (status = 201, description = "Endpoint registered; the secret is in the answer.", body = CreatedWebhook),
+        (status = 409, description = "The organization is not vetted.", body = warren_wire::Problem, content_type = "application/problem+json"),
+        ObjectProblems,
+        BodyProblems,
+    )
+)]
+#[post("/organizations/{id}/webhooks")]
+pub async fn create(
+    state: web::Data<AppState>,
+    principal: Principal,
+    id: web::Path<Uuid>,
+    key: IdempotencyKey,
+    body: ValidJson<CreateWebhookRequest>,
+) -> Result<HttpResponse, ApiError> {
+    let id = id.into_inner().to_string();
+    principal.require_admin(&id)?;
+    let creation = Creation {
+        scope: principal.idempotency_scope(),
+        key,
+        fingerprint: body.fingerprint().to_owned(),
+    };
+    let request = body.value;
+    // `Website` checked the scheme; the full URL grammar is the HTTP client's.
+    if reqwest::Url::parse(request.url.as_str()).is_err() {
+        return Err(ApiError::invalid_field(
+            "url",
+            "must be a web address like https://example.org/warren",
+        ));
+    }
+    let events = subscriptions(request.events)?;
+    idempotency::create(&state, creation, move |connection| {
+        let organization = organizations::find(connection, &id)?;
+        if !organization.membership.is_active() {
+            return Err(ApiError::conflict(
+                "organization_not_vetted",
+                "Only vetted organizations can register webhooks.",
+            ));
+        }
+        let secret = new_secret("whsec");
+        let record = store::insert_endpoint(
+            connection,
+            &NewEndpoint {
+                organization_id: &id,
+                url: request.url.as_str(),
+                secret: &secret,
+                events: &events,
+                description: request.description.as_ref().map(|text| text.as_str()),
+                created_by: &principal.actor.label,
+            },
+        )?;
+        audit::record(
+            connection,
+            &principal.actor,
+            Change {
+                action: "webhook.created",
+                target_type: "webhook",
+                target_id: &record.id,
+                organization_id: Some(&id),
+                details: serde_json::json!({ "url": record.url, "events": events }),
+            },
+        )?;
+        Ok(CreatedWebhook {
+            webhook: record.to_wire()?,
+            secret,
+        })
+    })
+    .await
+}
+
+/// The kinds asked for, sorted and without repeats; `*` stands alone.
+fn subscriptions(mut events: Vec<EventKind>) -> Result<Vec<EventKind>, ApiError> {
+    if events.is_empty() {
+        return Err(ApiError::invalid_field(
+            "events",
+            "must name at least one event kind, or `*` for all",
+        ));
+    }
+    if events.iter().any(|kind| kind.as_str() == ALL_EVENTS) {
+        events.retain(|kind| kind.as_str() == ALL_EVENTS);
+    }
+    events.sort();
+    events.dedup();
+    Ok(events)
+}
+
+/// Revoke a webhook endpoint (the organization's admins): nothing more is
+/// sent to it, and its deliveries still waiting are marked `failed`. Its
+/// delivery log stays readable. Revoking twice is harmless.
+#[utoipa::path(
+    operation_id = "revoke_webhook",
+    tag = "webhooks",
+    security(("bearer" = [])),
+    params(
+        ("id" = Uuid, Path, description = "The organization."),
+        ("webhook_id" = Uuid, Path, description = "The endpoint."),
+    ),
+    responses((status = 204, description = "Revoked."), ObjectProblems)
+)]
+#[delete("/organizations/{id}/webhooks/{webhook_id}")]
+pub async fn revoke(
+    state: web::Data<AppState>,
+    principal: Principal,
+    path: web::Path<(Uuid, Uuid)>,
+) -> Result<HttpResponse, ApiError> {
+    let (id, webhook_id) = path.into_inner();
+    let (id, webhook_id) = (id.to_string(), webhook_id.to_string());
+    principal.require_admin(&id)?;
+    web::block(move || {
+        state.store.write(|connection| {
+            let endpoint = store::find_endpoint(connection, &id, &webhook_id)?;
+            if store::revoke_endpoint(connection, &id, &webhook_id)? {
+                audit::record(
+                    connection,
+                    &principal.actor,
+                    Change {
+                        action: "webhook.revoked",
+                        target_type: "webhook",
+                        target_id: &webhook_id,
+                        organization_id: Some(&id),
+                        details: serde_json::json!({ "url": endpoint.url }),
+                    },
+                )?;
+            }
+            Ok::<_, ApiError>(())
+        })
+    })
+    .await??;
+    Ok(HttpResponse::NoContent().finish())
+}
+
+/// An endpoint's delivery log, newest first (the organization's admins):
+/// each delivery's state, attempts, last answer or error, and payload.
+#[utoipa::path(
+    operation_id = "list_webhook_deliveries",
+    tag = "webhooks",
+    security(("bearer" = [])),
+    params(
+        ("id" = Uuid, Path, description = "The organization."),
+        ("webhook_id" = Uuid, Path, description = "The endpoint."),
+        DeliveryQuery,
+    ),
+    responses(
+        (status = 200, description = "A page of deliveries.", body = DeliveryPage),
+        (status = 400, description = "The cursor or limit is not valid.", body = warren_wire::Problem, content_type = "application/problem+json"),
+        ObjectProblems,
+    )
+)]
+#[get("/organizations/{id}/webhooks/{webhook_id}/deliveries")]
+pub async fn deliveries(
+    state: web::Data<AppState>,
+    principal: Principal,
+    path: web::Path<(Uuid, Uuid)>,
+    query: web::Query<DeliveryQuery>,
+) -> Result<HttpResponse, ApiError> {
+    let (id, webhook_id) = path.into_inner();
+    let (id, webhook_id) = (id.to_string(), webhook_id.to_string());
+    principal.require_admin(&id)?;
+    let query = query.into_inner();
+    let limit = paging::limit(query.limit)?;
+    let before = query
+        .cursor
+        .map(|cursor| {
+            Uuid::parse_str(&cursor)
+                .map(|id| id.to_string())
+                .map_err(|_| {
+                    ApiError::bad_request(
+                        "invalid_query",
+                        "cursor is not a cursor this server sent.",
+                    )
+                })
+        })
+        .transpose()?;
+    let items = web::block(move || {
+        state.store.read(|connection| {
+            store::find_endpoint(connection, &id, &webhook_id)?;
+            store::deliveries_of(connection, &webhook_id, before.as_deref(), limit)?
+                .iter()
+                .map(DeliveryRecord::to_wire)
+                .collect::<Result<Vec<_>, _>>()
+        })
+    })
+    .await??;
+    let (items, next_cursor) = paging::page(items, limit, |delivery: &WebhookDelivery| {
+        delivery.id.to_string()
+    });
+    Ok(HttpResponse::Ok().json(DeliveryPage { items, next_cursor }))
+}
+
+/// Send a delivery's event again (the organization's admins).
+///
+/// Queues a new delivery of the same event, due at once, with its own id
+/// and attempts; `redelivery_of` names the original, which stays in the log
+/// as it was. The receiver sees the same event `id` again. Honours
+/// `Idempotency-Key`.
+#[utoipa::path(
+    operation_id = "redeliver_webhook_delivery",
+    tag = "webhooks",
+    security(("bearer" = [])),
+    params(
+        ("id" = Uuid, Path, description = "The organization."),
+        ("webhook_id" = Uuid, Path, description = "The endpoint."),
+        ("delivery_id" = Uuid, Path, description = "The delivery to repeat."),
+        ("Idempotency-Key" = Option<String>, Header, description = "Makes a retry return the first answer."),
+    ),
+    responses(
+        (status = 201, description = "The new delivery, pending.", body = WebhookDelivery),
+        (status = 409, description = "The endpoint is revoked.", body = warren_wire::Problem, content_type = "application/problem+json"),
+        ObjectProblems,
+    )
+)]
+#[post("/organizations/{id}/webhooks/{webhook_id}/deliveries/{delivery_id}/redeliver")]
+pub async fn redeliver(
+    state: web::Data<AppState>,
+    principal: Principal,
+    path: web::Path<(Uuid, Uuid, Uuid)>,
+    key: IdempotencyKey,
+) -> Result<HttpResponse, ApiError> {
+    let (id, webhook_id, delivery_id) = path.into_inner();
+    let (id, webhook_id, delivery_id) = (
+        id.to_string(),
+        webhook_id.to_string(),
+        delivery_id.to_string(),
+    );
+    principal.require_admin(&id)?;
+    let creation = Creation {
+        scope: principal.idempotency_scope(),
+        key,
+        fingerprint: format!("redeliver {webhook_id} {delivery_id}"),
+    };
+    idempotency::create(&state, creation, move |connection| {
+        let endpoint = store::find_endpoint(connection, &id, &webhook_id)?;
+        let original = store::find_delivery(connection, &webhook_id, &delivery_id)?;
+        if !endpoint.active {
+            return Err(ApiError::conflict(
+                "webhook_revoked",
+                "The endpoint is revoked; register a new one to receive events.",
+            ));
+        }
+        let delivery = store::redeliver(connection, &original)?;
+        audit::record(
+            connection,
+            &principal.actor,
+            Change {
+                action: "webhook.redelivered",
+                target_type: "webhook_delivery",
+                target_id: &delivery.id,
+                organization_id: Some(&id),
+                details: serde_json::json!({
+                    "webhook_id": webhook_id,
+                    "redelivery_of": original.id,
+                    "event_id": original.event_id,
+                    "kind": original.kind,
+                }),
+            },
+        )?;
+        Ok(delivery.to_wire()?)
+    })
+    .await
+}

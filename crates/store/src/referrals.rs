@@ -1,0 +1,1223 @@
+//! Referrals: rows, their timelines and case threads, the boards, the
+//! network's answer times and the escalation claim.
+//!
+//! The rules (who may move a referral where) live in the domain; this module
+//! only stores what the API decided. Every status change is conditional on
+//! the version the caller read, so two people answering at once get one
+//! success and one `Stale`. The partial unique index
+//! `referrals_one_open_per_receiver` keeps one open referral per case and
+//! receiving organization on both backends. Escalation claims a referral by
+//! clearing its `answer_due_at` in a conditional update: of several replicas
+//! seeing the same overdue referral, exactly one escalates it.
+
+use std::collections::HashMap;
+
+use chrono::{DateTime, NaiveDateTime, Utc};
+use diesel::prelude::*;
+use uuid::Uuid;
+use warren_domain::referral::{
+    AnswerTimes, BusinessStatus, Contact, Outcome, Party, Patient, ReferralStatus, RejectReason,
+    next_statuses,
+};
+use warren_domain::triage::{Assessment, Tier};
+use warren_wire::{
+    AnswerTimesSetting, CaseMessage, OutcomeRecord, PersonRef, Referral, ReferralParty, Rejection,
+    TimelineEntry, TransportLeg,
+};
+
+use crate::schema::{
+    organizations, referral_events, referral_messages, referral_settings, referrals, sites,
+};
+use crate::{DbConnection, StoreError, StoreResult, new_id, now, parse_id, utc};
+
+fn corrupt(what: &str) -> impl Fn(serde_json::Error) -> StoreError + '_ {
+    move |error| StoreError::Corrupt(format!("{what}: {error}"))
+}
+
+fn json<T: serde::Serialize>(value: &T) -> StoreResult<String> {
+    serde_json::to_string(value).map_err(|error| StoreError::Corrupt(error.to_string()))
+}
+
+fn parse<T: serde::de::DeserializeOwned>(what: &str, text: &str) -> StoreResult<T> {
+    serde_json::from_str(text).map_err(corrupt(what))
+}
+
+fn tier(number: i32) -> StoreResult<Tier> {
+    u8::try_from(number)
+        .ok()
+        .and_then(Tier::from_number)
+        .ok_or_else(|| StoreError::Corrupt(format!("tier {number}")))
+}
+
+fn status(text: &str) -> StoreResult<ReferralStatus> {
+    ReferralStatus::parse(text).ok_or_else(|| StoreError::Corrupt(format!("status {text:?}")))
+}
+
+/// The statuses that count as open, as stored (the partial unique index
+/// lists the same ones).
+fn open_statuses() -> Vec<&'static str> {
+    ReferralStatus::ALL
+        .iter()
+        .filter(|status| status.is_open())
+        .map(|status| status.as_str())
+        .collect()
+}
+
+/// A referral row as stored.
+#[derive(Debug, Clone, Queryable, Selectable)]
+#[diesel(table_name = referrals)]
+pub struct ReferralRow {
+    /// Stable identifier.
+    pub id: String,
+    /// The case it belongs to.
+    pub case_id: String,
+    /// The status's stable name.
+    pub status: String,
+    /// The transport step's stable name.
+    pub business_status: Option<String>,
+    /// The tier number.
+    pub priority: i32,
+    /// The referring organization.
+    pub referrer_org_id: String,
+    /// The referrer's site.
+    pub referrer_site_id: Option<String>,
+    /// The receiving organization.
+    pub receiver_org_id: String,
+    /// The receiving site.
+    pub receiver_site_id: String,
+    /// The receiver's assigned contact.
+    pub assignee_user_id: Option<String>,
+    /// Their name.
+    pub assignee_name: Option<String>,
+    /// The species code.
+    pub species: String,
+    /// The patient, as JSON.
+    pub patient: String,
+    /// The owner or finder, as JSON.
+    pub contact: Option<String>,
+    /// Why.
+    pub reason: String,
+    /// History.
+    pub history: Option<String>,
+    /// Medications.
+    pub medications: Option<String>,
+    /// Allergies.
+    pub allergies: Option<String>,
+    /// The assessment it came from.
+    pub assessment_id: Option<String>,
+    /// The triage result, as JSON.
+    pub triage: Option<String>,
+    /// Capability codes, as a JSON array.
+    pub capabilities: String,
+    /// Why it was rejected.
+    pub reject_reason: Option<String>,
+    /// The rejection's words.
+    pub reject_note: Option<String>,
+    /// The outcome, as JSON.
+    pub outcome: Option<String>,
+    /// Who recorded the outcome.
+    pub outcome_by: Option<String>,
+    /// When.
+    pub outcome_at: Option<NaiveDateTime>,
+    /// The transport leg, as JSON.
+    pub transport: Option<String>,
+    /// The referral this one escalated from.
+    pub escalated_from: Option<String>,
+    /// How many escalations led here.
+    pub escalation_level: i32,
+    /// Whether the after-hours cover was already asked in this case.
+    pub cover_tried: bool,
+    /// Who created it.
+    pub created_by: String,
+    /// Their account.
+    pub created_by_user_id: Option<String>,
+    /// Created.
+    pub created_at: NaiveDateTime,
+    /// Sent.
+    pub sent_at: Option<NaiveDateTime>,
+    /// Opened by the receiver.
+    pub received_at: Option<NaiveDateTime>,
+    /// Accepted.
+    pub accepted_at: Option<NaiveDateTime>,
+    /// First seen by a vet.
+    pub first_vet_at: Option<NaiveDateTime>,
+    /// Finished.
+    pub closed_at: Option<NaiveDateTime>,
+    /// Answer due (while waiting and not yet escalated).
+    pub answer_due_at: Option<NaiveDateTime>,
+    /// Last change.
+    pub updated_at: NaiveDateTime,
+    /// Version for `If-Match`.
+    pub version: i64,
+}
+
+impl ReferralRow {
+    /// The status.
+    pub fn status(&self) -> StoreResult<ReferralStatus> {
+        status(&self.status)
+    }
+
+    /// The tier.
+    pub fn tier(&self) -> StoreResult<Tier> {
+        tier(self.priority)
+    }
+
+    /// The capability codes the case needs.
+    pub fn capabilities(&self) -> StoreResult<Vec<String>> {
+        parse("capabilities", &self.capabilities)
+    }
+
+    /// The transport leg.
+    pub fn transport(&self) -> StoreResult<Option<TransportLeg>> {
+        self.transport
+            .as_deref()
+            .map(|text| parse("transport", text))
+            .transpose()
+    }
+
+    /// Which side `organizations` (the caller's) puts the caller on.
+    pub fn side_of<'a>(
+        &self,
+        mut organizations: impl Iterator<Item = &'a String>,
+    ) -> Option<Party> {
+        let mut side = None;
+        for organization in organizations.by_ref() {
+            if *organization == self.receiver_org_id {
+                return Some(Party::Receiver);
+            }
+            if *organization == self.referrer_org_id {
+                side = Some(Party::Referrer);
+            }
+        }
+        side
+    }
+}
+
+/// A new referral.
+#[derive(Debug, Insertable)]
+#[diesel(table_name = referrals)]
+pub struct NewReferral {
+    /// Stable identifier (see [`new_id`]).
+    pub id: String,
+    /// The case.
+    pub case_id: String,
+    /// `draft` or `requested`.
+    pub status: String,
+    /// Set when a transport is needed.
+    pub business_status: Option<String>,
+    /// Tier number.
+    pub priority: i32,
+    /// The referrer.
+    pub referrer_org_id: String,
+    /// Its site.
+    pub referrer_site_id: Option<String>,
+    /// The receiver.
+    pub receiver_org_id: String,
+    /// Its site.
+    pub receiver_site_id: String,
+    /// Species code.
+    pub species: String,
+    /// Patient JSON.
+    pub patient: String,
+    /// Contact JSON.
+    pub contact: Option<String>,
+    /// Why.
+    pub reason: String,
+    /// History.
+    pub history: Option<String>,
+    /// Medications.
+    pub medications: Option<String>,
+    /// Allergies.
+    pub allergies: Option<String>,
+    /// The assessment.
+    pub assessment_id: Option<String>,
+    /// Triage result JSON.
+    pub triage: Option<String>,
+    /// Capabilities JSON.
+    pub capabilities: String,
+    /// The referral it escalated from.
+    pub escalated_from: Option<String>,
+    /// Escalations so far.
+    pub escalation_level: i32,
+    /// Whether after-hours cover was tried in this case.
+    pub cover_tried: bool,
+    /// Who created it.
+    pub created_by: String,
+    /// Their account.
+    pub created_by_user_id: Option<String>,
+    /// Created.
+    pub created_at: NaiveDateTime,
+    /// Sent (none for drafts).
+    pub sent_at: Option<NaiveDateTime>,
+    /// Answer due.
+    pub answer_due_at: Option<NaiveDateTime>,
+    /// Last change.
+    pub updated_at: NaiveDateTime,
+}
+
+impl NewReferral {
+    /// Serializes the form's parts.
+    #[expect(
+        clippy::too_many_arguments,
+        reason = "the referral form's parts, named once"
+    )]
+    pub fn form(
+        patient: &Patient,
+        contact: Option<&Contact>,
+        triage: Option<&Assessment>,
+        capabilities: &[String],
+        reason: String,
+        history: Option<String>,
+        medications: Option<String>,
+        allergies: Option<String>,
+    ) -> StoreResult<FormParts> {
+        Ok(FormParts {
+            patient: json(patient)?,
+            contact: contact.map(json).transpose()?,
+            triage: triage.map(json).transpose()?,
+            capabilities: json(&capabilities)?,
+            reason,
+            history,
+            medications,
+            allergies,
+        })
+    }
+}
+
+/// The form's parts, serialized for storage.
+#[derive(Debug, Clone)]
+pub struct FormParts {
+    /// Patient JSON.
+    pub patient: String,
+    /// Contact JSON.
+    pub contact: Option<String>,
+    /// Triage JSON.
+    pub triage: Option<String>,
+    /// Capabilities JSON.
+    pub capabilities: String,
+    /// Why.
+    pub reason: String,
+    /// History.
+    pub history: Option<String>,
+    /// Medications.
+    pub medications: Option<String>,
+    /// Allergies.
+    pub allergies: Option<String>,
+}
+
+/// Inserts a referral and its first timeline entry. A second open referral
+/// for the same case and receiver is a `Conflict`.
+pub fn insert(
+    connection: &mut DbConnection,
+    referral: &NewReferral,
+    note: &str,
+) -> StoreResult<()> {
+    diesel::insert_into(referrals::table)
+        .values(referral)
+        .execute(connection)?;
+    log(
+        connection,
+        &referral.id,
+        referral.created_at,
+        &referral.created_by,
+        "created",
+        None,
+        Some(&referral.status),
+        Some(note),
+    )
+}
+
+/// Appends a timeline entry.
+#[expect(clippy::too_many_arguments, reason = "one column each")]
+pub fn log(
+    connection: &mut DbConnection,
+    referral_id: &str,
+    at: NaiveDateTime,
+    actor: &str,
+    kind: &str,
+    from: Option<&str>,
+    to: Option<&str>,
+    note: Option<&str>,
+) -> StoreResult<()> {
+    diesel::insert_into(referral_events::table)
+        .values((
+            referral_events::referral_id.eq(referral_id),
+            referral_events::at.eq(at),
+            referral_events::actor.eq(actor),
+            referral_events::kind.eq(kind),
+            referral_events::from_status.eq(from),
+            referral_events::to_status.eq(to),
+            referral_events::note.eq(note),
+        ))
+        .execute(connection)?;
+    Ok(())
+}
+
+/// One referral's row.
+pub fn row(connection: &mut DbConnection, id: &str) -> StoreResult<ReferralRow> {
+    referrals::table
+        .find(id)
+        .select(ReferralRow::as_select())
+        .first(connection)
+        .map_err(StoreError::from)
+}
+
+/// The rows of one case.
+pub fn case_rows(connection: &mut DbConnection, case_id: &str) -> StoreResult<Vec<ReferralRow>> {
+    Ok(referrals::table
+        .filter(referrals::case_id.eq(case_id))
+        .order(referrals::created_at.asc())
+        .select(ReferralRow::as_select())
+        .load(connection)?)
+}
+
+/// A status change decided by the rules.
+#[derive(Debug, Clone)]
+pub struct StatusChange<'a> {
+    /// The new status.
+    pub to: ReferralStatus,
+    /// Who (a person's name or `Warren`).
+    pub actor: &'a str,
+    /// The account acting, if a person (becomes the assignee on acceptance).
+    pub actor_user_id: Option<&'a str>,
+    /// A rejection's reason.
+    pub reason: Option<RejectReason>,
+    /// Words for the other side.
+    pub note: Option<&'a str>,
+    /// When the receiver must answer, for a referral just sent.
+    pub answer_due_at: Option<NaiveDateTime>,
+}
+
+/// Moves a referral, conditional on `expected_version` (`None`: whatever it
+/// is, for Warren's own moves, which re-check the status instead), stamps
+/// the matching time and writes the timeline entry.
+pub fn change_status(
+    connection: &mut DbConnection,
+    current: &ReferralRow,
+    expected_version: Option<i64>,
+    change: &StatusChange<'_>,
+) -> StoreResult<()> {
+    if expected_version.is_some_and(|version| version != current.version) {
+        return Err(StoreError::Stale);
+    }
+    let at = now();
+    let to = change.to;
+    let target = referrals::table
+        .filter(referrals::id.eq(&current.id))
+        .filter(referrals::version.eq(current.version))
+        .filter(referrals::status.eq(&current.status));
+    let updated = diesel::update(target)
+        .set((
+            referrals::status.eq(to.as_str()),
+            referrals::updated_at.eq(at),
+            referrals::version.eq(referrals::version + 1),
+        ))
+        .execute(connection)?;
+    if updated == 0 {
+        return Err(StoreError::Stale);
+    }
+    let this = referrals::table.filter(referrals::id.eq(&current.id));
+    if !to.awaits_answer() {
+        diesel::update(this)
+            .set(referrals::answer_due_at.eq(None::<NaiveDateTime>))
+            .execute(connection)?;
+    }
+    match to {
+        ReferralStatus::Requested => {
+            diesel::update(this)
+                .set((
+                    referrals::sent_at.eq(at),
+                    referrals::answer_due_at.eq(change.answer_due_at),
+                ))
+                .execute(connection)?;
+        }
+        ReferralStatus::Received => {
+            diesel::update(this)
+                .set(referrals::received_at.eq(at))
+                .execute(connection)?;
+        }
+        ReferralStatus::Accepted if current.accepted_at.is_none() => {
+            diesel::update(this)
+                .set((
+                    referrals::received_at.eq(current.received_at.unwrap_or(at)),
+                    referrals::accepted_at.eq(at),
+                    referrals::assignee_user_id.eq(change.actor_user_id),
+                    referrals::assignee_name.eq(change.actor_user_id.map(|_| change.actor)),
+                ))
+                .execute(connection)?;
+        }
+        ReferralStatus::InProgress if current.first_vet_at.is_none() => {
+            diesel::update(this)
+                .set(referrals::first_vet_at.eq(at))
+                .execute(connection)?;
+        }
+        ReferralStatus::Rejected => {
+            diesel::update(this)
+                .set((
+                    referrals::reject_reason.eq(change.reason.map(RejectReason::as_str)),
+                    referrals::reject_note.eq(change.note),
+                ))
+                .execute(connection)?;
+        }
+        _ => {}
+    }
+    if !to.is_open() {
+        diesel::update(this)
+            .set(referrals::closed_at.eq(at))
+            .execute(connection)?;
+    }
+    log(
+        connection,
+        &current.id,
+        at,
+        change.actor,
+        "status",
+        Some(&current.status),
+        Some(to.as_str()),
+        change.note,
+    )
+}
+
+/// Records the outcome and completes the referral, conditional on the version.
+pub fn record_outcome(
+    connection: &mut DbConnection,
+    current: &ReferralRow,
+    expected_version: i64,
+    outcome: &Outcome,
+    actor: &str,
+) -> StoreResult<()> {
+    if expected_version != current.version {
+        return Err(StoreError::Stale);
+    }
+    let at = now();
+    let updated = diesel::update(
+        referrals::table
+            .filter(referrals::id.eq(&current.id))
+            .filter(referrals::version.eq(expected_version)),
+    )
+    .set((
+        referrals::status.eq(ReferralStatus::Completed.as_str()),
+        referrals::outcome.eq(json(outcome)?),
+        referrals::outcome_by.eq(actor),
+        referrals::outcome_at.eq(at),
+        referrals::first_vet_at.eq(current.first_vet_at.unwrap_or(at)),
+        referrals::closed_at.eq(at),
+        referrals::updated_at.eq(at),
+        referrals::version.eq(referrals::version + 1),
+    ))
+    .execute(connection)?;
+    if updated == 0 {
+        return Err(StoreError::Stale);
+    }
+    let note = match &outcome.note {
+        Some(note) => format!("{}: {note}", outcome.kind.label()),
+        None => outcome.kind.label().to_owned(),
+    };
+    log(
+        connection,
+        &current.id,
+        at,
+        actor,
+        "outcome",
+        Some(&current.status),
+        Some(ReferralStatus::Completed.as_str()),
+        Some(&note),
+    )
+}
+
+/// Sets the transport leg and the business status that follows from it,
+/// conditional on the version.
+pub fn set_transport(
+    connection: &mut DbConnection,
+    current: &ReferralRow,
+    expected_version: i64,
+    leg: &TransportLeg,
+    actor: &str,
+    note: &str,
+) -> StoreResult<()> {
+    let business = leg.status.business_status().map(BusinessStatus::as_str);
+    bump(connection, current, expected_version)?;
+    diesel::update(referrals::table.filter(referrals::id.eq(&current.id)))
+        .set((
+            referrals::transport.eq(Some(json(leg)?)),
+            referrals::business_status.eq(business),
+        ))
+        .execute(connection)?;
+    log(
+        connection,
+        &current.id,
+        now(),
+        actor,
+        "transport",
+        None,
+        None,
+        Some(note),
+    )
+}
+
+/// Sets the business status, conditional on the version.
+pub fn set_business_status(
+    connection: &mut DbConnection,
+    current: &ReferralRow,
+    expected_version: i64,
+    business_status: BusinessStatus,
+    actor: &str,
+) -> StoreResult<()> {
+    bump(connection, current, expected_version)?;
+    diesel::update(referrals::table.filter(referrals::id.eq(&current.id)))
+        .set(referrals::business_status.eq(Some(business_status.as_str())))
+        .execute(connection)?;
+    log(
+        connection,
+        &current.id,
+        now(),
+        actor,
+        "business_status",
+        current.business_status.as_deref(),
+        Some(business_status.as_str()),
+        Some(business_status.label()),
+    )
+}
+
+/// Moves the version on, if it is still `expected_version`.
+fn bump(
+    connection: &mut DbConnection,
+    current: &ReferralRow,
+    expected_version: i64,
+) -> StoreResult<()> {
+    if expected_version != current.version {
+        return Err(StoreError::Stale);
+    }
+    let target = referrals::table
+        .filter(referrals::id.eq(&current.id))
+        .filter(referrals::version.eq(expected_version));
+    let updated = diesel::update(target)
+        .set((
+            referrals::updated_at.eq(now()),
+            referrals::version.eq(referrals::version + 1),
+        ))
+        .execute(connection)?;
+    if updated == 0 {
+        return Err(StoreError::Stale);
+    }
+    Ok(())
+}
+
+/// A timeline row: at, actor, kind, from, to, note.
+type EventRow = (
+    NaiveDateTime,
+    String,
+    String,
+    Option<String>,
+    Option<String>,
+    Option<String>,
+);
+
+/// A referral's timeline, oldest first.
+pub fn timeline(connection: &mut DbConnection, id: &str) -> StoreResult<Vec<TimelineEntry>> {
+    let rows: Vec<EventRow> = referral_events::table
+        .filter(referral_events::referral_id.eq(id))
+        .order(referral_events::id.asc())
+        .select((
+            referral_events::at,
+            referral_events::actor,
+            referral_events::kind,
+            referral_events::from_status,
+            referral_events::to_status,
+            referral_events::note,
+        ))
+        .load(connection)?;
+    Ok(rows
+        .into_iter()
+        .map(|(at, actor, kind, from, to, note)| TimelineEntry {
+            at: utc(at),
+            actor,
+            kind,
+            from,
+            to,
+            note,
+        })
+        .collect())
+}
+
+/// Adds a message to a referral's case thread.
+pub fn post_message(
+    connection: &mut DbConnection,
+    referral_id: &str,
+    organization_id: &str,
+    author: &str,
+    author_user_id: Option<&str>,
+    body: &str,
+) -> StoreResult<CaseMessage> {
+    let id = new_id();
+    diesel::insert_into(referral_messages::table)
+        .values((
+            referral_messages::id.eq(&id),
+            referral_messages::referral_id.eq(referral_id),
+            referral_messages::author.eq(author),
+            referral_messages::author_user_id.eq(author_user_id),
+            referral_messages::organization_id.eq(organization_id),
+            referral_messages::body.eq(body),
+            referral_messages::at.eq(now()),
+        ))
+        .execute(connection)?;
+    messages(connection, referral_id)?
+        .into_iter()
+        .find(|message| message.id.to_string() == id)
+        .ok_or(StoreError::NotFound)
+}
+
+/// A referral's case thread, oldest first.
+pub fn messages(connection: &mut DbConnection, referral_id: &str) -> StoreResult<Vec<CaseMessage>> {
+    let rows: Vec<(String, String, String, String, String, NaiveDateTime)> =
+        referral_messages::table
+            .inner_join(organizations::table)
+            .filter(referral_messages::referral_id.eq(referral_id))
+            .order((referral_messages::at.asc(), referral_messages::id.asc()))
+            .select((
+                referral_messages::id,
+                referral_messages::author,
+                referral_messages::organization_id,
+                organizations::name,
+                referral_messages::body,
+                referral_messages::at,
+            ))
+            .load(connection)?;
+    rows.into_iter()
+        .map(
+            |(id, author, organization_id, organization_name, body, at)| {
+                Ok(CaseMessage {
+                    id: parse_id(&id)?,
+                    author,
+                    organization_id: parse_id(&organization_id)?,
+                    organization_name,
+                    body,
+                    at: utc(at),
+                })
+            },
+        )
+        .collect()
+}
+
+/// Which referrals a board shows.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Direction {
+    /// The organization receives them.
+    Incoming,
+    /// The organization sent them.
+    Outgoing,
+    /// Both.
+    Both,
+}
+
+/// Open, closed or both.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum OpenState {
+    /// Not closed (an accepted referral without outcome is open).
+    Open,
+    /// Closed in any way.
+    Closed,
+    /// Both.
+    Any,
+}
+
+/// A board's page: most urgent first, then oldest first.
+pub fn board(
+    connection: &mut DbConnection,
+    organization_id: &str,
+    direction: Direction,
+    state: OpenState,
+    priority: Option<Tier>,
+    offset: i64,
+    limit: i64,
+) -> StoreResult<Vec<ReferralRow>> {
+    let mut query = referrals::table.into_boxed();
+    query = match direction {
+        Direction::Incoming => {
+            query.filter(referrals::receiver_org_id.eq(organization_id.to_owned()))
+        }
+        Direction::Outgoing => {
+            query.filter(referrals::referrer_org_id.eq(organization_id.to_owned()))
+        }
+        Direction::Both => query.filter(
+            referrals::receiver_org_id
+                .eq(organization_id.to_owned())
+                .or(referrals::referrer_org_id.eq(organization_id.to_owned())),
+        ),
+    };
+    // Drafts are the referrer's own business.
+    query = query.filter(
+        referrals::status
+            .ne(ReferralStatus::Draft.as_str())
+            .or(referrals::referrer_org_id.eq(organization_id.to_owned())),
+    );
+    query = match state {
+        OpenState::Open => query.filter(referrals::closed_at.is_null()),
+        OpenState::Closed => query.filter(referrals::closed_at.is_not_null()),
+        OpenState::Any => query,
+    };
+    if let Some(tier) = priority {
+        query = query.filter(referrals::priority.eq(i32::from(tier.number())));
+    }
+    Ok(query
+        .order((
+            referrals::priority.asc(),
+            referrals::created_at.asc(),
+            referrals::id.asc(),
+        ))
+        .offset(offset)
+        .limit(limit)
+        .select(ReferralRow::as_select())
+        .load(connection)?)
+}
+
+/// Everything the wire shape needs besides the row: names and phones of
+/// the organizations and sites involved, looked up once per page.
+#[derive(Debug, Default)]
+pub struct Names {
+    organizations: HashMap<String, String>,
+    sites: HashMap<String, (String, Option<String>)>,
+}
+
+impl Names {
+    /// Looks up the names for `rows`.
+    pub fn for_rows(connection: &mut DbConnection, rows: &[ReferralRow]) -> StoreResult<Self> {
+        let mut organization_ids: Vec<&str> = rows
+            .iter()
+            .flat_map(|row| [row.referrer_org_id.as_str(), row.receiver_org_id.as_str()])
+            .collect();
+        organization_ids.sort_unstable();
+        organization_ids.dedup();
+        let mut site_ids: Vec<&str> = rows
+            .iter()
+            .flat_map(|row| {
+                [
+                    row.referrer_site_id.as_deref(),
+                    Some(row.receiver_site_id.as_str()),
+                ]
+            })
+            .flatten()
+            .collect();
+        site_ids.sort_unstable();
+        site_ids.dedup();
+        let organizations = organizations::table
+            .filter(organizations::id.eq_any(&organization_ids))
+            .select((organizations::id, organizations::name))
+            .load::<(String, String)>(connection)?
+            .into_iter()
+            .collect();
+        let sites = sites::table
+            .filter(sites::id.eq_any(&site_ids))
+            .select((sites::id, sites::name, sites::public_phone))
+            .load::<(String, String, Option<String>)>(connection)?
+            .into_iter()
+            .map(|(id, name, phone)| (id, (name, phone)))
+            .collect();
+        Ok(Self {
+            organizations,
+            sites,
+        })
+    }
+
+    fn party(&self, organization_id: &str, site_id: Option<&str>) -> StoreResult<ReferralParty> {
+        let site = site_id.and_then(|id| self.sites.get(id));
+        Ok(ReferralParty {
+            organization_id: parse_id(organization_id)?,
+            organization_name: self
+                .organizations
+                .get(organization_id)
+                .cloned()
+                .unwrap_or_default(),
+            site_id: site_id.map(parse_id).transpose()?,
+            site_name: site.map(|(name, _)| name.clone()),
+            phone: site.and_then(|(_, phone)| phone.clone()),
+        })
+    }
+}
+
+fn time(value: Option<NaiveDateTime>) -> Option<DateTime<Utc>> {
+    value.map(utc)
+}
+
+/// The wire shape of a row for a caller on `side` (`None`: a network admin
+/// of neither side).
+pub fn referral(row: &ReferralRow, names: &Names, side: Option<Party>) -> StoreResult<Referral> {
+    let status = row.status()?;
+    let outcome = match (&row.outcome, &row.outcome_by, row.outcome_at) {
+        (Some(outcome), Some(by), Some(at)) => Some(OutcomeRecord {
+            outcome: parse("outcome", outcome)?,
+            recorded_by: by.clone(),
+            recorded_at: utc(at),
+        }),
+        _ => None,
+    };
+    let rejection = row
+        .reject_reason
+        .as_deref()
+        .and_then(RejectReason::parse)
+        .map(|reason| Rejection {
+            reason,
+            note: row.reject_note.clone(),
+        });
+    let assignee = match (&row.assignee_user_id, &row.assignee_name) {
+        (Some(id), Some(name)) => Some(PersonRef {
+            user_id: parse_id(id)?,
+            name: name.clone(),
+        }),
+        _ => None,
+    };
+    let party = side.unwrap_or(Party::Coordinator);
+    Ok(Referral {
+        id: parse_id(&row.id)?,
+        case_id: parse_id(&row.case_id)?,
+        status,
+        business_status: row
+            .business_status
+            .as_deref()
+            .and_then(BusinessStatus::parse),
+        priority: row.tier()?,
+        referrer: names.party(&row.referrer_org_id, row.referrer_site_id.as_deref())?,
+        receiver: names.party(&row.receiver_org_id, Some(&row.receiver_site_id))?,
+        assignee,
+        species: row.species.clone(),
+        patient: parse("patient", &row.patient)?,
+        contact: row
+            .contact
+            .as_deref()
+            .map(|text| parse("contact", text))
+            .transpose()?,
+        reason: row.reason.clone(),
+        history: row.history.clone(),
+        medications: row.medications.clone(),
+        allergies: row.allergies.clone(),
+        assessment_id: row.assessment_id.as_deref().map(parse_id).transpose()?,
+        triage: row
+            .triage
+            .as_deref()
+            .map(|text| parse("triage", text))
+            .transpose()?,
+        capabilities: row.capabilities()?,
+        rejection,
+        outcome,
+        transport: row.transport()?,
+        escalated_from: row.escalated_from.as_deref().map(parse_id).transpose()?,
+        created_by: row.created_by.clone(),
+        created_at: utc(row.created_at),
+        sent_at: time(row.sent_at),
+        received_at: time(row.received_at),
+        accepted_at: time(row.accepted_at),
+        first_vet_at: time(row.first_vet_at),
+        closed_at: time(row.closed_at),
+        answer_due_at: time(row.answer_due_at),
+        next_statuses: next_statuses(status, party),
+        side: match party {
+            Party::Referrer => "referrer",
+            Party::Receiver => "receiver",
+            Party::Coordinator | Party::Warren => "coordinator",
+        }
+        .to_owned(),
+        version: row.version,
+    })
+}
+
+/// Whether the case already has an open referral to `receiver_org_id`.
+pub fn open_in_case(
+    connection: &mut DbConnection,
+    case_id: &str,
+    receiver_org_id: &str,
+) -> StoreResult<bool> {
+    let count: i64 = referrals::table
+        .filter(referrals::case_id.eq(case_id))
+        .filter(referrals::receiver_org_id.eq(receiver_org_id))
+        .filter(referrals::status.eq_any(open_statuses()))
+        .count()
+        .get_result(connection)?;
+    Ok(count > 0)
+}
+
+/// Referrals whose answer time has passed, oldest due first.
+pub fn overdue(
+    connection: &mut DbConnection,
+    at: NaiveDateTime,
+    limit: i64,
+) -> StoreResult<Vec<ReferralRow>> {
+    Ok(referrals::table
+        .filter(referrals::answer_due_at.le(at))
+        .filter(referrals::status.eq_any([
+            ReferralStatus::Requested.as_str(),
+            ReferralStatus::Received.as_str(),
+        ]))
+        .order(referrals::answer_due_at.asc())
+        .limit(limit)
+        .select(ReferralRow::as_select())
+        .load(connection)?)
+}
+
+/// Claims an overdue referral for escalation: clears its answer time if it
+/// is still the one read. `false` when another replica got there first.
+pub fn claim_escalation(connection: &mut DbConnection, row: &ReferralRow) -> StoreResult<bool> {
+    let Some(due) = row.answer_due_at else {
+        return Ok(false);
+    };
+    let claimed = diesel::update(
+        referrals::table
+            .filter(referrals::id.eq(&row.id))
+            .filter(referrals::answer_due_at.eq(due))
+            .filter(referrals::status.eq(&row.status)),
+    )
+    .set(referrals::answer_due_at.eq(None::<NaiveDateTime>))
+    .execute(connection)?;
+    Ok(claimed == 1)
+}
+
+/// The network's answer times (the defaults until an admin sets them).
+pub fn answer_times(connection: &mut DbConnection) -> StoreResult<AnswerTimesSetting> {
+    let row: Option<(String, NaiveDateTime)> = referral_settings::table
+        .find(1)
+        .select((
+            referral_settings::answer_times,
+            referral_settings::updated_at,
+        ))
+        .first(connection)
+        .optional()?;
+    Ok(match row {
+        Some((times, updated_at)) => AnswerTimesSetting {
+            answer_times: parse("answer times", &times)?,
+            updated_at: Some(utc(updated_at)),
+        },
+        None => AnswerTimesSetting {
+            answer_times: AnswerTimes::default(),
+            updated_at: None,
+        },
+    })
+}
+
+/// Sets the network's answer times.
+pub fn set_answer_times(
+    connection: &mut DbConnection,
+    times: &AnswerTimes,
+) -> StoreResult<AnswerTimesSetting> {
+    diesel::delete(referral_settings::table.find(1)).execute(connection)?;
+    diesel::insert_into(referral_settings::table)
+        .values((
+            referral_settings::id.eq(1),
+            referral_settings::answer_times.eq(json(times)?),
+            referral_settings::updated_at.eq(now()),
+        ))
+        .execute(connection)?;
+    answer_times(connection)
+}
+
+/// A new id for a case or referral.
+pub fn new_case_id() -> String {
+    Uuid::now_v7().to_string()
+}
+
+/// The timestamps of the referrals sent between `from` and `to`: the whole
+/// network, or one organization's incoming (`receiving`) or outgoing ones.
+pub fn timings(
+    connection: &mut DbConnection,
+    organization_id: Option<&str>,
+    receiving: bool,
+    from: NaiveDateTime,
+    to: NaiveDateTime,
+) -> StoreResult<Vec<warren_domain::referral::metrics::Timing>> {
+    type Row = (
+        i32,
+        String,
+        String,
+        Option<NaiveDateTime>,
+        Option<NaiveDateTime>,
+        Option<NaiveDateTime>,
+        Option<NaiveDateTime>,
+        Option<String>,
+        Option<String>,
+    );
+    let mut query = referrals::table
+        .filter(referrals::sent_at.ge(from))
+        .filter(referrals::sent_at.lt(to))
+        .into_boxed();
+    if let Some(organization_id) = organization_id {
+        query = if receiving {
+            query.filter(referrals::receiver_org_id.eq(organization_id.to_owned()))
+        } else {
+            query.filter(referrals::referrer_org_id.eq(organization_id.to_owned()))
+        };
+    }
+    let rows: Vec<Row> = query
+        .select((
+            referrals::priority,
+            referrals::status,
+            referrals::receiver_site_id,
+            referrals::sent_at,
+            referrals::received_at,
+            referrals::accepted_at,
+            referrals::first_vet_at,
+            referrals::reject_reason,
+            referrals::escalated_from,
+        ))
+        .load(connection)?;
+    rows.into_iter()
+        .filter_map(
+            |(
+                priority,
+                status_text,
+                site,
+                sent,
+                received,
+                accepted,
+                first_vet,
+                reason,
+                escalated_from,
+            )| {
+                sent.map(|sent| {
+                    Ok(warren_domain::referral::metrics::Timing {
+                        tier: tier(priority)?,
+                        status: status(&status_text)?,
+                        site_id: parse_id(&site)?,
+                        sent_at: utc(sent),
+                        received_at: time(received),
+                        accepted_at: time(accepted),
+                        first_vet_at: time(first_vet),
+                        reject_reason: reason.as_deref().and_then(RejectReason::parse),
+                        escalation: escalated_from.is_some(),
+                    })
+                })
+            },
+        )
+        .collect()
+}
+
+/// Names of sites by id.
+pub fn site_names(
+    connection: &mut DbConnection,
+    ids: &[String],
+) -> StoreResult<Vec<(String, String)>> {
+    Ok(sites::table
+        .filter(sites::id.eq_any(ids))
+        .select((sites::id, sites::name))
+        .load(connection)?)
+}
+
+/// A referral that already happened, for the demo network: its final state
+/// and the times of each step, written with its timeline.
+#[derive(Debug)]
+pub struct PastReferral {
+    /// The referral as sent (its `status` is replaced by `status`).
+    pub new: NewReferral,
+    /// Where it ended up.
+    pub status: ReferralStatus,
+    /// Who answered for the receiver.
+    pub receiver_person: String,
+    /// When the receiver opened it.
+    pub received_at: Option<NaiveDateTime>,
+    /// When it was accepted.
+    pub accepted_at: Option<NaiveDateTime>,
+    /// When a vet first saw the patient.
+    pub first_vet_at: Option<NaiveDateTime>,
+    /// When it closed.
+    pub closed_at: Option<NaiveDateTime>,
+    /// Why it was rejected.
+    pub rejection: Option<(RejectReason, String)>,
+    /// How it ended.
+    pub outcome: Option<Outcome>,
+}
+
+/// Writes a past referral and its timeline.
+pub fn insert_past(connection: &mut DbConnection, past: &PastReferral) -> StoreResult<()> {
+    let new = &past.new;
+    insert(connection, new, "Sent.")?;
+    let this = referrals::table.filter(referrals::id.eq(&new.id));
+    diesel::update(this)
+        .set((
+            referrals::status.eq(past.status.as_str()),
+            referrals::received_at.eq(past.received_at),
+            referrals::accepted_at.eq(past.accepted_at),
+            referrals::first_vet_at.eq(past.first_vet_at),
+            referrals::closed_at.eq(past.closed_at),
+            referrals::answer_due_at.eq(if past.status.awaits_answer() {
+                new.answer_due_at
+            } else {
+                None
+            }),
+            referrals::reject_reason.eq(past.rejection.as_ref().map(|(reason, _)| reason.as_str())),
+            referrals::reject_note.eq(past.rejection.as_ref().map(|(_, note)| note.as_str())),
+            referrals::outcome.eq(past.outcome.as_ref().map(json).transpose()?),
+            referrals::outcome_by.eq(past.outcome.as_ref().map(|_| past.receiver_person.as_str())),
+            referrals::outcome_at.eq(past.outcome.as_ref().and(past.closed_at)),
+            referrals::updated_at.eq(past
+                .closed_at
+                .or(past.accepted_at)
+                .unwrap_or(new.created_at)),
+        ))
+        .execute(connection)?;
+    if past.accepted_at.is_some() {
+        diesel::update(this)
+            .set(referrals::assignee_name.eq(Some(past.receiver_person.as_str())))
+            .execute(connection)?;
+    }
+    let who = past.receiver_person.as_str();
+    let mut previous = ReferralStatus::Requested;
+    let mut step = |connection: &mut DbConnection,
+                    at: Option<NaiveDateTime>,
+                    to: ReferralStatus,
+                    note: Option<&str>| {
+        if let Some(at) = at {
+            log(
+                connection,
+                &new.id,
+                at,
+                who,
+                "status",
+                Some(previous.as_str()),
+                Some(to.as_str()),
+                note,
+            )?;
+            previous = to;
+        }
+        Ok::<_, StoreError>(())
+    };
+    step(connection, past.received_at, ReferralStatus::Received, None)?;
+    step(connection, past.accepted_at, ReferralStatus::Accepted, None)?;
+    step(
+        connection,
+        past.first_vet_at,
+        ReferralStatus::InProgress,
+        None,
+    )?;
+    if let Some((_, note)) = &past.rejection {
+        step(
+            connection,
+            past.closed_at,
+            ReferralStatus::Rejected,
+            Some(note),
+        )?;
+    }
+    if let (Some(outcome), Some(at)) = (&past.outcome, past.closed_at) {
+        log(
+            connection,
+            &new.id,
+            at,
+            who,
+            "outcome",
+            Some(previous.as_str()),
+            Some("completed"),
+            Some(outcome.kind.label()),
+        )?;
+    } else if past.status == ReferralStatus::Cancelled {
+        let by = new.created_by.as_str();
+        if let Some(at) = past.closed_at {
+            log(
+                connection,
+                &new.id,
+                at,
+                by,
+                "status",
+                Some(previous.as_str()),
+                Some("cancelled"),
+                Some("The patient was taken in elsewhere."),
+            )?;
+        }
+    }
+    Ok(())
+}

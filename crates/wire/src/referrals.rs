@@ -1,0 +1,477 @@
+//! Referrals: the form, the referral as either side sees it, its timeline,
+//! case thread, transport leg and outcome, the boards, the network's answer
+//! times, live events and the metrics behind the dashboard.
+
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+use uuid::Uuid;
+use warren_domain::directory::taxonomy::TermCode;
+pub use warren_domain::referral::AnswerTimes;
+use warren_domain::referral::{
+    BusinessStatus, Contact, Outcome, OutcomeKind, Patient, ReferralStatus, RejectReason,
+    TransportStatus,
+};
+use warren_domain::triage::{Assessment, Tier};
+use warren_domain::{ClinicalNote, ShortText};
+
+/// Send a patient to one or more sites (DESIGN §5). Sending to several
+/// candidates at once is allowed: the first to accept gets the patient and
+/// Warren withdraws the others.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct CreateReferralRequest {
+    /// The receiving sites, 1–5, each of a vetted organization other than the referrer.
+    pub receivers: Vec<Uuid>,
+    /// The referrer's site the animal is at (default: the organization's first site).
+    #[serde(default)]
+    pub from_site_id: Option<Uuid>,
+    /// The animal's species code.
+    pub species: TermCode,
+    /// The patient.
+    #[serde(default = "no_patient")]
+    pub patient: Patient,
+    /// The owner or finder; shown only to the two organizations and network admins.
+    #[serde(default)]
+    pub contact: Option<Contact>,
+    /// Why the patient is referred.
+    pub reason: ClinicalNote,
+    /// History so far.
+    #[serde(default)]
+    pub history: Option<ClinicalNote>,
+    /// Current medications.
+    #[serde(default)]
+    pub medications: Option<ClinicalNote>,
+    /// Known allergies.
+    #[serde(default)]
+    pub allergies: Option<ClinicalNote>,
+    /// A recorded assessment of the referrer's organization: its tier and
+    /// result are carried over.
+    #[serde(default)]
+    pub assessment_id: Option<Uuid>,
+    /// The priority (a triage tier). Required without an assessment; with
+    /// one, it defaults to the assessment's tier.
+    #[serde(default)]
+    pub priority: Option<Tier>,
+    /// Capabilities the case needs (default: the assessment's, if any).
+    #[serde(default)]
+    pub capabilities: Vec<TermCode>,
+    /// Whether a transport leg is needed.
+    #[serde(default)]
+    pub transport_needed: bool,
+    /// Keep it as a draft instead of sending it now.
+    #[serde(default)]
+    pub draft: bool,
+}
+
+fn no_patient() -> Patient {
+    Patient {
+        name: None,
+        sex: None,
+        age: None,
+        weight_grams: None,
+        identifiers: Vec::new(),
+    }
+}
+
+/// One side of a referral.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct ReferralParty {
+    /// The organization.
+    pub organization_id: Uuid,
+    /// Its name.
+    pub organization_name: String,
+    /// The site.
+    pub site_id: Option<Uuid>,
+    /// The site's name.
+    pub site_name: Option<String>,
+    /// The site's telephone number, for tap-to-call.
+    pub phone: Option<String>,
+}
+
+/// A person named on a referral.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct PersonRef {
+    /// The account.
+    pub user_id: Uuid,
+    /// Their display name.
+    pub name: String,
+}
+
+/// Why the receiver declined.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct Rejection {
+    /// The reason from the list.
+    pub reason: RejectReason,
+    /// Words, if any.
+    pub note: Option<String>,
+}
+
+/// The recorded outcome, with who recorded it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct OutcomeRecord {
+    /// What happened and what follows.
+    #[serde(flatten)]
+    pub outcome: Outcome,
+    /// Who recorded it.
+    pub recorded_by: String,
+    /// When.
+    pub recorded_at: DateTime<Utc>,
+}
+
+/// A referral as the two organizations (and network admins) see it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct Referral {
+    /// Stable identifier.
+    pub id: Uuid,
+    /// The handover this referral belongs to: the referrals sent for one
+    /// patient at once, and any escalations from them.
+    pub case_id: Uuid,
+    /// Where it stands (FHIR `Task.status`).
+    pub status: ReferralStatus,
+    /// The transport step, if any (FHIR `Task.businessStatus`).
+    pub business_status: Option<BusinessStatus>,
+    /// The triage tier.
+    pub priority: Tier,
+    /// The referring side.
+    pub referrer: ReferralParty,
+    /// The receiving side.
+    pub receiver: ReferralParty,
+    /// The receiver's assigned contact, once someone has taken it on.
+    pub assignee: Option<PersonRef>,
+    /// The animal's species code.
+    pub species: String,
+    /// The patient.
+    pub patient: Patient,
+    /// The owner or finder.
+    pub contact: Option<Contact>,
+    /// Why the patient is referred.
+    pub reason: String,
+    /// History so far.
+    pub history: Option<String>,
+    /// Current medications.
+    pub medications: Option<String>,
+    /// Known allergies.
+    pub allergies: Option<String>,
+    /// The assessment it came from.
+    pub assessment_id: Option<Uuid>,
+    /// The triage result carried over from the assessment.
+    pub triage: Option<Assessment>,
+    /// Capabilities the case needs.
+    pub capabilities: Vec<String>,
+    /// Why it was rejected.
+    pub rejection: Option<Rejection>,
+    /// How it ended.
+    pub outcome: Option<OutcomeRecord>,
+    /// The transport leg.
+    pub transport: Option<TransportLeg>,
+    /// The referral this one escalated from.
+    pub escalated_from: Option<Uuid>,
+    /// Who created it.
+    pub created_by: String,
+    /// When it was created.
+    pub created_at: DateTime<Utc>,
+    /// When it was sent.
+    pub sent_at: Option<DateTime<Utc>>,
+    /// When the receiver opened it.
+    pub received_at: Option<DateTime<Utc>>,
+    /// When the receiver accepted.
+    pub accepted_at: Option<DateTime<Utc>>,
+    /// When a vet first saw the patient (in progress).
+    pub first_vet_at: Option<DateTime<Utc>>,
+    /// When it finished, in whatever way.
+    pub closed_at: Option<DateTime<Utc>>,
+    /// When the receiver must answer before Warren escalates, while it waits.
+    pub answer_due_at: Option<DateTime<Utc>>,
+    /// The statuses the caller's side may move it to now.
+    pub next_statuses: Vec<ReferralStatus>,
+    /// The caller's side: `referrer`, `receiver` or `coordinator`.
+    pub side: String,
+    /// The version to send as `If-Match`.
+    pub version: i64,
+}
+
+/// What the referral was created as: every referral of the new case.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct CreatedReferrals {
+    /// The case they share.
+    pub case_id: Uuid,
+    /// One referral per receiver.
+    pub items: Vec<Referral>,
+}
+
+/// Move a referral to another status (`If-Match` required).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct TransitionRequest {
+    /// The status to move to.
+    pub status: ReferralStatus,
+    /// Why (required when rejecting).
+    #[serde(default)]
+    pub reason: Option<RejectReason>,
+    /// Words for the other side (required with the reason `other`).
+    #[serde(default)]
+    pub note: Option<ClinicalNote>,
+}
+
+/// Set the transport step (`If-Match` required), either side.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct BusinessStatusRequest {
+    /// The step.
+    pub business_status: BusinessStatus,
+}
+
+/// One entry of a referral's timeline.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct TimelineEntry {
+    /// When.
+    pub at: DateTime<Utc>,
+    /// Who: a person's name, or `Warren` for escalations and withdrawals.
+    pub actor: String,
+    /// What: `created`, `status`, `escalated`, `business_status`,
+    /// `transport`, `outcome`, `assigned`.
+    pub kind: String,
+    /// The status before, for status changes.
+    pub from: Option<String>,
+    /// The status after.
+    pub to: Option<String>,
+    /// A sentence for people.
+    pub note: Option<String>,
+}
+
+/// A referral's timeline, oldest first.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct Timeline {
+    /// The entries.
+    pub items: Vec<TimelineEntry>,
+}
+
+/// A message in a referral's case thread.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct CaseMessage {
+    /// Stable identifier.
+    pub id: Uuid,
+    /// The author's name.
+    pub author: String,
+    /// The author's organization.
+    pub organization_id: Uuid,
+    /// Its name.
+    pub organization_name: String,
+    /// The text.
+    pub body: String,
+    /// When.
+    pub at: DateTime<Utc>,
+}
+
+/// A case thread, oldest first.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct CaseThread {
+    /// The messages.
+    pub items: Vec<CaseMessage>,
+}
+
+/// Write in a referral's case thread.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct PostMessageRequest {
+    /// The text.
+    pub body: ClinicalNote,
+}
+
+/// A referral's transport leg.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct TransportLeg {
+    /// Where it stands.
+    pub status: TransportStatus,
+    /// Where the animal is collected.
+    pub pickup: String,
+    /// Where it is taken.
+    pub dropoff: String,
+    /// Earliest pickup.
+    pub window_starts: Option<DateTime<Utc>>,
+    /// Latest arrival.
+    pub window_ends: Option<DateTime<Utc>>,
+    /// Notes for the driver.
+    pub notes: Option<String>,
+    /// The driver, a member of either organization (usually a volunteer).
+    pub driver: Option<PersonRef>,
+}
+
+/// Arrange or change a referral's transport leg (`If-Match` required),
+/// either side.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct TransportRequest {
+    /// Where the animal is collected.
+    pub pickup: ShortText,
+    /// Where it is taken.
+    pub dropoff: ShortText,
+    /// Earliest pickup.
+    #[serde(default)]
+    pub window_starts: Option<DateTime<Utc>>,
+    /// Latest arrival.
+    #[serde(default)]
+    pub window_ends: Option<DateTime<Utc>>,
+    /// Notes for the driver.
+    #[serde(default)]
+    pub notes: Option<ClinicalNote>,
+    /// The driver: a member of either organization.
+    #[serde(default)]
+    pub driver_user_id: Option<Uuid>,
+    /// The leg's new status, if it moves.
+    #[serde(default)]
+    pub status: Option<TransportStatus>,
+}
+
+/// Record how the referral ended (`If-Match` required); completes it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct RecordOutcomeRequest {
+    /// What happened.
+    pub kind: OutcomeKind,
+    /// What the referrer should know.
+    #[serde(default)]
+    pub note: Option<ClinicalNote>,
+    /// When the patient should be seen again.
+    #[serde(default)]
+    pub follow_up_due: Option<chrono::NaiveDate>,
+}
+
+/// Which referrals a board lists.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::IntoParams))]
+#[cfg_attr(feature = "openapi", into_params(parameter_in = Query))]
+#[serde(deny_unknown_fields)]
+pub struct ReferralQuery {
+    /// `incoming` (the organization receives), `outgoing` (it refers) or
+    /// `all` (default).
+    #[serde(default, skip_serializing_if = "Option::is_none", rename = "box")]
+    pub direction: Option<String>,
+    /// `open` (default: still needing someone, including accepted without
+    /// an outcome), `closed` or `all`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub state: Option<String>,
+    /// Only this tier (1–5).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub tier: Option<u8>,
+    /// The `next_cursor` of the previous page.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub cursor: Option<String>,
+    /// Referrals per page, 1–200 (default 50).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub limit: Option<u32>,
+}
+
+/// A page of referrals: most urgent first, then oldest first.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct ReferralPage {
+    /// The referrals.
+    pub items: Vec<Referral>,
+    /// Pass as `cursor` for the next page; absent on the last one.
+    pub next_cursor: Option<String>,
+}
+
+/// The network's answer times per tier.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct AnswerTimesSetting {
+    /// Minutes per tier.
+    pub answer_times: AnswerTimes,
+    /// When they last changed; absent while Warren's defaults apply.
+    pub updated_at: Option<DateTime<Utc>>,
+}
+
+/// Something happened to a referral: sent to the organizations in it over
+/// the live stream and to their webhooks.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct ReferralEvent {
+    /// Stable identifier of the event.
+    pub id: Uuid,
+    /// `referral.created`, `referral.status_changed`, `referral.escalated`,
+    /// `referral.transport_changed`, `referral.outcome_recorded`,
+    /// `referral.message_posted`, `referral.updated`.
+    pub kind: String,
+    /// The referral.
+    pub referral_id: Uuid,
+    /// Its case.
+    pub case_id: Uuid,
+    /// Its status after the event.
+    pub status: ReferralStatus,
+    /// Its tier.
+    pub priority: Tier,
+    /// The referring organization.
+    pub referrer_organization_id: Uuid,
+    /// The receiving organization.
+    pub receiver_organization_id: Uuid,
+    /// When.
+    pub at: DateTime<Utc>,
+}
+
+/// A short-lived ticket for opening the live event stream from a browser
+/// (`EventSource` cannot send an `Authorization` header).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct StreamTicket {
+    /// Pass as `ticket` to the stream.
+    pub ticket: String,
+    /// When it stops opening streams (a stream already open stays open).
+    pub expires_at: DateTime<Utc>,
+}
+
+/// Which referrals the metrics cover.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::IntoParams))]
+#[cfg_attr(feature = "openapi", into_params(parameter_in = Query))]
+#[serde(deny_unknown_fields)]
+pub struct ReferralMetricsQuery {
+    /// One organization (its admins, or network admins); absent: the whole
+    /// network (network admins only).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub organization_id: Option<Uuid>,
+    /// With an organization: `incoming` (default, as receiver) or `outgoing`.
+    #[serde(default, skip_serializing_if = "Option::is_none", rename = "box")]
+    pub direction: Option<String>,
+    /// First day, inclusive (default: 30 days ago), UTC.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub from: Option<chrono::NaiveDate>,
+    /// Last day, inclusive (default: today), UTC.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub to: Option<chrono::NaiveDate>,
+}
+
+/// Referral figures for a period: per tier, per receiving site, decline
+/// reasons, escalations.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct ReferralMetrics {
+    /// First day, inclusive.
+    pub from: chrono::NaiveDate,
+    /// Last day, inclusive.
+    pub to: chrono::NaiveDate,
+    /// The organization, or none for the whole network.
+    pub organization_id: Option<Uuid>,
+    /// The figures.
+    #[serde(flatten)]
+    pub summary: warren_domain::referral::metrics::Summary,
+    /// Names of the sites in `by_site`, by id.
+    pub site_names: std::collections::BTreeMap<Uuid, String>,
+}

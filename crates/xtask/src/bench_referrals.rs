@@ -1,0 +1,334 @@
+//! The referral part of `cargo xtask bench`: creation throughput and latency under
+//! concurrent load, with client retries, and a count afterwards proving that every
+//! acknowledged referral was stored once — none lost, none doubled.
+//!
+//! Each request carries a fresh `Idempotency-Key`; one in ten is sent a second time with
+//! the same key, as a client that lost the first answer would. The retry must be answered
+//! with the first answer (`Idempotent-Replayed: true`, the same case), and the stored
+//! referrals must number exactly the acknowledged first sends.
+
+use std::net::SocketAddr;
+use std::path::Path;
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use anyhow::{Context, Result};
+use hdrhistogram::Histogram;
+use http_body_util::{BodyExt, Full};
+use hyper::body::Bytes;
+use hyper::client::conn::http1::{self, SendRequest};
+use hyper_util::rt::TokioIo;
+use rand::rngs::StdRng;
+use rand::seq::IndexedRandom;
+use rand::{Rng, SeedableRng};
+
+/// The endpoint under test, as the report names it.
+pub const CREATE: &str = "POST …/referrals";
+/// Referral creation must reach this many a second.
+pub const TARGET_RATE: f64 = 1000.0;
+/// And keep its p99 within this.
+pub const TARGET_P99: Duration = Duration::from_millis(50);
+/// A request that takes longer than this counts as failed.
+const REQUEST_TIMEOUT: Duration = Duration::from_secs(30);
+
+/// Who refers, written by `warren bench-seed` into the data folder.
+pub struct Referrer {
+    organization_id: String,
+    api_key: String,
+    receivers: Vec<String>,
+}
+
+impl Referrer {
+    /// Reads `bench-referrer.json` from the data folder.
+    pub fn read(data_dir: &Path) -> Result<Self> {
+        let path = data_dir.join("bench-referrer.json");
+        let text = std::fs::read_to_string(&path)
+            .with_context(|| format!("could not read {}", path.display()))?;
+        let value: serde_json::Value = serde_json::from_str(&text)?;
+        let text_of = |key: &str| {
+            value[key]
+                .as_str()
+                .map(str::to_owned)
+                .with_context(|| format!("{} has no {key}", path.display()))
+        };
+        let receivers: Vec<String> = value["receivers"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .filter_map(|site| site.as_str().map(str::to_owned))
+            .collect();
+        anyhow::ensure!(
+            !receivers.is_empty(),
+            "{} names no receivers",
+            path.display()
+        );
+        Ok(Self {
+            organization_id: text_of("organization_id")?,
+            api_key: text_of("api_key")?,
+            receivers,
+        })
+    }
+}
+
+/// What the creation run measured and what the count found.
+pub struct Outcome {
+    /// First sends: requests, errors, latency.
+    pub requests: u64,
+    /// Failed first sends.
+    pub errors: u64,
+    /// How long the run lasted.
+    pub elapsed: Duration,
+    /// Latencies of first sends, in microseconds.
+    pub latency: Histogram<u64>,
+    /// Retries sent.
+    pub retries: u64,
+    /// Retries not answered with the first answer.
+    pub retry_mismatches: u64,
+    /// Referrals acknowledged (201 to a first send), over warm-up and run.
+    pub acknowledged: u64,
+    /// Referrals stored, counted afterwards.
+    pub stored: u64,
+    /// What went wrong first, when something did.
+    pub first_error: Option<String>,
+}
+
+impl Outcome {
+    /// Acknowledged referrals a second.
+    pub fn throughput(&self) -> f64 {
+        (self.requests - self.errors) as f64 / self.elapsed.as_secs_f64()
+    }
+
+    /// A latency quantile.
+    pub fn percentile(&self, quantile: f64) -> Duration {
+        Duration::from_micros(self.latency.value_at_quantile(quantile))
+    }
+}
+
+async fn connect(addr: SocketAddr) -> Result<SendRequest<Full<Bytes>>> {
+    let stream = tokio::net::TcpStream::connect(addr).await?;
+    stream.set_nodelay(true)?;
+    let (sender, connection) = http1::handshake(TokioIo::new(stream)).await?;
+    tokio::spawn(connection);
+    Ok(sender)
+}
+
+/// Sends one request with the referrer's key: the status, whether it was a replay, the body.
+async fn send(
+    sender: &mut SendRequest<Full<Bytes>>,
+    addr: SocketAddr,
+    referrer: &Referrer,
+    method: hyper::Method,
+    path: &str,
+    idempotency_key: Option<&str>,
+    body: Bytes,
+) -> Result<(u16, bool, Bytes)> {
+    let exchange = async {
+        sender.ready().await?;
+        let mut request = hyper::Request::builder()
+            .method(method)
+            .uri(path)
+            .header(hyper::header::HOST, addr.to_string())
+            .header("X-API-Key", &referrer.api_key)
+            .header(hyper::header::CONTENT_TYPE, "application/json");
+        if let Some(key) = idempotency_key {
+            request = request.header("Idempotency-Key", key);
+        }
+        let response = sender.send_request(request.body(Full::new(body))?).await?;
+        let status = response.status().as_u16();
+        let replayed = response.headers().contains_key("idempotent-replayed");
+        let body = response.into_body().collect().await?.to_bytes();
+        Ok((status, replayed, body))
+    };
+    tokio::time::timeout(REQUEST_TIMEOUT, exchange)
+        .await
+        .with_context(|| format!("{path} took more than {REQUEST_TIMEOUT:?}"))?
+}
+
+fn histogram() -> Histogram<u64> {
+    Histogram::new_with_bounds(1, 60_000_000, 3).expect("valid histogram bounds")
+}
+
+fn case_of(body: &[u8]) -> Option<String> {
+    serde_json::from_slice::<serde_json::Value>(body)
+        .ok()
+        .and_then(|value| value["case_id"].as_str().map(str::to_owned))
+}
+
+struct Worker {
+    latency: Histogram<u64>,
+    requests: u64,
+    errors: u64,
+    retries: u64,
+    retry_mismatches: u64,
+    acknowledged: u64,
+    first_error: Option<String>,
+}
+
+/// `connections` referrers creating referrals as fast as they are answered for `duration`.
+pub async fn create(
+    addr: SocketAddr,
+    referrer: Arc<Referrer>,
+    connections: usize,
+    duration: Duration,
+    run: &str,
+) -> Result<Outcome> {
+    let started = Instant::now();
+    let deadline = started + duration;
+    let path = format!(
+        "/api/v1/organizations/{}/referrals",
+        referrer.organization_id
+    );
+    let mut tasks = Vec::new();
+    for worker in 0..connections {
+        let referrer = referrer.clone();
+        let path = path.clone();
+        let run = run.to_owned();
+        let mut sender = connect(addr).await?;
+        tasks.push(tokio::spawn(async move {
+            let mut rng = StdRng::seed_from_u64(1_000 + worker as u64);
+            let mut state = Worker {
+                latency: histogram(),
+                requests: 0,
+                errors: 0,
+                retries: 0,
+                retry_mismatches: 0,
+                acknowledged: 0,
+                first_error: None,
+            };
+            let mut sequence = 0_u64;
+            while Instant::now() < deadline {
+                sequence += 1;
+                let key = format!("bench-{run}-{worker}-{sequence}");
+                let receiver = referrer
+                    .receivers
+                    .choose(&mut rng)
+                    .cloned()
+                    .unwrap_or_default();
+                let body = Bytes::from(
+                    serde_json::json!({
+                        "receivers": [receiver],
+                        "species": "small_mammal/rat",
+                        "patient": {"name": "Benchmark rat", "weight_grams": 350},
+                        "reason": "Laboured breathing since this morning",
+                        "priority": "urgent",
+                    })
+                    .to_string(),
+                );
+                let sent = Instant::now();
+                let first = send(
+                    &mut sender,
+                    addr,
+                    &referrer,
+                    hyper::Method::POST,
+                    &path,
+                    Some(&key),
+                    body.clone(),
+                )
+                .await;
+                state.requests += 1;
+                let case = match first {
+                    Ok((201, false, answer)) => {
+                        state
+                            .latency
+                            .saturating_record(sent.elapsed().as_micros() as u64);
+                        state.acknowledged += 1;
+                        case_of(&answer)
+                    }
+                    Ok((status, _, answer)) => {
+                        state.errors += 1;
+                        state.first_error.get_or_insert(format!(
+                            "HTTP {status}: {}",
+                            String::from_utf8_lossy(&answer)
+                        ));
+                        continue;
+                    }
+                    Err(error) => {
+                        state.errors += 1;
+                        state.first_error.get_or_insert(format!("{error:#}"));
+                        sender = connect(addr).await?;
+                        continue;
+                    }
+                };
+                if rng.random_ratio(1, 10) {
+                    state.retries += 1;
+                    let again = send(
+                        &mut sender,
+                        addr,
+                        &referrer,
+                        hyper::Method::POST,
+                        &path,
+                        Some(&key),
+                        body,
+                    )
+                    .await;
+                    let same = matches!(&again, Ok((201, true, answer)) if case_of(answer) == case);
+                    if !same {
+                        state.retry_mismatches += 1;
+                        state
+                            .first_error
+                            .get_or_insert(format!("a retry was not replayed: {again:?}"));
+                    }
+                }
+            }
+            Ok::<_, anyhow::Error>(state)
+        }));
+    }
+    let mut outcome = Outcome {
+        requests: 0,
+        errors: 0,
+        elapsed: Duration::ZERO,
+        latency: histogram(),
+        retries: 0,
+        retry_mismatches: 0,
+        acknowledged: 0,
+        stored: 0,
+        first_error: None,
+    };
+    for task in tasks {
+        let worker = task.await??;
+        outcome.latency.add(&worker.latency)?;
+        outcome.requests += worker.requests;
+        outcome.errors += worker.errors;
+        outcome.retries += worker.retries;
+        outcome.retry_mismatches += worker.retry_mismatches;
+        outcome.acknowledged += worker.acknowledged;
+        if outcome.first_error.is_none() {
+            outcome.first_error = worker.first_error;
+        }
+    }
+    outcome.elapsed = started.elapsed();
+    Ok(outcome)
+}
+
+/// Counts the referrer's referrals through its board, page by page.
+pub async fn count(addr: SocketAddr, referrer: &Referrer) -> Result<u64> {
+    let mut sender = connect(addr).await?;
+    let mut cursor: Option<String> = None;
+    let mut stored = 0;
+    loop {
+        let mut path = format!(
+            "/api/v1/organizations/{}/referrals?box=outgoing&state=all&limit=200",
+            referrer.organization_id
+        );
+        if let Some(cursor) = &cursor {
+            path.push_str(&format!("&cursor={cursor}"));
+        }
+        let (status, _, body) = send(
+            &mut sender,
+            addr,
+            referrer,
+            hyper::Method::GET,
+            &path,
+            None,
+            Bytes::new(),
+        )
+        .await?;
+        anyhow::ensure!(status == 200, "GET {path} answered {status}");
+        let page: serde_json::Value = serde_json::from_slice(&body)?;
+        stored += page["items"].as_array().map_or(0, Vec::len) as u64;
+        match page["next_cursor"].as_str() {
+            Some(next) => cursor = Some(next.to_owned()),
+            None => return Ok(stored),
+        }
+    }
+}

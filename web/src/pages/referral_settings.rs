@@ -1,0 +1,230 @@
+//! `/referrals/settings`: the network's answer times — how long a receiver
+//! has, per tier, to accept a referral before Warren escalates it.
+//!
+//! Every member reads them; network admins change them. Each is 1 minute
+//! to a week, and a more urgent tier never gets longer than a less urgent
+//! one; the server names the field it refuses and the error is shown next
+//! to it.
+
+use leptos::prelude::*;
+use warren_domain::referral::{AnswerTimes, MAX_ANSWER_MINUTES};
+use warren_domain::triage::Tier;
+use warren_wire::AnswerTimesSetting;
+
+use crate::components::{
+    ErrorAlert, FieldErrors, Loading, RequireSignIn, SuccessNotice, reveal_problem, tier_name,
+};
+use crate::local_time;
+use crate::session::use_session;
+
+/// The answer-times page.
+#[component]
+pub fn ReferralSettingsPage() -> impl IntoView {
+    view! {
+        <RequireSignIn>
+            <Settings/>
+        </RequireSignIn>
+    }
+}
+
+/// The field name of a tier's answer time.
+fn field(tier: Tier) -> &'static str {
+    match tier {
+        Tier::Immediate => "immediate",
+        Tier::VeryUrgent => "very_urgent",
+        Tier::Urgent => "urgent",
+        Tier::Standard => "standard",
+        Tier::NonUrgent => "non_urgent",
+    }
+}
+
+/// "240 min (4 h)", "10 min".
+fn minutes_text(minutes: &str) -> String {
+    match minutes.parse::<u32>() {
+        Ok(minutes) if minutes >= 60 && minutes % 60 == 0 => {
+            format!("{minutes} min ({} h)", minutes / 60)
+        }
+        Ok(minutes) => format!("{minutes} min"),
+        Err(_) => minutes.to_owned(),
+    }
+}
+
+#[component]
+fn Settings() -> impl IntoView {
+    let session = use_session();
+    let setting = LocalResource::new(move || {
+        session.call(|client| async move { client.answer_times().await })
+    });
+    view! {
+        <header class="page-header">
+            <p class="eyebrow">
+                <a href="/referrals">"Referrals"</a>
+            </p>
+            <h1>"Answer times"</h1>
+            <p class="lead">
+                "How long a receiver has to accept a referral before Warren escalates it — to the site's after-hours cover, then to the next suitable site."
+            </p>
+        </header>
+        <Transition fallback=|| view! { <Loading label="Loading the answer times…"/> }>
+            {move || Suspend::new(async move {
+                match setting.await {
+                    Ok(setting) => view! { <AnswerTimesForm setting/> }.into_any(),
+                    Err(error) => view! { <ErrorAlert error=Signal::stored(Some(error))/> }.into_any(),
+                }
+            })}
+        </Transition>
+    }
+}
+
+/// The five times, editable by network admins.
+#[component]
+fn AnswerTimesForm(setting: AnswerTimesSetting) -> impl IntoView {
+    let session = use_session();
+    let editable = session.is_network_admin();
+    let errors = FieldErrors::new();
+    let notice = RwSignal::new(None::<String>);
+    let updated_at = RwSignal::new(setting.updated_at);
+    let minutes: Vec<(Tier, RwSignal<String>)> = Tier::ALL
+        .into_iter()
+        .map(|tier| {
+            (
+                tier,
+                RwSignal::new(setting.answer_times.minutes(tier).to_string()),
+            )
+        })
+        .collect();
+    let values = StoredValue::new(minutes.clone());
+    let save = Action::new_local(move |times: &AnswerTimes| {
+        let times = *times;
+        async move {
+            let saved = session
+                .call(move |client| async move { client.set_answer_times(&times).await })
+                .await;
+            match &saved {
+                Ok(setting) => {
+                    updated_at.set(setting.updated_at);
+                    notice.set(Some("Answer times saved.".to_owned()));
+                }
+                Err(error) => {
+                    errors.absorb(error);
+                    reveal_problem();
+                }
+            }
+            saved.map(|_| ())
+        }
+    });
+    let pending = save.pending();
+    let failure = Signal::derive(move || {
+        save.value()
+            .get()
+            .and_then(Result::err)
+            .filter(|error| error.status() != Some(422))
+    });
+    let submit = move |event: leptos::ev::SubmitEvent| {
+        event.prevent_default();
+        errors.clear();
+        notice.set(None);
+        let mut read = [0_u32; 5];
+        values.with_value(|values| {
+            for (index, (tier, value)) in values.iter().enumerate() {
+                match value.get_untracked().trim().parse::<u32>() {
+                    Ok(minutes) if (1..=MAX_ANSWER_MINUTES).contains(&minutes) => {
+                        read[index] = minutes
+                    }
+                    _ => errors.add(
+                        field(*tier),
+                        format!("must be between 1 and {MAX_ANSWER_MINUTES} minutes"),
+                    ),
+                }
+            }
+        });
+        if !errors.is_empty() {
+            reveal_problem();
+            return;
+        }
+        save.dispatch(AnswerTimes {
+            immediate: read[0],
+            very_urgent: read[1],
+            urgent: read[2],
+            standard: read[3],
+            non_urgent: read[4],
+        });
+    };
+    view! {
+        <SuccessNotice message=notice/>
+        <ErrorAlert error=failure/>
+        <form class="card answer-times" novalidate on:submit=submit>
+            <table class="answer-times-table">
+                <thead>
+                    <tr>
+                        <th scope="col">"Tier"</th>
+                        <th scope="col">"Minutes to accept"</th>
+                    </tr>
+                </thead>
+                <tbody>
+                    {minutes
+                        .into_iter()
+                        .map(|(tier, value)| {
+                            let number = tier.number();
+                            let id = format!("answer-{}", field(tier));
+                            let error = errors.of(field(tier));
+                            view! {
+                                <tr>
+                                    <th scope="row">
+                                        <label for=id.clone()>
+                                            <span class="tier-chip" data-tier=number.to_string()>{number}</span>
+                                            {tier_name(tier)}
+                                        </label>
+                                    </th>
+                                    <td>
+                                        {(!editable).then(|| {
+                                            view! {
+                                                <span class="minutes" data-testid=format!("minutes-{}", field(tier))>
+                                                    {minutes_text(&value.get_untracked())}
+                                                </span>
+                                            }
+                                        })}
+                                        <input
+                                            hidden=!editable
+                                            id=id.clone()
+                                            name=field(tier)
+                                            type="number"
+                                            min="1"
+                                            max=MAX_ANSWER_MINUTES.to_string()
+                                            inputmode="numeric"
+                                            class="minutes-input"
+                                            aria-invalid=move || error.get().is_some().then_some("true")
+                                            aria-describedby=format!("{id}-error")
+                                            bind:value=value
+                                        />
+                                        {move || error.get().map(|message| view! { <p class="field-error" id=format!("{}-error", id.clone())>{message}</p> })}
+                                    </td>
+                                </tr>
+                            }
+                        })
+                        .collect_view()}
+                </tbody>
+            </table>
+            <p class="muted small">
+                {move || {
+                    match updated_at.get() {
+                        None => "Warren's defaults: never changed.".to_owned(),
+                        Some(at) => format!("Last changed {}.", local_time::date_time(at)),
+                    }
+                }}
+            </p>
+            {if editable {
+                view! {
+                    <div class="form-actions">
+                        <button type="submit" class="button primary" disabled=move || pending.get()>
+                            "Save answer times"
+                        </button>
+                    </div>
+                }
+                .into_any()
+            } else {
+                view! { <p class="muted">"Only network admins change the answer times."</p> }.into_any()
+            }}
+        </form>
+    }
+}
