@@ -182,12 +182,21 @@ pub async fn create(
             }
             receivers.push(record);
         }
-        let own_sites = warren_store::sites::list_for_organization(connection, &organization)?;
+        // The referrer is vetted, so its sites are in the directory snapshot.
+        let referrer_id = Uuid::parse_str(&organization).map_err(|_| ApiError::NotFound)?;
+        let mut own_sites: Vec<Uuid> = snapshot
+            .records
+            .values()
+            .filter(|site| site.organization_id == referrer_id)
+            .map(|site| site.id)
+            .collect();
+        own_sites.sort_unstable();
         let from_site = match request.from_site_id {
             Some(site_id) => Some(
                 own_sites
                     .iter()
-                    .find(|site| site.id == site_id)
+                    .copied()
+                    .find(|id| *id == site_id)
                     .ok_or_else(|| {
                         ApiError::invalid_field(
                             "from_site_id",
@@ -195,7 +204,7 @@ pub async fn create(
                         )
                     })?,
             ),
-            None => own_sites.first(),
+            None => own_sites.first().copied(),
         };
         let assessment = match request.assessment_id {
             Some(assessment_id) => {
@@ -262,7 +271,7 @@ pub async fn create(
                     .then(|| "transport_to_be_arranged".to_owned()),
                 priority: i32::from(priority.number()),
                 referrer_org_id: organization.clone(),
-                referrer_site_id: from_site.map(|site| site.id.to_string()),
+                referrer_site_id: from_site.map(|site| site.to_string()),
                 receiver_org_id: receiver.organization_id.to_string(),
                 receiver_site_id: receiver.id.to_string(),
                 species: request.species.as_str().to_owned(),

@@ -459,6 +459,34 @@ warren_tests::on_both_databases! {
         assert_eq!(closed_admin.referral(sent.id).await.unwrap().value.status, ReferralStatus::Cancelled);
     }
 
+    async fn an_unanswered_referral_goes_to_the_nearest_suitable_site_not_yet_asked(app) {
+        let Network { coordinator, referrer, referrer_admin, receiver_site, .. } = network(&app).await;
+        let (plain, plain_admin) = app.vetted(&coordinator, "Plain Vets", "p@plain.test").await;
+        plain_admin.create_site(plain, &site("No Oxygen Here", 2.0, "24/7", &[]), None).await.unwrap();
+        let (oxygen, oxygen_admin) = app.vetted(&coordinator, "Oxygen Vets", "o@oxygen.test").await;
+        let oxygen_site = oxygen_admin.create_site(oxygen, &site("Oxygen Vets Hospital", 6.0, "24/7", &["oxygen_cage"]), None).await.unwrap().value.listing.id;
+        let request = CreateReferralRequest { capabilities: vec![code("oxygen_cage")], ..rat_request(vec![receiver_site]) };
+        let sent = referrer_admin.create_referral(referrer, &request, None).await.unwrap().items.remove(0);
+        answer_time_passes(&app);
+        eventually("the escalation to the next site", || async {
+            referrer_admin.referrals(referrer, &ReferralQuery::default()).await.unwrap().items.len() == 2
+        })
+        .await;
+        let board = referrer_admin.referrals(referrer, &ReferralQuery::default()).await.unwrap();
+        let escalated = board.items.iter().find(|r| r.id != sent.id).unwrap();
+        assert_eq!(escalated.receiver.site_id, Some(oxygen_site), "the site with oxygen, not the nearer one without");
+        assert_eq!(escalated.capabilities, ["oxygen_cage"]);
+        // Nobody else has oxygen: the next round says so and asks for nothing new.
+        answer_time_passes(&app);
+        eventually("the referrer is told to call around", || async {
+            referrer_admin.referral_timeline(escalated.id).await.unwrap().items.iter().any(|e| e.kind == "escalated")
+        })
+        .await;
+        let timeline = referrer_admin.referral_timeline(escalated.id).await.unwrap();
+        assert!(timeline.items.last().unwrap().note.as_deref().unwrap().contains("no other suitable site"));
+        assert_eq!(referrer_admin.referrals(referrer, &ReferralQuery::default()).await.unwrap().items.len(), 2);
+    }
+
     async fn answer_times_are_set_by_the_network(app) {
         let Network { coordinator, referrer, referrer_admin, receiver_site, .. } = network(&app).await;
         assert_eq!(referrer_admin.answer_times().await.unwrap().answer_times, AnswerTimes::default());
