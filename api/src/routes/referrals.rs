@@ -831,8 +831,18 @@ pub async fn set_business_status(
                 "The transport step is set by the two organizations while the referral is open.".to_owned(),
             ));
         }
-        let _ = principal;
         store::set_business_status(connection, row, version.0, request.business_status, &name)?;
+        audit::record(
+            connection,
+            &principal.actor,
+            Change {
+                action: "referral.business_status_set",
+                target_type: "referral",
+                target_id: &row.id,
+                organization_id: acting_organization(row, side),
+                details: serde_json::json!({ "business_status": request.business_status.as_str() }),
+            },
+        )?;
         let after = store::row(connection, &row.id)?;
         raised.raise(connection, "referral.updated", &after)
     })
@@ -935,6 +945,17 @@ pub async fn post_message(
                 &name,
                 principal.actor.user_id.as_deref(),
                 &text,
+            )?;
+            audit::record(
+                connection,
+                &principal.actor,
+                Change {
+                    action: "referral.message_posted",
+                    target_type: "referral",
+                    target_id: &id,
+                    organization_id: Some(organization),
+                    details: serde_json::json!({ "message_id": message.id }),
+                },
             )?;
             let mut raised = Raised::default();
             raised.raise(connection, "referral.message_posted", &row)?;

@@ -7,6 +7,7 @@
 
 pub mod access;
 pub mod directory;
+pub mod lending;
 pub mod organization;
 pub mod referral;
 pub mod text;
