@@ -222,6 +222,10 @@ impl From<StoreError> for ApiError {
             StoreError::Conflict(what) => {
                 Self::conflict("conflict", format!("Already exists ({what})."))
             }
+            StoreError::Overlap(_) => Self::conflict(
+                "reservation_overlap",
+                "The item is already reserved for overlapping time.",
+            ),
             StoreError::Unavailable(reason) => Self::Unavailable(reason),
             StoreError::Database(error) => Self::Internal(error.to_string()),
             StoreError::Corrupt(what) => Self::Internal(what),

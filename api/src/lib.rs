@@ -18,6 +18,7 @@ pub mod events;
 pub mod extract;
 pub mod hsds;
 pub mod idempotency;
+pub mod lending;
 pub mod openapi;
 pub mod referrals;
 pub mod routes;

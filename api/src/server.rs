@@ -73,6 +73,7 @@ pub fn start(config: Config, store: Store, listener: TcpListener) -> anyhow::Res
     let web_dir = config.web_dir.clone();
     let document = web::Data::new(crate::openapi::document());
     crate::referrals::start_jobs(state.clone());
+    crate::lending::start_jobs(state.clone());
     crate::webhooks::start(state.clone());
     let shrink_state = state.clone();
     tokio::spawn(async move {

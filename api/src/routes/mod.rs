@@ -9,6 +9,7 @@ pub mod audit;
 pub mod directory;
 pub mod health;
 pub mod invitations;
+pub mod lending;
 pub mod me;
 pub mod members;
 pub mod organizations;
@@ -16,6 +17,7 @@ pub mod public;
 pub mod referrals;
 pub mod sessions;
 pub mod sites;
+pub mod supplies;
 pub mod triage;
 pub mod webhooks;
 
@@ -110,6 +112,25 @@ pub fn api(config: &mut ServiceConfig) {
             .service(referrals::stream_ticket)
             .service(referrals::event_stream)
             .service(referrals::metrics)
+            .service(lending::create_item)
+            .service(lending::list_items)
+            .service(lending::search_catalog)
+            .service(lending::read_item)
+            .service(lending::update_item)
+            .service(lending::item_calendar)
+            .service(lending::list_maintenance_plans)
+            .service(lending::create_maintenance_plan)
+            .service(lending::record_maintenance)
+            .service(lending::request_loan)
+            .service(lending::list_loans)
+            .service(lending::loan_queue)
+            .service(lending::read_loan)
+            .service(lending::loan_timeline)
+            .service(lending::approve_loan)
+            .service(lending::decline_loan)
+            .service(lending::cancel_loan)
+            .service(lending::checkout_loan)
+            .service(lending::return_loan)
             .service(members::list)
             .service(members::change_role)
             .service(members::remove)
@@ -126,6 +147,18 @@ pub fn api(config: &mut ServiceConfig) {
             .service(webhooks::revoke)
             .service(webhooks::deliveries)
             .service(webhooks::redeliver)
+            .service(supplies::create_offer)
+            .service(supplies::organization_offers)
+            .service(supplies::search)
+            .service(supplies::read_offer)
+            .service(supplies::update_offer)
+            .service(supplies::withdraw_offer)
+            .service(supplies::queue)
+            .service(supplies::create_request)
+            .service(supplies::organization_requests)
+            .service(supplies::read_request)
+            .service(supplies::fulfil_request)
+            .service(supplies::transition_request)
             .service(audit::list)
             .service(
                 scope("/public")

@@ -893,3 +893,354 @@ impl Client {
         Self::send(builder).await.map(|(value, _)| value)
     }
 }
+
+// Lending: the kit library and its loans.
+impl Client {
+    /// Adds an item to an organization's kit library.
+    pub async fn create_item(
+        &self,
+        organization: Uuid,
+        request: &CreateItemRequest,
+        idempotency_key: Option<&str>,
+    ) -> Result<KitItem> {
+        self.post(
+            &format!("/api/v1/organizations/{organization}/items"),
+            request,
+            idempotency_key,
+        )
+        .await
+    }
+
+    /// An organization's items.
+    pub async fn items(&self, organization: Uuid) -> Result<ItemList> {
+        self.get(&format!("/api/v1/organizations/{organization}/items"))
+            .await
+    }
+
+    /// One item with its `ETag`.
+    pub async fn item(&self, id: Uuid) -> Result<Versioned<KitItem>> {
+        self.get_versioned(&format!("/api/v1/items/{id}")).await
+    }
+
+    /// Changes an item; `etag` must be its current version.
+    pub async fn update_item(
+        &self,
+        id: Uuid,
+        request: &UpdateItemRequest,
+        etag: &str,
+    ) -> Result<Versioned<KitItem>> {
+        self.change(Method::PUT, &format!("/api/v1/items/{id}"), request, etag)
+            .await
+    }
+
+    /// Searches the network's kit library.
+    pub async fn catalog(&self, params: &CatalogParams) -> Result<CatalogPage> {
+        let builder = self.request(Method::GET, "/api/v1/items").query(params);
+        Self::send(builder).await.map(|(value, _)| value)
+    }
+
+    /// An item's busy times in a range.
+    pub async fn item_calendar(&self, id: Uuid, params: &CalendarParams) -> Result<ItemCalendar> {
+        let builder = self
+            .request(Method::GET, &format!("/api/v1/items/{id}/calendar"))
+            .query(params);
+        Self::send(builder).await.map(|(value, _)| value)
+    }
+
+    /// An item's maintenance plans.
+    pub async fn maintenance_plans(&self, item: Uuid) -> Result<MaintenancePlanList> {
+        self.get(&format!("/api/v1/items/{item}/maintenance-plans"))
+            .await
+    }
+
+    /// Adds a maintenance plan to an item.
+    pub async fn create_maintenance_plan(
+        &self,
+        item: Uuid,
+        request: &CreateMaintenancePlanRequest,
+        idempotency_key: Option<&str>,
+    ) -> Result<MaintenancePlanView> {
+        self.post(
+            &format!("/api/v1/items/{item}/maintenance-plans"),
+            request,
+            idempotency_key,
+        )
+        .await
+    }
+
+    /// Records a plan's work as done.
+    pub async fn record_maintenance(
+        &self,
+        plan: Uuid,
+        request: &RecordMaintenanceRequest,
+        idempotency_key: Option<&str>,
+    ) -> Result<MaintenancePlanView> {
+        self.post(
+            &format!("/api/v1/maintenance-plans/{plan}/records"),
+            request,
+            idempotency_key,
+        )
+        .await
+    }
+
+    /// Asks to borrow an item; the answer is the request as decided.
+    pub async fn request_loan(
+        &self,
+        organization: Uuid,
+        request: &CreateLoanRequest,
+        idempotency_key: Option<&str>,
+    ) -> Result<Loan> {
+        self.post(
+            &format!("/api/v1/organizations/{organization}/loans"),
+            request,
+            idempotency_key,
+        )
+        .await
+    }
+
+    /// An organization's loans, as borrower or as owner.
+    pub async fn loans(&self, organization: Uuid, query: &LoanQuery) -> Result<LoanList> {
+        let builder = self
+            .request(
+                Method::GET,
+                &format!("/api/v1/organizations/{organization}/loans"),
+            )
+            .query(query);
+        Self::send(builder).await.map(|(value, _)| value)
+    }
+
+    /// The owner's approval queue, ranked.
+    pub async fn loan_queue(&self, organization: Uuid) -> Result<LoanList> {
+        self.get(&format!("/api/v1/organizations/{organization}/loan-queue"))
+            .await
+    }
+
+    /// One loan with its `ETag`.
+    pub async fn loan(&self, id: Uuid) -> Result<Versioned<Loan>> {
+        self.get_versioned(&format!("/api/v1/loans/{id}")).await
+    }
+
+    /// A loan's timeline.
+    pub async fn loan_timeline(&self, id: Uuid) -> Result<Timeline> {
+        self.get(&format!("/api/v1/loans/{id}/timeline")).await
+    }
+
+    /// Approves a waiting request (the owner).
+    pub async fn approve_loan(&self, id: Uuid, etag: &str) -> Result<Versioned<Loan>> {
+        let builder = self
+            .request(Method::POST, &format!("/api/v1/loans/{id}/approve"))
+            .header(header::IF_MATCH, etag);
+        let (value, etag) = Self::send(builder).await?;
+        Ok(Versioned {
+            value,
+            etag: etag.unwrap_or_default(),
+        })
+    }
+
+    /// Declines a waiting request (the owner).
+    pub async fn decline_loan(
+        &self,
+        id: Uuid,
+        request: &DeclineLoanRequest,
+        etag: &str,
+    ) -> Result<Versioned<Loan>> {
+        self.change(
+            Method::POST,
+            &format!("/api/v1/loans/{id}/decline"),
+            request,
+            etag,
+        )
+        .await
+    }
+
+    /// Cancels a request or reservation.
+    pub async fn cancel_loan(
+        &self,
+        id: Uuid,
+        request: &CancelLoanRequest,
+        etag: &str,
+    ) -> Result<Versioned<Loan>> {
+        self.change(
+            Method::POST,
+            &format!("/api/v1/loans/{id}/cancel"),
+            request,
+            etag,
+        )
+        .await
+    }
+
+    /// Checks a loan out, accepting the usage terms (the borrower).
+    pub async fn checkout_loan(
+        &self,
+        id: Uuid,
+        request: &CheckoutRequest,
+        etag: &str,
+    ) -> Result<Versioned<Loan>> {
+        self.change(
+            Method::POST,
+            &format!("/api/v1/loans/{id}/checkout"),
+            request,
+            etag,
+        )
+        .await
+    }
+
+    /// Records a loan's return with the item's condition (the owner).
+    pub async fn return_loan(
+        &self,
+        id: Uuid,
+        request: &ReturnLoanRequest,
+        etag: &str,
+    ) -> Result<Versioned<Loan>> {
+        self.change(
+            Method::POST,
+            &format!("/api/v1/loans/{id}/return"),
+            request,
+            etag,
+        )
+        .await
+    }
+}
+
+/// Surplus supplies: offers on the network's board, requests for part of
+/// them, the offerer's queue and fulfilment.
+impl Client {
+    /// Offers consumables to the network for `organization`.
+    pub async fn create_supply_offer(
+        &self,
+        organization: Uuid,
+        offer: &CreateSupplyOfferRequest,
+        idempotency_key: Option<&str>,
+    ) -> Result<SupplyOfferView> {
+        let path = format!("/api/v1/organizations/{organization}/supply-offers");
+        self.post(&path, offer, idempotency_key).await
+    }
+
+    /// An organization's own offers, whatever their state.
+    pub async fn organization_supply_offers(&self, organization: Uuid) -> Result<SupplyOfferList> {
+        self.get(&format!(
+            "/api/v1/organizations/{organization}/supply-offers"
+        ))
+        .await
+    }
+
+    /// The supplies board: offers still available, filtered.
+    pub async fn search_supply_offers(&self, query: &SupplyOfferQuery) -> Result<SupplyOfferPage> {
+        let builder = self
+            .request(Method::GET, "/api/v1/supply-offers")
+            .query(query);
+        Self::send(builder).await.map(|(value, _)| value)
+    }
+
+    /// One offer, with its version.
+    pub async fn supply_offer(&self, id: Uuid) -> Result<Versioned<SupplyOfferView>> {
+        self.get_versioned(&format!("/api/v1/supply-offers/{id}"))
+            .await
+    }
+
+    /// Changes an offer; `etag` must be its current version.
+    pub async fn update_supply_offer(
+        &self,
+        id: Uuid,
+        change: &UpdateSupplyOfferRequest,
+        etag: &str,
+    ) -> Result<Versioned<SupplyOfferView>> {
+        self.change(
+            Method::PUT,
+            &format!("/api/v1/supply-offers/{id}"),
+            change,
+            etag,
+        )
+        .await
+    }
+
+    /// Takes an offer off the board; `etag` must be its current version.
+    pub async fn withdraw_supply_offer(
+        &self,
+        id: Uuid,
+        etag: &str,
+    ) -> Result<Versioned<SupplyOfferView>> {
+        let builder = self
+            .request(
+                Method::POST,
+                &format!("/api/v1/supply-offers/{id}/withdrawal"),
+            )
+            .header(header::IF_MATCH, etag);
+        let (value, etag) = Self::send(builder).await?;
+        Ok(Versioned {
+            value,
+            etag: etag.unwrap_or_default(),
+        })
+    }
+
+    /// An offer's open requests in the order they are served (the offerer).
+    pub async fn supply_queue(&self, offer: Uuid) -> Result<SupplyQueue> {
+        self.get(&format!("/api/v1/supply-offers/{offer}/requests"))
+            .await
+    }
+
+    /// Asks for part of an offer for `organization`.
+    pub async fn create_supply_request(
+        &self,
+        organization: Uuid,
+        request: &CreateSupplyRequestRequest,
+        idempotency_key: Option<&str>,
+    ) -> Result<SupplyRequestView> {
+        let path = format!("/api/v1/organizations/{organization}/supply-requests");
+        self.post(&path, request, idempotency_key).await
+    }
+
+    /// An organization's own requests for supplies.
+    pub async fn supply_requests(
+        &self,
+        organization: Uuid,
+        query: &SupplyRequestQuery,
+    ) -> Result<SupplyRequestPage> {
+        let builder = self
+            .request(
+                Method::GET,
+                &format!("/api/v1/organizations/{organization}/supply-requests"),
+            )
+            .query(query);
+        Self::send(builder).await.map(|(value, _)| value)
+    }
+
+    /// One request for supplies, with its version.
+    pub async fn supply_request(&self, id: Uuid) -> Result<Versioned<SupplyRequestView>> {
+        self.get_versioned(&format!("/api/v1/supply-requests/{id}"))
+            .await
+    }
+
+    /// Gives (part of) what a request asks for (the offerer); `etag` must be
+    /// the request's current version.
+    pub async fn fulfil_supply_request(
+        &self,
+        id: Uuid,
+        fulfilment: &FulfilSupplyRequest,
+        etag: &str,
+    ) -> Result<Versioned<SupplyRequestView>> {
+        self.change(
+            Method::POST,
+            &format!("/api/v1/supply-requests/{id}/fulfilments"),
+            fulfilment,
+            etag,
+        )
+        .await
+    }
+
+    /// Declines (the offerer) or withdraws (the requester) a request.
+    pub async fn transition_supply_request(
+        &self,
+        id: Uuid,
+        request: &SupplyTransitionRequest,
+        etag: &str,
+    ) -> Result<Versioned<SupplyRequestView>> {
+        self.change(
+            Method::POST,
+            &format!("/api/v1/supply-requests/{id}/transitions"),
+            request,
+            etag,
+        )
+        .await
+    }
+}

@@ -17,10 +17,12 @@ pub mod audit;
 pub mod connection;
 pub mod events;
 pub mod idempotency;
+pub mod lending;
 pub mod organizations;
 pub mod referrals;
 pub mod schema;
 pub mod sites;
+pub mod supplies;
 pub mod triage;
 pub mod webhooks;
 
@@ -54,6 +56,10 @@ pub enum StoreError {
     /// A uniqueness rule refused the write; the text says which rule.
     #[error("conflict: {0}")]
     Conflict(String),
+    /// An exclusion rule refused the write: two blocking reservations of one
+    /// item would overlap. The text names the rule.
+    #[error("overlap: {0}")]
+    Overlap(String),
     /// The database cannot serve the request in time (pool exhausted, server down, locked).
     #[error("the database is unavailable: {0}")]
     Unavailable(String),
@@ -73,6 +79,9 @@ impl StoreError {
             DieselError::NotFound => Self::NotFound,
             DieselError::DatabaseError(DatabaseErrorKind::UniqueViolation, info) => {
                 Self::Conflict(info.constraint_name().unwrap_or(info.message()).to_owned())
+            }
+            DieselError::DatabaseError(DatabaseErrorKind::ExclusionViolation, info) => {
+                Self::Overlap(info.constraint_name().unwrap_or(info.message()).to_owned())
             }
             DieselError::DatabaseError(DatabaseErrorKind::ClosedConnection, info) => {
                 Self::Unavailable(info.message().to_owned())

@@ -334,6 +334,143 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    items (id) {
+        id -> Text,
+        owner_org_id -> Text,
+        home_site_id -> Text,
+        category -> Text,
+        name -> Text,
+        description -> Nullable<Text>,
+        suitability -> Text,
+        condition -> Text,
+        status -> Text,
+        terms_text -> Text,
+        terms_version -> Integer,
+        max_loan_days -> Integer,
+        auto_approve -> Bool,
+        last_returned_at -> Nullable<Timestamp>,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+        version -> BigInt,
+    }
+}
+
+diesel::table! {
+    maintenance_plans (id) {
+        id -> Text,
+        item_id -> Text,
+        kind -> Text,
+        interval_days -> Nullable<Integer>,
+        blocking -> Bool,
+        last_done_at -> Nullable<Timestamp>,
+        note -> Nullable<Text>,
+        created_at -> Timestamp,
+        version -> BigInt,
+    }
+}
+
+diesel::table! {
+    maintenance_records (id) {
+        id -> Text,
+        plan_id -> Text,
+        item_id -> Text,
+        done_at -> Timestamp,
+        recorded_by -> Text,
+        note -> Nullable<Text>,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    reservations (id) {
+        id -> Text,
+        item_id -> Text,
+        owner_org_id -> Text,
+        borrower_org_id -> Text,
+        borrower_site_id -> Nullable<Text>,
+        requested_by -> Text,
+        requested_by_user_id -> Nullable<Text>,
+        starts_at -> Timestamp,
+        ends_at -> Timestamp,
+        status -> Text,
+        tier -> Integer,
+        assessment_id -> Nullable<Text>,
+        referral_id -> Nullable<Text>,
+        justification -> Nullable<Text>,
+        decision -> Text,
+        decision_reason -> Text,
+        displaced_by -> Nullable<Text>,
+        offered_starts_at -> Nullable<Timestamp>,
+        offered_ends_at -> Nullable<Timestamp>,
+        cancel_reason -> Nullable<Text>,
+        decline_reason -> Nullable<Text>,
+        note -> Nullable<Text>,
+        terms_version -> Nullable<Integer>,
+        terms_accepted_by -> Nullable<Text>,
+        terms_accepted_at -> Nullable<Timestamp>,
+        checkout_report -> Nullable<Text>,
+        checked_out_at -> Nullable<Timestamp>,
+        return_report -> Nullable<Text>,
+        returned_at -> Nullable<Timestamp>,
+        requested_at -> Timestamp,
+        updated_at -> Timestamp,
+        version -> BigInt,
+    }
+}
+
+diesel::table! {
+    reservation_events (id) {
+        id -> BigInt,
+        reservation_id -> Text,
+        at -> Timestamp,
+        actor -> Text,
+        kind -> Text,
+        from_status -> Nullable<Text>,
+        to_status -> Nullable<Text>,
+        note -> Nullable<Text>,
+    }
+}
+
+diesel::table! {
+    supply_offers (id) {
+        id -> Text,
+        organization_id -> Text,
+        pickup_site_id -> Text,
+        item -> Text,
+        description -> Nullable<Text>,
+        quantity -> Integer,
+        remaining -> Integer,
+        unit -> Text,
+        expires_on -> Nullable<Date>,
+        created_by -> Text,
+        created_by_user_id -> Nullable<Text>,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+        withdrawn_at -> Nullable<Timestamp>,
+        version -> BigInt,
+    }
+}
+
+diesel::table! {
+    supply_requests (id) {
+        id -> Text,
+        offer_id -> Text,
+        organization_id -> Text,
+        quantity -> Integer,
+        fulfilled -> Integer,
+        priority -> Integer,
+        note -> Nullable<Text>,
+        status -> Text,
+        requested_by -> Text,
+        requested_by_user_id -> Nullable<Text>,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+        closed_at -> Nullable<Timestamp>,
+        version -> BigInt,
+    }
+}
+
 diesel::joinable!(memberships -> users (user_id));
 diesel::joinable!(memberships -> organizations (organization_id));
 diesel::joinable!(sites -> organizations (organization_id));
@@ -344,7 +481,13 @@ diesel::joinable!(referral_events -> referrals (referral_id));
 diesel::joinable!(referral_messages -> referrals (referral_id));
 diesel::joinable!(referral_messages -> organizations (organization_id));
 diesel::joinable!(webhook_deliveries -> webhook_endpoints (endpoint_id));
+diesel::joinable!(supply_requests -> supply_offers (offer_id));
 diesel::allow_tables_to_appear_in_same_query!(
+    items,
+    maintenance_plans,
+    maintenance_records,
+    reservations,
+    reservation_events,
     organizations,
     users,
     memberships,
@@ -367,4 +510,6 @@ diesel::allow_tables_to_appear_in_same_query!(
     referral_settings,
     webhook_endpoints,
     webhook_deliveries,
+    supply_offers,
+    supply_requests,
 );

@@ -10,9 +10,11 @@ pub mod accounts;
 pub mod audit;
 pub mod auth;
 pub mod directory;
+pub mod lending;
 pub mod organizations;
 pub mod problem;
 pub mod referrals;
+pub mod supplies;
 pub mod triage;
 pub mod webhooks;
 
@@ -20,9 +22,11 @@ pub use accounts::*;
 pub use audit::*;
 pub use auth::*;
 pub use directory::*;
+pub use lending::*;
 pub use organizations::*;
 pub use problem::{FieldError, Problem};
 pub use referrals::*;
+pub use supplies::*;
 pub use triage::*;
 pub use webhooks::*;
 

@@ -1,0 +1,245 @@
+//! Lending outside the handlers: which side of a loan the caller is on, how
+//! the domain's refusals read as problems, and the job that flags overdue
+//! loans.
+
+use actix_web::web;
+use warren_domain::lending::{
+    ApprovalError, CheckoutError, ItemError, LendingParty, MaintenanceError, ReservationError,
+    ReservationStatus, UrgencyError, WindowError, check_transition,
+};
+use warren_store::audit::{self, Actor, Change};
+use warren_store::lending::{self as store, LoanChange, ReservationRow};
+use warren_store::{StoreError, now};
+
+use crate::auth::Principal;
+use crate::error::ApiError;
+use crate::state::AppState;
+
+/// Which side the caller takes on a loan when it could be on both: the
+/// owner for the owner's moves, the borrower for the borrower's.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Prefer {
+    /// Approve, decline, return.
+    Owner,
+    /// Cancel, checkout.
+    Borrower,
+}
+
+/// The caller's side of `row` and the organization it acts for: 404 for
+/// outsiders (a network admin of neither side is the coordinator).
+pub fn side(
+    principal: &Principal,
+    row: &ReservationRow,
+    prefer: Prefer,
+) -> Result<(LendingParty, Option<String>), ApiError> {
+    let member = |organization: &String| {
+        principal
+            .access
+            .organizations()
+            .any(|id| id == organization)
+    };
+    let owner = member(&row.owner_org_id).then_some(LendingParty::Owner);
+    let borrower = member(&row.borrower_org_id).then_some(LendingParty::Borrower);
+    let party = match prefer {
+        Prefer::Owner => owner.or(borrower),
+        Prefer::Borrower => borrower.or(owner),
+    };
+    match party {
+        Some(LendingParty::Owner) => Ok((LendingParty::Owner, Some(row.owner_org_id.clone()))),
+        Some(party) => Ok((party, Some(row.borrower_org_id.clone()))),
+        None if principal.access.is_network_admin() => Ok((LendingParty::Coordinator, None)),
+        None => Err(ApiError::NotFound),
+    }
+}
+
+/// Refuses volunteers: they see loans but do not decide.
+pub fn require_decider(principal: &Principal, organization: Option<&str>) -> Result<(), ApiError> {
+    match organization {
+        Some(organization) if !principal.access.can_act(&organization.to_owned()) => Err(
+            ApiError::Forbidden("Volunteers cannot change loans or kit.".into()),
+        ),
+        _ => Ok(()),
+    }
+}
+
+fn sentence(text: &str) -> String {
+    let mut chars = text.chars();
+    let first: String = chars
+        .next()
+        .map(|first| first.to_uppercase().chain(chars).collect())
+        .unwrap_or_default();
+    if first.ends_with('.') {
+        first
+    } else {
+        format!("{first}.")
+    }
+}
+
+/// A refused reservation move.
+pub fn reservation_error(error: ReservationError) -> ApiError {
+    match &error {
+        ReservationError::Illegal { .. } => {
+            ApiError::conflict("illegal_transition", sentence(&error.to_string()))
+        }
+        ReservationError::NotYours { .. } => ApiError::Forbidden(sentence(&error.to_string())),
+        ReservationError::CheckoutRequired | ReservationError::ReturnRequired => {
+            ApiError::conflict("illegal_transition", sentence(&error.to_string()))
+        }
+        ReservationError::ReasonRequired | ReservationError::ReasonNotYours { .. } => {
+            ApiError::invalid_field("reason", error.to_string())
+        }
+        ReservationError::NoteRequired => ApiError::invalid_field("note", error.to_string()),
+    }
+}
+
+/// A refused window.
+pub fn window_error(error: WindowError) -> ApiError {
+    ApiError::invalid_field("window", error.to_string())
+}
+
+/// A refused urgency.
+pub fn urgency_error(error: UrgencyError) -> ApiError {
+    ApiError::invalid_field("urgency", error.to_string())
+}
+
+/// A refused approval.
+pub fn approval_error(error: ApprovalError) -> ApiError {
+    match &error {
+        ApprovalError::NotRequested(from) => ApiError::conflict(
+            "illegal_transition",
+            format!("A reservation cannot go from {from} to reserved."),
+        ),
+        ApprovalError::Conflict { .. } => {
+            ApiError::conflict("reservation_overlap", sentence(&error.to_string()))
+        }
+        ApprovalError::Outranked { .. } => {
+            ApiError::conflict("outranked", sentence(&error.to_string()))
+        }
+    }
+}
+
+/// A refused checkout or return.
+pub fn checkout_error(error: CheckoutError) -> ApiError {
+    let text = error.to_string();
+    match error {
+        CheckoutError::Reservation(error) => reservation_error(error),
+        CheckoutError::WrongItem => ApiError::Internal(text),
+        CheckoutError::TooEarly | CheckoutError::WindowOver => {
+            ApiError::conflict("outside_window", sentence(&text))
+        }
+        CheckoutError::ItemNotAvailable(_) | CheckoutError::NotLendable(_) => {
+            ApiError::conflict("not_lendable", sentence(&text))
+        }
+        CheckoutError::ConditionNotLendable(_) => ApiError::invalid_field("report.condition", text),
+        CheckoutError::ChecklistEmpty
+        | CheckoutError::ChecklistTooLong
+        | CheckoutError::ChecklistDuplicate(_)
+        | CheckoutError::ChecklistNoteRequired(_) => {
+            ApiError::invalid_field("report.checklist", text)
+        }
+        CheckoutError::TermsNotByBorrower
+        | CheckoutError::TermsOutdated { .. }
+        | CheckoutError::TermsNotForThisLoan => {
+            ApiError::invalid_field("accept_terms_version", text)
+        }
+        CheckoutError::DamageNoteRequired => ApiError::invalid_field("report.notes", text),
+    }
+}
+
+/// A refused item status change.
+pub fn item_error(error: ItemError) -> ApiError {
+    match &error {
+        ItemError::Illegal { .. } => {
+            ApiError::conflict("illegal_transition", sentence(&error.to_string()))
+        }
+        ItemError::NotYours { .. } => ApiError::invalid_field("status", error.to_string()),
+    }
+}
+
+/// A refused maintenance plan or record.
+pub fn maintenance_error(error: MaintenanceError) -> ApiError {
+    match error {
+        MaintenanceError::Interval => ApiError::invalid_field("interval", error.to_string()),
+        MaintenanceError::InTheFuture => ApiError::invalid_field("done_at", error.to_string()),
+    }
+}
+
+/// Starts the overdue-loans job.
+pub fn start_jobs(state: web::Data<AppState>) {
+    let interval = state.config.job_interval;
+    tokio::spawn(async move {
+        let mut every = tokio::time::interval(interval);
+        every.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+        loop {
+            every.tick().await;
+            let state = state.clone();
+            match web::block(move || flag_overdue(&state)).await {
+                Ok(Ok(0)) => {}
+                Ok(Ok(flagged)) => tracing::info!(flagged, "flagged overdue loans"),
+                Ok(Err(error)) => tracing::warn!(%error, "overdue round failed"),
+                Err(error) => tracing::warn!(%error, "overdue round did not run"),
+            }
+        }
+    });
+}
+
+/// One round: every active loan whose window has ended becomes `overdue`,
+/// with a timeline entry and an audit record. Each move is a conditional
+/// update, so replicas running the round at once flag each loan once.
+/// Returns how many this replica flagged.
+pub fn flag_overdue(state: &AppState) -> Result<usize, ApiError> {
+    let due = state
+        .store
+        .read(|connection| store::past_due(connection, now(), 100))?;
+    let mut flagged = 0;
+    for row in due {
+        let moved = state.store.write(|connection| {
+            let current = store::reservation_row(connection, &row.id)?;
+            if current.status()? != ReservationStatus::Active || current.ends_at > now() {
+                return Ok::<_, ApiError>(false);
+            }
+            check_transition(
+                ReservationStatus::Active,
+                ReservationStatus::Overdue,
+                LendingParty::Warren,
+            )
+            .map_err(reservation_error)?;
+            let note = format!(
+                "The loan was due back at {} UTC and has not been returned.",
+                current.ends_at.format("%Y-%m-%d %H:%M")
+            );
+            match store::change(
+                connection,
+                &current,
+                None,
+                &LoanChange {
+                    to: Some(ReservationStatus::Overdue),
+                    actor: "Warren",
+                    kind: "overdue",
+                    note: Some(&note),
+                    ..LoanChange::default()
+                },
+            ) {
+                Ok(()) => {}
+                Err(StoreError::Stale) => return Ok(false),
+                Err(error) => return Err(error.into()),
+            }
+            audit::record(
+                connection,
+                &Actor::system("Warren"),
+                Change {
+                    action: "loan.overdue",
+                    target_type: "loan",
+                    target_id: &current.id,
+                    organization_id: Some(&current.owner_org_id),
+                    details: serde_json::json!({ "borrower_org_id": current.borrower_org_id }),
+                },
+            )?;
+            Ok(true)
+        })?;
+        if moved {
+            flagged += 1;
+        }
+    }
+    Ok(flagged)
+}

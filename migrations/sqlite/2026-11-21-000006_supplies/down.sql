@@ -1,0 +1,2 @@
+DROP TABLE supply_requests;
+DROP TABLE supply_offers;
