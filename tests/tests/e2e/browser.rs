@@ -210,7 +210,7 @@ pub(crate) fn backend_name(backend: Backend) -> &'static str {
 }
 
 /// Signs in through the sign-in form and waits for the navigation.
-async fn sign_in(browser: &Client, app: &TestApp, email: &str) {
+pub(crate) async fn sign_in(browser: &Client, app: &TestApp, email: &str) {
     browser.goto(&format!("{}/sign-in", app.url)).await.unwrap();
     appears(browser, Locator::Css("#email"), "the sign-in form renders")
         .await

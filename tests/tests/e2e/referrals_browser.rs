@@ -17,38 +17,7 @@ use warren_domain::triage::Answer;
 use warren_tests::*;
 use warren_wire::CreateAssessmentRequest;
 
-use crate::browser::{appears, artifact, backend_name, browser, listing};
-
-/// Signs in through the sign-in form and waits for the navigation to offer
-/// the referrals.
-async fn sign_in(browser: &Client, app: &TestApp, email: &str) {
-    browser.goto(&format!("{}/sign-in", app.url)).await.unwrap();
-    appears(browser, Locator::Css("#email"), "the sign-in form renders")
-        .await
-        .send_keys(email)
-        .await
-        .unwrap();
-    browser
-        .find(Locator::Css("#password"))
-        .await
-        .unwrap()
-        .send_keys(PASSWORD)
-        .await
-        .unwrap();
-    browser
-        .find(Locator::Css("button[type=submit]"))
-        .await
-        .unwrap()
-        .click()
-        .await
-        .unwrap();
-    appears(
-        browser,
-        Locator::XPath("//nav//a[normalize-space(.)='Referrals']"),
-        "signed in, the navigation offers the referrals",
-    )
-    .await;
-}
+use crate::browser::{appears, artifact, backend_name, browser, listing, sign_in};
 
 /// Marks the page, so that [`not_reloaded`] can tell it was not loaded
 /// again.

@@ -22,38 +22,7 @@ use warren_wire::{
     AssessmentQuery, EvaluateRequest, PublishProtocolRequest, SiteInput, SiteTriageVariant,
 };
 
-use crate::browser::{appears, artifact, backend_name, browser, listing};
-
-/// Signs in through the sign-in form and waits for the navigation to offer
-/// triage.
-async fn sign_in(browser: &Client, app: &TestApp, email: &str) {
-    browser.goto(&format!("{}/sign-in", app.url)).await.unwrap();
-    appears(browser, Locator::Css("#email"), "the sign-in form renders")
-        .await
-        .send_keys(email)
-        .await
-        .unwrap();
-    browser
-        .find(Locator::Css("#password"))
-        .await
-        .unwrap()
-        .send_keys(PASSWORD)
-        .await
-        .unwrap();
-    browser
-        .find(Locator::Css("button[type=submit]"))
-        .await
-        .unwrap()
-        .click()
-        .await
-        .unwrap();
-    appears(
-        browser,
-        Locator::XPath("//nav//a[normalize-space(.)='Triage']"),
-        "signed in, the navigation offers triage",
-    )
-    .await;
-}
+use crate::browser::{appears, artifact, backend_name, browser, listing, sign_in};
 
 /// Signs out through the navigation, on a page that needs a signed-in
 /// person, and waits for the sign-in form it then sends to.
