@@ -105,6 +105,18 @@ impl ApiError {
         }
     }
 
+    /// A rule's error message as a sentence for people: capitalized, with a
+    /// full stop.
+    pub fn sentence(error: &impl std::fmt::Display) -> String {
+        let text = error.to_string();
+        let mut chars = text.chars();
+        let capitalized: String = chars
+            .next()
+            .map(|first| first.to_uppercase().chain(chars).collect())
+            .unwrap_or_default();
+        format!("{capitalized}.")
+    }
+
     /// A 422 naming one field.
     pub fn invalid_field(field: &str, message: impl Into<String>) -> Self {
         Self::Validation(vec![FieldError {

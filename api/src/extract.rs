@@ -167,6 +167,13 @@ impl FromRequest for IfMatch {
     }
 }
 
+/// A 200 answer carrying `value` with the `ETag` of `version`.
+pub fn versioned<T: serde::Serialize>(value: &T, version: i64) -> actix_web::HttpResponse {
+    actix_web::HttpResponse::Ok()
+        .insert_header(header::ETag(etag(version)))
+        .json(value)
+}
+
 /// The `ETag` of a resource at `version`.
 pub fn etag(version: i64) -> header::EntityTag {
     header::EntityTag::new_strong(version.to_string())

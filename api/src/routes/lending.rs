@@ -10,7 +10,6 @@
 //! admins) know it exists: anyone else gets 404. Every decision keeps its
 //! reason, shown to both sides; every change is audited.
 
-use actix_web::http::header;
 use actix_web::{HttpResponse, get, post, put, web};
 use chrono::{Duration, Utc};
 use geo::{Distance, Haversine, Point};
@@ -40,7 +39,7 @@ use warren_wire::{
 use crate::auth::Principal;
 use crate::directory::snapshot;
 use crate::error::{ApiError, BodyProblems, ObjectProblems, RoleProblems, VersionProblems};
-use crate::extract::{IdempotencyKey, IfMatch, ValidJson, etag};
+use crate::extract::{IdempotencyKey, IfMatch, ValidJson, versioned};
 use crate::idempotency::{self, Creation};
 use crate::lending::{
     Prefer, approval_error, checkout_error, item_error, maintenance_error, require_decider,
@@ -48,12 +47,6 @@ use crate::lending::{
 };
 use crate::referrals::actor_name;
 use crate::state::AppState;
-
-fn versioned<T: serde::Serialize>(value: &T, version: i64) -> HttpResponse {
-    HttpResponse::Ok()
-        .insert_header(header::ETag(etag(version)))
-        .json(value)
-}
 
 /// The caller may act for `organization` (404 outsiders, 403 volunteers).
 fn require_actor(principal: &Principal, organization: &str) -> Result<(), ApiError> {

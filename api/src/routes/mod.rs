@@ -43,6 +43,21 @@ pub mod paging {
         }
     }
 
+    /// The offset an offset `cursor` stands for (0 without one); a cursor
+    /// Warren did not give is a 400.
+    pub fn offset(cursor: Option<&str>) -> Result<i64, ApiError> {
+        match cursor {
+            None => Ok(0),
+            Some(cursor) => cursor
+                .parse::<i64>()
+                .ok()
+                .filter(|offset| *offset >= 0)
+                .ok_or_else(|| {
+                    ApiError::bad_request("invalid_cursor", "The cursor is not one Warren gave.")
+                }),
+        }
+    }
+
     /// A page of `limit` items out of `limit + 1` loaded, with the cursor of
     /// the next page when there is one.
     pub fn page<T>(

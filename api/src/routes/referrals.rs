@@ -32,7 +32,7 @@ use warren_wire::{
 use crate::auth::Principal;
 use crate::directory::snapshot;
 use crate::error::{ApiError, BodyProblems, ObjectProblems, RoleProblems, VersionProblems};
-use crate::extract::{IdempotencyKey, IfMatch, ValidJson, etag};
+use crate::extract::{IdempotencyKey, IfMatch, ValidJson, versioned};
 use crate::idempotency::{self, Creation};
 use crate::referrals::{Raised, acting_organization, actor_name, require_decider, side, view};
 use crate::routes::paging;
@@ -40,18 +40,15 @@ use crate::state::AppState;
 
 fn referral_error(error: ReferralError) -> ApiError {
     match error {
-        ReferralError::Illegal { .. } => ApiError::conflict(
-            "illegal_transition",
-            format!("{}.", capitalized(&error.to_string())),
-        ),
+        ReferralError::Illegal { .. } => {
+            ApiError::conflict("illegal_transition", ApiError::sentence(&error))
+        }
         ReferralError::OutcomeRequired => ApiError::conflict(
             "outcome_required",
             "A referral is completed by recording its outcome (PUT /referrals/{id}/outcome)."
                 .to_owned(),
         ),
-        ReferralError::NotYours { .. } => {
-            ApiError::Forbidden(format!("{}.", capitalized(&error.to_string())))
-        }
+        ReferralError::NotYours { .. } => ApiError::Forbidden(ApiError::sentence(&error)),
         ReferralError::ReasonRequired => {
             ApiError::invalid_field("reason", "is required when rejecting")
         }
@@ -63,10 +60,9 @@ fn referral_error(error: ReferralError) -> ApiError {
 
 fn transport_error(error: TransportError) -> ApiError {
     match error {
-        TransportError::Illegal { .. } => ApiError::conflict(
-            "illegal_transition",
-            format!("{}.", capitalized(&error.to_string())),
-        ),
+        TransportError::Illegal { .. } => {
+            ApiError::conflict("illegal_transition", ApiError::sentence(&error))
+        }
         TransportError::DriverRequired => {
             ApiError::invalid_field("driver_user_id", "is required to schedule")
         }
@@ -74,20 +70,6 @@ fn transport_error(error: TransportError) -> ApiError {
             ApiError::invalid_field("window_ends", "must be after window_starts")
         }
     }
-}
-
-fn capitalized(text: &str) -> String {
-    let mut chars = text.chars();
-    chars
-        .next()
-        .map(|first| first.to_uppercase().chain(chars).collect())
-        .unwrap_or_default()
-}
-
-fn versioned(referral: &Referral) -> HttpResponse {
-    HttpResponse::Ok()
-        .insert_header(header::ETag(etag(referral.version)))
-        .json(referral)
 }
 
 /// Send a patient to one to five sites of other vetted organizations (its
@@ -397,16 +379,7 @@ pub async fn list(
             ApiError::bad_request("invalid_query", "tier must be between 1 and 5.")
         })?),
     };
-    let offset = match query.cursor.as_deref() {
-        None => 0,
-        Some(cursor) => cursor
-            .parse::<i64>()
-            .ok()
-            .filter(|offset| *offset >= 0)
-            .ok_or_else(|| {
-                ApiError::bad_request("invalid_cursor", "The cursor is not one Warren gave.")
-            })?,
-    };
+    let offset = paging::offset(query.cursor.as_deref())?;
     let limit = paging::limit(query.limit)?;
     let page = web::block(move || {
         state.store.read(|connection| {
@@ -463,7 +436,7 @@ pub async fn read(
         })
     })
     .await??;
-    Ok(versioned(&referral))
+    Ok(versioned(&referral, referral.version))
 }
 
 /// Runs a change on one referral in a transaction and publishes its events.
@@ -498,7 +471,7 @@ where
         Ok::<_, ApiError>(referral)
     })
     .await??;
-    Ok(versioned(&referral))
+    Ok(versioned(&referral, referral.version))
 }
 
 /// Move a referral (`If-Match` required): send a draft, receive, accept,

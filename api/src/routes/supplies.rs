@@ -10,7 +10,6 @@
 //! ([`warren_domain::lending`]); a move the lifecycle does not have is 409
 //! naming both states, a move that belongs to the other side is 403.
 
-use actix_web::http::header;
 use actix_web::{HttpResponse, get, post, put, web};
 use chrono::{NaiveDate, Utc};
 use geo::{Distance, Haversine, Point};
@@ -34,7 +33,7 @@ use warren_wire::{
 use crate::auth::Principal;
 use crate::directory::{Snapshot, snapshot};
 use crate::error::{ApiError, BodyProblems, ObjectProblems, RoleProblems, VersionProblems};
-use crate::extract::{IdempotencyKey, IfMatch, ValidJson, etag};
+use crate::extract::{IdempotencyKey, IfMatch, ValidJson, versioned};
 use crate::idempotency::{self, Creation};
 use crate::referrals::actor_name;
 use crate::routes::paging;
@@ -47,18 +46,6 @@ fn today() -> NaiveDate {
     Utc::now().date_naive()
 }
 
-fn capitalized(text: &str) -> String {
-    let mut chars = text.chars();
-    chars
-        .next()
-        .map(|first| first.to_uppercase().chain(chars).collect())
-        .unwrap_or_default()
-}
-
-fn sentence(error: &SupplyError) -> String {
-    format!("{}.", capitalized(&error.to_string()))
-}
-
 fn supply_error(error: SupplyError) -> ApiError {
     match error {
         SupplyError::Quantity
@@ -66,13 +53,17 @@ fn supply_error(error: SupplyError) -> ApiError {
         | SupplyError::MoreThanRequested { .. } => {
             ApiError::invalid_field("quantity", error.to_string())
         }
-        SupplyError::Expired => ApiError::conflict("offer_expired", sentence(&error)),
-        SupplyError::NotAvailable => ApiError::conflict("offer_unavailable", sentence(&error)),
-        SupplyError::OwnOffer => ApiError::Forbidden(sentence(&error)),
-        SupplyError::WrongOffer => ApiError::conflict("wrong_offer", sentence(&error)),
-        SupplyError::Closed(_) => ApiError::conflict("request_closed", sentence(&error)),
-        SupplyError::Illegal { .. } => ApiError::conflict("illegal_transition", sentence(&error)),
-        SupplyError::NotYours { .. } => ApiError::Forbidden(sentence(&error)),
+        SupplyError::Expired => ApiError::conflict("offer_expired", ApiError::sentence(&error)),
+        SupplyError::NotAvailable => {
+            ApiError::conflict("offer_unavailable", ApiError::sentence(&error))
+        }
+        SupplyError::OwnOffer => ApiError::Forbidden(ApiError::sentence(&error)),
+        SupplyError::WrongOffer => ApiError::conflict("wrong_offer", ApiError::sentence(&error)),
+        SupplyError::Closed(_) => ApiError::conflict("request_closed", ApiError::sentence(&error)),
+        SupplyError::Illegal { .. } => {
+            ApiError::conflict("illegal_transition", ApiError::sentence(&error))
+        }
+        SupplyError::NotYours { .. } => ApiError::Forbidden(ApiError::sentence(&error)),
     }
 }
 
@@ -223,31 +214,6 @@ fn request_view(
         &names,
         side_name(side),
     )?)
-}
-
-fn versioned_offer(offer: &SupplyOfferView) -> HttpResponse {
-    HttpResponse::Ok()
-        .insert_header(header::ETag(etag(offer.version)))
-        .json(offer)
-}
-
-fn versioned_request(request: &SupplyRequestView) -> HttpResponse {
-    HttpResponse::Ok()
-        .insert_header(header::ETag(etag(request.version)))
-        .json(request)
-}
-
-fn offset(cursor: Option<&str>) -> Result<i64, ApiError> {
-    match cursor {
-        None => Ok(0),
-        Some(cursor) => cursor
-            .parse::<i64>()
-            .ok()
-            .filter(|offset| *offset >= 0)
-            .ok_or_else(|| {
-                ApiError::bad_request("invalid_cursor", "The cursor is not one Warren gave.")
-            }),
-    }
 }
 
 fn invalid_filter(field: &str, message: &str) -> ApiError {
@@ -418,7 +384,7 @@ pub async fn search(
             &format!("must be more than 0 and at most {MAX_RADIUS_KM}"),
         ));
     }
-    let offset = offset(query.cursor.as_deref())?;
+    let offset = paging::offset(query.cursor.as_deref())?;
     let limit = paging::limit(query.limit)?;
     let snapshot = snapshot(&state).await?;
     let origin = match query.near_site_id {
@@ -520,7 +486,7 @@ pub async fn read_offer(
         })
     })
     .await??;
-    Ok(versioned_offer(&offer))
+    Ok(versioned(&offer, offer.version))
 }
 
 /// Change an offer (the offering organization's admins, clinicians and
@@ -603,7 +569,7 @@ pub async fn update_offer(
         })
     })
     .await??;
-    Ok(versioned_offer(&offer))
+    Ok(versioned(&offer, offer.version))
 }
 
 /// Take an offer off the board (the offering organization's admins,
@@ -668,7 +634,7 @@ pub async fn withdraw_offer(
         })
     })
     .await??;
-    Ok(versioned_offer(&offer))
+    Ok(versioned(&offer, offer.version))
 }
 
 /// The offer's open requests in the order they are served — most urgent
@@ -859,7 +825,7 @@ pub async fn organization_requests(
             ));
         }
     };
-    let offset = offset(query.cursor.as_deref())?;
+    let offset = paging::offset(query.cursor.as_deref())?;
     let limit = paging::limit(query.limit)?;
     let page = web::block(move || {
         state.store.read(|connection| {
@@ -927,7 +893,7 @@ pub async fn read_request(
         })
     })
     .await??;
-    Ok(versioned_request(&request))
+    Ok(versioned(&request, request.version))
 }
 
 /// Runs a change on one request in a transaction and answers the request
@@ -965,7 +931,7 @@ where
         })
     })
     .await??;
-    Ok(versioned_request(&request))
+    Ok(versioned(&request, request.version))
 }
 
 /// Give (part of) what a request asks for (the offering organization's

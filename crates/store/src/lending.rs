@@ -31,14 +31,10 @@ use crate::schema::{
     items, maintenance_plans, maintenance_records, organizations, reservation_events, reservations,
     sites,
 };
-use crate::{DbConnection, StoreError, StoreResult, now, parse_id, utc};
+use crate::{DbConnection, StoreError, StoreResult, json, now, parse_id, utc};
 
 fn corrupt(what: impl std::fmt::Display) -> StoreError {
     StoreError::Corrupt(what.to_string())
-}
-
-fn json<T: serde::Serialize>(value: &T) -> StoreResult<String> {
-    serde_json::to_string(value).map_err(corrupt)
 }
 
 fn parse_json<T: serde::de::DeserializeOwned>(what: &str, text: &str) -> StoreResult<T> {

@@ -253,6 +253,11 @@ pub fn utc(time: NaiveDateTime) -> DateTime<Utc> {
     time.and_utc()
 }
 
+/// A value serialized for a JSON column.
+pub(crate) fn json<T: serde::Serialize>(value: &T) -> StoreResult<String> {
+    serde_json::to_string(value).map_err(|error| StoreError::Corrupt(error.to_string()))
+}
+
 /// A new time-ordered identifier (UUID v7), as stored.
 pub fn new_id() -> String {
     uuid::Uuid::now_v7().to_string()

@@ -17,14 +17,10 @@ use warren_wire::{
 
 use crate::audit::Actor;
 use crate::schema::{assessments, site_triage_variants, triage_protocols};
-use crate::{DbConnection, StoreError, StoreResult, new_id, now, parse_id, utc};
+use crate::{DbConnection, StoreError, StoreResult, json, new_id, now, parse_id, utc};
 
 fn corrupt(what: &str) -> impl Fn(serde_json::Error) -> StoreError + '_ {
     move |error| StoreError::Corrupt(format!("{what}: {error}"))
-}
-
-fn json<T: serde::Serialize>(value: &T) -> StoreResult<String> {
-    serde_json::to_string(value).map_err(|error| StoreError::Corrupt(error.to_string()))
 }
 
 #[derive(Queryable, Selectable)]
