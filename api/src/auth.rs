@@ -508,11 +508,7 @@ fn integration(
 ) -> Result<Principal, ApiError> {
     let (key, organization) = store
         .read(|connection| {
-            let Some(key) = accounts::find_active_api_key(connection, &digest(secret))? else {
-                return Ok(None);
-            };
-            let organization = accounts::organization_summary_of(connection, &key.organization_id)?;
-            Ok::<_, ApiError>(Some((key, organization)))
+            accounts::find_active_api_key_and_organization(connection, &digest(secret))
         })?
         .ok_or_else(|| ApiError::Unauthorized {
             code: "invalid_api_key",
@@ -557,8 +553,9 @@ pub fn partner_key(store: &warren_store::Store, secret: &str) -> Result<String, 
         detail: "The API key is unknown or revoked.".into(),
     };
     store.read(|connection| {
-        let key =
-            accounts::find_active_api_key(connection, &digest(secret))?.ok_or_else(invalid)?;
+        let (key, organization) =
+            accounts::find_active_api_key_and_organization(connection, &digest(secret))?
+                .ok_or_else(invalid)?;
         let scopes = key.scopes()?;
         // A partner key sits in a public web page for anyone to read: only
         // keys made for that (scope `embed`) are taken, so a leaked
@@ -568,7 +565,6 @@ pub fn partner_key(store: &warren_store::Store, secret: &str) -> Result<String, 
                 "Partner keys need the `embed` scope; create one for the web page.".into(),
             ));
         }
-        let organization = accounts::organization_summary_of(connection, &key.organization_id)?;
         if !organization.membership.is_active() {
             return Err(ApiError::Forbidden(
                 "The key's organization is not a vetted member of the network.".into(),

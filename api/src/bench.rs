@@ -19,6 +19,8 @@ use rand::rngs::StdRng;
 use rand::seq::{IndexedRandom, SliceRandom};
 use rand::{Rng, SeedableRng};
 use warren_domain::directory::AUDIT_INTERVAL_DAYS;
+use warren_domain::directory::taxonomy::TermCode;
+use warren_domain::lending::{Condition, ItemCategory, ItemStatus, Suitability};
 use warren_domain::{MembershipStatus, OrganizationKind};
 use warren_store::audit::Actor;
 use warren_store::organizations::{self, NewOrganization};
@@ -617,6 +619,9 @@ pub struct BenchReferrer {
     pub api_key: String,
     /// Sites of other organizations.
     pub receivers: Vec<String>,
+    /// Oxygen concentrators of another organization, lent without approval
+    /// (the reservation contention run).
+    pub kit_items: Vec<String>,
 }
 
 /// Gives the first organization an API key and picks receiving sites.
@@ -651,12 +656,62 @@ fn referrer(
         .filter(|(_, organization)| *organization != organization_id)
         .map(|(site, _)| site)
         .collect();
+    let lender = organization_ids
+        .get(1)
+        .ok_or_else(|| ApiError::bad_request("empty", "the benchmark needs two organizations"))?;
+    let kit_items = kit(store, lender)?;
     receivers.shuffle(&mut rng);
     receivers.truncate(500);
     Ok(BenchReferrer {
         organization_id,
         api_key,
         receivers,
+        kit_items,
+    })
+}
+
+/// Ten oxygen concentrators of `lender`, approved automatically.
+fn kit(store: &Store, lender: &str) -> Result<Vec<String>, ApiError> {
+    store.write(|connection| {
+        let home = sites::list_all_ids(connection)?
+            .into_iter()
+            .find(|(_, organization)| organization == lender)
+            .map(|(site, _)| site)
+            .ok_or_else(|| ApiError::bad_request("empty", "the lender has no site"))?;
+        let at = warren_store::now();
+        let suitability =
+            serde_json::to_string(&Suitability {
+                species: vec![TermCode::parse("small_mammal").map_err(|error| {
+                    ApiError::Internal(format!("the small mammal group: {error}"))
+                })?],
+                ..Suitability::default()
+            })
+            .map_err(|error| ApiError::Internal(error.to_string()))?;
+        let mut ids = Vec::new();
+        for number in 1..=10 {
+            let row = warren_store::lending::ItemRow {
+                id: warren_store::new_id(),
+                owner_org_id: lender.to_owned(),
+                home_site_id: home.clone(),
+                category: ItemCategory::OxygenConcentrator.as_str().to_owned(),
+                name: format!("Oxygen concentrator {number}"),
+                description: None,
+                suitability: suitability.clone(),
+                condition: Condition::Good.as_str().to_owned(),
+                status: ItemStatus::Available.as_str().to_owned(),
+                terms_text: "Return cleaned within the loan window.".to_owned(),
+                terms_version: 1,
+                max_loan_days: 7,
+                auto_approve: true,
+                last_returned_at: None,
+                created_at: at,
+                updated_at: at,
+                version: 1,
+            };
+            warren_store::lending::insert_item(connection, &row)?;
+            ids.push(row.id);
+        }
+        Ok(ids)
     })
 }
 

@@ -39,9 +39,18 @@ pub struct Snapshot {
     pub directory: Directory,
     /// The stored sites behind the listings, by id.
     pub records: HashMap<Uuid, SiteRecord>,
+    /// Each organization's listed sites, in id order.
+    by_organization: HashMap<Uuid, Vec<Uuid>>,
 }
 
 impl Snapshot {
+    /// The listed sites of `organization`, in id order.
+    pub fn sites_of(&self, organization: Uuid) -> &[Uuid] {
+        self.by_organization
+            .get(&organization)
+            .map_or(&[], Vec::as_slice)
+    }
+
     /// The vocabulary in force.
     pub fn vocabulary(&self) -> &Vocabulary {
         self.directory.vocabulary()
@@ -159,9 +168,20 @@ fn build(connection: &mut DbConnection, hours: &mut HoursCache) -> Result<Snapsh
             listing_with(record, shared.flatten())
         })
         .collect();
+    let mut by_organization: HashMap<Uuid, Vec<Uuid>> = HashMap::new();
+    for record in &records {
+        by_organization
+            .entry(record.organization_id)
+            .or_default()
+            .push(record.id);
+    }
+    for sites in by_organization.values_mut() {
+        sites.sort_unstable();
+    }
     Ok(Snapshot {
         revision,
         directory: Directory::new(listings, vocabulary),
+        by_organization,
         records: records
             .into_iter()
             .map(|record| (record.id, record))

@@ -238,6 +238,10 @@ impl From<StoreError> for ApiError {
                 "reservation_overlap",
                 "The item is already reserved for overlapping time.",
             ),
+            StoreError::Contention(_) => Self::conflict(
+                "concurrent_change",
+                "A concurrent change got in the way and nothing was saved; send the request again.",
+            ),
             StoreError::Unavailable(reason) => Self::Unavailable(reason),
             StoreError::Database(error) => Self::Internal(error.to_string()),
             StoreError::Corrupt(what) => Self::Internal(what),

@@ -1,7 +1,8 @@
 //! Live referral events: published after each change, streamed to the
 //! organizations in the referral as server-sent events.
 //!
-//! On PostgreSQL every event goes through `NOTIFY` and each replica's
+//! On PostgreSQL every event goes through `NOTIFY`, sent in the change's own
+//! transaction, and each replica's
 //! listener thread hands what it hears to its subscribers, so a board open
 //! on one replica sees changes made on another. On SQLite (one process) the
 //! event goes straight to the subscribers. A board that reconnects reloads
@@ -42,24 +43,17 @@ impl Events {
         }
     }
 
-    /// Publishes events once their change has committed.
-    pub fn publish(&self, store: &Store, published: Vec<ReferralEvent>) {
+    /// Publishes events once their change has committed. On PostgreSQL
+    /// the change's own transaction already announced them (see
+    /// [`crate::referrals::Raised`]) and the listener hands them on; on
+    /// SQLite they go to the subscribers here.
+    pub fn publish(&self, published: Vec<ReferralEvent>) {
+        if self.through_database {
+            return;
+        }
         for event in published {
-            if self.through_database {
-                let sent = serde_json::to_string(&event)
-                    .map_err(|error| error.to_string())
-                    .and_then(|payload| {
-                        store
-                            .read(|connection| events::notify(connection, &payload))
-                            .map_err(|error| error.to_string())
-                    });
-                if let Err(error) = sent {
-                    tracing::warn!(%error, "announcing a referral event");
-                }
-            } else {
-                // No subscriber is not an error.
-                let _ = self.sender.send(event);
-            }
+            // No subscriber is not an error.
+            let _ = self.sender.send(event);
         }
     }
 

@@ -21,7 +21,12 @@ integrations use an organization's API key in the `X-API-Key` header. \
 Every response carries an `X-Request-Id`.",
         license(name = "AGPL-3.0-or-later")
     ),
-    components(schemas(warren_wire::Problem, warren_wire::FieldError)),
+    components(schemas(
+        warren_wire::Problem,
+        warren_wire::FieldError,
+        warren_wire::ReferralEvent,
+        warren_wire::LoanEvent
+    )),
     modifiers(&SecuritySchemes),
     tags(
         (name = "auth", description = "Signing in and out."),
@@ -32,6 +37,7 @@ Every response carries an `X-Request-Id`.",
         (name = "referrals", description = "Closed-loop handover between organizations: the form, the lifecycle in FHIR Task words, the timeline and case thread, transport, outcome, boards, answer times with escalation, and the live event stream."),
         (name = "lending", description = "The kit library: items and their maintenance plans, the catalog and each item's calendar; loans allocated by clinical urgency (never double-booked), the owner's approval queue, checkout and return with the condition checklist and the usage terms."),
         (name = "supplies", description = "Surplus supplies: consumables organizations offer to the network, the board (expired and used-up offers never show), requests with a priority, the offerer's queue ranked by urgency then waiting time, and fulfilment in full or in part."),
+        (name = "library", description = "The knowledge library: protocols, case write-ups, enrichment templates, rehabilitation milestones, reintroduction criteria and owner guidance, in Markdown rendered and sanitised by the server; tagged by species and topic; every edit a new version; network-wide or private to the owning organization; full-text search ranked by relevance."),
         (name = "public", description = "The public directory, for partner websites and the embed: no sign-in, public fields only, CORS open for GET, rate-limited per partner key or client address."),
         (name = "hsds", description = "The directory published as Open Referral HSDS 3.0 (read-only, public, paged as HSDS specifies)."),
         (name = "members", description = "People in an organization."),

@@ -18,7 +18,7 @@ use warren_domain::directory::search::SearchParams;
 use warren_domain::referral::{EscalationStep, Party, ReferralStatus, escalation_step};
 use warren_store::audit::{self, Actor, Change};
 use warren_store::referrals::{self as store, NewReferral, ReferralRow};
-use warren_store::{DbConnection, now, webhooks};
+use warren_store::{DbConnection, events, now, webhooks};
 use warren_wire::{Referral, ReferralEvent};
 
 use crate::auth::Principal;
@@ -54,6 +54,12 @@ impl Raised {
             at: Utc::now(),
         };
         webhooks::enqueue(connection, &event)?;
+        if matches!(connection, DbConnection::Pg(_)) {
+            // Delivered by PostgreSQL when, and only if, the change commits.
+            let payload = serde_json::to_string(&event)
+                .map_err(|error| ApiError::Internal(error.to_string()))?;
+            events::notify(connection, &payload)?;
+        }
         self.0.push(event);
         Ok(())
     }
@@ -155,7 +161,7 @@ pub fn escalate_overdue(state: &AppState) -> Result<usize, ApiError> {
         })?;
         if !raised.0.is_empty() {
             escalated += 1;
-            state.events.publish(&state.store, raised.0);
+            state.events.publish(raised.0);
         }
     }
     Ok(escalated)

@@ -13,7 +13,13 @@ use crate::pages::{
     OrganizationPage, ProfilePage, SignInPage, SitePage, TriageHistoryPage, TriagePage,
     TriageProtocolPage, TriageTablePage, TriageVariantPage, VettingPage,
 };
-use crate::pages::{NewReferralPage, ReferralPage, ReferralSettingsPage, ReferralsPage};
+use crate::pages::{EditArticlePage, LibraryArticlePage, LibraryPage, NewArticlePage};
+use crate::pages::{
+    LendingItemPage, LendingPage, LoanPage, MyLoansPage, OrganizationLendingPage, SuppliesPage,
+};
+use crate::pages::{
+    NewReferralPage, ReferralPage, ReferralSettingsPage, ReferralsPage, ReportPage,
+};
 use crate::session::Session;
 
 /// The whole app: provides the [`Session`] and the [`Outbox`] of records
@@ -51,7 +57,18 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/referrals/new") view=NewReferralPage/>
                     <Route path=path!("/referrals/settings") view=ReferralSettingsPage/>
                     <Route path=path!("/referrals/:id") view=ReferralPage/>
+                    <Route path=path!("/report") view=ReportPage/>
                     <Route path=path!("/audit") view=AuditPage/>
+                    <Route path=path!("/library") view=LibraryPage/>
+                    <Route path=path!("/library/new") view=NewArticlePage/>
+                    <Route path=path!("/library/:id") view=LibraryArticlePage/>
+                    <Route path=path!("/library/:id/edit") view=EditArticlePage/>
+                    <Route path=path!("/lending") view=LendingPage/>
+                    <Route path=path!("/lending/items/:id") view=LendingItemPage/>
+                    <Route path=path!("/lending/loans") view=MyLoansPage/>
+                    <Route path=path!("/loans/:id") view=LoanPage/>
+                    <Route path=path!("/organizations/:id/lending") view=OrganizationLendingPage/>
+                    <Route path=path!("/supplies") view=SuppliesPage/>
                 </Routes>
             </Layout>
         </Router>

@@ -9,6 +9,8 @@
 //! never-audited listings.
 
 pub mod data;
+pub mod lending;
+pub mod library;
 pub mod referrals;
 
 use std::collections::HashMap;
@@ -125,6 +127,8 @@ pub fn load(store: &Store) -> Result<Loaded, ApiError> {
             }
         }
         let referral_count = referrals::load(connection, &members)?;
+        lending::load(connection, &members)?;
+        let article_count = library::load(connection)?;
         audit::record(
             connection,
             &loader,
@@ -137,6 +141,7 @@ pub fn load(store: &Store) -> Result<Loaded, ApiError> {
                     "organizations": data::ORGANIZATIONS.len(),
                     "sites": site_count,
                     "referrals": referral_count,
+                    "articles": article_count,
                 }),
             },
         )?;

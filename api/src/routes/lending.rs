@@ -37,7 +37,7 @@ use warren_wire::{
 };
 
 use crate::auth::Principal;
-use crate::directory::snapshot;
+use crate::directory::{Snapshot, snapshot};
 use crate::error::{ApiError, BodyProblems, ObjectProblems, RoleProblems, VersionProblems};
 use crate::extract::{IdempotencyKey, IfMatch, ValidJson, versioned};
 use crate::idempotency::{self, Creation};
@@ -362,6 +362,70 @@ fn window_filter(params: &CatalogParams) -> Result<Option<LoanWindow>, ApiError>
     }
 }
 
+/// The lendable items of vetted organizations that `query` matches and
+/// `keep` keeps, nearest to `origin` first when there is one.
+fn catalog(
+    connection: &mut DbConnection,
+    snapshot: &Snapshot,
+    query: &CatalogQuery,
+    origin: Option<Point>,
+    keep: impl Fn(&ItemRow) -> bool,
+) -> Result<CatalogPage, ApiError> {
+    let rows: Vec<ItemRow> = store::catalog_rows(connection)?
+        .into_iter()
+        .filter(|row| {
+            keep(row)
+                && Uuid::parse_str(&row.home_site_id)
+                    .ok()
+                    .and_then(|site| snapshot.records.get(&site))
+                    .is_some_and(|record| record.membership.is_active())
+        })
+        .collect();
+    let ids: Vec<&str> = rows.iter().map(|row| row.id.as_str()).collect();
+    let plans = store::plans(connection, &ids)?;
+    let busy = match query.window {
+        Some(window) => store::blocking_between(
+            connection,
+            &ids,
+            window.starts().naive_utc(),
+            window.ends().naive_utc(),
+        )?
+        .iter()
+        .map(ReservationRow::reservation)
+        .collect::<Result<Vec<_>, _>>()?,
+        None => Vec::new(),
+    };
+    let names = store::Names::for_items(connection, &rows)?;
+    let at = Utc::now();
+    let mut items = Vec::new();
+    for row in &rows {
+        let item = row.item()?;
+        if !query.matches(&item, &plans, &busy, at) {
+            continue;
+        }
+        let distance_km = origin.and_then(|origin| {
+            snapshot.records.get(&item.home_site_id).map(|record| {
+                Haversine.distance(
+                    origin,
+                    Point::new(record.fields.longitude, record.fields.latitude),
+                ) / 1000.0
+            })
+        });
+        items.push(CatalogEntry {
+            item: store::kit_item(row, &names, &plans, at)?,
+            distance_km,
+        });
+    }
+    if origin.is_some() {
+        items.sort_by(|a, b| {
+            a.distance_km
+                .unwrap_or(f64::MAX)
+                .total_cmp(&b.distance_km.unwrap_or(f64::MAX))
+        });
+    }
+    Ok(CatalogPage { items })
+}
+
 /// Search the kit library of the network's vetted organizations (members of
 /// the network): by category, by suitability for a species and weight, free
 /// for a whole window, nearest to one of your sites first. Items that cannot
@@ -423,60 +487,9 @@ pub async fn search_catalog(
         window,
     };
     let page = web::block(move || {
-        state.store.read(|connection| {
-            let rows: Vec<ItemRow> = store::catalog_rows(connection)?
-                .into_iter()
-                .filter(|row| {
-                    Uuid::parse_str(&row.home_site_id)
-                        .ok()
-                        .and_then(|site| snapshot.records.get(&site))
-                        .is_some_and(|record| record.membership.is_active())
-                })
-                .collect();
-            let ids: Vec<&str> = rows.iter().map(|row| row.id.as_str()).collect();
-            let plans = store::plans(connection, &ids)?;
-            let busy = match window {
-                Some(window) => store::blocking_between(
-                    connection,
-                    &ids,
-                    window.starts().naive_utc(),
-                    window.ends().naive_utc(),
-                )?
-                .iter()
-                .map(ReservationRow::reservation)
-                .collect::<Result<Vec<_>, _>>()?,
-                None => Vec::new(),
-            };
-            let names = store::Names::for_items(connection, &rows)?;
-            let at = Utc::now();
-            let mut items = Vec::new();
-            for row in &rows {
-                let item = row.item()?;
-                if !query.matches(&item, &plans, &busy, at) {
-                    continue;
-                }
-                let distance_km = origin.and_then(|origin| {
-                    snapshot.records.get(&item.home_site_id).map(|record| {
-                        Haversine.distance(
-                            origin,
-                            Point::new(record.fields.longitude, record.fields.latitude),
-                        ) / 1000.0
-                    })
-                });
-                items.push(CatalogEntry {
-                    item: store::kit_item(row, &names, &plans, at)?,
-                    distance_km,
-                });
-            }
-            if origin.is_some() {
-                items.sort_by(|a, b| {
-                    a.distance_km
-                        .unwrap_or(f64::MAX)
-                        .total_cmp(&b.distance_km.unwrap_or(f64::MAX))
-                });
-            }
-            Ok::<_, ApiError>(CatalogPage { items })
-        })
+        state
+            .store
+            .read(|connection| catalog(connection, &snapshot, &query, origin, |_| true))
     })
     .await??;
     Ok(HttpResponse::Ok().json(page))
@@ -830,7 +843,9 @@ pub async fn request_loan(
                 "Only vetted organizations borrow kit.".into(),
             ));
         }
-        let item_row = store::item_row(connection, &request.item_id.to_string())
+        let item_id = request.item_id.to_string();
+        store::lock_item(connection, &item_id)?;
+        let item_row = store::item_row(connection, &item_id)
             .map_err(|_| ApiError::invalid_field("item_id", "is not an item of the kit library"))?;
         if item_row.owner_org_id == borrower {
             return Err(ApiError::invalid_field(
@@ -1098,6 +1113,56 @@ pub async fn read_loan(
     Ok(versioned(&loan, version))
 }
 
+/// Other items that could serve a loan's need (its borrower, the owner, or
+/// network admins): lendable items of the same category, free for the whole
+/// window the loan asked for, other than the loan's own item and not the
+/// borrower's own kit, nearest to the borrower's site first. Offered to a
+/// borrower displaced by a more urgent case beside the next free slot of
+/// the same item.
+#[utoipa::path(
+    operation_id = "loan_alternatives",
+    tag = "lending",
+    security(("bearer" = []), ("api_key" = [])),
+    params(("id" = Uuid, Path, description = "The loan.")),
+    responses(
+        (status = 200, description = "Suitable items free for the loan's window.", body = CatalogPage),
+        ObjectProblems,
+    )
+)]
+#[get("/loans/{id}/alternatives")]
+pub async fn loan_alternatives(
+    state: web::Data<AppState>,
+    principal: Principal,
+    id: web::Path<Uuid>,
+) -> Result<HttpResponse, ApiError> {
+    let id = id.into_inner().to_string();
+    let snapshot = snapshot(&state).await?;
+    let page = web::block(move || {
+        state.store.read(|connection| {
+            let row = store::reservation_row(connection, &id)?;
+            side(&principal, &row, Prefer::Borrower)?;
+            let item = store::item_row(connection, &row.item_id)?.item()?;
+            let query = CatalogQuery {
+                category: Some(item.category),
+                species: None,
+                weight_grams: None,
+                window: Some(row.window()?),
+            };
+            let origin = row
+                .borrower_site_id
+                .as_deref()
+                .and_then(|site| Uuid::parse_str(site).ok())
+                .and_then(|site| snapshot.records.get(&site))
+                .map(|record| Point::new(record.fields.longitude, record.fields.latitude));
+            catalog(connection, &snapshot, &query, origin, |candidate| {
+                candidate.id != row.item_id && candidate.owner_org_id != row.borrower_org_id
+            })
+        })
+    })
+    .await??;
+    Ok(HttpResponse::Ok().json(page))
+}
+
 /// A loan's timeline, oldest first: requests, decisions with their reasons,
 /// pre-emptions, checkout, overdue flags, return.
 #[utoipa::path(
@@ -1218,6 +1283,7 @@ pub async fn approve_loan(
             if version.0 != row.version {
                 return Err(ApiError::Stale);
             }
+            store::lock_item(connection, &row.item_id)?;
             let item_row = store::item_row(connection, &row.item_id)?;
             let item = item_row.item()?;
             let plans = store::plans(connection, &[&row.item_id])?;

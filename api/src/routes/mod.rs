@@ -10,6 +10,7 @@ pub mod directory;
 pub mod health;
 pub mod invitations;
 pub mod lending;
+pub mod library;
 pub mod me;
 pub mod members;
 pub mod organizations;
@@ -140,12 +141,21 @@ pub fn api(config: &mut ServiceConfig) {
             .service(lending::list_loans)
             .service(lending::loan_queue)
             .service(lending::read_loan)
+            .service(lending::loan_alternatives)
             .service(lending::loan_timeline)
             .service(lending::approve_loan)
             .service(lending::decline_loan)
             .service(lending::cancel_loan)
             .service(lending::checkout_loan)
             .service(lending::return_loan)
+            .service(library::create_article)
+            .service(library::search_articles)
+            .service(library::preview_article)
+            .service(library::read_article)
+            .service(library::update_article)
+            .service(library::archive_article)
+            .service(library::list_versions)
+            .service(library::read_version)
             .service(members::list)
             .service(members::change_role)
             .service(members::remove)
@@ -180,7 +190,8 @@ pub fn api(config: &mut ServiceConfig) {
                     .wrap(public::cors())
                     .service(public::search)
                     .service(public::site)
-                    .service(public::taxonomy),
+                    .service(public::taxonomy)
+                    .service(public::report),
             ),
     );
     crate::hsds::routes(config);

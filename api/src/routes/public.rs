@@ -8,12 +8,14 @@
 
 use std::num::NonZeroU32;
 
+use actix_web::http::header;
 use actix_web::{HttpRequest, HttpResponse, get, web};
-use chrono::Utc;
+use chrono::{Months, NaiveDate, NaiveTime, Utc};
 use governor::{DefaultKeyedRateLimiter, Quota, RateLimiter};
 use uuid::Uuid;
 use warren_domain::directory::search::SearchParams;
-use warren_wire::{PublicSite, SearchPage, TermList};
+use warren_domain::report::{Month, public_report};
+use warren_wire::{FieldError, PublicReport, PublicSite, ReportQuery, SearchPage, TermList};
 
 use crate::auth::{client_address, partner_key};
 use crate::directory::{self, public_site, search_params, snapshot};
@@ -164,4 +166,96 @@ pub async fn taxonomy(
     Ok(HttpResponse::Ok().json(TermList {
         items: snapshot.vocabulary().terms().to_vec(),
     }))
+}
+
+/// The network's public report, anonymous (no sign-in): per month, the cases
+/// referred (an animal sent to one receiver or to several counts once) by
+/// tier, by recorded outcome and by species, with the acceptance rate and
+/// the median time from referral to a vet first seeing the animal.
+///
+/// No figure is built from fewer than five cases: such a count is `null`,
+/// and so is every further count that would let it be worked out by
+/// subtraction from the published totals (in a row, a column, or across the
+/// totals); the tier and species tables hide the same monthly totals. Rare
+/// species are counted under `other`; rates and medians of fewer than five
+/// cases are `null`. Embeddable: CORS is open and the rate limit is the
+/// public search's.
+#[utoipa::path(
+    operation_id = "public_report",
+    tag = "public",
+    params(
+        ReportQuery,
+        ("X-API-Key" = Option<String>, Header, description = "A partner key (`embed` scope): the rate limit counts per partner instead of per address."),
+    ),
+    responses(
+        (status = 200, description = "The report.", body = PublicReport),
+        (status = 400, description = "A month is malformed or the period is too long; `errors` names it.", body = warren_wire::Problem, content_type = "application/problem+json"),
+        (status = 401, description = "The partner key is unknown or revoked.", body = warren_wire::Problem, content_type = "application/problem+json"),
+        PublicProblems,
+    )
+)]
+#[get("/report")]
+pub async fn report(
+    state: web::Data<AppState>,
+    request: HttpRequest,
+    query: web::Query<ReportQuery>,
+) -> Result<HttpResponse, ApiError> {
+    admit(&state, &request).await?;
+    let months = report_months(&query, Utc::now().date_naive())?;
+    let (Some(first), Some(last)) = (months.first().copied(), months.last().copied()) else {
+        return Err(invalid_month("from", "must not be after `to`"));
+    };
+    let from = first.first_day().and_time(NaiveTime::MIN);
+    let to = last.next().first_day().and_time(NaiveTime::MIN);
+    let referrals = web::block(move || {
+        state
+            .store
+            .read(|connection| warren_store::referrals::reported(connection, from, to))
+    })
+    .await??;
+    Ok(HttpResponse::Ok()
+        .insert_header((header::CACHE_CONTROL, "public, max-age=300"))
+        .json(public_report(&referrals, &months)))
+}
+
+/// The longest period one report covers.
+const MAX_REPORT_MONTHS: usize = 36;
+
+fn invalid_month(field: &str, message: &str) -> ApiError {
+    ApiError::InvalidFilter(FieldError {
+        field: field.to_owned(),
+        message: message.to_owned(),
+    })
+}
+
+/// The months `query` asks for, by default the twelve up to `today`'s.
+fn report_months(query: &ReportQuery, today: NaiveDate) -> Result<Vec<Month>, ApiError> {
+    let month = |field: &str, text: &Option<String>| {
+        text.as_deref()
+            .map(|text| {
+                Month::parse(text).ok_or_else(|| invalid_month(field, "is not a month (YYYY-MM)"))
+            })
+            .transpose()
+    };
+    let current = Month::of(today);
+    let to = month("to", &query.to)?.unwrap_or(current);
+    let from = match month("from", &query.from)? {
+        Some(from) => from,
+        None => Month::of(
+            to.first_day()
+                .checked_sub_months(Months::new(11))
+                .unwrap_or_else(|| to.first_day()),
+        ),
+    };
+    if from > to {
+        return Err(invalid_month("from", "must not be after `to`"));
+    }
+    let months = from.through(to);
+    if months.len() > MAX_REPORT_MONTHS {
+        return Err(invalid_month(
+            "from",
+            &format!("the period may cover at most {MAX_REPORT_MONTHS} months"),
+        ));
+    }
+    Ok(months)
 }

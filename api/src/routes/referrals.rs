@@ -7,6 +7,7 @@
 //! rule ([`warren_domain::referral::check_transition`]); a move the
 //! lifecycle does not have is 409 naming both states.
 
+use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
@@ -30,7 +31,7 @@ use warren_wire::{
 };
 
 use crate::auth::Principal;
-use crate::directory::snapshot;
+use crate::directory::{Snapshot, snapshot};
 use crate::error::{ApiError, BodyProblems, ObjectProblems, RoleProblems, VersionProblems};
 use crate::extract::{IdempotencyKey, IfMatch, ValidJson, versioned};
 use crate::idempotency::{self, Creation};
@@ -143,8 +144,18 @@ pub async fn create(
     let raised_outside = Arc::new(Mutex::new(Vec::new()));
     let raised_inside = raised_outside.clone();
     let answer = idempotency::create(&state, creation, move |connection| {
-        let member_of = organizations::find(connection, &organization)?;
-        if !member_of.membership.is_active() {
+        // The referrer is vetted, so its sites are in the directory snapshot.
+        let referrer_id = Uuid::parse_str(&organization).map_err(|_| ApiError::NotFound)?;
+        let own_sites = snapshot.sites_of(referrer_id);
+        let listed_as_vetted = own_sites
+            .first()
+            .and_then(|site| snapshot.records.get(site))
+            .is_some_and(|record| record.membership.is_active());
+        if !listed_as_vetted
+            && !organizations::find(connection, &organization)?
+                .membership
+                .is_active()
+        {
             return Err(ApiError::Forbidden(
                 "Only vetted organizations send referrals.".into(),
             ));
@@ -164,15 +175,6 @@ pub async fn create(
             }
             receivers.push(record);
         }
-        // The referrer is vetted, so its sites are in the directory snapshot.
-        let referrer_id = Uuid::parse_str(&organization).map_err(|_| ApiError::NotFound)?;
-        let mut own_sites: Vec<Uuid> = snapshot
-            .records
-            .values()
-            .filter(|site| site.organization_id == referrer_id)
-            .map(|site| site.id)
-            .collect();
-        own_sites.sort_unstable();
         let from_site = match request.from_site_id {
             Some(site_id) => Some(
                 own_sites
@@ -282,7 +284,7 @@ pub async fn create(
             } else {
                 format!("Sent to {}.", receiver.fields.name)
             };
-            store::insert(connection, &new, &note)?;
+            let row = store::insert(connection, &new, &note)?;
             audit::record(
                 connection,
                 &principal.actor,
@@ -298,13 +300,13 @@ pub async fn create(
                     }),
                 },
             )?;
-            let row = store::row(connection, &id)?;
             if !request.draft {
                 raised.raise(connection, "referral.created", &row)?;
             }
             rows.push(row);
         }
-        let names = store::Names::for_rows(connection, &rows)?;
+        let names = known_names(&snapshot, &rows)
+            .map_or_else(|| store::Names::for_rows(connection, &rows), Ok)?;
         let items = rows
             .iter()
             .map(|row| store::referral(row, &names, Some(Party::Referrer)))
@@ -324,9 +326,7 @@ pub async fn create(
         .lock()
         .map(|mut raised| std::mem::take(&mut *raised))
         .unwrap_or_default();
-    if !raised.is_empty() {
-        web::block(move || state.events.publish(&state.store, raised)).await?;
-    }
+    state.events.publish(raised);
     Ok(answer)
 }
 
@@ -467,7 +467,7 @@ where
             let row = store::row(connection, &id)?;
             Ok::<_, ApiError>((view(connection, &row, side)?, raised))
         })?;
-        state.events.publish(&state.store, raised.0);
+        state.events.publish(raised.0);
         Ok::<_, ApiError>(referral)
     })
     .await??;
@@ -934,7 +934,7 @@ pub async fn post_message(
             raised.raise(connection, "referral.message_posted", &row)?;
             Ok::<_, ApiError>((message, raised))
         })?;
-        state.events.publish(&state.store, raised.0);
+        state.events.publish(raised.0);
         Ok::<_, ApiError>(message)
     })
     .await??;
@@ -1188,4 +1188,35 @@ pub async fn metrics(
     })
     .await??;
     Ok(HttpResponse::Ok().json(metrics))
+}
+
+/// The names of `rows`' organizations and sites from the directory snapshot,
+/// when every one of them is listed there (a new referral's always are,
+/// unless the referrer has no listed site).
+fn known_names(snapshot: &Snapshot, rows: &[store::ReferralRow]) -> Option<store::Names> {
+    let mut organizations = HashMap::new();
+    let mut sites = HashMap::new();
+    for row in rows {
+        let sites_of_row = [row.referrer_site_id.as_deref(), Some(&row.receiver_site_id)];
+        for site_id in sites_of_row.into_iter().flatten() {
+            let record = snapshot.records.get(&Uuid::parse_str(site_id).ok()?)?;
+            organizations.insert(
+                record.organization_id.to_string(),
+                record.organization_name.clone(),
+            );
+            sites.insert(
+                site_id.to_owned(),
+                (
+                    record.fields.name.clone(),
+                    record.fields.public_phone.clone(),
+                ),
+            );
+        }
+        for organization in [&row.referrer_org_id, &row.receiver_org_id] {
+            if !organizations.contains_key(organization) {
+                return None;
+            }
+        }
+    }
+    Some(store::Names::known(organizations, sites))
 }

@@ -1,4 +1,4 @@
-//! Webhooks: an organization's endpoints for referral events, their delivery
+//! Webhooks: an organization's endpoints for referral and loan events, their delivery
 //! log, and redelivery. All of it is for the organization's admins.
 
 use actix_web::{HttpResponse, delete, get, post, web};
@@ -49,11 +49,13 @@ pub async fn list(
 /// Register a webhook endpoint (the organization's admins; vetted organizations).
 ///
 /// Warren then POSTs every referral event of the organization — as referrer
-/// or as receiver — whose kind the endpoint subscribed to (`*` for all) to
-/// `url`, with the event as the JSON body (a `ReferralEvent`) and these
-/// headers:
+/// or as receiver — and every loan event — as the item's owner or as the
+/// borrower — whose kind the endpoint subscribed to (`*` for all) to `url`,
+/// with the event as the JSON body (a `ReferralEvent` for `referral.*`
+/// kinds, a `LoanEvent` for `loan.*` kinds) and these headers:
 ///
-/// - `Warren-Event`: the event kind, e.g. `referral.created`;
+/// - `Warren-Event`: the event kind, e.g. `referral.created` or
+///   `loan.preempted`;
 /// - `Warren-Delivery`: the delivery's id (a redelivery has a new one);
 /// - `Warren-Signature: t=<unix seconds>,v1=<signature>`, where the signature
 ///   is the lower-case hex HMAC-SHA256, keyed with the endpoint's `secret`

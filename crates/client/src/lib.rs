@@ -709,6 +709,14 @@ impl Client {
         Self::send(builder).await.map(|(value, _)| value)
     }
 
+    /// The network's public report (suppressed counts are `None`).
+    pub async fn public_report(&self, query: &ReportQuery) -> Result<PublicReport> {
+        let builder = self
+            .request(Method::GET, "/api/v1/public/report")
+            .query(query);
+        Self::send(builder).await.map(|(value, _)| value)
+    }
+
     /// One site as the public sees it.
     pub async fn public_site(&self, id: Uuid) -> Result<PublicSite> {
         self.get(&format!("/api/v1/public/sites/{id}")).await
@@ -1025,6 +1033,11 @@ impl Client {
         self.get(&format!("/api/v1/loans/{id}/timeline")).await
     }
 
+    /// Other items, free for a loan's window, that could serve its need.
+    pub async fn loan_alternatives(&self, id: Uuid) -> Result<CatalogPage> {
+        self.get(&format!("/api/v1/loans/{id}/alternatives")).await
+    }
+
     /// Approves a waiting request (the owner).
     pub async fn approve_loan(&self, id: Uuid, etag: &str) -> Result<Versioned<Loan>> {
         let builder = self
@@ -1242,5 +1255,70 @@ impl Client {
             etag,
         )
         .await
+    }
+}
+
+// The knowledge library.
+impl Client {
+    /// Writes a new article (version 1).
+    pub async fn create_article(
+        &self,
+        request: &CreateArticleRequest,
+        idempotency_key: Option<&str>,
+    ) -> Result<Article> {
+        self.post("/api/v1/articles", request, idempotency_key)
+            .await
+    }
+
+    /// Searches the library.
+    pub async fn search_articles(&self, query: &ArticleQuery) -> Result<ArticlePage> {
+        let builder = self.request(Method::GET, "/api/v1/articles").query(query);
+        Self::send(builder).await.map(|(value, _)| value)
+    }
+
+    /// One article, rendered, with its `ETag`.
+    pub async fn article(&self, id: Uuid) -> Result<Versioned<Article>> {
+        self.get_versioned(&format!("/api/v1/articles/{id}")).await
+    }
+
+    /// Writes the next version of an article; `etag` must be its current
+    /// version.
+    pub async fn update_article(
+        &self,
+        id: Uuid,
+        request: &UpdateArticleRequest,
+        etag: &str,
+    ) -> Result<Versioned<Article>> {
+        self.change(
+            Method::PUT,
+            &format!("/api/v1/articles/{id}"),
+            request,
+            etag,
+        )
+        .await
+    }
+
+    /// Archives an article; `etag` must be its current version.
+    pub async fn archive_article(&self, id: Uuid, etag: &str) -> Result<()> {
+        let builder = self
+            .request(Method::DELETE, &format!("/api/v1/articles/{id}"))
+            .header(header::IF_MATCH, etag);
+        Self::send::<()>(builder).await.map(|_| ())
+    }
+
+    /// An article's history, newest first.
+    pub async fn article_versions(&self, id: Uuid) -> Result<ArticleVersionList> {
+        self.get(&format!("/api/v1/articles/{id}/versions")).await
+    }
+
+    /// One version of an article.
+    pub async fn article_version(&self, id: Uuid, number: i64) -> Result<ArticleVersion> {
+        self.get(&format!("/api/v1/articles/{id}/versions/{number}"))
+            .await
+    }
+
+    /// Renders Markdown as an article body would show.
+    pub async fn preview_article(&self, request: &PreviewRequest) -> Result<PreviewResponse> {
+        self.post("/api/v1/articles/preview", request, None).await
     }
 }

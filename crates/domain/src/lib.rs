@@ -8,8 +8,10 @@
 pub mod access;
 pub mod directory;
 pub mod lending;
+pub mod library;
 pub mod organization;
 pub mod referral;
+pub mod report;
 pub mod text;
 pub mod triage;
 

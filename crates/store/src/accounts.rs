@@ -651,17 +651,29 @@ pub fn find_api_key(
         .first(connection)?)
 }
 
-/// The unrevoked key with this digest, if any.
-pub fn find_active_api_key(
+/// The live key with this hash and its organization, in one query.
+pub fn find_active_api_key_and_organization(
     connection: &mut DbConnection,
     key_hash: &str,
-) -> StoreResult<Option<ApiKeyRecord>> {
-    Ok(api_keys::table
+) -> StoreResult<Option<(ApiKeyRecord, OrganizationSummary)>> {
+    let found = api_keys::table
+        .inner_join(organizations::table.on(organizations::id.eq(api_keys::organization_id)))
         .filter(api_keys::key_hash.eq(key_hash))
         .filter(api_keys::revoked_at.is_null())
-        .select(ApiKeyRecord::as_select())
-        .first(connection)
-        .optional()?)
+        .select((
+            ApiKeyRecord::as_select(),
+            (
+                organizations::id,
+                organizations::name,
+                organizations::kind,
+                organizations::membership,
+            ),
+        ))
+        .first::<(ApiKeyRecord, SummaryColumns)>(connection)
+        .optional()?;
+    found
+        .map(|(key, columns)| Ok((key, organization_summary(columns)?)))
+        .transpose()
 }
 
 /// Records that a key was used (at most once a minute, to spare writes).

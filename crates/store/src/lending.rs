@@ -157,6 +157,20 @@ pub fn item_row(connection: &mut DbConnection, id: &str) -> StoreResult<ItemRow>
         .first(connection)?)
 }
 
+/// Takes the item's lock for the rest of the transaction (PostgreSQL), so
+/// that requests for one item are decided one after another, each seeing the
+/// ones before: the second of two overlapping requests is refused by
+/// [`check_free`] at once instead of both racing to the exclusion
+/// constraint. SQLite serializes every write already.
+pub fn lock_item(connection: &mut DbConnection, id: &str) -> StoreResult<()> {
+    if let DbConnection::Pg(pg) = connection {
+        diesel::sql_query("SELECT id FROM items WHERE id = $1 FOR NO KEY UPDATE")
+            .bind::<diesel::sql_types::Text, _>(id)
+            .execute(pg)?;
+    }
+    Ok(())
+}
+
 /// An organization's items, by name.
 pub fn items_of(connection: &mut DbConnection, owner: &str) -> StoreResult<Vec<ItemRow>> {
     Ok(items::table
@@ -591,7 +605,13 @@ impl ReservationRow {
 pub fn insert_reservation(connection: &mut DbConnection, row: &ReservationRow) -> StoreResult<()> {
     diesel::insert_into(reservations::table)
         .values(row)
-        .execute(connection)?;
+        .execute(connection)
+        .map_err(|error| match StoreError::from_diesel(error) {
+            // Two overlapping inserts each wait for the other's exclusion
+            // check; PostgreSQL aborts one of them, and the other wins.
+            StoreError::Contention(_) => StoreError::Overlap("reservations_no_overlap".into()),
+            other => other,
+        })?;
     log(
         connection,
         &row.id,
@@ -601,7 +621,42 @@ pub fn insert_reservation(connection: &mut DbConnection, row: &ReservationRow) -
         None,
         Some(&row.status),
         Some(&row.decision_reason),
+    )?;
+    notify(
+        connection,
+        row,
+        "requested",
+        &row.status,
+        Some(&row.decision_reason),
+        None,
     )
+}
+
+/// Queues the webhook event of a timeline step `kind` that left `row` in
+/// status `to`, in the step's own transaction.
+fn notify(
+    connection: &mut DbConnection,
+    row: &ReservationRow,
+    kind: &str,
+    to: &str,
+    reason: Option<&str>,
+    offered: Option<LoanWindow>,
+) -> StoreResult<()> {
+    let event = warren_wire::LoanEvent {
+        id: Uuid::now_v7(),
+        kind: format!("loan.{kind}"),
+        loan_id: parse_id(&row.id)?,
+        item_id: parse_id(&row.item_id)?,
+        status: code("reservation status", to, ReservationStatus::parse)?,
+        tier: u8::try_from(row.tier).map_err(|_| corrupt("reservation tier"))?,
+        owner_organization_id: parse_id(&row.owner_org_id)?,
+        borrower_organization_id: parse_id(&row.borrower_org_id)?,
+        reason: reason.map(str::to_owned),
+        offered_starts_at: offered.map(|window| window.starts()),
+        offered_ends_at: offered.map(|window| window.ends()),
+        at: utc(now()),
+    };
+    crate::webhooks::enqueue_loan(connection, &event)
 }
 
 /// One reservation.
@@ -827,6 +882,14 @@ pub fn change(
         Some(&current.status),
         Some(to),
         change.reason.or(change.note),
+    )?;
+    notify(
+        connection,
+        current,
+        change.kind,
+        to,
+        change.reason.or(change.note),
+        change.offered,
     )
 }
 

@@ -18,6 +18,7 @@ pub mod connection;
 pub mod events;
 pub mod idempotency;
 pub mod lending;
+pub mod library;
 pub mod organizations;
 pub mod referrals;
 pub mod schema;
@@ -60,6 +61,11 @@ pub enum StoreError {
     /// item would overlap. The text names the rule.
     #[error("overlap: {0}")]
     Overlap(String),
+    /// Concurrent transactions got in each other's way (PostgreSQL found a
+    /// deadlock or could not serialize them) and this one was rolled back:
+    /// nothing was written, and the request may be sent again.
+    #[error("concurrent change: {0}")]
+    Contention(String),
     /// The database cannot serve the request in time (pool exhausted, server down, locked).
     #[error("the database is unavailable: {0}")]
     Unavailable(String),
@@ -82,6 +88,14 @@ impl StoreError {
             }
             DieselError::DatabaseError(DatabaseErrorKind::ExclusionViolation, info) => {
                 Self::Overlap(info.constraint_name().unwrap_or(info.message()).to_owned())
+            }
+            DieselError::DatabaseError(DatabaseErrorKind::SerializationFailure, info) => {
+                Self::Contention(info.message().to_owned())
+            }
+            DieselError::DatabaseError(_, ref info)
+                if info.message().contains("deadlock detected") =>
+            {
+                Self::Contention(info.message().to_owned())
             }
             DieselError::DatabaseError(DatabaseErrorKind::ClosedConnection, info) => {
                 Self::Unavailable(info.message().to_owned())

@@ -252,6 +252,54 @@ pub struct NewReferral {
 }
 
 impl NewReferral {
+    /// The row as [`insert`] stores it: nothing assigned, answered or
+    /// closed yet, version 1.
+    pub fn stored(&self) -> ReferralRow {
+        ReferralRow {
+            id: self.id.clone(),
+            case_id: self.case_id.clone(),
+            status: self.status.clone(),
+            business_status: self.business_status.clone(),
+            priority: self.priority,
+            referrer_org_id: self.referrer_org_id.clone(),
+            referrer_site_id: self.referrer_site_id.clone(),
+            receiver_org_id: self.receiver_org_id.clone(),
+            receiver_site_id: self.receiver_site_id.clone(),
+            assignee_user_id: None,
+            assignee_name: None,
+            species: self.species.clone(),
+            patient: self.patient.clone(),
+            contact: self.contact.clone(),
+            reason: self.reason.clone(),
+            history: self.history.clone(),
+            medications: self.medications.clone(),
+            allergies: self.allergies.clone(),
+            assessment_id: self.assessment_id.clone(),
+            triage: self.triage.clone(),
+            capabilities: self.capabilities.clone(),
+            reject_reason: None,
+            reject_note: None,
+            outcome: None,
+            outcome_by: None,
+            outcome_at: None,
+            transport: None,
+            escalated_from: self.escalated_from.clone(),
+            escalation_level: self.escalation_level,
+            cover_tried: self.cover_tried,
+            created_by: self.created_by.clone(),
+            created_by_user_id: self.created_by_user_id.clone(),
+            created_at: self.created_at,
+            sent_at: self.sent_at,
+            received_at: None,
+            accepted_at: None,
+            first_vet_at: None,
+            closed_at: None,
+            answer_due_at: self.answer_due_at,
+            updated_at: self.updated_at,
+            version: 1,
+        }
+    }
+
     /// Serializes the form's parts.
     #[expect(
         clippy::too_many_arguments,
@@ -307,7 +355,7 @@ pub fn insert(
     connection: &mut DbConnection,
     referral: &NewReferral,
     note: &str,
-) -> StoreResult<()> {
+) -> StoreResult<ReferralRow> {
     diesel::insert_into(referrals::table)
         .values(referral)
         .execute(connection)?;
@@ -320,7 +368,8 @@ pub fn insert(
         None,
         Some(&referral.status),
         Some(note),
-    )
+    )?;
+    Ok(referral.stored())
 }
 
 /// Appends a timeline entry.
@@ -776,6 +825,18 @@ pub struct Names {
 }
 
 impl Names {
+    /// Names already at hand: organization names by id, and site names and
+    /// public phones by id.
+    pub fn known(
+        organizations: HashMap<String, String>,
+        sites: HashMap<String, (String, Option<String>)>,
+    ) -> Self {
+        Self {
+            organizations,
+            sites,
+        }
+    }
+
     /// Looks up the names for `rows`.
     pub fn for_rows(connection: &mut DbConnection, rows: &[ReferralRow]) -> StoreResult<Self> {
         let mut organization_ids: Vec<&str> = rows
@@ -1077,6 +1138,61 @@ pub fn timings(
                         first_vet_at: time(first_vet),
                         reject_reason: reason.as_deref().and_then(RejectReason::parse),
                         escalation: escalated_from.is_some(),
+                    })
+                })
+            },
+        )
+        .collect()
+}
+
+/// Every referral sent in `[from, to)`, as the public report counts it
+/// (drafts were never sent and do not count).
+pub fn reported(
+    connection: &mut DbConnection,
+    from: NaiveDateTime,
+    to: NaiveDateTime,
+) -> StoreResult<Vec<warren_domain::report::ReportedReferral>> {
+    type Row = (
+        String,
+        i32,
+        String,
+        String,
+        Option<NaiveDateTime>,
+        Option<NaiveDateTime>,
+        Option<NaiveDateTime>,
+        Option<String>,
+    );
+    let rows: Vec<Row> = referrals::table
+        .filter(referrals::sent_at.ge(from))
+        .filter(referrals::sent_at.lt(to))
+        .select((
+            referrals::case_id,
+            referrals::priority,
+            referrals::species,
+            referrals::status,
+            referrals::sent_at,
+            referrals::accepted_at,
+            referrals::first_vet_at,
+            referrals::outcome,
+        ))
+        .load(connection)?;
+    rows.into_iter()
+        .filter_map(
+            |(case, priority, species, status_text, sent, accepted, first_vet, outcome)| {
+                sent.map(|sent| {
+                    let outcome: Option<Outcome> = outcome
+                        .as_deref()
+                        .map(|text| parse("outcome", text))
+                        .transpose()?;
+                    Ok(warren_domain::report::ReportedReferral {
+                        case_id: parse_id(&case)?,
+                        tier: tier(priority)?,
+                        species,
+                        sent_at: utc(sent),
+                        accepted: accepted.is_some(),
+                        rejected: status(&status_text)? == ReferralStatus::Rejected,
+                        first_vet_at: time(first_vet),
+                        outcome: outcome.map(|outcome| outcome.kind),
                     })
                 })
             },

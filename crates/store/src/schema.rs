@@ -471,6 +471,56 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    articles (id) {
+        id -> Text,
+        organization_id -> Text,
+        visibility -> Text,
+        kind -> Text,
+        title -> Text,
+        summary -> Nullable<Text>,
+        species -> Text,
+        topics -> Text,
+        body_markdown -> Text,
+        tag_text -> Text,
+        search_text -> Text,
+        created_by -> Text,
+        created_by_user_id -> Nullable<Text>,
+        updated_by -> Text,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+        archived_at -> Nullable<Timestamp>,
+        archived_by -> Nullable<Text>,
+        version -> BigInt,
+    }
+}
+
+diesel::table! {
+    article_versions (article_id, number) {
+        article_id -> Text,
+        number -> BigInt,
+        kind -> Text,
+        visibility -> Text,
+        title -> Text,
+        summary -> Nullable<Text>,
+        species -> Text,
+        topics -> Text,
+        body_markdown -> Text,
+        change_note -> Text,
+        author -> Text,
+        author_user_id -> Nullable<Text>,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    article_tags (article_id, kind, code) {
+        article_id -> Text,
+        kind -> Text,
+        code -> Text,
+    }
+}
+
 diesel::joinable!(memberships -> users (user_id));
 diesel::joinable!(memberships -> organizations (organization_id));
 diesel::joinable!(sites -> organizations (organization_id));
@@ -482,6 +532,9 @@ diesel::joinable!(referral_messages -> referrals (referral_id));
 diesel::joinable!(referral_messages -> organizations (organization_id));
 diesel::joinable!(webhook_deliveries -> webhook_endpoints (endpoint_id));
 diesel::joinable!(supply_requests -> supply_offers (offer_id));
+diesel::joinable!(articles -> organizations (organization_id));
+diesel::joinable!(article_versions -> articles (article_id));
+diesel::joinable!(article_tags -> articles (article_id));
 diesel::allow_tables_to_appear_in_same_query!(
     items,
     maintenance_plans,
@@ -512,4 +565,7 @@ diesel::allow_tables_to_appear_in_same_query!(
     webhook_deliveries,
     supply_offers,
     supply_requests,
+    articles,
+    article_versions,
+    article_tags,
 );

@@ -21,7 +21,7 @@ use std::time::Duration;
 
 use chrono::{NaiveDateTime, TimeDelta};
 use diesel::prelude::*;
-use warren_wire::{DeliveryState, EventKind, ReferralEvent, Webhook, WebhookDelivery};
+use warren_wire::{DeliveryState, EventKind, LoanEvent, ReferralEvent, Webhook, WebhookDelivery};
 
 use crate::schema::{webhook_deliveries, webhook_endpoints};
 use crate::{DbConnection, StoreError, StoreResult, new_id, now, parse_id, utc};
@@ -42,26 +42,65 @@ pub fn enqueue(connection: &mut DbConnection, event: &ReferralEvent) -> StoreRes
         event.referrer_organization_id.to_string(),
         event.receiver_organization_id.to_string(),
     ];
+    enqueue_for(
+        connection,
+        &organizations,
+        &event.id.to_string(),
+        &event.kind,
+        event,
+    )
+}
+
+/// Queues a loan's `event` for the owner's and the borrower's endpoints that
+/// subscribed to its kind (or to `*`).
+pub fn enqueue_loan(connection: &mut DbConnection, event: &LoanEvent) -> StoreResult<()> {
+    let organizations = [
+        event.owner_organization_id.to_string(),
+        event.borrower_organization_id.to_string(),
+    ];
+    enqueue_for(
+        connection,
+        &organizations,
+        &event.id.to_string(),
+        &event.kind,
+        event,
+    )
+}
+
+/// Queues `payload`, as JSON, for every active endpoint of `organizations`
+/// that subscribed to `kind` (or to `*`).
+fn enqueue_for(
+    connection: &mut DbConnection,
+    organizations: &[String],
+    event_id: &str,
+    kind: &str,
+    payload: &impl serde::Serialize,
+) -> StoreResult<()> {
     let endpoints: Vec<(String, String)> = webhook_endpoints::table
-        .filter(webhook_endpoints::organization_id.eq_any(&organizations))
+        .filter(webhook_endpoints::organization_id.eq_any(organizations))
         .filter(webhook_endpoints::active.eq(true))
         .select((webhook_endpoints::id, webhook_endpoints::events))
         .load(connection)?;
-    let payload =
-        serde_json::to_string(event).map_err(|error| StoreError::Corrupt(error.to_string()))?;
+    if endpoints.is_empty() {
+        return Ok(());
+    }
+    let payload = crate::json(payload)?;
     let at = now();
     for (endpoint_id, events) in endpoints {
         let kinds: Vec<String> = serde_json::from_str(&events)
             .map_err(|error| StoreError::Corrupt(format!("webhook events: {error}")))?;
-        if !kinds.iter().any(|kind| kind == "*" || *kind == event.kind) {
+        if !kinds
+            .iter()
+            .any(|subscribed| subscribed == "*" || subscribed == kind)
+        {
             continue;
         }
         diesel::insert_into(webhook_deliveries::table)
             .values((
                 webhook_deliveries::id.eq(new_id()),
                 webhook_deliveries::endpoint_id.eq(&endpoint_id),
-                webhook_deliveries::event_id.eq(event.id.to_string()),
-                webhook_deliveries::kind.eq(&event.kind),
+                webhook_deliveries::event_id.eq(event_id),
+                webhook_deliveries::kind.eq(kind),
                 webhook_deliveries::payload.eq(&payload),
                 webhook_deliveries::state.eq(PENDING),
                 webhook_deliveries::attempts.eq(0),

@@ -1,5 +1,5 @@
-//! Webhooks: an organization's endpoints for referral events, and the log of
-//! deliveries to them.
+//! Webhooks: an organization's endpoints for referral and loan events, and
+//! the log of deliveries to them.
 //!
 //! Warren POSTs each event it owes an endpoint as JSON, signed with the
 //! endpoint's secret (see [`WEBHOOK_SIGNATURE_HEADER`]), and retries with
@@ -31,14 +31,29 @@ pub const REFERRAL_EVENT_KINDS: [&str; 7] = [
     "referral.updated",
 ];
 
+/// Every loan event kind an endpoint can subscribe to: one per step of a
+/// loan's timeline, sent to the owner and the borrower.
+pub const LOAN_EVENT_KINDS: [&str; 8] = [
+    "loan.requested",
+    "loan.approved",
+    "loan.declined",
+    "loan.preempted",
+    "loan.cancelled",
+    "loan.checked_out",
+    "loan.returned",
+    "loan.overdue",
+];
+
 /// Subscribes to every event kind, including kinds added later.
 pub const ALL_EVENTS: &str = "*";
 
 /// An event kind an endpoint subscribes to: `referral.created`,
 /// `referral.status_changed`, `referral.escalated`,
 /// `referral.transport_changed`, `referral.outcome_recorded`,
-/// `referral.message_posted`, `referral.updated`, or `*` for all of them
-/// (including kinds added later).
+/// `referral.message_posted`, `referral.updated`, `loan.requested`,
+/// `loan.approved`, `loan.declined`, `loan.preempted`, `loan.cancelled`,
+/// `loan.checked_out`, `loan.returned`, `loan.overdue`, or `*` for all of
+/// them (including kinds added later).
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[cfg_attr(feature = "openapi", schema(value_type = String, example = "referral.created"))]
@@ -53,9 +68,10 @@ impl fmt::Display for UnknownEventKind {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(
             f,
-            "{:?} is not an event kind; use `*` or one of {}",
+            "{:?} is not an event kind; use `*` or one of {}, {}",
             self.0,
-            REFERRAL_EVENT_KINDS.join(", ")
+            REFERRAL_EVENT_KINDS.join(", "),
+            LOAN_EVENT_KINDS.join(", ")
         )
     }
 }
@@ -67,7 +83,10 @@ impl EventKind {
     pub fn parse(input: impl Into<String>) -> Result<Self, UnknownEventKind> {
         let input: String = input.into();
         let kind = input.trim();
-        if kind == ALL_EVENTS || REFERRAL_EVENT_KINDS.contains(&kind) {
+        if kind == ALL_EVENTS
+            || REFERRAL_EVENT_KINDS.contains(&kind)
+            || LOAN_EVENT_KINDS.contains(&kind)
+        {
             Ok(Self(kind.to_owned()))
         } else {
             Err(UnknownEventKind(input))
@@ -127,7 +146,7 @@ pub struct CreateWebhookRequest {
 pub struct Webhook {
     /// Stable identifier.
     pub id: Uuid,
-    /// The organization whose referral events it receives.
+    /// The organization whose referral and loan events it receives.
     pub organization_id: Uuid,
     /// Where events are POSTed.
     pub url: String,

@@ -34,11 +34,11 @@ use rand::rngs::StdRng;
 use rand::seq::IndexedRandom;
 use rand::{Rng, SeedableRng};
 
-use crate::bench_referrals;
 use crate::postgres;
 use crate::shell;
 use crate::system::{self, Apt};
 use crate::workspace::Workspace;
+use crate::{bench_lending, bench_referrals};
 
 /// The no-op endpoint: answers from memory without touching the database.
 const NO_OP: &str = "/healthz";
@@ -105,6 +105,11 @@ impl Measured {
     }
 }
 
+/// Rounds of the reservation contention run.
+const CONTENTION_ROUNDS: usize = 30;
+/// Simultaneous requests for one slot in each round.
+const CONTENDERS: usize = 100;
+
 /// Everything measured on one database.
 struct Report {
     backend: &'static str,
@@ -118,6 +123,8 @@ struct Report {
     rate_achieved: f64,
     rate: u32,
     referrals: bench_referrals::Outcome,
+    referrals_at_rate: bench_referrals::Outcome,
+    contention: bench_lending::Contention,
 }
 
 /// Builds the server, measures each database and prints the tables.
@@ -307,18 +314,35 @@ fn measure(
         let mut referrals =
             bench_referrals::create(addr, referrer.clone(), options.connections, seconds, "run")
                 .await?;
-        referrals.acknowledged += warm.acknowledged;
+        let mut referrals_at_rate =
+            bench_referrals::create_at_rate(addr, referrer.clone(), options.rate, seconds).await?;
+        referrals.acknowledged += warm.acknowledged + referrals_at_rate.acknowledged;
         referrals.stored = bench_referrals::count(addr, &referrer).await?;
-        Ok::<_, anyhow::Error>((cold_start, rss_ready_kib, runs, referrals))
+        referrals_at_rate.stored = referrals.stored;
+
+        eprintln!(
+            "xtask: bench: {backend}: {CONTENDERS} requests at once for one slot, {CONTENTION_ROUNDS} times"
+        );
+        let contention =
+            bench_lending::contend(addr, referrer, CONTENTION_ROUNDS, CONTENDERS).await?;
+        Ok::<_, anyhow::Error>((
+            cold_start,
+            rss_ready_kib,
+            runs,
+            referrals,
+            referrals_at_rate,
+            contention,
+        ))
     });
     let peak_rss_kib = memory_kib(server.0.id(), "VmHWM");
     drop(server);
-    let (cold_start, rss_ready_kib, runs, referrals) = result.with_context(|| {
-        format!(
-            "the {backend} benchmark failed; the server's log is {}",
-            log_path.display()
-        )
-    })?;
+    let (cold_start, rss_ready_kib, runs, referrals, referrals_at_rate, contention) = result
+        .with_context(|| {
+            format!(
+                "the {backend} benchmark failed; the server's log is {}",
+                log_path.display()
+            )
+        })?;
     for run in &runs {
         if let Some(error) = &run.first_error {
             eprintln!(
@@ -345,6 +369,8 @@ fn measure(
         rate: options.rate,
         runs,
         referrals,
+        referrals_at_rate,
+        contention,
     })
 }
 
@@ -794,24 +820,42 @@ fn print_report(report: &Report, options: &Options) {
         "",
         referrals.errors,
     );
-    if let Some(error) = &referrals.first_error {
+    let at_rate = &report.referrals_at_rate;
+    let p99_at_rate = at_rate.percentile(0.99);
+    println!(
+        "  {:<24} {:<18} {:>9.0} {:>9} {:>9} {:>9} {:>8} {:>7}",
+        bench_referrals::CREATE,
+        format!("open, {} req/s", report.rate),
+        at_rate.throughput(),
+        format!("{:.2} ms", at_rate.percentile(0.5).as_secs_f64() * 1000.0),
+        format!("{:.2} ms", p99_at_rate.as_secs_f64() * 1000.0),
+        format!("{:.2} ms", at_rate.percentile(0.999).as_secs_f64() * 1000.0),
+        "",
+        at_rate.errors,
+    );
+    for error in [&referrals.first_error, &at_rate.first_error]
+        .into_iter()
+        .flatten()
+    {
         println!("  first referral error: {error}");
     }
     println!(
-        "  referral create: {:.0}/s, p99 {:.2} ms (target ≥ {:.0}/s and ≤ {} ms: {})",
+        "  referral create: {:.0}/s at most; p99 {:.2} ms at {} req/s (target ≥ {:.0}/s and p99 ≤ {} ms: {})",
         referrals.throughput(),
-        p99.as_secs_f64() * 1000.0,
+        p99_at_rate.as_secs_f64() * 1000.0,
+        report.rate,
         bench_referrals::TARGET_RATE,
         bench_referrals::TARGET_P99.as_millis(),
         verdict(
             referrals.throughput() >= bench_referrals::TARGET_RATE
-                && p99 <= bench_referrals::TARGET_P99
+                && p99_at_rate <= bench_referrals::TARGET_P99
+                && at_rate.errors == 0
         )
     );
     let lost = referrals.acknowledged.saturating_sub(referrals.stored);
     let doubled = referrals.stored.saturating_sub(referrals.acknowledged);
     println!(
-        "  referrals acknowledged {}, stored {}: {} lost, {} duplicated; {} retries, {} not replayed ({})\n",
+        "  referrals acknowledged {}, stored {}: {} lost, {} duplicated; {} retries, {} not replayed ({})",
         referrals.acknowledged,
         referrals.stored,
         lost,
@@ -819,6 +863,37 @@ fn print_report(report: &Report, options: &Options) {
         referrals.retries,
         referrals.retry_mismatches,
         verdict(lost == 0 && doubled == 0 && referrals.retry_mismatches == 0)
+    );
+    let contention = &report.contention;
+    println!(
+        "  {:<24} {:<18} {:>9.0} {:>9} {:>9} {:>9} {:>8} {:>7}",
+        bench_lending::RESERVE,
+        format!("{} at once", contention.contenders),
+        contention.throughput(),
+        format!(
+            "{:.2} ms",
+            contention.percentile(0.5).as_secs_f64() * 1000.0
+        ),
+        format!(
+            "{:.2} ms",
+            contention.percentile(0.99).as_secs_f64() * 1000.0
+        ),
+        format!(
+            "{:.2} ms",
+            contention.percentile(0.999).as_secs_f64() * 1000.0
+        ),
+        "",
+        contention.errors,
+    );
+    if let Some(error) = &contention.first_error {
+        println!("  first reservation error: {error}");
+    }
+    println!(
+        "  reservation under contention: {} rounds of {} requests for one slot, {} without exactly one reservation ({})\n",
+        contention.rounds,
+        contention.contenders,
+        contention.wrong_rounds,
+        verdict(contention.wrong_rounds == 0 && contention.errors == 0)
     );
 }
 

@@ -33,9 +33,12 @@ const REQUEST_TIMEOUT: Duration = Duration::from_secs(30);
 
 /// Who refers, written by `warren bench-seed` into the data folder.
 pub struct Referrer {
-    organization_id: String,
+    /// The referring (and borrowing) organization.
+    pub organization_id: String,
     api_key: String,
     receivers: Vec<String>,
+    /// Kit items of another organization, lent without approval.
+    pub kit_items: Vec<String>,
 }
 
 impl Referrer {
@@ -51,12 +54,15 @@ impl Referrer {
                 .map(str::to_owned)
                 .with_context(|| format!("{} has no {key}", path.display()))
         };
-        let receivers: Vec<String> = value["receivers"]
-            .as_array()
-            .into_iter()
-            .flatten()
-            .filter_map(|site| site.as_str().map(str::to_owned))
-            .collect();
+        let strings = |key: &str| -> Vec<String> {
+            value[key]
+                .as_array()
+                .into_iter()
+                .flatten()
+                .filter_map(|id| id.as_str().map(str::to_owned))
+                .collect()
+        };
+        let receivers = strings("receivers");
         anyhow::ensure!(
             !receivers.is_empty(),
             "{} names no receivers",
@@ -66,6 +72,7 @@ impl Referrer {
             organization_id: text_of("organization_id")?,
             api_key: text_of("api_key")?,
             receivers,
+            kit_items: strings("kit_items"),
         })
     }
 }
@@ -104,7 +111,7 @@ impl Outcome {
     }
 }
 
-async fn connect(addr: SocketAddr) -> Result<SendRequest<Full<Bytes>>> {
+pub(crate) async fn connect(addr: SocketAddr) -> Result<SendRequest<Full<Bytes>>> {
     let stream = tokio::net::TcpStream::connect(addr).await?;
     stream.set_nodelay(true)?;
     let (sender, connection) = http1::handshake(TokioIo::new(stream)).await?;
@@ -113,7 +120,7 @@ async fn connect(addr: SocketAddr) -> Result<SendRequest<Full<Bytes>>> {
 }
 
 /// Sends one request with the referrer's key: the status, whether it was a replay, the body.
-async fn send(
+pub(crate) async fn send(
     sender: &mut SendRequest<Full<Bytes>>,
     addr: SocketAddr,
     referrer: &Referrer,
@@ -152,6 +159,21 @@ fn case_of(body: &[u8]) -> Option<String> {
     serde_json::from_slice::<serde_json::Value>(body)
         .ok()
         .and_then(|value| value["case_id"].as_str().map(str::to_owned))
+}
+
+/// A referral of a rat in respiratory distress to one of the receivers.
+fn referral_body(referrer: &Referrer, rng: &mut StdRng) -> Bytes {
+    let receiver = referrer.receivers.choose(rng).cloned().unwrap_or_default();
+    Bytes::from(
+        serde_json::json!({
+            "receivers": [receiver],
+            "species": "small_mammal/rat",
+            "patient": {"name": "Benchmark rat", "weight_grams": 350},
+            "reason": "Laboured breathing since this morning",
+            "priority": "urgent",
+        })
+        .to_string(),
+    )
 }
 
 struct Worker {
@@ -199,21 +221,7 @@ pub async fn create(
             while Instant::now() < deadline {
                 sequence += 1;
                 let key = format!("bench-{run}-{worker}-{sequence}");
-                let receiver = referrer
-                    .receivers
-                    .choose(&mut rng)
-                    .cloned()
-                    .unwrap_or_default();
-                let body = Bytes::from(
-                    serde_json::json!({
-                        "receivers": [receiver],
-                        "species": "small_mammal/rat",
-                        "patient": {"name": "Benchmark rat", "weight_grams": 350},
-                        "reason": "Laboured breathing since this morning",
-                        "priority": "urgent",
-                    })
-                    .to_string(),
-                );
+                let body = referral_body(&referrer, &mut rng);
                 let sent = Instant::now();
                 let first = send(
                     &mut sender,
@@ -297,6 +305,113 @@ pub async fn create(
         }
     }
     outcome.elapsed = started.elapsed();
+    Ok(outcome)
+}
+
+/// Referrals sent at a steady `rate` a second for `duration`, each on an idle
+/// connection or a new one, whatever the answers take (an open loop: a slow
+/// answer does not slow the senders down). Latency counts from when each
+/// request was due, so queueing shows in it.
+pub async fn create_at_rate(
+    addr: SocketAddr,
+    referrer: Arc<Referrer>,
+    rate: u32,
+    duration: Duration,
+) -> Result<Outcome> {
+    let total = (u64::from(rate) * duration.as_secs()).max(1);
+    let interval = Duration::from_secs(1) / rate.max(1);
+    let path = format!(
+        "/api/v1/organizations/{}/referrals",
+        referrer.organization_id
+    );
+    let (due_sender, mut due) = tokio::sync::mpsc::unbounded_channel::<(Instant, u64)>();
+    // The schedule runs on a thread of its own: the OS sleeps to within tens of
+    // microseconds, the async timer only to the millisecond.
+    let start = Instant::now() + Duration::from_millis(20);
+    let scheduler = std::thread::spawn(move || {
+        for index in 0..total {
+            let at = start + interval * u32::try_from(index).unwrap_or(u32::MAX);
+            let now = Instant::now();
+            if at > now {
+                std::thread::sleep(at - now);
+            }
+            if due_sender.send((at, index)).is_err() {
+                return;
+            }
+        }
+    });
+    let idle: Arc<std::sync::Mutex<Vec<SendRequest<Full<Bytes>>>>> = Arc::default();
+    let mut tasks = Vec::new();
+    while let Some((at, index)) = due.recv().await {
+        let idle = idle.clone();
+        let referrer = referrer.clone();
+        let path = path.clone();
+        tasks.push(tokio::spawn(async move {
+            let mut rng = StdRng::seed_from_u64(50_000 + index);
+            let body = referral_body(&referrer, &mut rng);
+            let key = format!("bench-open-{index}");
+            let pooled = idle.lock().ok().and_then(|mut idle| idle.pop());
+            let sender = match pooled {
+                Some(sender) => Ok(sender),
+                None => connect(addr).await,
+            };
+            let answer = match sender {
+                Ok(mut sender) => {
+                    let answer = send(
+                        &mut sender,
+                        addr,
+                        &referrer,
+                        hyper::Method::POST,
+                        &path,
+                        Some(&key),
+                        body,
+                    )
+                    .await;
+                    if answer.is_ok()
+                        && let Ok(mut idle) = idle.lock()
+                    {
+                        idle.push(sender);
+                    }
+                    answer
+                }
+                Err(error) => Err(error),
+            };
+            (at.elapsed(), answer)
+        }));
+    }
+    let mut outcome = Outcome {
+        requests: 0,
+        errors: 0,
+        elapsed: Duration::ZERO,
+        latency: histogram(),
+        retries: 0,
+        retry_mismatches: 0,
+        acknowledged: 0,
+        stored: 0,
+        first_error: None,
+    };
+    for task in tasks {
+        let (took, answer) = task.await?;
+        outcome.requests += 1;
+        match answer {
+            Ok((201, false, _)) => {
+                outcome.latency.saturating_record(took.as_micros() as u64);
+                outcome.acknowledged += 1;
+            }
+            Ok((status, _, body)) => {
+                outcome.errors += 1;
+                outcome
+                    .first_error
+                    .get_or_insert(format!("HTTP {status}: {}", String::from_utf8_lossy(&body)));
+            }
+            Err(error) => {
+                outcome.errors += 1;
+                outcome.first_error.get_or_insert(format!("{error:#}"));
+            }
+        }
+    }
+    outcome.elapsed = start.elapsed();
+    let _ = scheduler.join();
     Ok(outcome)
 }
 

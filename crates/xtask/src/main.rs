@@ -6,6 +6,7 @@
 //! bench`, the search benchmark.
 
 mod bench;
+mod bench_lending;
 mod bench_referrals;
 mod check_wasm;
 mod demo;

@@ -111,6 +111,43 @@ pub(crate) async fn appears(
         .unwrap_or_else(|error| panic!("{what}: {error}"))
 }
 
+/// Saves a screenshot of the whole page `width` pixels wide to `file`.
+pub(crate) async fn whole_page(browser: &Client, width: u32, file: &str) {
+    browser.set_window_size(width, 900).await.unwrap();
+    tokio::time::sleep(std::time::Duration::from_millis(300)).await;
+    let height = browser
+        .execute(
+            "return document.documentElement.scrollHeight + window.outerHeight - window.innerHeight;",
+            vec![],
+        )
+        .await
+        .unwrap()
+        .as_u64()
+        .and_then(|height| u32::try_from(height).ok())
+        .unwrap_or(900)
+        .clamp(900, 8000);
+    browser.set_window_size(width, height).await.unwrap();
+    tokio::time::sleep(std::time::Duration::from_millis(300)).await;
+    std::fs::write(artifact(file), browser.screenshot().await.unwrap()).unwrap();
+}
+
+/// Saves screenshots of the whole page at desktop and at phone width.
+pub(crate) async fn screenshots(browser: &Client, name: &str, backend: Backend) {
+    let backend = backend_name(backend);
+    whole_page(browser, 1280, &format!("{name}-{backend}.png")).await;
+    whole_page(browser, 390, &format!("{name}-phone-{backend}.png")).await;
+    browser.set_window_size(1280, 900).await.unwrap();
+}
+
+/// Clicks the element `css` once it appears.
+pub(crate) async fn click(browser: &Client, css: &str, what: &str) {
+    appears(browser, Locator::Css(css), what)
+        .await
+        .click()
+        .await
+        .unwrap();
+}
+
 warren_tests::on_both_databases! {
     async fn a_network_admin_vets_an_application_in_the_browser(backend: Backend) {
         let app = TestApp::spawn(backend).await;

@@ -24,9 +24,11 @@ use warren_domain::{AddressLine, ClinicalNote, ShortText};
 use warren_tests::*;
 use warren_wire::{
     CancelLoanRequest, CatalogParams, CheckoutRequest, CreateItemRequest, CreateLoanRequest,
-    CreateMaintenancePlanRequest, LoanQuery, RecordMaintenanceRequest, ReturnLoanRequest,
-    SiteInput,
+    CreateMaintenancePlanRequest, LoanEvent, LoanQuery, RecordMaintenanceRequest,
+    ReturnLoanRequest, SiteInput,
 };
+
+use crate::webhooks::{Receiver, assert_signed, hook};
 
 fn note(text: &str) -> ClinicalNote {
     ClinicalNote::parse(text).unwrap()
@@ -187,6 +189,12 @@ warren_tests::on_both_databases! {
         let network = network(&app).await;
         let Network { library_admin, clinic_a, a_admin, a_site, clinic_b, b_admin, .. } = &network;
         let item = concentrator(&network, true).await;
+        // B listens for its loans' events.
+        let receiver = Receiver::start(0);
+        let endpoint = b_admin
+            .create_webhook(*clinic_b, &hook(&receiver.url, &["loan.preempted"]), None)
+            .await
+            .unwrap();
 
         // B books it for tomorrow, routinely; the owner auto-approves.
         let tomorrow = Utc::now() + Duration::days(1);
@@ -219,6 +227,21 @@ warren_tests::on_both_databases! {
         assert_eq!(offered.length(), routine.window.length());
         let timeline = b_admin.loan_timeline(routine.id).await.unwrap();
         assert!(timeline.items.iter().any(|entry| entry.kind == "preempted"));
+        // …and is told so at once by a signed webhook naming the offered slot.
+        let told = receiver.wait_for(1).await;
+        assert_signed(&told[0], &endpoint.secret);
+        assert_eq!(told[0].header("Warren-Event"), "loan.preempted");
+        let event: LoanEvent = serde_json::from_slice(&told[0].body).unwrap();
+        assert_eq!((event.loan_id, event.status), (routine.id, ReservationStatus::Cancelled));
+        assert_eq!(event.borrower_organization_id, *clinic_b);
+        assert_eq!(event.offered_starts_at, Some(offered.starts()));
+        assert!(event.reason.as_deref().is_some_and(|reason| reason.contains("displaced")), "{event:?}");
+        // Another suitable item free for the window it wanted is offered too.
+        let spare = concentrator(&network, true).await;
+        let alternatives = b_admin.loan_alternatives(routine.id).await.unwrap();
+        let offered_items: Vec<Uuid> = alternatives.items.iter().map(|entry| entry.item.id).collect();
+        assert_eq!(offered_items, [spare]);
+        assert_eq!(status_of(&a_admin.loan_alternatives(routine.id).await.unwrap_err()), 404);
 
         // Each side sees only its own loans; others get 404.
         assert_eq!(status_of(&b_admin.loan(urgent.id).await.unwrap_err()), 404);

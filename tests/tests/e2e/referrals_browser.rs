@@ -17,7 +17,7 @@ use warren_domain::triage::Answer;
 use warren_tests::*;
 use warren_wire::CreateAssessmentRequest;
 
-use crate::browser::{appears, artifact, backend_name, browser, listing, sign_in};
+use crate::browser::{appears, browser, click, listing, screenshots, sign_in};
 
 /// Marks the page, so that [`not_reloaded`] can tell it was not loaded
 /// again.
@@ -39,43 +39,6 @@ async fn not_reloaded(browser: &Client, what: &str) {
         serde_json::json!(true),
         "{what}: the page was reloaded"
     );
-}
-
-/// Saves a screenshot of the whole page `width` pixels wide to `file`.
-async fn whole_page(browser: &Client, width: u32, file: &str) {
-    browser.set_window_size(width, 900).await.unwrap();
-    tokio::time::sleep(std::time::Duration::from_millis(300)).await;
-    let height = browser
-        .execute(
-            "return document.documentElement.scrollHeight + window.outerHeight - window.innerHeight;",
-            vec![],
-        )
-        .await
-        .unwrap()
-        .as_u64()
-        .and_then(|height| u32::try_from(height).ok())
-        .unwrap_or(900)
-        .clamp(900, 8000);
-    browser.set_window_size(width, height).await.unwrap();
-    tokio::time::sleep(std::time::Duration::from_millis(300)).await;
-    std::fs::write(artifact(file), browser.screenshot().await.unwrap()).unwrap();
-}
-
-/// Saves screenshots of the whole page at desktop and at phone width.
-async fn screenshots(browser: &Client, name: &str, backend: Backend) {
-    let backend = backend_name(backend);
-    whole_page(browser, 1280, &format!("{name}-{backend}.png")).await;
-    whole_page(browser, 390, &format!("{name}-phone-{backend}.png")).await;
-    browser.set_window_size(1280, 900).await.unwrap();
-}
-
-/// Clicks the element `css` once it appears.
-async fn click(browser: &Client, css: &str, what: &str) {
-    appears(browser, Locator::Css(css), what)
-        .await
-        .click()
-        .await
-        .unwrap();
 }
 
 warren_tests::on_both_databases! {

@@ -25,13 +25,13 @@ use warren_wire::{
 
 /// One request the receiver got.
 #[derive(Debug, Clone)]
-struct Received {
+pub(crate) struct Received {
     headers: HashMap<String, String>,
-    body: Vec<u8>,
+    pub(crate) body: Vec<u8>,
 }
 
 impl Received {
-    fn header(&self, name: &str) -> &str {
+    pub(crate) fn header(&self, name: &str) -> &str {
         self.headers
             .get(&name.to_ascii_lowercase())
             .map_or("", String::as_str)
@@ -44,14 +44,14 @@ impl Received {
 
 /// A local HTTP endpoint that records every request and answers 500 to the
 /// first `fail_first`, 200 afterwards.
-struct Receiver {
-    url: String,
+pub(crate) struct Receiver {
+    pub(crate) url: String,
     requests: Arc<Mutex<Vec<Received>>>,
     handle: actix_web::dev::ServerHandle,
 }
 
 impl Receiver {
-    fn start(fail_first: usize) -> Self {
+    pub(crate) fn start(fail_first: usize) -> Self {
         let requests = Arc::new(Mutex::new(Vec::<Received>::new()));
         let listener = std::net::TcpListener::bind("127.0.0.1:0").expect("bind port 0");
         let url = format!("http://{}/hooks/warren", listener.local_addr().unwrap());
@@ -102,7 +102,7 @@ impl Receiver {
     }
 
     /// The requests once there are at least `count` (or a failure after 20 s).
-    async fn wait_for(&self, count: usize) -> Vec<Received> {
+    pub(crate) async fn wait_for(&self, count: usize) -> Vec<Received> {
         for _ in 0..200 {
             let received = self.received();
             if received.len() >= count {
@@ -148,7 +148,7 @@ fn hmac_sha256(key: &[u8], message: &[u8]) -> String {
 
 /// Checks `Warren-Signature` as an integrator would: `t` recent, `v1` the
 /// HMAC of `"<t>.<body>"` under `secret`.
-fn assert_signed(request: &Received, secret: &str) {
+pub(crate) fn assert_signed(request: &Received, secret: &str) {
     let header = request.header("Warren-Signature");
     let (t, v1) = header
         .strip_prefix("t=")
@@ -169,7 +169,7 @@ fn assert_signed(request: &Received, secret: &str) {
     assert_ne!(v1, hmac_sha256(b"another secret", &signed));
 }
 
-fn hook(url: &str, events: &[&str]) -> CreateWebhookRequest {
+pub(crate) fn hook(url: &str, events: &[&str]) -> CreateWebhookRequest {
     CreateWebhookRequest {
         url: Website::parse(url).unwrap(),
         events: events

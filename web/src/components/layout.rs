@@ -13,8 +13,8 @@ use crate::session::{SessionState, use_session};
 /// Sections of the product still to be built (DESIGN §5–§6).
 ///
 /// Each gets its entry in [`nav_links`] when its page exists; until then the
-/// navigation shows no link to it — no placeholder pages.
-pub const PLANNED_SECTIONS: [&str; 1] = ["Lending"];
+/// navigation shows no link to it — no placeholder pages. None is left.
+pub const PLANNED_SECTIONS: [&str; 0] = [];
 
 /// One entry of the navigation.
 struct NavLink {
@@ -31,6 +31,7 @@ fn nav_links(is_network_admin: bool, organization: Option<Uuid>) -> Vec<NavLink>
         link("/triage".into(), "Triage", false),
         link("/directory".into(), "Directory", false),
         link("/referrals".into(), "Referrals", false),
+        link("/library".into(), "Library", false),
     ];
     if is_network_admin {
         links.push(link("/vetting".into(), "Vetting queue", false));
@@ -41,7 +42,8 @@ fn nav_links(is_network_admin: bool, organization: Option<Uuid>) -> Vec<NavLink>
     if is_network_admin || organization.is_some() {
         links.push(link("/audit".into(), "Audit log", false));
     }
-    // Lending (PLANNED_SECTIONS) goes here.
+    links.push(link("/lending".into(), "Lending", false));
+    links.push(link("/supplies".into(), "Supplies", false));
     links.push(link("/profile".into(), "Profile", false));
     links
 }

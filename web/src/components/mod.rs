@@ -8,6 +8,7 @@ mod confirm_button;
 mod copy_box;
 mod form;
 mod layout;
+mod lending;
 mod listing;
 mod loading;
 mod org_header;
@@ -24,6 +25,13 @@ pub use confirm_button::ConfirmButton;
 pub use copy_box::CopyBox;
 pub use form::{FieldErrors, KindSelect, TextArea, TextField, reveal_problem};
 pub use layout::{Layout, PLANNED_SECTIONS};
+pub use lending::{
+    ActingOrganization, ChecklistLine, ConditionBadge, DecisionNote, DeclineLoanForm,
+    ItemStatusBadge, LendingTab, LendingTabs, LoanStatusBadge, OfferedSlot, ReportDraft,
+    ReportFields, ReportSummary, TierPicker, acting_organizations, decision_label, etag_of,
+    interval_text, length_text, local_date, local_midnight, sites_of, suitability_text,
+    urgency_text, vocabulary, window_text,
+};
 pub use listing::{
     AvailabilityBadge, CallLink, CapacityBadge, HitCard, ReasonChips, VerifiedBadge, WeekHours,
     availability_state,

@@ -64,6 +64,10 @@ fn Home() -> impl IntoView {
                     <a href="/directory">"Directory"</a>
                     " — who can take an animal now, near you"
                 </li>
+                <li>
+                    <a href="/report">"Network report"</a>
+                    " — the network's figures month by month, as the public sees them"
+                </li>
                 <Show when=move || session.is_network_admin()>
                     <li>
                         <a href="/directory/audit">"Directory audit queue"</a>

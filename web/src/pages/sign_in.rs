@@ -98,6 +98,9 @@ pub fn SignInPage() -> impl IntoView {
                 "New to the network? " <A href="/apply">"Apply to join"</A>
                 " with your clinic, rescue or rehabilitation centre."
             </p>
+            <p>
+                "What the network does, in figures: " <A href="/report">"the network report"</A> "."
+            </p>
             <p class="muted">
                 "Joining an existing organization? Ask its administrator for an invitation link. "
                 "Forgotten your password? Your organization's administrator or a network coordinator can help."

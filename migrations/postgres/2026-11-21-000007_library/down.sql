@@ -1,0 +1,3 @@
+DROP TABLE article_tags;
+DROP TABLE article_versions;
+DROP TABLE articles;
