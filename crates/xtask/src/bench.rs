@@ -699,22 +699,31 @@ where
         let results = results.clone();
         tasks.push(tokio::spawn(async move {
             let pooled = idle.lock().ok().and_then(|mut idle| idle.pop());
-            let sender = match pooled {
-                Some(sender) => Ok(sender),
-                None => connect(addr).await,
-            };
-            let outcome = match sender {
-                Ok(mut sender) => {
-                    let outcome = get(&mut sender, addr, &path).await;
-                    if outcome.is_ok()
-                        && let Ok(mut idle) = idle.lock()
-                    {
-                        idle.push(sender);
+            let was_pooled = pooled.is_some();
+            let mut outcome = Err(anyhow::anyhow!("not sent"));
+            // An idle connection the server has just closed fails at once:
+            // ask again on a new one, as a client would.
+            for sender in [pooled, None].into_iter().take(1 + usize::from(was_pooled)) {
+                let sender = match sender {
+                    Some(sender) => Ok(sender),
+                    None => connect(addr).await,
+                };
+                outcome = match sender {
+                    Ok(mut sender) => {
+                        let outcome = get(&mut sender, addr, &path).await;
+                        if outcome.is_ok()
+                            && let Ok(mut idle) = idle.lock()
+                        {
+                            idle.push(sender);
+                        }
+                        outcome
                     }
-                    outcome
+                    Err(error) => Err(error),
+                };
+                if outcome.is_ok() {
+                    break;
                 }
-                Err(error) => Err(error),
-            };
+            }
             if let Ok(mut results) = results.lock() {
                 match outcome {
                     Ok((200, length)) => {
