@@ -919,19 +919,9 @@ pub fn log(
     Ok(())
 }
 
-/// A timeline row: at, actor, kind, from, to, note.
-type EventRow = (
-    NaiveDateTime,
-    String,
-    String,
-    Option<String>,
-    Option<String>,
-    Option<String>,
-);
-
 /// A reservation's timeline, oldest first.
 pub fn timeline(connection: &mut DbConnection, id: &str) -> StoreResult<Vec<TimelineEntry>> {
-    let rows: Vec<EventRow> = reservation_events::table
+    let rows: Vec<crate::TimelineRow> = reservation_events::table
         .filter(reservation_events::reservation_id.eq(id))
         .order(reservation_events::id.asc())
         .select((
@@ -943,17 +933,7 @@ pub fn timeline(connection: &mut DbConnection, id: &str) -> StoreResult<Vec<Time
             reservation_events::note,
         ))
         .load(connection)?;
-    Ok(rows
-        .into_iter()
-        .map(|(at, actor, kind, from, to, note)| TimelineEntry {
-            at: utc(at),
-            actor,
-            kind,
-            from,
-            to,
-            note,
-        })
-        .collect())
+    Ok(rows.into_iter().map(crate::timeline_entry).collect())
 }
 
 /// Active loans whose window ended before `at`: candidates for `overdue`.

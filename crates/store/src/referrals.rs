@@ -648,19 +648,9 @@ fn bump(
     Ok(())
 }
 
-/// A timeline row: at, actor, kind, from, to, note.
-type EventRow = (
-    NaiveDateTime,
-    String,
-    String,
-    Option<String>,
-    Option<String>,
-    Option<String>,
-);
-
 /// A referral's timeline, oldest first.
 pub fn timeline(connection: &mut DbConnection, id: &str) -> StoreResult<Vec<TimelineEntry>> {
-    let rows: Vec<EventRow> = referral_events::table
+    let rows: Vec<crate::TimelineRow> = referral_events::table
         .filter(referral_events::referral_id.eq(id))
         .order(referral_events::id.asc())
         .select((
@@ -672,17 +662,7 @@ pub fn timeline(connection: &mut DbConnection, id: &str) -> StoreResult<Vec<Time
             referral_events::note,
         ))
         .load(connection)?;
-    Ok(rows
-        .into_iter()
-        .map(|(at, actor, kind, from, to, note)| TimelineEntry {
-            at: utc(at),
-            actor,
-            kind,
-            from,
-            to,
-            note,
-        })
-        .collect())
+    Ok(rows.into_iter().map(crate::timeline_entry).collect())
 }
 
 /// Adds a message to a referral's case thread.
