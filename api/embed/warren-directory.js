@@ -11,6 +11,10 @@
  * the filter off), data-accent, data-background, data-text (CSS colours),
  * data-title, data-limit, data-height (first height in px), data-key (a
  * partner API key with the `embed` scope), data-target (a CSS selector).
+ *
+ * With data-page="report" it shows the network's public report instead
+ * (WARREN/embed/report.html): data-from and data-to (YYYY-MM) choose the
+ * months; the colours, data-title, data-height and data-target work alike.
  */
 (function () {
   "use strict";
@@ -22,7 +26,8 @@
   script.dataset.warrenMounted = "1";
 
   var data = script.dataset;
-  var page = new URL("directory.html", script.src);
+  var report = data.page === "report";
+  var page = new URL(report ? "report.html" : "directory.html", script.src);
   var origin = page.origin;
   var settings = {
     species: "species",
@@ -37,7 +42,9 @@
     background: "background",
     text: "text",
     title: "title",
-    limit: "limit"
+    limit: "limit",
+    from: "from",
+    to: "to"
   };
   Object.keys(settings).forEach(function (name) {
     if (data[name]) page.searchParams.set(settings[name], data[name]);
@@ -47,7 +54,9 @@
 
   var frame = document.createElement("iframe");
   frame.src = page.href;
-  frame.title = data.title || "Find animal care near you (Warren directory)";
+  frame.title =
+    data.title ||
+    (report ? "Our network's results (Warren report)" : "Find animal care near you (Warren directory)");
   frame.setAttribute("allow", "geolocation");
   frame.setAttribute("data-warren-directory", "");
   var style = frame.style;

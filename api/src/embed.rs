@@ -9,7 +9,10 @@
 //! - `warren-directory.js`, the loader a partner page includes;
 //! - `directory.html`, `directory.js`, `directory.css`, the page shown in the
 //!   partner's `<iframe>`. It calls the public API on its own origin
-//!   (`/api/v1/public/taxonomy`, `/search`, `/sites/{id}`).
+//!   (`/api/v1/public/taxonomy`, `/search`, `/sites/{id}`);
+//! - `report.html`, `report.js`, `report.css`, the network's public report
+//!   for funders and owners (`/api/v1/public/report`), shown instead with
+//!   `data-page="report"` (and `data-from`, `data-to` as `YYYY-MM`).
 //!
 //! # The snippet
 //!
@@ -117,6 +120,24 @@ pub const ASSETS: &[Asset] = &[
         name: "directory.js",
         content_type: "text/javascript; charset=utf-8",
         body: include_bytes!("../embed/directory.js"),
+        frameable: false,
+    },
+    Asset {
+        name: "report.html",
+        content_type: "text/html; charset=utf-8",
+        body: include_bytes!("../embed/report.html"),
+        frameable: true,
+    },
+    Asset {
+        name: "report.js",
+        content_type: "text/javascript; charset=utf-8",
+        body: include_bytes!("../embed/report.js"),
+        frameable: false,
+    },
+    Asset {
+        name: "report.css",
+        content_type: "text/css; charset=utf-8",
+        body: include_bytes!("../embed/report.css"),
         frameable: false,
     },
     Asset {

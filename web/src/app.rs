@@ -20,6 +20,7 @@ use crate::pages::{
 use crate::pages::{
     NewReferralPage, ReferralPage, ReferralSettingsPage, ReferralsPage, ReportPage,
 };
+use crate::pages::{VolunteerPage, VolunteerProfilePage, VolunteersPage};
 use crate::session::Session;
 
 /// The whole app: provides the [`Session`] and the [`Outbox`] of records
@@ -69,6 +70,9 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/loans/:id") view=LoanPage/>
                     <Route path=path!("/organizations/:id/lending") view=OrganizationLendingPage/>
                     <Route path=path!("/supplies") view=SuppliesPage/>
+                    <Route path=path!("/volunteer") view=VolunteerPage/>
+                    <Route path=path!("/volunteer/profile") view=VolunteerProfilePage/>
+                    <Route path=path!("/organizations/:id/volunteers") view=VolunteersPage/>
                 </Routes>
             </Layout>
         </Router>

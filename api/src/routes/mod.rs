@@ -14,6 +14,7 @@ pub mod library;
 pub mod me;
 pub mod members;
 pub mod organizations;
+pub mod people;
 pub mod public;
 pub mod referrals;
 pub mod sessions;
@@ -156,6 +157,17 @@ pub fn api(config: &mut ServiceConfig) {
             .service(library::archive_article)
             .service(library::list_versions)
             .service(library::read_version)
+            .service(people::read_my_profile)
+            .service(people::save_my_profile)
+            .service(people::my_assignments)
+            .service(people::roster)
+            .service(people::unassigned_transports)
+            .service(people::accept_transport)
+            .service(people::decline_transport)
+            .service(people::create_placement)
+            .service(people::list_placements)
+            .service(people::read_placement)
+            .service(people::transition_placement)
             .service(members::list)
             .service(members::change_role)
             .service(members::remove)

@@ -440,7 +440,7 @@ pub async fn read(
 }
 
 /// Runs a change on one referral in a transaction and publishes its events.
-async fn change<F>(
+pub(crate) async fn change<F>(
     state: web::Data<AppState>,
     principal: Principal,
     id: Uuid,

@@ -1270,6 +1270,124 @@ impl Client {
             .await
     }
 
+    /// Your volunteer profile, with its `ETag` (404 until you write one).
+    pub async fn my_volunteer_profile(&self) -> Result<Versioned<VolunteerProfile>> {
+        self.get_versioned("/api/v1/me/volunteer-profile").await
+    }
+
+    /// Writes your volunteer profile: `etag` `None` creates it, otherwise it
+    /// must be its current version.
+    pub async fn save_volunteer_profile(
+        &self,
+        request: &VolunteerProfileRequest,
+        etag: Option<&str>,
+    ) -> Result<Versioned<VolunteerProfile>> {
+        let mut builder = self
+            .request(Method::PUT, "/api/v1/me/volunteer-profile")
+            .json(request);
+        if let Some(etag) = etag {
+            builder = builder.header(header::IF_MATCH, etag);
+        }
+        let (value, etag) = Self::send(builder).await?;
+        Ok(Versioned {
+            value,
+            etag: etag.unwrap_or_default(),
+        })
+    }
+
+    /// An organization's volunteer roster.
+    pub async fn volunteers(&self, organization: Uuid, query: &RosterQuery) -> Result<Roster> {
+        let builder = self
+            .request(
+                Method::GET,
+                &format!("/api/v1/organizations/{organization}/volunteers"),
+            )
+            .query(query);
+        Self::send(builder).await.map(|(value, _)| value)
+    }
+
+    /// Transports without a driver in your organizations.
+    pub async fn unassigned_transports(&self) -> Result<TransportJobs> {
+        self.get("/api/v1/transports/unassigned").await
+    }
+
+    /// Your drives and foster placements.
+    pub async fn my_assignments(&self) -> Result<Assignments> {
+        self.get("/api/v1/me/assignments").await
+    }
+
+    /// Takes a referral's transport leg as its driver.
+    pub async fn accept_transport(&self, referral: Uuid) -> Result<Versioned<Referral>> {
+        let builder = self.request(
+            Method::POST,
+            &format!("/api/v1/referrals/{referral}/transport/accept"),
+        );
+        let (value, etag) = Self::send(builder).await?;
+        Ok(Versioned {
+            value,
+            etag: etag.unwrap_or_default(),
+        })
+    }
+
+    /// Gives back a drive.
+    pub async fn decline_transport(
+        &self,
+        referral: Uuid,
+        request: &DeclineDriveRequest,
+    ) -> Result<Referral> {
+        self.post(
+            &format!("/api/v1/referrals/{referral}/transport/decline"),
+            request,
+            None,
+        )
+        .await
+    }
+
+    /// Offers an animal to a volunteer to foster.
+    pub async fn create_placement(
+        &self,
+        organization: Uuid,
+        request: &CreatePlacementRequest,
+        idempotency_key: Option<&str>,
+    ) -> Result<Placement> {
+        self.post(
+            &format!("/api/v1/organizations/{organization}/foster-placements"),
+            request,
+            idempotency_key,
+        )
+        .await
+    }
+
+    /// An organization's foster placements.
+    pub async fn placements(&self, organization: Uuid) -> Result<Placements> {
+        self.get(&format!(
+            "/api/v1/organizations/{organization}/foster-placements"
+        ))
+        .await
+    }
+
+    /// One foster placement, with its `ETag`.
+    pub async fn placement(&self, id: Uuid) -> Result<Versioned<Placement>> {
+        self.get_versioned(&format!("/api/v1/foster-placements/{id}"))
+            .await
+    }
+
+    /// Moves a foster placement; `etag` must be its current version.
+    pub async fn transition_placement(
+        &self,
+        id: Uuid,
+        request: &PlacementTransitionRequest,
+        etag: &str,
+    ) -> Result<Versioned<Placement>> {
+        self.change(
+            Method::POST,
+            &format!("/api/v1/foster-placements/{id}/transitions"),
+            request,
+            etag,
+        )
+        .await
+    }
+
     /// Searches the library.
     pub async fn search_articles(&self, query: &ArticleQuery) -> Result<ArticlePage> {
         let builder = self.request(Method::GET, "/api/v1/articles").query(query);

@@ -10,6 +10,7 @@ pub mod directory;
 pub mod lending;
 pub mod library;
 pub mod organization;
+pub mod people;
 pub mod referral;
 pub mod report;
 pub mod text;

@@ -20,6 +20,7 @@ pub mod idempotency;
 pub mod lending;
 pub mod library;
 pub mod organizations;
+pub mod people;
 pub mod referrals;
 pub mod schema;
 pub mod sites;

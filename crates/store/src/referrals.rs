@@ -171,6 +171,11 @@ impl ReferralRow {
             .transpose()
     }
 
+    /// The patient.
+    pub fn patient(&self) -> StoreResult<warren_domain::referral::Patient> {
+        parse("patient", &self.patient)
+    }
+
     /// Which side `organizations` (the caller's) puts the caller on.
     pub fn side_of<'a>(
         &self,
@@ -585,6 +590,9 @@ pub fn set_transport(
     diesel::update(referrals::table.filter(referrals::id.eq(&current.id)))
         .set((
             referrals::transport.eq(Some(json(leg)?)),
+            referrals::transport_status.eq(Some(leg.status.as_str())),
+            referrals::transport_driver_id
+                .eq(leg.driver.as_ref().map(|driver| driver.user_id.to_string())),
             referrals::business_status.eq(business),
         ))
         .execute(connection)?;
@@ -854,6 +862,11 @@ impl Names {
             organizations,
             sites,
         })
+    }
+
+    /// The name of organization `id` (empty when it was not looked up).
+    pub fn organization_name(&self, id: &str) -> String {
+        self.organizations.get(id).cloned().unwrap_or_default()
     }
 
     fn party(&self, organization_id: &str, site_id: Option<&str>) -> StoreResult<ReferralParty> {

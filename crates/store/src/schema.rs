@@ -264,6 +264,8 @@ diesel::table! {
         answer_due_at -> Nullable<Timestamp>,
         updated_at -> Timestamp,
         version -> BigInt,
+        transport_status -> Nullable<Text>,
+        transport_driver_id -> Nullable<Text>,
     }
 }
 
@@ -521,6 +523,45 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    volunteer_profiles (user_id) {
+        user_id -> Text,
+        skills -> Text,
+        availability -> Text,
+        timezone -> Text,
+        area -> Text,
+        latitude -> Nullable<Double>,
+        longitude -> Nullable<Double>,
+        radius_km -> Nullable<Integer>,
+        has_vehicle -> Bool,
+        notes -> Nullable<Text>,
+        active -> Bool,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+        version -> BigInt,
+    }
+}
+
+diesel::table! {
+    foster_placements (id) {
+        id -> Text,
+        organization_id -> Text,
+        volunteer_user_id -> Text,
+        referral_id -> Nullable<Text>,
+        species -> Text,
+        animal_name -> Text,
+        starts_on -> Date,
+        ends_on -> Nullable<Date>,
+        status -> Text,
+        notes -> Nullable<Text>,
+        status_note -> Nullable<Text>,
+        created_by -> Text,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+        version -> BigInt,
+    }
+}
+
 diesel::joinable!(memberships -> users (user_id));
 diesel::joinable!(memberships -> organizations (organization_id));
 diesel::joinable!(sites -> organizations (organization_id));
@@ -535,6 +576,8 @@ diesel::joinable!(supply_requests -> supply_offers (offer_id));
 diesel::joinable!(articles -> organizations (organization_id));
 diesel::joinable!(article_versions -> articles (article_id));
 diesel::joinable!(article_tags -> articles (article_id));
+diesel::joinable!(volunteer_profiles -> users (user_id));
+diesel::joinable!(foster_placements -> organizations (organization_id));
 diesel::allow_tables_to_appear_in_same_query!(
     items,
     maintenance_plans,
@@ -568,4 +611,6 @@ diesel::allow_tables_to_appear_in_same_query!(
     articles,
     article_versions,
     article_tags,
+    volunteer_profiles,
+    foster_placements,
 );

@@ -17,12 +17,21 @@ pub struct Workspace {
 impl Workspace {
     /// Finds the workspace this tool belongs to.
     pub fn locate() -> Result<Self> {
-        // xtask lives at <root>/crates/xtask; starting from there finds the right workspace even
-        // when `cargo xtask` is run from a subdirectory.
+        // The checkout `cargo xtask` is run in, found from the current directory (a subdirectory
+        // works too), so two checkouts sharing one target directory, and so one xtask binary,
+        // each build and test their own sources. Run from elsewhere, the checkout xtask was built
+        // from: it lives at <root>/crates/xtask.
         let manifest_dir = Path::new(env!("CARGO_MANIFEST_DIR"));
+        let start = std::env::current_dir()
+            .ok()
+            .filter(|dir| {
+                dir.ancestors()
+                    .any(|ancestor| ancestor.join("crates/xtask/Cargo.toml").is_file())
+            })
+            .unwrap_or_else(|| manifest_dir.to_path_buf());
         let output = Command::new(cargo())
             .args(["metadata", "--format-version", "1", "--no-deps"])
-            .current_dir(manifest_dir)
+            .current_dir(start)
             .stderr(std::process::Stdio::inherit())
             .output()
             .context("could not run `cargo metadata`; is cargo on PATH?")?;

@@ -147,7 +147,7 @@ async fn press(browser: &fantoccini::Client, keys: &str) {
 }
 
 /// A tiny partner website on its own origin: every path answers `page`.
-fn partner_site(page: String) -> (u16, actix_web::dev::ServerHandle) {
+pub(crate) fn partner_site(page: String) -> (u16, actix_web::dev::ServerHandle) {
     let listener = std::net::TcpListener::bind("127.0.0.1:0").expect("bind the partner site");
     let port = listener.local_addr().unwrap().port();
     let server = actix_web::HttpServer::new(move || {

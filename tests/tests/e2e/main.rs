@@ -20,4 +20,6 @@ mod supplies;
 mod tokens;
 mod triage;
 mod triage_browser;
+mod volunteers;
+mod volunteers_browser;
 mod webhooks;

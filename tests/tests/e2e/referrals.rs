@@ -29,15 +29,15 @@ use warren_wire::{
 
 const BRISTOL: (f64, f64) = (51.4545, -2.5879);
 
-fn code(text: &str) -> TermCode {
+pub(crate) fn code(text: &str) -> TermCode {
     TermCode::parse(text).unwrap()
 }
 
-fn note(text: &str) -> ClinicalNote {
+pub(crate) fn note(text: &str) -> ClinicalNote {
     ClinicalNote::parse(text).unwrap()
 }
 
-fn site(name: &str, km_north: f64, hours: &str, capabilities: &[&str]) -> SiteInput {
+pub(crate) fn site(name: &str, km_north: f64, hours: &str, capabilities: &[&str]) -> SiteInput {
     SiteInput {
         name: OrgName::parse(name).unwrap(),
         address: AddressLine::parse("1 Harbour Walk").unwrap(),
@@ -66,7 +66,7 @@ fn closed_now() -> String {
     format!("Mo-Su {start:02}:00-{:02}:00", start + 1)
 }
 
-fn rat_request(receivers: Vec<Uuid>) -> CreateReferralRequest {
+pub(crate) fn rat_request(receivers: Vec<Uuid>) -> CreateReferralRequest {
     CreateReferralRequest {
         receivers,
         from_site_id: None,
@@ -94,16 +94,16 @@ fn rat_request(receivers: Vec<Uuid>) -> CreateReferralRequest {
 }
 
 /// Two vetted clinics with a site each, and a coordinator.
-struct Network {
-    coordinator: Client,
-    referrer: Uuid,
-    referrer_admin: Client,
-    receiver: Uuid,
-    receiver_admin: Client,
-    receiver_site: Uuid,
+pub(crate) struct Network {
+    pub(crate) coordinator: Client,
+    pub(crate) referrer: Uuid,
+    pub(crate) referrer_admin: Client,
+    pub(crate) receiver: Uuid,
+    pub(crate) receiver_admin: Client,
+    pub(crate) receiver_site: Uuid,
 }
 
-async fn network(app: &TestApp) -> Network {
+pub(crate) async fn network(app: &TestApp) -> Network {
     let coordinator = app.network_admin().await;
     let (referrer, referrer_admin) = app
         .vetted(&coordinator, "Harbour Vets", "a@harbour.test")

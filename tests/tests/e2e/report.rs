@@ -202,3 +202,76 @@ warren_tests::on_both_databases! {
         browser.close().await.unwrap();
     }
 }
+
+warren_tests::on_both_databases! {
+    async fn a_partner_page_embeds_the_report_with_the_same_figures(app) {
+        let store = app.store.clone();
+        tokio::task::spawn_blocking(move || warren_api::demo::load(&store)).await.unwrap().unwrap();
+        let report = app.client.public_report(&ReportQuery::default()).await.unwrap();
+
+        // A funder's page on another origin embeds the report with one line.
+        let partner = format!(
+            r##"<!doctype html><html lang="en"><head><meta charset="utf-8"><title>Bristol Wildlife Fund</title></head>
+<body style="margin:0;font-family:Georgia,serif"><h1>What our grant paid for</h1>
+<script src="{warren}/embed/warren-directory.js" data-page="report" data-from="{from}" data-to="{to}"
+  data-accent="#0d4f8b" data-title="Results of the care network" async></script>
+</body></html>"##,
+            warren = app.url,
+            from = report.from,
+            to = report.to,
+        );
+        let (port, partner_server) = crate::embed::partner_site(partner);
+        let (browser, _driver) = browser().await;
+        browser.goto(&format!("http://localhost:{port}/")).await.unwrap();
+        let frame = appears(&browser, Locator::Css("iframe[data-warren-directory]"), "the loader puts in an iframe").await;
+        assert!(frame.attr("src").await.unwrap().unwrap().contains("/embed/report.html?"));
+        frame.enter_frame().await.unwrap();
+        appears(&browser, Locator::Css("body[data-loaded=true]"), "the report loads inside the frame").await;
+        let heading = browser.find(Locator::Css("#heading")).await.unwrap().text().await.unwrap();
+        assert_eq!(heading, "Results of the care network");
+
+        // Every tier row shows the API's figures, "–" where a count is hidden.
+        let mut hidden = 0;
+        for row in &report.cases_by_tier.rows {
+            let line = browser
+                .find(Locator::Css(&format!("#tiers tr[data-month='{}']", row.month)))
+                .await
+                .unwrap_or_else(|_| panic!("a row for {}", row.month));
+            let cells = line.find_all(Locator::Css("td")).await.unwrap();
+            let mut shown = Vec::new();
+            for cell in cells {
+                shown.push(cell.text().await.unwrap());
+            }
+            let expected: Vec<String> = row
+                .cells
+                .iter()
+                .chain([&row.total])
+                .map(|cell| cell.map_or_else(|| "–".to_owned(), |count| count.to_string()))
+                .collect();
+            hidden += expected.iter().filter(|cell| *cell == "–").count();
+            assert_eq!(shown, expected, "{}", row.month);
+        }
+        assert!(hidden > 0, "the demo's small counts are hidden in the embed too");
+
+        // The loader sizes the frame to the whole report.
+        browser.enter_parent_frame().await.unwrap();
+        let mut height = 0;
+        for _ in 0..50 {
+            height = browser
+                .execute("return document.querySelector('iframe[data-warren-directory]').offsetHeight;", vec![])
+                .await
+                .unwrap()
+                .as_u64()
+                .unwrap_or(0);
+            if height > 480 {
+                break;
+            }
+            tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+        }
+        assert!(height > 480, "the frame grew to its content: {height}");
+        browser.set_window_size(1280, 1600).await.unwrap();
+        std::fs::write(artifact(&format!("report-embed-{}.png", backend_name(app.backend))), browser.screenshot().await.unwrap()).unwrap();
+        browser.close().await.unwrap();
+        partner_server.stop(false).await;
+    }
+}

@@ -44,6 +44,7 @@ fn nav_links(is_network_admin: bool, organization: Option<Uuid>) -> Vec<NavLink>
     }
     links.push(link("/lending".into(), "Lending", false));
     links.push(link("/supplies".into(), "Supplies", false));
+    links.push(link("/volunteer".into(), "Volunteering", false));
     links.push(link("/profile".into(), "Profile", false));
     links
 }

@@ -16,6 +16,8 @@ pub enum OrgTab {
     Members,
     /// `/organizations/{id}/api-keys`.
     ApiKeys,
+    /// `/organizations/{id}/volunteers`.
+    Volunteers,
 }
 
 /// The page title under the organization's name, and the tabs.
@@ -70,6 +72,11 @@ fn OrgTabs(
             OrgTab::Members,
             "Members & invitations",
             format!("/organizations/{organization}/members"),
+        ),
+        (
+            OrgTab::Volunteers,
+            "Volunteers",
+            format!("/organizations/{organization}/volunteers"),
         ),
         (
             OrgTab::ApiKeys,

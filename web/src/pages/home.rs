@@ -83,6 +83,10 @@ fn Home() -> impl IntoView {
                     </li>
                 </Show>
                 <li>
+                    <a href="/volunteer">"Volunteering"</a>
+                    " — your drives and foster placements, and transports that need a driver"
+                </li>
+                <li>
                     <a href="/profile">"Your profile"</a>
                     " — name and password"
                 </li>
@@ -120,6 +124,7 @@ fn MembershipCard(membership: MyMembership) -> impl IntoView {
                     <p class="card-links">
                         <a href=format!("/organizations/{id}")>"Details"</a>
                         <a href=format!("/organizations/{id}/members")>"Members"</a>
+                        <a href=format!("/organizations/{id}/volunteers")>"Volunteers"</a>
                         <a href=format!("/organizations/{id}/api-keys")>"API keys"</a>
                         <a href=format!("/audit?organization={id}")>"Audit log"</a>
                     </p>

@@ -36,6 +36,9 @@ mod triage_protocol;
 mod triage_table;
 mod triage_variant;
 mod vetting;
+mod volunteer;
+mod volunteer_profile;
+mod volunteers;
 mod webhooks;
 
 pub use accept_invitation::AcceptInvitationPage;
@@ -74,6 +77,9 @@ pub use triage_protocol::TriageProtocolPage;
 pub use triage_table::TriageTablePage;
 pub use triage_variant::TriageVariantPage;
 pub use vetting::VettingPage;
+pub use volunteer::VolunteerPage;
+pub use volunteer_profile::VolunteerProfilePage;
+pub use volunteers::VolunteersPage;
 pub use webhooks::WebhooksPage;
 
 use leptos::prelude::*;

@@ -1221,7 +1221,7 @@ fn TransportForm() -> impl IntoView {
                                 .collect_view()
                         }}
                     </select>
-                    <p class="hint">"From your organization's members; volunteers first."</p>
+                    <p class="hint">"From your organization's members; volunteers first. Leave the leg confirmed to ask a volunteer: they accept on their Volunteering page. With no driver, the leg is listed for every volunteer with a valid transport skill."</p>
                     {move || errors.of("driver_user_id").get().map(|error| view! { <p class="field-error">{error}</p> })}
                 </div>
                 <div class="field">
