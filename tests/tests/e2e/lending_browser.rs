@@ -464,7 +464,8 @@ warren_tests::on_both_databases! {
             .await
             .expect("the offer")
             .id;
-        click(&harbour_browser, "nav a[href='/supplies']", "the navigation offers Supplies").await;
+        click(&harbour_browser, "#primary-nav a[href='/lending']", "the navigation offers Lending").await;
+        click(&harbour_browser, "nav.tabs a[href='/supplies']", "Lending's tabs offer Supplies").await;
         let card = format!("li[data-testid=offer][data-offer-id='{offer}']");
         appears(&harbour_browser, Locator::Css(&card), "the offer is on the board").await;
         type_into(&harbour_browser, &format!("#quantity-{offer}"), "10").await;
@@ -488,7 +489,8 @@ warren_tests::on_both_databases! {
         assert_eq!((requests[0].quantity, requests[0].priority), (10, Tier::VeryUrgent));
         let request = requests[0].id;
 
-        click(&avon_browser, "nav a[href='/supplies']", "the navigation offers Supplies").await;
+        click(&avon_browser, "#primary-nav a[href='/lending']", "the navigation offers Lending").await;
+        click(&avon_browser, "nav.tabs a[href='/supplies']", "Lending's tabs offer Supplies").await;
         click(
             &avon_browser,
             &format!("li[data-testid=own-offer][data-offer-id='{offer}'] [data-testid=show-queue]"),

@@ -26,26 +26,23 @@ struct NavLink {
 /// The pages the signed-in person can use, in order.
 fn nav_links(is_network_admin: bool, organization: Option<Uuid>) -> Vec<NavLink> {
     let link = |href: String, label, exact| NavLink { href, label, exact };
+    // Supplies sit under Lending's tabs, the audit log under the
+    // organization's, and the profile behind the person's name.
     let mut links = vec![
         link("/".into(), "Home", true),
         link("/triage".into(), "Triage", false),
         link("/directory".into(), "Directory", false),
         link("/referrals".into(), "Referrals", false),
+        link("/lending".into(), "Lending", false),
         link("/library".into(), "Library", false),
+        link("/volunteer".into(), "Volunteering", false),
     ];
     if is_network_admin {
-        links.push(link("/vetting".into(), "Vetting queue", false));
+        links.push(link("/vetting".into(), "Vetting", false));
     }
     if let Some(id) = organization {
         links.push(link(format!("/organizations/{id}"), "Organization", false));
     }
-    if is_network_admin || organization.is_some() {
-        links.push(link("/audit".into(), "Audit log", false));
-    }
-    links.push(link("/lending".into(), "Lending", false));
-    links.push(link("/supplies".into(), "Supplies", false));
-    links.push(link("/volunteer".into(), "Volunteering", false));
-    links.push(link("/profile".into(), "Profile", false));
     links
 }
 
@@ -188,9 +185,9 @@ fn Navigation(open: ReadSignal<bool>) -> impl IntoView {
                 </div>
             </Show>
             <div class="account">
-                <span class="account-name" data-testid="user-name">
+                <a class="account-name" href="/profile" data-testid="user-name" title="Your profile">
                     {name}
-                </span>
+                </a>
                 <button type="button" id="sign-out" class="button secondary small" on:click=sign_out>
                     "Sign out"
                 </button>

@@ -18,6 +18,8 @@ pub enum OrgTab {
     ApiKeys,
     /// `/organizations/{id}/volunteers`.
     Volunteers,
+    /// `/audit?organization={id}` (a page of its own, linked from here).
+    Audit,
 }
 
 /// The page title under the organization's name, and the tabs.
@@ -82,6 +84,11 @@ fn OrgTabs(
             OrgTab::ApiKeys,
             "API keys",
             format!("/organizations/{organization}/api-keys"),
+        ),
+        (
+            OrgTab::Audit,
+            "Audit log",
+            format!("/audit?organization={organization}"),
         ),
     ];
     view! {
