@@ -6,6 +6,7 @@ use leptos_router::path;
 
 use crate::components::Layout;
 use crate::offline::Outbox;
+use crate::pages::DashboardPage;
 use crate::pages::WebhooksPage;
 use crate::pages::{
     AcceptInvitationPage, ApiKeysPage, ApplyPage, AssessmentPage, AuditPage, DirectoryAuditPage,
@@ -69,6 +70,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/loans/:id") view=LoanPage/>
                     <Route path=path!("/organizations/:id/lending") view=OrganizationLendingPage/>
                     <Route path=path!("/supplies") view=SuppliesPage/>
+                    <Route path=path!("/dashboard") view=DashboardPage/>
                 </Routes>
             </Layout>
         </Router>

@@ -21,3 +21,4 @@ pub use text::{
     AddressLine, ApiKeyName, ClinicalNote, Description, Email, OrgName, Password, PersonName,
     Phone, ShortText, TextError, Website,
 };
+pub mod dashboard;

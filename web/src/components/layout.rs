@@ -42,6 +42,9 @@ fn nav_links(is_network_admin: bool, organization: Option<Uuid>) -> Vec<NavLink>
     if is_network_admin || organization.is_some() {
         links.push(link("/audit".into(), "Audit log", false));
     }
+    if is_network_admin || organization.is_some() {
+        links.push(link("/dashboard".into(), "Dashboard", false));
+    }
     links.push(link("/lending".into(), "Lending", false));
     links.push(link("/supplies".into(), "Supplies", false));
     links.push(link("/profile".into(), "Profile", false));
