@@ -46,6 +46,7 @@ Every response carries an `X-Request-Id`.",
         (name = "api-keys", description = "Keys for integrations and partner widgets."),
         (name = "webhooks", description = "Signed HTTP callbacks for referral events: endpoints, the delivery log with retries, redelivery."),
         (name = "audit", description = "The append-only record of every change."),
+        (name = "dashboard", description = "The golden-hour dashboard: time to first vet and to accept, acceptance, decline reasons, escalations, open referrals against target, directory freshness and kit use, with every chart's table as CSV."),
         (name = "health", description = "Liveness and readiness."),
     )
 )]

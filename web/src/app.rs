@@ -6,6 +6,7 @@ use leptos_router::path;
 
 use crate::components::Layout;
 use crate::offline::Outbox;
+use crate::pages::DashboardPage;
 use crate::pages::WebhooksPage;
 use crate::pages::{
     AcceptInvitationPage, ApiKeysPage, ApplyPage, AssessmentPage, AuditPage, DirectoryAuditPage,
@@ -70,9 +71,13 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/loans/:id") view=LoanPage/>
                     <Route path=path!("/organizations/:id/lending") view=OrganizationLendingPage/>
                     <Route path=path!("/supplies") view=SuppliesPage/>
+<<<<<<< HEAD
                     <Route path=path!("/volunteer") view=VolunteerPage/>
                     <Route path=path!("/volunteer/profile") view=VolunteerProfilePage/>
                     <Route path=path!("/organizations/:id/volunteers") view=VolunteersPage/>
+=======
+                    <Route path=path!("/dashboard") view=DashboardPage/>
+>>>>>>> dash
                 </Routes>
             </Layout>
         </Router>

@@ -2,8 +2,9 @@
 //! organizations (oxygen concentrator, pulse oximeter, incubator, portable
 //! ultrasound, nebuliser, multiparameter monitor) with maintenance plans —
 //! one of them overdue and blocking, so the monitor stays out of the
-//! catalog — a loan already returned, one out now, a booking to come, a
-//! request waiting in an owner's queue, and surplus supplies on offer.
+//! catalog — a loan already returned, one out now, one overdue, last
+//! month's returned loans, a booking to come, a request waiting in an
+//! owner's queue, and surplus supplies on offer.
 
 use chrono::{Duration, NaiveDateTime, Utc};
 use warren_domain::directory::taxonomy::TermCode;
@@ -406,6 +407,98 @@ pub fn load(connection: &mut DbConnection, members: &[Member]) -> Result<usize, 
             decision: "needs_owner_approval",
             reason: "Free for the window; the owner approves each request.",
         },
+    )?;
+    // Last month's loans, returned, so the dashboard has kit use to show.
+    let month = warren_domain::dashboard::Period::last_full_month(at.date()).start();
+    let month_day = |days: i64| month + Duration::days(days);
+    let history = [
+        (
+            0,
+            ItemCategory::OxygenConcentrator,
+            1,
+            0,
+            (2, 6),
+            1,
+            "Rat with pneumonia, open-mouth breathing",
+        ),
+        (
+            0,
+            ItemCategory::OxygenConcentrator,
+            2,
+            0,
+            (9, 14),
+            2,
+            "Chinchilla after dental surgery, low oxygen saturation",
+        ),
+        (
+            2,
+            ItemCategory::Incubator,
+            2,
+            0,
+            (4, 11),
+            3,
+            "Hoglets from a strimmer injury, hypothermic",
+        ),
+        (
+            4,
+            ItemCategory::Nebuliser,
+            0,
+            1,
+            (8, 11),
+            3,
+            "Guinea pig with upper respiratory infection",
+        ),
+        (
+            3,
+            ItemCategory::Ultrasound,
+            2,
+            1,
+            (16, 18),
+            3,
+            "Degu with suspected bladder stones",
+        ),
+    ];
+    for (item, category, borrower, owner, (starts, ends), tier, justification) in history {
+        insert_loan(
+            connection,
+            &DemoLoan {
+                item: &rows[item],
+                category,
+                borrower: members[borrower],
+                owner: members[owner],
+                starts: month_day(starts),
+                ends: month_day(ends),
+                status: ReservationStatus::Returned,
+                tier,
+                justification,
+                decision: "approved",
+                reason: "Approved by the owner.",
+            },
+        )?;
+    }
+    // The pulse oximeter is out past its end: an overdue loan.
+    insert_loan(
+        connection,
+        &DemoLoan {
+            item: &rows[1],
+            category: ItemCategory::PulseOximeter,
+            borrower: members[2],
+            owner: members[0],
+            starts: day(-9),
+            ends: day(-2),
+            status: ReservationStatus::Active,
+            tier: 3,
+            justification: "Hamster under anaesthesia for an abscess; our oximeter reads too slow",
+            decision: "approved",
+            reason: "Approved by the owner.",
+        },
+    )?;
+    store::set_item_state(
+        connection,
+        &rows[1].id,
+        ItemStatus::OnLoan,
+        Some(Condition::Good),
+        None,
     )?;
 
     // Surplus supplies: (member, item, quantity, unit, use by in days).

@@ -1,4 +1,4 @@
-//! The demo network's referral history: two months of handovers between its
+//! The demo network's referral history: ten weeks of handovers between its
 //! vetted organizations — completed with outcomes, declined with reasons,
 //! withdrawn, some escalated, and a few still open on the boards — so the
 //! boards, timelines and figures have something to show from the start.
@@ -12,6 +12,10 @@ use warren_domain::referral::{AnswerTimes, Outcome, OutcomeKind, ReferralStatus,
 use warren_domain::triage::Tier;
 use warren_store::referrals::{self, NewReferral, PastReferral};
 use warren_store::{DbConnection, StoreError};
+
+/// How many referrals the history holds: enough that last month's
+/// dashboard and public report have most tiers above the small-cell limit.
+pub const HISTORY: usize = 170;
 
 /// A vetted demo organization that refers and receives.
 pub struct Member {
@@ -62,7 +66,7 @@ const CASES: [(&str, &str, &str); 8] = [
     ),
 ];
 
-/// Writes about sixty past and current referrals between `members`.
+/// Writes about [`HISTORY`] past and current referrals between `members`.
 pub fn load(connection: &mut DbConnection, members: &[Member]) -> Result<usize, StoreError> {
     let members: Vec<&Member> = members
         .iter()
@@ -75,7 +79,7 @@ pub fn load(connection: &mut DbConnection, members: &[Member]) -> Result<usize, 
     let now = Utc::now().naive_utc();
     let times = AnswerTimes::default();
     let mut written = 0;
-    for index in 0..60 {
+    for index in 0..HISTORY {
         let referrer = members[index % members.len()];
         let receiver = loop {
             let candidate = *members.choose(&mut rng).unwrap_or(&members[0]);
@@ -86,11 +90,11 @@ pub fn load(connection: &mut DbConnection, members: &[Member]) -> Result<usize, 
         let (species, name, reason) = CASES[index % CASES.len()];
         let tier = Tier::ALL[rng.random_range(0..Tier::ALL.len())];
         // The last few are from today and still open.
-        let open = index >= 54;
+        let open = index >= HISTORY - 6;
         let sent = if open {
             now - Duration::minutes(rng.random_range(2..90))
         } else {
-            now - Duration::minutes(rng.random_range(60..60 * 24 * 60))
+            now - Duration::minutes(rng.random_range(60..60 * 24 * 72))
         };
         let minutes =
             |low: i64, high: i64, rng: &mut StdRng| Duration::minutes(rng.random_range(low..high));

@@ -6,6 +6,7 @@
 
 pub mod api_keys;
 pub mod audit;
+pub mod dashboard;
 pub mod directory;
 pub mod health;
 pub mod invitations;
@@ -197,6 +198,8 @@ pub fn api(config: &mut ServiceConfig) {
             .service(supplies::fulfil_request)
             .service(supplies::transition_request)
             .service(audit::list)
+            .service(dashboard::read)
+            .service(dashboard::csv)
             .service(
                 scope("/public")
                     .wrap(public::cors())

@@ -1440,3 +1440,63 @@ impl Client {
         self.post("/api/v1/articles/preview", request, None).await
     }
 }
+
+/// A CSV file the server sent.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CsvFile {
+    /// Its `Content-Type`.
+    pub content_type: String,
+    /// The file name from its `Content-Disposition`.
+    pub file_name: Option<String>,
+    /// Its text.
+    pub body: String,
+}
+
+impl Client {
+    // The dashboard.
+
+    /// The dashboard for a period and, optionally, one organization.
+    pub async fn dashboard(&self, query: &DashboardQuery) -> Result<Dashboard> {
+        let builder = self.request(Method::GET, "/api/v1/dashboard").query(query);
+        Self::send(builder).await.map(|(value, _)| value)
+    }
+
+    /// One of the dashboard's tables as CSV.
+    pub async fn dashboard_csv(&self, query: &DashboardCsvQuery) -> Result<CsvFile> {
+        let response = self
+            .request(Method::GET, "/api/v1/dashboard/csv")
+            .query(query)
+            .send()
+            .await?;
+        let status = response.status();
+        let text_header = |name: header::HeaderName| {
+            response
+                .headers()
+                .get(name)
+                .and_then(|value| value.to_str().ok())
+                .map(str::to_owned)
+        };
+        let content_type = text_header(header::CONTENT_TYPE).unwrap_or_default();
+        let file_name = text_header(header::CONTENT_DISPOSITION).and_then(|value| {
+            value
+                .split_once("filename=")
+                .map(|(_, name)| name.trim_matches('"').to_owned())
+        });
+        let body = response.text().await?;
+        if status.is_success() {
+            Ok(CsvFile {
+                content_type,
+                file_name,
+                body,
+            })
+        } else {
+            Err(match serde_json::from_str::<Problem>(&body) {
+                Ok(problem) => ClientError::Problem(problem),
+                Err(_) => ClientError::UnexpectedAnswer {
+                    status: status.as_u16(),
+                    body,
+                },
+            })
+        }
+    }
+}

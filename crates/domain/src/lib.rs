@@ -22,3 +22,4 @@ pub use text::{
     AddressLine, ApiKeyName, ClinicalNote, Description, Email, OrgName, Password, PersonName,
     Phone, ShortText, TextError, Website,
 };
+pub mod dashboard;

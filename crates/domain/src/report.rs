@@ -368,16 +368,16 @@ pub struct PublicReport {
 
 /// A case as counted: the first referral decides its month, tier and
 /// species.
-struct Case {
-    month: Month,
-    tier: Tier,
-    species: String,
-    started: DateTime<Utc>,
-    first_vet_at: Option<DateTime<Utc>>,
-    outcome: Option<OutcomeKind>,
+pub(crate) struct Case {
+    pub(crate) month: Month,
+    pub(crate) tier: Tier,
+    pub(crate) species: String,
+    pub(crate) started: DateTime<Utc>,
+    pub(crate) first_vet_at: Option<DateTime<Utc>>,
+    pub(crate) outcome: Option<OutcomeKind>,
 }
 
-fn cases(referrals: &[ReportedReferral]) -> Vec<Case> {
+pub(crate) fn cases(referrals: &[ReportedReferral]) -> Vec<Case> {
     let mut by_case: BTreeMap<Uuid, Vec<&ReportedReferral>> = BTreeMap::new();
     for referral in referrals {
         by_case.entry(referral.case_id).or_default().push(referral);
@@ -402,7 +402,7 @@ fn cases(referrals: &[ReportedReferral]) -> Vec<Case> {
         .collect()
 }
 
-fn median(mut values: Vec<f64>) -> Option<f64> {
+pub(crate) fn median(mut values: Vec<f64>) -> Option<f64> {
     values.sort_by(f64::total_cmp);
     let middle = values.len() / 2;
     match values.len() {
@@ -545,7 +545,7 @@ pub fn public_report(referrals: &[ReportedReferral], months: &[Month]) -> Public
 }
 
 /// The tier's code, as it travels.
-fn tier_code(tier: Tier) -> String {
+pub(crate) fn tier_code(tier: Tier) -> String {
     match tier {
         Tier::Immediate => "immediate",
         Tier::VeryUrgent => "very_urgent",

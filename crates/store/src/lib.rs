@@ -15,6 +15,7 @@
 pub mod accounts;
 pub mod audit;
 pub mod connection;
+pub mod dashboard;
 pub mod events;
 pub mod idempotency;
 pub mod lending;

@@ -9,6 +9,7 @@
 pub mod accounts;
 pub mod audit;
 pub mod auth;
+pub mod dashboard;
 pub mod directory;
 pub mod lending;
 pub mod library;
@@ -24,6 +25,7 @@ pub mod webhooks;
 pub use accounts::*;
 pub use audit::*;
 pub use auth::*;
+pub use dashboard::*;
 pub use directory::*;
 pub use lending::*;
 pub use library::*;

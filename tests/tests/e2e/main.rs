@@ -5,6 +5,8 @@ mod access;
 mod accounts;
 mod browser;
 mod contract;
+mod dashboard;
+mod dashboard_browser;
 mod directory;
 mod embed;
 mod hsds;

@@ -37,6 +37,9 @@ fn nav_links(is_network_admin: bool, organization: Option<Uuid>) -> Vec<NavLink>
         link("/library".into(), "Library", false),
         link("/volunteer".into(), "Volunteering", false),
     ];
+    if is_network_admin || organization.is_some() {
+        links.push(link("/dashboard".into(), "Dashboard", false));
+    }
     if is_network_admin {
         links.push(link("/vetting".into(), "Vetting", false));
     }

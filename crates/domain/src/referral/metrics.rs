@@ -109,7 +109,7 @@ fn minutes(from: DateTime<Utc>, to: Option<DateTime<Utc>>) -> Option<f64> {
 }
 
 /// The `q`-quantile (0–1) of `values`, by the nearest-rank method.
-fn quantile(values: &mut [f64], q: f64) -> Option<f64> {
+pub(crate) fn quantile(values: &mut [f64], q: f64) -> Option<f64> {
     if values.is_empty() {
         return None;
     }
