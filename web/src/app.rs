@@ -71,13 +71,10 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/loans/:id") view=LoanPage/>
                     <Route path=path!("/organizations/:id/lending") view=OrganizationLendingPage/>
                     <Route path=path!("/supplies") view=SuppliesPage/>
-<<<<<<< HEAD
                     <Route path=path!("/volunteer") view=VolunteerPage/>
                     <Route path=path!("/volunteer/profile") view=VolunteerProfilePage/>
                     <Route path=path!("/organizations/:id/volunteers") view=VolunteersPage/>
-=======
                     <Route path=path!("/dashboard") view=DashboardPage/>
->>>>>>> dash
                 </Routes>
             </Layout>
         </Router>
