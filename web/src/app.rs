@@ -13,6 +13,7 @@ use crate::pages::{
     OrganizationPage, ProfilePage, SignInPage, SitePage, TriageHistoryPage, TriagePage,
     TriageProtocolPage, TriageTablePage, TriageVariantPage, VettingPage,
 };
+use crate::pages::{ConsultsPage, SpecialistProfilePage, SpecialistsPage};
 use crate::pages::{EditArticlePage, LibraryArticlePage, LibraryPage, NewArticlePage};
 use crate::pages::{
     LendingItemPage, LendingPage, LoanPage, MyLoansPage, OrganizationLendingPage, SuppliesPage,
@@ -69,6 +70,9 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/loans/:id") view=LoanPage/>
                     <Route path=path!("/organizations/:id/lending") view=OrganizationLendingPage/>
                     <Route path=path!("/supplies") view=SuppliesPage/>
+                    <Route path=path!("/specialists") view=SpecialistsPage/>
+                    <Route path=path!("/profile/specialist") view=SpecialistProfilePage/>
+                    <Route path=path!("/consults") view=ConsultsPage/>
                 </Routes>
             </Layout>
         </Router>

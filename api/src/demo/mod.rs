@@ -12,6 +12,7 @@ pub mod data;
 pub mod lending;
 pub mod library;
 pub mod referrals;
+pub mod specialists;
 
 use std::collections::HashMap;
 
@@ -129,6 +130,7 @@ pub fn load(store: &Store) -> Result<Loaded, ApiError> {
         let referral_count = referrals::load(connection, &members)?;
         lending::load(connection, &members)?;
         let article_count = library::load(connection)?;
+        specialists::load(connection)?;
         audit::record(
             connection,
             &loader,

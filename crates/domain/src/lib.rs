@@ -12,6 +12,7 @@ pub mod library;
 pub mod organization;
 pub mod referral;
 pub mod report;
+pub mod specialists;
 pub mod text;
 pub mod triage;
 

@@ -23,6 +23,7 @@ pub mod organizations;
 pub mod referrals;
 pub mod schema;
 pub mod sites;
+pub mod specialists;
 pub mod supplies;
 pub mod triage;
 pub mod webhooks;

@@ -32,6 +32,7 @@ fn nav_links(is_network_admin: bool, organization: Option<Uuid>) -> Vec<NavLink>
         link("/directory".into(), "Directory", false),
         link("/referrals".into(), "Referrals", false),
         link("/library".into(), "Library", false),
+        link("/specialists".into(), "Specialists", false),
     ];
     if is_network_admin {
         links.push(link("/vetting".into(), "Vetting queue", false));
