@@ -14,6 +14,7 @@ use crate::pages::{
     OrganizationPage, ProfilePage, SignInPage, SitePage, TriageHistoryPage, TriagePage,
     TriageProtocolPage, TriageTablePage, TriageVariantPage, VettingPage,
 };
+use crate::pages::{ConsultsPage, SpecialistProfilePage, SpecialistsPage};
 use crate::pages::{EditArticlePage, LibraryArticlePage, LibraryPage, NewArticlePage};
 use crate::pages::{
     LendingItemPage, LendingPage, LoanPage, MyLoansPage, OrganizationLendingPage, SuppliesPage,
@@ -75,6 +76,9 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/volunteer/profile") view=VolunteerProfilePage/>
                     <Route path=path!("/organizations/:id/volunteers") view=VolunteersPage/>
                     <Route path=path!("/dashboard") view=DashboardPage/>
+                    <Route path=path!("/specialists") view=SpecialistsPage/>
+                    <Route path=path!("/profile/specialist") view=SpecialistProfilePage/>
+                    <Route path=path!("/consults") view=ConsultsPage/>
                 </Routes>
             </Layout>
         </Router>

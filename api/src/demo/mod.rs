@@ -13,6 +13,7 @@ pub mod lending;
 pub mod library;
 pub mod people;
 pub mod referrals;
+pub mod specialists;
 
 use std::collections::HashMap;
 
@@ -131,6 +132,7 @@ pub fn load(store: &Store) -> Result<Loaded, ApiError> {
         lending::load(connection, &members)?;
         let article_count = library::load(connection)?;
         people::load(connection)?;
+        specialists::load(connection)?;
         audit::record(
             connection,
             &loader,

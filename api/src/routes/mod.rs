@@ -20,6 +20,7 @@ pub mod public;
 pub mod referrals;
 pub mod sessions;
 pub mod sites;
+pub mod specialists;
 pub mod supplies;
 pub mod triage;
 pub mod webhooks;
@@ -169,6 +170,17 @@ pub fn api(config: &mut ServiceConfig) {
             .service(people::list_placements)
             .service(people::read_placement)
             .service(people::transition_placement)
+            .service(specialists::read_my_profile)
+            .service(specialists::put_my_profile)
+            .service(specialists::search_specialists)
+            .service(specialists::read_specialist)
+            .service(specialists::request_consult)
+            .service(specialists::referral_consults)
+            .service(specialists::my_consults)
+            .service(specialists::read_consult)
+            .service(specialists::answer_consult)
+            .service(specialists::decline_consult)
+            .service(specialists::cancel_consult)
             .service(members::list)
             .service(members::change_role)
             .service(members::remove)

@@ -1500,3 +1500,120 @@ impl Client {
         }
     }
 }
+
+// Specialists and consults.
+impl Client {
+    /// The caller's specialist profile, with its `ETag`.
+    pub async fn my_specialist_profile(&self) -> Result<Versioned<SpecialistProfile>> {
+        self.get_versioned("/api/v1/me/specialist-profile").await
+    }
+
+    /// Creates the caller's specialist profile (`etag` `None`) or replaces
+    /// it (`etag` its current version).
+    pub async fn put_my_specialist_profile(
+        &self,
+        request: &SpecialistProfileRequest,
+        etag: Option<&str>,
+    ) -> Result<Versioned<SpecialistProfile>> {
+        let mut builder = self
+            .request(Method::PUT, "/api/v1/me/specialist-profile")
+            .json(request);
+        if let Some(etag) = etag {
+            builder = builder.header(header::IF_MATCH, etag);
+        }
+        let (value, etag) = Self::send(builder).await?;
+        Ok(Versioned {
+            value,
+            etag: etag.unwrap_or_default(),
+        })
+    }
+
+    /// Finds specialists.
+    pub async fn search_specialists(&self, query: &SpecialistQuery) -> Result<SpecialistPage> {
+        let builder = self
+            .request(Method::GET, "/api/v1/specialists")
+            .query(query);
+        Self::send(builder).await.map(|(value, _)| value)
+    }
+
+    /// One specialist's profile.
+    pub async fn specialist(&self, user_id: Uuid) -> Result<SpecialistProfile> {
+        self.get(&format!("/api/v1/specialists/{user_id}")).await
+    }
+
+    /// Asks a specialist for a consult on a referral.
+    pub async fn request_consult(
+        &self,
+        referral: Uuid,
+        request: &RequestConsultRequest,
+        idempotency_key: Option<&str>,
+    ) -> Result<Consult> {
+        self.post(
+            &format!("/api/v1/referrals/{referral}/consults"),
+            request,
+            idempotency_key,
+        )
+        .await
+    }
+
+    /// A referral's consults, oldest first.
+    pub async fn referral_consults(&self, referral: Uuid) -> Result<ConsultList> {
+        self.get(&format!("/api/v1/referrals/{referral}/consults"))
+            .await
+    }
+
+    /// The consults asked of the caller, newest first.
+    pub async fn my_consults(&self, query: &ConsultQuery) -> Result<ConsultList> {
+        let builder = self.request(Method::GET, "/api/v1/consults").query(query);
+        Self::send(builder).await.map(|(value, _)| value)
+    }
+
+    /// One consult, with its `ETag`.
+    pub async fn consult(&self, id: Uuid) -> Result<Versioned<Consult>> {
+        self.get_versioned(&format!("/api/v1/consults/{id}")).await
+    }
+
+    /// Answers a consult; `etag` must be its current version.
+    pub async fn answer_consult(
+        &self,
+        id: Uuid,
+        request: &AnswerConsultRequest,
+        etag: &str,
+    ) -> Result<Versioned<Consult>> {
+        self.change(
+            Method::POST,
+            &format!("/api/v1/consults/{id}/answer"),
+            request,
+            etag,
+        )
+        .await
+    }
+
+    /// Declines a consult; `etag` must be its current version.
+    pub async fn decline_consult(
+        &self,
+        id: Uuid,
+        request: &DeclineConsultRequest,
+        etag: &str,
+    ) -> Result<Versioned<Consult>> {
+        self.change(
+            Method::POST,
+            &format!("/api/v1/consults/{id}/decline"),
+            request,
+            etag,
+        )
+        .await
+    }
+
+    /// Cancels a consult still waiting; `etag` must be its current version.
+    pub async fn cancel_consult(&self, id: Uuid, etag: &str) -> Result<Versioned<Consult>> {
+        let builder = self
+            .request(Method::POST, &format!("/api/v1/consults/{id}/cancel"))
+            .header(header::IF_MATCH, etag);
+        let (value, etag) = Self::send(builder).await?;
+        Ok(Versioned {
+            value,
+            etag: etag.unwrap_or_default(),
+        })
+    }
+}

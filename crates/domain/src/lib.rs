@@ -13,6 +13,7 @@ pub mod organization;
 pub mod people;
 pub mod referral;
 pub mod report;
+pub mod specialists;
 pub mod text;
 pub mod triage;
 

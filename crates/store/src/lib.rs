@@ -25,6 +25,7 @@ pub mod people;
 pub mod referrals;
 pub mod schema;
 pub mod sites;
+pub mod specialists;
 pub mod supplies;
 pub mod triage;
 pub mod webhooks;

@@ -614,3 +614,56 @@ diesel::allow_tables_to_appear_in_same_query!(
     volunteer_profiles,
     foster_placements,
 );
+
+diesel::table! {
+    specialist_profiles (user_id) {
+        user_id -> Text,
+        organization_id -> Text,
+        species -> Text,
+        disciplines -> Text,
+        summary -> Nullable<Text>,
+        availability -> Text,
+        accepting_consults -> Bool,
+        rotation_note -> Nullable<Text>,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+        version -> BigInt,
+    }
+}
+
+diesel::table! {
+    specialist_tags (user_id, kind, code) {
+        user_id -> Text,
+        kind -> Text,
+        code -> Text,
+    }
+}
+
+diesel::table! {
+    consults (id) {
+        id -> Text,
+        referral_id -> Text,
+        specialist_user_id -> Text,
+        specialist_name -> Text,
+        specialist_organization_id -> Text,
+        requester_organization_id -> Text,
+        requester_user_id -> Nullable<Text>,
+        requester_name -> Text,
+        question -> Text,
+        status -> Text,
+        answer -> Nullable<Text>,
+        decline_reason -> Nullable<Text>,
+        created_at -> Timestamp,
+        closed_at -> Nullable<Timestamp>,
+        closed_by -> Nullable<Text>,
+        updated_at -> Timestamp,
+        version -> BigInt,
+    }
+}
+
+diesel::joinable!(specialist_tags -> specialist_profiles (user_id));
+diesel::allow_tables_to_appear_in_same_query!(specialist_profiles, specialist_tags, consults);
+diesel::allow_tables_to_appear_in_same_query!(specialist_profiles, users);
+diesel::allow_tables_to_appear_in_same_query!(specialist_profiles, organizations);
+diesel::allow_tables_to_appear_in_same_query!(specialist_profiles, memberships);
+diesel::allow_tables_to_appear_in_same_query!(consults, referrals);

@@ -17,6 +17,8 @@ mod library_browser;
 mod referrals;
 mod referrals_browser;
 mod report;
+mod specialists;
+mod specialists_browser;
 mod storage;
 mod supplies;
 mod tokens;

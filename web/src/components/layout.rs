@@ -36,6 +36,7 @@ fn nav_links(is_network_admin: bool, organization: Option<Uuid>) -> Vec<NavLink>
         link("/lending".into(), "Lending", false),
         link("/library".into(), "Library", false),
         link("/volunteer".into(), "Volunteering", false),
+        link("/specialists".into(), "Specialists", false),
     ];
     if is_network_admin || organization.is_some() {
         links.push(link("/dashboard".into(), "Dashboard", false));

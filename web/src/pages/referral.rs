@@ -35,6 +35,7 @@ use crate::components::{
     term_labels,
 };
 use crate::local_time;
+use crate::pages::referral_consults::ConsultsCard;
 use crate::pages::{NotFoundPage, route_id};
 use crate::session::{Session, use_session};
 
@@ -398,6 +399,13 @@ fn Detail(id: Uuid, initial: Versioned<Referral>) -> impl IntoView {
             <div class="referral-side">
                 <PartiesCard/>
                 <ThreadCard/>
+                <ConsultsCard
+                    referral=id
+                    species=Signal::derive(move || referral.with(|referral| referral.species.clone()))
+                    may_ask=Signal::derive(move || page.own_organization().is_some() && page.may_decide())
+                    changed=Signal::derive(move || page.thread.with(Vec::len))
+                    on_change=Callback::new(move |()| leptos::task::spawn_local(page.reload()))
+                />
                 <TimelineCard/>
             </div>
         </div>

@@ -1,0 +1,457 @@
+//! Specialists and consult requests (DESIGN §7, §5).
+//!
+//! A clinician lists their expertise in a **specialist profile**: species
+//! (codes of the directory's vocabulary), [`Discipline`]s, a summary, a
+//! weekly consult [`Availability`] and whether they accept consults now.
+//! Anyone in the network finds specialists by species, discipline and words.
+//!
+//! A referral's case can ask a specialist for a **consult**: a question about
+//! the patient. The specialist answers or declines; the side that asked may
+//! cancel while it waits ([`ConsultStatus`], [`check_transition`]). The
+//! question and the answer are also written into the referral's case thread,
+//! so both sides of the referral read them.
+//!
+//! Who may do what:
+//!
+//! - **Profiles** ([`may_keep_profile`]): a person keeps their own profile,
+//!   in an organization where they are a clinician, an org admin or a network
+//!   admin; staff and volunteers do not offer consults.
+//! - **Requesting** ([`may_request_consult`]): the admins, clinicians and
+//!   staff of either organization of the referral; volunteers read only.
+//! - **Answering and declining**: only the specialist asked.
+//! - **Cancelling**: the requesting organization's admins, clinicians and
+//!   staff, while the consult is still requested.
+
+use std::fmt;
+
+use serde::{Deserialize, Serialize};
+
+use crate::access::{Access, Role};
+
+/// Declares a closed set of codes with their stable names and labels.
+// A copy of the macro in `library`: `macro_rules!` is scoped to the module
+// that defines it.
+macro_rules! codes {
+    (
+        $(#[$meta:meta])* $name:ident {
+            $($(#[$vmeta:meta])* $variant:ident = $code:literal, $label:literal;)+
+        }
+    ) => {
+        $(#[$meta])*
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+        #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+        #[serde(rename_all = "snake_case")]
+        pub enum $name {
+            $($(#[$vmeta])* $variant,)+
+        }
+
+        impl $name {
+            /// Every value, in display order.
+            pub const ALL: &'static [$name] = &[$($name::$variant),+];
+
+            /// The stable name used on the wire and in storage.
+            pub fn as_str(self) -> &'static str {
+                match self {
+                    $($name::$variant => $code,)+
+                }
+            }
+
+            /// A human label.
+            pub fn label(self) -> &'static str {
+                match self {
+                    $($name::$variant => $label,)+
+                }
+            }
+
+            /// Parses the stable name; `None` for anything else.
+            pub fn parse(code: &str) -> Option<Self> {
+                Self::ALL.iter().copied().find(|value| value.as_str() == code)
+            }
+        }
+
+        impl fmt::Display for $name {
+            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str(self.as_str())
+            }
+        }
+    };
+}
+
+codes!(
+    /// A field of expertise a specialist offers consults in.
+    Discipline {
+        /// Anaesthesia and analgesia, including for very small patients.
+        Anaesthesia = "anaesthesia", "Anaesthesia";
+        /// Teeth and jaws: malocclusion, abscesses, dental radiographs.
+        Dentistry = "dentistry", "Dentistry";
+        /// Reading radiographs, ultrasound, CT and endoscopy.
+        ImagingInterpretation = "imaging_interpretation", "Imaging interpretation";
+        /// Soft-tissue and orthopaedic surgery.
+        Surgery = "surgery", "Surgery";
+        /// Behaviour and welfare.
+        Behaviour = "behaviour", "Behaviour";
+        /// Rehabilitation and release of wildlife, physiotherapy.
+        Rehabilitation = "rehabilitation", "Rehabilitation";
+    }
+);
+
+codes!(
+    /// A day of the week.
+    Weekday {
+        /// Monday.
+        Monday = "monday", "Monday";
+        /// Tuesday.
+        Tuesday = "tuesday", "Tuesday";
+        /// Wednesday.
+        Wednesday = "wednesday", "Wednesday";
+        /// Thursday.
+        Thursday = "thursday", "Thursday";
+        /// Friday.
+        Friday = "friday", "Friday";
+        /// Saturday.
+        Saturday = "saturday", "Saturday";
+        /// Sunday.
+        Sunday = "sunday", "Sunday";
+    }
+);
+
+codes!(
+    /// Where a consult stands: `requested → answered | declined`, or
+    /// `cancelled` by the side that asked while it is still requested.
+    ConsultStatus {
+        /// Asked, waiting for the specialist.
+        Requested = "requested", "Requested";
+        /// The specialist answered.
+        Answered = "answered", "Answered";
+        /// The specialist declined, with a reason.
+        Declined = "declined", "Declined";
+        /// The side that asked called it off.
+        Cancelled = "cancelled", "Cancelled";
+    }
+);
+
+/// The most disciplines one profile lists.
+pub const MAX_DISCIPLINES: usize = 6;
+/// The most species one profile lists.
+pub const MAX_SPECIES: usize = 12;
+/// The most weekly consult slots one profile lists.
+pub const MAX_SLOTS: usize = 21;
+
+/// A local time of day, `HH:MM` (00:00–24:00; 24:00 ends a day).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[cfg_attr(feature = "openapi", schema(value_type = String, example = "09:30"))]
+#[serde(try_from = "String", into = "String")]
+pub struct ClockTime(u16);
+
+impl ClockTime {
+    /// Parses `HH:MM`.
+    pub fn parse(text: &str) -> Result<Self, AvailabilityError> {
+        let malformed = || AvailabilityError::Time(text.chars().take(20).collect());
+        let (hours, minutes) = text.trim().split_once(':').ok_or_else(malformed)?;
+        if hours.len() != 2 || minutes.len() != 2 {
+            return Err(malformed());
+        }
+        let hours: u16 = hours.parse().map_err(|_| malformed())?;
+        let minutes: u16 = minutes.parse().map_err(|_| malformed())?;
+        if minutes > 59 || hours > 24 || (hours == 24 && minutes > 0) {
+            return Err(malformed());
+        }
+        Ok(Self(hours * 60 + minutes))
+    }
+
+    /// Minutes since midnight.
+    pub fn minutes(self) -> u16 {
+        self.0
+    }
+}
+
+impl TryFrom<String> for ClockTime {
+    type Error = AvailabilityError;
+
+    fn try_from(value: String) -> Result<Self, Self::Error> {
+        Self::parse(&value)
+    }
+}
+
+impl From<ClockTime> for String {
+    fn from(value: ClockTime) -> String {
+        value.to_string()
+    }
+}
+
+impl fmt::Display for ClockTime {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{:02}:{:02}", self.0 / 60, self.0 % 60)
+    }
+}
+
+/// One weekly window in which a specialist takes consults, in their local
+/// time.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct ConsultSlot {
+    /// The day.
+    pub day: Weekday,
+    /// From, `HH:MM`.
+    pub from: ClockTime,
+    /// Until, `HH:MM`, after `from`.
+    pub to: ClockTime,
+}
+
+/// Why an availability was refused.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum AvailabilityError {
+    /// Not a time of the form `HH:MM`.
+    #[error("{0:?} is not a time of the form HH:MM")]
+    Time(String),
+    /// A slot that ends before it starts.
+    #[error("a slot on {0} must end after it starts")]
+    Backwards(Weekday),
+    /// Two slots of one day overlap.
+    #[error("two slots on {0} overlap")]
+    Overlap(Weekday),
+    /// More slots than [`MAX_SLOTS`].
+    #[error("at most {MAX_SLOTS} slots")]
+    TooMany,
+}
+
+/// A weekly consult availability: slots sorted by day and time, none
+/// backwards, none overlapping, at most [`MAX_SLOTS`].
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[cfg_attr(feature = "openapi", schema(value_type = Vec<ConsultSlot>))]
+#[serde(try_from = "Vec<ConsultSlot>", into = "Vec<ConsultSlot>")]
+pub struct Availability(Vec<ConsultSlot>);
+
+impl Availability {
+    /// Checks and sorts `slots`.
+    pub fn check(mut slots: Vec<ConsultSlot>) -> Result<Self, AvailabilityError> {
+        if slots.len() > MAX_SLOTS {
+            return Err(AvailabilityError::TooMany);
+        }
+        if let Some(slot) = slots.iter().find(|slot| slot.to <= slot.from) {
+            return Err(AvailabilityError::Backwards(slot.day));
+        }
+        slots.sort_by_key(|slot| (slot.day, slot.from, slot.to));
+        for pair in slots.windows(2) {
+            if pair[0].day == pair[1].day && pair[1].from < pair[0].to {
+                return Err(AvailabilityError::Overlap(pair[0].day));
+            }
+        }
+        Ok(Self(slots))
+    }
+
+    /// The slots, by day and time.
+    pub fn slots(&self) -> &[ConsultSlot] {
+        &self.0
+    }
+}
+
+impl TryFrom<Vec<ConsultSlot>> for Availability {
+    type Error = AvailabilityError;
+
+    fn try_from(value: Vec<ConsultSlot>) -> Result<Self, Self::Error> {
+        Self::check(value)
+    }
+}
+
+impl From<Availability> for Vec<ConsultSlot> {
+    fn from(value: Availability) -> Self {
+        value.0
+    }
+}
+
+/// Who is acting on a consult.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ConsultParty {
+    /// The specialist asked.
+    Specialist,
+    /// A member of the organization that asked.
+    Requester,
+}
+
+/// A consult move the rules refuse.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum ConsultError {
+    /// The lifecycle has no such move.
+    #[error("a consult cannot go from {from} to {to}")]
+    Illegal {
+        /// The consult's status.
+        from: ConsultStatus,
+        /// The status asked for.
+        to: ConsultStatus,
+    },
+    /// The move exists but belongs to the other party.
+    #[error("only {0} may move a consult to {1}")]
+    NotYours(&'static str, ConsultStatus),
+}
+
+/// Checks that `by` may move a consult from `from` to `to`.
+pub fn check_transition(
+    from: ConsultStatus,
+    to: ConsultStatus,
+    by: ConsultParty,
+) -> Result<(), ConsultError> {
+    use ConsultStatus::*;
+    let allowed = match (from, to) {
+        (Requested, Answered | Declined) => ConsultParty::Specialist,
+        (Requested, Cancelled) => ConsultParty::Requester,
+        _ => return Err(ConsultError::Illegal { from, to }),
+    };
+    if allowed == by {
+        Ok(())
+    } else {
+        Err(ConsultError::NotYours(
+            match allowed {
+                ConsultParty::Specialist => "the specialist",
+                ConsultParty::Requester => "the organization that asked",
+            },
+            to,
+        ))
+    }
+}
+
+/// Whether a role in an organization lets a person offer consults there:
+/// clinicians, org admins and network admins.
+pub fn role_offers_consults(role: Role) -> bool {
+    matches!(role, Role::Clinician | Role::OrgAdmin | Role::NetworkAdmin)
+}
+
+/// Whether the caller may keep a specialist profile naming `organization`.
+pub fn may_keep_profile<Id: PartialEq>(access: &Access<Id>, organization: &Id) -> bool {
+    access
+        .role_in(organization)
+        .is_some_and(role_offers_consults)
+}
+
+/// Whether the caller may ask a consult for a referral between `referrer`
+/// and `receiver`: the admins, clinicians and staff of either side.
+pub fn may_request_consult<Id: PartialEq>(
+    access: &Access<Id>,
+    referrer: &Id,
+    receiver: &Id,
+) -> bool {
+    access.can_act(referrer) || access.can_act(receiver)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn time(text: &str) -> ClockTime {
+        ClockTime::parse(text).unwrap()
+    }
+
+    fn slot(day: Weekday, from: &str, to: &str) -> ConsultSlot {
+        ConsultSlot {
+            day,
+            from: time(from),
+            to: time(to),
+        }
+    }
+
+    #[test]
+    fn codes_round_trip() {
+        for discipline in Discipline::ALL {
+            assert_eq!(Discipline::parse(discipline.as_str()), Some(*discipline));
+        }
+        for status in ConsultStatus::ALL {
+            assert_eq!(ConsultStatus::parse(status.as_str()), Some(*status));
+        }
+        assert_eq!(
+            serde_json::to_string(&Discipline::ImagingInterpretation).unwrap(),
+            "\"imaging_interpretation\""
+        );
+        assert_eq!(Discipline::parse("astrology"), None);
+    }
+
+    #[test]
+    fn clock_times_are_hours_and_minutes() {
+        assert_eq!(time("09:30").minutes(), 570);
+        assert_eq!(time("24:00").to_string(), "24:00");
+        assert_eq!(time("07:05").to_string(), "07:05");
+        for bad in ["9:30", "25:00", "24:01", "12:60", "noon", "", "12:3x"] {
+            assert!(ClockTime::parse(bad).is_err(), "{bad}");
+        }
+        assert!(serde_json::from_str::<ClockTime>("\"7pm\"").is_err());
+        assert_eq!(serde_json::to_string(&time("18:00")).unwrap(), "\"18:00\"");
+    }
+
+    #[test]
+    fn availability_is_sorted_and_refuses_backwards_overlapping_or_too_many_slots() {
+        let checked = Availability::check(vec![
+            slot(Weekday::Thursday, "14:00", "16:00"),
+            slot(Weekday::Monday, "09:00", "12:00"),
+            slot(Weekday::Monday, "12:00", "13:00"),
+        ])
+        .unwrap();
+        let days: Vec<Weekday> = checked.slots().iter().map(|slot| slot.day).collect();
+        assert_eq!(days, [Weekday::Monday, Weekday::Monday, Weekday::Thursday]);
+        assert_eq!(
+            Availability::check(vec![slot(Weekday::Friday, "10:00", "10:00")]),
+            Err(AvailabilityError::Backwards(Weekday::Friday))
+        );
+        assert_eq!(
+            Availability::check(vec![
+                slot(Weekday::Monday, "09:00", "12:00"),
+                slot(Weekday::Monday, "11:00", "13:00"),
+            ]),
+            Err(AvailabilityError::Overlap(Weekday::Monday))
+        );
+        let many = (0..22)
+            .map(|hour| {
+                slot(
+                    Weekday::Sunday,
+                    "00:00",
+                    &format!("{:02}:00", hour % 24 + 1),
+                )
+            })
+            .collect();
+        assert_eq!(Availability::check(many), Err(AvailabilityError::TooMany));
+        let parsed: Result<Availability, _> =
+            serde_json::from_str(r#"[{"day":"monday","from":"10:00","to":"09:00"}]"#);
+        assert!(parsed.is_err());
+    }
+
+    #[test]
+    fn only_the_specialist_answers_or_declines_and_only_the_requester_cancels() {
+        use ConsultStatus::*;
+        assert!(check_transition(Requested, Answered, ConsultParty::Specialist).is_ok());
+        assert!(check_transition(Requested, Declined, ConsultParty::Specialist).is_ok());
+        assert!(check_transition(Requested, Cancelled, ConsultParty::Requester).is_ok());
+        assert!(matches!(
+            check_transition(Requested, Answered, ConsultParty::Requester),
+            Err(ConsultError::NotYours(..))
+        ));
+        assert!(matches!(
+            check_transition(Requested, Cancelled, ConsultParty::Specialist),
+            Err(ConsultError::NotYours(..))
+        ));
+        for from in [Answered, Declined, Cancelled] {
+            for to in ConsultStatus::ALL {
+                assert!(matches!(
+                    check_transition(from, *to, ConsultParty::Specialist),
+                    Err(ConsultError::Illegal { .. })
+                ));
+            }
+        }
+    }
+
+    #[test]
+    fn clinicians_and_admins_keep_profiles_and_either_side_but_volunteers_requests() {
+        let clinician = Access::new(vec![(1, Role::Clinician)]);
+        let staff = Access::new(vec![(1, Role::Staff)]);
+        let admin = Access::new(vec![(1, Role::OrgAdmin)]);
+        let volunteer = Access::new(vec![(1, Role::Volunteer)]);
+        assert!(may_keep_profile(&clinician, &1));
+        assert!(may_keep_profile(&admin, &1));
+        assert!(!may_keep_profile(&staff, &1));
+        assert!(!may_keep_profile(&clinician, &2));
+        assert!(may_request_consult(&staff, &1, &2));
+        assert!(may_request_consult(&clinician, &2, &1));
+        assert!(!may_request_consult(&volunteer, &1, &2));
+        assert!(!may_request_consult(&clinician, &3, &2));
+    }
+}

@@ -1,0 +1,3 @@
+DROP TABLE consults;
+DROP TABLE specialist_tags;
+DROP TABLE specialist_profiles;
