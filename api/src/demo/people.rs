@@ -100,14 +100,23 @@ pub fn load(connection: &mut DbConnection) -> Result<usize, StoreError> {
     let Some((volunteer, name)) = first else {
         return Ok(written);
     };
-    // The receiver of the latest open referral gets the first volunteer's
-    // help too (volunteers often drive for more than one organization), and
-    // its open referrals get legs: the first is offered to the volunteer,
-    // the others wait for any driver.
-    let Some(latest) = people::open_referrals_of(connection, None, 1)?.pop() else {
+    // The organization with the most open referrals gets the first
+    // volunteer's help too (volunteers often drive for more than one
+    // organization), and its open referrals get legs: the first is offered
+    // to the volunteer, the others wait for any driver.
+    let mut open_by_organization: std::collections::BTreeMap<String, usize> =
+        std::collections::BTreeMap::new();
+    for row in people::open_referrals_of(connection, None, 200)? {
+        *open_by_organization.entry(row.referrer_org_id).or_default() += 1;
+        *open_by_organization.entry(row.receiver_org_id).or_default() += 1;
+    }
+    let Some(organization) = open_by_organization
+        .into_iter()
+        .max_by_key(|(id, count)| (*count, std::cmp::Reverse(id.clone())))
+        .map(|(id, _)| id)
+    else {
         return Ok(written);
     };
-    let organization = latest.receiver_org_id.clone();
     let member = accounts::memberships_of(connection, &volunteer)?
         .iter()
         .any(|membership| membership.organization.id.to_string() == organization);
