@@ -33,56 +33,7 @@ use crate::access::Access;
 use crate::directory::taxonomy::{TermCode, Vocabulary};
 use crate::text::TextError;
 
-/// Declares a closed set of codes with their stable names and labels.
-// A copy of the macro in `referral`: `macro_rules!` is scoped to the module
-// that defines it, and this module must not reach into that one.
-macro_rules! codes {
-    (
-        $(#[$meta:meta])* $name:ident {
-            $($(#[$vmeta:meta])* $variant:ident = $code:literal, $label:literal;)+
-        }
-    ) => {
-        $(#[$meta])*
-        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
-        #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
-        #[serde(rename_all = "snake_case")]
-        pub enum $name {
-            $($(#[$vmeta])* $variant,)+
-        }
-
-        impl $name {
-            /// Every value, in display order.
-            pub const ALL: &'static [$name] = &[$($name::$variant),+];
-
-            /// The stable name used on the wire and in storage.
-            pub fn as_str(self) -> &'static str {
-                match self {
-                    $($name::$variant => $code,)+
-                }
-            }
-
-            /// A human label.
-            pub fn label(self) -> &'static str {
-                match self {
-                    $($name::$variant => $label,)+
-                }
-            }
-
-            /// Parses the stable name; `None` for anything else.
-            pub fn parse(code: &str) -> Option<Self> {
-                Self::ALL.iter().copied().find(|value| value.as_str() == code)
-            }
-        }
-
-        impl fmt::Display for $name {
-            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-                f.write_str(self.as_str())
-            }
-        }
-    };
-}
-
-codes!(
+snake_codes!(
     /// What an article is.
     ArticleKind {
         /// How the network treats something: steps, doses, decisions.
@@ -100,7 +51,7 @@ codes!(
     }
 );
 
-codes!(
+snake_codes!(
     /// Who reads an article.
     Visibility {
         /// Everyone in the network.

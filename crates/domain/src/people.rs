@@ -7,61 +7,10 @@
 //! rule here is who may take one: someone whose transport skill is valid on
 //! the day of the drive.
 
-use std::fmt;
-
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 
-/// Declares a closed set of codes with their stable names and labels.
-// A copy of the macro in `library`: `macro_rules!` is scoped to the module
-// that defines it.
-macro_rules! codes {
-    (
-        $(#[$meta:meta])* $name:ident {
-            $($(#[$vmeta:meta])* $variant:ident = $code:literal, $label:literal;)+
-        }
-    ) => {
-        $(#[$meta])*
-        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
-        #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
-        #[serde(rename_all = "snake_case")]
-        pub enum $name {
-            $($(#[$vmeta])* $variant,)+
-        }
-
-        impl $name {
-            /// Every value, in display order.
-            pub const ALL: &'static [$name] = &[$($name::$variant),+];
-
-            /// The stable name used on the wire and in storage.
-            pub fn as_str(self) -> &'static str {
-                match self {
-                    $($name::$variant => $code,)+
-                }
-            }
-
-            /// A human label.
-            pub fn label(self) -> &'static str {
-                match self {
-                    $($name::$variant => $label,)+
-                }
-            }
-
-            /// Parses the stable name; `None` for anything else.
-            pub fn parse(code: &str) -> Option<Self> {
-                Self::ALL.iter().copied().find(|value| value.as_str() == code)
-            }
-        }
-
-        impl fmt::Display for $name {
-            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-                f.write_str(self.as_str())
-            }
-        }
-    };
-}
-
-codes!(
+snake_codes!(
     /// What a volunteer is trained or equipped to do.
     Skill {
         /// Drives animals between sites.
@@ -216,7 +165,7 @@ pub fn distance_km(from: (f64, f64), to: (f64, f64)) -> f64 {
     Haversine.distance(Point::new(from.1, from.0), Point::new(to.1, to.0)) / 1000.0
 }
 
-codes!(
+snake_codes!(
     /// A foster placement's lifecycle: `offered → accepted → ended`, the
     /// volunteer may decline an offer, and the organization may cancel
     /// until it ends.
@@ -234,7 +183,7 @@ codes!(
     }
 );
 
-codes!(
+snake_codes!(
     /// Who moves a foster placement.
     FosterParty {
         /// The fosterer.

@@ -28,56 +28,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::access::{Access, Role};
 
-/// Declares a closed set of codes with their stable names and labels.
-// A copy of the macro in `library`: `macro_rules!` is scoped to the module
-// that defines it.
-macro_rules! codes {
-    (
-        $(#[$meta:meta])* $name:ident {
-            $($(#[$vmeta:meta])* $variant:ident = $code:literal, $label:literal;)+
-        }
-    ) => {
-        $(#[$meta])*
-        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
-        #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
-        #[serde(rename_all = "snake_case")]
-        pub enum $name {
-            $($(#[$vmeta])* $variant,)+
-        }
-
-        impl $name {
-            /// Every value, in display order.
-            pub const ALL: &'static [$name] = &[$($name::$variant),+];
-
-            /// The stable name used on the wire and in storage.
-            pub fn as_str(self) -> &'static str {
-                match self {
-                    $($name::$variant => $code,)+
-                }
-            }
-
-            /// A human label.
-            pub fn label(self) -> &'static str {
-                match self {
-                    $($name::$variant => $label,)+
-                }
-            }
-
-            /// Parses the stable name; `None` for anything else.
-            pub fn parse(code: &str) -> Option<Self> {
-                Self::ALL.iter().copied().find(|value| value.as_str() == code)
-            }
-        }
-
-        impl fmt::Display for $name {
-            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-                f.write_str(self.as_str())
-            }
-        }
-    };
-}
-
-codes!(
+snake_codes!(
     /// A field of expertise a specialist offers consults in.
     Discipline {
         /// Anaesthesia and analgesia, including for very small patients.
@@ -95,7 +46,7 @@ codes!(
     }
 );
 
-codes!(
+snake_codes!(
     /// A day of the week.
     Weekday {
         /// Monday.
@@ -115,7 +66,7 @@ codes!(
     }
 );
 
-codes!(
+snake_codes!(
     /// Where a consult stands: `requested → answered | declined`, or
     /// `cancelled` by the side that asked while it is still requested.
     ConsultStatus {
