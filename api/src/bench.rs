@@ -1,6 +1,7 @@
 //! The benchmark network: `warren bench-seed` fills a fresh database with a
-//! synthetic care network of realistic size (20,000 sites by default) for
-//! `cargo xtask bench`, which measures search against it.
+//! synthetic care network of realistic size (20,000 sites, 1,000,000
+//! referrals and 50,000 kit items by default) for `cargo xtask bench`, which
+//! measures the API against it.
 //!
 //! The network is random but reproducible (a fixed seed): about ten sites per
 //! vetted organization, spread around real towns across Great Britain, with
@@ -9,7 +10,10 @@
 //! exceptions, capabilities, species, limitations, current and lapsed
 //! capacity, verified, overdue and never-audited listings. It goes in through
 //! the store like any other listing (history, terms and revision included),
-//! a batch of sites per transaction.
+//! a batch of sites per transaction. The two years of referrals and loans
+//! behind it are written in bulk ([`history`]).
+
+mod history;
 
 use std::collections::{HashMap, HashSet};
 use std::time::{Duration as Elapsed, Instant};
@@ -38,6 +42,10 @@ pub struct SeedOptions {
     pub seed: u64,
     /// Sites written per transaction.
     pub batch: usize,
+    /// Referrals in the two years of history.
+    pub referrals: usize,
+    /// Kit items, each with its loans.
+    pub items: usize,
 }
 
 impl Default for SeedOptions {
@@ -46,6 +54,8 @@ impl Default for SeedOptions {
             sites: 20_000,
             seed: 2026,
             batch: 500,
+            referrals: 1_000_000,
+            items: 50_000,
         }
     }
 }
@@ -57,7 +67,13 @@ pub struct Seeded {
     pub organizations: usize,
     /// Sites created.
     pub sites: usize,
-    /// How long it took.
+    /// How long the sites took.
+    pub sites_elapsed: Elapsed,
+    /// How long the referrals and their timelines took.
+    pub referrals_elapsed: Elapsed,
+    /// How long the kit items and their loans took.
+    pub items_elapsed: Elapsed,
+    /// How long it all took.
     pub elapsed: Elapsed,
     /// Who the referral benchmark refers as.
     pub referrer: BenchReferrer,
@@ -600,17 +616,41 @@ pub fn seed(store: &Store, options: SeedOptions) -> Result<Seeded, ApiError> {
             Ok::<_, StoreError>(())
         })?;
     }
-    let referrer = referrer(store, &organization_ids, options)?;
+    let sites_elapsed = started.elapsed();
+    let mut referrer = referrer(store, &organization_ids, options)?;
+    let members = history::Members::read(store)?;
+    let referrals_started = Instant::now();
+    referrer.open_referrals = history::referrals(
+        store,
+        &members,
+        options.referrals,
+        OPEN_FOR_RECEIVER,
+        &referrer.receiver_organization_id,
+        options.seed,
+    )?;
+    let referrals_elapsed = referrals_started.elapsed();
+    let items_started = Instant::now();
+    history::kit(store, &members, options.items, options.seed)?;
+    store.read(warren_store::bulk::settle)?;
+    let items_elapsed = items_started.elapsed();
     Ok(Seeded {
         organizations: planned.len(),
         sites: inserted,
+        sites_elapsed,
+        referrals_elapsed,
+        items_elapsed,
         elapsed: started.elapsed(),
         referrer,
     })
 }
 
-/// What the referral benchmark needs: an organization that refers, its API
-/// key, and sites of other organizations to refer to.
+/// Open referrals seeded for the benchmark's receiver, which receives and
+/// accepts them.
+const OPEN_FOR_RECEIVER: usize = 20_000;
+
+/// What the benchmark needs: an organization that refers, its API key, and
+/// sites of other organizations to refer to; an organization that receives,
+/// its key and its open referrals; a network admin's sign-in.
 #[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
 pub struct BenchReferrer {
     /// The referring organization.
@@ -622,6 +662,37 @@ pub struct BenchReferrer {
     /// Oxygen concentrators of another organization, lent without approval
     /// (the reservation contention run).
     pub kit_items: Vec<String>,
+    /// The organization that receives the open referrals.
+    pub receiver_organization_id: String,
+    /// An API key of it with the `read` and `write` scopes.
+    pub receiver_api_key: String,
+    /// Referrals sent to it and not yet opened, each in a case of its own.
+    pub open_referrals: Vec<String>,
+    /// A network admin's e-mail address.
+    pub admin_email: String,
+    /// Their password.
+    pub admin_password: String,
+}
+
+/// Gives `organization_id` an API key with the `read` and `write` scopes.
+fn new_api_key(store: &Store, organization_id: &str, label: &str) -> Result<String, ApiError> {
+    let api_key = crate::auth::new_secret("wrk");
+    store.write(|connection| {
+        warren_store::accounts::insert_api_key(
+            connection,
+            organization_id,
+            label,
+            &api_key.chars().take(12).collect::<String>(),
+            &crate::auth::digest(&api_key),
+            &[
+                warren_domain::ApiScope::Read,
+                warren_domain::ApiScope::Write,
+            ],
+            None,
+        )?;
+        Ok::<_, StoreError>(())
+    })?;
+    Ok(api_key)
 }
 
 /// Gives the first organization an API key and picks receiving sites.
@@ -634,22 +705,7 @@ fn referrer(
         return Err(ApiError::bad_request("empty", "nothing was seeded"));
     };
     let mut rng = StdRng::seed_from_u64(options.seed ^ 0x5eed);
-    let api_key = crate::auth::new_secret("wrk");
-    store.write(|connection| {
-        warren_store::accounts::insert_api_key(
-            connection,
-            &organization_id,
-            "Referral benchmark",
-            &api_key.chars().take(12).collect::<String>(),
-            &crate::auth::digest(&api_key),
-            &[
-                warren_domain::ApiScope::Read,
-                warren_domain::ApiScope::Write,
-            ],
-            None,
-        )?;
-        Ok::<_, StoreError>(())
-    })?;
+    let api_key = new_api_key(store, &organization_id, "Referral benchmark")?;
     let mut receivers: Vec<String> = store
         .read(|connection| sites::list_all_ids(connection).map_err(ApiError::from))?
         .into_iter()
@@ -662,11 +718,30 @@ fn referrer(
     let kit_items = kit(store, lender)?;
     receivers.shuffle(&mut rng);
     receivers.truncate(500);
+    let receiver_organization_id = organization_ids
+        .get(2)
+        .cloned()
+        .ok_or_else(|| ApiError::bad_request("empty", "the benchmark needs three organizations"))?;
+    let receiver_api_key = new_api_key(store, &receiver_organization_id, "Receiver benchmark")?;
+    let admin_email = "bench-admin@example.org".to_owned();
+    let admin_password = crate::auth::new_secret("pw");
+    crate::admin::create_network_admin(
+        store,
+        &admin_email,
+        "Benchmark Admin",
+        &admin_password,
+        "Network coordination office",
+    )?;
     Ok(BenchReferrer {
         organization_id,
         api_key,
         receivers,
         kit_items,
+        receiver_organization_id,
+        receiver_api_key,
+        open_referrals: Vec::new(),
+        admin_email,
+        admin_password,
     })
 }
 

@@ -2,8 +2,9 @@
 //!
 //! Policy: a handler returns [`ApiError`]; every variant is a client mistake
 //! with a stable `code` and a 4xx status, except `Unavailable` (503, the
-//! database cannot serve in time) and `Internal` (500, a fault of ours, logged
-//! with its cause and shown without it). Store errors are mapped in one place
+//! database cannot serve in time), `StorageReadOnly` (503, its storage refuses
+//! writes), `InsufficientStorage` (507, its disk is full) and `Internal` (500,
+//! a fault of ours, logged with its cause and shown without it). Store errors are mapped in one place
 //! ([`From<StoreError>`]). Any other error answer — actix's own 404 for an
 //! unknown route, 405, a refused path parameter — is rewritten into problem
 //! details by [`normalize`], which also stamps the request id on every problem.
@@ -83,6 +84,13 @@ pub enum ApiError {
     /// 503: the database cannot serve the request in time.
     #[error("unavailable: {0}")]
     Unavailable(String),
+    /// 503: the database's storage refuses writes (read-only or failing);
+    /// reads may still work.
+    #[error("storage read-only: {0}")]
+    StorageReadOnly(String),
+    /// 507: the database's disk is full; nothing was saved.
+    #[error("insufficient storage: {0}")]
+    InsufficientStorage(String),
     /// 500: a fault of ours; the cause is logged, not shown.
     #[error("internal error: {0}")]
     Internal(String),
@@ -177,6 +185,18 @@ impl ApiError {
                 Problem::new(status, "service_unavailable", "Service unavailable")
                     .with_detail("The database is not answering in time; try again shortly.")
             }
+            Self::StorageReadOnly(_) => {
+                Problem::new(status, "storage_read_only", "Service unavailable").with_detail(
+                    "The database's storage refuses writes just now; nothing was saved. \
+                     Reading still works; try again later.",
+                )
+            }
+            Self::InsufficientStorage(_) => {
+                Problem::new(status, "insufficient_storage", "Insufficient storage").with_detail(
+                    "The database's disk is full; nothing was saved. Try again once an \
+                     operator has freed space.",
+                )
+            }
             Self::Internal(_) => Problem::new(status, "internal_error", "Internal error")
                 .with_detail("Something went wrong on our side; it has been logged."),
         }
@@ -197,7 +217,8 @@ impl ResponseError for ApiError {
             Self::PayloadTooLarge(_) => StatusCode::PAYLOAD_TOO_LARGE,
             Self::UnsupportedMediaType => StatusCode::UNSUPPORTED_MEDIA_TYPE,
             Self::RateLimited { .. } => StatusCode::TOO_MANY_REQUESTS,
-            Self::Unavailable(_) => StatusCode::SERVICE_UNAVAILABLE,
+            Self::Unavailable(_) | Self::StorageReadOnly(_) => StatusCode::SERVICE_UNAVAILABLE,
+            Self::InsufficientStorage(_) => StatusCode::INSUFFICIENT_STORAGE,
             Self::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
         }
     }
@@ -206,6 +227,8 @@ impl ResponseError for ApiError {
         match self {
             Self::Internal(cause) => tracing::error!(%cause, "internal error"),
             Self::Unavailable(cause) => tracing::warn!(%cause, "database unavailable"),
+            Self::StorageReadOnly(cause) => tracing::error!(%cause, "database storage read-only"),
+            Self::InsufficientStorage(cause) => tracing::error!(%cause, "database disk full"),
             _ => {}
         }
         let mut response = HttpResponse::build(self.status_code());
@@ -219,6 +242,9 @@ impl ResponseError for ApiError {
             }
             Self::Unavailable(_) => {
                 response.insert_header((header::RETRY_AFTER, "2"));
+            }
+            Self::StorageReadOnly(_) => {
+                response.insert_header((header::RETRY_AFTER, "30"));
             }
             _ => {}
         }
@@ -243,6 +269,8 @@ impl From<StoreError> for ApiError {
                 "A concurrent change got in the way and nothing was saved; send the request again.",
             ),
             StoreError::Unavailable(reason) => Self::Unavailable(reason),
+            StoreError::StorageFull(reason) => Self::InsufficientStorage(reason),
+            StoreError::StorageReadOnly(reason) => Self::StorageReadOnly(reason),
             StoreError::Database(error) => Self::Internal(error.to_string()),
             StoreError::Corrupt(what) => Self::Internal(what),
         }

@@ -91,6 +91,36 @@ impl<T: DeserializeOwned + 'static> FromRequest for ValidJson<T> {
     }
 }
 
+/// The path of the first string in `value` holding a NUL character.
+fn nul_field(value: &serde_json::Value, path: &str) -> Option<String> {
+    let here = || {
+        if path.is_empty() {
+            "body".to_owned()
+        } else {
+            path.to_owned()
+        }
+    };
+    match value {
+        serde_json::Value::String(text) => text.contains('\0').then(here),
+        serde_json::Value::Array(items) => items
+            .iter()
+            .enumerate()
+            .find_map(|(index, item)| nul_field(item, &format!("{}[{index}]", here()))),
+        serde_json::Value::Object(fields) => fields.iter().find_map(|(name, item)| {
+            if name.contains('\0') {
+                return Some(here());
+            }
+            let inner = if path.is_empty() {
+                name.clone()
+            } else {
+                format!("{path}.{name}")
+            };
+            nul_field(item, &inner)
+        }),
+        _ => None,
+    }
+}
+
 /// Parses a JSON body, naming the offending field on failure.
 pub fn parse_json<T: DeserializeOwned>(body: &[u8]) -> Result<T, ApiError> {
     // First the syntax (400), then the shape (422, naming the field): parsing
@@ -98,6 +128,13 @@ pub fn parse_json<T: DeserializeOwned>(body: &[u8]) -> Result<T, ApiError> {
     // Deeply nested input is refused by serde_json's recursion limit (128).
     let value: serde_json::Value =
         serde_json::from_slice(body).map_err(|error| malformed(&error))?;
+    // No text Warren keeps may hold a NUL character (PostgreSQL cannot).
+    if let Some(field) = nul_field(&value, "") {
+        return Err(ApiError::Validation(vec![FieldError {
+            field,
+            message: "must not contain the NUL character".into(),
+        }]));
+    }
     serde_path_to_error::deserialize(value).map_err(|error| {
         let path = error.path().to_string();
         let message = clean_message(&error.into_inner().to_string());

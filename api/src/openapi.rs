@@ -1,10 +1,12 @@
 //! The OpenAPI document, built from the same route table the server runs.
 
 use actix_web::App;
+use utoipa::openapi::path::ParameterIn;
 use utoipa::openapi::security::{ApiKey, ApiKeyValue, HttpAuthScheme, HttpBuilder, SecurityScheme};
 use utoipa::{Modify, OpenApi};
 use utoipa_actix_web::AppExt;
 
+use crate::error::problem_response;
 use crate::routes;
 
 /// The document's fixed parts; paths come from [`routes::api`].
@@ -88,12 +90,70 @@ impl Modify for SecuritySchemes {
 
 /// The whole document, without starting a server.
 pub fn document() -> utoipa::openapi::OpenApi {
-    let (_, document) = App::new()
+    let (_, mut document) = App::new()
         .into_utoipa_app()
         .openapi(ApiDoc::openapi())
         .configure(routes::api)
         .split_for_parts();
+    add_common_problems(&mut document);
     document
+}
+
+/// Adds the answers every operation of a kind can give, so that no route
+/// forgets one: 400 for a malformed query or `If-Match`, 401 for missing or
+/// bad credentials (a partner key on the public routes too), 403 for a key
+/// that may not be used on a public route, and 507 for a change the
+/// database's full disk cannot hold.
+fn add_common_problems(document: &mut utoipa::openapi::OpenApi) {
+    for item in document.paths.paths.values_mut() {
+        let operations = [
+            &mut item.get,
+            &mut item.post,
+            &mut item.put,
+            &mut item.patch,
+            &mut item.delete,
+        ];
+        for (method, operation) in ["get", "post", "put", "patch", "delete"]
+            .into_iter()
+            .zip(operations)
+            .filter_map(|(method, operation)| {
+                operation.as_mut().map(|operation| (method, operation))
+            })
+        {
+            let parameters: Vec<_> = operation.parameters.iter().flatten().collect();
+            let query = parameters
+                .iter()
+                .any(|parameter| parameter.parameter_in == ParameterIn::Query);
+            let named = |name: &str| parameters.iter().any(|parameter| parameter.name == name);
+            let if_match = named("If-Match");
+            let partner_key = named(warren_wire::API_KEY_HEADER);
+            let secured = operation
+                .security
+                .as_ref()
+                .is_some_and(|requirements| !requirements.is_empty());
+            let responses = &mut operation.responses.responses;
+            let mut add = |status: &str, description: &str| {
+                responses
+                    .entry(status.to_owned())
+                    .or_insert_with(|| problem_response(description));
+            };
+            if query || if_match {
+                add("400", "A query parameter or `If-Match` is malformed.");
+            }
+            if secured || partner_key {
+                add("401", "Missing, expired or invalid credentials.");
+            }
+            if partner_key {
+                add(
+                    "403",
+                    "This key may not be used here: partner pages need the `embed` scope.",
+                );
+            }
+            if method != "get" {
+                add("507", "The database's disk is full; nothing was changed.");
+            }
+        }
+    }
 }
 
 /// The document as committed in `openapi.yaml`.

@@ -13,6 +13,7 @@ use std::sync::Arc;
 use actix_web::web;
 use chrono::Utc;
 use uuid::Uuid;
+use warren_domain::Role;
 use warren_domain::directory::Cover;
 use warren_domain::directory::search::SearchParams;
 use warren_domain::referral::{EscalationStep, Party, ReferralStatus, escalation_step};
@@ -112,6 +113,17 @@ pub fn view(
 ) -> Result<Referral, ApiError> {
     let names = store::Names::for_rows(connection, std::slice::from_ref(row))?;
     Ok(store::referral(row, &names, Some(side))?)
+}
+
+/// Hides the owner's or finder's contact from the volunteers of
+/// `organization`: they read referrals and drive, but the contact is personal
+/// data for those who decide.
+pub fn redact_for(principal: &Principal, organization: &str, referral: &mut Referral) {
+    if principal.access.role_in(&organization.to_owned()) == Some(Role::Volunteer)
+        && !principal.access.is_network_admin()
+    {
+        referral.contact = None;
+    }
 }
 
 /// The person's name (or the API key's label) for timelines.

@@ -1,15 +1,16 @@
 //! The HTTP server: the API, its document and docs, the SPA, the partner
 //! embed, health and metrics, on one port.
 //!
-//! No response may be shown in another site's frame, except the embeddable
-//! directory page ([`crate::embed`]), which says so in its own
-//! `Content-Security-Policy`.
+//! Every response carries a `Content-Security-Policy`: the app's pages run
+//! only Warren's own scripts and WebAssembly, API answers run nothing, and no
+//! response may be shown in another site's frame, except the embed's pages
+//! ([`crate::embed`]), which state their own policy.
 
 use std::net::{SocketAddr, TcpListener};
 use std::path::{Path, PathBuf};
 
 use actix_files::{Files, NamedFile};
-use actix_web::body::MessageBody;
+use actix_web::body::{EitherBody, MessageBody};
 use actix_web::dev::{Service, ServiceRequest, ServiceResponse, fn_service};
 use actix_web::http::header::{self, HeaderMap, HeaderName, HeaderValue};
 use actix_web::middleware::{DefaultHeaders, ErrorHandlers, Next, from_fn};
@@ -125,7 +126,8 @@ pub fn start(config: Config, store: Store, listener: TcpListener) -> anyhow::Res
                     .add((header::X_CONTENT_TYPE_OPTIONS, "nosniff"))
                     .add((header::REFERRER_POLICY, "strict-origin-when-cross-origin")),
             )
-            .wrap(from_fn(frame_policy))
+            .wrap(from_fn(security_policy))
+            .wrap(from_fn(refuse_nul_in_query))
             .wrap(metrics.clone())
             .wrap(TracingLogger::default())
             .service(
@@ -144,6 +146,11 @@ pub fn start(config: Config, store: Store, listener: TcpListener) -> anyhow::Res
             .service(spa(&web_dir))
     })
     .workers(config.workers.max(1))
+    // Handlers run their database work on each worker's blocking threads;
+    // beyond the pool's connections more threads only wait for one, each
+    // with a stack and allocator caches of its own. A few spare threads
+    // keep requests that touch no connection moving.
+    .worker_max_blocking_threads(config.pool_size as usize + 2)
     .shutdown_timeout(30)
     .listen(listener)
     .context("cannot listen")?
@@ -155,33 +162,85 @@ pub fn start(config: Config, store: Store, listener: TcpListener) -> anyhow::Res
     })
 }
 
-/// Refuses framing for every response that does not state its own
-/// `frame-ancestors`.
-async fn frame_policy(
+/// Refuses a query string holding an encoded NUL character (`%00`), which no
+/// text Warren keeps or searches may contain: 400, before any handler runs.
+async fn refuse_nul_in_query(
+    request: ServiceRequest,
+    next: Next<impl MessageBody + 'static>,
+) -> Result<ServiceResponse<EitherBody<impl MessageBody>>, actix_web::Error> {
+    if request.query_string().to_ascii_lowercase().contains("%00") {
+        let error = ApiError::bad_request(
+            "invalid_query",
+            "The query must not contain the NUL character (%00).",
+        );
+        let response = actix_web::ResponseError::error_response(&error);
+        return Ok(request.into_response(response).map_into_right_body());
+    }
+    Ok(next.call(request).await?.map_into_left_body())
+}
+
+/// The policy of the app's pages: Warren's own scripts, WebAssembly and
+/// styles (Leptos sets `style` attributes), requests to Warren only, and no
+/// framing.
+pub const APP_POLICY: &str = "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; \
+     style-src 'self' 'unsafe-inline'; img-src 'self' data: blob:; connect-src 'self'; \
+     object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'";
+
+/// The policy of everything else the server answers (JSON, problems, files):
+/// nothing in it may run, and nothing may frame it.
+pub const DATA_POLICY: &str = "default-src 'none'; frame-ancestors 'none'";
+
+/// Gives every response that states no `Content-Security-Policy` of its own
+/// the app's policy (HTML pages) or the data policy (everything else), and
+/// refuses framing. The API docs keep the framing rule only: Swagger UI
+/// carries its own scripts and styles.
+async fn security_policy(
     request: ServiceRequest,
     next: Next<impl MessageBody>,
 ) -> Result<ServiceResponse<impl MessageBody>, actix_web::Error> {
+    let docs = request.path().starts_with("/api/docs");
     let mut response = next.call(request).await?;
-    refuse_framing(response.headers_mut());
+    let headers = response.headers_mut();
+    if !headers.contains_key(header::CONTENT_SECURITY_POLICY) && !docs {
+        let html = headers
+            .get(header::CONTENT_TYPE)
+            .and_then(|kind| kind.to_str().ok())
+            .is_some_and(|kind| kind.starts_with("text/html"));
+        let policy = if html { APP_POLICY } else { DATA_POLICY };
+        headers.insert(
+            header::CONTENT_SECURITY_POLICY,
+            HeaderValue::from_static(policy),
+        );
+    }
+    refuse_framing(headers);
     Ok(response)
 }
 
 /// Adds `X-Frame-Options: DENY` and `frame-ancestors 'none'` unless a
-/// `Content-Security-Policy` already names the allowed ancestors (only
-/// `/embed/directory.html` does). A policy without `frame-ancestors` gets a
-/// second one beside it; browsers enforce both.
+/// `Content-Security-Policy` already names the allowed ancestors (the embed's
+/// pages and every policy set above). A policy without `frame-ancestors` gets
+/// a second one beside it; browsers enforce both.
 fn refuse_framing(headers: &mut HeaderMap) {
-    let states_ancestors = headers
+    let policies: Vec<String> = headers
         .get_all(header::CONTENT_SECURITY_POLICY)
         .filter_map(|policy| policy.to_str().ok())
-        .any(|policy| policy.to_ascii_lowercase().contains("frame-ancestors"));
-    if states_ancestors {
+        .map(str::to_ascii_lowercase)
+        .collect();
+    let framed_by_anyone = policies
+        .iter()
+        .any(|policy| policy.contains("frame-ancestors *"));
+    if framed_by_anyone {
         return;
     }
-    headers.append(
-        header::CONTENT_SECURITY_POLICY,
-        HeaderValue::from_static("frame-ancestors 'none'"),
-    );
+    if !policies
+        .iter()
+        .any(|policy| policy.contains("frame-ancestors"))
+    {
+        headers.append(
+            header::CONTENT_SECURITY_POLICY,
+            HeaderValue::from_static("frame-ancestors 'none'"),
+        );
+    }
     headers.insert(header::X_FRAME_OPTIONS, HeaderValue::from_static("DENY"));
 }
 

@@ -121,7 +121,7 @@ fn note(text: &str) -> Result<ClinicalNote, StoreError> {
 }
 
 /// The checklist of `category`, every line ok.
-fn report(category: ItemCategory, condition: Condition) -> Result<String, StoreError> {
+pub(crate) fn report(category: ItemCategory, condition: Condition) -> Result<String, StoreError> {
     let checklist = default_checklist(category)
         .iter()
         .map(|label| {

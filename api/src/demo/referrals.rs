@@ -27,7 +27,9 @@ pub struct Member {
     pub person: String,
 }
 
-const CASES: [(&str, &str, &str); 8] = [
+/// The demo's patients (species, name, why referred); the benchmark's
+/// history draws from the same ones.
+pub const CASES: [(&str, &str, &str); 8] = [
     (
         "small_mammal/rat",
         "Pip",

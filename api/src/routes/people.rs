@@ -551,6 +551,7 @@ fn raced(error: ApiError) -> ApiError {
     params(("id" = Uuid, Path, description = "The referral.")),
     responses(
         (status = 200, description = "The referral with you as driver.", body = warren_wire::Referral),
+        (status = 409, description = "The referral has no transport leg, or another volunteer drives it.", body = warren_wire::Problem, content_type = "application/problem+json"),
         ObjectProblems,
         RoleProblems,
     )

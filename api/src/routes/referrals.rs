@@ -35,7 +35,9 @@ use crate::directory::{Snapshot, snapshot};
 use crate::error::{ApiError, BodyProblems, ObjectProblems, RoleProblems, VersionProblems};
 use crate::extract::{IdempotencyKey, IfMatch, ValidJson, versioned};
 use crate::idempotency::{self, Creation};
-use crate::referrals::{Raised, acting_organization, actor_name, require_decider, side, view};
+use crate::referrals::{
+    Raised, acting_organization, actor_name, redact_for, require_decider, side, view,
+};
 use crate::routes::paging;
 use crate::state::AppState;
 
@@ -398,7 +400,9 @@ pub async fn list(
                 let side = row
                     .side_of(std::iter::once(&organization))
                     .unwrap_or(Party::Coordinator);
-                items.push(store::referral(row, &names, Some(side))?);
+                let mut referral = store::referral(row, &names, Some(side))?;
+                redact_for(&principal, &organization, &mut referral);
+                items.push(referral);
             }
             let more = items.len() as i64 > limit;
             items.truncate(usize::try_from(limit).unwrap_or(usize::MAX));
@@ -432,7 +436,11 @@ pub async fn read(
         state.store.read(|connection| {
             let row = store::row(connection, &id)?;
             let side = side(&principal, &row)?;
-            view(connection, &row, side)
+            let mut referral = view(connection, &row, side)?;
+            if let Some(organization) = acting_organization(&row, side) {
+                redact_for(&principal, organization, &mut referral);
+            }
+            Ok::<_, ApiError>(referral)
         })
     })
     .await??;

@@ -67,7 +67,7 @@ fn open_statuses() -> Vec<&'static str> {
 
 /// An item row as stored.
 #[derive(Debug, Clone, Queryable, Selectable, Insertable)]
-#[diesel(table_name = items)]
+#[diesel(table_name = items, treat_none_as_default_value = false)]
 pub struct ItemRow {
     /// Stable identifier.
     pub id: String,
@@ -481,7 +481,7 @@ pub fn plan_view(
 
 /// A reservation row as stored.
 #[derive(Debug, Clone, Queryable, Selectable, Insertable)]
-#[diesel(table_name = reservations)]
+#[diesel(table_name = reservations, treat_none_as_default_value = false)]
 pub struct ReservationRow {
     /// Stable identifier.
     pub id: String,

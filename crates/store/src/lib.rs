@@ -14,6 +14,7 @@
 
 pub mod accounts;
 pub mod audit;
+pub mod bulk;
 pub mod connection;
 pub mod dashboard;
 pub mod events;
@@ -72,6 +73,15 @@ pub enum StoreError {
     /// The database cannot serve the request in time (pool exhausted, server down, locked).
     #[error("the database is unavailable: {0}")]
     Unavailable(String),
+    /// The disk holding the database is full (SQLite's `SQLITE_FULL`): the
+    /// write was rolled back, reads still work.
+    #[error("the database's disk is full: {0}")]
+    StorageFull(String),
+    /// The storage under the database refuses writes: the file or its file
+    /// system is read-only, or writing to it fails (SQLite's
+    /// `SQLITE_READONLY`, `SQLITE_IOERR`). The write was rolled back.
+    #[error("the database's storage refuses writes: {0}")]
+    StorageReadOnly(String),
     /// Anything else the database reported.
     #[error("database error: {0}")]
     Database(DieselError),
@@ -82,10 +92,32 @@ pub enum StoreError {
 
 impl StoreError {
     /// Classifies a diesel error: unique violations become conflicts, a lost
-    /// connection or a locked SQLite file becomes `Unavailable`.
+    /// connection or a locked SQLite file becomes `Unavailable`, a full or
+    /// read-only SQLite disk becomes `StorageFull` or `StorageReadOnly`.
     pub fn from_diesel(error: DieselError) -> Self {
         match error {
             DieselError::NotFound => Self::NotFound,
+            // A commit that failed and could not be rolled back either: the
+            // commit's error says why (typically the connection is gone).
+            DieselError::RollbackErrorOnCommit { commit_error, .. } => {
+                Self::from_diesel(*commit_error)
+            }
+            // Left by an earlier failure on this connection (a lost
+            // connection mid-transaction); the pool discards it.
+            DieselError::BrokenTransactionManager => {
+                Self::Unavailable("the connection broke in a transaction".into())
+            }
+            DieselError::DatabaseError(_, ref info)
+                if info.message().contains("database or disk is full") =>
+            {
+                Self::StorageFull(info.message().to_owned())
+            }
+            DieselError::DatabaseError(_, ref info)
+                if info.message().contains("readonly database")
+                    || info.message().contains("disk I/O error") =>
+            {
+                Self::StorageReadOnly(info.message().to_owned())
+            }
             DieselError::DatabaseError(DatabaseErrorKind::UniqueViolation, info) => {
                 Self::Conflict(info.constraint_name().unwrap_or(info.message()).to_owned())
             }
@@ -105,7 +137,8 @@ impl StoreError {
             }
             DieselError::DatabaseError(_, ref info)
                 if info.message().contains("database is locked")
-                    || info.message().contains("connection") =>
+                    || info.message().contains("connection")
+                    || info.message().contains("SSL SYSCALL error") =>
             {
                 Self::Unavailable(info.message().to_owned())
             }
@@ -170,7 +203,12 @@ impl Store {
             .max_size(options.pool_size.max(1))
             .min_idle(Some(0))
             .connection_timeout(options.pool_timeout)
-            .test_on_check_out(false)
+            // A PostgreSQL connection whose server went away (restarted,
+            // failed over, cut off) would otherwise stay in the pool and fail
+            // every request it serves: check each one on the way out (one
+            // round trip) and replace the dead ones. SQLite connections
+            // cannot lose their server.
+            .test_on_check_out(backend == Backend::Postgres)
             .build_unchecked(manager);
         Ok(Self {
             pool,

@@ -60,8 +60,8 @@ fn open_statuses() -> Vec<&'static str> {
 }
 
 /// A referral row as stored.
-#[derive(Debug, Clone, Queryable, Selectable)]
-#[diesel(table_name = referrals)]
+#[derive(Debug, Clone, Queryable, Selectable, Insertable)]
+#[diesel(table_name = referrals, treat_none_as_default_value = false)]
 pub struct ReferralRow {
     /// Stable identifier.
     pub id: String,

@@ -38,12 +38,32 @@ use crate::postgres;
 use crate::shell;
 use crate::system::{self, Apt};
 use crate::workspace::Workspace;
-use crate::{bench_lending, bench_referrals};
+use crate::{bench_endpoints, bench_lending, bench_referrals};
 
 /// The no-op endpoint: answers from memory without touching the database.
 const NO_OP: &str = "/healthz";
 /// The endpoint under test.
 const SEARCH: &str = "/api/v1/public/search";
+/// The members' directory search, as the report names it.
+const DIRECTORY_SEARCH: &str = "/api/v1/directory/search";
+/// Triage evaluation, as the report names it.
+const TRIAGE: &str = "POST …/triage/evaluate";
+/// The receiver's board, as the report names it.
+const BOARD: &str = "GET …/referrals (board)";
+/// Receiving and accepting, as the report names it.
+const TRANSITION: &str = "POST …/transitions";
+/// The dashboard over its default period, as the report names it.
+const DASHBOARD_MONTH: &str = "/api/v1/dashboard (month)";
+/// The dashboard over a year, as the report names it.
+const DASHBOARD_YEAR: &str = "/api/v1/dashboard (year)";
+/// Connections asking for the dashboard at once: a few admins.
+const DASHBOARD_CONNECTIONS: usize = 2;
+/// The dashboard's p99 must stay within this.
+const TARGET_DASHBOARD_P99: Duration = Duration::from_millis(200);
+/// The server's resident memory must stay within this (KiB).
+const TARGET_RSS_KIB: u64 = 100 * 1024;
+/// The server must be ready within this on an existing database.
+const TARGET_COLD_START: Duration = Duration::from_millis(500);
 /// The benchmark's PostgreSQL database, dropped and created anew on every run.
 const POSTGRES_DATABASE: &str = "warren_bench";
 /// A request that takes longer than this counts as failed.
@@ -70,6 +90,10 @@ pub struct Options {
     pub backends: Backends,
     /// Sites in the seeded network.
     pub sites: usize,
+    /// Referrals in its two years of history.
+    pub referrals: usize,
+    /// Kit items, with their loans.
+    pub items: usize,
     /// Seconds each measurement lasts.
     pub seconds: u64,
     /// Connections of the closed-loop runs.
@@ -81,17 +105,17 @@ pub struct Options {
 }
 
 /// One measurement.
-struct Measured {
-    endpoint: &'static str,
-    mode: String,
-    requests: u64,
-    errors: u64,
-    elapsed: Duration,
+pub(crate) struct Measured {
+    pub(crate) endpoint: &'static str,
+    pub(crate) mode: String,
+    pub(crate) requests: u64,
+    pub(crate) errors: u64,
+    pub(crate) elapsed: Duration,
     /// Latencies in microseconds.
-    latency: Histogram<u64>,
-    bytes: u64,
+    pub(crate) latency: Histogram<u64>,
+    pub(crate) bytes: u64,
     /// What went wrong first, when something did.
-    first_error: Option<String>,
+    pub(crate) first_error: Option<String>,
 }
 
 impl Measured {
@@ -125,6 +149,8 @@ struct Report {
     referrals: bench_referrals::Outcome,
     referrals_at_rate: bench_referrals::Outcome,
     contention: bench_lending::Contention,
+    /// The signed-in endpoints, closed loop.
+    endpoints: Vec<Measured>,
 }
 
 /// Builds the server, measures each database and prints the tables.
@@ -200,6 +226,8 @@ fn rerun_optimized(ws: &Workspace, options: &Options) -> Result<ExitCode> {
     command
         .args(["bench", "--no-build", "--backend", backend])
         .args(["--sites", &options.sites.to_string()])
+        .args(["--referrals", &options.referrals.to_string()])
+        .args(["--items", &options.items.to_string()])
         .args(["--seconds", &options.seconds.to_string()])
         .args(["--connections", &options.connections.to_string()])
         .args(["--rate", &options.rate.to_string()]);
@@ -253,12 +281,19 @@ fn measure(
     data_dir: &Path,
     options: &Options,
 ) -> Result<Report> {
-    eprintln!("\nxtask: bench: {backend}: seeding {} sites", options.sites);
+    eprintln!(
+        "\nxtask: bench: {backend}: seeding {} sites, {} referrals, {} kit items",
+        options.sites, options.referrals, options.items
+    );
     let seeding = Instant::now();
     shell::run(server_command(server, database_url, data_dir).args([
         "bench-seed",
         "--sites",
         &options.sites.to_string(),
+        "--referrals",
+        &options.referrals.to_string(),
+        "--items",
+        &options.items.to_string(),
     ]))?;
     let seed_time = seeding.elapsed();
 
@@ -308,6 +343,8 @@ fn measure(
 
         eprintln!("xtask: bench: {backend}: creating referrals");
         let referrer = Arc::new(bench_referrals::Referrer::read(data_dir)?);
+        // The seeded history already holds referrals of the referrer.
+        let seeded = bench_referrals::count(addr, &referrer).await?;
         let warm =
             bench_referrals::create(addr, referrer.clone(), options.connections, warm_up, "warm")
                 .await?;
@@ -317,7 +354,9 @@ fn measure(
         let mut referrals_at_rate =
             bench_referrals::create_at_rate(addr, referrer.clone(), options.rate, seconds).await?;
         referrals.acknowledged += warm.acknowledged + referrals_at_rate.acknowledged;
-        referrals.stored = bench_referrals::count(addr, &referrer).await?;
+        referrals.stored = bench_referrals::count(addr, &referrer)
+            .await?
+            .saturating_sub(seeded);
         referrals_at_rate.stored = referrals.stored;
 
         eprintln!(
@@ -325,6 +364,75 @@ fn measure(
         );
         let contention =
             bench_lending::contend(addr, referrer, CONTENTION_ROUNDS, CONTENDERS).await?;
+
+        eprintln!("xtask: bench: {backend}: signed-in endpoints");
+        let callers = Arc::new(bench_endpoints::Callers::read(data_dir)?);
+        let mut endpoints = Vec::new();
+        let connections = options.connections;
+        let search_mix = || {
+            let queries = queries.clone();
+            move |rng: &mut StdRng| queries.next(rng)
+        };
+        for duration in [warm_up, seconds] {
+            let run = bench_endpoints::closed_loop(
+                addr,
+                DIRECTORY_SEARCH,
+                connections,
+                duration,
+                bench_endpoints::directory_search(&callers, search_mix()),
+            )
+            .await?;
+            if duration == seconds {
+                endpoints.push(run);
+            }
+        }
+        for duration in [warm_up, seconds] {
+            let run = bench_endpoints::closed_loop(
+                addr,
+                TRIAGE,
+                connections,
+                duration,
+                bench_endpoints::triage,
+            )
+            .await?;
+            if duration == seconds {
+                endpoints.push(run);
+            }
+        }
+        endpoints.push(
+            bench_endpoints::closed_loop(
+                addr,
+                BOARD,
+                connections,
+                seconds,
+                bench_endpoints::board(&callers),
+            )
+            .await?,
+        );
+        let next = Arc::new(std::sync::atomic::AtomicUsize::new(0));
+        endpoints.push(
+            bench_endpoints::closed_loop(
+                addr,
+                TRANSITION,
+                connections,
+                seconds,
+                bench_endpoints::receive_and_accept(&callers, next),
+            )
+            .await?,
+        );
+        let token = bench_endpoints::sign_in(addr, &callers).await?;
+        for (endpoint, year) in [(DASHBOARD_MONTH, false), (DASHBOARD_YEAR, true)] {
+            endpoints.push(
+                bench_endpoints::closed_loop(
+                    addr,
+                    endpoint,
+                    DASHBOARD_CONNECTIONS,
+                    seconds,
+                    bench_endpoints::dashboard(&token, year),
+                )
+                .await?,
+            );
+        }
         Ok::<_, anyhow::Error>((
             cold_start,
             rss_ready_kib,
@@ -332,18 +440,19 @@ fn measure(
             referrals,
             referrals_at_rate,
             contention,
+            endpoints,
         ))
     });
     let peak_rss_kib = memory_kib(server.0.id(), "VmHWM");
     drop(server);
-    let (cold_start, rss_ready_kib, runs, referrals, referrals_at_rate, contention) = result
-        .with_context(|| {
+    let (cold_start, rss_ready_kib, runs, referrals, referrals_at_rate, contention, endpoints) =
+        result.with_context(|| {
             format!(
                 "the {backend} benchmark failed; the server's log is {}",
                 log_path.display()
             )
         })?;
-    for run in &runs {
+    for run in runs.iter().chain(&endpoints) {
         if let Some(error) = &run.first_error {
             eprintln!(
                 "xtask: bench: {backend}: {} ({}): {} of {} requests failed, first: {error}",
@@ -371,6 +480,7 @@ fn measure(
         referrals,
         referrals_at_rate,
         contention,
+        endpoints,
     })
 }
 
@@ -566,12 +676,12 @@ impl QueryMix {
     }
 }
 
-fn histogram() -> Histogram<u64> {
+pub(crate) fn histogram() -> Histogram<u64> {
     // 1 µs to 60 s at three significant figures.
     Histogram::new_with_bounds(1, 60_000_000, 3).expect("valid histogram bounds")
 }
 
-fn micros(duration: Duration) -> u64 {
+pub(crate) fn micros(duration: Duration) -> u64 {
     u64::try_from(duration.as_micros())
         .unwrap_or(u64::MAX)
         .max(1)
@@ -898,11 +1008,187 @@ fn print_report(report: &Report, options: &Options) {
         println!("  first reservation error: {error}");
     }
     println!(
-        "  reservation under contention: {} rounds of {} requests for one slot, {} without exactly one reservation ({})\n",
+        "  reservation under contention: {} rounds of {} requests for one slot, {} without exactly one reservation ({})",
         contention.rounds,
         contention.contenders,
         contention.wrong_rounds,
         verdict(contention.wrong_rounds == 0 && contention.errors == 0)
+    );
+    for run in &report.endpoints {
+        let millis = |duration: Duration| format!("{:.2} ms", duration.as_secs_f64() * 1000.0);
+        println!(
+            "  {:<24} {:<18} {:>9.0} {:>9} {:>9} {:>9} {:>8.1} {:>7}",
+            run.endpoint,
+            run.mode,
+            run.throughput(),
+            millis(run.percentile(0.5)),
+            millis(run.percentile(0.99)),
+            millis(run.percentile(0.999)),
+            run.bytes as f64 / run.requests.max(1) as f64 / 1000.0,
+            run.errors,
+        );
+        if let Some(error) = &run.first_error {
+            println!("  first error: {error}");
+        }
+    }
+    println!();
+    print_summary(report, options);
+}
+
+/// The one table to read: each endpoint's throughput and latency beside its
+/// target, then memory and cold start.
+fn print_summary(report: &Report, options: &Options) {
+    let millis = |duration: Duration| format!("{:.2} ms", duration.as_secs_f64() * 1000.0);
+    let verdict = |met: Option<bool>| match met {
+        Some(true) => "met",
+        Some(false) => "MISSED",
+        None => "",
+    };
+    println!(
+        "{} summary — {} sites, {} referrals, {} kit items; seeded in {:.1} s",
+        report.backend,
+        options.sites,
+        options.referrals,
+        options.items,
+        report.seed_time.as_secs_f64()
+    );
+    println!(
+        "  {:<26} {:<18} {:>8} {:>10} {:>10}  {:<30} verdict",
+        "endpoint", "mode", "req/s", "p50", "p99", "target"
+    );
+    let row = |endpoint: &str,
+               mode: &str,
+               rate: f64,
+               p50: Duration,
+               p99: Duration,
+               target: String,
+               met: Option<bool>| {
+        println!(
+            "  {:<26} {:<18} {:>8.0} {:>10} {:>10}  {:<30} {}",
+            endpoint,
+            mode,
+            rate,
+            millis(p50),
+            millis(p99),
+            target,
+            verdict(met)
+        );
+    };
+    let measured = |run: &Measured, target: String, met: Option<bool>| {
+        row(
+            run.endpoint,
+            &run.mode,
+            run.throughput(),
+            run.percentile(0.5),
+            run.percentile(0.99),
+            target,
+            met,
+        );
+    };
+    let no_op = report.runs[0].throughput();
+    let share_of_no_op = |run: &Measured| {
+        let share = run.throughput() / no_op;
+        (
+            format!(
+                "≥ {:.0} % of no-op (is {:.1} %)",
+                TARGET_SHARE * 100.0,
+                share * 100.0
+            ),
+            Some(share >= TARGET_SHARE),
+        )
+    };
+    measured(&report.runs[0], "(baseline)".to_owned(), None);
+    let (target, met) = share_of_no_op(&report.runs[1]);
+    measured(&report.runs[1], target, met);
+    measured(
+        &report.runs[2],
+        format!("p99 ≤ {} ms", TARGET_P99.as_millis()),
+        Some(report.runs[2].percentile(0.99) <= TARGET_P99 && report.runs[2].errors == 0),
+    );
+    let endpoint = |name: &str| report.endpoints.iter().find(|run| run.endpoint == name);
+    if let Some(run) = endpoint(DIRECTORY_SEARCH) {
+        let (target, met) = share_of_no_op(run);
+        measured(run, target, met);
+    }
+    if let Some(run) = endpoint(TRIAGE) {
+        measured(run, "—".to_owned(), None);
+    }
+    let created = &report.referrals;
+    row(
+        bench_referrals::CREATE,
+        &format!("closed, {} conns", options.connections),
+        created.throughput(),
+        created.percentile(0.5),
+        created.percentile(0.99),
+        format!("≥ {:.0}/s", bench_referrals::TARGET_RATE),
+        Some(created.throughput() >= bench_referrals::TARGET_RATE),
+    );
+    let at_rate = &report.referrals_at_rate;
+    let lost = created.acknowledged.saturating_sub(created.stored);
+    let doubled = created.stored.saturating_sub(created.acknowledged);
+    row(
+        bench_referrals::CREATE,
+        &format!("open, {} req/s", report.rate),
+        at_rate.throughput(),
+        at_rate.percentile(0.5),
+        at_rate.percentile(0.99),
+        format!(
+            "p99 ≤ {} ms, none lost",
+            bench_referrals::TARGET_P99.as_millis()
+        ),
+        Some(
+            at_rate.percentile(0.99) <= bench_referrals::TARGET_P99
+                && at_rate.errors == 0
+                && lost == 0
+                && doubled == 0,
+        ),
+    );
+    for name in [BOARD, TRANSITION] {
+        if let Some(run) = endpoint(name) {
+            measured(run, "—".to_owned(), None);
+        }
+    }
+    let contention = &report.contention;
+    row(
+        bench_lending::RESERVE,
+        &format!("{} at once", contention.contenders),
+        contention.throughput(),
+        contention.percentile(0.5),
+        contention.percentile(0.99),
+        "one reservation per round".to_owned(),
+        Some(contention.wrong_rounds == 0 && contention.errors == 0),
+    );
+    for name in [DASHBOARD_MONTH, DASHBOARD_YEAR] {
+        if let Some(run) = endpoint(name) {
+            measured(
+                run,
+                format!("p99 ≤ {} ms", TARGET_DASHBOARD_P99.as_millis()),
+                Some(run.percentile(0.99) <= TARGET_DASHBOARD_P99 && run.errors == 0),
+            );
+        }
+    }
+    let megabytes = |kib: u64| format!("{:.0} MB", kib as f64 / 1024.0);
+    if let Some(peak) = report.peak_rss_kib {
+        println!(
+            "  {:<26} {:<18} {:>8} {:>10} {:>10}  {:<30} {}",
+            "server RSS",
+            "peak under load",
+            "",
+            "",
+            megabytes(peak),
+            format!("≤ {}", megabytes(TARGET_RSS_KIB)),
+            verdict(Some(peak <= TARGET_RSS_KIB))
+        );
+    }
+    println!(
+        "  {:<26} {:<18} {:>8} {:>10} {:>10}  {:<30} {}\n",
+        "cold start",
+        "seeded database",
+        "",
+        "",
+        format!("{:.2} s", report.cold_start.as_secs_f64()),
+        format!("≤ {:.1} s", TARGET_COLD_START.as_secs_f64()),
+        verdict(Some(report.cold_start <= TARGET_COLD_START))
     );
 }
 

@@ -4,11 +4,13 @@
 mod access;
 mod accounts;
 mod browser;
+mod budgets;
 mod contract;
 mod dashboard;
 mod dashboard_browser;
 mod directory;
 mod embed;
+mod escaping_browser;
 mod hsds;
 mod lending;
 mod lending_browser;

@@ -131,7 +131,7 @@ fn grace() -> Duration {
 // that defines it, and this module must not reach into that one.
 macro_rules! codes {
     (
-        $(#[$meta:meta])* $name:ident, $rename:literal {
+        $(#[$meta:meta])* $name:ident, $rename:tt {
             $($(#[$vmeta:meta])* $variant:ident = $code:literal, $label:literal;)+
         }
     ) => {

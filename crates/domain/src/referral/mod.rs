@@ -25,7 +25,7 @@ use crate::triage::Tier;
 /// Declares a closed set of codes with their stable names and labels.
 macro_rules! codes {
     (
-        $(#[$meta:meta])* $name:ident, $rename:literal {
+        $(#[$meta:meta])* $name:ident, $rename:tt {
             $($(#[$vmeta:meta])* $variant:ident = $code:literal, $label:literal;)+
         }
     ) => {

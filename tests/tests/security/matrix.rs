@@ -1,0 +1,415 @@
+//! The access matrix: every operation of the published OpenAPI document,
+//! called by every role around one organization's records — anonymous, its
+//! volunteer, staff, clinician and admin, another organization's admin, the
+//! network's coordinator and its API key. Each operation must be classified
+//! below (a new route without a class fails the test), and each answer must
+//! be what the class allows: no unexpected success, no refusal of someone
+//! entitled, and no private text in any answer to an outsider.
+
+use std::collections::BTreeSet;
+use std::fmt::Write as _;
+
+use reqwest::Method;
+use serde_json::{Value, json};
+
+use crate::schema;
+use crate::world::{Caller, Operation, World};
+
+/// Who an operation is for, relative to the organization whose record it
+/// names.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Access {
+    /// Anyone, signed in or not.
+    Public,
+    /// Whoever holds the one-minute stream ticket (the ticket is the
+    /// credential, as `EventSource` cannot send headers).
+    Ticket,
+    /// Anyone signed in (a person, or a key where the document allows keys).
+    SignedIn,
+    /// Anyone signed in, for a record that may not exist yet (one's own
+    /// profiles, a site's triage kit): 404 until it is written.
+    Optional,
+    /// Anyone signed in but volunteers: writing articles.
+    Author,
+    /// Only the other party — the specialist a consult is addressed to, the
+    /// organization whose supplies were asked for — which none of the
+    /// callers is.
+    Addressee,
+    /// Clinicians and admins of any organization: specialist profiles.
+    Clinical,
+    /// Members of the organization only, not the network's coordinator:
+    /// articles it keeps private.
+    Private,
+    /// Members of the organization, and the network's coordinator.
+    Read,
+    /// Members other than volunteers, and the coordinator: directory listings.
+    Edit,
+    /// Members other than volunteers, who act for the organization in
+    /// referrals and loans.
+    Act,
+    /// The organization's admins and the coordinator (not its API keys).
+    Administer,
+    /// The network's coordinator only.
+    Coordinate,
+}
+
+/// The class of every operation. Adding a route means deciding here who may
+/// call it.
+fn access(operation: &str) -> Access {
+    use Access::*;
+    match operation {
+        "live"
+        | "ready"
+        | "login"
+        | "logout"
+        | "refresh_tokens"
+        | "apply"
+        | "accept_invitation"
+        | "preview_invitation"
+        | "public_report"
+        | "public_search"
+        | "public_site"
+        | "public_taxonomy"
+        | "list_terms"
+        | "evaluate_triage"
+        | "current_triage_protocol"
+        | "list_triage_protocol_versions"
+        | "read_triage_protocol_version" => Public,
+        id if id.starts_with("hsds_") => Public,
+
+        "referral_event_stream" => Ticket,
+        "read_my_specialist_profile" | "read_my_volunteer_profile" | "read_site_triage_variant" => {
+            Optional
+        }
+        "create_article" => Author,
+        "answer_consult" | "decline_consult" | "fulfil_supply_request" => Addressee,
+        "put_my_specialist_profile" => Clinical,
+        "get_me"
+        | "update_me"
+        | "list_my_assignments"
+        | "save_my_volunteer_profile"
+        | "list_organizations"
+        | "list_my_consults"
+        | "search_articles"
+        | "preview_article"
+        | "search_catalog"
+        | "read_item"
+        | "item_calendar"
+        | "list_maintenance_plans"
+        | "search_specialists"
+        | "read_specialist"
+        | "search_supply_offers"
+        | "read_supply_offer"
+        | "search_directory"
+        | "list_sites"
+        | "read_site"
+        | "site_history"
+        | "read_answer_times"
+        | "create_stream_ticket"
+        | "list_unassigned_transports" => SignedIn,
+
+        "read_article" | "list_article_versions" | "read_article_version" => Private,
+
+        // Volunteers of the organization triage the animals they find and
+        // write in the case thread; the coordinator, as coordinator, too.
+        "get_organization"
+        | "list_members"
+        | "list_assessments"
+        | "read_assessment"
+        | "create_assessment"
+        | "list_referrals"
+        | "read_referral"
+        | "referral_timeline"
+        | "list_referral_messages"
+        | "post_referral_message"
+        | "list_referral_consults"
+        | "list_items"
+        | "list_loans"
+        | "read_loan"
+        | "loan_timeline"
+        | "loan_alternatives"
+        | "loan_queue"
+        | "list_organization_supply_offers"
+        | "list_supply_requests"
+        | "read_supply_request"
+        | "supply_offer_queue"
+        | "read_foster_placement"
+        | "read_consult" => Read,
+
+        "update_site"
+        | "create_site"
+        | "set_capacity"
+        | "put_site_triage_variant"
+        | "delete_site_triage_variant"
+        | "list_volunteers"
+        | "list_foster_placements" => Edit,
+
+        "create_referral"
+        | "transition_referral"
+        | "set_referral_business_status"
+        | "record_referral_outcome"
+        | "arrange_referral_transport"
+        | "request_consult"
+        | "cancel_consult"
+        | "accept_referral_transport"
+        | "decline_referral_transport"
+        | "create_item"
+        | "update_item"
+        | "create_maintenance_plan"
+        | "record_maintenance"
+        | "request_loan"
+        | "approve_loan"
+        | "decline_loan"
+        | "cancel_loan"
+        | "checkout_loan"
+        | "return_loan"
+        | "create_supply_offer"
+        | "update_supply_offer"
+        | "withdraw_supply_offer"
+        | "create_supply_request"
+        | "transition_supply_request"
+        | "create_foster_placement"
+        | "transition_foster_placement"
+        | "update_article"
+        | "archive_article" => Act,
+
+        "update_organization"
+        | "list_invitations"
+        | "create_invitation"
+        | "revoke_invitation"
+        | "list_api_keys"
+        | "create_api_key"
+        | "revoke_api_key"
+        | "remove_member"
+        | "change_member_role"
+        | "list_webhooks"
+        | "create_webhook"
+        | "revoke_webhook"
+        | "list_webhook_deliveries"
+        | "redeliver_webhook_delivery"
+        | "list_audit_log"
+        | "referral_metrics"
+        | "read_dashboard"
+        | "dashboard_csv" => Administer,
+
+        "change_membership"
+        | "set_answer_times"
+        | "publish_triage_protocol"
+        | "create_term"
+        | "assure_site"
+        | "audit_queue" => Coordinate,
+
+        other => panic!("classify the operation `{other}` in the access matrix"),
+    }
+}
+
+/// Whether `caller` may call an operation of class `access` whose document
+/// lists `security`.
+fn allowed(access: Access, caller: Caller, keys_allowed: bool) -> bool {
+    use Caller::*;
+    if matches!(access, Access::Public | Access::Ticket) {
+        return true;
+    }
+    if caller == Anonymous || (caller == ApiKey && !keys_allowed) {
+        return false;
+    }
+    match access {
+        Access::Public | Access::Ticket | Access::SignedIn | Access::Optional => true,
+        Access::Author => caller != Volunteer,
+        Access::Addressee => false,
+        Access::Clinical => matches!(caller, Clinician | OrgAdmin | OtherOrg | NetworkAdmin),
+        Access::Private => !matches!(caller, OtherOrg | NetworkAdmin),
+        Access::Read => caller != OtherOrg,
+        Access::Edit => !matches!(caller, OtherOrg | Volunteer),
+        Access::Act => !matches!(caller, OtherOrg | Volunteer | NetworkAdmin),
+        Access::Administer => matches!(caller, OrgAdmin | NetworkAdmin),
+        Access::Coordinate => caller == NetworkAdmin,
+    }
+}
+
+/// What one call answered.
+pub struct Answer {
+    /// The status.
+    pub status: u16,
+    /// The body, unless it is an event stream.
+    pub body: String,
+}
+
+/// Calls `operation` as `caller` with the smallest well-shaped request.
+pub async fn call(world: &World, operation: &Operation, caller: Caller, ticket: &str) -> Answer {
+    let client = world.client(caller);
+    let mut path = world.concrete_path(operation);
+    let mut query = Vec::new();
+    for parameter in operation.parameters("query") {
+        let name = parameter["name"].as_str().unwrap_or_default();
+        let value = match name {
+            "organization_id" => world.harbour.clone(),
+            "ticket" => ticket.to_owned(),
+            "table" => "cases_by_tier".to_owned(),
+            _ if parameter["required"] == true => {
+                match schema::minimal(&world.document, &parameter["schema"]) {
+                    Value::String(text) => text,
+                    other => other.to_string(),
+                }
+            }
+            _ => continue,
+        };
+        query.push((name.to_owned(), value));
+    }
+    if !query.is_empty() {
+        path.push('?');
+        path.push_str(&serde_urlencoded::to_string(&query).unwrap());
+    }
+    let mut request = client.request(operation.method.clone(), &path);
+    if !operation.parameters("header").is_empty() {
+        request = request
+            .header("If-Match", "\"0\"")
+            .header("Idempotency-Key", uuid::Uuid::new_v4().to_string());
+    }
+    if let Some(body) = operation.body_schema() {
+        let body = match operation.id.as_str() {
+            // The first role the schema lists is the network admin's, which
+            // only the coordinator may grant.
+            "create_invitation" => json!({ "email": "matrix@matrix.test", "role": "staff" }),
+            "change_member_role" => json!({ "role": "staff" }),
+            _ => schema::minimal(&world.document, body),
+        };
+        request = request.json(&body);
+    }
+    let response = request.send().await.expect("the server answers");
+    let status = response.status().as_u16();
+    let streaming = response
+        .headers()
+        .get("content-type")
+        .is_some_and(|kind| kind.as_bytes().starts_with(b"text/event-stream"));
+    let body = if streaming {
+        String::new()
+    } else {
+        response.text().await.unwrap_or_default()
+    };
+    Answer { status, body }
+}
+
+/// Runs the matrix on `world` and returns the table and every violation.
+pub async fn run(world: &World) -> (String, Vec<String>) {
+    let mut operations = crate::world::operations(&world.document);
+    // Reads first, then changes, then removals, and the coordinator's
+    // suspension of the organization last of all.
+    let rank = |operation: &Operation| match (operation.method.clone(), operation.id.as_str()) {
+        (_, "change_membership") => 4,
+        (_, "logout") => 3,
+        (Method::GET, _) => 0,
+        (Method::DELETE, _) => 2,
+        _ => 1,
+    };
+    operations.sort_by_key(|operation| rank(operation));
+    let ticket = crate::world::call(
+        world
+            .client(Caller::OrgAdmin)
+            .request(Method::POST, "/api/v1/referral-events/tickets"),
+        None,
+    )
+    .await["ticket"]
+        .as_str()
+        .expect("a stream ticket")
+        .to_owned();
+
+    let mut table = String::new();
+    let _ = write!(table, "{:<40}", "operation");
+    for caller in Caller::ALL {
+        let _ = write!(table, "{:>7}", caller.label());
+    }
+    table.push('\n');
+    let mut violations = Vec::new();
+    let mut seen = BTreeSet::new();
+    for operation in &operations {
+        assert!(
+            seen.insert(operation.id.clone()),
+            "operation ids are unique"
+        );
+        let access = access(&operation.id);
+        let keys_allowed = operation.spec["security"]
+            .as_array()
+            .is_some_and(|schemes| schemes.iter().any(|scheme| scheme.get("api_key").is_some()));
+        let _ = write!(
+            table,
+            "{:<40}",
+            format!("{} {}", operation.method, operation.id)
+        );
+        let mut answers = Vec::new();
+        for caller in Caller::ALL {
+            let answer = call(world, operation, caller, &ticket).await;
+            let may = allowed(access, caller, keys_allowed);
+            let _ = write!(table, "{:>6}{}", answer.status, if may { '+' } else { '-' });
+            answers.push((caller, may, answer));
+        }
+        // Whether the body is invalid for everyone: then a refusal may come
+        // from validation, which runs before authorization and tells nothing.
+        let invalid_for_all = answers
+            .iter()
+            .any(|(_, may, answer)| *may && matches!(answer.status, 400 | 422));
+        for (caller, may, answer) in &answers {
+            let (caller, may, status) = (*caller, *may, answer.status);
+            let reader = allowed(Access::Read, caller, keys_allowed);
+            let problem = if status >= 500 {
+                Some("a server error")
+            } else if may {
+                let entitled_read_failed = operation.reads()
+                    && !(200..300).contains(&status)
+                    && !(access == Access::Optional && status == 404);
+                if access != Access::Public && matches!(status, 401 | 403) {
+                    Some("refused someone entitled")
+                } else if access != Access::Public && entitled_read_failed {
+                    Some("did not answer an entitled read")
+                } else {
+                    None
+                }
+            } else if (200..300).contains(&status) {
+                Some("an unexpected success")
+            } else if matches!(status, 401 | 403 | 404)
+                || (invalid_for_all && matches!(status, 400 | 422))
+                || (reader && matches!(status, 400 | 409 | 412 | 422 | 428))
+            {
+                None
+            } else {
+                Some("answered someone refused with more than a refusal")
+            };
+            if let Some(problem) = problem {
+                violations.push(format!(
+                    "{} {} as {caller:?}: {status} {problem} ({access:?}): {}",
+                    operation.method,
+                    operation.path,
+                    answer.body.chars().take(160).collect::<String>()
+                ));
+            }
+            let outsider = matches!(caller, Caller::Anonymous | Caller::OtherOrg);
+            let watched: &[String] = if outsider {
+                &world.secrets
+            } else if caller == Caller::Volunteer {
+                &world.secrets[1..]
+            } else {
+                &[]
+            };
+            if let Some(secret) = watched
+                .iter()
+                .find(|secret| answer.body.contains(secret.as_str()))
+            {
+                violations.push(format!(
+                    "{} {} as {caller:?} leaked {secret:?}",
+                    operation.method, operation.path
+                ));
+            }
+        }
+        table.push('\n');
+    }
+    (table, violations)
+}
+
+warren_tests::on_both_databases! {
+    async fn every_route_refuses_whoever_it_should_and_leaks_nothing(backend: Backend) {
+        let world = crate::world::World::build(backend).await;
+        let (table, violations) = run(&world).await;
+        println!("{table}");
+        assert!(violations.is_empty(), "{} violations:\n{}", violations.len(), violations.join("\n"));
+    }
+}
