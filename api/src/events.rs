@@ -18,6 +18,9 @@ use warren_wire::ReferralEvent;
 /// How many events a slow subscriber may fall behind before it skips ahead.
 const BUFFER: usize = 1024;
 
+/// The name of the listener thread.
+const LISTENER_THREAD: &str = "warren-listen";
+
 /// The event hub of one server.
 pub struct Events {
     sender: broadcast::Sender<ReferralEvent>,
@@ -27,19 +30,29 @@ pub struct Events {
 impl Events {
     /// A hub for `store`; on PostgreSQL it starts the listener thread.
     pub fn start(store: &Store) -> Self {
-        let (sender, _) = broadcast::channel(BUFFER);
-        let through_database = events::crosses_replicas(store.backend());
-        if through_database {
-            let url = store.url().to_owned();
-            let forward = sender.clone();
-            std::thread::Builder::new()
-                .name("warren-listen".into())
-                .spawn(move || listen(&url, &forward))
-                .expect("spawning the event listener");
+        if events::crosses_replicas(store.backend()) {
+            Self::listening(store.url())
+        } else {
+            Self {
+                sender: broadcast::channel(BUFFER).0,
+                through_database: false,
+            }
         }
+    }
+
+    /// A hub fed by a listener thread on the PostgreSQL database at `url`.
+    fn listening(url: &str) -> Self {
+        let (sender, _) = broadcast::channel(BUFFER);
+        let url = url.to_owned();
+        // Weak, so that the listener ends with the hub.
+        let hub = sender.downgrade();
+        std::thread::Builder::new()
+            .name(LISTENER_THREAD.into())
+            .spawn(move || listen(&url, &hub))
+            .expect("spawning the event listener");
         Self {
             sender,
-            through_database,
+            through_database: true,
         }
     }
 
@@ -63,11 +76,19 @@ impl Events {
     }
 }
 
-/// Listens for ever, reconnecting after a second when the database goes away.
-fn listen(url: &str, forward: &broadcast::Sender<ReferralEvent>) {
-    loop {
+/// Listens while the hub lives, reconnecting after a second when the
+/// database goes away.
+///
+/// The thread ends once the hub is dropped: a stopped server leaves no
+/// thread behind that keeps dialling its database, which would race the
+/// process's exit handlers (libpq and its TLS library) when it ends.
+fn listen(url: &str, hub: &broadcast::WeakSender<ReferralEvent>) {
+    while hub.strong_count() > 0 {
         match Listener::connect(url) {
             Ok(mut listener) => loop {
+                let Some(forward) = hub.upgrade() else {
+                    return;
+                };
                 match listener.receive(Duration::from_millis(50)) {
                     Ok(payloads) => {
                         for payload in payloads {
@@ -88,5 +109,70 @@ fn listen(url: &str, forward: &broadcast::Sender<ReferralEvent>) {
             Err(error) => tracing::warn!(%error, "the event listener cannot connect"),
         }
         std::thread::sleep(Duration::from_secs(1));
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::time::{Duration, Instant};
+
+    use super::{Events, LISTENER_THREAD};
+
+    /// The tests count the process's listener threads, so they take turns.
+    static ONE_AT_A_TIME: std::sync::Mutex<()> = std::sync::Mutex::new(());
+
+    /// How many of this process's threads are event listeners.
+    fn listener_threads() -> usize {
+        std::fs::read_dir("/proc/self/task")
+            .expect("the process's threads")
+            .filter_map(|task| std::fs::read_to_string(task.ok()?.path().join("comm")).ok())
+            .filter(|name| name.trim_end() == LISTENER_THREAD)
+            .count()
+    }
+
+    /// Waits up to five seconds for `count` listener threads.
+    fn await_listeners(count: usize) {
+        let deadline = Instant::now() + Duration::from_secs(5);
+        while listener_threads() != count {
+            assert!(
+                Instant::now() < deadline,
+                "{} listener threads, expected {count}",
+                listener_threads()
+            );
+            std::thread::sleep(Duration::from_millis(20));
+        }
+    }
+
+    #[test]
+    fn the_listener_thread_ends_with_its_hub() {
+        let _turn = ONE_AT_A_TIME.lock();
+        let url = std::env::var("WARREN_TEST_DATABASE_URL")
+            .ok()
+            .filter(|url| !url.is_empty())
+            .unwrap_or_else(|| "postgres://postgres@127.0.0.1:5432/postgres".into());
+        let before = listener_threads();
+        let events = Events::listening(&url);
+        await_listeners(before + 1);
+        let mut subscription = events.subscribe();
+        drop(events);
+        await_listeners(before);
+        // Subscribers learn the hub is gone.
+        assert!(matches!(
+            subscription.try_recv(),
+            Err(tokio::sync::broadcast::error::TryRecvError::Closed)
+        ));
+    }
+
+    #[test]
+    fn a_listener_whose_database_is_gone_still_ends_with_its_hub() {
+        let _turn = ONE_AT_A_TIME.lock();
+        let before = listener_threads();
+        let events = Events::listening("postgres://postgres@127.0.0.1:1/nowhere");
+        await_listeners(before + 1);
+        // Its first attempt fails at once; it waits a second to try again.
+        std::thread::sleep(Duration::from_millis(200));
+        drop(events);
+        // It notices when it wakes.
+        await_listeners(before);
     }
 }
