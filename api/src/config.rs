@@ -40,6 +40,10 @@ pub struct Config {
     /// grow from it (see `warren_store::webhooks::retry_delay`)
     /// (`WARREN_WEBHOOK_RETRY_BASE_MS`, default 10000).
     pub webhook_retry_base: Duration,
+    /// Whether webhooks may be sent to loopback, private, link-local and
+    /// other non-public addresses. Off by default, so that an organization
+    /// cannot make Warren call into the network it runs in.
+    pub webhooks_to_private_addresses: bool,
     /// HTTP worker threads (`WARREN_WORKERS`).
     pub workers: usize,
 }
@@ -86,6 +90,17 @@ fn number<T: std::str::FromStr>(name: &str, default: T) -> anyhow::Result<T> {
     }
 }
 
+fn flag(name: &str) -> anyhow::Result<bool> {
+    match var(name)
+        .map(|text| text.trim().to_ascii_lowercase())
+        .as_deref()
+    {
+        None | Some("false" | "0" | "no") => Ok(false),
+        Some("true" | "1" | "yes") => Ok(true),
+        Some(text) => anyhow::bail!("{name} must be true or false, not {text:?}"),
+    }
+}
+
 impl Config {
     /// Reads the configuration from the environment:
     ///
@@ -107,6 +122,7 @@ impl Config {
     /// | `WARREN_PARTNER_REQUESTS_PER_MINUTE` | `1200` | public directory requests per partner API key |
     /// | `WARREN_JOB_INTERVAL_MS` | `5000` | how often escalation and webhook delivery run |
     /// | `WARREN_WEBHOOK_RETRY_BASE_MS` | `10000` | first wait before retrying a failed webhook delivery; then 3×, 12×, 60×, 360× and 2160× it (10 s, 30 s, 2 min, 10 min, 1 h, 6 h); given up after 8 attempts |
+    /// | `WARREN_WEBHOOKS_TO_PRIVATE_ADDRESSES` | `false` | `true` lets webhooks reach loopback, private and link-local addresses (a receiver inside the network Warren runs in) |
     /// | `WARREN_WORKERS` | number of CPUs | HTTP worker threads |
     /// | `RUST_LOG` | `info` | log filter |
     pub fn from_env() -> anyhow::Result<Self> {
@@ -147,6 +163,7 @@ impl Config {
                 "WARREN_WEBHOOK_RETRY_BASE_MS",
                 10_000,
             )?),
+            webhooks_to_private_addresses: flag("WARREN_WEBHOOKS_TO_PRIVATE_ADDRESSES")?,
             workers: number(
                 "WARREN_WORKERS",
                 std::thread::available_parallelism().map_or(2, |n| n.get()),

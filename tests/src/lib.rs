@@ -92,6 +92,8 @@ pub fn test_config(data_dir: PathBuf, database_url: String) -> Config {
         workers: 2,
         job_interval: Duration::from_millis(100),
         webhook_retry_base: Duration::from_millis(50),
+        // The tests' receivers listen on 127.0.0.1.
+        webhooks_to_private_addresses: true,
         data_dir,
     }
 }
@@ -153,8 +155,18 @@ impl TestApp {
     /// behind a load balancer would run: its own workers, jobs and event
     /// listener. It stops when the returned handle is dropped or stopped.
     pub async fn replica(&self) -> (Client, actix_web::dev::ServerHandle) {
+        self.replica_with(|_| {}).await
+    }
+
+    /// A replica, as [`TestApp::replica`], after `adjust` changes its
+    /// configuration.
+    pub async fn replica_with(
+        &self,
+        adjust: impl FnOnce(&mut Config),
+    ) -> (Client, actix_web::dev::ServerHandle) {
         let data_dir = tempfile::tempdir().expect("a temporary folder");
-        let config = test_config(data_dir.keep(), self.store.url().to_owned());
+        let mut config = test_config(data_dir.keep(), self.store.url().to_owned());
+        adjust(&mut config);
         let listener = TcpListener::bind("127.0.0.1:0").expect("bind port 0");
         let running = warren_api::server::start(config, self.store.clone(), listener)
             .expect("start the replica");

@@ -69,6 +69,11 @@ pub async fn list(
 /// example, in Python:
 /// `hmac.compare_digest(hmac.new(secret.encode(), f"{t}.".encode() + body, hashlib.sha256).hexdigest(), v1)`.
 ///
+/// The `url` must reach a public address: loopback, private, link-local
+/// and local names are refused with 422, and a host name that resolves only
+/// to such addresses fails each delivery (unless the server is configured
+/// with `WARREN_WEBHOOKS_TO_PRIVATE_ADDRESSES=true`).
+///
 /// Answer with any 2xx status within 10 seconds to acknowledge a delivery.
 /// Anything else — another status, a redirect, no answer — is retried after
 /// about 10 s, 30 s, 2 min, 10 min, 1 h, 6 h and 6 h; after 8 attempts the
@@ -112,10 +117,18 @@ pub async fn create(
     };
     let request = body.value;
     // `Website` checked the scheme; the full URL grammar is the HTTP client's.
-    if reqwest::Url::parse(request.url.as_str()).is_err() {
+    let Ok(url) = reqwest::Url::parse(request.url.as_str()) else {
         return Err(ApiError::invalid_field(
             "url",
             "must be a web address like https://example.org/warren",
+        ));
+    };
+    if !state.config.webhooks_to_private_addresses
+        && let Some(reason) = crate::webhooks::private_target(&url)
+    {
+        return Err(ApiError::invalid_field(
+            "url",
+            format!("must be a public address; {reason}"),
         ));
     }
     let events = subscriptions(request.events)?;

@@ -1004,3 +1004,57 @@ warren_tests::on_both_databases! {
         browser.close().await.unwrap();
     }
 }
+
+/// The top bar's layout does not depend on the database, so this runs once.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_org_admins_navigation_fits_on_one_line_at_1280_px() {
+    let app = TestApp::spawn(Backend::Sqlite).await;
+    let coordinator = app.network_admin().await;
+    app.vetted(&coordinator, "Meadow Hedgehog Rescue", "mo@meadow.test")
+        .await;
+    let (browser, _driver) = browser().await;
+    sign_in(&browser, &app, "mo@meadow.test").await;
+    appears(
+        &browser,
+        Locator::XPath("//nav//a[normalize-space(.)='Organization']"),
+        "an org admin's navigation offers its organization",
+    )
+    .await;
+    let layout = browser
+        .execute(
+            "const links = [...document.querySelectorAll('.nav-links li')];
+             const tops = new Set(links.map((link) => Math.round(link.getBoundingClientRect().top)));
+             const bar = document.querySelector('.topbar').getBoundingClientRect();
+             const account = document.querySelector('.account').getBoundingClientRect();
+             return [window.innerWidth, links.length, tops.size, account.top < bar.top + bar.height / 2,
+                     document.documentElement.scrollWidth - window.innerWidth];",
+            vec![],
+        )
+        .await
+        .unwrap();
+    let [width, links, lines, account_beside, overflow] = layout.as_array().unwrap().as_slice()
+    else {
+        panic!("the layout: {layout}");
+    };
+    assert!(
+        width.as_i64().unwrap() <= 1280,
+        "the window is {width} px wide"
+    );
+    assert_eq!(links.as_i64(), Some(10), "Home to Organization");
+    assert_eq!(lines.as_i64(), Some(1), "the links sit on one line");
+    assert_eq!(
+        account_beside.as_bool(),
+        Some(true),
+        "the account sits beside them"
+    );
+    assert!(
+        overflow.as_i64().unwrap_or(1) <= 0,
+        "nothing is wider than the window: {overflow}"
+    );
+    std::fs::write(
+        artifact("navigation-1280.png"),
+        browser.screenshot().await.unwrap(),
+    )
+    .unwrap();
+    browser.close().await.unwrap();
+}

@@ -408,3 +408,77 @@ warren_tests::on_both_databases! {
         assert_eq!(listed.items[0].events.len(), 2);
     }
 }
+
+warren_tests::on_both_databases! {
+    async fn webhooks_reach_only_public_addresses_unless_the_server_allows_private_ones(backend: Backend) {
+        // The first server allows private addresses and never delivers (its
+        // job waits an hour); the second refuses them and delivers.
+        let app = TestApp::spawn_with(backend, |config| config.job_interval = Duration::from_secs(3600)).await;
+        let (public_only, _handle) = app.replica_with(|config| config.webhooks_to_private_addresses = false).await;
+        let coordinator = app.network_admin().await;
+        let (referrer, referrer_admin) = app.vetted(&coordinator, "Hedgehog Rescue", "hr@hooks.test").await;
+        let (receiver, receiver_admin) = app.vetted(&coordinator, "Harbour Vets", "hv@hooks.test").await;
+        let harbour = receiver_admin.create_site(receiver, &site("Harbour Vets Surgery"), None).await.unwrap().value.listing.id;
+        let local = Receiver::start(0);
+        let registered = receiver_admin
+            .create_webhook(receiver, &hook(&local.url, &["referral.created"]), None)
+            .await
+            .expect("a server that allows private addresses registers a local receiver");
+
+        let tokens = app.tokens("hv@hooks.test", PASSWORD).await;
+        let admin = public_only.with_access_token(&tokens.access_token);
+        for url in [
+            local.url.as_str(),
+            "http://[::1]:9/hook",
+            "http://10.0.0.8/hook",
+            "http://169.254.169.254/latest/meta-data",
+            "http://localhost:8080/hook",
+            "http://printer.local/hook",
+        ] {
+            let refused = admin.create_webhook(receiver, &hook(url, &["*"]), None).await.map(|_| ()).unwrap_err();
+            assert_eq!(refused.status(), Some(422), "{url}");
+            let ClientError::Problem(problem) = refused else { panic!("a problem for {url}") };
+            assert_eq!(problem.errors[0].field, "url", "{url}");
+            assert!(problem.errors[0].message.contains("public address"), "{url}: {}", problem.errors[0].message);
+        }
+        let public = admin
+            .create_webhook(receiver, &hook("https://hooks.example.org/warren", &["loan.requested"]), None)
+            .await
+            .expect("a public address is registered");
+        let listed: Vec<_> = admin.webhooks(receiver).await.unwrap().items.into_iter().map(|webhook| webhook.id).collect();
+        assert_eq!(listed.len(), 2, "nothing refused was stored");
+        assert!(listed.contains(&registered.webhook.id) && listed.contains(&public.webhook.id));
+
+        // The endpoint registered earlier is refused at delivery.
+        referrer_admin.create_referral(referrer, &referral_to(harbour), None).await.expect("refer a patient");
+        let log = loop_until_attempted(&admin, receiver, registered.webhook.id).await;
+        let error = log.last_error.as_deref().unwrap_or_default();
+        assert!(error.contains("not sent") && error.contains("127.0.0.1 is not a public address"), "{error}");
+        assert_eq!(log.last_status, None);
+        assert!(local.received().is_empty(), "nothing reached the local receiver");
+    }
+}
+
+/// The endpoint's newest delivery once it has been attempted.
+async fn loop_until_attempted(
+    admin: &Client,
+    organization: Uuid,
+    webhook: Uuid,
+) -> WebhookDelivery {
+    for _ in 0..100 {
+        let page = admin
+            .webhook_deliveries(organization, webhook, &DeliveryQuery::default())
+            .await
+            .expect("the delivery log");
+        if let Some(newest) = page
+            .items
+            .into_iter()
+            .next()
+            .filter(|delivery| delivery.attempts > 0)
+        {
+            return newest;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    panic!("the delivery was never attempted");
+}
