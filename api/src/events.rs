@@ -8,6 +8,7 @@
 //! event goes straight to the subscribers. A board that reconnects reloads
 //! itself, so an event missed while it was away costs nothing.
 
+use std::sync::mpsc;
 use std::time::Duration;
 
 use tokio::sync::broadcast;
@@ -21,10 +22,18 @@ const BUFFER: usize = 1024;
 /// The name of the listener thread.
 const LISTENER_THREAD: &str = "warren-listen";
 
+/// How often the listener asks for events.
+const POLL: Duration = Duration::from_millis(50);
+
+/// How long the listener waits before reconnecting.
+const RECONNECT: Duration = Duration::from_secs(1);
+
 /// The event hub of one server.
 pub struct Events {
     sender: broadcast::Sender<ReferralEvent>,
     through_database: bool,
+    /// Dropped with the hub, which wakes the listener thread to end.
+    _stop: Option<mpsc::Sender<()>>,
 }
 
 impl Events {
@@ -36,6 +45,7 @@ impl Events {
             Self {
                 sender: broadcast::channel(BUFFER).0,
                 through_database: false,
+                _stop: None,
             }
         }
     }
@@ -44,15 +54,17 @@ impl Events {
     fn listening(url: &str) -> Self {
         let (sender, _) = broadcast::channel(BUFFER);
         let url = url.to_owned();
-        // Weak, so that the listener ends with the hub.
+        // Weak, so that subscribers see the hub close when it is dropped.
         let hub = sender.downgrade();
+        let (stop, stopped) = mpsc::channel();
         std::thread::Builder::new()
             .name(LISTENER_THREAD.into())
-            .spawn(move || listen(&url, &hub))
+            .spawn(move || listen(&url, &hub, &stopped))
             .expect("spawning the event listener");
         Self {
             sender,
             through_database: true,
+            _stop: Some(stop),
         }
     }
 
@@ -79,17 +91,28 @@ impl Events {
 /// Listens while the hub lives, reconnecting after a second when the
 /// database goes away.
 ///
-/// The thread ends once the hub is dropped: a stopped server leaves no
-/// thread behind that keeps dialling its database, which would race the
-/// process's exit handlers (libpq and its TLS library) when it ends.
-fn listen(url: &str, hub: &broadcast::WeakSender<ReferralEvent>) {
-    while hub.strong_count() > 0 {
+/// The thread ends as soon as the hub is dropped, even in the middle of a
+/// wait: a stopped server leaves no thread behind that keeps dialling its
+/// database, which would race the process's exit handlers (libpq's and its
+/// TLS library's) when it ends.
+fn listen(url: &str, hub: &broadcast::WeakSender<ReferralEvent>, stopped: &mpsc::Receiver<()>) {
+    // Waits `pause`; false once the hub is gone.
+    let wait = |pause| {
+        matches!(
+            stopped.recv_timeout(pause),
+            Err(mpsc::RecvTimeoutError::Timeout)
+        )
+    };
+    loop {
         match Listener::connect(url) {
             Ok(mut listener) => loop {
+                if !wait(POLL) {
+                    return;
+                }
                 let Some(forward) = hub.upgrade() else {
                     return;
                 };
-                match listener.receive(Duration::from_millis(50)) {
+                match listener.receive(Duration::ZERO) {
                     Ok(payloads) => {
                         for payload in payloads {
                             match serde_json::from_str(&payload) {
@@ -108,7 +131,9 @@ fn listen(url: &str, hub: &broadcast::WeakSender<ReferralEvent>) {
             },
             Err(error) => tracing::warn!(%error, "the event listener cannot connect"),
         }
-        std::thread::sleep(Duration::from_secs(1));
+        if !wait(RECONNECT) {
+            return;
+        }
     }
 }
 
@@ -169,10 +194,10 @@ mod tests {
         let before = listener_threads();
         let events = Events::listening("postgres://postgres@127.0.0.1:1/nowhere");
         await_listeners(before + 1);
-        // Its first attempt fails at once; it waits a second to try again.
+        // Its first attempt fails at once; it waits a second to try again,
+        // and the hub's end wakes it.
         std::thread::sleep(Duration::from_millis(200));
         drop(events);
-        // It notices when it wakes.
         await_listeners(before);
     }
 }

@@ -12,6 +12,7 @@ use std::path::PathBuf;
 use std::time::Duration;
 
 use diesel::{Connection, PgConnection, RunQueryDsl};
+use tokio::runtime::RuntimeFlavor;
 use warren_api::config::{Config, TokenSettings};
 use warren_client::Client;
 use warren_store::Store;
@@ -153,17 +154,14 @@ impl TestApp {
 
     /// Starts a second server over the same database, as another replica
     /// behind a load balancer would run: its own workers, jobs and event
-    /// listener. It stops when the returned handle is dropped or stopped.
-    pub async fn replica(&self) -> (Client, actix_web::dev::ServerHandle) {
+    /// listener. It stops when the returned [`Replica`] is dropped.
+    pub async fn replica(&self) -> (Client, Replica) {
         self.replica_with(|_| {}).await
     }
 
     /// A replica, as [`TestApp::replica`], after `adjust` changes its
     /// configuration.
-    pub async fn replica_with(
-        &self,
-        adjust: impl FnOnce(&mut Config),
-    ) -> (Client, actix_web::dev::ServerHandle) {
+    pub async fn replica_with(&self, adjust: impl FnOnce(&mut Config)) -> (Client, Replica) {
         let data_dir = tempfile::tempdir().expect("a temporary folder");
         let mut config = test_config(data_dir.keep(), self.store.url().to_owned());
         adjust(&mut config);
@@ -173,7 +171,7 @@ impl TestApp {
         let url = format!("http://{}", running.addr);
         let handle = running.handle.clone();
         tokio::spawn(running.server);
-        (Client::new(&url), handle)
+        (Client::new(&url), Replica(handle))
     }
 
     /// Signs in and returns the tokens.
@@ -297,9 +295,8 @@ pub fn application(name: &str, admin_email: &str) -> ApplyRequest {
 
 impl Drop for TestApp {
     fn drop(&mut self) {
-        let handle = self.handle.clone();
-        // Stop without waiting; the database is dropped with FORCE below.
-        drop(handle.stop(false));
+        // Not gracefully: the database is dropped with FORCE below.
+        stop(&self.handle);
         if let Some(name) = self.postgres_database.take() {
             let dropped = std::thread::spawn(move || {
                 let mut admin = PgConnection::establish(&postgres_admin_url())?;
@@ -312,6 +309,31 @@ impl Drop for TestApp {
                 eprintln!("could not drop a test database");
             }
         }
+    }
+}
+
+/// Stops a server and waits until its workers have let go of the store, so
+/// that a finished test leaves no server behind.
+fn stop(handle: &actix_web::dev::ServerHandle) {
+    let stopping = handle.stop(false);
+    match tokio::runtime::Handle::try_current() {
+        Ok(runtime) if runtime.runtime_flavor() == RuntimeFlavor::MultiThread => {
+            tokio::task::block_in_place(|| {
+                runtime.block_on(async {
+                    let _ = tokio::time::timeout(Duration::from_secs(5), stopping).await;
+                });
+            });
+        }
+        _ => drop(stopping),
+    }
+}
+
+/// A second server over a test's database, stopped when dropped.
+pub struct Replica(actix_web::dev::ServerHandle);
+
+impl Drop for Replica {
+    fn drop(&mut self) {
+        stop(&self.0);
     }
 }
 
