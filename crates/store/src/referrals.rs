@@ -755,6 +755,11 @@ pub enum OpenState {
 }
 
 /// A board's page: most urgent first, then oldest first.
+///
+/// Each side is read in that order from its own index (see the
+/// `open_board_indexes` migration) and stops after the page. Both sides are
+/// two such reads, merged here: one `OR` over the two columns would read
+/// and sort every referral the organization has.
 pub fn board(
     connection: &mut DbConnection,
     organization_id: &str,
@@ -764,44 +769,96 @@ pub fn board(
     offset: i64,
     limit: i64,
 ) -> StoreResult<Vec<ReferralRow>> {
-    let mut query = referrals::table.into_boxed();
-    query = match direction {
-        Direction::Incoming => {
-            query.filter(referrals::receiver_org_id.eq(organization_id.to_owned()))
-        }
-        Direction::Outgoing => {
-            query.filter(referrals::referrer_org_id.eq(organization_id.to_owned()))
-        }
-        Direction::Both => query.filter(
-            referrals::receiver_org_id
-                .eq(organization_id.to_owned())
-                .or(referrals::referrer_org_id.eq(organization_id.to_owned())),
-        ),
+    let side = |side| BoardSide {
+        organization_id,
+        side,
+        state,
+        priority,
     };
-    // Drafts are the referrer's own business.
-    query = query.filter(
-        referrals::status
-            .ne(ReferralStatus::Draft.as_str())
-            .or(referrals::referrer_org_id.eq(organization_id.to_owned())),
-    );
-    query = match state {
-        OpenState::Open => query.filter(referrals::closed_at.is_null()),
-        OpenState::Closed => query.filter(referrals::closed_at.is_not_null()),
-        OpenState::Any => query,
-    };
-    if let Some(tier) = priority {
-        query = query.filter(referrals::priority.eq(i32::from(tier.number())));
+    match direction {
+        Direction::Incoming => side(Side::Received).page(connection, offset, limit),
+        Direction::Outgoing => side(Side::Sent).page(connection, offset, limit),
+        Direction::Both => {
+            // Enough of each side for the page: everything before it, then it.
+            let through = offset.saturating_add(limit);
+            let mut rows = side(Side::Received).page(connection, 0, through)?;
+            rows.extend(side(Side::SentToOthers).page(connection, 0, through)?);
+            rows.sort_by(|a, b| {
+                (a.priority, a.created_at, &a.id).cmp(&(b.priority, b.created_at, &b.id))
+            });
+            Ok(rows
+                .into_iter()
+                .skip(usize::try_from(offset).unwrap_or(usize::MAX))
+                .take(usize::try_from(limit).unwrap_or(usize::MAX))
+                .collect())
+        }
     }
-    Ok(query
-        .order((
-            referrals::priority.asc(),
-            referrals::created_at.asc(),
-            referrals::id.asc(),
-        ))
-        .offset(offset)
-        .limit(limit)
-        .select(ReferralRow::as_select())
-        .load(connection)?)
+}
+
+/// Which referrals of an organization one read of a board takes.
+#[derive(Debug, Clone, Copy)]
+enum Side {
+    /// Those it receives.
+    Received,
+    /// Those it sent.
+    Sent,
+    /// Those it sent to another organization: with [`Side::Received`], each
+    /// of its referrals once.
+    SentToOthers,
+}
+
+/// One read of a board.
+struct BoardSide<'a> {
+    organization_id: &'a str,
+    side: Side,
+    state: OpenState,
+    priority: Option<Tier>,
+}
+
+impl BoardSide<'_> {
+    fn page(
+        &self,
+        connection: &mut DbConnection,
+        offset: i64,
+        limit: i64,
+    ) -> StoreResult<Vec<ReferralRow>> {
+        let organization_id = self.organization_id.to_owned();
+        let mut query = referrals::table.into_boxed();
+        query = match self.side {
+            Side::Received => query.filter(
+                referrals::receiver_org_id.eq(organization_id.clone()).and(
+                    // Drafts are the referrer's own business.
+                    referrals::status
+                        .ne(ReferralStatus::Draft.as_str())
+                        .or(referrals::referrer_org_id.eq(organization_id.clone())),
+                ),
+            ),
+            Side::Sent => query.filter(referrals::referrer_org_id.eq(organization_id)),
+            Side::SentToOthers => query.filter(
+                referrals::referrer_org_id
+                    .eq(organization_id.clone())
+                    .and(referrals::receiver_org_id.ne(organization_id)),
+            ),
+        };
+        query = match self.state {
+            OpenState::Open => query.filter(referrals::closed_at.is_null()),
+            OpenState::Closed => query.filter(referrals::closed_at.is_not_null()),
+            OpenState::Any => query,
+        };
+        if let Some(tier) = self.priority {
+            query = query.filter(referrals::priority.eq(i32::from(tier.number())));
+        }
+        Ok(query
+            .order((
+                referrals::priority.asc(),
+                referrals::created_at.asc(),
+                referrals::id.asc(),
+            ))
+            .offset(offset)
+            .limit(limit)
+            .select(ReferralRow::as_select())
+            .load(connection)?)
+    }
 }
 
 /// Everything the wire shape needs besides the row: names and phones of

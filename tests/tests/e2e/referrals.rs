@@ -569,3 +569,55 @@ warren_tests::on_both_databases! {
         assert_eq!(bad_box.status(), StatusCode::BAD_REQUEST);
     }
 }
+
+warren_tests::on_both_databases! {
+    async fn a_board_of_both_sides_pages_through_sent_and_received_referrals_in_order(app) {
+        let Network { referrer, referrer_admin, receiver, receiver_admin, receiver_site, .. } = network(&app).await;
+        let referrer_site = referrer_admin.sites(referrer).await.unwrap().items[0].listing.id;
+        // Harbour sends three, at three tiers; Avon sends two back, and keeps a draft Harbour never sees.
+        let mut sent = Vec::new();
+        for (tier, from, to) in [
+            (Tier::Standard, &referrer_admin, (referrer, receiver_site)),
+            (Tier::Immediate, &receiver_admin, (receiver, referrer_site)),
+            (Tier::VeryUrgent, &referrer_admin, (referrer, receiver_site)),
+            (Tier::Standard, &receiver_admin, (receiver, referrer_site)),
+            (Tier::Immediate, &referrer_admin, (referrer, receiver_site)),
+        ] {
+            let request = CreateReferralRequest { priority: Some(tier), ..rat_request(vec![to.1]) };
+            sent.push(from.create_referral(to.0, &request, None).await.unwrap().items.remove(0));
+        }
+        let draft = CreateReferralRequest { draft: true, ..rat_request(vec![referrer_site]) };
+        let draft = receiver_admin.create_referral(receiver, &draft, None).await.unwrap().items.remove(0);
+
+        for (admin, organization, own_draft) in [(&referrer_admin, referrer, None), (&receiver_admin, receiver, Some(draft.id))] {
+            // Two at a time through the whole board.
+            let mut paged = Vec::new();
+            let mut cursor = None;
+            loop {
+                let query = ReferralQuery { limit: Some(2), cursor: cursor.clone(), ..Default::default() };
+                let page = admin.referrals(organization, &query).await.unwrap();
+                assert!(page.items.len() <= 2);
+                paged.extend(page.items.into_iter().map(|referral| (referral.priority, referral.created_at, referral.id)));
+                match page.next_cursor {
+                    Some(next) => cursor = Some(next),
+                    None => break,
+                }
+            }
+            let mut expected: Vec<_> = sent.iter().map(|referral| (referral.priority, referral.created_at, referral.id)).collect();
+            if own_draft.is_some() {
+                expected.push((draft.priority, draft.created_at, draft.id));
+            }
+            expected.sort();
+            assert_eq!(paged, expected, "every referral once, most urgent first, then oldest");
+            // One page holds the same, and each box its own side.
+            let whole = admin.referrals(organization, &ReferralQuery::default()).await.unwrap();
+            assert_eq!(whole.items.iter().map(|referral| referral.id).collect::<Vec<_>>(), expected.iter().map(|row| row.2).collect::<Vec<_>>());
+            let incoming = admin.referrals(organization, &ReferralQuery { direction: Some("incoming".into()), ..Default::default() }).await.unwrap();
+            let outgoing = admin.referrals(organization, &ReferralQuery { direction: Some("outgoing".into()), ..Default::default() }).await.unwrap();
+            assert_eq!(incoming.items.len() + outgoing.items.len(), expected.len());
+            assert!(incoming.items.iter().all(|referral| referral.side == "receiver"));
+            assert!(outgoing.items.iter().all(|referral| referral.side == "referrer"));
+            assert_eq!(outgoing.items.iter().any(|referral| Some(referral.id) == own_draft), own_draft.is_some());
+        }
+    }
+}
