@@ -118,7 +118,43 @@ pub(crate) struct Measured {
     pub(crate) first_error: Option<String>,
 }
 
+/// What one connection of a closed-loop run found: latencies, requests,
+/// errors, bytes received and the first error.
+pub(crate) type WorkerTally = (Histogram<u64>, u64, u64, u64, Option<String>);
+
 impl Measured {
+    /// The sum of a closed-loop run's connections, each a task started at
+    /// `started`.
+    pub(crate) async fn closed_loop(
+        endpoint: &'static str,
+        connections: usize,
+        tasks: Vec<tokio::task::JoinHandle<Result<WorkerTally>>>,
+        started: Instant,
+    ) -> Result<Self> {
+        let mut measured = Self {
+            endpoint,
+            mode: format!("closed, {connections} conns"),
+            requests: 0,
+            errors: 0,
+            elapsed: Duration::ZERO,
+            latency: histogram(),
+            bytes: 0,
+            first_error: None,
+        };
+        for task in tasks {
+            let (latency, requests, errors, bytes, first_error) = task.await??;
+            measured.latency.add(&latency)?;
+            measured.requests += requests;
+            measured.errors += errors;
+            measured.bytes += bytes;
+            if measured.first_error.is_none() {
+                measured.first_error = first_error;
+            }
+        }
+        measured.elapsed = started.elapsed();
+        Ok(measured)
+    }
+
     /// Answered requests a second (failed ones do not count).
     fn throughput(&self) -> f64 {
         (self.requests - self.errors) as f64 / self.elapsed.as_secs_f64()
@@ -733,28 +769,7 @@ where
             Ok::<_, anyhow::Error>((latency, requests, errors, bytes, first_error))
         }));
     }
-    let mut measured = Measured {
-        endpoint,
-        mode: format!("closed, {connections} conns"),
-        requests: 0,
-        errors: 0,
-        elapsed: Duration::ZERO,
-        latency: histogram(),
-        bytes: 0,
-        first_error: None,
-    };
-    for task in tasks {
-        let (latency, requests, errors, bytes, first_error) = task.await??;
-        measured.latency.add(&latency)?;
-        measured.requests += requests;
-        measured.errors += errors;
-        measured.bytes += bytes;
-        if measured.first_error.is_none() {
-            measured.first_error = first_error;
-        }
-    }
-    measured.elapsed = started.elapsed();
-    Ok(measured)
+    Measured::closed_loop(endpoint, connections, tasks, started).await
 }
 
 /// What the requests of an open-loop run found.
@@ -895,18 +910,7 @@ fn print_report(report: &Report, options: &Options) {
         "endpoint", "mode", "req/s", "p50", "p99", "p99.9", "KB/resp", "errors"
     );
     for run in &report.runs {
-        let millis = |duration: Duration| format!("{:.2} ms", duration.as_secs_f64() * 1000.0);
-        println!(
-            "  {:<24} {:<18} {:>9.0} {:>9} {:>9} {:>9} {:>8.1} {:>7}",
-            run.endpoint,
-            run.mode,
-            run.throughput(),
-            millis(run.percentile(0.5)),
-            millis(run.percentile(0.99)),
-            millis(run.percentile(0.999)),
-            run.bytes as f64 / run.requests.max(1) as f64 / 1000.0,
-            run.errors,
-        );
+        print_run(run);
     }
     let verdict = |met: bool| if met { "met" } else { "NOT met" };
     println!(
@@ -1015,24 +1019,29 @@ fn print_report(report: &Report, options: &Options) {
         verdict(contention.wrong_rounds == 0 && contention.errors == 0)
     );
     for run in &report.endpoints {
-        let millis = |duration: Duration| format!("{:.2} ms", duration.as_secs_f64() * 1000.0);
-        println!(
-            "  {:<24} {:<18} {:>9.0} {:>9} {:>9} {:>9} {:>8.1} {:>7}",
-            run.endpoint,
-            run.mode,
-            run.throughput(),
-            millis(run.percentile(0.5)),
-            millis(run.percentile(0.99)),
-            millis(run.percentile(0.999)),
-            run.bytes as f64 / run.requests.max(1) as f64 / 1000.0,
-            run.errors,
-        );
+        print_run(run);
         if let Some(error) = &run.first_error {
             println!("  first error: {error}");
         }
     }
     println!();
     print_summary(report, options);
+}
+
+/// One run's line of the detailed table.
+fn print_run(run: &Measured) {
+    let millis = |duration: Duration| format!("{:.2} ms", duration.as_secs_f64() * 1000.0);
+    println!(
+        "  {:<24} {:<18} {:>9.0} {:>9} {:>9} {:>9} {:>8.1} {:>7}",
+        run.endpoint,
+        run.mode,
+        run.throughput(),
+        millis(run.percentile(0.5)),
+        millis(run.percentile(0.99)),
+        millis(run.percentile(0.999)),
+        run.bytes as f64 / run.requests.max(1) as f64 / 1000.0,
+        run.errors,
+    );
 }
 
 /// The one table to read: each endpoint's throughput and latency beside its

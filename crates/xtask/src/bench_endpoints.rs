@@ -23,20 +23,24 @@ use rand::rngs::StdRng;
 use rand::{Rng, SeedableRng};
 
 use crate::bench::{Measured, histogram, micros};
-use crate::bench_referrals::connect;
+use crate::bench_referrals::{connect, read_seeded};
 
 /// A request that takes longer than this counts as failed.
 const REQUEST_TIMEOUT: Duration = Duration::from_secs(30);
 
 /// Who the signed-in runs act as, written by `warren bench-seed`.
+#[derive(serde::Deserialize)]
 pub struct Callers {
     /// The referring organization's API key.
+    #[serde(rename = "api_key")]
     pub referrer_key: String,
     /// The receiving organization.
     pub receiver_organization_id: String,
     /// Its API key.
+    #[serde(rename = "receiver_api_key")]
     pub receiver_key: String,
     /// Referrals sent to it and not yet opened.
+    #[serde(default)]
     pub open_referrals: Vec<String>,
     admin_email: String,
     admin_password: String,
@@ -45,29 +49,7 @@ pub struct Callers {
 impl Callers {
     /// Reads `bench-referrer.json` from the data folder.
     pub fn read(data_dir: &Path) -> Result<Self> {
-        let path = data_dir.join("bench-referrer.json");
-        let text = std::fs::read_to_string(&path)
-            .with_context(|| format!("could not read {}", path.display()))?;
-        let value: serde_json::Value = serde_json::from_str(&text)?;
-        let text_of = |key: &str| {
-            value[key]
-                .as_str()
-                .map(str::to_owned)
-                .with_context(|| format!("{} has no {key}", path.display()))
-        };
-        Ok(Self {
-            referrer_key: text_of("api_key")?,
-            receiver_organization_id: text_of("receiver_organization_id")?,
-            receiver_key: text_of("receiver_api_key")?,
-            open_referrals: value["open_referrals"]
-                .as_array()
-                .into_iter()
-                .flatten()
-                .filter_map(|id| id.as_str().map(str::to_owned))
-                .collect(),
-            admin_email: text_of("admin_email")?,
-            admin_password: text_of("admin_password")?,
-        })
+        read_seeded(data_dir)
     }
 }
 
@@ -196,28 +178,7 @@ where
             Ok::<_, anyhow::Error>((latency, requests, errors, bytes, first_error))
         }));
     }
-    let mut measured = Measured {
-        endpoint,
-        mode: format!("closed, {connections} conns"),
-        requests: 0,
-        errors: 0,
-        elapsed: Duration::ZERO,
-        latency: histogram(),
-        bytes: 0,
-        first_error: None,
-    };
-    for task in tasks {
-        let (latency, requests, errors, bytes, first_error) = task.await??;
-        measured.latency.add(&latency)?;
-        measured.requests += requests;
-        measured.errors += errors;
-        measured.bytes += bytes;
-        if measured.first_error.is_none() {
-            measured.first_error = first_error;
-        }
-    }
-    measured.elapsed = started.elapsed();
-    Ok(measured)
+    Measured::closed_loop(endpoint, connections, tasks, started).await
 }
 
 /// Signs the network admin in; returns the access token.

@@ -32,49 +32,40 @@ pub const TARGET_P99: Duration = Duration::from_millis(50);
 const REQUEST_TIMEOUT: Duration = Duration::from_secs(30);
 
 /// Who refers, written by `warren bench-seed` into the data folder.
+#[derive(serde::Deserialize)]
 pub struct Referrer {
     /// The referring (and borrowing) organization.
     pub organization_id: String,
     api_key: String,
     receivers: Vec<String>,
     /// Kit items of another organization, lent without approval.
+    #[serde(default)]
     pub kit_items: Vec<String>,
 }
 
 impl Referrer {
     /// Reads `bench-referrer.json` from the data folder.
     pub fn read(data_dir: &Path) -> Result<Self> {
-        let path = data_dir.join("bench-referrer.json");
-        let text = std::fs::read_to_string(&path)
-            .with_context(|| format!("could not read {}", path.display()))?;
-        let value: serde_json::Value = serde_json::from_str(&text)?;
-        let text_of = |key: &str| {
-            value[key]
-                .as_str()
-                .map(str::to_owned)
-                .with_context(|| format!("{} has no {key}", path.display()))
-        };
-        let strings = |key: &str| -> Vec<String> {
-            value[key]
-                .as_array()
-                .into_iter()
-                .flatten()
-                .filter_map(|id| id.as_str().map(str::to_owned))
-                .collect()
-        };
-        let receivers = strings("receivers");
+        let referrer: Self = read_seeded(data_dir)?;
         anyhow::ensure!(
-            !receivers.is_empty(),
+            !referrer.receivers.is_empty(),
             "{} names no receivers",
-            path.display()
+            data_dir.join(SEEDED).display()
         );
-        Ok(Self {
-            organization_id: text_of("organization_id")?,
-            api_key: text_of("api_key")?,
-            receivers,
-            kit_items: strings("kit_items"),
-        })
+        Ok(referrer)
     }
+}
+
+/// What `warren bench-seed` writes into the data folder.
+const SEEDED: &str = "bench-referrer.json";
+
+/// Reads what `warren bench-seed` wrote into `data_dir`, or the part of it
+/// that `T` takes.
+pub fn read_seeded<T: serde::de::DeserializeOwned>(data_dir: &Path) -> Result<T> {
+    let path = data_dir.join(SEEDED);
+    let text = std::fs::read_to_string(&path)
+        .with_context(|| format!("could not read {}", path.display()))?;
+    serde_json::from_str(&text).with_context(|| format!("could not read {}", path.display()))
 }
 
 /// What the creation run measured and what the count found.
@@ -454,5 +445,51 @@ pub async fn count(addr: SocketAddr, referrer: &Referrer) -> Result<u64> {
             Some(next) => cursor = Some(next.to_owned()),
             None => return Ok(stored),
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{Referrer, SEEDED};
+    use crate::bench_endpoints::Callers;
+
+    #[test]
+    fn both_runs_read_what_bench_seed_writes() {
+        let folder = std::env::temp_dir().join(format!("warren-seeded-{}", std::process::id()));
+        std::fs::create_dir_all(&folder).unwrap();
+        let mut seeded = serde_json::json!({
+            "organization_id": "org-a",
+            "api_key": "wrk_a",
+            "receivers": ["site-1", "site-2"],
+            "kit_items": ["item-1"],
+            "receiver_organization_id": "org-b",
+            "receiver_api_key": "wrk_b",
+            "open_referrals": ["ref-1"],
+            "admin_email": "bench-admin@example.org",
+            "admin_password": "pw_x",
+        });
+        std::fs::write(folder.join(SEEDED), seeded.to_string()).unwrap();
+        let referrer = Referrer::read(&folder).unwrap();
+        assert_eq!(
+            (referrer.organization_id.as_str(), referrer.api_key.as_str()),
+            ("org-a", "wrk_a")
+        );
+        assert_eq!(referrer.receivers, ["site-1", "site-2"]);
+        assert_eq!(referrer.kit_items, ["item-1"]);
+        let callers = Callers::read(&folder).unwrap();
+        assert_eq!(
+            (callers.referrer_key.as_str(), callers.receiver_key.as_str()),
+            ("wrk_a", "wrk_b")
+        );
+        assert_eq!(callers.receiver_organization_id, "org-b");
+        assert_eq!(callers.open_referrals, ["ref-1"]);
+
+        seeded["receivers"] = serde_json::json!([]);
+        std::fs::write(folder.join(SEEDED), seeded.to_string()).unwrap();
+        assert!(
+            Referrer::read(&folder).is_err(),
+            "a referrer needs receivers"
+        );
+        std::fs::remove_dir_all(&folder).unwrap();
     }
 }
