@@ -143,6 +143,19 @@ impl Batch {
             note,
         });
     }
+
+    /// Logs that `referral` was sent at `at`.
+    fn log_sent(&mut self, referral: &str, at: NaiveDateTime, actor: &str, note: &str) {
+        self.log(
+            referral,
+            at,
+            actor,
+            "created",
+            None,
+            Some(ReferralStatus::Requested.as_str()),
+            Some(note.to_owned()),
+        );
+    }
 }
 
 /// A referral as sent, before anything happened to it.
@@ -324,15 +337,7 @@ fn case(
     let referrer = rng.random_range(0..members.organizations.len());
     let receiver = members.other(rng, referrer);
     let mut row = sent_referral(rng, members, referrer, receiver, sent);
-    batch.log(
-        &row.id,
-        sent,
-        REFERRING_VET,
-        "created",
-        None,
-        Some(ReferralStatus::Requested.as_str()),
-        Some("Sent.".to_owned()),
-    );
+    batch.log_sent(&row.id, sent, REFERRING_VET, "Sent.");
     let recent = now - sent < Duration::hours(6);
     match rng.random_range(0..100) {
         // Declined, with a reason.
@@ -409,14 +414,11 @@ fn case(
             second.escalated_from = Some(row.id.clone());
             second.escalation_level = 1;
             second.created_by = WARREN.to_owned();
-            batch.log(
+            batch.log_sent(
                 &second.id,
                 due,
                 WARREN,
-                "created",
-                None,
-                Some(ReferralStatus::Requested.as_str()),
-                Some("Escalated: the first receiver did not answer in time.".to_owned()),
+                "Escalated: the first receiver did not answer in time.",
             );
             treat(rng, batch, &mut second, now);
             let withdrawn = second.accepted_at.unwrap_or(due);
@@ -482,15 +484,7 @@ pub fn referrals(
                 let sent = now - minutes(&mut rng, 1, 120);
                 let mut row = sent_referral(&mut rng, members, referrer, receiver, sent);
                 row.answer_due_at = Some(now + Duration::hours(12));
-                batch.log(
-                    &row.id,
-                    sent,
-                    REFERRING_VET,
-                    "created",
-                    None,
-                    Some(ReferralStatus::Requested.as_str()),
-                    Some("Sent.".to_owned()),
-                );
+                batch.log_sent(&row.id, sent, REFERRING_VET, "Sent.");
                 open_ids.push(row.id.clone());
                 batch.referrals.push(row);
             }

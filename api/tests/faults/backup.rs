@@ -4,9 +4,8 @@
 //! API, compared table by table, row by row.
 
 use std::collections::BTreeMap;
-use std::process::Command;
 
-use crate::harness::{Backend, Database, Launch, Referrer, Server, created, warren};
+use crate::harness::{Backend, Database, Launch, Referrer, Server, created, run, warren};
 
 /// Every table's rows as text, in order; the rows of a table are rendered
 /// by the database itself, so every column counts.
@@ -52,18 +51,6 @@ fn content(database: &Database) -> BTreeMap<String, Vec<String>> {
     content
 }
 
-fn pg(program: &str, args: &[&str]) {
-    let output = Command::new(program)
-        .args(args)
-        .output()
-        .unwrap_or_else(|error| panic!("{program}: {error}"));
-    assert!(
-        output.status.success(),
-        "{program} {args:?}: {}",
-        String::from_utf8_lossy(&output.stderr)
-    );
-}
-
 async fn a_backup_restores_into_a_fresh_database_with_identical_content(backend: Backend) {
     let folder = tempfile::tempdir().unwrap();
     let original = Database::fresh(backend, folder.path());
@@ -101,7 +88,7 @@ async fn a_backup_restores_into_a_fresh_database_with_identical_content(backend:
         }
         Backend::Postgres => {
             let dump = folder.path().join("warren.dump");
-            pg(
+            run(
                 "pg_dump",
                 &[
                     "--format=custom",
@@ -111,7 +98,7 @@ async fn a_backup_restores_into_a_fresh_database_with_identical_content(backend:
                 ],
             );
             let fresh = Database::postgres();
-            pg(
+            run(
                 "pg_restore",
                 &[
                     "--no-owner",

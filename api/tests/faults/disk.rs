@@ -12,24 +12,12 @@ use std::path::PathBuf;
 use std::process::Command;
 use std::time::{Duration, Instant};
 
-use crate::harness::{Database, Launch, Referrer, Server, created, expect_problem};
+use crate::harness::{Database, Launch, Referrer, Server, created, expect_problem, run};
 
 /// Size of the file system: room for the demo network and some more.
 const FILE_SYSTEM_MB: u64 = 48;
 /// The longest a refused write may take.
 const QUICK: Duration = Duration::from_secs(2);
-
-fn run(program: &str, args: &[&str]) {
-    let output = Command::new(program)
-        .args(args)
-        .output()
-        .unwrap_or_else(|error| panic!("{program}: {error}"));
-    assert!(
-        output.status.success(),
-        "{program} {args:?}: {}",
-        String::from_utf8_lossy(&output.stderr)
-    );
-}
 
 /// A small ext4 file system mounted at `dir`; unmounted when dropped, also
 /// when the test panics.

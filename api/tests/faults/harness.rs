@@ -54,6 +54,20 @@ pub fn postgres_address() -> String {
     }
 }
 
+/// Runs `program` with `args` and fails the test, with its error output,
+/// unless it succeeds.
+pub fn run(program: &str, args: &[&str]) {
+    let output = Command::new(program)
+        .args(args)
+        .output()
+        .unwrap_or_else(|error| panic!("{program}: {error}"));
+    assert!(
+        output.status.success(),
+        "{program} {args:?}: {}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+}
+
 /// One text column named `value`: every query the tests run selects that.
 #[derive(QueryableByName)]
 struct TextRow {
