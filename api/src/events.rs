@@ -31,9 +31,9 @@ const RECONNECT: Duration = Duration::from_secs(1);
 /// The event hub of one server.
 pub struct Events {
     sender: broadcast::Sender<ReferralEvent>,
-    through_database: bool,
-    /// Dropped with the hub, which wakes the listener thread to end.
-    _stop: Option<mpsc::Sender<()>>,
+    /// On PostgreSQL, where the listener thread hands events on: dropped
+    /// with the hub, which wakes the thread to end.
+    listener: Option<mpsc::Sender<()>>,
 }
 
 impl Events {
@@ -44,8 +44,7 @@ impl Events {
         } else {
             Self {
                 sender: broadcast::channel(BUFFER).0,
-                through_database: false,
-                _stop: None,
+                listener: None,
             }
         }
     }
@@ -63,8 +62,7 @@ impl Events {
             .expect("spawning the event listener");
         Self {
             sender,
-            through_database: true,
-            _stop: Some(stop),
+            listener: Some(stop),
         }
     }
 
@@ -73,7 +71,7 @@ impl Events {
     /// [`crate::referrals::Raised`]) and the listener hands them on; on
     /// SQLite they go to the subscribers here.
     pub fn publish(&self, published: Vec<ReferralEvent>) {
-        if self.through_database {
+        if self.listener.is_some() {
             return;
         }
         for event in published {
@@ -112,7 +110,7 @@ fn listen(url: &str, hub: &broadcast::WeakSender<ReferralEvent>, stopped: &mpsc:
                 let Some(forward) = hub.upgrade() else {
                     return;
                 };
-                match listener.receive(Duration::ZERO) {
+                match listener.receive() {
                     Ok(payloads) => {
                         for payload in payloads {
                             match serde_json::from_str(&payload) {

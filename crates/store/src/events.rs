@@ -4,8 +4,6 @@
 //! replica (itself included) hears it on a dedicated listening connection.
 //! SQLite serves one process, which hands events to its subscribers itself.
 
-use std::time::Duration;
-
 use diesel::pg::PgConnection;
 use diesel::prelude::*;
 use diesel::sql_types::Text;
@@ -41,12 +39,12 @@ impl Listener {
         Ok(Self { connection })
     }
 
-    /// The payloads that arrived, waiting up to `wait` when none has.
-    pub fn receive(&mut self, wait: Duration) -> StoreResult<Vec<String>> {
+    /// The payloads that arrived. When none has, it asks the server, which
+    /// delivers what is pending and shows a dead connection as an error;
+    /// the caller paces the calls.
+    pub fn receive(&mut self) -> StoreResult<Vec<String>> {
         let mut payloads = self.drain()?;
         if payloads.is_empty() {
-            std::thread::sleep(wait);
-            // Ask the server, so that a dead connection shows as an error.
             diesel::sql_query("SELECT 1").execute(&mut self.connection)?;
             payloads = self.drain()?;
         }
