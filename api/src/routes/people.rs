@@ -657,6 +657,7 @@ pub async fn accept_transport(
     params(("id" = Uuid, Path, description = "The referral.")),
     responses(
         (status = 200, description = "The referral without a driver.", body = warren_wire::Referral),
+        (status = 409, description = "You do not drive this transport, or it is already under way or delivered (`not_your_drive`).", body = warren_wire::Problem, content_type = "application/problem+json"),
         ObjectProblems,
         BodyProblems,
     )
