@@ -54,6 +54,8 @@ pub fn create_network_admin(
                 ),
                 other => other.into(),
             })?;
+        // The operator creating the account vouches for its address.
+        accounts::confirm_email(connection, &user.id, warren_store::now())?;
         let office_id = office.id.to_string();
         accounts::add_membership(connection, &user.id, &office_id, Role::NetworkAdmin)?;
         audit::record(

@@ -28,6 +28,7 @@ use jsonwebtoken::{DecodingKey, EncodingKey, Header, Validation, decode, decode_
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 use tracing_actix_web::RequestId;
+use warren_domain::alerts::AlertKind;
 use warren_domain::{Access, ApiScope, Role};
 use warren_store::accounts::{self, ApiKeyRecord, UserRecord};
 use warren_store::audit::Actor;
@@ -220,6 +221,10 @@ pub struct StreamAccess {
     organizations: Vec<String>,
     /// Whether the holder is a network admin (hears every referral).
     network_admin: bool,
+    /// The person holding it, who hears their own alerts (none for an API
+    /// key).
+    #[serde(default)]
+    user_id: Option<String>,
 }
 
 impl StreamAccess {
@@ -230,6 +235,29 @@ impl StreamAccess {
                 *organization == event.referrer_organization_id.to_string()
                     || *organization == event.receiver_organization_id.to_string()
             })
+    }
+
+    /// The server-sent event frame of `event` for the holder, if they may
+    /// hear it: a referral of their organizations (`event: referral`), or
+    /// one of their own alerts (`event: alert`).
+    pub fn frame(&self, event: &crate::events::LiveEvent) -> Option<String> {
+        use crate::events::LiveEvent;
+        match event {
+            LiveEvent::Referral(event) if self.sees(event) => {
+                let data = serde_json::to_string(event).ok()?;
+                Some(format!(
+                    "id: {}\nevent: referral\ndata: {data}\n\n",
+                    event.id
+                ))
+            }
+            LiveEvent::Alert(notice)
+                if self.user_id.as_deref() == Some(notice.user_id.to_string().as_str()) =>
+            {
+                let data = serde_json::to_string(notice).ok()?;
+                Some(format!("event: alert\ndata: {data}\n\n"))
+            }
+            _ => None,
+        }
     }
 }
 
@@ -243,6 +271,7 @@ impl TokenKeys {
         &self,
         organizations: &[String],
         network_admin: bool,
+        user_id: Option<&str>,
         lifetime: std::time::Duration,
     ) -> Result<String, ApiError> {
         let now = chrono::Utc::now().timestamp().max(0) as u64;
@@ -252,6 +281,7 @@ impl TokenKeys {
             exp: now + lifetime.as_secs(),
             organizations: organizations.to_vec(),
             network_admin,
+            user_id: user_id.map(str::to_owned),
         };
         let mut header = Header::new(jsonwebtoken::Algorithm::HS256);
         header.kid = Some(self.active_kid.clone());
@@ -280,6 +310,67 @@ impl TokenKeys {
             .map(|data| data.claims)
             .map_err(|_| invalid())
     }
+
+    fn unsubscribe_audience(&self) -> String {
+        format!("{}-unsubscribe", self.settings.issuer)
+    }
+
+    /// Signs the token of an e-mail's `List-Unsubscribe` link: it turns
+    /// `kind` to inbox-only for `user_id`, for [`UNSUBSCRIBE_DAYS`] days.
+    /// Signed rather than stored: it grants nothing but quieter e-mail.
+    pub fn issue_unsubscribe(&self, user_id: &str, kind: AlertKind) -> Result<String, ApiError> {
+        let now = chrono::Utc::now().timestamp().max(0) as u64;
+        let claims = Unsubscribe {
+            aud: self.unsubscribe_audience(),
+            iss: self.settings.issuer.clone(),
+            exp: now + UNSUBSCRIBE_DAYS * 86_400,
+            sub: user_id.to_owned(),
+            kind: kind.as_str().to_owned(),
+        };
+        let mut header = Header::new(jsonwebtoken::Algorithm::HS256);
+        header.kid = Some(self.active_kid.clone());
+        encode(&header, &claims, &self.encoding)
+            .map_err(|error| ApiError::Internal(format!("signing an unsubscribe link: {error}")))
+    }
+
+    /// Verifies an unsubscribe token: whose, and which kind.
+    pub fn verify_unsubscribe(&self, token: &str) -> Result<(String, AlertKind), ApiError> {
+        let invalid = || {
+            ApiError::bad_request(
+                "invalid_token",
+                "The link is not one Warren gave, or it has expired; change your alert settings in Warren instead.",
+            )
+        };
+        let header = decode_header(token).map_err(|_| invalid())?;
+        let key = header
+            .kid
+            .as_deref()
+            .and_then(|kid| self.decoding.get(kid))
+            .ok_or_else(invalid)?;
+        let mut validation = Validation::new(jsonwebtoken::Algorithm::HS256);
+        validation.algorithms = vec![jsonwebtoken::Algorithm::HS256];
+        validation.set_issuer(&[&self.settings.issuer]);
+        validation.set_audience(&[&self.unsubscribe_audience()]);
+        validation.set_required_spec_claims(&["exp", "iss", "aud", "sub"]);
+        let claims = decode::<Unsubscribe>(token, key, &validation)
+            .map(|data| data.claims)
+            .map_err(|_| invalid())?;
+        let kind = AlertKind::parse(&claims.kind).ok_or_else(invalid)?;
+        Ok((claims.sub, kind))
+    }
+}
+
+/// How long an unsubscribe link works.
+pub const UNSUBSCRIBE_DAYS: u64 = 180;
+
+/// The claims of an unsubscribe link's token.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+struct Unsubscribe {
+    aud: String,
+    iss: String,
+    exp: u64,
+    sub: String,
+    kind: String,
 }
 
 // Sign-in rate limits.
@@ -298,6 +389,19 @@ impl LoginLimiter {
         Self {
             by_client: RateLimiter::keyed(quota),
             by_account: RateLimiter::keyed(quota),
+        }
+    }
+
+    /// Allows `per_minute` attempts a minute per client address, and
+    /// `per_hour` an hour per account (password resets: a few links an
+    /// hour are plenty, and more would flood someone's mailbox).
+    pub fn hourly_per_account(per_minute: u32, per_hour: u32) -> Self {
+        let minute =
+            Quota::per_minute(NonZeroU32::new(per_minute.max(1)).unwrap_or(NonZeroU32::MIN));
+        let hour = Quota::per_hour(NonZeroU32::new(per_hour.max(1)).unwrap_or(NonZeroU32::MIN));
+        Self {
+            by_client: RateLimiter::keyed(minute),
+            by_account: RateLimiter::keyed(hour),
         }
     }
 

@@ -46,6 +46,45 @@ pub struct Config {
     pub webhooks_to_private_addresses: bool,
     /// HTTP worker threads (`WARREN_WORKERS`).
     pub workers: usize,
+    /// How e-mail leaves Warren.
+    pub mail: MailSettings,
+    /// Whether this is the demo (`warren serve --demo`): with no SMTP
+    /// server, the demo mailbox page shows the e-mails Warren sent.
+    pub demo: bool,
+}
+
+/// How e-mail leaves Warren: through an SMTP server, or into a mailbox
+/// folder when none is configured (so nothing breaks and a newcomer can
+/// read what Warren would have sent).
+#[derive(Clone)]
+pub struct MailSettings {
+    /// The SMTP server (`WARREN_SMTP_URL`), e.g.
+    /// `smtp://user:pass@mail.example.org:587?tls=required` (STARTTLS),
+    /// `smtps://user:pass@mail.example.org` (TLS) or `smtp://127.0.0.1:25`
+    /// (plain, for a relay on the same host). `None`: the mailbox folder.
+    pub smtp_url: Option<String>,
+    /// A PEM file of extra certificate authorities to trust for the SMTP
+    /// server's certificate (`WARREN_SMTP_CA_FILE`), for a private CA.
+    pub smtp_ca_file: Option<PathBuf>,
+    /// The sender (`WARREN_MAIL_FROM`), e.g. `Warren <alerts@network.example>`.
+    pub from: Option<String>,
+    /// The folder e-mails go to without an SMTP server
+    /// (`$WARREN_DATA_DIR/mailbox`).
+    pub mailbox_dir: PathBuf,
+    /// The first wait before retrying a message the server did not take
+    /// (`WARREN_MAIL_RETRY_BASE_MS`, default 10000).
+    pub retry_base: Duration,
+}
+
+impl std::fmt::Debug for MailSettings {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        // The URL may hold the SMTP password.
+        f.debug_struct("MailSettings")
+            .field("smtp", &self.smtp_url.as_ref().map(|_| "configured"))
+            .field("from", &self.from)
+            .field("mailbox_dir", &self.mailbox_dir)
+            .finish_non_exhaustive()
+    }
 }
 
 /// How access and refresh tokens are made.
@@ -123,6 +162,10 @@ impl Config {
     /// | `WARREN_JOB_INTERVAL_MS` | `5000` | how often escalation and webhook delivery run |
     /// | `WARREN_WEBHOOK_RETRY_BASE_MS` | `10000` | first wait before retrying a failed webhook delivery; then 3×, 12×, 60×, 360× and 2160× it (10 s, 30 s, 2 min, 10 min, 1 h, 6 h); given up after 8 attempts |
     /// | `WARREN_WEBHOOKS_TO_PRIVATE_ADDRESSES` | `false` | `true` lets webhooks reach loopback, private and link-local addresses (a receiver inside the network Warren runs in) |
+    /// | `WARREN_SMTP_URL` | none: e-mails go to `$WARREN_DATA_DIR/mailbox` | `smtp://user:pass@host:587?tls=required` (STARTTLS), `smtps://user:pass@host` (TLS), `smtp://host:25` (plain) |
+    /// | `WARREN_SMTP_CA_FILE` | none | PEM file of extra authorities to trust for the SMTP server |
+    /// | `WARREN_MAIL_FROM` | `Warren <warren@HOST>` (HOST of the public URL) | sender of every e-mail |
+    /// | `WARREN_MAIL_RETRY_BASE_MS` | `10000` | first wait before retrying an e-mail the server did not take; then 2×, 6×, 30×, 120× and 360× it; failed after 8 attempts |
     /// | `WARREN_WORKERS` | number of CPUs | HTTP worker threads |
     /// | `RUST_LOG` | `info` | log filter |
     pub fn from_env() -> anyhow::Result<Self> {
@@ -168,6 +211,14 @@ impl Config {
                 "WARREN_WORKERS",
                 std::thread::available_parallelism().map_or(2, |n| n.get()),
             )?,
+            mail: MailSettings {
+                smtp_url: var("WARREN_SMTP_URL"),
+                smtp_ca_file: var("WARREN_SMTP_CA_FILE").map(PathBuf::from),
+                from: var("WARREN_MAIL_FROM"),
+                mailbox_dir: data_dir.join("mailbox"),
+                retry_base: Duration::from_millis(number("WARREN_MAIL_RETRY_BASE_MS", 10_000)?),
+            },
+            demo: false,
             data_dir,
         })
     }

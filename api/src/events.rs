@@ -1,5 +1,7 @@
-//! Live referral events: published after each change, streamed to the
-//! organizations in the referral as server-sent events.
+//! Live events: referral events, published after each change and streamed
+//! to the organizations in the referral as server-sent events; alert
+//! notices, streamed to their recipient; and word that mail was queued,
+//! which wakes the mail sender.
 //!
 //! On PostgreSQL every event goes through `NOTIFY`, sent in the change's own
 //! transaction, and each replica's
@@ -11,10 +13,37 @@
 use std::sync::mpsc;
 use std::time::Duration;
 
+use serde::{Deserialize, Serialize};
 use tokio::sync::broadcast;
-use warren_store::Store;
 use warren_store::events::{self, Listener};
-use warren_wire::ReferralEvent;
+use warren_store::{DbConnection, Store, StoreError};
+use warren_wire::{AlertNotice, ReferralEvent};
+
+/// One event on the hub (and, on PostgreSQL, in a `NOTIFY`).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "type", rename_all = "snake_case")]
+pub enum LiveEvent {
+    /// Something happened to a referral.
+    Referral(ReferralEvent),
+    /// A person has a new (or newly acknowledged) alert.
+    Alert(AlertNotice),
+    /// Messages were queued in the outbox: the sender may go now.
+    MailQueued,
+}
+
+impl LiveEvent {
+    /// Announces the event to every replica in the change's transaction,
+    /// so that it is heard when, and only if, the change commits. On SQLite
+    /// this does nothing: the caller publishes after the commit.
+    pub fn announce(&self, connection: &mut DbConnection) -> Result<(), StoreError> {
+        if matches!(connection, DbConnection::Pg(_)) {
+            let payload = serde_json::to_string(self)
+                .map_err(|error| StoreError::Corrupt(error.to_string()))?;
+            events::notify(connection, &payload)?;
+        }
+        Ok(())
+    }
+}
 
 /// How many events a slow subscriber may fall behind before it skips ahead.
 const BUFFER: usize = 1024;
@@ -30,7 +59,7 @@ const RECONNECT: Duration = Duration::from_secs(1);
 
 /// The event hub of one server.
 pub struct Events {
-    sender: broadcast::Sender<ReferralEvent>,
+    sender: broadcast::Sender<LiveEvent>,
     /// On PostgreSQL, where the listener thread hands events on: dropped
     /// with the hub, which wakes the thread to end.
     listener: Option<mpsc::Sender<()>>,
@@ -70,7 +99,7 @@ impl Events {
     /// the change's own transaction already announced them (see
     /// [`crate::referrals::Raised`]) and the listener hands them on; on
     /// SQLite they go to the subscribers here.
-    pub fn publish(&self, published: Vec<ReferralEvent>) {
+    pub fn publish(&self, published: Vec<LiveEvent>) {
         if self.listener.is_some() {
             return;
         }
@@ -81,7 +110,7 @@ impl Events {
     }
 
     /// A new subscription to every event from now on.
-    pub fn subscribe(&self) -> broadcast::Receiver<ReferralEvent> {
+    pub fn subscribe(&self) -> broadcast::Receiver<LiveEvent> {
         self.sender.subscribe()
     }
 }
@@ -93,7 +122,7 @@ impl Events {
 /// wait: a stopped server leaves no thread behind that keeps dialling its
 /// database, which would race the process's exit handlers (libpq's and its
 /// TLS library's) when it ends.
-fn listen(url: &str, hub: &broadcast::WeakSender<ReferralEvent>, stopped: &mpsc::Receiver<()>) {
+fn listen(url: &str, hub: &broadcast::WeakSender<LiveEvent>, stopped: &mpsc::Receiver<()>) {
     // Waits `pause`; false once the hub is gone.
     let wait = |pause| {
         matches!(

@@ -11,8 +11,10 @@ use warren_store::audit::{self, Actor, Change};
 use warren_store::lending::{self as store, LoanChange, ReservationRow};
 use warren_store::{StoreError, now};
 
+use crate::alerts::triggers::ChangedBy;
 use crate::auth::Principal;
 use crate::error::ApiError;
+use crate::referrals::Raised;
 use crate::state::AppState;
 
 /// Which side the caller takes on a loan when it could be on both: the
@@ -193,6 +195,7 @@ pub fn flag_overdue(state: &AppState) -> Result<usize, ApiError> {
         .read(|connection| store::past_due(connection, now(), 100))?;
     let mut flagged = 0;
     for row in due {
+        let mut raised = Raised::default();
         let moved = state.store.write(|connection| {
             let current = store::reservation_row(connection, &row.id)?;
             if current.status()? != ReservationStatus::Active || current.ends_at > now() {
@@ -235,8 +238,18 @@ pub fn flag_overdue(state: &AppState) -> Result<usize, ApiError> {
                     details: serde_json::json!({ "borrower_org_id": current.borrower_org_id }),
                 },
             )?;
+            let after = store::reservation_row(connection, &current.id)?;
+            let item = store::item_row(connection, &after.item_id)?.name;
+            let warren = ChangedBy {
+                user_id: None,
+                name: "Warren",
+            };
+            state
+                .alerting
+                .loan_step(connection, &mut raised, &after, "overdue", &item, warren)?;
             Ok(true)
         })?;
+        state.events.publish(std::mem::take(&mut raised.0));
         if moved {
             flagged += 1;
         }

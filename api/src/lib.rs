@@ -7,6 +7,7 @@
 //! [`server::start`].
 
 pub mod admin;
+pub mod alerts;
 pub mod auth;
 pub mod bench;
 pub mod config;
@@ -19,6 +20,8 @@ pub mod extract;
 pub mod hsds;
 pub mod idempotency;
 pub mod lending;
+pub mod mail;
+pub mod mailbox;
 pub mod openapi;
 pub mod referrals;
 pub mod routes;

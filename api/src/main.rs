@@ -197,6 +197,7 @@ async fn serve(load_demo: bool, addr: Option<String>) -> anyhow::Result<()> {
     if let Some(addr) = addr {
         config.addr = addr;
     }
+    config.demo = load_demo;
     let store = server::open_store(&config)?;
     tracing::info!(backend = store.backend().as_str(), "database ready");
     if load_demo {
@@ -220,6 +221,13 @@ async fn serve(load_demo: bool, addr: Option<String>) -> anyhow::Result<()> {
         "Warren is running at http://{}/  (API docs: http://{}/api/docs/)",
         running.addr, running.addr
     );
+    println!("E-mail goes to {}.", running.mail_destination);
+    if running.demo_mailbox {
+        println!(
+            "The e-mails Warren sends (invitations, password resets, alerts) are in the demo mailbox: http://{}/demo/mailbox",
+            running.addr
+        );
+    }
     running.server.await?;
     Ok(())
 }

@@ -19,12 +19,14 @@ use warren_domain::directory::search::SearchParams;
 use warren_domain::referral::{EscalationStep, Party, ReferralStatus, escalation_step};
 use warren_store::audit::{self, Actor, Change};
 use warren_store::referrals::{self as store, NewReferral, ReferralRow};
-use warren_store::{DbConnection, events, now, webhooks};
+use warren_store::{DbConnection, now, webhooks};
 use warren_wire::{Referral, ReferralEvent};
 
+use crate::alerts::Alerting;
 use crate::auth::Principal;
 use crate::directory::{self, Snapshot};
 use crate::error::ApiError;
+use crate::events::LiveEvent;
 use crate::state::AppState;
 
 /// The name Warren's own moves are recorded under.
@@ -32,7 +34,7 @@ pub const WARREN: &str = "Warren";
 
 /// Events raised inside a transaction, published once it commits.
 #[derive(Debug, Default)]
-pub struct Raised(pub Vec<ReferralEvent>);
+pub struct Raised(pub Vec<LiveEvent>);
 
 impl Raised {
     /// Records `kind` for `row` (as it is after the change): queues its
@@ -55,12 +57,17 @@ impl Raised {
             at: Utc::now(),
         };
         webhooks::enqueue(connection, &event)?;
-        if matches!(connection, DbConnection::Pg(_)) {
-            // Delivered by PostgreSQL when, and only if, the change commits.
-            let payload = serde_json::to_string(&event)
-                .map_err(|error| ApiError::Internal(error.to_string()))?;
-            events::notify(connection, &payload)?;
-        }
+        self.push(connection, LiveEvent::Referral(event))
+    }
+
+    /// Keeps `event` to publish, announcing it on PostgreSQL in the same
+    /// transaction (delivered when, and only if, the change commits).
+    pub fn push(
+        &mut self,
+        connection: &mut DbConnection,
+        event: LiveEvent,
+    ) -> Result<(), ApiError> {
+        event.announce(connection)?;
         self.0.push(event);
         Ok(())
     }
@@ -167,7 +174,7 @@ pub fn escalate_overdue(state: &AppState) -> Result<usize, ApiError> {
         let raised = state.store.write(|connection| {
             let mut raised = Raised::default();
             if store::claim_escalation(connection, &row)? {
-                escalate(connection, &snapshot, &row, &mut raised)?;
+                escalate(connection, &state.alerting, &snapshot, &row, &mut raised)?;
             }
             Ok::<_, ApiError>(raised)
         })?;
@@ -199,6 +206,7 @@ fn open_now(snapshot: &Snapshot, site_id: Uuid) -> bool {
 /// suitable site the case has not asked.
 fn escalate(
     connection: &mut DbConnection,
+    alerting: &Alerting,
     snapshot: &Arc<Snapshot>,
     row: &ReferralRow,
     raised: &mut Raised,
@@ -236,6 +244,7 @@ fn escalate(
         .answer_times
         .minutes(row.tier()?);
     let Some(target) = target else {
+        alerting.no_suitable_site(connection, raised, row, minutes)?;
         store::log(
             connection,
             &row.id,
@@ -328,6 +337,7 @@ fn escalate(
     raised.raise(connection, "referral.escalated", row)?;
     let created = store::row(connection, &id)?;
     raised.raise(connection, "referral.created", &created)?;
+    alerting.referral_arrived(connection, raised, &created)?;
     Ok(())
 }
 

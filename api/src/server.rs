@@ -48,20 +48,36 @@ pub struct Running {
     pub handle: actix_web::dev::ServerHandle,
     /// Resolves when the server has stopped.
     pub server: actix_web::dev::Server,
+    /// Where e-mail goes, in words.
+    pub mail_destination: String,
+    /// Whether the demo mailbox page is served (`/demo/mailbox`).
+    pub demo_mailbox: bool,
 }
 
 /// Builds the server on `listener` over `store`.
 pub fn start(config: Config, store: Store, listener: TcpListener) -> anyhow::Result<Running> {
     let addr = listener.local_addr()?;
+    let public_url = config.public_url(&addr.to_string());
+    let tokens = TokenKeys::new(&config.tokens);
+    let email = crate::mail::Email::new(&config.mail, &public_url)?;
+    let mailbox = email.mailbox().map(std::path::Path::to_path_buf);
+    let mail_destination = crate::mail::Channel::describe(&email);
     let state = web::Data::new(AppState {
-        tokens: TokenKeys::new(&config.tokens),
+        alerting: std::sync::Arc::new(crate::alerts::Alerting::new(&public_url, tokens.clone())),
+        mail_destination,
+        mailbox,
+        tokens,
         login_limiter: LoginLimiter::new(config.login_attempts_per_minute),
+        reset_limiter: LoginLimiter::hourly_per_account(
+            config.login_attempts_per_minute,
+            crate::routes::recovery::RESETS_PER_HOUR,
+        ),
         directory: crate::directory::DirectoryCache::load(&store)?,
         public_limiter: crate::routes::public::PublicLimiter::new(
             config.public_requests_per_minute,
             config.partner_requests_per_minute,
         ),
-        public_url: config.public_url(&addr.to_string()),
+        public_url,
         events: crate::events::Events::start(&store),
         store,
         config: config.clone(),
@@ -72,16 +88,22 @@ pub fn start(config: Config, store: Store, listener: TcpListener) -> anyhow::Res
         .build()
         .map_err(|error| anyhow::anyhow!("metrics: {error}"))?;
     let web_dir = config.web_dir.clone();
+    let demo_mailbox_folder = state.mailbox.clone().filter(|_| config.demo);
+    let demo_mailbox = demo_mailbox_folder.is_some();
+    let mail_destination = state.mail_destination.clone();
     let document = web::Data::new(crate::openapi::document());
     crate::referrals::start_jobs(state.clone());
     crate::lending::start_jobs(state.clone());
     crate::webhooks::start(state.clone());
+    crate::alerts::jobs::start(state.clone());
+    crate::mail::start(state.clone(), std::sync::Arc::new(email));
     let shrink_state = state.clone();
     tokio::spawn(async move {
         let mut every_minute = tokio::time::interval(std::time::Duration::from_secs(60));
         loop {
             every_minute.tick().await;
             shrink_state.login_limiter.shrink();
+            shrink_state.reset_limiter.shrink();
             shrink_state.public_limiter.shrink();
         }
     });
@@ -143,6 +165,11 @@ pub fn start(config: Config, store: Store, listener: TcpListener) -> anyhow::Res
                 }),
             )
             .configure(crate::embed::routes)
+            .configure(|config| {
+                if let Some(folder) = demo_mailbox_folder.clone() {
+                    crate::mailbox::routes(config, folder);
+                }
+            })
             .service(spa(&web_dir))
     })
     .workers(config.workers.max(1))
@@ -159,6 +186,8 @@ pub fn start(config: Config, store: Store, listener: TcpListener) -> anyhow::Res
         addr,
         handle: server.handle(),
         server,
+        mail_destination,
+        demo_mailbox,
     })
 }
 

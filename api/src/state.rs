@@ -15,6 +15,9 @@ pub struct AppState {
     pub tokens: TokenKeys,
     /// Sign-in rate limits.
     pub login_limiter: LoginLimiter,
+    /// Password-reset request limits, per client address and per address
+    /// asked about.
+    pub reset_limiter: LoginLimiter,
     /// The in-memory directory searches read.
     pub directory: DirectoryCache,
     /// Public directory rate limits.
@@ -25,4 +28,11 @@ pub struct AppState {
     pub events: crate::events::Events,
     /// The base of links Warren hands out.
     pub public_url: String,
+    /// Raises alerts to people.
+    pub alerting: std::sync::Arc<crate::alerts::Alerting>,
+    /// Where e-mail goes, for the startup line (`the SMTP server …` or
+    /// `the mailbox folder …`).
+    pub mail_destination: String,
+    /// The mailbox folder, when e-mail goes there rather than to a server.
+    pub mailbox: Option<std::path::PathBuf>,
 }

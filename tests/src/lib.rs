@@ -7,6 +7,8 @@
 //! client the SPA uses. [`on_both_databases!`] turns one test body into a
 //! SQLite test and a PostgreSQL test.
 
+pub mod smtp;
+
 use std::net::TcpListener;
 use std::path::PathBuf;
 use std::time::Duration;
@@ -95,6 +97,14 @@ pub fn test_config(data_dir: PathBuf, database_url: String) -> Config {
         webhook_retry_base: Duration::from_millis(50),
         // The tests' receivers listen on 127.0.0.1.
         webhooks_to_private_addresses: true,
+        mail: warren_api::config::MailSettings {
+            smtp_url: None,
+            smtp_ca_file: None,
+            from: None,
+            mailbox_dir: data_dir.join("mailbox"),
+            retry_base: Duration::from_millis(100),
+        },
+        demo: false,
         data_dir,
     }
 }

@@ -94,6 +94,7 @@ pub fn load(store: &Store) -> Result<Loaded, ApiError> {
                     .ok_or_else(|| StoreError::Corrupt(format!("demo role {}", person.role)))?;
                 let user =
                     accounts::insert_user(connection, person.email, person.name, &password_hash)?;
+                accounts::confirm_email(connection, &user.id, warren_store::now())?;
                 accounts::add_membership(connection, &user.id, &organization_id, role)?;
                 let actor = person_actor(person.name, person.email, &user.id);
                 if role == Role::NetworkAdmin && coordinator.is_none() {

@@ -16,8 +16,10 @@ use crate::auth::{
     verify_password_blocking,
 };
 use crate::error::{ApiError, BodyProblems, ObjectProblems, PublicProblems};
+use crate::events::LiveEvent;
 use crate::extract::{IdempotencyKey, ValidJson};
 use crate::idempotency::{self, Creation};
+use crate::referrals::Raised;
 use crate::state::AppState;
 
 /// How long an invitation stays valid.
@@ -53,8 +55,9 @@ pub async fn list(
 
 /// Invite a person to an organization (its admins; vetted organizations).
 ///
-/// The answer holds the secret token and a link to accept it, shown once:
-/// send them to the person. Honours `Idempotency-Key`.
+/// Warren e-mails the link to the person invited; the answer also holds the
+/// secret token and the link, shown once, to pass on by other means.
+/// Accepting confirms the address. Honours `Idempotency-Key`.
 #[utoipa::path(
     operation_id = "create_invitation",
     tag = "invitations",
@@ -94,7 +97,9 @@ pub async fn create(
         ));
     }
     let public_url = state.public_url.clone();
-    idempotency::create(&state, creation, move |connection| {
+    let alerting = state.alerting.clone();
+    let inviter_name = principal.person()?.name.clone();
+    let answer = idempotency::create(&state, creation, move |connection| {
         let organization = organizations::find(connection, &id)?;
         if !organization.membership.is_active() {
             return Err(ApiError::conflict(
@@ -132,13 +137,29 @@ pub async fn create(
                 details: serde_json::json!({ "email": record.email, "role": invitation.role }),
             },
         )?;
+        let accept_url = format!("{public_url}/invitations/accept?token={token}");
+        let mut raised = Raised::default();
+        alerting.invitation_mail(
+            connection,
+            &mut raised,
+            &record.email,
+            &inviter_name,
+            &organization.name,
+            invitation.role,
+            &accept_url,
+            INVITATION_DAYS,
+        )?;
         Ok(CreatedInvitation {
             invitation: record.to_wire()?,
-            accept_url: format!("{public_url}/invitations/accept?token={token}"),
+            accept_url,
             token,
         })
     })
-    .await
+    .await?;
+    // The e-mail was queued in the transaction; wake the sender (on
+    // PostgreSQL the transaction itself did).
+    state.events.publish(vec![LiveEvent::MailQueued]);
+    Ok(answer)
 }
 
 /// Withdraw a pending invitation (the organization's admins).
@@ -320,6 +341,9 @@ pub async fn accept(
                 }
                 (None, None) => return Err(ApiError::Internal("no account to add".into())),
             };
+            // The invitation's link reached this address: it is theirs.
+            accounts::confirm_email(connection, &user.id, now())?;
+            let user = accounts::find_user(connection, &user.id)?;
             if !accounts::mark_invitation_accepted(connection, &invitation.id)? {
                 return Err(ApiError::conflict(
                     "invitation_not_pending",

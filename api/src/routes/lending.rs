@@ -10,6 +10,8 @@
 //! admins) know it exists: anyone else gets 404. Every decision keeps its
 //! reason, shown to both sides; every change is audited.
 
+use std::sync::{Arc, Mutex};
+
 use actix_web::{HttpResponse, get, post, put, web};
 use chrono::{Duration, Utc};
 use geo::{Distance, Haversine, Point};
@@ -36,16 +38,18 @@ use warren_wire::{
     Timeline, UpdateItemRequest,
 };
 
+use crate::alerts::triggers::ChangedBy;
 use crate::auth::Principal;
 use crate::directory::{Snapshot, snapshot};
 use crate::error::{ApiError, BodyProblems, ObjectProblems, RoleProblems, VersionProblems};
+use crate::events::LiveEvent;
 use crate::extract::{IdempotencyKey, IfMatch, ValidJson, versioned};
 use crate::idempotency::{self, Creation};
 use crate::lending::{
     Prefer, approval_error, checkout_error, item_error, maintenance_error, require_decider,
     reservation_error, side, urgency_error, window_error,
 };
-use crate::referrals::actor_name;
+use crate::referrals::{Raised, actor_name};
 use crate::state::AppState;
 
 /// The caller may act for `organization` (404 outsiders, 403 volunteers).
@@ -836,7 +840,15 @@ pub async fn request_loan(
     };
     let request = body.value;
     let name = actor_name(&principal);
-    idempotency::create(&state, creation, move |connection| {
+    let alerting = state.alerting.clone();
+    let raised_outside: Arc<Mutex<Vec<LiveEvent>>> = Arc::new(Mutex::new(Vec::new()));
+    let raised_inside = raised_outside.clone();
+    let answer = idempotency::create(&state, creation, move |connection| {
+        let mut raised = Raised::default();
+        let by = ChangedBy {
+            user_id: principal.actor.user_id.as_deref(),
+            name: &name,
+        };
         let member_of = organizations::find(connection, &borrower)?;
         if !member_of.membership.is_active() {
             return Err(ApiError::Forbidden(
@@ -922,6 +934,15 @@ pub async fn request_loan(
                             ..LoanChange::default()
                         },
                     )?;
+                    let displaced = store::reservation_row(connection, &victim.id)?;
+                    alerting.loan_step(
+                        connection,
+                        &mut raised,
+                        &displaced,
+                        "preempted",
+                        &item_row.name,
+                        by,
+                    )?;
                     audit::record(
                         connection,
                         &principal.actor,
@@ -994,9 +1015,26 @@ pub async fn request_loan(
                 "status": status.as_str(),
             }),
         )?;
+        alerting.loan_step(
+            connection,
+            &mut raised,
+            &row,
+            "requested",
+            &item_row.name,
+            by,
+        )?;
+        if let Ok(mut outside) = raised_inside.lock() {
+            outside.extend(raised.0);
+        }
         Ok(store::loan(&row, &item_row.name)?)
     })
-    .await
+    .await?;
+    let events = raised_outside
+        .lock()
+        .map(|mut events| std::mem::take(&mut *events))
+        .unwrap_or_default();
+    state.events.publish(events);
+    Ok(answer)
 }
 
 /// An organization's loans (its members): what it borrows (`role=borrower`,
@@ -1213,18 +1251,48 @@ where
 {
     let id = id.to_string();
     let loan = web::block(move || {
-        state.store.write(|connection| {
+        let (loan, raised) = state.store.write(|connection| {
             let row = store::reservation_row(connection, &id)?;
             let (party, organization) = side(&principal, &row, prefer)?;
             require_decider(&principal, organization.as_deref())?;
             work(connection, &principal, &row, party, organization.as_deref())?;
-            let row = store::reservation_row(connection, &id)?;
-            loan_view(connection, &row)
-        })
+            let after = store::reservation_row(connection, &id)?;
+            let mut raised = Raised::default();
+            if let Some(step) = alerted_step(&row.status, &after.status) {
+                let item = store::item_row(connection, &after.item_id)?.name;
+                let name = actor_name(&principal);
+                let by = ChangedBy {
+                    user_id: principal.actor.user_id.as_deref(),
+                    name: &name,
+                };
+                state
+                    .alerting
+                    .loan_step(connection, &mut raised, &after, step, &item, by)?;
+            }
+            Ok::<_, ApiError>((loan_view(connection, &after)?, raised))
+        })?;
+        state.events.publish(raised.0);
+        Ok::<_, ApiError>(loan)
     })
     .await??;
     let version = loan.version;
     Ok(versioned(&loan, version))
+}
+
+/// The step of a loan that people hear of, from its status before and
+/// after a change: approval, decline, cancellation.
+fn alerted_step(before: &str, after: &str) -> Option<&'static str> {
+    match (
+        ReservationStatus::parse(before)?,
+        ReservationStatus::parse(after)?,
+    ) {
+        (ReservationStatus::Requested, ReservationStatus::Reserved) => Some("approved"),
+        (_, ReservationStatus::Declined) => Some("declined"),
+        (from, ReservationStatus::Cancelled) if from != ReservationStatus::Cancelled => {
+            Some("cancelled")
+        }
+        _ => None,
+    }
 }
 
 fn audit_loan(

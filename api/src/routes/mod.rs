@@ -4,6 +4,7 @@
 //! call the store off the async workers, answer. The same table builds the
 //! server and the OpenAPI document ([`crate::openapi`]).
 
+pub mod alerts;
 pub mod api_keys;
 pub mod audit;
 pub mod dashboard;
@@ -14,9 +15,11 @@ pub mod lending;
 pub mod library;
 pub mod me;
 pub mod members;
+pub mod on_call;
 pub mod organizations;
 pub mod people;
 pub mod public;
+pub mod recovery;
 pub mod referrals;
 pub mod sessions;
 pub mod sites;
@@ -87,6 +90,22 @@ pub fn api(config: &mut ServiceConfig) {
             .service(sessions::login)
             .service(sessions::refresh)
             .service(sessions::logout)
+            .service(recovery::request_reset)
+            .service(recovery::reset_password)
+            .service(recovery::request_confirmation)
+            .service(recovery::confirm)
+            .service(alerts::inbox)
+            .service(alerts::summary)
+            .service(alerts::mark_read)
+            .service(alerts::acknowledge)
+            .service(alerts::preview_by_token)
+            .service(alerts::acknowledge_by_token)
+            .service(alerts::unsubscribe)
+            .service(alerts::read_preferences)
+            .service(alerts::save_preferences)
+            .service(alerts::my_shifts)
+            .service(alerts::acknowledge_times)
+            .service(alerts::set_acknowledge_times)
             .service(me::read)
             .service(me::update)
             .service(organizations::apply)
@@ -101,6 +120,8 @@ pub fn api(config: &mut ServiceConfig) {
             .service(sites::set_capacity)
             .service(sites::assure)
             .service(sites::history)
+            .service(on_call::read)
+            .service(on_call::save)
             .service(directory::search)
             .service(directory::audit_queue)
             .service(directory::terms)

@@ -18,8 +18,10 @@ use crate::auth::{Principal, anonymous_actor, hash_password_blocking};
 use crate::error::{
     ApiError, AuthProblems, BodyProblems, ObjectProblems, PublicProblems, VersionProblems,
 };
+use crate::events::LiveEvent;
 use crate::extract::{IdempotencyKey, IfMatch, ValidJson, etag};
 use crate::idempotency::{self, Creation};
+use crate::referrals::Raised;
 use crate::routes::paging;
 use crate::state::AppState;
 
@@ -65,7 +67,8 @@ pub async fn apply(
         &request,
         &format!("{} <{}>", application.admin.name, application.admin.email),
     );
-    idempotency::create(&state, creation, move |connection| {
+    let alerting = state.alerting.clone();
+    let answer = idempotency::create(&state, creation, move |connection| {
         let organization = store::insert(
             connection,
             &NewOrganization {
@@ -90,6 +93,8 @@ pub async fn apply(
             other => other.into(),
         })?;
         accounts::add_membership(connection, &admin.id, &organization.id.to_string(), Role::OrgAdmin)?;
+        let mut raised = Raised::default();
+        alerting.ask_to_confirm(connection, &mut raised, &admin)?;
         let actor = audit::Actor {
             user_id: Some(admin.id.clone()),
             ..actor
@@ -114,7 +119,9 @@ pub async fn apply(
             admin: admin.to_wire()?,
         })
     })
-    .await
+    .await?;
+    state.events.publish(vec![LiveEvent::MailQueued]);
+    Ok(answer)
 }
 
 /// List organizations.

@@ -30,6 +30,8 @@ use warren_wire::{
     TransitionRequest, TransportLeg, TransportRequest,
 };
 
+use crate::alerts::Alerting;
+use crate::alerts::triggers::ChangedBy;
 use crate::auth::Principal;
 use crate::directory::{Snapshot, snapshot};
 use crate::error::{ApiError, BodyProblems, ObjectProblems, RoleProblems, VersionProblems};
@@ -145,6 +147,7 @@ pub async fn create(
     let name = actor_name(&principal);
     let raised_outside = Arc::new(Mutex::new(Vec::new()));
     let raised_inside = raised_outside.clone();
+    let alerting = state.alerting.clone();
     let answer = idempotency::create(&state, creation, move |connection| {
         // The referrer is vetted, so its sites are in the directory snapshot.
         let referrer_id = Uuid::parse_str(&organization).map_err(|_| ApiError::NotFound)?;
@@ -304,6 +307,7 @@ pub async fn create(
             )?;
             if !request.draft {
                 raised.raise(connection, "referral.created", &row)?;
+                alerting.referral_arrived(connection, &mut raised, &row)?;
             }
             rows.push(row);
         }
@@ -513,6 +517,7 @@ pub async fn transition(
 ) -> Result<HttpResponse, ApiError> {
     let request = body.value;
     let name = actor_name(&principal);
+    let alerting = state.alerting.clone();
     change(state, principal, id.into_inner(), move |connection, principal, row, side, raised| {
         require_decider(principal, row, side)?;
         let from = row.status()?;
@@ -555,8 +560,13 @@ pub async fn transition(
         )?;
         let after = store::row(connection, &row.id)?;
         raised.raise(connection, "referral.status_changed", &after)?;
+        let by = ChangedBy {
+            user_id: principal.actor.user_id.as_deref(),
+            name: &name,
+        };
+        alerting.referral_moved(connection, raised, &after, from, by)?;
         if request.status == ReferralStatus::Accepted {
-            withdraw_others(connection, &after, raised)?;
+            withdraw_others(connection, &alerting, &after, raised)?;
         }
         Ok(())
     })
@@ -567,6 +577,7 @@ pub async fn transition(
 /// has accepted.
 fn withdraw_others(
     connection: &mut DbConnection,
+    alerting: &Alerting,
     accepted: &store::ReferralRow,
     raised: &mut Raised,
 ) -> Result<(), ApiError> {
@@ -590,6 +601,11 @@ fn withdraw_others(
         )?;
         let after = store::row(connection, &other.id)?;
         raised.raise(connection, "referral.status_changed", &after)?;
+        let warren = ChangedBy {
+            user_id: None,
+            name: crate::referrals::WARREN,
+        };
+        alerting.referral_moved(connection, raised, &after, status, warren)?;
     }
     Ok(())
 }
@@ -624,6 +640,7 @@ pub async fn record_outcome(
 ) -> Result<HttpResponse, ApiError> {
     let request = body.value;
     let name = actor_name(&principal);
+    let alerting = state.alerting.clone();
     change(
         state,
         principal,
@@ -648,8 +665,14 @@ pub async fn record_outcome(
                     details: serde_json::json!({ "outcome": outcome.kind.as_str() }),
                 },
             )?;
+            warren_store::alerts::set_follow_up_due(connection, &row.id, outcome.follow_up_due)?;
             let after = store::row(connection, &row.id)?;
-            raised.raise(connection, "referral.outcome_recorded", &after)
+            raised.raise(connection, "referral.outcome_recorded", &after)?;
+            let by = ChangedBy {
+                user_id: principal.actor.user_id.as_deref(),
+                name: &name,
+            };
+            alerting.outcome_recorded(connection, raised, &after, by)
         },
     )
     .await
@@ -940,6 +963,13 @@ pub async fn post_message(
             )?;
             let mut raised = Raised::default();
             raised.raise(connection, "referral.message_posted", &row)?;
+            let by = ChangedBy {
+                user_id: principal.actor.user_id.as_deref(),
+                name: &name,
+            };
+            state
+                .alerting
+                .case_message(connection, &mut raised, &row, organization, by, &text)?;
             Ok::<_, ApiError>((message, raised))
         })?;
         state.events.publish(raised.0);
@@ -1034,6 +1064,7 @@ pub async fn stream_ticket(
     let ticket = state.tokens.issue_stream_ticket(
         &organizations,
         principal.access.is_network_admin(),
+        principal.user.as_ref().map(|user| user.id.as_str()),
         TICKET_LIFETIME,
     )?;
     Ok(HttpResponse::Created().json(StreamTicket {
@@ -1054,9 +1085,11 @@ pub struct StreamQuery {
 }
 
 /// The live stream of referral events for the caller's organizations
-/// (server-sent events, `text/event-stream`): each event's `data` is a
-/// `ReferralEvent`. A comment every 15 s keeps proxies from closing it.
-/// Opened with a ticket instead of a bearer token.
+/// (server-sent events, `text/event-stream`): each `referral` event's `data`
+/// is a `ReferralEvent`; each `alert` event's `data` is an `AlertNotice` of
+/// a new or acknowledged alert of the person holding the ticket. A comment
+/// every 15 s keeps proxies from closing it. Opened with a ticket instead
+/// of a bearer token.
 #[utoipa::path(
     operation_id = "referral_event_stream",
     tag = "referrals",
@@ -1089,11 +1122,9 @@ pub async fn event_stream(
                 tokio::select! {
                     event = receiver.recv() => match event {
                         Ok(event) => {
-                            if !ticket.sees(&event) {
+                            let Some(frame) = ticket.frame(&event) else {
                                 continue;
-                            }
-                            let data = serde_json::to_string(&event).unwrap_or_default();
-                            let frame = format!("id: {}\nevent: referral\ndata: {data}\n\n", event.id);
+                            };
                             return Some((Ok(web::Bytes::from(frame)), (receiver, keepalive, ticket, false)));
                         }
                         // A slow reader skipped some: tell it to reload.

@@ -29,12 +29,14 @@ use warren_store::specialists::{self as store, Closing, ConsultRow, Listed, Prof
 use warren_store::{DbConnection, StoreError, new_id, now, parse_id, sites, utc};
 use warren_wire::{
     AnswerConsultRequest, Consult, ConsultCase, ConsultList, ConsultQuery, ConsultSlot,
-    DeclineConsultRequest, FieldError, ReferralEvent, RequestConsultRequest, SpecialistPage,
-    SpecialistProfile, SpecialistProfileRequest, SpecialistQuery,
+    DeclineConsultRequest, FieldError, RequestConsultRequest, SpecialistPage, SpecialistProfile,
+    SpecialistProfileRequest, SpecialistQuery,
 };
 
+use crate::alerts::triggers::ChangedBy;
 use crate::auth::Principal;
 use crate::error::{ApiError, BodyProblems, ObjectProblems, RoleProblems, VersionProblems};
+use crate::events::LiveEvent;
 use crate::extract::{IdempotencyKey, IfMatch, ValidJson, versioned};
 use crate::idempotency::{self, Creation};
 use crate::referrals::{Raised, actor_name, side};
@@ -591,8 +593,9 @@ pub async fn request_consult(
         fingerprint: format!("consult:{referral_id}:{}", body.fingerprint()),
     };
     let request = body.value;
-    let raised_outside: Arc<Mutex<Vec<ReferralEvent>>> = Arc::new(Mutex::new(Vec::new()));
+    let raised_outside: Arc<Mutex<Vec<LiveEvent>>> = Arc::new(Mutex::new(Vec::new()));
     let raised_inside = raised_outside.clone();
+    let alerting = state.alerting.clone();
     let answer = idempotency::create(&state, creation, move |connection| {
         let referral = referral_store::row(connection, &referral_id)?;
         let side = side(&principal, &referral)?;
@@ -699,6 +702,7 @@ pub async fn request_consult(
         )?;
         let mut raised = Raised::default();
         raised.raise(connection, "referral.message_posted", &referral)?;
+        alerting.consult_requested(connection, &mut raised, &row, request.urgent)?;
         if let Ok(mut outside) = raised_inside.lock() {
             outside.extend(raised.0);
         }
@@ -947,6 +951,13 @@ async fn close(
                     }),
                 },
             )?;
+            let by = ChangedBy {
+                user_id: principal.actor.user_id.as_deref(),
+                name: &name,
+            };
+            state
+                .alerting
+                .consult_closed(connection, &mut raised, &row, by)?;
             Ok::<_, ApiError>((consult_view(connection, &principal, &row)?, raised))
         })?;
         state.events.publish(raised.0);

@@ -1617,3 +1617,157 @@ impl Client {
         })
     }
 }
+
+// Alerts, on-call rotas and accounts by e-mail.
+impl Client {
+    /// A page of the caller's inbox.
+    pub async fn my_alerts(&self, query: &AlertQuery) -> Result<AlertPage> {
+        let builder = self.request(Method::GET, "/api/v1/me/alerts").query(query);
+        Self::send(builder).await.map(|(value, _)| value)
+    }
+
+    /// The caller's unread and unacknowledged counts.
+    pub async fn my_alert_summary(&self) -> Result<AlertSummary> {
+        self.get("/api/v1/me/alerts/summary").await
+    }
+
+    /// Marks the caller's alerts read (`ids`, or all of them).
+    pub async fn mark_alerts_read(&self, request: &MarkAlertsReadRequest) -> Result<MarkedRead> {
+        let builder = self
+            .request(Method::POST, "/api/v1/me/alerts/read")
+            .json(request);
+        Self::send(builder).await.map(|(value, _)| value)
+    }
+
+    /// Acknowledges one of the caller's urgent alerts.
+    pub async fn acknowledge_alert(&self, id: Uuid) -> Result<Acknowledgement> {
+        let builder = self.request(Method::POST, &format!("/api/v1/me/alerts/{id}/acknowledge"));
+        Self::send(builder).await.map(|(value, _)| value)
+    }
+
+    /// What an e-mail's acknowledge link is about.
+    pub async fn preview_alert_acknowledgement(&self, token: &str) -> Result<AlertByToken> {
+        let query = AlertTokenQuery {
+            token: token.to_owned(),
+        };
+        let builder = self
+            .request(Method::GET, "/api/v1/alert-acknowledgements")
+            .query(&query);
+        Self::send(builder).await.map(|(value, _)| value)
+    }
+
+    /// Acknowledges with an e-mail's single-use token, without signing in.
+    pub async fn acknowledge_alert_by_token(&self, token: &str) -> Result<Acknowledgement> {
+        let request = AcknowledgeByTokenRequest {
+            token: token.to_owned(),
+        };
+        let builder = self
+            .request(Method::POST, "/api/v1/alert-acknowledgements")
+            .json(&request);
+        Self::send(builder).await.map(|(value, _)| value)
+    }
+
+    /// Stops e-mails of one kind with an unsubscribe link's token.
+    pub async fn unsubscribe_from_alert_emails(&self, token: &str) -> Result<Unsubscribed> {
+        let request = UnsubscribeRequest {
+            token: token.to_owned(),
+        };
+        let builder = self
+            .request(Method::POST, "/api/v1/alert-unsubscriptions")
+            .json(&request);
+        Self::send(builder).await.map(|(value, _)| value)
+    }
+
+    /// The caller's alert preferences, with their `ETag`.
+    pub async fn my_alert_preferences(&self) -> Result<Versioned<AlertPreferencesView>> {
+        self.get_versioned("/api/v1/me/alert-preferences").await
+    }
+
+    /// Saves the caller's alert preferences; `etag` from the read.
+    pub async fn save_my_alert_preferences(
+        &self,
+        preferences: &AlertPreferences,
+        etag: &str,
+    ) -> Result<Versioned<AlertPreferencesView>> {
+        self.change(
+            Method::PUT,
+            "/api/v1/me/alert-preferences",
+            preferences,
+            etag,
+        )
+        .await
+    }
+
+    /// The caller's time on call in the next fortnight.
+    pub async fn my_shifts(&self) -> Result<MyShifts> {
+        self.get("/api/v1/me/shifts").await
+    }
+
+    /// The network's acknowledge times.
+    pub async fn acknowledge_times(&self) -> Result<AcknowledgeTimesSetting> {
+        self.get("/api/v1/acknowledge-times").await
+    }
+
+    /// Sets the network's acknowledge times (network admins).
+    pub async fn set_acknowledge_times(
+        &self,
+        times: &AcknowledgeTimes,
+    ) -> Result<AcknowledgeTimesSetting> {
+        let builder = self
+            .request(Method::PUT, "/api/v1/acknowledge-times")
+            .json(times);
+        Self::send(builder).await.map(|(value, _)| value)
+    }
+
+    /// A site's on-call rota, with its `ETag`.
+    pub async fn on_call_rota(&self, site: Uuid) -> Result<Versioned<OnCallRota>> {
+        self.get_versioned(&format!("/api/v1/sites/{site}/on-call"))
+            .await
+    }
+
+    /// Replaces a site's on-call rota; `etag` from the read (`"0"` for the
+    /// first).
+    pub async fn save_on_call_rota(
+        &self,
+        site: Uuid,
+        rota: &Rota,
+        etag: &str,
+    ) -> Result<Versioned<OnCallRota>> {
+        self.change(
+            Method::PUT,
+            &format!("/api/v1/sites/{site}/on-call"),
+            rota,
+            etag,
+        )
+        .await
+    }
+
+    /// Asks for a password-reset link for `email`.
+    pub async fn request_password_reset(
+        &self,
+        request: &PasswordResetRequest,
+    ) -> Result<PasswordResetRequested> {
+        self.post("/api/v1/auth/password-resets", request, None)
+            .await
+    }
+
+    /// Sets a new password with a reset link's token.
+    pub async fn reset_password(
+        &self,
+        request: &ResetPasswordRequest,
+    ) -> Result<PasswordResetDone> {
+        self.post("/api/v1/auth/password-resets/confirm", request, None)
+            .await
+    }
+
+    /// Asks for a new link to confirm the caller's address.
+    pub async fn request_email_confirmation(&self) -> Result<PasswordResetRequested> {
+        self.post("/api/v1/me/email-confirmations", &(), None).await
+    }
+
+    /// Confirms an address with a confirmation link's token.
+    pub async fn confirm_email(&self, request: &ConfirmEmailRequest) -> Result<EmailConfirmed> {
+        self.post("/api/v1/email-confirmations", request, None)
+            .await
+    }
+}

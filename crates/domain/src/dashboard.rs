@@ -293,6 +293,21 @@ pub struct Snapshot {
     pub kit: Vec<KitCategory>,
     /// Loans that overlap the period.
     pub loans: Vec<Loan>,
+    /// Urgent alerts' chains started in the period.
+    pub chains: Vec<ChainTiming>,
+}
+
+/// One urgent alert's chain: its tier, how long until someone acknowledged
+/// it, and whether it reached its end with nobody acknowledging.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ChainTiming {
+    /// The tier pacing it.
+    pub tier: Tier,
+    /// Seconds from the first alert to the acknowledgement, if any.
+    pub acknowledged_after_seconds: Option<i64>,
+    /// Whether everyone on call and the admins were alerted and nobody
+    /// acknowledged in time.
+    pub exhausted: bool,
 }
 
 /// One category of kit.
@@ -359,6 +374,19 @@ pub struct DashboardFigures {
     pub kit_utilisation: Option<f64>,
     /// Loans out past their end now.
     pub overdue_loans: u64,
+    /// Urgent alerts raised in the period (one per chain).
+    #[serde(default)]
+    pub urgent_alerts: u64,
+    /// Median minutes from an urgent alert to its acknowledgement.
+    #[serde(default)]
+    pub median_minutes_to_acknowledge: Option<f64>,
+    /// 90th percentile of the same.
+    #[serde(default)]
+    pub p90_minutes_to_acknowledge: Option<f64>,
+    /// Urgent alerts that reached the end of their chain (everyone on call
+    /// and the admins alerted) with nobody acknowledging in time.
+    #[serde(default)]
+    pub alerts_unacknowledged: u64,
 }
 
 /// The dashboard of one organization or the whole network over a period.
@@ -389,7 +417,7 @@ impl Dashboard {
 }
 
 /// The names of the tables, in display order.
-pub const TABLES: [&str; 8] = [
+pub const TABLES: [&str; 9] = [
     "cases_by_tier",
     "first_vet_by_tier",
     "referrals_over_time",
@@ -398,6 +426,7 @@ pub const TABLES: [&str; 8] = [
     "open_by_tier",
     "directory_freshness",
     "kit_utilisation",
+    "acknowledgement_by_tier",
 ];
 
 fn minutes_between(from: DateTime<Utc>, to: DateTime<Utc>) -> f64 {
@@ -646,6 +675,38 @@ pub fn dashboard(
         .filter_map(|kit| loan_hours.get(kit.category.as_str()))
         .sum();
 
+    // Time to acknowledge urgent alerts, per tier.
+    let minutes_of = |chain: &ChainTiming| {
+        chain
+            .acknowledged_after_seconds
+            .map(|seconds| seconds as f64 / 60.0)
+    };
+    let mut all_acknowledged: Vec<f64> = snapshot.chains.iter().filter_map(minutes_of).collect();
+    let acknowledgement_rows = Tier::ALL
+        .iter()
+        .map(|tier| {
+            let of_tier: Vec<&ChainTiming> = snapshot
+                .chains
+                .iter()
+                .filter(|chain| chain.tier == *tier)
+                .collect();
+            let mut waits: Vec<f64> = of_tier
+                .iter()
+                .filter_map(|chain| minutes_of(chain))
+                .collect();
+            TableRow {
+                label: tier_code(*tier),
+                values: vec![
+                    count(of_tier.len() as u64),
+                    count(waits.len() as u64),
+                    rounded(median(waits.clone())),
+                    rounded(quantile(&mut waits, 0.9)),
+                    count(of_tier.iter().filter(|chain| chain.exhausted).count() as u64),
+                ],
+            }
+        })
+        .collect();
+
     let figures = DashboardFigures {
         referrals: summary.total.referrals,
         cases: cases.len() as u64,
@@ -665,6 +726,14 @@ pub fn dashboard(
         kit_items,
         kit_utilisation: utilisation(kit_items, kit_hours),
         overdue_loans: snapshot.kit.iter().map(|kit| kit.overdue_loans).sum(),
+        urgent_alerts: snapshot.chains.len() as u64,
+        median_minutes_to_acknowledge: rounded(median(all_acknowledged.clone())),
+        p90_minutes_to_acknowledge: rounded(quantile(&mut all_acknowledged, 0.9)),
+        alerts_unacknowledged: snapshot
+            .chains
+            .iter()
+            .filter(|chain| chain.exhausted)
+            .count() as u64,
     };
 
     let tables = vec![
@@ -743,6 +812,20 @@ pub fn dashboard(
             &["items", "loan_days", "utilisation_percent", "overdue_loans"],
             &[2],
             kit_rows,
+        ),
+        table(
+            TABLES[8],
+            "Time to acknowledge urgent alerts by tier (minutes)",
+            "tier",
+            &[
+                "urgent_alerts",
+                "acknowledged",
+                "median_minutes",
+                "p90_minutes",
+                "unacknowledged",
+            ],
+            &[2, 3],
+            acknowledgement_rows,
         ),
     ];
     Dashboard {
@@ -928,6 +1011,7 @@ mod tests {
                 out: day("2026-09-20").and_hms_opt(0, 0, 0).unwrap().and_utc(),
                 back: Some(day("2026-10-16").and_hms_opt(12, 0, 0).unwrap().and_utc()),
             }],
+            chains: vec![],
         };
         let board = dashboard(period, None, &sent, &snapshot, &[], now);
         assert_eq!(board.figures.referrals, 4);
@@ -953,5 +1037,36 @@ mod tests {
         let reasons = board.table("decline_reasons").unwrap();
         assert_eq!(reasons.value("no_capacity", "declines"), Some(1.0));
         assert_eq!(reasons.rows.len(), RejectReason::ALL.len());
+    }
+
+    #[test]
+    fn time_to_acknowledge_is_read_per_tier_with_the_chains_nobody_answered() {
+        let period = Period::last_full_month(day("2026-11-21"));
+        let now = day("2026-11-21").and_hms_opt(12, 0, 0).unwrap().and_utc();
+        let chain = |tier, seconds: Option<i64>, exhausted| ChainTiming {
+            tier,
+            acknowledged_after_seconds: seconds,
+            exhausted,
+        };
+        let snapshot = Snapshot {
+            chains: vec![
+                chain(Tier::Immediate, Some(120), false),
+                chain(Tier::Immediate, Some(360), false),
+                chain(Tier::Immediate, None, true),
+                chain(Tier::VeryUrgent, Some(60), false),
+            ],
+            ..Snapshot::default()
+        };
+        let board = dashboard(period, None, &[], &snapshot, &[], now);
+        assert_eq!(board.figures.urgent_alerts, 4);
+        assert_eq!(board.figures.alerts_unacknowledged, 1);
+        assert_eq!(board.figures.median_minutes_to_acknowledge, Some(2.0));
+        assert_eq!(board.figures.p90_minutes_to_acknowledge, Some(6.0));
+        let table = board.table("acknowledgement_by_tier").unwrap();
+        assert_eq!(table.value("immediate", "urgent_alerts"), Some(3.0));
+        assert_eq!(table.value("immediate", "median_minutes"), Some(4.0));
+        assert_eq!(table.value("immediate", "unacknowledged"), Some(1.0));
+        assert_eq!(table.value("very_urgent", "p90_minutes"), Some(1.0));
+        assert_eq!(table.value("urgent", "acknowledged"), Some(0.0));
     }
 }

@@ -58,6 +58,7 @@ macro_rules! snake_codes {
 }
 
 pub mod access;
+pub mod alerts;
 pub mod directory;
 pub mod lending;
 pub mod library;

@@ -12,7 +12,9 @@ use warren_wire::{
     ApiKey, Invitation, InvitationStatus, Member, MyMembership, OrganizationSummary, User,
 };
 
-use crate::schema::{api_keys, invitations, memberships, organizations, refresh_tokens, users};
+use crate::schema::{
+    account_tokens, api_keys, invitations, memberships, organizations, refresh_tokens, users,
+};
 use crate::{DbConnection, StoreError, StoreResult, new_id, now, parse_id, utc};
 
 // Users.
@@ -33,6 +35,9 @@ pub struct UserRecord {
     pub created_at: NaiveDateTime,
     /// Version, for `If-Match`.
     pub version: i64,
+    /// When the person proved the address is theirs; alerts are e-mailed
+    /// only to confirmed addresses.
+    pub email_confirmed_at: Option<NaiveDateTime>,
 }
 
 impl UserRecord {
@@ -43,6 +48,7 @@ impl UserRecord {
             email: self.email.clone(),
             name: self.name.clone(),
             created_at: utc(self.created_at),
+            email_confirmed: self.email_confirmed_at.is_some(),
         })
     }
 }
@@ -119,6 +125,157 @@ pub fn update_user(
         return Err(StoreError::Stale);
     }
     find_user(connection, id)
+}
+
+/// Sets a user's password hash (a reset) without a version check: the
+/// token proved who asks.
+pub fn set_password_hash(
+    connection: &mut DbConnection,
+    user_id: &str,
+    password_hash: &str,
+) -> StoreResult<()> {
+    let updated = diesel::update(users::table.find(user_id))
+        .set((
+            users::password_hash.eq(password_hash),
+            users::updated_at.eq(now()),
+            users::version.eq(users::version + 1),
+        ))
+        .execute(connection)?;
+    if updated == 0 {
+        return Err(StoreError::NotFound);
+    }
+    Ok(())
+}
+
+/// Marks a user's address confirmed at `at` (kept if it was already).
+pub fn confirm_email(
+    connection: &mut DbConnection,
+    user_id: &str,
+    at: NaiveDateTime,
+) -> StoreResult<NaiveDateTime> {
+    diesel::update(
+        users::table
+            .filter(users::id.eq(user_id))
+            .filter(users::email_confirmed_at.is_null()),
+    )
+    .set(users::email_confirmed_at.eq(Some(at)))
+    .execute(connection)?;
+    find_user(connection, user_id)?
+        .email_confirmed_at
+        .ok_or_else(|| StoreError::Corrupt("an address just confirmed is not".into()))
+}
+
+// Single-use account tokens: password resets and e-mail confirmations.
+
+/// What an account token is for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum TokenPurpose {
+    /// Setting a new password without the old one.
+    PasswordReset,
+    /// Proving an address belongs to the account.
+    EmailConfirmation,
+}
+
+impl TokenPurpose {
+    fn as_str(self) -> &'static str {
+        match self {
+            Self::PasswordReset => "password_reset",
+            Self::EmailConfirmation => "email_confirmation",
+        }
+    }
+}
+
+/// Stores a token's digest for `user_id`, valid until `expires_at`, and
+/// retires the account's earlier unused tokens of the same purpose: only the
+/// newest link works.
+pub fn insert_account_token(
+    connection: &mut DbConnection,
+    user_id: &str,
+    purpose: TokenPurpose,
+    email: &str,
+    token_hash: &str,
+    expires_at: NaiveDateTime,
+) -> StoreResult<()> {
+    let at = now();
+    diesel::update(
+        account_tokens::table
+            .filter(account_tokens::user_id.eq(user_id))
+            .filter(account_tokens::purpose.eq(purpose.as_str()))
+            .filter(account_tokens::used_at.is_null()),
+    )
+    .set(account_tokens::expires_at.eq(at))
+    .execute(connection)?;
+    diesel::insert_into(account_tokens::table)
+        .values((
+            account_tokens::id.eq(new_id()),
+            account_tokens::user_id.eq(user_id),
+            account_tokens::purpose.eq(purpose.as_str()),
+            account_tokens::email.eq(email),
+            account_tokens::token_hash.eq(token_hash),
+            account_tokens::created_at.eq(at),
+            account_tokens::expires_at.eq(expires_at),
+        ))
+        .execute(connection)?;
+    Ok(())
+}
+
+/// What presenting an account token amounted to.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum AccountTokenOutcome {
+    /// Valid, and now used: act for this user and address.
+    Used {
+        /// The account.
+        user_id: String,
+        /// The address the token was sent to.
+        email: String,
+    },
+    /// Used before.
+    AlreadyUsed,
+    /// Past its time (or replaced by a newer one).
+    Expired,
+    /// Not a token Warren gave for this purpose.
+    Unknown,
+}
+
+/// Uses a token exactly once: of two concurrent uses one wins.
+pub fn use_account_token(
+    connection: &mut DbConnection,
+    purpose: TokenPurpose,
+    token_hash: &str,
+) -> StoreResult<AccountTokenOutcome> {
+    let Some((id, user_id, email, expires_at, used_at)) = account_tokens::table
+        .filter(account_tokens::token_hash.eq(token_hash))
+        .filter(account_tokens::purpose.eq(purpose.as_str()))
+        .select((
+            account_tokens::id,
+            account_tokens::user_id,
+            account_tokens::email,
+            account_tokens::expires_at,
+            account_tokens::used_at,
+        ))
+        .first::<(String, String, String, NaiveDateTime, Option<NaiveDateTime>)>(connection)
+        .optional()?
+    else {
+        return Ok(AccountTokenOutcome::Unknown);
+    };
+    if used_at.is_some() {
+        return Ok(AccountTokenOutcome::AlreadyUsed);
+    }
+    let at = now();
+    if expires_at <= at {
+        return Ok(AccountTokenOutcome::Expired);
+    }
+    let claimed = diesel::update(
+        account_tokens::table
+            .filter(account_tokens::id.eq(&id))
+            .filter(account_tokens::used_at.is_null()),
+    )
+    .set(account_tokens::used_at.eq(Some(at)))
+    .execute(connection)?;
+    if claimed == 0 {
+        return Ok(AccountTokenOutcome::AlreadyUsed);
+    }
+    Ok(AccountTokenOutcome::Used { user_id, email })
 }
 
 // Memberships.

@@ -16,7 +16,7 @@ use chrono::{DateTime, NaiveDateTime, Utc};
 use diesel::dsl::count_star;
 use diesel::prelude::*;
 use warren_domain::MembershipStatus;
-use warren_domain::dashboard::{KitCategory, Loan, SentReferral, Snapshot};
+use warren_domain::dashboard::{ChainTiming, KitCategory, Loan, SentReferral, Snapshot};
 use warren_domain::lending::ReservationStatus;
 use warren_domain::referral::metrics::Timing;
 use warren_domain::referral::{Outcome, ReferralStatus, RejectReason};
@@ -311,6 +311,15 @@ pub fn snapshot(
         })
         .collect();
 
+    let chains = crate::alerts::acknowledgement_timings(connection, organization_id, from, to)?
+        .into_iter()
+        .map(|(tier, seconds, exhausted)| ChainTiming {
+            tier,
+            acknowledged_after_seconds: seconds,
+            exhausted,
+        })
+        .collect();
+
     Ok(Snapshot {
         open_by_tier,
         waiting,
@@ -319,6 +328,7 @@ pub fn snapshot(
         capacity_expired: count(capacity_expired),
         kit,
         loans,
+        chains,
     })
 }
 

@@ -13,6 +13,7 @@
 //! rules rely on conditional updates and constraints instead.
 
 pub mod accounts;
+pub mod alerts;
 pub mod audit;
 pub mod bulk;
 pub mod connection;
@@ -22,6 +23,7 @@ pub mod idempotency;
 pub mod lending;
 pub mod library;
 pub mod organizations;
+pub mod outbox;
 pub mod people;
 pub mod referrals;
 pub mod schema;

@@ -25,6 +25,7 @@ diesel::table! {
         created_at -> Timestamp,
         updated_at -> Timestamp,
         version -> BigInt,
+        email_confirmed_at -> Nullable<Timestamp>,
     }
 }
 
@@ -266,6 +267,7 @@ diesel::table! {
         version -> BigInt,
         transport_status -> Nullable<Text>,
         transport_driver_id -> Nullable<Text>,
+        follow_up_due -> Nullable<Date>,
     }
 }
 
@@ -667,3 +669,151 @@ diesel::allow_tables_to_appear_in_same_query!(specialist_profiles, users);
 diesel::allow_tables_to_appear_in_same_query!(specialist_profiles, organizations);
 diesel::allow_tables_to_appear_in_same_query!(specialist_profiles, memberships);
 diesel::allow_tables_to_appear_in_same_query!(consults, referrals);
+
+diesel::table! {
+    on_call_rotas (site_id) {
+        site_id -> Text,
+        organization_id -> Text,
+        shifts -> Text,
+        overrides -> Text,
+        updated_at -> Timestamp,
+        updated_by -> Text,
+        version -> BigInt,
+    }
+}
+
+diesel::table! {
+    alert_settings (id) {
+        id -> Integer,
+        acknowledge_times -> Text,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    alert_chains (id) {
+        id -> Text,
+        kind -> Text,
+        organization_id -> Text,
+        site_id -> Nullable<Text>,
+        first_user_id -> Nullable<Text>,
+        referral_id -> Nullable<Text>,
+        subject_type -> Text,
+        subject_id -> Text,
+        tier -> Integer,
+        title -> Text,
+        body -> Text,
+        link -> Text,
+        step -> Integer,
+        next_step_at -> Nullable<Timestamp>,
+        claimed_until -> Nullable<Timestamp>,
+        created_at -> Timestamp,
+        acknowledged_at -> Nullable<Timestamp>,
+        acknowledged_by_user_id -> Nullable<Text>,
+        acknowledged_by -> Nullable<Text>,
+        acknowledged_via -> Nullable<Text>,
+        exhausted_at -> Nullable<Timestamp>,
+        closed_at -> Nullable<Timestamp>,
+        closed_reason -> Nullable<Text>,
+    }
+}
+
+diesel::table! {
+    alerts (id) {
+        id -> Text,
+        user_id -> Nullable<Text>,
+        recipient_name -> Text,
+        email -> Nullable<Text>,
+        organization_id -> Nullable<Text>,
+        kind -> Text,
+        urgent -> Bool,
+        title -> Text,
+        body -> Text,
+        link -> Text,
+        subject_type -> Nullable<Text>,
+        subject_id -> Nullable<Text>,
+        referral_id -> Nullable<Text>,
+        chain_id -> Nullable<Text>,
+        chain_step -> Nullable<Integer>,
+        dedupe_key -> Nullable<Text>,
+        delivery -> Text,
+        created_at -> Timestamp,
+        read_at -> Nullable<Timestamp>,
+        acknowledged_at -> Nullable<Timestamp>,
+        ack_token_hash -> Nullable<Text>,
+        ack_token_used_at -> Nullable<Timestamp>,
+        digested_at -> Nullable<Timestamp>,
+    }
+}
+
+diesel::table! {
+    alert_preferences (user_id) {
+        user_id -> Text,
+        modes -> Text,
+        quiet_hours -> Nullable<Text>,
+        timezone -> Text,
+        digest_hour -> Integer,
+        last_digest_on -> Nullable<Date>,
+        updated_at -> Timestamp,
+        version -> BigInt,
+    }
+}
+
+diesel::table! {
+    outbox_messages (id) {
+        id -> Text,
+        channel -> Text,
+        message_id -> Text,
+        purpose -> Text,
+        alert_id -> Nullable<Text>,
+        user_id -> Nullable<Text>,
+        address -> Text,
+        recipient_name -> Text,
+        subject -> Text,
+        body_text -> Text,
+        body_html -> Nullable<Text>,
+        unsubscribe_url -> Nullable<Text>,
+        secret -> Bool,
+        urgent -> Bool,
+        state -> Text,
+        attempts -> Integer,
+        next_attempt_at -> Nullable<Timestamp>,
+        claimed_until -> Nullable<Timestamp>,
+        last_error -> Nullable<Text>,
+        sent_at -> Nullable<Timestamp>,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    account_tokens (id) {
+        id -> Text,
+        user_id -> Text,
+        purpose -> Text,
+        email -> Text,
+        token_hash -> Text,
+        created_at -> Timestamp,
+        expires_at -> Timestamp,
+        used_at -> Nullable<Timestamp>,
+    }
+}
+
+diesel::joinable!(alerts -> alert_chains (chain_id));
+diesel::allow_tables_to_appear_in_same_query!(
+    alert_chains,
+    alerts,
+    on_call_rotas,
+    alert_preferences,
+    outbox_messages,
+    account_tokens,
+);
+diesel::allow_tables_to_appear_in_same_query!(alert_chains, users);
+diesel::allow_tables_to_appear_in_same_query!(alert_chains, memberships);
+diesel::allow_tables_to_appear_in_same_query!(alert_chains, sites);
+diesel::allow_tables_to_appear_in_same_query!(alerts, users);
+diesel::allow_tables_to_appear_in_same_query!(alerts, memberships);
+diesel::allow_tables_to_appear_in_same_query!(on_call_rotas, users);
+diesel::allow_tables_to_appear_in_same_query!(on_call_rotas, sites);
+diesel::allow_tables_to_appear_in_same_query!(alert_preferences, users);
+diesel::allow_tables_to_appear_in_same_query!(outbox_messages, users);
+diesel::allow_tables_to_appear_in_same_query!(account_tokens, users);

@@ -21,7 +21,9 @@ use std::time::Duration;
 
 use chrono::{NaiveDateTime, TimeDelta};
 use diesel::prelude::*;
-use warren_wire::{DeliveryState, EventKind, LoanEvent, ReferralEvent, Webhook, WebhookDelivery};
+use warren_wire::{
+    AlertEvent, DeliveryState, EventKind, LoanEvent, ReferralEvent, Webhook, WebhookDelivery,
+};
 
 use crate::schema::{webhook_deliveries, webhook_endpoints};
 use crate::{DbConnection, StoreError, StoreResult, new_id, now, parse_id, utc};
@@ -61,6 +63,18 @@ pub fn enqueue_loan(connection: &mut DbConnection, event: &LoanEvent) -> StoreRe
     enqueue_for(
         connection,
         &organizations,
+        &event.id.to_string(),
+        &event.kind,
+        event,
+    )
+}
+
+/// Queues an alert chain's `event` for the alerted organization's endpoints
+/// that subscribed to its kind (or to `*`).
+pub fn enqueue_alert(connection: &mut DbConnection, event: &AlertEvent) -> StoreResult<()> {
+    enqueue_for(
+        connection,
+        &[event.organization_id.to_string()],
         &event.id.to_string(),
         &event.kind,
         event,

@@ -20,6 +20,9 @@ pub struct User {
     pub name: String,
     /// When the account was created.
     pub created_at: DateTime<Utc>,
+    /// Whether the address is confirmed: only confirmed addresses receive
+    /// alerts by e-mail.
+    pub email_confirmed: bool,
 }
 
 /// Who is calling: a person signed in, or an organization's API key.

@@ -7,6 +7,7 @@
 //! values while they are parsed.
 
 pub mod accounts;
+pub mod alerts;
 pub mod audit;
 pub mod auth;
 pub mod dashboard;
@@ -24,6 +25,7 @@ pub mod triage;
 pub mod webhooks;
 
 pub use accounts::*;
+pub use alerts::*;
 pub use audit::*;
 pub use auth::*;
 pub use dashboard::*;

@@ -123,6 +123,11 @@ pub struct RequestConsultRequest {
     pub specialist_user_id: Uuid,
     /// The question, up to 4,000 characters.
     pub question: ClinicalNote,
+    /// The patient cannot wait: the specialist is alerted at once, and if
+    /// they do not acknowledge within the acknowledge time, their
+    /// organization's admins.
+    #[serde(default)]
+    pub urgent: bool,
 }
 
 /// Answer a consult (the specialist; `If-Match` required).

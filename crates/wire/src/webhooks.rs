@@ -44,6 +44,12 @@ pub const LOAN_EVENT_KINDS: [&str; 8] = [
     "loan.overdue",
 ];
 
+/// Every alert event kind an endpoint can subscribe to: an urgent alert's
+/// chain started, was acknowledged, or reached its end unacknowledged; sent
+/// to the alerted organization.
+pub const ALERT_EVENT_KINDS: [&str; 3] =
+    ["alert.raised", "alert.acknowledged", "alert.unacknowledged"];
+
 /// Subscribes to every event kind, including kinds added later.
 pub const ALL_EVENTS: &str = "*";
 
@@ -52,8 +58,9 @@ pub const ALL_EVENTS: &str = "*";
 /// `referral.transport_changed`, `referral.outcome_recorded`,
 /// `referral.message_posted`, `referral.updated`, `loan.requested`,
 /// `loan.approved`, `loan.declined`, `loan.preempted`, `loan.cancelled`,
-/// `loan.checked_out`, `loan.returned`, `loan.overdue`, or `*` for all of
-/// them (including kinds added later).
+/// `loan.checked_out`, `loan.returned`, `loan.overdue`, `alert.raised`,
+/// `alert.acknowledged`, `alert.unacknowledged`, or `*` for all of them
+/// (including kinds added later).
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[cfg_attr(feature = "openapi", schema(value_type = String, example = "referral.created"))]
@@ -68,10 +75,11 @@ impl fmt::Display for UnknownEventKind {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(
             f,
-            "{:?} is not an event kind; use `*` or one of {}, {}",
+            "{:?} is not an event kind; use `*` or one of {}, {}, {}",
             self.0,
             REFERRAL_EVENT_KINDS.join(", "),
-            LOAN_EVENT_KINDS.join(", ")
+            LOAN_EVENT_KINDS.join(", "),
+            ALERT_EVENT_KINDS.join(", ")
         )
     }
 }
@@ -86,6 +94,7 @@ impl EventKind {
         if kind == ALL_EVENTS
             || REFERRAL_EVENT_KINDS.contains(&kind)
             || LOAN_EVENT_KINDS.contains(&kind)
+            || ALERT_EVENT_KINDS.contains(&kind)
         {
             Ok(Self(kind.to_owned()))
         } else {

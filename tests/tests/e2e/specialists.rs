@@ -202,6 +202,7 @@ fn ask(specialist: Uuid, question: &str) -> RequestConsultRequest {
     RequestConsultRequest {
         specialist_user_id: specialist,
         question: note(question),
+        urgent: false,
     }
 }
 

@@ -64,6 +64,7 @@ pub fn ConsultsCard(
     });
     let chosen = RwSignal::new(String::new());
     let question = RwSignal::new(String::new());
+    let urgent = RwSignal::new(false);
     let errors = FieldErrors::new();
     let problem = RwSignal::new(None::<ClientError>);
     let submission = IdempotencyKey::new();
@@ -83,6 +84,7 @@ pub fn ConsultsCard(
                     submission.finish();
                     question.set(String::new());
                     chosen.set(String::new());
+                    urgent.set(false);
                     reloads.update(|n| *n += 1);
                     on_change.run(());
                 }
@@ -126,6 +128,7 @@ pub fn ConsultsCard(
             ask.dispatch(RequestConsultRequest {
                 specialist_user_id,
                 question,
+                urgent: urgent.get_untracked(),
             });
         }
     };
@@ -231,6 +234,18 @@ pub fn ConsultsCard(
                         {move || errors.of("specialist_user_id").get().map(|error| view! { <p class="field-error" role="alert">{error}</p> })}
                     </div>
                     <TextArea id="consult-question" label="Question" value=question error=errors.of("question")/>
+                    <div class="field">
+                        <label class="switch">
+                            <input
+                                id="consult-urgent"
+                                type="checkbox"
+                                prop:checked=move || urgent.get()
+                                on:change=move |event| urgent.set(event_target_checked(&event))
+                            />
+                            <span>"Urgent: the patient cannot wait"</span>
+                        </label>
+                        <p class="hint">"The specialist is alerted at once; if they do not acknowledge in time, their organization's admins are."</p>
+                    </div>
                     <div class="form-actions">
                         <button type="submit" class="button primary" data-testid="request-consult" disabled=move || pending.get()>
                             "Ask for a consult"

@@ -197,7 +197,8 @@ struct Memo {
 pub struct Hours {
     expression: OpeningHours<TzLocation<Tz>>,
     timezone: Tz,
-    country: Country,
+    /// Whose public holidays `PH` means; none for a person's own hours.
+    country: Option<Country>,
     memo: Arc<Mutex<Option<Memo>>>,
 }
 
@@ -216,7 +217,26 @@ impl Hours {
         Self {
             expression,
             timezone: timezone.0,
-            country: country.0,
+            country: Some(country.0),
+            memo: Arc::default(),
+        }
+    }
+
+    /// A person's own hours (quiet hours, say): the expression in their
+    /// timezone, where `PH` matches no day.
+    pub fn personal(text: &OpeningHoursText, timezone: Timezone) -> Self {
+        let context = Context::default()
+            .with_locale(TzLocation::new(timezone.0))
+            .approx_bound_interval_size(chrono::TimeDelta::days(370));
+        let expression = text
+            .0
+            .parse::<OpeningHours>()
+            .expect("OpeningHoursText only holds expressions that parse")
+            .with_context(context);
+        Self {
+            expression,
+            timezone: timezone.0,
+            country: None,
             memo: Arc::default(),
         }
     }
@@ -276,6 +296,37 @@ impl Hours {
         state
     }
 
+    /// The open spells between `from` and `to`, clipped to them, in order
+    /// and merged where one ends as the next begins. Time whose state the
+    /// expression leaves unknown does not count as open.
+    pub fn open_spells(
+        &self,
+        from: DateTime<Utc>,
+        to: DateTime<Utc>,
+    ) -> Vec<(DateTime<Utc>, DateTime<Utc>)> {
+        let mut spells: Vec<(DateTime<Utc>, DateTime<Utc>)> = Vec::new();
+        if to <= from {
+            return spells;
+        }
+        let start = from.with_timezone(&self.timezone);
+        let end = to.with_timezone(&self.timezone);
+        for range in self.expression.iter_range(start, end) {
+            if range.kind != RuleKind::Open {
+                continue;
+            }
+            let spell_start = range.range.start.with_timezone(&Utc).max(from);
+            let spell_end = range.range.end.with_timezone(&Utc).min(to);
+            if spell_end <= spell_start {
+                continue;
+            }
+            match spells.last_mut() {
+                Some(last) if last.1 >= spell_start => last.1 = last.1.max(spell_end),
+                _ => spells.push((spell_start, spell_end)),
+            }
+        }
+        spells
+    }
+
     /// Whether the site is open at `at`.
     pub fn is_open(&self, at: DateTime<Utc>) -> bool {
         matches!(self.state_at(at), HoursState::Open { .. })
@@ -284,7 +335,7 @@ impl Hours {
     /// The hours of the seven local days starting with the day of `from`.
     pub fn week(&self, from: DateTime<Utc>) -> Vec<DayHours> {
         let first = from.with_timezone(&self.timezone).date_naive();
-        let holidays = self.country.holidays();
+        let holidays = self.country.map(|country| country.holidays());
         (0..7)
             .filter_map(|offset| first.checked_add_days(Days::new(offset)))
             .map(|date| {
@@ -302,7 +353,9 @@ impl Hours {
                     .collect();
                 DayHours {
                     date,
-                    public_holiday: holidays.get_public().contains(date),
+                    public_holiday: holidays
+                        .as_ref()
+                        .is_some_and(|holidays| holidays.get_public().contains(date)),
                     intervals,
                 }
             })
@@ -433,6 +486,27 @@ mod tests {
         let day = &hospital.week(utc("2026-03-01T03:00:00Z"))[0];
         assert_eq!(day.intervals[0].start, "00:00");
         assert_eq!(day.intervals[0].end, "24:00");
+    }
+
+    #[test]
+    fn open_spells_are_clipped_and_merged_across_midnight() {
+        // Monday 6 July 2026 in London (UTC+1): a night shift 22:00-06:00.
+        let nights = hours("Mo-Su 22:00-06:00");
+        let spells = nights.open_spells(utc("2026-07-06T12:00:00Z"), utc("2026-07-07T12:00:00Z"));
+        assert_eq!(
+            spells,
+            [(utc("2026-07-06T21:00:00Z"), utc("2026-07-07T05:00:00Z"))]
+        );
+        let clipped = nights.open_spells(utc("2026-07-06T23:00:00Z"), utc("2026-07-07T01:00:00Z"));
+        assert_eq!(
+            clipped,
+            [(utc("2026-07-06T23:00:00Z"), utc("2026-07-07T01:00:00Z"))]
+        );
+        assert!(
+            nights
+                .open_spells(utc("2026-07-07T12:00:00Z"), utc("2026-07-07T12:00:00Z"))
+                .is_empty()
+        );
     }
 
     #[test]

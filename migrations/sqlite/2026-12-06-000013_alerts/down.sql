@@ -1,0 +1,10 @@
+DROP INDEX referrals_follow_up_due;
+ALTER TABLE referrals DROP COLUMN follow_up_due;
+DROP TABLE account_tokens;
+DROP TABLE outbox_messages;
+DROP TABLE alert_preferences;
+DROP TABLE alerts;
+DROP TABLE alert_chains;
+DROP TABLE alert_settings;
+DROP TABLE on_call_rotas;
+ALTER TABLE users DROP COLUMN email_confirmed_at;
