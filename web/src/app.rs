@@ -1,10 +1,11 @@
-//! The app: the session, the outbox, the layout and the route table.
+//! The app: the session, the outbox, the live stream, the layout and the
+//! route table.
 
 use leptos::prelude::*;
 use leptos_router::components::{Route, Router, Routes};
 use leptos_router::path;
 
-use crate::components::Layout;
+use crate::components::{Layout, ReferralStream};
 use crate::offline::Outbox;
 use crate::pages::DashboardPage;
 use crate::pages::WebhooksPage;
@@ -23,20 +24,29 @@ use crate::pages::{
     NewReferralPage, ReferralPage, ReferralSettingsPage, ReferralsPage, ReportPage,
 };
 use crate::pages::{VolunteerPage, VolunteerProfilePage, VolunteersPage};
+use crate::pages::{
+    AlertAcknowledgePage, ConfirmEmailPage, ForgotPasswordPage, InboxPage, OnCallPage,
+    ResetPasswordPage, UnsubscribePage,
+};
 use crate::session::Session;
 
-/// The whole app: provides the [`Session`] and the [`Outbox`] of records
-/// waiting on the device, then routes to one page.
+/// The whole app: provides the [`Session`], the [`Outbox`] of records
+/// waiting on the device and the tab's one live stream, then routes to one
+/// page.
 #[component]
 pub fn App() -> impl IntoView {
     let session = Session::provide();
     Outbox::provide(session);
+    ReferralStream::provide(session);
     view! {
         <Router>
             <Layout>
                 <Routes fallback=NotFoundPage>
                     <Route path=path!("/") view=HomePage/>
                     <Route path=path!("/sign-in") view=SignInPage/>
+                    <Route path=path!("/forgot-password") view=ForgotPasswordPage/>
+                    <Route path=path!("/reset-password") view=ResetPasswordPage/>
+                    <Route path=path!("/confirm-email") view=ConfirmEmailPage/>
                     <Route path=path!("/apply") view=ApplyPage/>
                     <Route path=path!("/vetting") view=VettingPage/>
                     <Route path=path!("/organizations/:id") view=OrganizationPage/>
@@ -49,6 +59,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/sites/:id") view=SitePage/>
                     <Route path=path!("/sites/:id/edit") view=EditSitePage/>
                     <Route path=path!("/sites/:id/triage-variant") view=TriageVariantPage/>
+                    <Route path=path!("/sites/:id/on-call") view=OnCallPage/>
                     <Route path=path!("/triage") view=TriagePage/>
                     <Route path=path!("/triage/history") view=TriageHistoryPage/>
                     <Route path=path!("/triage/protocol") view=TriageProtocolPage/>
@@ -56,6 +67,9 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/assessments/:id") view=AssessmentPage/>
                     <Route path=path!("/invitations/accept") view=AcceptInvitationPage/>
                     <Route path=path!("/profile") view=ProfilePage/>
+                    <Route path=path!("/inbox") view=InboxPage/>
+                    <Route path=path!("/alerts/acknowledge") view=AlertAcknowledgePage/>
+                    <Route path=path!("/unsubscribe") view=UnsubscribePage/>
                     <Route path=path!("/referrals") view=ReferralsPage/>
                     <Route path=path!("/referrals/new") view=NewReferralPage/>
                     <Route path=path!("/referrals/settings") view=ReferralSettingsPage/>

@@ -6,6 +6,7 @@
 //! [`session::Session::call`], which adds the access token and refreshes it
 //! silently when it has expired.
 
+pub mod alarm;
 pub mod app;
 pub mod components;
 pub mod idempotency;

@@ -625,20 +625,9 @@ impl Alerting {
                     )?;
                 }
                 None => {
-                    if store::close_chain(connection, &chain.id, reason)?
-                        && let Some(referral) = &chain.referral_id
-                    {
-                        referral_store::log(
-                            connection,
-                            referral,
-                            now(),
-                            WARREN,
-                            "alert_closed",
-                            None,
-                            None,
-                            Some(&format!("Alerts stopped: {reason}.")),
-                        )?;
-                    }
+                    // The subject's own timeline already says why (a
+                    // withdrawal, a cancellation); the chain keeps the reason.
+                    store::close_chain(connection, &chain.id, reason)?;
                 }
             }
         }

@@ -60,7 +60,8 @@ pub async fn search(
 
 /// The audit queue (network admins): the vetted organizations' listings,
 /// overdue ones first, then by due date. Overdue listings show as unverified
-/// everywhere until assured.
+/// everywhere until assured. Each item also flags the first gap in the
+/// coming week of the site's on-call rota, if it has one.
 #[utoipa::path(
     operation_id = "audit_queue",
     tag = "directory",
@@ -87,15 +88,27 @@ pub async fn audit_queue(
     let offset = i64::try_from(query.offset.unwrap_or(0))
         .map_err(|_| ApiError::bad_request("invalid_query", "offset is too large."))?;
     let now = Utc::now();
-    let (rows, overdue, total) = web::block(move || {
+    let (rows, overdue, total, gaps) = web::block(move || {
         state.store.read(|connection| {
-            store::audit_queue(
+            let (rows, overdue, total) = store::audit_queue(
                 connection,
                 now,
                 query.overdue_only.unwrap_or(false),
                 offset,
                 limit,
-            )
+            )?;
+            let mut gaps = std::collections::HashMap::new();
+            for row in &rows {
+                let Some(record) = warren_store::alerts::find_rota(connection, &row.id.to_string())? else {
+                    continue;
+                };
+                let site = store::find(connection, &row.id.to_string())?;
+                let (timezone, country) = crate::alerts::place(&site.fields.timezone, &site.fields.country)?;
+                if let Some(gap) = record.rota()?.gaps(timezone, country, now, 7).first() {
+                    gaps.insert(row.id, *gap);
+                }
+            }
+            Ok::<_, ApiError>((rows, overdue, total, gaps))
         })
     })
     .await??;
@@ -113,6 +126,7 @@ pub async fn audit_queue(
                 assured_by: row.assured_by,
                 next_audit_due: row.next_audit_due,
                 updated_at: row.updated_at,
+                rota_gap: gaps.get(&row.id).copied(),
             })
             .collect(),
         overdue: overdue as u64,

@@ -105,7 +105,8 @@ fn rota_view(
     Ok((view, record.map_or(0, |record| record.version)))
 }
 
-/// A site's on-call rota (its organization's members and network admins):
+/// A site's on-call rota (its organization's members, its API keys and
+/// network admins):
 /// weekly shifts in `opening_hours` syntax read in the site's timezone, in
 /// chain order, and one-off overrides; who an urgent alert reaches now;
 /// and the times in the next fortnight with nobody on call. With the `ETag`
@@ -113,7 +114,7 @@ fn rota_view(
 #[utoipa::path(
     operation_id = "read_on_call_rota",
     tag = "alerts",
-    security(("bearer" = [])),
+    security(("bearer" = []), ("api_key" = [])),
     params(("id" = Uuid, Path, description = "The site.")),
     responses((status = 200, description = "The rota.", body = OnCallRota), ObjectProblems)
 )]

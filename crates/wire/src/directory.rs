@@ -343,6 +343,11 @@ pub struct AuditQueueItem {
     pub overdue: bool,
     /// When the listing last changed.
     pub updated_at: DateTime<Utc>,
+    /// The first time in the coming week that the site's on-call rota
+    /// leaves nobody on call, if it does (urgent alerts then reach only the
+    /// primary referral contact and the admins).
+    #[serde(default)]
+    pub rota_gap: Option<warren_domain::alerts::Span>,
 }
 
 /// The audit queue: overdue listings first, then by due date.

@@ -239,7 +239,10 @@ pub struct TimelineEntry {
     /// Who: a person's name, or `Warren` for escalations and withdrawals.
     pub actor: String,
     /// What: `created`, `status`, `escalated`, `business_status`,
-    /// `transport`, `outcome`, `assigned`.
+    /// `transport`, `outcome`, `assigned`; and for urgent alerts `alerted`
+    /// (who was alerted, why and how), `acknowledged`, `alert_unanswered`
+    /// (the chain ended with nobody acknowledging) and `alert_failed` (an
+    /// e-mail given up, with the mail server's answer).
     pub kind: String,
     /// The status before, for status changes.
     pub from: Option<String>,

@@ -1,6 +1,6 @@
 //! `cargo xtask test`: everything the test suite needs on a fresh Debian machine with only Rust
-//! installed — Chromium and chromedriver, PostgreSQL, the built browser app — then
-//! `cargo test` over the whole workspace.
+//! installed — Chromium and chromedriver, PostgreSQL, an SMTP server, the built browser app —
+//! then `cargo test` over the whole workspace.
 
 use std::fs;
 use std::path::PathBuf;
@@ -19,6 +19,7 @@ use crate::workspace::Workspace;
 pub fn run(ws: &Workspace, cargo_args: &[String]) -> Result<ExitCode> {
     let mut apt = Apt::new();
     let (chromium, chromedriver) = browser(&mut apt)?;
+    smtp_server(&mut apt)?;
 
     let database_url = std::env::var("WARREN_TEST_DATABASE_URL")
         .ok()
@@ -57,6 +58,34 @@ pub fn run(ws: &Workspace, cargo_args: &[String]) -> Result<ExitCode> {
             .unwrap_or(1);
         Ok(ExitCode::from(code.max(1)))
     }
+}
+
+/// Debian's Python, which the alert tests run their SMTP server with.
+const SYSTEM_PYTHON: &str = "/usr/bin/python3";
+
+/// Makes sure Debian's `aiosmtpd` is installed: the alert tests start it as
+/// a real SMTP server on 127.0.0.1 and read what Warren sent it.
+fn smtp_server(apt: &mut Apt) -> Result<()> {
+    let present = || {
+        std::process::Command::new(SYSTEM_PYTHON)
+            .args(["-c", "import aiosmtpd"])
+            .stdout(std::process::Stdio::null())
+            .stderr(std::process::Stdio::null())
+            .status()
+            .is_ok_and(|status| status.success())
+    };
+    if present() {
+        return Ok(());
+    }
+    apt.install(
+        &["python3-aiosmtpd"],
+        "the alert tests receive Warren's e-mail with a real SMTP server",
+    )?;
+    anyhow::ensure!(
+        present(),
+        "{SYSTEM_PYTHON} still cannot import aiosmtpd after installing python3-aiosmtpd"
+    );
+    Ok(())
 }
 
 /// Finds Chromium and chromedriver, installing them (with binaryen, for wasm-opt) when either

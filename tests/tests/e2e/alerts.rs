@@ -678,6 +678,9 @@ on_both_databases! {
             night.receiver_admin.my_alerts(&AlertQuery { kind: Some(AlertKind::RotaGap), ..AlertQuery::default() }).await.unwrap().items.len() == 1
         })
         .await;
+        let queue = night.coordinator.audit_queue(&warren_wire::AuditQueueQuery::default()).await.unwrap();
+        let listed = queue.items.iter().find(|item| item.site_id == night.receiver_site).expect("on the audit queue");
+        assert!(listed.rota_gap.is_some(), "the gap is flagged on the audit queue");
         let shifts = night.lee.my_shifts().await.unwrap();
         assert!(shifts.on_call_now);
         assert_eq!(shifts.items.len(), 1);

@@ -173,6 +173,13 @@ fn every_operation_documents_its_errors_and_security() {
         "list_triage_protocol_versions",
         "read_triage_protocol_version",
         "evaluate_triage",
+        // An e-mail's single-use token is the credential.
+        "request_password_reset",
+        "reset_password",
+        "confirm_email",
+        "preview_alert_acknowledgement",
+        "acknowledge_alert_by_token",
+        "unsubscribe_from_alert_emails",
     ];
     // The public directory and its HSDS publication need no credentials.
     let public_tags = ["public", "hsds"];

@@ -344,9 +344,11 @@ warren_tests::on_both_databases! {
         assert_eq!(authors, ["Harbour Vets", "Avon Exotics"]);
         let timeline = referrer_admin.referral_timeline(sent.id).await.unwrap();
         let kinds: Vec<&str> = timeline.items.iter().map(|e| e.kind.as_str()).collect();
-        assert_eq!(kinds, ["created", "status", "transport", "transport", "status", "outcome"]);
-        assert_eq!(timeline.items[1].to.as_deref(), Some("accepted"));
-        assert!(!timeline.items[1].actor.is_empty());
+        // A tier 2 referral alerts the receiving site's on-call person, and
+        // accepting it acknowledges that alert: both on the timeline.
+        assert_eq!(kinds, ["created", "alerted", "status", "acknowledged", "transport", "transport", "status", "outcome"]);
+        assert_eq!(timeline.items[2].to.as_deref(), Some("accepted"));
+        assert!(!timeline.items[2].actor.is_empty());
 
         // The figures behind the dashboard.
         let mine = warren_wire::ReferralMetricsQuery { organization_id: Some(receiver), ..Default::default() };

@@ -74,7 +74,14 @@ fn access(operation: &str) -> Access {
         | "evaluate_triage"
         | "current_triage_protocol"
         | "list_triage_protocol_versions"
-        | "read_triage_protocol_version" => Public,
+        | "read_triage_protocol_version"
+        // The token from an e-mail is the credential.
+        | "request_password_reset"
+        | "reset_password"
+        | "confirm_email"
+        | "preview_alert_acknowledgement"
+        | "acknowledge_alert_by_token"
+        | "unsubscribe_from_alert_emails" => Public,
         id if id.starts_with("hsds_") => Public,
 
         "referral_event_stream" => Ticket,
@@ -106,7 +113,17 @@ fn access(operation: &str) -> Access {
         | "site_history"
         | "read_answer_times"
         | "create_stream_ticket"
-        | "list_unassigned_transports" => SignedIn,
+        | "list_unassigned_transports"
+        // A person's own alerts, preferences and shifts (API keys have none).
+        | "list_my_alerts"
+        | "my_alert_summary"
+        | "mark_my_alerts_read"
+        | "acknowledge_my_alert"
+        | "read_my_alert_preferences"
+        | "save_my_alert_preferences"
+        | "my_shifts"
+        | "request_email_confirmation"
+        | "read_acknowledge_times" => SignedIn,
 
         "read_article" | "list_article_versions" | "read_article_version" => Private,
 
@@ -134,7 +151,8 @@ fn access(operation: &str) -> Access {
         | "read_supply_request"
         | "supply_offer_queue"
         | "read_foster_placement"
-        | "read_consult" => Read,
+        | "read_consult"
+        | "read_on_call_rota" => Read,
 
         "update_site"
         | "create_site"
@@ -190,10 +208,12 @@ fn access(operation: &str) -> Access {
         | "list_audit_log"
         | "referral_metrics"
         | "read_dashboard"
-        | "dashboard_csv" => Administer,
+        | "dashboard_csv"
+        | "save_on_call_rota" => Administer,
 
         "change_membership"
         | "set_answer_times"
+        | "set_acknowledge_times"
         | "publish_triage_protocol"
         | "create_term"
         | "assure_site"

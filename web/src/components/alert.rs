@@ -34,7 +34,8 @@ pub fn ErrorAlert(
     }
 }
 
-/// A green notice saying something worked (`role="status"`).
+/// A green notice saying something worked (`role="status"`); it can take
+/// the focus when the button that did it went away.
 #[component]
 pub fn SuccessNotice(
     /// The text; nothing is shown while it is `None`.
@@ -44,7 +45,7 @@ pub fn SuccessNotice(
     move || {
         message.get().map(|message| {
             view! {
-                <div class="alert alert-success" role="status" data-testid="notice">
+                <div class="alert alert-success" role="status" tabindex="-1" data-testid="notice">
                     <p>{message}</p>
                 </div>
             }

@@ -11,6 +11,7 @@ use leptos::prelude::*;
 use warren_client::ClientError;
 use warren_domain::OrganizationKind;
 use warren_wire::FieldError;
+use wasm_bindgen::JsCast;
 
 /// The per-field errors of one form.
 #[derive(Clone, Copy)]
@@ -63,9 +64,11 @@ impl FieldErrors {
         self.0.with_untracked(Vec::is_empty)
     }
 
-    /// The error of `field`, as a sentence (reactive).
-    pub fn of(&self, field: &'static str) -> Signal<Option<String>> {
+    /// The error of `field`, as a sentence (reactive); `field` may be a
+    /// path such as `shifts[0].hours`.
+    pub fn of(&self, field: &str) -> Signal<Option<String>> {
         let errors = self.0;
+        let field = field.to_owned();
         Signal::derive(move || {
             errors.with(|errors| {
                 errors
@@ -92,6 +95,23 @@ pub fn reveal_problem() {
             });
         if let Some(element) = first {
             element.scroll_into_view();
+        }
+    });
+}
+
+/// Moves the keyboard focus to the page's first element matching
+/// `selector` once it is drawn (give it `tabindex="-1"` if it is not a
+/// control), so that a person who pressed a button that went away, or
+/// arrived on a page by a link, carries on from the right place.
+pub fn focus_on(selector: impl Into<String>) {
+    let selector = selector.into();
+    request_animation_frame(move || {
+        let element = web_sys::window()
+            .and_then(|window| window.document())
+            .and_then(|document| document.query_selector(&selector).ok().flatten())
+            .and_then(|element| element.dyn_into::<web_sys::HtmlElement>().ok());
+        if let Some(element) = element {
+            let _ = element.focus();
         }
     });
 }

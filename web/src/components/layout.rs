@@ -1,5 +1,6 @@
-//! The frame of every page: the top bar with the wordmark, the navigation,
-//! the signed-in person and the sign-out button.
+//! The frame of every page: the top bar with the wordmark, the alerts, the
+//! navigation, the signed-in person and the sign-out button; and under it
+//! the banner of an urgent alert waiting for an acknowledgement.
 
 use leptos::prelude::*;
 use leptos::task::spawn_local;
@@ -8,6 +9,7 @@ use leptos_router::components::A;
 use leptos_router::hooks::{use_location, use_navigate};
 use uuid::Uuid;
 
+use crate::components::live_alerts::{AlertsLink, LiveAlerts, UrgentBanner};
 use crate::session::{SessionState, use_session};
 
 /// Sections of the product still to be built (DESIGN §5–§6).
@@ -57,14 +59,21 @@ fn organization_in_path(path: &str) -> Option<Uuid> {
         .and_then(|id| Uuid::parse_str(id).ok())
 }
 
-/// The top bar and the page's main region.
+/// The top bar and the page's main region; provides the [`LiveAlerts`]
+/// every page shares.
 #[component]
 pub fn Layout(children: Children) -> impl IntoView {
+    let session = use_session();
+    LiveAlerts::provide();
+    let signed_in = Memo::new(move |_| session.state() == SessionState::SignedIn);
     view! {
         <a class="skip-link" href="#main">
             "Skip to content"
         </a>
         <TopBar/>
+        <Show when=move || signed_in.get()>
+            <UrgentBanner/>
+        </Show>
         <main id="main" class="container" tabindex="-1">
             {children()}
         </main>
@@ -90,6 +99,9 @@ fn TopBar() -> impl IntoView {
                 <A href="/" exact=true>
                     <span class="wordmark">"Warren"</span>
                 </A>
+                <Show when=move || signed_in.get()>
+                    <AlertsLink/>
+                </Show>
                 <Show when=move || signed_in.get()>
                     <button
                         type="button"

@@ -1,6 +1,6 @@
-//! Pieces shared by the pages: the layout, alerts, form fields, badges, and
-//! the directory's listing pieces and vocabulary pickers, and the pieces of a
-//! triage result.
+//! Pieces shared by the pages: the layout, the live stream and the person's
+//! alerts, error and success boxes, form fields, badges, the directory's
+//! listing pieces and vocabulary pickers, and the pieces of a triage result.
 
 mod alert;
 mod badge;
@@ -10,6 +10,7 @@ mod form;
 mod layout;
 mod lending;
 mod listing;
+mod live_alerts;
 mod loading;
 mod org_header;
 mod referral;
@@ -23,7 +24,7 @@ pub use alert::{ErrorAlert, SuccessNotice, error_of};
 pub use badge::{InvitationBadge, MembershipBadge};
 pub use confirm_button::ConfirmButton;
 pub use copy_box::CopyBox;
-pub use form::{FieldErrors, KindSelect, TextArea, TextField, reveal_problem};
+pub use form::{FieldErrors, KindSelect, TextArea, TextField, focus_on, reveal_problem};
 pub use layout::{Layout, PLANNED_SECTIONS};
 pub use lending::{
     ActingOrganization, ChecklistLine, ConditionBadge, DecisionNote, DeclineLoanForm,
@@ -36,13 +37,19 @@ pub use listing::{
     AvailabilityBadge, CallLink, CapacityBadge, HitCard, ReasonChips, VerifiedBadge, WeekHours,
     availability_state,
 };
+pub use live_alerts::{
+    AlertsLink, LiveAlerts, UrgentBanner, acknowledgeable, chain_state, chain_text,
+    use_live_alerts, when_text,
+};
 pub use loading::Loading;
 pub use org_header::{OrgHeader, OrgTab};
 pub use referral::{
     BusinessStatusBadge, DueCountdown, LiveIndicator, PriorityBadge, ReferLinks,
     ReferralStatusBadge, due_text, label_of, patient_title, refer_href, term_labels, tier_name,
 };
-pub use referral_stream::{ReferralChanges, ReferralStream, StreamState};
+pub use referral_stream::{
+    AlertChanges, ReferralChanges, ReferralStream, StreamState, use_referral_stream,
+};
 pub use require_sign_in::RequireSignIn;
 pub use site_form::SiteForm;
 pub use terms::{

@@ -1,21 +1,26 @@
-//! The live stream of referral events, for pages that must follow changes
-//! made by the other organization without a reload.
+//! The tab's live stream: referral events for the signed-in person's
+//! organizations, and their own alerts.
 //!
-//! [`ReferralStream::open`] asks the API for a stream ticket (a browser's
-//! `EventSource` cannot send an `Authorization` header), opens an
-//! `EventSource` on the ticket's address and turns what arrives into a
-//! [`ReferralChanges`] signal: each `referral` event names the referral that
-//! changed; a `reload` event (the server skipped events for a slow reader)
-//! and every (re)connection say that anything may have changed, so nothing
-//! is missed between a page's first read and the stream opening. Bursts
-//! (an acceptance withdraws the case's other requests at once) are folded
-//! into one change.
+//! One stream per tab, shared by every page: browsers allow about six
+//! connections per host, and a person with several tabs open must not use
+//! them up. [`ReferralStream::provide`] opens it when someone signs in
+//! (again when another person signs in) and closes it when they sign out;
+//! pages take it with [`use_referral_stream`].
+//!
+//! It asks the API for a stream ticket (a browser's `EventSource` cannot
+//! send an `Authorization` header), opens an `EventSource` on the ticket's
+//! address and turns what arrives into two signals: [`ReferralChanges`] —
+//! each `referral` event names the referral that changed — and
+//! [`AlertChanges`] — each `alert` event is an [`AlertNotice`] of one of
+//! the person's alerts, new or newly acknowledged. A `reload` event (the
+//! server skipped events for a slow reader) and every (re)connection say
+//! that anything may have changed, so nothing is missed between a page's
+//! first read and the stream opening. Bursts (an acceptance withdraws the
+//! case's other requests at once) are folded into one change.
 //!
 //! When the stream fails — the server restarts, the network drops, the
 //! ticket has expired — it is closed and opened again with a fresh ticket,
-//! waiting a little longer after each failure in a row. It is closed for
-//! good when the reactive owner that opened it is cleaned up (the page is
-//! left).
+//! waiting a little longer after each failure in a row.
 
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -24,11 +29,11 @@ use std::time::Duration;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use uuid::Uuid;
-use warren_wire::ReferralEvent;
+use warren_wire::{AlertNotice, ReferralEvent};
 use wasm_bindgen::JsCast;
 use wasm_bindgen::closure::Closure;
 
-use crate::session::{Session, use_session};
+use crate::session::{Session, SessionState};
 
 /// How long events are gathered before the pages hear of them.
 const GATHER: Duration = Duration::from_millis(150);
@@ -57,6 +62,18 @@ impl ReferralChanges {
     }
 }
 
+/// What changed in the person's alerts since the previous [`AlertChanges`].
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct AlertChanges {
+    /// Counts the changes; 0 before the first.
+    pub generation: u64,
+    /// Anything may have changed: the stream (re)connected, the server
+    /// asked for a reload, or an event could not be read.
+    pub everything: bool,
+    /// The alerts named by events, in the order they came.
+    pub notices: Vec<AlertNotice>,
+}
+
 /// Whether the stream is connected.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum StreamState {
@@ -72,52 +89,83 @@ struct Connection {
     _listeners: Vec<Closure<dyn FnMut(web_sys::Event)>>,
 }
 
-/// The live stream of referral events for the signed-in person's
-/// organizations; cheap to copy.
+/// The tab's live stream; cheap to copy.
 #[derive(Clone, Copy)]
 pub struct ReferralStream {
     changes: RwSignal<ReferralChanges>,
+    alerts: RwSignal<AlertChanges>,
     state: RwSignal<StreamState>,
 }
 
+/// The tab's stream, provided by [`crate::App`].
+///
+/// # Panics
+///
+/// Outside the app (no stream in context).
+pub fn use_referral_stream() -> ReferralStream {
+    use_context::<ReferralStream>().expect("the app provides the live stream")
+}
+
 impl ReferralStream {
-    /// Opens the stream for as long as the current reactive owner lives.
-    pub fn open() -> Self {
+    /// Creates the tab's stream, provides it as context, and keeps it open
+    /// for whoever is signed in.
+    pub fn provide(session: Session) -> Self {
         let stream = Self {
             changes: RwSignal::new(ReferralChanges::default()),
+            alerts: RwSignal::new(AlertChanges::default()),
             state: RwSignal::new(StreamState::Connecting),
         };
-        let link = Link {
-            session: use_session(),
-            stream,
-            connection: StoredValue::new_local(None),
-            gathered: StoredValue::new(None),
-            failures: StoredValue::new(0),
-            closed: Arc::new(AtomicBool::new(false)),
-        };
-        let closed = link.closed.clone();
-        let connection = link.connection;
-        on_cleanup(move || {
-            closed.store(true, Ordering::SeqCst);
-            connection.try_update_value(|connection| {
-                if let Some(connection) = connection.take() {
-                    connection.source.close();
-                }
-            });
+        provide_context(stream);
+        let person = Memo::new(move |_| {
+            if session.state() != SessionState::SignedIn {
+                return None;
+            }
+            session.me().and_then(|me| me.user).map(|user| user.id)
         });
-        link.start();
+        // Each run owns one connection: it is closed when the effect runs
+        // again (someone else signed in, or nobody is) and when the app goes.
+        Effect::new(move |_| {
+            stream.state.set(StreamState::Connecting);
+            if person.get().is_none() {
+                return;
+            }
+            let link = Link {
+                session,
+                stream,
+                connection: StoredValue::new_local(None),
+                gathered: StoredValue::new_local(None),
+                failures: StoredValue::new(0),
+                closed: Arc::new(AtomicBool::new(false)),
+            };
+            let closed = link.closed.clone();
+            let connection = link.connection;
+            on_cleanup(move || {
+                closed.store(true, Ordering::SeqCst);
+                connection.try_update_value(|connection| {
+                    if let Some(connection) = connection.take() {
+                        connection.source.close();
+                    }
+                });
+            });
+            link.start();
+        });
         stream
     }
 
-    /// The latest change (reactive).
+    /// The latest change of referrals (reactive).
     pub fn changes(&self) -> ReferralChanges {
         self.changes.get()
     }
 
-    /// Counts the changes so far (reactive): read it in a resource to fetch
-    /// again on every change.
+    /// Counts the changes of referrals so far (reactive): read it in a
+    /// resource to fetch again on every change.
     pub fn generation(&self) -> u64 {
         self.changes.with(|changes| changes.generation)
+    }
+
+    /// The latest change of the person's alerts (reactive).
+    pub fn alerts(&self) -> AlertChanges {
+        self.alerts.get()
     }
 
     /// Whether the stream is open (reactive).
@@ -126,14 +174,34 @@ impl ReferralStream {
     }
 }
 
+/// Changes gathered and not yet told.
+#[derive(Default)]
+struct Gathered {
+    /// Any referral may have changed.
+    all_referrals: bool,
+    referrals: Vec<Uuid>,
+    /// Any alert may have changed.
+    all_alerts: bool,
+    notices: Vec<AlertNotice>,
+}
+
+/// One change the stream heard of.
+enum Heard {
+    /// Connected, or told to reload: anything may have changed.
+    Everything,
+    /// A referral changed (`None`: an event Warren could not read).
+    Referral(Option<Uuid>),
+    /// An alert (`None`: an event Warren could not read).
+    Alert(Option<AlertNotice>),
+}
+
 /// What the stream's callbacks share.
 #[derive(Clone)]
 struct Link {
     session: Session,
     stream: ReferralStream,
     connection: StoredValue<Option<Connection>, LocalStorage>,
-    /// Changes gathered and not yet told: (everything, referrals).
-    gathered: StoredValue<Option<(bool, Vec<Uuid>)>>,
+    gathered: StoredValue<Option<Gathered>, LocalStorage>,
     failures: StoredValue<u32>,
     closed: Arc<AtomicBool>,
 }
@@ -145,6 +213,9 @@ impl Link {
 
     /// Gets a ticket and opens the `EventSource`.
     fn start(self) {
+        if self.is_closed() {
+            return;
+        }
         spawn_local(async move {
             let ticket = self
                 .session
@@ -179,7 +250,7 @@ impl Link {
             Box::new(move |_| {
                 link.failures.try_set_value(0);
                 link.stream.state.try_set(StreamState::Live);
-                link.gather(None);
+                link.gather(Heard::Everything);
             }),
         );
         let link = self.clone();
@@ -192,11 +263,22 @@ impl Link {
                     .and_then(|data| serde_json::from_str::<ReferralEvent>(&data).ok())
                     .map(|event| event.referral_id);
                 // An event Warren cannot read still means something changed.
-                link.gather(Some(named));
+                link.gather(Heard::Referral(named));
             }),
         );
         let link = self.clone();
-        on("reload", Box::new(move |_| link.gather(None)));
+        on(
+            "alert",
+            Box::new(move |event| {
+                let notice = event
+                    .dyn_ref::<web_sys::MessageEvent>()
+                    .and_then(|message| message.data().as_string())
+                    .and_then(|data| serde_json::from_str::<AlertNotice>(&data).ok());
+                link.gather(Heard::Alert(notice));
+            }),
+        );
+        let link = self.clone();
+        on("reload", Box::new(move |_| link.gather(Heard::Everything)));
         let link = self.clone();
         on(
             "error",
@@ -243,19 +325,23 @@ impl Link {
         set_timeout(move || self.start(), wait);
     }
 
-    /// Gathers a change: `None` for "anything may have changed",
-    /// `Some(Some(id))` for one referral, `Some(None)` for one that could
-    /// not be read. Tells the pages once the burst is over.
-    fn gather(&self, change: Option<Option<Uuid>>) {
+    /// Gathers a change; tells the pages once the burst is over.
+    fn gather(&self, heard: Heard) {
         let mut first = false;
         self.gathered.try_update_value(|gathered| {
-            let (everything, referrals) = gathered.get_or_insert_with(|| {
+            let gathered = gathered.get_or_insert_with(|| {
                 first = true;
-                (false, Vec::new())
+                Gathered::default()
             });
-            match change {
-                Some(Some(id)) => referrals.push(id),
-                Some(None) | None => *everything = true,
+            match heard {
+                Heard::Everything => {
+                    gathered.all_referrals = true;
+                    gathered.all_alerts = true;
+                }
+                Heard::Referral(Some(id)) => gathered.referrals.push(id),
+                Heard::Referral(None) => gathered.all_referrals = true,
+                Heard::Alert(Some(notice)) => gathered.notices.push(notice),
+                Heard::Alert(None) => gathered.all_alerts = true,
             }
         });
         if !first {
@@ -264,16 +350,23 @@ impl Link {
         let link = self.clone();
         set_timeout(
             move || {
-                let Some((everything, referrals)) =
-                    link.gathered.try_update_value(Option::take).flatten()
-                else {
+                let Some(gathered) = link.gathered.try_update_value(Option::take).flatten() else {
                     return;
                 };
-                link.stream.changes.try_update(|changes| {
-                    changes.generation += 1;
-                    changes.everything = everything;
-                    changes.referrals = referrals;
-                });
+                if gathered.all_referrals || !gathered.referrals.is_empty() {
+                    link.stream.changes.try_update(|changes| {
+                        changes.generation += 1;
+                        changes.everything = gathered.all_referrals;
+                        changes.referrals = gathered.referrals;
+                    });
+                }
+                if gathered.all_alerts || !gathered.notices.is_empty() {
+                    link.stream.alerts.try_update(|alerts| {
+                        alerts.generation += 1;
+                        alerts.everything = gathered.all_alerts;
+                        alerts.notices = gathered.notices;
+                    });
+                }
             },
             GATHER,
         );

@@ -202,6 +202,10 @@ fn Board(dashboard: Dashboard) -> impl IntoView {
         kit_items,
         kit_utilisation,
         overdue_loans,
+        urgent_alerts,
+        median_minutes_to_acknowledge,
+        p90_minutes_to_acknowledge,
+        alerts_unacknowledged,
     } = dashboard.figures.clone();
     let card = |id: &'static str, label: &'static str, value: String, note: String, warn: bool| {
         view! {
@@ -233,6 +237,8 @@ fn Board(dashboard: Dashboard) -> impl IntoView {
             {card("escalations", "Escalations", escalations.to_string(), "unanswered in time, sent on".to_owned(), escalations > 0)}
             {card("open", "Open referrals", open_referrals.to_string(), format!("{open_over_target} past their tier's target"), open_over_target > 0)}
             {card("audits", "Audits overdue", audits_overdue.to_string(), format!("{capacity_expired} capacity expired, of {sites} sites"), audits_overdue > 0)}
+            {card("acknowledge", "Median time to acknowledge", minutes(median_minutes_to_acknowledge), format!("90 % within {}; {urgent_alerts} urgent {}", minutes(p90_minutes_to_acknowledge), if urgent_alerts == 1 { "alert" } else { "alerts" }), false)}
+            {card("unacknowledged", "Urgent alerts nobody acknowledged", alerts_unacknowledged.to_string(), "everyone on call and the admins alerted".to_owned(), alerts_unacknowledged > 0)}
             {card("kit", "Kit utilisation", rate(kit_utilisation), format!("{kit_items} items, {overdue_loans} {} overdue", if overdue_loans == 1 { "loan" } else { "loans" }), overdue_loans > 0)}
         </ul>
         <div class="chart-grid">{charts}</div>

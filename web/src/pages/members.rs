@@ -304,7 +304,8 @@ fn InvitationRow(
     }
 }
 
-/// E-mail and role; after sending, the accept link shown once.
+/// E-mail and role; after sending (Warren e-mails the link), the accept
+/// link shown once.
 #[component]
 fn InviteForm(organization: Uuid, reload: Callback<()>) -> impl IntoView {
     let session = use_session();
@@ -360,8 +361,8 @@ fn InviteForm(organization: Uuid, reload: Callback<()>) -> impl IntoView {
                     view! {
                         <div class="secret-box" data-testid="invitation-created">
                             <p>
-                                <strong>"Invitation created for " {created.invitation.email.clone()} "."</strong>
-                                " Send them this link; it is shown only now."
+                                <strong>"We e-mailed the link to " {created.invitation.email.clone()} "."</strong>
+                                " If it does not arrive, send them this link another way; it is shown only now."
                             </p>
                             <CopyBox id="accept-url" label="Invitation link" value=created.accept_url/>
                         </div>

@@ -1,14 +1,17 @@
-//! `/profile`: the signed-in person's name, e-mail, memberships and password.
+//! `/profile`: the signed-in person's name, e-mail, memberships, alert
+//! settings (`#alerts`, [`AlertSettings`]) and password.
 
 use leptos::prelude::*;
+use leptos_router::hooks::use_location;
 use warren_client::{ClientError, Versioned};
 use warren_domain::{Password, PersonName};
 use warren_wire::{Me, UpdateMeRequest};
 
 use crate::components::{
     ErrorAlert, FieldErrors, Loading, MembershipBadge, RequireSignIn, SuccessNotice, TextField,
-    error_of,
+    error_of, focus_on,
 };
+use crate::pages::profile_alerts::AlertSettings;
 use crate::session::{Session, use_session};
 
 /// The profile page.
@@ -65,6 +68,14 @@ fn Profile() -> impl IntoView {
 #[component]
 fn ProfileForms(me: Versioned<Me>) -> impl IntoView {
     let session = use_session();
+    // Drawn after the page loaded, so the browser could not go to the
+    // anchor by itself (links from e-mails and the unsubscribe page).
+    let hash = use_location().hash;
+    Effect::new(move |_| {
+        if hash.get() == "#alerts" {
+            focus_on("#alerts");
+        }
+    });
     let etag = StoredValue::new(me.etag.clone());
     let user = me.value.user.clone();
     let name = RwSignal::new(
@@ -157,6 +168,7 @@ fn ProfileForms(me: Versioned<Me>) -> impl IntoView {
                     .into_any()
             }}
         </section>
+        <AlertSettings/>
         <section class="card" aria-labelledby="password-heading">
             <h2 id="password-heading">"Change your password"</h2>
             <PasswordForm etag email=email_for_password/>

@@ -30,9 +30,9 @@ use warren_wire::{
 
 use crate::components::{
     BusinessStatusBadge, CallLink, ConfirmButton, DueCountdown, ErrorAlert, FieldErrors,
-    LiveIndicator, Loading, PriorityBadge, ReferralStatusBadge, ReferralStream, RequireSignIn,
+    LiveIndicator, Loading, PriorityBadge, ReferralStatusBadge, RequireSignIn,
     SuccessNotice, TextArea, TextField, TierBadge, label_of, patient_title, reveal_problem,
-    term_labels,
+    term_labels, use_referral_stream,
 };
 use crate::local_time;
 use crate::pages::referral_consults::ConsultsCard;
@@ -329,9 +329,12 @@ fn Detail(id: Uuid, initial: Versioned<Referral>) -> impl IntoView {
         let labels = term_labels(session).await;
         page.labels.try_set(labels);
     });
-    let stream = ReferralStream::open();
-    Effect::new(move |_| {
-        if stream.changes().concerns(id) {
+    let stream = use_referral_stream();
+    // The first run sees what happened before the page opened, which the
+    // reload above reads anyway.
+    Effect::new(move |ran: Option<()>| {
+        let changes = stream.changes();
+        if ran.is_some() && changes.concerns(id) {
             leptos::task::spawn_local(page.reload());
         }
     });
@@ -1516,7 +1519,21 @@ fn ThreadCard() -> impl IntoView {
     }
 }
 
-/// Every move, who made it and when.
+/// The label of a timeline entry about alerts to people: who was alerted,
+/// who acknowledged, and when nobody did or an e-mail did not arrive.
+fn alert_label(kind: &str) -> Option<&'static str> {
+    match kind {
+        "alerted" => Some("Alerted"),
+        "acknowledged" => Some("Acknowledged"),
+        "alert_unanswered" => Some("Nobody acknowledged"),
+        "alert_failed" => Some("E-mail not delivered"),
+        "alert_closed" => Some("Alerts stopped"),
+        _ => None,
+    }
+}
+
+/// Every move, who made it and when, with the alerts to people: who was
+/// alerted and who acknowledged, as both clinics see them.
 #[component]
 fn TimelineCard() -> impl IntoView {
     let page = use_page();
@@ -1551,9 +1568,11 @@ fn TimelineCard() -> impl IntoView {
                             .into_iter()
                             .map(|entry| {
                                 let text = describe(&entry);
+                                let label = alert_label(&entry.kind);
                                 view! {
-                                    <li data-testid="timeline-entry" data-kind=entry.kind.clone()>
+                                    <li data-testid="timeline-entry" data-kind=entry.kind.clone() class:timeline-alert=label.is_some()>
                                         <time datetime=entry.at.to_rfc3339()>{local_time::date_time(entry.at)}</time>
+                                        {label.map(|label| view! { <span class="timeline-kind">{label}</span> })}
                                         <span class="timeline-text">{text}</span>
                                         <span class="muted small">{entry.actor}</span>
                                     </li>

@@ -1,15 +1,19 @@
 //! `/referrals/settings`: the network's answer times — how long a receiver
-//! has, per tier, to accept a referral before Warren escalates it.
+//! has, per tier, to accept a referral before Warren escalates it — and its
+//! acknowledge times — how long the person alerted for an urgent referral
+//! has to acknowledge before Warren alerts the next person on call.
 //!
-//! Every member reads them; network admins change them. Each is 1 minute
-//! to a week, and a more urgent tier never gets longer than a less urgent
-//! one; the server names the field it refuses and the error is shown next
-//! to it.
+//! Every member reads them; network admins change them. Answer times are 1
+//! minute to a week, and a more urgent tier never gets longer than a less
+//! urgent one; acknowledge times are 1 to 120 minutes, tier 2 no shorter
+//! than tier 1. The server names the field it refuses and the error is
+//! shown next to it.
 
 use leptos::prelude::*;
+use warren_domain::alerts::AcknowledgeTimes;
 use warren_domain::referral::{AnswerTimes, MAX_ANSWER_MINUTES};
 use warren_domain::triage::Tier;
-use warren_wire::AnswerTimesSetting;
+use warren_wire::{AcknowledgeTimesSetting, AnswerTimesSetting};
 
 use crate::components::{
     ErrorAlert, FieldErrors, Loading, RequireSignIn, SuccessNotice, reveal_problem, tier_name,
@@ -55,24 +59,46 @@ fn Settings() -> impl IntoView {
     let setting = LocalResource::new(move || {
         session.call(|client| async move { client.answer_times().await })
     });
+    let acknowledge = LocalResource::new(move || {
+        session.call(|client| async move { client.acknowledge_times().await })
+    });
     view! {
         <header class="page-header">
             <p class="eyebrow">
                 <a href="/referrals">"Referrals"</a>
             </p>
-            <h1>"Answer times"</h1>
-            <p class="lead">
-                "How long a receiver has to accept a referral before Warren escalates it — to the site's after-hours cover, then to the next suitable site."
-            </p>
+            <h1>"Answer and acknowledge times"</h1>
         </header>
-        <Transition fallback=|| view! { <Loading label="Loading the answer times…"/> }>
-            {move || Suspend::new(async move {
-                match setting.await {
-                    Ok(setting) => view! { <AnswerTimesForm setting/> }.into_any(),
-                    Err(error) => view! { <ErrorAlert error=Signal::stored(Some(error))/> }.into_any(),
-                }
-            })}
-        </Transition>
+        <div class="times-layout">
+            <section aria-labelledby="answer-times-heading">
+                <h2 id="answer-times-heading">"Answer times"</h2>
+                <p class="lead">
+                    "How long a receiver has to accept a referral before Warren escalates it — to the site's after-hours cover, then to the next suitable site."
+                </p>
+                <Transition fallback=|| view! { <Loading label="Loading the answer times…"/> }>
+                    {move || Suspend::new(async move {
+                        match setting.await {
+                            Ok(setting) => view! { <AnswerTimesForm setting/> }.into_any(),
+                            Err(error) => view! { <ErrorAlert error=Signal::stored(Some(error))/> }.into_any(),
+                        }
+                    })}
+                </Transition>
+            </section>
+            <section aria-labelledby="acknowledge-times-heading">
+                <h2 id="acknowledge-times-heading">"Acknowledge times"</h2>
+                <p class="lead">
+                    "How long the person alerted for an urgent referral, consult or loan has to acknowledge it before Warren alerts the next person on call, then the organization's admins."
+                </p>
+                <Transition fallback=|| view! { <Loading label="Loading the acknowledge times…"/> }>
+                    {move || Suspend::new(async move {
+                        match acknowledge.await {
+                            Ok(setting) => view! { <AcknowledgeTimesForm setting/> }.into_any(),
+                            Err(error) => view! { <ErrorAlert error=Signal::stored(Some(error))/> }.into_any(),
+                        }
+                    })}
+                </Transition>
+            </section>
+        </div>
     }
 }
 
@@ -224,6 +250,163 @@ fn AnswerTimesForm(setting: AnswerTimesSetting) -> impl IntoView {
                 .into_any()
             } else {
                 view! { <p class="muted">"Only network admins change the answer times."</p> }.into_any()
+            }}
+        </form>
+    }
+}
+
+/// The two acknowledge times (tier 1, and tier 2 with the urgent alerts
+/// that have no tier), editable by network admins.
+#[component]
+fn AcknowledgeTimesForm(setting: AcknowledgeTimesSetting) -> impl IntoView {
+    let session = use_session();
+    let editable = session.is_network_admin();
+    let errors = FieldErrors::new();
+    let notice = RwSignal::new(None::<String>);
+    let updated_at = RwSignal::new(setting.updated_at);
+    let times = setting.acknowledge_times;
+    let rows = [
+        (
+            Tier::Immediate,
+            "immediate",
+            RwSignal::new(times.immediate.to_string()),
+            None,
+        ),
+        (
+            Tier::VeryUrgent,
+            "very_urgent",
+            RwSignal::new(times.very_urgent.to_string()),
+            Some("Also urgent consults, kit needed today and displaced bookings."),
+        ),
+    ];
+    let values = StoredValue::new(rows.map(|(_, field, value, _)| (field, value)));
+    let save = Action::new_local(move |times: &AcknowledgeTimes| {
+        let times = *times;
+        async move {
+            let saved = session
+                .call(move |client| async move { client.set_acknowledge_times(&times).await })
+                .await;
+            match &saved {
+                Ok(setting) => {
+                    updated_at.set(setting.updated_at);
+                    notice.set(Some("Acknowledge times saved.".to_owned()));
+                }
+                Err(error) => {
+                    errors.absorb(error);
+                    reveal_problem();
+                }
+            }
+            saved.map(|_| ())
+        }
+    });
+    let pending = save.pending();
+    let failure = Signal::derive(move || {
+        save.value()
+            .get()
+            .and_then(Result::err)
+            .filter(|error| error.status() != Some(422))
+    });
+    let submit = move |event: leptos::ev::SubmitEvent| {
+        event.prevent_default();
+        errors.clear();
+        notice.set(None);
+        let mut read = [0_u32; 2];
+        values.with_value(|values| {
+            for (index, (field, value)) in values.iter().enumerate() {
+                match value.get_untracked().trim().parse::<u32>() {
+                    Ok(minutes) if (1..=120).contains(&minutes) => read[index] = minutes,
+                    _ => errors.add(field, "must be between 1 and 120 minutes"),
+                }
+            }
+        });
+        if errors.is_empty() && read[1] < read[0] {
+            errors.add("very_urgent", "must not be shorter than the tier 1 time");
+        }
+        if !errors.is_empty() {
+            reveal_problem();
+            return;
+        }
+        save.dispatch(AcknowledgeTimes {
+            immediate: read[0],
+            very_urgent: read[1],
+        });
+    };
+    view! {
+        <SuccessNotice message=notice/>
+        <ErrorAlert error=failure/>
+        <form class="card answer-times" novalidate on:submit=submit data-testid="acknowledge-times">
+            <table class="answer-times-table">
+                <thead>
+                    <tr>
+                        <th scope="col">"Tier"</th>
+                        <th scope="col">"Minutes to acknowledge"</th>
+                    </tr>
+                </thead>
+                <tbody>
+                    {rows
+                        .into_iter()
+                        .map(|(tier, field, value, note)| {
+                            let number = tier.number();
+                            let id = format!("ack-{field}");
+                            let error = errors.of(field);
+                            let error_id = format!("{id}-error");
+                            view! {
+                                <tr>
+                                    <th scope="row">
+                                        <label for=id.clone()>
+                                            <span class="tier-chip" data-tier=number.to_string()>{number}</span>
+                                            {tier_name(tier)}
+                                        </label>
+                                        {note.map(|note| view! { <p class="muted small">{note}</p> })}
+                                    </th>
+                                    <td>
+                                        {(!editable).then(|| {
+                                            view! {
+                                                <span class="minutes" data-testid=format!("ack-minutes-{field}")>
+                                                    {minutes_text(&value.get_untracked())}
+                                                </span>
+                                            }
+                                        })}
+                                        <input
+                                            hidden=!editable
+                                            id=id.clone()
+                                            name=field
+                                            type="number"
+                                            min="1"
+                                            max="120"
+                                            inputmode="numeric"
+                                            class="minutes-input"
+                                            aria-invalid=move || error.get().is_some().then_some("true")
+                                            aria-describedby=error_id.clone()
+                                            bind:value=value
+                                        />
+                                        {move || error.get().map(|message| view! { <p class="field-error" id=error_id.clone()>{message}</p> })}
+                                    </td>
+                                </tr>
+                            }
+                        })
+                        .collect_view()}
+                </tbody>
+            </table>
+            <p class="muted small">
+                {move || {
+                    match updated_at.get() {
+                        None => "Warren's defaults: never changed.".to_owned(),
+                        Some(at) => format!("Last changed {}.", local_time::date_time(at)),
+                    }
+                }}
+            </p>
+            {if editable {
+                view! {
+                    <div class="form-actions">
+                        <button type="submit" class="button primary" disabled=move || pending.get()>
+                            "Save acknowledge times"
+                        </button>
+                    </div>
+                }
+                .into_any()
+            } else {
+                view! { <p class="muted">"Only network admins change the acknowledge times."</p> }.into_any()
             }}
         </form>
     }

@@ -6,8 +6,9 @@
 //! escalates it, ticking and red once overdue; every card shows its status,
 //! the transport step, who took it on and a button to call the other side.
 //!
-//! The board follows the live event stream ([`ReferralStream`]): whatever
-//! the other organization does appears without a reload. The tab, the
+//! The board follows the tab's live event stream
+//! ([`crate::components::ReferralStream`]): whatever the other organization
+//! does appears without a reload. The tab, the
 //! open/closed filter and the organization live in the URL query (`box`,
 //! `state`, `org`) so a board can be bookmarked.
 
@@ -22,8 +23,8 @@ use warren_wire::{Referral, ReferralQuery};
 
 use crate::components::{
     BusinessStatusBadge, CallLink, DueCountdown, ErrorAlert, LiveIndicator, Loading, PriorityBadge,
-    ReferralStatusBadge, ReferralStream, RequireSignIn, label_of, patient_title, term_labels,
-    tier_name,
+    ReferralStatusBadge, RequireSignIn, label_of, patient_title, term_labels,
+    tier_name, use_referral_stream,
 };
 use crate::local_time;
 use crate::session::use_session;
@@ -112,7 +113,7 @@ fn Board() -> impl IntoView {
         )
     };
 
-    let stream = ReferralStream::open();
+    let stream = use_referral_stream();
     let labels = LocalResource::new(move || term_labels(session));
     let board = LocalResource::new(move || {
         stream.generation();

@@ -1,4 +1,5 @@
-//! `/sign-in`: e-mail and password.
+//! `/sign-in`: e-mail and password, and the way to a new password for whoever
+//! forgot theirs. `?email=` fills in the address (after a password reset).
 
 use leptos::prelude::*;
 use leptos_router::NavigateOptions;
@@ -22,7 +23,11 @@ pub fn SignInPage() -> impl IntoView {
     let session = use_session();
     let navigate = use_navigate();
     let query = use_query_map();
-    let email = RwSignal::new(String::new());
+    let email = RwSignal::new(
+        query
+            .with_untracked(|query| query.get("email"))
+            .unwrap_or_default(),
+    );
     let password = RwSignal::new(String::new());
     let notice = RwSignal::new(session.take_notice());
 
@@ -45,6 +50,17 @@ pub fn SignInPage() -> impl IntoView {
             );
         }
     });
+
+    // The address typed so far goes along, to save typing it again.
+    let forgot_href = move || {
+        let typed = email.get();
+        if typed.trim().is_empty() {
+            "/forgot-password".to_owned()
+        } else {
+            let typed = String::from(js_sys::encode_uri_component(typed.trim()));
+            format!("/forgot-password?email={typed}")
+        }
+    };
 
     let submit = move |event: leptos::ev::SubmitEvent| {
         event.prevent_default();
@@ -91,6 +107,9 @@ pub fn SignInPage() -> impl IntoView {
                     <Show when=move || pending.get()>
                         <span class="spinner" role="status" aria-label="Signing in"></span>
                     </Show>
+                    <a class="forgot-link" href=forgot_href data-testid="forgot-password">
+                        "Forgot your password?"
+                    </a>
                 </div>
             </form>
             <hr/>
@@ -102,8 +121,7 @@ pub fn SignInPage() -> impl IntoView {
                 "What the network does, in figures: " <A href="/report">"the network report"</A> "."
             </p>
             <p class="muted">
-                "Joining an existing organization? Ask its administrator for an invitation link. "
-                "Forgotten your password? Your organization's administrator or a network coordinator can help."
+                "Joining an existing organization? Ask its administrator for an invitation link."
             </p>
         </section>
     }

@@ -2,7 +2,8 @@
 //! week of hours, what it can do and for which animals, how to reach it and
 //! who covers it after hours; its capacity (declared in one click by its
 //! staff), how far the listing can be trusted (assured by a coordinator),
-//! and every change made to it.
+//! every change made to it, and for its organization the way to its
+//! on-call rota.
 
 use leptos::prelude::*;
 use leptos_router::hooks::use_query_map;
@@ -91,6 +92,16 @@ fn SiteDetails(
         .or_else(|| site.private_phone.clone())
         .or_else(|| listing.public_phone.clone());
     let cover = listing.after_hours_cover.clone();
+    // Who is on call is the organization's business: its members read it.
+    let session = use_session();
+    let organization = listing.organization_id;
+    let reads_rota = untrack(|| {
+        session.is_network_admin()
+            || session
+                .memberships()
+                .iter()
+                .any(|membership| membership.organization.id == organization)
+    });
     view! {
         <header class="page-header with-actions">
             <div>
@@ -107,6 +118,14 @@ fn SiteDetails(
                 <a class="button secondary" href="/directory">
                     "Back to search"
                 </a>
+                {reads_rota
+                    .then(|| {
+                        view! {
+                            <a class="button secondary" id="on-call-rota" href=format!("/sites/{id}/on-call")>
+                                "On-call rota"
+                            </a>
+                        }
+                    })}
                 {site
                     .editable
                     .then(|| {
