@@ -718,6 +718,7 @@ fn referrer(
     let kit_items = kit(store, lender)?;
     receivers.shuffle(&mut rng);
     receivers.truncate(500);
+    desks(store, &receivers)?;
     let receiver_organization_id = organization_ids
         .get(2)
         .cloned()
@@ -742,6 +743,40 @@ fn referrer(
         open_referrals: Vec::new(),
         admin_email,
         admin_password,
+    })
+}
+
+/// Gives the organization of each receiving site an admin who reads its
+/// alerts — a confirmed address, new referrals in the inbox only (they are
+/// on the board), urgent ones by e-mail as always — so that referrals raise
+/// alerts and urgent ones send e-mail, as in a staffed network.
+fn desks(store: &Store, receivers: &[String]) -> Result<(), ApiError> {
+    let hash = crate::auth::hash_password(&crate::auth::new_secret("pw"))?;
+    store.write(|connection| {
+        let all = sites::list_all_ids(connection)?;
+        let mut organizations: Vec<&String> = all
+            .iter()
+            .filter(|(site, _)| receivers.contains(site))
+            .map(|(_, organization)| organization)
+            .collect();
+        organizations.sort();
+        organizations.dedup();
+        let mut preferences = warren_domain::alerts::AlertPreferences::defaults(
+            warren_domain::directory::hours::Timezone::parse("Europe/London")
+                .map_err(|error| ApiError::Internal(error.to_string()))?,
+        );
+        preferences.modes.insert(
+            warren_domain::alerts::AlertKind::ReferralReceived,
+            warren_domain::alerts::DeliveryMode::InboxOnly,
+        );
+        for (number, organization) in organizations.into_iter().enumerate() {
+            let email = format!("desk-{number}@bench.example.org");
+            let user = warren_store::accounts::insert_user(connection, &email, &format!("Desk {number}"), &hash)?;
+            warren_store::accounts::add_membership(connection, &user.id, organization, warren_domain::Role::OrgAdmin)?;
+            warren_store::accounts::confirm_email(connection, &user.id, warren_store::now())?;
+            warren_store::alerts::save_preferences(connection, &user.id, &preferences, 0)?;
+        }
+        Ok::<_, ApiError>(())
     })
 }
 

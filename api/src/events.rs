@@ -29,6 +29,38 @@ pub enum LiveEvent {
     Alert(AlertNotice),
     /// Messages were queued in the outbox: the sender may go now.
     MailQueued,
+    /// An alert was raised (counted on `/metrics` once its change commits;
+    /// never announced to other replicas nor streamed).
+    AlertRaised {
+        /// Whether it is urgent.
+        urgent: bool,
+    },
+}
+
+/// The counters `/metrics` shows for alerts and their e-mail.
+#[derive(Clone)]
+pub struct AlertMetrics {
+    /// `warren_alerts_raised_total{urgency="urgent|other"}`.
+    pub raised: prometheus::IntCounterVec,
+    /// `warren_emails_total{outcome="sent|retrying|failed"}`.
+    pub emails: prometheus::IntCounterVec,
+}
+
+impl AlertMetrics {
+    /// The counters, registered in `registry`.
+    pub fn register(registry: &prometheus::Registry) -> anyhow::Result<Self> {
+        let raised = prometheus::IntCounterVec::new(
+            prometheus::Opts::new("warren_alerts_raised_total", "Alerts raised to people, by urgency."),
+            &["urgency"],
+        )?;
+        let emails = prometheus::IntCounterVec::new(
+            prometheus::Opts::new("warren_emails_total", "E-mail attempts, by outcome."),
+            &["outcome"],
+        )?;
+        registry.register(Box::new(raised.clone()))?;
+        registry.register(Box::new(emails.clone()))?;
+        Ok(Self { raised, emails })
+    }
 }
 
 impl LiveEvent {
@@ -60,6 +92,7 @@ const RECONNECT: Duration = Duration::from_secs(1);
 /// The event hub of one server.
 pub struct Events {
     sender: broadcast::Sender<LiveEvent>,
+    metrics: Option<AlertMetrics>,
     /// On PostgreSQL, where the listener thread hands events on: dropped
     /// with the hub, which wakes the thread to end.
     listener: Option<mpsc::Sender<()>>,
@@ -73,9 +106,16 @@ impl Events {
         } else {
             Self {
                 sender: broadcast::channel(BUFFER).0,
+                metrics: None,
                 listener: None,
             }
         }
+    }
+
+    /// The hub, counting raised alerts in `metrics`.
+    pub fn with_metrics(mut self, metrics: AlertMetrics) -> Self {
+        self.metrics = Some(metrics);
+        self
     }
 
     /// A hub fed by a listener thread on the PostgreSQL database at `url`.
@@ -91,6 +131,7 @@ impl Events {
             .expect("spawning the event listener");
         Self {
             sender,
+            metrics: None,
             listener: Some(stop),
         }
     }
@@ -100,6 +141,17 @@ impl Events {
     /// [`crate::referrals::Raised`]) and the listener hands them on; on
     /// SQLite they go to the subscribers here.
     pub fn publish(&self, published: Vec<LiveEvent>) {
+        let (raised, published): (Vec<LiveEvent>, Vec<LiveEvent>) = published
+            .into_iter()
+            .partition(|event| matches!(event, LiveEvent::AlertRaised { .. }));
+        if let Some(metrics) = &self.metrics {
+            for event in raised {
+                if let LiveEvent::AlertRaised { urgent } = event {
+                    let urgency = if urgent { "urgent" } else { "other" };
+                    metrics.raised.with_label_values(&[urgency]).inc();
+                }
+            }
+        }
         if self.listener.is_some() {
             return;
         }

@@ -157,6 +157,12 @@ impl Email {
                 "high".into(),
             ));
         }
+        if let Some(link) = &record.link {
+            builder = builder.raw_header(HeaderValue::new(
+                HeaderName::new_from_ascii_str("X-Warren-Link"),
+                link.clone(),
+            ));
+        }
         if let Some(alert) = &record.alert_id {
             builder = builder.raw_header(HeaderValue::new(
                 HeaderName::new_from_ascii_str("X-Warren-Alert"),
@@ -385,6 +391,11 @@ pub async fn send_due(state: &web::Data<AppState>, email: &dyn Channel) -> Resul
                 if new_state == MessageState::Failed {
                     crate::alerts::delivery_failed(connection, &message, outcome.err())?;
                 }
+                state
+                    .alert_metrics
+                    .emails
+                    .with_label_values(&[new_state.as_str()])
+                    .inc();
                 Ok::<_, ApiError>(new_state)
             })
         })

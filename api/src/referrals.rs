@@ -71,6 +71,11 @@ impl Raised {
         self.0.push(event);
         Ok(())
     }
+
+    /// Keeps `event` for this replica alone, unannounced: it only counts.
+    pub fn note(&mut self, event: LiveEvent) {
+        self.0.push(event);
+    }
 }
 
 fn parse(id: &str) -> Result<Uuid, ApiError> {

@@ -62,7 +62,10 @@ pub fn start(config: Config, store: Store, listener: TcpListener) -> anyhow::Res
     let email = crate::mail::Email::new(&config.mail, &public_url)?;
     let mailbox = email.mailbox().map(std::path::Path::to_path_buf);
     let mail_destination = crate::mail::Channel::describe(&email);
+    let registry = prometheus::Registry::new();
+    let alert_metrics = crate::events::AlertMetrics::register(&registry)?;
     let state = web::Data::new(AppState {
+        alert_metrics: alert_metrics.clone(),
         alerting: std::sync::Arc::new(crate::alerts::Alerting::new(&public_url, tokens.clone())),
         mail_destination,
         mailbox,
@@ -78,11 +81,12 @@ pub fn start(config: Config, store: Store, listener: TcpListener) -> anyhow::Res
             config.partner_requests_per_minute,
         ),
         public_url,
-        events: crate::events::Events::start(&store),
+        events: crate::events::Events::start(&store).with_metrics(alert_metrics.clone()),
         store,
         config: config.clone(),
     });
     let metrics = PrometheusMetricsBuilder::new("warren")
+        .registry(registry)
         .endpoint("/metrics")
         .mask_unmatched_patterns("UNMATCHED")
         .build()

@@ -28,6 +28,8 @@ pub struct AppState {
     pub events: crate::events::Events,
     /// The base of links Warren hands out.
     pub public_url: String,
+    /// Counters of alerts and e-mails on `/metrics`.
+    pub alert_metrics: crate::events::AlertMetrics,
     /// Raises alerts to people.
     pub alerting: std::sync::Arc<crate::alerts::Alerting>,
     /// Where e-mail goes, for the startup line (`the SMTP server …` or

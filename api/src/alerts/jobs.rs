@@ -163,6 +163,7 @@ pub fn send_digests(state: &AppState) -> Result<usize, ApiError> {
                         body_text: composed.text,
                         body_html: Some(composed.html),
                         unsubscribe_url: None,
+                        link: Some("/inbox".to_owned()),
                         secret: false,
                         urgent: false,
                         not_before: now(),

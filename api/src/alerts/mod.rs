@@ -281,6 +281,7 @@ impl Alerting {
                     body_text: composed.text,
                     body_html: Some(composed.html),
                     unsubscribe_url: unsubscribe,
+                    link: Some(draft.link.clone()),
                     secret: urgent,
                     urgent,
                     not_before,
@@ -288,6 +289,7 @@ impl Alerting {
             )?;
             emailed = true;
         }
+        raised.note(LiveEvent::AlertRaised { urgent });
         if let Some(user_id) = user_id {
             raised.push(
                 connection,
@@ -694,6 +696,7 @@ impl Alerting {
                 body_text: composed.text,
                 body_html: Some(composed.html),
                 unsubscribe_url: None,
+                link: None,
                 secret: true,
                 urgent: false,
                 not_before: now(),

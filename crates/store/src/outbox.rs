@@ -94,6 +94,9 @@ pub struct MessageRecord {
     pub body_html: Option<String>,
     /// `List-Unsubscribe` target, for non-urgent alert mail.
     pub unsubscribe_url: Option<String>,
+    /// The path in Warren of what an alert e-mail is about (sent as
+    /// `X-Warren-Link`, for mail filters).
+    pub link: Option<String>,
     /// Whether the body holds a secret link.
     pub secret: bool,
     /// Whether it is urgent.
@@ -145,6 +148,8 @@ pub struct NewMessage {
     pub body_html: Option<String>,
     /// `List-Unsubscribe` target.
     pub unsubscribe_url: Option<String>,
+    /// The path in Warren of what it is about.
+    pub link: Option<String>,
     /// Whether the body holds a secret link.
     pub secret: bool,
     /// Whether urgent.
@@ -174,6 +179,7 @@ pub fn enqueue(
             outbox_messages::body_text.eq(&message.body_text),
             outbox_messages::body_html.eq(&message.body_html),
             outbox_messages::unsubscribe_url.eq(&message.unsubscribe_url),
+            outbox_messages::link.eq(&message.link),
             outbox_messages::secret.eq(message.secret),
             outbox_messages::urgent.eq(message.urgent),
             outbox_messages::state.eq(MessageState::Pending.as_str()),

@@ -773,6 +773,7 @@ diesel::table! {
         body_text -> Text,
         body_html -> Nullable<Text>,
         unsubscribe_url -> Nullable<Text>,
+        link -> Nullable<Text>,
         secret -> Bool,
         urgent -> Bool,
         state -> Text,

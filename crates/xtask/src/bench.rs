@@ -38,7 +38,7 @@ use crate::postgres;
 use crate::shell;
 use crate::system::{self, Apt};
 use crate::workspace::Workspace;
-use crate::{bench_endpoints, bench_lending, bench_referrals};
+use crate::{bench_alerts, bench_endpoints, bench_lending, bench_referrals};
 
 /// The no-op endpoint: answers from memory without touching the database.
 const NO_OP: &str = "/healthz";
@@ -187,6 +187,10 @@ struct Report {
     contention: bench_lending::Contention,
     /// The signed-in endpoints, closed loop.
     endpoints: Vec<Measured>,
+    /// Alerts raised a second during the closed-loop referral creation run.
+    alerts_per_second: f64,
+    /// Urgent referrals to e-mail.
+    urgent: bench_alerts::Urgent,
 }
 
 /// Builds the server, measures each database and prints the tables.
@@ -333,6 +337,7 @@ fn measure(
     ]))?;
     let seed_time = seeding.elapsed();
 
+    let sink = bench_alerts::SmtpSink::start(data_dir)?;
     let addr = free_address()?;
     let log_path = data_dir.join("server.log");
     // No web app: the benchmark asks only the API.
@@ -343,6 +348,7 @@ fn measure(
     command
         .args(["serve", "--addr", &addr.to_string()])
         .env("WARREN_WEB_DIR", &web_dir)
+        .env("WARREN_SMTP_URL", sink.url())
         .stdout(log.try_clone()?)
         .stderr(log);
     shell::announce(&command);
@@ -384,9 +390,12 @@ fn measure(
         let warm =
             bench_referrals::create(addr, referrer.clone(), options.connections, warm_up, "warm")
                 .await?;
+        let raised_before = bench_alerts::raised(addr).await?;
         let mut referrals =
             bench_referrals::create(addr, referrer.clone(), options.connections, seconds, "run")
                 .await?;
+        let raised_during = bench_alerts::raised(addr).await?.saturating_sub(raised_before);
+        let alerts_per_second = raised_during as f64 / referrals.elapsed.as_secs_f64();
         let mut referrals_at_rate =
             bench_referrals::create_at_rate(addr, referrer.clone(), options.rate, seconds).await?;
         referrals.acknowledged += warm.acknowledged + referrals_at_rate.acknowledged;
@@ -399,7 +408,7 @@ fn measure(
             "xtask: bench: {backend}: {CONTENDERS} requests at once for one slot, {CONTENTION_ROUNDS} times"
         );
         let contention =
-            bench_lending::contend(addr, referrer, CONTENTION_ROUNDS, CONTENDERS).await?;
+            bench_lending::contend(addr, referrer.clone(), CONTENTION_ROUNDS, CONTENDERS).await?;
 
         eprintln!("xtask: bench: {backend}: signed-in endpoints");
         let callers = Arc::new(bench_endpoints::Callers::read(data_dir)?);
@@ -469,6 +478,12 @@ fn measure(
                 .await?,
             );
         }
+        eprintln!(
+            "xtask: bench: {backend}: {} urgent referrals a minute for {} s, to e-mail",
+            bench_alerts::RATE_PER_MINUTE,
+            bench_alerts::DURATION.as_secs()
+        );
+        let urgent = bench_alerts::urgent(addr, referrer, &sink).await?;
         Ok::<_, anyhow::Error>((
             cold_start,
             rss_ready_kib,
@@ -477,12 +492,21 @@ fn measure(
             referrals_at_rate,
             contention,
             endpoints,
+            (alerts_per_second, urgent),
         ))
     });
     let peak_rss_kib = memory_kib(server.0.id(), "VmHWM");
     drop(server);
-    let (cold_start, rss_ready_kib, runs, referrals, referrals_at_rate, contention, endpoints) =
-        result.with_context(|| {
+    let (
+        cold_start,
+        rss_ready_kib,
+        runs,
+        referrals,
+        referrals_at_rate,
+        contention,
+        endpoints,
+        (alerts_per_second, urgent),
+    ) = result.with_context(|| {
             format!(
                 "the {backend} benchmark failed; the server's log is {}",
                 log_path.display()
@@ -517,6 +541,8 @@ fn measure(
         referrals_at_rate,
         contention,
         endpoints,
+        alerts_per_second,
+        urgent,
     })
 }
 
@@ -1024,6 +1050,23 @@ fn print_report(report: &Report, options: &Options) {
             println!("  first error: {error}");
         }
     }
+    println!(
+        "  alerts raised under the referral load: {:.0}/s",
+        report.alerts_per_second
+    );
+    let urgent = &report.urgent;
+    println!(
+        "  {} at {}/min: {} sent, {} e-mails accepted; p50 {:.2} s, p99 {:.2} s, max {:.2} s (target p99 < {} s: {})",
+        bench_alerts::URGENT,
+        bench_alerts::RATE_PER_MINUTE,
+        urgent.sent,
+        urgent.delivered,
+        urgent.percentile(0.5).as_secs_f64(),
+        urgent.percentile(0.99).as_secs_f64(),
+        urgent.percentile(1.0).as_secs_f64(),
+        bench_alerts::TARGET_P99.as_secs(),
+        verdict(urgent.met())
+    );
     println!();
     print_summary(report, options);
 }
@@ -1176,6 +1219,25 @@ fn print_summary(report: &Report, options: &Options) {
             );
         }
     }
+    let urgent = &report.urgent;
+    row(
+        bench_alerts::URGENT,
+        &format!("open, {}/min", bench_alerts::RATE_PER_MINUTE),
+        urgent.sent as f64 / bench_alerts::DURATION.as_secs_f64(),
+        urgent.percentile(0.5),
+        urgent.percentile(0.99),
+        format!(
+            "p99 < {} s, {} of {} arrived",
+            bench_alerts::TARGET_P99.as_secs(),
+            urgent.delivered,
+            urgent.sent
+        ),
+        Some(urgent.met()),
+    );
+    println!(
+        "  {:<26} {:<18} {:>8.0}",
+        "alerts raised", "under create load", report.alerts_per_second
+    );
     let megabytes = |kib: u64| format!("{:.0} MB", kib as f64 / 1024.0);
     if let Some(peak) = report.peak_rss_kib {
         println!(

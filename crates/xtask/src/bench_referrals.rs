@@ -44,6 +44,21 @@ pub struct Referrer {
 }
 
 impl Referrer {
+    /// A tier 1 referral (a rat that cannot breathe) to one of the receivers, in turn.
+    pub fn urgent_body(&self, index: u64) -> Bytes {
+        let receiver = &self.receivers[usize::try_from(index).unwrap_or(0) % self.receivers.len()];
+        Bytes::from(
+            serde_json::json!({
+                "receivers": [receiver],
+                "species": "small_mammal/rat",
+                "patient": {"name": format!("Urgent rat {index}"), "weight_grams": 350},
+                "reason": "Open-mouth breathing, blue gums",
+                "priority": "immediate",
+            })
+            .to_string(),
+        )
+    }
+
     /// Reads `bench-referrer.json` from the data folder.
     pub fn read(data_dir: &Path) -> Result<Self> {
         let referrer: Self = read_seeded(data_dir)?;

@@ -131,6 +131,8 @@ CREATE TABLE outbox_messages (
     body_text TEXT NOT NULL,
     body_html TEXT,
     unsubscribe_url TEXT,
+    -- The path in Warren of what an alert e-mail is about.
+    link TEXT,
     -- The body holds a secret link: it is blanked once sent.
     secret BOOLEAN NOT NULL,
     urgent BOOLEAN NOT NULL,

@@ -360,6 +360,11 @@ on_both_databases! {
             assert!(acknowledgement.note.as_deref().unwrap().contains("from the e-mail link"));
         }
 
+        // The server counts what it raised and sent.
+        let metrics = app.client.http().get(format!("{}/metrics", app.url)).send().await.unwrap().text().await.unwrap();
+        assert!(metrics.contains("warren_alerts_raised_total{urgency=\"urgent\"} 2"), "{metrics}");
+        assert!(metrics.contains("warren_emails_total{outcome=\"sent\"}"), "{metrics}");
+
         // The receiving clinic's dashboard counts the time to acknowledge.
         let today = Utc::now().date_naive().to_string();
         let board = night.receiver_admin.dashboard(&DashboardQuery { from: Some(today.clone()), to: Some(today), organization_id: Some(night.receiver) }).await.unwrap();

@@ -4,6 +4,7 @@
 mod access;
 mod accounts;
 mod alerts;
+mod alerts_browser;
 mod browser;
 mod budgets;
 mod contract;

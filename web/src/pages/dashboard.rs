@@ -139,7 +139,7 @@ fn DashboardView() -> impl IntoView {
         <header class="page-header">
             <h1>"Dashboard"</h1>
             <p class="lead">
-                "How fast the network answers and sees its cases, how full the boards are, how true the directory is and how the kit is used."
+                "How fast the network answers and sees its cases, how fast urgent alerts are acknowledged, how full the boards are, how true the directory is and how the kit is used."
             </p>
         </header>
         <form class="card report-period dashboard-period" data-testid="dashboard-period" on:submit=submit>
