@@ -45,6 +45,51 @@ pub fn soon(at: DateTime<Utc>, from: DateTime<Utc>) -> String {
     }
 }
 
+/// A weekday, date and time in the IANA timezone `zone` (a site's time,
+/// whatever the browser's), e.g. `Mon 9 Dec, 17:00`; in the browser's own
+/// zone when the browser does not know `zone`. The browser's timezone
+/// database does the work, so the app carries none.
+#[cfg(target_arch = "wasm32")]
+pub fn date_time_in(at: DateTime<Utc>, zone: &str) -> String {
+    use wasm_bindgen::JsValue;
+
+    let options = [
+        ("weekday", "short"),
+        ("day", "numeric"),
+        ("month", "short"),
+        ("hour", "2-digit"),
+        ("minute", "2-digit"),
+        ("hourCycle", "h23"),
+        ("timeZone", zone),
+    ];
+    let object = js_sys::Object::new();
+    for (key, value) in options {
+        // Setting a property on a fresh plain object cannot fail.
+        let _ = js_sys::Reflect::set(&object, &JsValue::from_str(key), &JsValue::from_str(value));
+    }
+    let constructor = js_sys::Intl::DateTimeFormat::new(&js_sys::Array::new(), &js_sys::Object::new())
+        .constructor();
+    // An unknown zone is a RangeError: caught here rather than thrown.
+    let arguments = js_sys::Array::of2(&js_sys::Array::new(), &object);
+    let Ok(formatter) = js_sys::Reflect::construct(&constructor, &arguments) else {
+        return weekday_time(at);
+    };
+    let formatter: js_sys::Intl::DateTimeFormat = formatter.into();
+    let date = js_sys::Date::new(&JsValue::from_f64(at.timestamp_millis() as f64));
+    formatter
+        .format()
+        .call1(&formatter, &date)
+        .ok()
+        .and_then(|text| text.as_string())
+        .unwrap_or_else(|| weekday_time(at))
+}
+
+/// Off the browser there is no timezone database: UTC, named.
+#[cfg(not(target_arch = "wasm32"))]
+pub fn date_time_in(at: DateTime<Utc>, _zone: &str) -> String {
+    at.format("%a %-d %b, %H:%M UTC").to_string()
+}
+
 /// The browser's clock.
 #[cfg(target_arch = "wasm32")]
 pub fn now() -> DateTime<Utc> {

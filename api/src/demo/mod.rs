@@ -9,6 +9,7 @@
 //! never-audited listings.
 
 pub mod data;
+mod on_call;
 pub mod lending;
 pub mod library;
 pub mod people;
@@ -134,6 +135,7 @@ pub fn load(store: &Store) -> Result<Loaded, ApiError> {
         let article_count = library::load(connection)?;
         people::load(connection)?;
         specialists::load(connection)?;
+        on_call::load(connection)?;
         audit::record(
             connection,
             &loader,

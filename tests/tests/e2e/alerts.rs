@@ -622,6 +622,14 @@ on_both_databases! {
 on_both_databases! {
     async fn an_alert_nobody_acknowledges_reaches_the_admins_then_ends(app) {
         let night = night(&app, |okafor, _| Rota { shifts: vec![Shift { user_id: okafor, hours: hours("24/7") }], overrides: vec![] }).await;
+        // The receiving clinic's software hears of its alerts by webhook.
+        let kinds = ["alert.raised", "alert.acknowledged", "alert.unacknowledged"].map(|kind| warren_wire::EventKind::parse(kind).unwrap());
+        let hook = night
+            .receiver_admin
+            .create_webhook(night.receiver, &warren_wire::CreateWebhookRequest { url: warren_domain::Website::parse("http://127.0.0.1:9/alerts").unwrap(), events: kinds.to_vec(), description: None }, None)
+            .await
+            .unwrap()
+            .webhook;
         let sent = night.referrer_admin.create_referral(night.referrer, &rabbit(vec![night.receiver_site], Tier::VeryUrgent), None).await.unwrap().items.remove(0);
         eventually("Dr Okafor's alert", || async { urgent_alerts(&night.okafor).await.len() == 1 }).await;
         acknowledge_time_passes(&app);
@@ -648,6 +656,13 @@ on_both_databases! {
         let chain = urgent_alerts(&night.okafor).await.into_iter().find(|alert| alert.referral_id == Some(second.id)).unwrap().chain.unwrap();
         assert_eq!(chain.acknowledged_by.as_deref(), Some("Dr Okafor"));
         assert_eq!(chain.acknowledged_via, Some(AcknowledgedVia::Answer));
+        let deliveries = night.receiver_admin.webhook_deliveries(night.receiver, hook.id, &warren_wire::DeliveryQuery::default()).await.unwrap().items;
+        let mut sent: Vec<&str> = deliveries.iter().map(|delivery| delivery.kind.as_str()).collect();
+        sent.sort_unstable();
+        assert_eq!(sent, ["alert.acknowledged", "alert.raised", "alert.raised", "alert.unacknowledged"]);
+        let acknowledged = deliveries.iter().find(|delivery| delivery.kind == "alert.acknowledged").unwrap();
+        assert_eq!(acknowledged.payload["acknowledged_by"], "Dr Okafor");
+        assert_eq!(acknowledged.payload["referral_id"], second.id.to_string());
     }
 
     async fn rotas_are_checked_gaps_are_flagged_and_people_see_their_shifts(app) {

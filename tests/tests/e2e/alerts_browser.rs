@@ -5,9 +5,10 @@
 //! on call, acknowledges from the link in his e-mail without signing in, and
 //! the referring clinic reads on the referral's timeline who was alerted and
 //! who acknowledged. The receiving clinic's admin edits the on-call rota. A
-//! person who forgot her password asks for a link from the sign-in page,
-//! sets a new password from the e-mail and signs in with it, then confirms
-//! her address and chooses how alerts reach her.
+//! clinic's admin confirms her address from a new link and chooses how
+//! alerts reach her; later, having forgotten her password, she asks for a
+//! link from the sign-in page, sets a new password from the e-mail and signs
+//! in with it.
 //!
 //! The server's e-mail goes to a real SMTP server (`aiosmtpd`), as in
 //! `alerts.rs`; the clock is moved the same way, by making every running
@@ -335,7 +336,9 @@ warren_tests::on_both_databases! {
         browser.close().await.unwrap();
     }
 
-    async fn a_person_who_forgot_her_password_sets_a_new_one_from_the_email_and_signs_in(backend: Backend) {
+    async fn a_person_confirms_her_address_chooses_her_alerts_and_later_resets_her_password_by_email(backend: Backend) {
+        use warren_domain::alerts::{AlertKind, DeliveryMode};
+
         let smtp = SmtpServer::start();
         let app = TestApp::spawn_with(backend, |config| config.mail.smtp_url = Some(smtp.url())).await;
         let coordinator = app.network_admin().await;
@@ -343,38 +346,9 @@ warren_tests::on_both_databases! {
         let first_confirmation = smtp.wait_for("a@harbour.test", "Confirm your e-mail address").await;
         let (browser, _driver) = browser().await;
 
-        // From the sign-in page, with the address typed, to the request.
-        browser.goto(&format!("{}/sign-in", app.url)).await.unwrap();
-        type_into(&browser, "#email", "a@harbour.test").await;
-        click(&browser, "[data-testid=forgot-password]", "Forgot your password?").await;
-        let email = appears(&browser, Locator::Css("#email"), "the request form").await;
-        assert_eq!(email.prop("value").await.unwrap().as_deref(), Some("a@harbour.test"), "the address came along");
-        click(&browser, "button[type=submit]", "send me a link").await;
-        appears(&browser, Locator::Css("[data-testid=reset-requested]"), "the answer").await;
-        screenshots(&browser, "alerts-forgot-password", app.backend).await;
-
-        // The e-mailed link: a new password, then sign in with it.
-        let mail = smtp.wait_for("a@harbour.test", "Reset your Warren password").await;
-        let token = mail.token_in("/reset-password").expect("a reset link");
-        browser.goto(&format!("{}/reset-password?token={token}", app.url)).await.unwrap();
-        type_into(&browser, "#new-password", "a brand new long password").await;
-        type_into(&browser, "#new-password-confirm", "a brand new long passwort").await;
-        click(&browser, "button[type=submit]", "set the new password").await;
-        appears(&browser, Locator::Css("#new-password-confirm-error"), "the two passwords differ").await;
-        type_into(&browser, "#new-password-confirm", "a brand new long password").await;
-        screenshots(&browser, "alerts-reset-password", app.backend).await;
-        click(&browser, "button[type=submit]", "set the new password").await;
-        let notice = text_of(&browser, "[data-testid=sign-in-notice]", "back on the sign-in page").await;
-        assert!(notice.contains("every session of your account was signed out"), "{notice}");
-        let email = appears(&browser, Locator::Css("#email"), "the sign-in form").await;
-        assert_eq!(email.prop("value").await.unwrap().as_deref(), Some("a@harbour.test"), "the address is filled in");
-        screenshots(&browser, "alerts-after-reset", app.backend).await;
-        type_into(&browser, "#password", "a brand new long password").await;
-        click(&browser, "button[type=submit]", "sign in").await;
-        appears(&browser, Locator::XPath("//nav//a[normalize-space(.)='Directory']"), "signed in with the new password").await;
-
-        // Her address is not confirmed yet: she asks for a new link and
-        // follows it; then she chooses how an alert kind reaches her.
+        // Her address is not confirmed yet: she asks for a new link from
+        // her profile and follows it.
+        sign_in(&browser, &app, "a@harbour.test").await;
         browser.goto(&format!("{}/profile#alerts", app.url)).await.unwrap();
         appears(&browser, Locator::Css("[data-testid=alert-email][data-confirmed=false]"), "the address, not confirmed").await;
         click(&browser, "[data-testid=send-confirmation]", "send a new confirmation link").await;
@@ -399,24 +373,60 @@ warren_tests::on_both_databases! {
         click(&browser, "[data-testid=confirm-email]", "confirm my address").await;
         let confirmed = text_of(&browser, "[data-testid=email-confirmed]", "confirmed").await;
         assert!(confirmed.contains("a@harbour.test"), "{confirmed}");
+
+        // She wants case messages in a digest, and quiet nights.
         browser.goto(&format!("{}/profile#alerts", app.url)).await.unwrap();
         appears(&browser, Locator::Css("[data-testid=alert-email][data-confirmed=true]"), "the address, confirmed").await;
         let case_messages = appears(&browser, Locator::Css("#mode-case_message"), "the mode of case messages").await;
         case_messages.select_by_label("In a daily digest").await.unwrap();
+        type_into(&browser, "#quiet-hours", "every night").await;
+        click(&browser, "[data-testid=save-alert-settings]", "save").await;
+        appears(&browser, Locator::Css("#quiet-hours-error"), "the quiet hours are refused next to the field").await;
         type_into(&browser, "#quiet-hours", "Mo-Su 22:00-07:00").await;
         click(&browser, "[data-testid=save-alert-settings]", "save").await;
         appears(&browser, Locator::Css(".alert-settings [data-testid=notice]"), "saved").await;
-        let tokens = app.tokens("a@harbour.test", "a brand new long password").await;
-        let me = app.client.with_access_token(&tokens.access_token);
-        let saved = me.my_alert_preferences().await.unwrap().value;
+        let saved = app.signed_in("a@harbour.test").await.my_alert_preferences().await.unwrap().value;
         assert_eq!(saved.preferences.quiet_hours.as_ref().map(|hours| hours.as_str()), Some("Mo-Su 22:00-07:00"));
-        assert_eq!(
-            saved.kinds.iter().find(|choice| choice.kind == warren_domain::alerts::AlertKind::CaseMessage).unwrap().mode,
-            warren_domain::alerts::DeliveryMode::Digest
-        );
+        let mode = saved.kinds.iter().find(|choice| choice.kind == AlertKind::CaseMessage).unwrap().mode;
+        assert_eq!(mode, DeliveryMode::Digest);
         screenshots(&browser, "alerts-profile-settings", app.backend).await;
         browser.set_window_size(390, 844).await.unwrap();
         fits(&browser, "the alert settings on a phone").await;
+        browser.set_window_size(1280, 900).await.unwrap();
+
+        // Later she has forgotten her password: from the sign-in page, with
+        // the address typed, to the request.
+        click(&browser, "#sign-out", "sign out").await;
+        appears(&browser, Locator::Css("[data-testid=forgot-password]"), "the sign-in page").await;
+        type_into(&browser, "#email", "a@harbour.test").await;
+        click(&browser, "[data-testid=forgot-password]", "Forgot your password?").await;
+        appears(&browser, Locator::Css("form button[type=submit]:not([disabled])"), "the request form").await;
+        let email = browser.find(Locator::Css("#email")).await.unwrap();
+        assert_eq!(email.prop("value").await.unwrap().as_deref(), Some("a@harbour.test"), "the address came along");
+        click(&browser, "form button[type=submit]", "send me a link").await;
+        appears(&browser, Locator::Css("[data-testid=reset-requested]"), "the answer").await;
+        screenshots(&browser, "alerts-forgot-password", app.backend).await;
+
+        // The e-mailed link: a new password, then sign in with it.
+        let mail = smtp.wait_for("a@harbour.test", "Reset your Warren password").await;
+        let token = mail.token_in("/reset-password").expect("a reset link");
+        browser.goto(&format!("{}/reset-password?token={token}", app.url)).await.unwrap();
+        type_into(&browser, "#new-password", "a brand new long password").await;
+        type_into(&browser, "#new-password-confirm", "a brand new long passwort").await;
+        click(&browser, "form button[type=submit]", "set the new password").await;
+        appears(&browser, Locator::Css("#new-password-confirm-error"), "the two passwords differ").await;
+        type_into(&browser, "#new-password-confirm", "a brand new long password").await;
+        screenshots(&browser, "alerts-reset-password", app.backend).await;
+        click(&browser, "form button[type=submit]", "set the new password").await;
+        let notice = text_of(&browser, "[data-testid=sign-in-notice]", "back on the sign-in page").await;
+        assert!(notice.contains("every session of your account was signed out"), "{notice}");
+        let email = appears(&browser, Locator::Css("#email"), "the sign-in form").await;
+        assert_eq!(email.prop("value").await.unwrap().as_deref(), Some("a@harbour.test"), "the address is filled in");
+        screenshots(&browser, "alerts-after-reset", app.backend).await;
+        type_into(&browser, "#password", "a brand new long password").await;
+        click(&browser, "form button[type=submit]", "sign in").await;
+        appears(&browser, Locator::XPath("//nav//a[normalize-space(.)='Directory']"), "signed in with the new password").await;
+        app.tokens("a@harbour.test", "a brand new long password").await;
         browser.close().await.unwrap();
     }
 }

@@ -13,12 +13,11 @@
 //! errors (`shifts[0].hours`, `overrides[1].ends_at`) show next to their
 //! fields, and a rota changed elsewhere meanwhile is reported with a reload.
 
-use chrono::{DateTime, Utc};
 use leptos::prelude::*;
 use uuid::Uuid;
 use warren_client::{ClientError, Versioned};
 use warren_domain::alerts::{Override, Rota, Shift};
-use warren_domain::directory::hours::{OpeningHoursText, Timezone};
+use warren_domain::directory::hours::OpeningHoursText;
 use warren_domain::{Role, ShortText};
 use warren_wire::{OnCallRota, PersonRef, Span};
 
@@ -115,28 +114,13 @@ fn OnCall(id: Uuid) -> impl IntoView {
     }
 }
 
-/// A time in the site's timezone, e.g. `Mon 9 Dec 17:00`.
-fn site_time(at: DateTime<Utc>, timezone: Option<Timezone>) -> String {
-    match timezone {
-        Some(zone) => at
-            .with_timezone(&zone.tz())
-            .format("%a %-d %b %H:%M")
-            .to_string(),
-        None => local_time::date_time(at),
-    }
-}
-
-/// A span in the site's timezone, the end without its day when it is the
-/// same day.
-fn span_text(span: &Span, timezone: Option<Timezone>) -> String {
-    let from = site_time(span.starts_at, timezone);
-    let until = site_time(span.ends_at, timezone);
-    let same_day = from.get(..from.len().saturating_sub(6)) == until.get(..until.len().saturating_sub(6));
-    if same_day {
-        format!("{from} – {}", &until[until.len().saturating_sub(5)..])
-    } else {
-        format!("{from} – {until}")
-    }
+/// A span in the site's timezone, e.g. `Mon 9 Dec, 17:00 – Tue 10 Dec, 09:00`.
+fn span_text(span: &Span, timezone: &str) -> String {
+    format!(
+        "{} – {}",
+        local_time::date_time_in(span.starts_at, timezone),
+        local_time::date_time_in(span.ends_at, timezone)
+    )
 }
 
 #[component]
@@ -177,7 +161,7 @@ fn NowCard(current: RwSignal<OnCallRota>) -> impl IntoView {
         <section class="card rota-now" aria-labelledby="rota-now-heading">
             {move || {
                 let rota = current.get();
-                let timezone = Timezone::parse(&rota.timezone).ok();
+                let timezone = rota.timezone.as_str();
                 let now = local_time::now();
                 let stand_in = rota
                     .default_contact
@@ -189,7 +173,7 @@ fn NowCard(current: RwSignal<OnCallRota>) -> impl IntoView {
                 view! {
                     <h2 id="rota-now-heading">"On call now"</h2>
                     <p class="muted small" data-testid="site-time">
-                        {format!("At the site it is {} ({}).", site_time(now, timezone), rota.timezone)}
+                        {format!("At the site it is {} ({timezone}).", local_time::date_time_in(now, timezone))}
                     </p>
                     {if rota.on_call_now.is_empty() {
                         view! {

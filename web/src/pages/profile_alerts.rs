@@ -282,7 +282,7 @@ fn PreferencesForm(current: Versioned<AlertPreferencesView>, reload: Callback<()
                                             move |_| timezone.set(device.clone())
                                         }
                                     >
-                                        {format!("Use this device's: {shown}")}
+                                        {format!("Use this device's timezone ({shown})")}
                                     </button>
                                 </p>
                             </Show>
