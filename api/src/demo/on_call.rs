@@ -46,7 +46,7 @@ pub fn load(connection: &mut DbConnection) -> Result<usize, StoreError> {
                     Shift { user_id: id(days)?, hours: hours("Mo-Fr 08:00-18:00")? },
                     Shift {
                         user_id: id(nights)?,
-                        hours: hours("Mo-Su 00:00-08:00,18:00-24:00; Sa,Su 08:00-18:00")?,
+                        hours: hours("Mo-Fr 00:00-08:00,18:00-24:00; Sa,Su 00:00-24:00")?,
                     },
                 ];
                 for backup in backups {
@@ -61,4 +61,47 @@ pub fn load(connection: &mut DbConnection) -> Result<usize, StoreError> {
         written += 1;
     }
     Ok(written)
+}
+
+#[cfg(test)]
+mod tests {
+    use chrono::Utc;
+    use warren_store::{Store, StoreOptions};
+
+    use super::*;
+
+    #[test]
+    fn every_demo_rota_has_someone_on_call_all_week() {
+        let folder = std::env::temp_dir().join(format!("warren-on-call-{}", uuid::Uuid::new_v4()));
+        std::fs::create_dir_all(&folder).expect("a temporary folder");
+        let store = Store::open(&StoreOptions {
+            url: folder.join("demo.db").to_string_lossy().into_owned(),
+            pool_size: 2,
+            pool_timeout: std::time::Duration::from_secs(5),
+        })
+        .expect("a fresh SQLite database");
+        crate::demo::load(&store).expect("the demo loads");
+        let harbourside = store
+            .read(|connection| {
+                let rotas = alerts::rotas_in_use(connection)?;
+                assert!(rotas.len() >= 10, "{} rotas", rotas.len());
+                for record in &rotas {
+                    let site = sites::find(connection, &record.site_id)?;
+                    let (timezone, country) = crate::alerts::place(&site.fields.timezone, &site.fields.country)
+                        .expect("a demo site's place");
+                    let gaps = record.rota()?.gaps(timezone, country, Utc::now(), 7);
+                    assert!(gaps.is_empty(), "{} has gaps: {gaps:?}", site.fields.name);
+                }
+                let vet = warren_store::accounts::find_user_by_email(connection, "vet@harbourside.demo")?
+                    .expect("the demo clinician");
+                Ok::<_, StoreError>(
+                    rotas
+                        .iter()
+                        .any(|record| record.shifts.contains(&vet.id)),
+                )
+            })
+            .expect("the demo's rotas read back");
+        assert!(harbourside, "the demo clinician is on a rota");
+        std::fs::remove_dir_all(&folder).ok();
+    }
 }
