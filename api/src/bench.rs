@@ -771,8 +771,18 @@ fn desks(store: &Store, receivers: &[String]) -> Result<(), ApiError> {
         );
         for (number, organization) in organizations.into_iter().enumerate() {
             let email = format!("desk-{number}@bench.example.org");
-            let user = warren_store::accounts::insert_user(connection, &email, &format!("Desk {number}"), &hash)?;
-            warren_store::accounts::add_membership(connection, &user.id, organization, warren_domain::Role::OrgAdmin)?;
+            let user = warren_store::accounts::insert_user(
+                connection,
+                &email,
+                &format!("Desk {number}"),
+                &hash,
+            )?;
+            warren_store::accounts::add_membership(
+                connection,
+                &user.id,
+                organization,
+                warren_domain::Role::OrgAdmin,
+            )?;
             warren_store::accounts::confirm_email(connection, &user.id, warren_store::now())?;
             warren_store::alerts::save_preferences(connection, &user.id, &preferences, 0)?;
         }

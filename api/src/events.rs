@@ -50,7 +50,10 @@ impl AlertMetrics {
     /// The counters, registered in `registry`.
     pub fn register(registry: &prometheus::Registry) -> anyhow::Result<Self> {
         let raised = prometheus::IntCounterVec::new(
-            prometheus::Opts::new("warren_alerts_raised_total", "Alerts raised to people, by urgency."),
+            prometheus::Opts::new(
+                "warren_alerts_raised_total",
+                "Alerts raised to people, by urgency.",
+            ),
             &["urgency"],
         )?;
         let emails = prometheus::IntCounterVec::new(

@@ -15,7 +15,8 @@ use std::path::{Path, PathBuf};
 
 use actix_web::http::header;
 use actix_web::{HttpResponse, web};
-use ammonia::clean_text;
+
+use crate::alerts::compose::escape_html;
 
 /// The `.txt` companion of a mailbox message: the lines the page shows.
 pub fn summary(to: &str, subject: &str, date: &str, body: &str) -> String {
@@ -74,7 +75,7 @@ fn page(title: &str, content: &str) -> HttpResponse {
              <title>{} · Warren demo mailbox</title></head>\
              <body style=\"font-family:system-ui,sans-serif;max-width:48rem;margin:1rem auto;padding:0 1rem;line-height:1.5\">\
              {content}</body></html>",
-            clean_text(title)
+            escape_html(title)
         ))
 }
 
@@ -116,10 +117,10 @@ async fn list(folder: web::Data<MailboxFolder>) -> HttpResponse {
         for message in messages {
             content.push_str(&format!(
                 "<tr style=\"border-top:1px solid #ccd\"><td>{}</td><td><a href=\"/demo/mailbox/{}\">{}</a></td><td>{}</td></tr>",
-                clean_text(&message.to),
-                clean_text(&message.stem),
-                clean_text(&message.subject),
-                clean_text(&message.date)
+                escape_html(&message.to),
+                escape_html(&message.stem),
+                escape_html(&message.subject),
+                escape_html(&message.date)
             ));
         }
         content.push_str("</tbody></table>");
@@ -162,10 +163,10 @@ async fn show(folder: web::Data<MailboxFolder>, name: web::Path<String>) -> Http
             "<p><a href=\"/demo/mailbox\">← All messages</a></p><h1>{}</h1><p>To: {}<br>Sent: {}</p>\
              <pre style=\"white-space:pre-wrap;font-family:inherit\">{body}</pre>\
              <p><a href=\"/demo/mailbox/{}.eml\">The message as sent (.eml)</a></p>",
-            clean_text(&message.subject),
-            clean_text(&message.to),
-            clean_text(&message.date),
-            clean_text(&message.stem)
+            escape_html(&message.subject),
+            escape_html(&message.to),
+            escape_html(&message.date),
+            escape_html(&message.stem)
         ),
     )
 }
@@ -181,10 +182,10 @@ fn linked(text: &str) -> String {
             .split('\n')
             .map(|part| {
                 if part.starts_with("http://") || part.starts_with("https://") {
-                    let escaped = clean_text(part);
+                    let escaped = escape_html(part);
                     format!("<a href=\"{escaped}\">{escaped}</a>")
                 } else {
-                    clean_text(part)
+                    escape_html(part)
                 }
             })
             .collect();
@@ -201,7 +202,7 @@ mod tests {
     fn addresses_become_links_and_the_rest_is_escaped() {
         assert_eq!(
             linked("Open <b>it</b>: https://w.test/a?x=1&y=2\nthen"),
-            "Open &lt;b&gt;it&lt;&#47;b&gt;: <a href=\"https:&#47;&#47;w.test&#47;a?x&#61;1&amp;y&#61;2\">https:&#47;&#47;w.test&#47;a?x&#61;1&amp;y&#61;2</a>\nthen"
+            "Open &lt;b&gt;it&lt;/b&gt;: <a href=\"https://w.test/a?x=1&amp;y=2\">https://w.test/a?x=1&amp;y=2</a>\nthen"
         );
     }
 }

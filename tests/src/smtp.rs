@@ -62,11 +62,24 @@ pub struct SmtpServer {
     addr: SocketAddr,
     maildir: tempfile::TempDir,
     child: Option<Child>,
+    /// With STARTTLS required: the certificate and key it serves.
+    tls: Option<(PathBuf, PathBuf)>,
 }
 
 impl SmtpServer {
     /// Starts a server on a free port of 127.0.0.1.
     pub fn start() -> Self {
+        Self::starting(false)
+    }
+
+    /// Starts a server that requires STARTTLS before it takes mail, with a
+    /// certificate for `localhost` issued by a certificate authority of its
+    /// own ([`SmtpServer::authority`]).
+    pub fn start_with_starttls() -> Self {
+        Self::starting(true)
+    }
+
+    fn starting(tls: bool) -> Self {
         let port = {
             let probe = TcpListener::bind("127.0.0.1:0").expect("a free port");
             probe.local_addr().expect("its address").port()
@@ -75,9 +88,24 @@ impl SmtpServer {
             addr: SocketAddr::from(([127, 0, 0, 1], port)),
             maildir: tempfile::tempdir().expect("a Maildir"),
             child: None,
+            tls: None,
         };
+        if tls {
+            server.tls = Some(certificates(server.maildir.path()));
+        }
         server.start_again();
         server
+    }
+
+    /// The PEM file of the authority that issued the STARTTLS server's
+    /// certificate (for `WARREN_SMTP_CA_FILE`).
+    pub fn authority(&self) -> PathBuf {
+        self.maildir.path().join("ca.pem")
+    }
+
+    /// `smtp://localhost:PORT?tls=required`, for a STARTTLS server.
+    pub fn starttls_url(&self) -> String {
+        format!("smtp://localhost:{}?tls=required", self.addr.port())
     }
 
     /// `smtp://127.0.0.1:PORT`, for `WARREN_SMTP_URL`.
@@ -100,9 +128,18 @@ impl SmtpServer {
     /// Starts the server (again) on its port, with the same Maildir.
     pub fn start_again(&mut self) {
         self.stop();
-        let child = Command::new(PYTHON)
+        let mut command = Command::new(PYTHON);
+        command
             .args(["-m", "aiosmtpd", "-n", "-l"])
-            .arg(self.addr.to_string())
+            .arg(self.addr.to_string());
+        if let Some((certificate, key)) = &self.tls {
+            command
+                .arg("--tlscert")
+                .arg(certificate)
+                .arg("--tlskey")
+                .arg(key);
+        }
+        let child = command
             .args(["-c", "aiosmtpd.handlers.Mailbox"])
             .arg(self.maildir.path().join("mail"))
             .stdin(Stdio::null())
@@ -170,6 +207,72 @@ impl Drop for SmtpServer {
     fn drop(&mut self) {
         self.stop();
     }
+}
+
+/// Makes a certificate authority (`ca.pem`) and a server certificate for
+/// `localhost` it issued (`server.pem`, `server.key`) in `folder`, with
+/// Debian's `openssl`.
+fn certificates(folder: &Path) -> (PathBuf, PathBuf) {
+    let run = |args: &[&str]| {
+        let status = Command::new("openssl")
+            .args(args)
+            .current_dir(folder)
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .status()
+            .expect("openssl runs");
+        assert!(status.success(), "openssl {args:?}");
+    };
+    run(&[
+        "req",
+        "-x509",
+        "-newkey",
+        "rsa:2048",
+        "-nodes",
+        "-keyout",
+        "ca.key",
+        "-out",
+        "ca.pem",
+        "-days",
+        "2",
+        "-subj",
+        "/CN=Warren test authority",
+    ]);
+    run(&[
+        "req",
+        "-newkey",
+        "rsa:2048",
+        "-nodes",
+        "-keyout",
+        "server.key",
+        "-out",
+        "server.csr",
+        "-subj",
+        "/CN=localhost",
+    ]);
+    std::fs::write(
+        folder.join("server.ext"),
+        "basicConstraints=CA:FALSE\nsubjectAltName=DNS:localhost\nextendedKeyUsage=serverAuth\n",
+    )
+    .expect("the extensions file");
+    run(&[
+        "x509",
+        "-req",
+        "-in",
+        "server.csr",
+        "-CA",
+        "ca.pem",
+        "-CAkey",
+        "ca.key",
+        "-CAcreateserial",
+        "-out",
+        "server.pem",
+        "-days",
+        "2",
+        "-extfile",
+        "server.ext",
+    ]);
+    (folder.join("server.pem"), folder.join("server.key"))
 }
 
 fn files(folder: &Path) -> Vec<PathBuf> {

@@ -9,9 +9,9 @@
 //! never-audited listings.
 
 pub mod data;
-mod on_call;
 pub mod lending;
 pub mod library;
+mod on_call;
 pub mod people;
 pub mod referrals;
 pub mod specialists;

@@ -16,7 +16,8 @@ use warren_store::{DbConnection, StoreError, sites};
 const ROLES: [[Role; 1]; 3] = [[Role::Clinician], [Role::OrgAdmin], [Role::Staff]];
 
 fn hours(text: &str) -> Result<OpeningHoursText, StoreError> {
-    OpeningHoursText::parse(text).map_err(|error| StoreError::Corrupt(format!("demo rota hours: {error}")))
+    OpeningHoursText::parse(text)
+        .map_err(|error| StoreError::Corrupt(format!("demo rota hours: {error}")))
 }
 
 /// Writes the rotas; returns how many sites got one.
@@ -31,32 +32,49 @@ pub fn load(connection: &mut DbConnection) -> Result<usize, StoreError> {
     for (site, organization) in first_sites {
         let mut people: Vec<Person> = Vec::new();
         for roles in ROLES {
-            people.extend(alerts::members_with_roles(connection, &organization, &roles)?);
+            people.extend(alerts::members_with_roles(
+                connection,
+                &organization,
+                &roles,
+            )?);
         }
         let Some(first) = people.first() else {
             continue;
         };
         let id = |person: &Person| {
-            uuid::Uuid::parse_str(&person.user_id).map_err(|_| StoreError::Corrupt("demo user id".into()))
+            uuid::Uuid::parse_str(&person.user_id)
+                .map_err(|_| StoreError::Corrupt("demo user id".into()))
         };
         let shifts = match people.as_slice() {
-            [_] => vec![Shift { user_id: id(first)?, hours: hours("24/7")? }],
+            [_] => vec![Shift {
+                user_id: id(first)?,
+                hours: hours("24/7")?,
+            }],
             [days, nights, backups @ ..] => {
                 let mut shifts = vec![
-                    Shift { user_id: id(days)?, hours: hours("Mo-Fr 08:00-18:00")? },
+                    Shift {
+                        user_id: id(days)?,
+                        hours: hours("Mo-Fr 08:00-18:00")?,
+                    },
                     Shift {
                         user_id: id(nights)?,
                         hours: hours("Mo-Fr 00:00-08:00,18:00-24:00; Sa,Su 00:00-24:00")?,
                     },
                 ];
                 for backup in backups {
-                    shifts.push(Shift { user_id: id(backup)?, hours: hours("24/7")? });
+                    shifts.push(Shift {
+                        user_id: id(backup)?,
+                        hours: hours("24/7")?,
+                    });
                 }
                 shifts
             }
             [] => continue,
         };
-        let rota = Rota { shifts, overrides: Vec::new() };
+        let rota = Rota {
+            shifts,
+            overrides: Vec::new(),
+        };
         alerts::save_rota(connection, &site, &organization, &rota, 0, "demo loader")?;
         written += 1;
     }
@@ -87,18 +105,16 @@ mod tests {
                 assert!(rotas.len() >= 10, "{} rotas", rotas.len());
                 for record in &rotas {
                     let site = sites::find(connection, &record.site_id)?;
-                    let (timezone, country) = crate::alerts::place(&site.fields.timezone, &site.fields.country)
-                        .expect("a demo site's place");
+                    let (timezone, country) =
+                        crate::alerts::place(&site.fields.timezone, &site.fields.country)
+                            .expect("a demo site's place");
                     let gaps = record.rota()?.gaps(timezone, country, Utc::now(), 7);
                     assert!(gaps.is_empty(), "{} has gaps: {gaps:?}", site.fields.name);
                 }
-                let vet = warren_store::accounts::find_user_by_email(connection, "vet@harbourside.demo")?
-                    .expect("the demo clinician");
-                Ok::<_, StoreError>(
-                    rotas
-                        .iter()
-                        .any(|record| record.shifts.contains(&vet.id)),
-                )
+                let vet =
+                    warren_store::accounts::find_user_by_email(connection, "vet@harbourside.demo")?
+                        .expect("the demo clinician");
+                Ok::<_, StoreError>(rotas.iter().any(|record| record.shifts.contains(&vet.id)))
             })
             .expect("the demo's rotas read back");
         assert!(harbourside, "the demo clinician is on a rota");

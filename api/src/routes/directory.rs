@@ -99,11 +99,14 @@ pub async fn audit_queue(
             )?;
             let mut gaps = std::collections::HashMap::new();
             for row in &rows {
-                let Some(record) = warren_store::alerts::find_rota(connection, &row.id.to_string())? else {
+                let Some(record) =
+                    warren_store::alerts::find_rota(connection, &row.id.to_string())?
+                else {
                     continue;
                 };
                 let site = store::find(connection, &row.id.to_string())?;
-                let (timezone, country) = crate::alerts::place(&site.fields.timezone, &site.fields.country)?;
+                let (timezone, country) =
+                    crate::alerts::place(&site.fields.timezone, &site.fields.country)?;
                 if let Some(gap) = record.rota()?.gaps(timezone, country, now, 7).first() {
                     gaps.insert(row.id, *gap);
                 }

@@ -507,11 +507,11 @@ fn measure(
         endpoints,
         (alerts_per_second, urgent),
     ) = result.with_context(|| {
-            format!(
-                "the {backend} benchmark failed; the server's log is {}",
-                log_path.display()
-            )
-        })?;
+        format!(
+            "the {backend} benchmark failed; the server's log is {}",
+            log_path.display()
+        )
+    })?;
     for run in runs.iter().chain(&endpoints) {
         if let Some(error) = &run.first_error {
             eprintln!(

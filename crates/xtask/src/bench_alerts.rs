@@ -188,7 +188,10 @@ impl Urgent {
 pub async fn urgent(addr: SocketAddr, referrer: Arc<Referrer>, sink: &SmtpSink) -> Result<Urgent> {
     let interval = Duration::from_secs(60) / RATE_PER_MINUTE;
     let total = u64::from(RATE_PER_MINUTE) * DURATION.as_secs() / 60;
-    let path = format!("/api/v1/organizations/{}/referrals", referrer.organization_id);
+    let path = format!(
+        "/api/v1/organizations/{}/referrals",
+        referrer.organization_id
+    );
     let start = Instant::now();
     let mut tasks = Vec::new();
     for index in 0..total {
@@ -210,7 +213,11 @@ pub async fn urgent(addr: SocketAddr, referrer: Arc<Referrer>, sink: &SmtpSink) 
                 body,
             )
             .await?;
-            anyhow::ensure!(status == 201, "HTTP {status}: {}", String::from_utf8_lossy(&answer));
+            anyhow::ensure!(
+                status == 201,
+                "HTTP {status}: {}",
+                String::from_utf8_lossy(&answer)
+            );
             let id = serde_json::from_slice::<serde_json::Value>(&answer)?["items"][0]["id"]
                 .as_str()
                 .map(str::to_owned)

@@ -402,6 +402,59 @@ on_both_databases! {
         assert!(sent.body_text.starts_with("(sent;"), "an acknowledge link is not kept once sent");
     }
 
+    async fn alerts_go_out_over_starttls_to_a_server_whose_certificate_is_trusted(backend: Backend) {
+        let smtp = SmtpServer::start_with_starttls();
+        // Without its authority, the server's certificate is refused: the
+        // e-mail waits, with the reason.
+        let untrusting = TestApp::spawn_with(backend, |config| config.mail.smtp_url = Some(smtp.starttls_url())).await;
+        let coordinator = untrusting.network_admin().await;
+        untrusting.vetted(&coordinator, "Harbour Vets", "a@harbour.test").await;
+        eventually("a refused attempt", || async {
+            untrusting
+                .store
+                .read(|connection| outbox::to_address(connection, "a@harbour.test"))
+                .unwrap()
+                .iter()
+                .any(|message| message.last_error.as_deref().is_some_and(|error| error.contains("certificate")))
+        })
+        .await;
+        assert!(smtp.messages().is_empty());
+        drop(untrusting);
+        // With it, mail goes out encrypted.
+        let app = TestApp::spawn_with(backend, |config| {
+            config.mail.smtp_url = Some(smtp.starttls_url());
+            config.mail.smtp_ca_file = Some(smtp.authority());
+        })
+        .await;
+        let night = night(&app, night_rota).await;
+        night.referrer_admin.create_referral(night.referrer, &rabbit(vec![night.receiver_site], Tier::Immediate), None).await.unwrap();
+        smtp.wait_for("okafor@night.test", "URGENT").await;
+    }
+
+    async fn the_demo_shows_the_emails_it_sent_and_nothing_else_does(backend: Backend) {
+        let demo = TestApp::spawn_with(backend, |config| config.demo = true).await;
+        let coordinator = demo.network_admin().await;
+        demo.vetted(&coordinator, "Harbour Vets", "a@harbour.test").await;
+        demo.client.request_password_reset(&PasswordResetRequest { email: Email::parse("a@harbour.test").unwrap() }).await.unwrap();
+        let http = demo.client.http();
+        let page = || async { http.get(format!("{}/demo/mailbox", demo.url)).send().await.unwrap().text().await.unwrap() };
+        eventually("the reset in the demo mailbox", || async { page().await.contains("Reset your Warren password") }).await;
+        let listing = page().await;
+        assert!(listing.contains("Confirm your e-mail address for Warren"), "{listing}");
+        let href = listing.split("href=\"/demo/mailbox/").nth(1).unwrap().split('"').next().unwrap().to_owned();
+        let opened = http.get(format!("{}/demo/mailbox/{href}", demo.url)).send().await.unwrap().text().await.unwrap();
+        assert!(opened.contains("Ada Admin"), "{opened}");
+        let raw = http.get(format!("{}/demo/mailbox/{href}.eml", demo.url)).send().await.unwrap();
+        assert_eq!(raw.headers()["content-type"], "message/rfc822");
+        assert!(raw.text().await.unwrap().contains("Message-ID: <"));
+        let sneaky = http.get(format!("{}/demo/mailbox/..%2Fwarren.db", demo.url)).send().await.unwrap();
+        assert_eq!(sneaky.status(), 404);
+        // A server that is not the demo shows no mailbox, whatever it holds.
+        let real = TestApp::spawn(backend).await;
+        let answer = real.client.http().get(format!("{}/demo/mailbox", real.url)).send().await.unwrap().text().await.unwrap();
+        assert!(!answer.contains("Demo mailbox"));
+    }
+
     async fn two_replicas_send_each_email_once(backend: Backend) {
         let smtp = SmtpServer::start();
         let app = TestApp::spawn_with(backend, |config| config.mail.smtp_url = Some(smtp.url())).await;

@@ -64,7 +64,11 @@ async fn night(app: &TestApp) -> Night {
         .vetted(&coordinator, "Harbour Vets", "a@harbour.test")
         .await;
     referrer_admin
-        .create_site(referrer, &site("Harbour Vets Surgery", 0.0, "24/7", &[]), None)
+        .create_site(
+            referrer,
+            &site("Harbour Vets Surgery", 0.0, "24/7", &[]),
+            None,
+        )
         .await
         .unwrap();
     let (receiver, receiver_admin) = app
