@@ -28,7 +28,7 @@ use warren_store::alerts::{self as store, NewChain, Person};
 use warren_store::lending::ReservationRow;
 use warren_store::referrals::ReferralRow;
 use warren_store::specialists::ConsultRow;
-use warren_store::{DbConnection, organizations, sites};
+use warren_store::DbConnection;
 
 use super::{Alerting, DECIDERS, Draft};
 use crate::error::ApiError;
@@ -67,7 +67,11 @@ fn tier_words(tier: Tier) -> &'static str {
 }
 
 fn name_of_organization(connection: &mut DbConnection, id: &str) -> Result<String, ApiError> {
-    Ok(organizations::find(connection, id)?.name)
+    Ok(store::organization_name(connection, id)?)
+}
+
+fn name_of_site(connection: &mut DbConnection, id: &str) -> Result<String, ApiError> {
+    Ok(store::site_name(connection, id)?)
 }
 
 fn short(text: &str, most: usize) -> String {
@@ -91,7 +95,7 @@ impl Alerting {
     ) -> Result<(), ApiError> {
         let tier = row.tier()?;
         let referrer = name_of_organization(connection, &row.referrer_org_id)?;
-        let site = sites::find(connection, &row.receiver_site_id)?;
+        let site = name_of_site(connection, &row.receiver_site_id)?;
         let patient = patient_words(row);
         let link = format!("/referrals/{}", row.id);
         let escalated = if row.escalated_from.is_some() {
@@ -102,7 +106,7 @@ impl Alerting {
         let body = format!(
             "{referrer} referred a {patient} ({}) to {}{escalated}.\nReason: {}\nAnswer it in Warren: receive, accept or decline.",
             tier_words(tier),
-            site.fields.name,
+            site,
             short(&row.reason, 300)
         );
         if matches!(tier, Tier::Immediate | Tier::VeryUrgent) {
@@ -179,7 +183,7 @@ impl Alerting {
             ReferralStatus::Completed => "completed",
             _ => return Ok(()),
         };
-        let receiver = sites::find(connection, &row.receiver_site_id)?.fields.name;
+        let receiver = name_of_site(connection, &row.receiver_site_id)?;
         let patient = patient_words(row);
         let mut body = format!(
             "{receiver} {answered} your referral of a {patient} ({}).",
@@ -210,7 +214,7 @@ impl Alerting {
         row: &ReferralRow,
         by: ChangedBy<'_>,
     ) -> Result<(), ApiError> {
-        let receiver = sites::find(connection, &row.receiver_site_id)?.fields.name;
+        let receiver = name_of_site(connection, &row.receiver_site_id)?;
         let patient = patient_words(row);
         let outcome = row
             .outcome
@@ -331,7 +335,7 @@ impl Alerting {
     ) -> Result<(), ApiError> {
         let tier = row.tier()?;
         let patient = patient_words(row);
-        let receiver = sites::find(connection, &row.receiver_site_id)?.fields.name;
+        let receiver = name_of_site(connection, &row.receiver_site_id)?;
         self.start_chain(
             connection,
             raised,

@@ -821,7 +821,7 @@ pub struct NewAlert {
 /// person before (nothing is written).
 pub fn insert_alert(connection: &mut DbConnection, alert: &NewAlert) -> StoreResult<bool> {
     let at = now();
-    insert_once(connection, |connection| {
+    let insert = |connection: &mut DbConnection| {
         diesel::insert_into(alerts::table)
             .values((
                 alerts::id.eq(&alert.id),
@@ -846,7 +846,14 @@ pub fn insert_alert(connection: &mut DbConnection, alert: &NewAlert) -> StoreRes
             ))
             .execute(connection)?;
         Ok(())
-    })
+    };
+    // Only a sweep's key can repeat; other alerts go in without the
+    // savepoint's two round trips.
+    if alert.dedupe_key.is_some() {
+        insert_once(connection, insert)
+    } else {
+        insert(connection).map(|()| true)
+    }
 }
 
 /// One alert of a person, or `NotFound` (someone else's too).
@@ -1038,6 +1045,24 @@ pub fn mark_digested(connection: &mut DbConnection, ids: &[String]) -> StoreResu
         .set(alerts::digested_at.eq(Some(now())))
         .execute(connection)?;
     Ok(())
+}
+
+/// A site's name, or `NotFound`.
+pub fn site_name(connection: &mut DbConnection, site_id: &str) -> StoreResult<String> {
+    use crate::schema::sites;
+    Ok(sites::table
+        .find(site_id)
+        .select(sites::name)
+        .first(connection)?)
+}
+
+/// An organization's name, or `NotFound`.
+pub fn organization_name(connection: &mut DbConnection, organization_id: &str) -> StoreResult<String> {
+    use crate::schema::organizations;
+    Ok(organizations::table
+        .find(organization_id)
+        .select(organizations::name)
+        .first(connection)?)
 }
 
 /// The referral an alert concerns, if any.
