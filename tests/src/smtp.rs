@@ -35,6 +35,10 @@ pub struct Received {
     pub html: Option<String>,
     /// When the file appeared.
     pub arrived: std::time::SystemTime,
+    /// The order the server received it in: the Maildir file name's time,
+    /// microseconds and counter (file times are too coarse to tell two
+    /// messages of one millisecond apart).
+    pub order: (u64, u64, u64),
 }
 
 impl Received {
@@ -166,7 +170,7 @@ impl SmtpServer {
             .flat_map(|folder| files(&self.maildir.path().join("mail").join(folder)))
             .filter_map(|path| parse(&path))
             .collect();
-        messages.sort_by_key(|message| message.arrived);
+        messages.sort_by_key(|message| message.order);
         messages
     }
 
@@ -275,6 +279,27 @@ fn certificates(folder: &Path) -> (PathBuf, PathBuf) {
     (folder.join("server.pem"), folder.join("server.key"))
 }
 
+/// The arrival order in a Maildir file name Python's `mailbox` wrote:
+/// `SECONDS.M<micros>P<pid>Q<counter>.<host>`.
+fn order_of(path: &Path) -> (u64, u64, u64) {
+    let name = path
+        .file_name()
+        .map(|name| name.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    let number = |after: char, until: char| -> u64 {
+        name.split_once(after)
+            .and_then(|(_, rest)| rest.split(until).next())
+            .and_then(|digits| digits.parse().ok())
+            .unwrap_or(0)
+    };
+    let seconds = name
+        .split('.')
+        .next()
+        .and_then(|digits| digits.parse().ok())
+        .unwrap_or(0);
+    (seconds, number('M', 'P'), number('Q', '.'))
+}
+
 fn files(folder: &Path) -> Vec<PathBuf> {
     std::fs::read_dir(folder)
         .map(|entries| {
@@ -307,6 +332,7 @@ fn parse(path: &Path) -> Option<Received> {
         }
     }
     Some(Received {
+        order: order_of(path),
         to: header("To").unwrap_or_default(),
         subject: header("Subject").unwrap_or_default(),
         message_id: header("Message-ID").unwrap_or_default(),

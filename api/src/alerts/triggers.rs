@@ -24,11 +24,11 @@ use warren_domain::alerts::AlertKind;
 use warren_domain::directory::taxonomy::{Taxonomy, Vocabulary};
 use warren_domain::referral::ReferralStatus;
 use warren_domain::triage::Tier;
+use warren_store::DbConnection;
 use warren_store::alerts::{self as store, NewChain, Person};
 use warren_store::lending::ReservationRow;
 use warren_store::referrals::ReferralRow;
 use warren_store::specialists::ConsultRow;
-use warren_store::DbConnection;
 
 use super::{Alerting, DECIDERS, Draft};
 use crate::error::ApiError;

@@ -1057,7 +1057,10 @@ pub fn site_name(connection: &mut DbConnection, site_id: &str) -> StoreResult<St
 }
 
 /// An organization's name, or `NotFound`.
-pub fn organization_name(connection: &mut DbConnection, organization_id: &str) -> StoreResult<String> {
+pub fn organization_name(
+    connection: &mut DbConnection,
+    organization_id: &str,
+) -> StoreResult<String> {
     use crate::schema::organizations;
     Ok(organizations::table
         .find(organization_id)
@@ -1116,8 +1119,8 @@ pub struct SiteDue {
     pub at: NaiveDateTime,
 }
 
-/// Sites of vetted organizations whose audit falls due between `from` and
-/// `to`.
+/// Sites of vetted organizations, assured before, whose next audit falls
+/// due between `from` and `to`.
 pub fn audits_due(
     connection: &mut DbConnection,
     from: NaiveDateTime,
@@ -1128,6 +1131,9 @@ pub fn audits_due(
     let rows: Vec<(String, String, String, NaiveDateTime)> = sites::table
         .inner_join(organizations::table)
         .filter(organizations::membership.eq("vetted"))
+        // A listing never assured waits for its first audit by the
+        // coordinators, not for anything its organization can do.
+        .filter(sites::assured_at.is_not_null())
         .filter(sites::next_audit_due.ge(from))
         .filter(sites::next_audit_due.le(to))
         .order(sites::next_audit_due.asc())

@@ -564,8 +564,10 @@ on_both_databases! {
         preferences.digest_hour = 12;
         night.referrer_admin.save_my_alert_preferences(&preferences, &saved.etag).await.unwrap();
         let digest = smtp.wait_for("a@harbour.test", "digest").await;
-        assert!(digest.subject.ends_with(": 2 alerts"), "{}", digest.subject);
+        // Both answers, and whatever housekeeping (a listing's audit) waited too.
         assert_eq!(digest.text.matches("received your referral:").count(), 2, "{}", digest.text);
+        let listed = digest.text.lines().filter(|line| line.starts_with("* ")).count();
+        assert!(digest.subject.ends_with(&format!(": {listed} alerts")), "{} lists {listed}", digest.subject);
         // One a day: a third answer waits for tomorrow's.
         let third = night.referrer_admin.create_referral(night.referrer, &rabbit(vec![night.receiver_site], Tier::Standard), None).await.unwrap().items.remove(0);
         move_to(&night.okafor, third.id, ReferralStatus::Received).await;
@@ -610,7 +612,11 @@ on_both_databases! {
         app.client.request_password_reset(&ask("a@harbour.test")).await.unwrap();
         app.client.request_password_reset(&ask("a@harbour.test")).await.unwrap();
         eventually("two more links", || async { smtp.to("a@harbour.test").iter().filter(|mail| mail.subject.contains("Reset")).count() == 3 }).await;
-        let links: Vec<String> = smtp.to("a@harbour.test").iter().filter(|mail| mail.subject.contains("Reset")).filter_map(|mail| mail.token_in("/reset-password")).collect();
+        // Sent concurrently, they may arrive in any order; their Message-IDs
+        // (time-ordered ids) give the order they were asked for in.
+        let mut resets: Vec<_> = smtp.to("a@harbour.test").into_iter().filter(|mail| mail.subject.contains("Reset")).collect();
+        resets.sort_by(|a, b| a.message_id.cmp(&b.message_id));
+        let links: Vec<String> = resets.iter().filter_map(|mail| mail.token_in("/reset-password")).collect();
         let replaced = app.client.reset_password(&ResetPasswordRequest { token: links[1].clone(), password: new_password.clone() }).await.unwrap_err();
         assert_eq!(problem_code(&replaced), "token_expired");
         app.store
@@ -768,6 +774,84 @@ on_both_databases! {
             })
         })
         .await;
+    }
+
+    async fn housekeeping_reaches_the_people_it_concerns_once(app) {
+        let night = night(&app, night_rota).await;
+        let harbour_site = night.referrer_admin.sites(night.referrer).await.unwrap().items[0].listing.id;
+        // An assured listing whose next audit falls due in two days.
+        night.coordinator.assure_site(harbour_site).await.unwrap();
+        // A capacity declaration that has just lapsed.
+        night.receiver_admin.set_capacity(night.receiver_site, &warren_wire::SetCapacityRequest { status: warren_domain::directory::CapacityLevel::Full, expires_in_minutes: Some(15) }).await.unwrap();
+        app.store
+            .write(|connection| {
+                use diesel::{ExpressionMethods, QueryDsl};
+                use warren_store::schema::sites;
+                diesel::update(sites::table.filter(sites::assured_at.is_not_null()))
+                    .set(sites::next_audit_due.eq(warren_store::now() + chrono::TimeDelta::days(2)))
+                    .execute(connection)
+                    .map_err(warren_store::StoreError::from)?;
+                diesel::sql_query("UPDATE sites SET capacity_expires_at = capacity_declared_at WHERE capacity_declared_at IS NOT NULL")
+                    .execute(connection)
+                    .map_err(warren_store::StoreError::from)
+            })
+            .unwrap();
+        // A volunteer's first-aid certificate that lapses in five days.
+        let lapse = Utc::now().date_naive() + chrono::TimeDelta::days(5);
+        night
+            .lee
+            .save_volunteer_profile(
+                &warren_wire::VolunteerProfileRequest {
+                    skills: vec![warren_domain::people::SkillEntry { skill: warren_domain::people::Skill::FirstAid, expires_on: Some(lapse) }],
+                    availability: hours("24/7"),
+                    timezone: None,
+                    area: ShortText::parse("Clifton").unwrap(),
+                    latitude: None,
+                    longitude: None,
+                    radius_km: None,
+                    has_vehicle: false,
+                    notes: None,
+                    active: true,
+                },
+                None,
+            )
+            .await
+            .unwrap();
+        // An outcome whose follow-up is due today.
+        let sent = night.referrer_admin.create_referral(night.referrer, &rabbit(vec![night.receiver_site], Tier::Standard), None).await.unwrap().items.remove(0);
+        move_to(&night.okafor, sent.id, ReferralStatus::Accepted).await;
+        let current = night.okafor.referral(sent.id).await.unwrap();
+        night
+            .okafor
+            .record_referral_outcome(
+                sent.id,
+                &warren_wire::RecordOutcomeRequest { kind: warren_domain::referral::OutcomeKind::TreatedAndReturned, note: None, follow_up_due: Some(Utc::now().date_naive()) },
+                &current.etag,
+            )
+            .await
+            .unwrap();
+
+        let of_kind = |client: &Client, kind: AlertKind| {
+            let client = client.clone();
+            async move { client.my_alerts(&AlertQuery { kind: Some(kind), ..AlertQuery::default() }).await.unwrap().items }
+        };
+        eventually("every sweep's alert", || async {
+            of_kind(&night.referrer_admin, AlertKind::AuditDue).await.len() == 1
+                && of_kind(&night.okafor, AlertKind::CapacityLapsed).await.len() == 1
+                && of_kind(&night.lee, AlertKind::SkillExpiring).await.len() == 1
+                && of_kind(&night.referrer_admin, AlertKind::FollowUpDue).await.len() == 1
+        })
+        .await;
+        let audit = of_kind(&night.referrer_admin, AlertKind::AuditDue).await.remove(0);
+        assert_eq!(audit.delivery, DeliveryMode::Digest, "housekeeping waits for the digest by default");
+        assert!(audit.title.contains("Harbour Vets Surgery"), "{}", audit.title);
+        assert_eq!(of_kind(&night.receiver_admin, AlertKind::CapacityLapsed).await.len(), 1, "every decider of the site");
+        assert!(of_kind(&night.okafor, AlertKind::AuditDue).await.is_empty(), "not another organization's listing");
+        // More sweeps (each runs every twelve rounds) raise nothing twice.
+        tokio::time::sleep(Duration::from_millis(3000)).await;
+        assert_eq!(of_kind(&night.referrer_admin, AlertKind::AuditDue).await.len(), 1);
+        assert_eq!(of_kind(&night.lee, AlertKind::SkillExpiring).await.len(), 1);
+        assert_eq!(of_kind(&night.referrer_admin, AlertKind::FollowUpDue).await.len(), 1);
     }
 
     async fn alerts_are_private_and_bad_input_gets_problems(app) {
