@@ -152,8 +152,7 @@ pub fn request_permission(answered: impl FnOnce(Permission) + 'static) {
 
 /// Whether this tab is the first to ring for alert `id`, and claims it.
 pub fn claim(id: &str) -> bool {
-    let Some(storage) =
-        web_sys::window().and_then(|window| window.local_storage().ok().flatten())
+    let Some(storage) = web_sys::window().and_then(|window| window.local_storage().ok().flatten())
     else {
         return true;
     };

@@ -15,6 +15,10 @@ use crate::pages::{
     OrganizationPage, ProfilePage, SignInPage, SitePage, TriageHistoryPage, TriagePage,
     TriageProtocolPage, TriageTablePage, TriageVariantPage, VettingPage,
 };
+use crate::pages::{
+    AlertAcknowledgePage, ConfirmEmailPage, ForgotPasswordPage, InboxPage, OnCallPage,
+    ResetPasswordPage, UnsubscribePage,
+};
 use crate::pages::{ConsultsPage, SpecialistProfilePage, SpecialistsPage};
 use crate::pages::{EditArticlePage, LibraryArticlePage, LibraryPage, NewArticlePage};
 use crate::pages::{
@@ -24,10 +28,6 @@ use crate::pages::{
     NewReferralPage, ReferralPage, ReferralSettingsPage, ReferralsPage, ReportPage,
 };
 use crate::pages::{VolunteerPage, VolunteerProfilePage, VolunteersPage};
-use crate::pages::{
-    AlertAcknowledgePage, ConfirmEmailPage, ForgotPasswordPage, InboxPage, OnCallPage,
-    ResetPasswordPage, UnsubscribePage,
-};
 use crate::session::Session;
 
 /// The whole app: provides the [`Session`], the [`Outbox`] of records

@@ -67,8 +67,9 @@ pub fn date_time_in(at: DateTime<Utc>, zone: &str) -> String {
         // Setting a property on a fresh plain object cannot fail.
         let _ = js_sys::Reflect::set(&object, &JsValue::from_str(key), &JsValue::from_str(value));
     }
-    let constructor = js_sys::Intl::DateTimeFormat::new(&js_sys::Array::new(), &js_sys::Object::new())
-        .constructor();
+    let constructor =
+        js_sys::Intl::DateTimeFormat::new(&js_sys::Array::new(), &js_sys::Object::new())
+            .constructor();
     // An unknown zone is a RangeError: caught here rather than thrown.
     let arguments = js_sys::Array::of2(&js_sys::Array::new(), &object);
     let Ok(formatter) = js_sys::Reflect::construct(&constructor, &arguments) else {

@@ -329,11 +329,19 @@ warren_tests::on_both_databases! {
         assert!(error.contains("opening_hours"), "{error}");
         type_into(&browser, "#shift-2-hours", "Mo-Fr 18:00-08:00; Sa,Su 00:00-24:00").await;
         click(&browser, "#shift-2-up", "move the new shift up").await;
+        // Dr Lee covers the next twelve hours, ahead of the night shift.
+        click(&browser, "[data-testid=add-override]", "add an override").await;
+        appears(&browser, Locator::Css("#override-0-person"), "the override row").await.select_by_label("Dr Lee").await.unwrap();
+        type_into(&browser, "#override-0-note", "Covers tonight for Dr Okafor").await;
         click(&browser, "[data-testid=save-rota]", "save").await;
         appears(&browser, Locator::Css("[data-testid=notice]"), "saved").await;
+        let first = text_of(&browser, "[data-testid=on-call-now] li", "who is on call first now").await;
+        assert_eq!(first, "Dr Lee", "the override goes first");
         let rota = net.okafor.on_call_rota(net.receiver_site).await.unwrap().value.rota;
         assert_eq!(rota.shifts.len(), 3);
         assert_eq!(rota.shifts[1].hours.as_str(), "Mo-Fr 18:00-08:00; Sa,Su 00:00-24:00", "moved up to second");
+        assert_eq!(rota.overrides.len(), 1);
+        assert_eq!(rota.overrides[0].note.as_ref().map(|note| note.as_str()), Some("Covers tonight for Dr Okafor"));
         screenshots(&browser, "alerts-on-call-rota", app.backend).await;
         browser.set_window_size(390, 844).await.unwrap();
         fits(&browser, "the rota editor on a phone").await;

@@ -107,7 +107,12 @@ impl LiveAlerts {
                     }
                     let alert = waiting.iter().find(|alert| alert.id == id);
                     let (title, body) = alert.map_or_else(
-                        || ("Urgent alert".to_owned(), "Open Warren to acknowledge it.".to_owned()),
+                        || {
+                            (
+                                "Urgent alert".to_owned(),
+                                "Open Warren to acknowledge it.".to_owned(),
+                            )
+                        },
                         |alert| (alert.title.clone(), alert.body.clone()),
                     );
                     let navigate = navigate.clone();
@@ -245,7 +250,10 @@ pub fn chain_text(chain: &ChainState) -> String {
             .unwrap_or_default();
         format!("Acknowledged by {by}{via}, {}.", when_text(at))
     } else if let Some(at) = chain.closed_at {
-        format!("No longer needs an answer: alerts stopped {}.", when_text(at))
+        format!(
+            "No longer needs an answer: alerts stopped {}.",
+            when_text(at)
+        )
     } else if let Some(at) = chain.exhausted_at {
         format!(
             "Nobody acknowledged: everyone on call and the admins were alerted ({}, {steps}).",
@@ -273,10 +281,16 @@ pub fn AlertsLink() -> impl IntoView {
         (count, true) => format!("Alerts, {count} unread, urgent alert waiting"),
     };
     let location = use_location();
-    let here = move || location.pathname.with(|path| path == "/inbox").then_some("page");
+    let here = move || {
+        location
+            .pathname
+            .with(|path| path == "/inbox")
+            .then_some("page")
+    };
     view! {
         <a
             href="/inbox"
+            title="Alerts"
             class="alerts-link"
             class:urgent=urgent
             aria-label=label

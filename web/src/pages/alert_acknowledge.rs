@@ -28,7 +28,10 @@ pub fn AlertAcknowledgePage() -> impl IntoView {
             if token.is_empty() {
                 return Err(None);
             }
-            client.preview_alert_acknowledgement(&token).await.map_err(Some)
+            client
+                .preview_alert_acknowledgement(&token)
+                .await
+                .map_err(Some)
         }
     });
     view! {

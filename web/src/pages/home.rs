@@ -87,8 +87,13 @@ fn Home() -> impl IntoView {
                     " — your drives and foster placements, and transports that need a driver"
                 </li>
                 <li>
+                    <a href="/inbox">"Alerts"</a>
+                    " — what needs you; acknowledge urgent ones"
+                </li>
+                <li>
                     <a href="/profile">"Your profile"</a>
-                    " — name and password"
+                    " — name, password and "
+                    <a href="/profile#alerts">"how alerts reach you"</a>
                 </li>
             </ul>
         </section>

@@ -233,7 +233,10 @@ fn RotaReadOnly(current: RwSignal<OnCallRota>) -> impl IntoView {
             rota.people
                 .iter()
                 .find(|person| person.user_id == id)
-                .map_or_else(|| "A former member".to_owned(), |person| person.name.clone())
+                .map_or_else(
+                    || "A former member".to_owned(),
+                    |person| person.name.clone(),
+                )
         })
     };
     view! {
@@ -399,14 +402,20 @@ impl Rows {
             }
             let starts = local_time::from_input(&row.starts.get_untracked());
             if starts.is_none() {
-                errors.add(&format!("overrides[{index}].starts_at"), "enter when it starts");
+                errors.add(
+                    &format!("overrides[{index}].starts_at"),
+                    "enter when it starts",
+                );
             }
             let ends = local_time::from_input(&row.ends.get_untracked());
             match (starts, ends) {
-                (_, None) => errors.add(&format!("overrides[{index}].ends_at"), "enter when it ends"),
-                (Some(starts), Some(ends)) if ends <= starts => {
-                    errors.add(&format!("overrides[{index}].ends_at"), "must be after it starts")
+                (_, None) => {
+                    errors.add(&format!("overrides[{index}].ends_at"), "enter when it ends")
                 }
+                (Some(starts), Some(ends)) if ends <= starts => errors.add(
+                    &format!("overrides[{index}].ends_at"),
+                    "must be after it starts",
+                ),
                 _ => {}
             }
             let note = row.note.get_untracked();
@@ -526,7 +535,8 @@ fn RotaEditor(
     };
     let move_shift = move |index: usize, step: isize, button: &'static str| {
         let mut did = false;
-        rows.shifts.update(|shifts| did = moved(shifts, index, step));
+        rows.shifts
+            .update(|shifts| did = moved(shifts, index, step));
         if did {
             // Errors are named by position: they no longer fit.
             errors.clear();

@@ -76,7 +76,10 @@ fn hour_text(hour: u8) -> String {
 
 /// The address, the modes, quiet hours, timezone and digest hour.
 #[component]
-fn PreferencesForm(current: Versioned<AlertPreferencesView>, reload: Callback<()>) -> impl IntoView {
+fn PreferencesForm(
+    current: Versioned<AlertPreferencesView>,
+    reload: Callback<()>,
+) -> impl IntoView {
     let session = use_session();
     let etag = StoredValue::new(current.etag.clone());
     let AlertPreferencesView {

@@ -30,9 +30,9 @@ use warren_wire::{
 
 use crate::components::{
     BusinessStatusBadge, CallLink, ConfirmButton, DueCountdown, ErrorAlert, FieldErrors,
-    LiveIndicator, Loading, PriorityBadge, ReferralStatusBadge, RequireSignIn,
-    SuccessNotice, TextArea, TextField, TierBadge, label_of, patient_title, reveal_problem,
-    term_labels, use_referral_stream,
+    LiveIndicator, Loading, PriorityBadge, ReferralStatusBadge, RequireSignIn, SuccessNotice,
+    TextArea, TextField, TierBadge, label_of, patient_title, reveal_problem, term_labels,
+    use_referral_stream,
 };
 use crate::local_time;
 use crate::pages::referral_consults::ConsultsCard;

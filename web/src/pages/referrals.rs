@@ -23,8 +23,8 @@ use warren_wire::{Referral, ReferralQuery};
 
 use crate::components::{
     BusinessStatusBadge, CallLink, DueCountdown, ErrorAlert, LiveIndicator, Loading, PriorityBadge,
-    ReferralStatusBadge, RequireSignIn, label_of, patient_title, term_labels,
-    tier_name, use_referral_stream,
+    ReferralStatusBadge, RequireSignIn, label_of, patient_title, term_labels, tier_name,
+    use_referral_stream,
 };
 use crate::local_time;
 use crate::session::use_session;
