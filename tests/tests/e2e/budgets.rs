@@ -1,6 +1,6 @@
 //! Size budgets of what browsers download. The embed's 30 KB budget is met
 //! and checked in `embed.rs`. The app's WebAssembly is not yet within its
-//! 400 KB target (about 1.95 MB gzipped today: see the README's "Size
+//! 400 KB target (about 1.7 MB gzipped today: see the README's "Size
 //! budgets" section for why and what would close the gap), so this test
 //! holds it to a ceiling just above today's size, which only goes down, and
 //! prints the distance to the target. The app measured is the release build
@@ -17,7 +17,7 @@ const WASM_TARGET_BYTES: usize = 400 * 1024;
 
 /// What it may weigh until then: today's size and a little room. Lower it
 /// whenever the app shrinks; never raise it.
-const WASM_CEILING_BYTES: usize = 2_000 * 1024;
+const WASM_CEILING_BYTES: usize = 1_750 * 1024;
 
 fn gzipped(bytes: &[u8]) -> usize {
     let mut encoder = GzEncoder::new(Vec::new(), Compression::best());
