@@ -281,6 +281,12 @@ pub async fn preview_by_token(
                 recipient_name: alert.recipient_name.clone(),
                 created_at: utc(alert.created_at),
                 used: alert.ack_token_used_at.is_some(),
+                link: alert.link.clone(),
+                referral_id: alert
+                    .referral_id
+                    .as_deref()
+                    .map(warren_store::parse_id)
+                    .transpose()?,
                 chain: chain.map(|chain| chain.to_wire()).transpose()?,
             })
         })

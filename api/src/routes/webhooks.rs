@@ -49,10 +49,11 @@ pub async fn list(
 /// Register a webhook endpoint (the organization's admins; vetted organizations).
 ///
 /// Warren then POSTs every referral event of the organization — as referrer
-/// or as receiver — and every loan event — as the item's owner or as the
-/// borrower — whose kind the endpoint subscribed to (`*` for all) to `url`,
-/// with the event as the JSON body (a `ReferralEvent` for `referral.*`
-/// kinds, a `LoanEvent` for `loan.*` kinds) and these headers:
+/// or as receiver — every loan event — as the item's owner or as the
+/// borrower — and every step of its urgent alerts' chains, whose kind the
+/// endpoint subscribed to (`*` for all) to `url`, with the event as the JSON
+/// body (a `ReferralEvent` for `referral.*` kinds, a `LoanEvent` for
+/// `loan.*` kinds, an `AlertEvent` for `alert.*` kinds) and these headers:
 ///
 /// - `Warren-Event`: the event kind, e.g. `referral.created` or
 ///   `loan.preempted`;

@@ -394,6 +394,7 @@ impl ChainRecord {
                 .and_then(AcknowledgedVia::parse),
             exhausted_at: self.exhausted_at.map(utc),
             closed_at: self.closed_at.map(utc),
+            closed_reason: self.closed_reason.clone(),
         })
     }
 }

@@ -34,6 +34,9 @@ pub struct ChainState {
     /// When the chain stopped because its subject no longer needs it (the
     /// referral was cancelled or went to another site).
     pub closed_at: Option<DateTime<Utc>>,
+    /// Why it stopped then, in words.
+    #[serde(default)]
+    pub closed_reason: Option<String>,
 }
 
 /// One alert in a person's inbox.
@@ -193,6 +196,10 @@ pub struct AlertByToken {
     pub created_at: DateTime<Utc>,
     /// Whether this link was used already.
     pub used: bool,
+    /// Where in Warren the alert's object is (for after signing in).
+    pub link: String,
+    /// The referral it concerns, if any.
+    pub referral_id: Option<Uuid>,
     /// The chain, as it stands.
     pub chain: Option<ChainState>,
 }

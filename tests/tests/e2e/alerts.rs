@@ -35,7 +35,7 @@ use warren_wire::{
 use crate::referrals::{code, note, site};
 
 /// A timezone in which it is 02:xx now (a fixed offset, `Etc/GMT±n`).
-fn two_in_the_morning() -> Timezone {
+pub(crate) fn two_in_the_morning() -> Timezone {
     let hour = i64::from(Utc::now().hour());
     let ahead = (2 - hour).rem_euclid(24);
     // Etc/GMT-n is n hours ahead of UTC; the zones run from -14 to +12.
@@ -98,20 +98,20 @@ async fn member(
 
 /// The night: a referring clinic; a receiving hospital where it is 02:00,
 /// whose rota puts Dr Okafor on the night shift first and Dr Lee next.
-struct Night {
-    coordinator: Client,
-    referrer: Uuid,
-    referrer_admin: Client,
-    receiver: Uuid,
-    receiver_admin: Client,
-    receiver_site: Uuid,
-    okafor: Client,
-    okafor_id: Uuid,
-    lee: Client,
-    lee_id: Uuid,
+pub(crate) struct Night {
+    pub(crate) coordinator: Client,
+    pub(crate) referrer: Uuid,
+    pub(crate) referrer_admin: Client,
+    pub(crate) receiver: Uuid,
+    pub(crate) receiver_admin: Client,
+    pub(crate) receiver_site: Uuid,
+    pub(crate) okafor: Client,
+    pub(crate) okafor_id: Uuid,
+    pub(crate) lee: Client,
+    pub(crate) lee_id: Uuid,
 }
 
-async fn night(app: &TestApp, rota: impl FnOnce(Uuid, Uuid) -> Rota) -> Night {
+pub(crate) async fn night(app: &TestApp, rota: impl FnOnce(Uuid, Uuid) -> Rota) -> Night {
     let coordinator = app.network_admin().await;
     let (referrer, referrer_admin) = app
         .vetted(&coordinator, "Harbour Vets", "a@harbour.test")
@@ -196,7 +196,7 @@ fn confirmed(app: &TestApp, email: &str) {
 }
 
 /// Dr Okafor on the night shift, Dr Lee on call around the clock behind.
-fn night_rota(okafor: Uuid, lee: Uuid) -> Rota {
+pub(crate) fn night_rota(okafor: Uuid, lee: Uuid) -> Rota {
     Rota {
         shifts: vec![
             Shift {
@@ -212,7 +212,7 @@ fn night_rota(okafor: Uuid, lee: Uuid) -> Rota {
     }
 }
 
-fn rabbit(receivers: Vec<Uuid>, tier: Tier) -> CreateReferralRequest {
+pub(crate) fn rabbit(receivers: Vec<Uuid>, tier: Tier) -> CreateReferralRequest {
     CreateReferralRequest {
         receivers,
         from_site_id: None,
@@ -239,7 +239,7 @@ fn rabbit(receivers: Vec<Uuid>, tier: Tier) -> CreateReferralRequest {
 
 /// What the clock does after the acknowledge time: every running chain's
 /// next step falls due.
-fn acknowledge_time_passes(app: &TestApp) {
+pub(crate) fn acknowledge_time_passes(app: &TestApp) {
     app.store
         .write(|connection| {
             diesel::sql_query(

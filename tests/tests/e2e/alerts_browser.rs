@@ -16,170 +16,15 @@
 //! Chromium and chromedriver. Screenshots at desktop and phone width go to
 //! the artifacts folder.
 
-use chrono::{Timelike, Utc};
-use diesel::RunQueryDsl;
 use fantoccini::{Client as Browser, Locator};
-use uuid::Uuid;
-use warren_client::Client;
-use warren_domain::alerts::{AcknowledgedVia, Rota, Shift};
-use warren_domain::directory::hours::{OpeningHoursText, Timezone};
-use warren_domain::referral::Patient;
+use warren_domain::alerts::AcknowledgedVia;
 use warren_domain::triage::Tier;
-use warren_domain::{Email, PersonName, Phone, ShortText};
 use warren_tests::smtp::SmtpServer;
 use warren_tests::*;
-use warren_wire::{
-    AcceptInvitationRequest, AlertQuery, CreateInvitationRequest, CreateReferralRequest,
-    ReferralContact,
-};
+use warren_wire::AlertQuery;
 
+use crate::alerts::{acknowledge_time_passes, night, night_rota, rabbit};
 use crate::browser::{appears, browser, click, screenshots, sign_in};
-use crate::referrals::{code, note, site};
-
-/// A timezone in which it is 02:xx now (a fixed offset, `Etc/GMT±n`).
-fn two_in_the_morning() -> Timezone {
-    let ahead = (2 - i64::from(Utc::now().hour())).rem_euclid(24);
-    // Etc/GMT-n is n hours ahead of UTC; the zones run from -14 to +12.
-    let name = if ahead <= 14 {
-        format!("Etc/GMT-{ahead}")
-    } else {
-        format!("Etc/GMT+{}", 24 - ahead)
-    };
-    Timezone::parse(&name).unwrap()
-}
-
-/// The night, as in `alerts.rs`: a referring clinic, and a receiving
-/// hospital where it is 02:00, with Dr Okafor on the night shift first and
-/// Dr Lee on call around the clock behind her.
-struct Night {
-    referrer: Uuid,
-    referrer_admin: Client,
-    receiver_site: Uuid,
-    okafor: Client,
-}
-
-async fn night(app: &TestApp) -> Night {
-    let coordinator = app.network_admin().await;
-    let (referrer, referrer_admin) = app
-        .vetted(&coordinator, "Harbour Vets", "a@harbour.test")
-        .await;
-    referrer_admin
-        .create_site(
-            referrer,
-            &site("Harbour Vets Surgery", 0.0, "24/7", &[]),
-            None,
-        )
-        .await
-        .unwrap();
-    let (receiver, receiver_admin) = app
-        .vetted(&coordinator, "Night Vets", "ada@night.test")
-        .await;
-    let mut input = site("Night Vets Emergency", 4.0, "24/7", &["oxygen_cage"]);
-    input.timezone = two_in_the_morning();
-    input.referral_contact = Some(ReferralContact {
-        name: PersonName::parse("Night desk").unwrap(),
-        phone: Phone::parse("0117 496 0999").unwrap(),
-        email: Some(Email::parse("desk@night.test").unwrap()),
-    });
-    let receiver_site = receiver_admin
-        .create_site(receiver, &input, None)
-        .await
-        .unwrap()
-        .value
-        .listing
-        .id;
-    let mut people = Vec::new();
-    for (email, name) in [
-        ("okafor@night.test", "Dr Okafor"),
-        ("lee@night.test", "Dr Lee"),
-    ] {
-        let invitation = receiver_admin
-            .invite(
-                receiver,
-                &CreateInvitationRequest {
-                    email: Email::parse(email).unwrap(),
-                    role: Role::Clinician,
-                },
-                None,
-            )
-            .await
-            .unwrap();
-        let accepted = app
-            .client
-            .accept_invitation(&AcceptInvitationRequest {
-                token: invitation.token,
-                name: Some(PersonName::parse(name).unwrap()),
-                password: PASSWORD.into(),
-            })
-            .await
-            .unwrap();
-        people.push(accepted.user.id);
-    }
-    let rota = Rota {
-        shifts: vec![
-            Shift {
-                user_id: people[0],
-                hours: OpeningHoursText::parse("Mo-Su 22:00-06:00").unwrap(),
-            },
-            Shift {
-                user_id: people[1],
-                hours: OpeningHoursText::parse("Mo-Su 00:00-24:00").unwrap(),
-            },
-        ],
-        overrides: vec![],
-    };
-    let current = receiver_admin.on_call_rota(receiver_site).await.unwrap();
-    receiver_admin
-        .save_on_call_rota(receiver_site, &rota, &current.etag)
-        .await
-        .unwrap();
-    Night {
-        referrer,
-        referrer_admin,
-        receiver_site,
-        okafor: app.signed_in("okafor@night.test").await,
-    }
-}
-
-/// A rabbit in respiratory distress: tier 1, to `site`.
-fn rabbit(site: Uuid) -> CreateReferralRequest {
-    CreateReferralRequest {
-        receivers: vec![site],
-        from_site_id: None,
-        species: code("small_mammal/rabbit"),
-        patient: Patient {
-            name: Some(ShortText::parse("Clover").unwrap()),
-            sex: None,
-            age: None,
-            weight_grams: None,
-            identifiers: vec![],
-        },
-        contact: None,
-        reason: note("Open-mouth breathing, blue gums"),
-        history: None,
-        medications: None,
-        allergies: None,
-        assessment_id: None,
-        priority: Some(Tier::Immediate),
-        capabilities: vec![],
-        transport_needed: false,
-        draft: false,
-    }
-}
-
-/// What the clock does after the acknowledge time: every running chain's
-/// next step falls due.
-fn acknowledge_time_passes(app: &TestApp) {
-    app.store
-        .write(|connection| {
-            diesel::sql_query(
-                "UPDATE alert_chains SET next_step_at = created_at WHERE next_step_at IS NOT NULL",
-            )
-            .execute(connection)
-            .map_err(warren_store::StoreError::from)
-        })
-        .unwrap();
-}
 
 /// The text of the first element matching `css`.
 async fn text_of(browser: &Browser, css: &str, what: &str) -> String {
@@ -214,7 +59,7 @@ async fn type_into(browser: &Browser, css: &str, text: &str) {
 
 warren_tests::on_both_databases! {
     async fn the_vet_on_call_sees_an_urgent_referral_arrive_and_acknowledges_it_in_one_click(app) {
-        let net = night(&app).await;
+        let net = night(&app, night_rota).await;
         let (browser, _driver) = browser().await;
         sign_in(&browser, &app, "okafor@night.test").await;
         browser.goto(&format!("{}/directory", app.url)).await.unwrap();
@@ -222,7 +67,7 @@ warren_tests::on_both_databases! {
         browser.execute("window.__warrenSamePage = true;", vec![]).await.unwrap();
 
         // The referrer sends a tier-1 rabbit; the top bar counts it at once.
-        let sent = net.referrer_admin.create_referral(net.referrer, &rabbit(net.receiver_site), None).await.unwrap().items.remove(0);
+        let sent = net.referrer_admin.create_referral(net.referrer, &rabbit(vec![net.receiver_site], Tier::Immediate), None).await.unwrap().items.remove(0);
         appears(&browser, Locator::Css("[data-testid=alerts-link][data-unread='1'][data-urgent=true]"), "the unread count rises live").await;
         let label = browser.find(Locator::Css("[data-testid=alerts-link]")).await.unwrap().attr("aria-label").await.unwrap().unwrap();
         assert_eq!(label, "Alerts, 1 unread, urgent alert waiting");
@@ -267,8 +112,8 @@ warren_tests::on_both_databases! {
     async fn the_backup_acknowledges_from_the_email_and_the_referrer_sees_who_on_the_timeline(backend: Backend) {
         let smtp = SmtpServer::start();
         let app = TestApp::spawn_with(backend, |config| config.mail.smtp_url = Some(smtp.url())).await;
-        let net = night(&app).await;
-        let sent = net.referrer_admin.create_referral(net.referrer, &rabbit(net.receiver_site), None).await.unwrap().items.remove(0);
+        let net = night(&app, night_rota).await;
+        let sent = net.referrer_admin.create_referral(net.referrer, &rabbit(vec![net.receiver_site], Tier::Immediate), None).await.unwrap().items.remove(0);
         smtp.wait_for("okafor@night.test", "URGENT").await;
 
         // Dr Okafor does not acknowledge: Dr Lee, next on call, is e-mailed.

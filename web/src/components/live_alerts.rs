@@ -250,10 +250,16 @@ pub fn chain_text(chain: &ChainState) -> String {
             .unwrap_or_default();
         format!("Acknowledged by {by}{via}, {}.", when_text(at))
     } else if let Some(at) = chain.closed_at {
-        format!(
-            "No longer needs an answer: alerts stopped {}.",
-            when_text(at)
-        )
+        match &chain.closed_reason {
+            Some(reason) => format!(
+                "No longer needs an answer ({reason}): alerts stopped {}.",
+                when_text(at)
+            ),
+            None => format!(
+                "No longer needs an answer: alerts stopped {}.",
+                when_text(at)
+            ),
+        }
     } else if let Some(at) = chain.exhausted_at {
         format!(
             "Nobody acknowledged: everyone on call and the admins were alerted ({}, {steps}).",

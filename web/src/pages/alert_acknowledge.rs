@@ -106,7 +106,11 @@ fn AcknowledgeForm(token: String, alert: AlertByToken) -> impl IntoView {
             </p>
             <h2 class="alert-title">{alert.title.clone()}</h2>
             <p class="alert-body">{alert.body.clone()}</p>
-            <p class="muted small">"Sent to " {alert.recipient_name.clone()} "."</p>
+            <p class="muted small">
+                "Sent to " {alert.recipient_name.clone()} ". "
+                <a href=alert.link.clone() data-testid="alert-object">"Open it in Warren"</a>
+                " (you may be asked to sign in)."
+            </p>
             {move || {
                 chain
                     .get()

@@ -6,8 +6,9 @@ use uuid::Uuid;
 use warren_client::ClientError;
 use warren_domain::{ShortText, Website};
 use warren_wire::{
-    ALL_EVENTS, CreateWebhookRequest, CreatedWebhook, DeliveryQuery, DeliveryState, EventKind,
-    REFERRAL_EVENT_KINDS, WEBHOOK_SIGNATURE_HEADER, Webhook, WebhookDelivery,
+    ALERT_EVENT_KINDS, ALL_EVENTS, CreateWebhookRequest, CreatedWebhook, DeliveryQuery,
+    DeliveryState, EventKind, LOAN_EVENT_KINDS, REFERRAL_EVENT_KINDS, WEBHOOK_SIGNATURE_HEADER,
+    Webhook, WebhookDelivery,
 };
 
 use crate::components::{
@@ -46,6 +47,17 @@ fn kind_description(kind: &str) -> &'static str {
         "referral.outcome_recorded" => "The receiver records the outcome",
         "referral.message_posted" => "A message is posted in the case thread",
         "referral.updated" => "Anything else about the referral changes",
+        "loan.requested" => "Someone asks to borrow your kit, or you ask",
+        "loan.approved" => "A loan request is approved",
+        "loan.declined" => "A loan request is declined",
+        "loan.preempted" => "A booking is displaced by a more urgent case",
+        "loan.cancelled" => "A loan is cancelled",
+        "loan.checked_out" => "Kit is checked out",
+        "loan.returned" => "Kit is returned",
+        "loan.overdue" => "A loan is overdue",
+        "alert.raised" => "An urgent alert starts alerting your people on call",
+        "alert.acknowledged" => "Someone acknowledges an urgent alert",
+        "alert.unacknowledged" => "An urgent alert reaches its end with nobody acknowledging",
         _ => "",
     }
 }
@@ -383,7 +395,13 @@ fn CreateWebhookForm(organization: Uuid, reload: Callback<()>) -> impl IntoView 
     let url = RwSignal::new(String::new());
     let description = RwSignal::new(String::new());
     let all = RwSignal::new(true);
-    let kinds = REFERRAL_EVENT_KINDS.map(|kind| (kind, RwSignal::new(false)));
+    let kinds: Vec<(&'static str, RwSignal<bool>)> = REFERRAL_EVENT_KINDS
+        .iter()
+        .chain(LOAN_EVENT_KINDS.iter())
+        .chain(ALERT_EVENT_KINDS.iter())
+        .map(|kind| (*kind, RwSignal::new(false)))
+        .collect();
+    let chosen = kinds.clone();
     let errors = FieldErrors::new();
     let submission = IdempotencyKey::new();
 
@@ -424,7 +442,7 @@ fn CreateWebhookForm(organization: Uuid, reload: Callback<()>) -> impl IntoView 
         let events: Vec<EventKind> = if all.get_untracked() {
             vec![EventKind::parse(ALL_EVENTS).expect("`*` is an event kind")]
         } else {
-            kinds
+            chosen
                 .iter()
                 .filter(|(_, checked)| checked.get_untracked())
                 .filter_map(|(kind, _)| EventKind::parse(*kind).ok())
@@ -499,7 +517,7 @@ fn CreateWebhookForm(organization: Uuid, reload: Callback<()>) -> impl IntoView 
                 <legend>"Events"</legend>
                 <div class="checkbox">
                     <input id="event-all" type="checkbox" value=ALL_EVENTS bind:checked=all/>
-                    <label for="event-all">"All referral events, including kinds added later"</label>
+                    <label for="event-all">"All events, including kinds added later"</label>
                 </div>
                 {kinds
                     .into_iter()
