@@ -201,7 +201,12 @@ impl Alerting {
         let urgent = draft.kind.is_urgent();
         let (mode, preferences) = match recipient {
             Recipient::Person(person) => {
-                let (preferences, _) = self.preferences_of(connection, &person.user_id)?;
+                // Read with the person; without saved ones the defaults
+                // hold, whose timezone does not matter here (no quiet hours).
+                let preferences = match &person.preferences {
+                    Some(record) => record.preferences()?,
+                    None => AlertPreferences::defaults(fallback_timezone()?),
+                };
                 (preferences.mode_for(draft.kind), Some(preferences))
             }
             Recipient::Address { .. } => (DeliveryMode::Immediate, None),
@@ -871,11 +876,16 @@ pub fn place(timezone: &str, country: &str) -> Result<(Timezone, CountryCode), A
 /// The timezone of someone who chose none: their first organization's
 /// first site's.
 fn default_timezone(connection: &mut DbConnection, user_id: &str) -> Result<Timezone, ApiError> {
-    let found = store::home_timezone(connection, user_id)?;
-    found
-        .and_then(|name| Timezone::parse(&name).ok())
-        .or_else(|| Timezone::parse(FALLBACK_TIMEZONE).ok())
-        .ok_or_else(|| ApiError::Internal("no fallback timezone".into()))
+    match store::home_timezone(connection, user_id)?.and_then(|name| Timezone::parse(&name).ok()) {
+        Some(timezone) => Ok(timezone),
+        None => fallback_timezone(),
+    }
+}
+
+/// [`FALLBACK_TIMEZONE`].
+fn fallback_timezone() -> Result<Timezone, ApiError> {
+    Timezone::parse(FALLBACK_TIMEZONE)
+        .map_err(|_| ApiError::Internal("no fallback timezone".into()))
 }
 
 fn organization_name(connection: &mut DbConnection, id: &str) -> Result<String, ApiError> {

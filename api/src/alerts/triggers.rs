@@ -46,7 +46,8 @@ pub struct ChangedBy<'a> {
 
 /// "rabbit "Pip"", "hedgehog".
 fn patient_words(row: &ReferralRow) -> String {
-    let vocabulary = Vocabulary::seeded();
+    static VOCABULARY: std::sync::OnceLock<Vocabulary> = std::sync::OnceLock::new();
+    let vocabulary = VOCABULARY.get_or_init(Vocabulary::seeded);
     let species = vocabulary
         .label(Taxonomy::Species, &row.species)
         .to_lowercase();

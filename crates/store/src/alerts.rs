@@ -231,6 +231,9 @@ pub struct Person {
     pub email: String,
     /// Whether they confirmed it.
     pub email_confirmed: bool,
+    /// Their saved alert preferences, if they saved any (read with them, so
+    /// raising an alert asks the database once per person, not twice).
+    pub preferences: Option<PreferencesRecord>,
 }
 
 /// The members of an organization with one of `roles`, by name.
@@ -240,29 +243,107 @@ pub fn members_with_roles(
     roles: &[Role],
 ) -> StoreResult<Vec<Person>> {
     let roles: Vec<&str> = roles.iter().map(|role| role.as_str()).collect();
-    let rows: Vec<(String, String, String, Option<NaiveDateTime>)> = memberships::table
-        .inner_join(users::table)
+    let rows: Vec<(PersonColumns, PreferenceColumns)> = memberships::table
+        .inner_join(users::table.left_join(alert_preferences::table))
         .filter(memberships::organization_id.eq(organization_id))
         .filter(memberships::role.eq_any(roles))
         .order((users::name, users::id))
         .select((
-            users::id,
-            users::name,
-            users::email,
-            users::email_confirmed_at,
+            (
+                users::id,
+                users::name,
+                users::email,
+                users::email_confirmed_at,
+            ),
+            preference_columns(),
         ))
         .load(connection)?;
     Ok(rows.into_iter().map(person).collect())
 }
 
+type PersonColumns = (String, String, String, Option<NaiveDateTime>);
+
+/// A person's preferences row through a left join: every column nullable.
+type PreferenceColumns = (
+    Option<String>,
+    Option<String>,
+    Option<String>,
+    Option<String>,
+    Option<i32>,
+    Option<NaiveDate>,
+    Option<NaiveDateTime>,
+    Option<i64>,
+);
+
+#[expect(clippy::type_complexity, reason = "the columns of one left join")]
+fn preference_columns() -> (
+    diesel::dsl::Nullable<alert_preferences::user_id>,
+    diesel::dsl::Nullable<alert_preferences::modes>,
+    diesel::dsl::Nullable<alert_preferences::quiet_hours>,
+    diesel::dsl::Nullable<alert_preferences::timezone>,
+    diesel::dsl::Nullable<alert_preferences::digest_hour>,
+    diesel::dsl::Nullable<alert_preferences::last_digest_on>,
+    diesel::dsl::Nullable<alert_preferences::updated_at>,
+    diesel::dsl::Nullable<alert_preferences::version>,
+) {
+    (
+        alert_preferences::user_id.nullable(),
+        alert_preferences::modes.nullable(),
+        alert_preferences::quiet_hours.nullable(),
+        alert_preferences::timezone.nullable(),
+        alert_preferences::digest_hour.nullable(),
+        alert_preferences::last_digest_on.nullable(),
+        alert_preferences::updated_at.nullable(),
+        alert_preferences::version.nullable(),
+    )
+}
+
 fn person(
-    (user_id, name, email, confirmed): (String, String, String, Option<NaiveDateTime>),
+    ((user_id, name, email, confirmed), saved): (PersonColumns, PreferenceColumns),
 ) -> Person {
+    let (
+        saved_user,
+        modes,
+        quiet_hours,
+        timezone,
+        digest_hour,
+        last_digest_on,
+        updated_at,
+        version,
+    ) = saved;
+    let preferences = match (
+        saved_user,
+        modes,
+        timezone,
+        digest_hour,
+        updated_at,
+        version,
+    ) {
+        (
+            Some(user_id),
+            Some(modes),
+            Some(timezone),
+            Some(digest_hour),
+            Some(updated_at),
+            Some(version),
+        ) => Some(PreferencesRecord {
+            user_id,
+            modes,
+            quiet_hours,
+            timezone,
+            digest_hour,
+            last_digest_on,
+            updated_at,
+            version,
+        }),
+        _ => None,
+    };
     Person {
         user_id,
         name,
         email,
         email_confirmed: confirmed.is_some(),
+        preferences,
     }
 }
 
@@ -274,13 +355,17 @@ pub fn people(
     if user_ids.is_empty() {
         return Ok(HashMap::new());
     }
-    let rows: Vec<(String, String, String, Option<NaiveDateTime>)> = users::table
+    let rows: Vec<(PersonColumns, PreferenceColumns)> = users::table
+        .left_join(alert_preferences::table)
         .filter(users::id.eq_any(user_ids))
         .select((
-            users::id,
-            users::name,
-            users::email,
-            users::email_confirmed_at,
+            (
+                users::id,
+                users::name,
+                users::email,
+                users::email_confirmed_at,
+            ),
+            preference_columns(),
         ))
         .load(connection)?;
     Ok(rows
@@ -292,13 +377,17 @@ pub fn people(
 
 /// The person with this address, if any.
 pub fn person_by_email(connection: &mut DbConnection, email: &str) -> StoreResult<Option<Person>> {
-    let row: Option<(String, String, String, Option<NaiveDateTime>)> = users::table
+    let row: Option<(PersonColumns, PreferenceColumns)> = users::table
+        .left_join(alert_preferences::table)
         .filter(users::email.eq(email.trim().to_lowercase()))
         .select((
-            users::id,
-            users::name,
-            users::email,
-            users::email_confirmed_at,
+            (
+                users::id,
+                users::name,
+                users::email,
+                users::email_confirmed_at,
+            ),
+            preference_columns(),
         ))
         .first(connection)
         .optional()?;
@@ -1240,7 +1329,7 @@ pub fn set_follow_up_due(
 // Preferences.
 
 /// A person's stored preferences.
-#[derive(Debug, Clone, Queryable, Selectable)]
+#[derive(Debug, Clone, PartialEq, Eq, Queryable, Selectable)]
 #[diesel(table_name = alert_preferences)]
 pub struct PreferencesRecord {
     /// The person.

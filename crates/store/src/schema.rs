@@ -816,5 +816,7 @@ diesel::allow_tables_to_appear_in_same_query!(alerts, memberships);
 diesel::allow_tables_to_appear_in_same_query!(on_call_rotas, users);
 diesel::allow_tables_to_appear_in_same_query!(on_call_rotas, sites);
 diesel::allow_tables_to_appear_in_same_query!(alert_preferences, users);
+diesel::allow_tables_to_appear_in_same_query!(alert_preferences, memberships);
+diesel::joinable!(alert_preferences -> users (user_id));
 diesel::allow_tables_to_appear_in_same_query!(outbox_messages, users);
 diesel::allow_tables_to_appear_in_same_query!(account_tokens, users);

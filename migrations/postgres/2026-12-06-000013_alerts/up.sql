@@ -67,7 +67,7 @@ CREATE TABLE alert_chains (
     exhausted_at TIMESTAMP,
     closed_at TIMESTAMP,
     closed_reason TEXT,
-    CONSTRAINT alert_chains_once UNIQUE (kind, subject_type, subject_id)
+    CONSTRAINT alert_chains_once UNIQUE (subject_type, subject_id, kind)
 );
 CREATE INDEX alert_chains_due ON alert_chains (next_step_at);
 CREATE INDEX alert_chains_by_organization ON alert_chains (organization_id, created_at);
