@@ -7,6 +7,13 @@
 //! function from answers to a result, so the server and the browser run the
 //! very same triage. The highest tier wins; a sign that could raise the tier
 //! and has not been answered is asked, never assumed.
+//!
+//! Steps from several signs can contradict each other (syringe feeding for
+//! gut stasis, with an animal struggling to breathe). The protocol says so
+//! as data: a [`Contraindication`] withholds named steps when a sign is
+//! present — or answered "not sure", since the case is then treated as if it
+//! were — or for some species groups. The result lists what it withheld and
+//! why instead of silently dropping it.
 
 mod protocol;
 
@@ -16,7 +23,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::directory::taxonomy::TermCode;
 
-pub use protocol::default_protocol;
+pub use protocol::{REVISIONS, Revision, default_protocol, first_version, with_contraindications};
 
 /// The five tiers, most urgent first.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
@@ -195,6 +202,31 @@ pub struct GroupAdvice {
     pub advice: Vec<String>,
 }
 
+/// An intervention withheld when some sign is present or cannot be ruled
+/// out, or for some species groups: e.g. nothing by mouth for an animal
+/// struggling to breathe (risk of aspiration).
+///
+/// Steps are named exactly as the signs' interventions word them; a site
+/// whose variant rewords a step must word its own limits into it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct Contraindication {
+    /// Stable code, e.g. `oral_with_breathing_seizures_or_collapse`.
+    pub code: String,
+    /// The intervention in a few words, e.g. "food or water by mouth".
+    pub intervention: String,
+    /// The steps it withholds, word for word.
+    pub steps: Vec<String>,
+    /// Sign codes whose presence (or "not sure") withholds it.
+    #[serde(default)]
+    pub signs: Vec<String>,
+    /// Species groups for which it is always withheld.
+    #[serde(default)]
+    pub groups: Vec<SpeciesGroup>,
+    /// Why, e.g. "risk of aspiration".
+    pub reason: String,
+}
+
 /// A triage protocol: versioned data owned by the network.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
@@ -211,6 +243,9 @@ pub struct Protocol {
     pub group_advice: Vec<GroupAdvice>,
     /// Advice for every case.
     pub general_advice: Vec<String>,
+    /// Interventions withheld when another sign is present.
+    #[serde(default)]
+    pub contraindications: Vec<Contraindication>,
 }
 
 /// An answer to one question.
@@ -235,6 +270,75 @@ pub enum TriageError {
     /// The protocol lacks a tier's specification.
     #[error("the protocol does not describe tier {0}")]
     MissingTier(u8),
+}
+
+/// A sign answered "not sure" that would make the case more urgent: the
+/// case is treated as its tier until it is ruled out.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct CannotRuleOut {
+    /// The sign's code.
+    pub code: String,
+    /// The sign's label.
+    pub label: String,
+    /// The tier it would set.
+    pub tier: TierSpec,
+}
+
+impl CannotRuleOut {
+    /// "Cannot rule out Respiratory distress: treat as tier 1 (Immediate)
+    /// until ruled out".
+    pub fn text(&self) -> String {
+        format!(
+            "Cannot rule out {}: treat as tier {} ({}) until ruled out",
+            lowercase_label(&self.label),
+            self.tier.tier.number(),
+            self.tier.name
+        )
+    }
+}
+
+/// Steps of the result withheld by a [`Contraindication`].
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct Withheld {
+    /// The contraindication's code.
+    pub code: String,
+    /// The intervention, e.g. "food or water by mouth".
+    pub intervention: String,
+    /// The steps left out of the result.
+    pub steps: Vec<String>,
+    /// The signs present or not ruled out that withheld them (empty when the
+    /// species group did).
+    pub signs: Vec<String>,
+    /// In words: "because of respiratory distress", "because of possible
+    /// seizures", "for wildlife".
+    pub because: String,
+    /// Why, e.g. "risk of aspiration".
+    pub reason: String,
+}
+
+impl Withheld {
+    /// "Withheld: food or water by mouth — because of respiratory distress:
+    /// risk of aspiration".
+    pub fn text(&self) -> String {
+        format!(
+            "Withheld: {} — {}: {}",
+            self.intervention, self.because, self.reason
+        )
+    }
+}
+
+/// A sign's label inside a sentence: "Respiratory distress" → "respiratory
+/// distress"; an acronym ("GI stasis") keeps its capitals.
+fn lowercase_label(label: &str) -> String {
+    let mut chars = label.chars();
+    match (chars.next(), chars.next()) {
+        (Some(first), Some(second)) if first.is_uppercase() && !second.is_uppercase() => {
+            first.to_lowercase().chain(label.chars().skip(1)).collect()
+        }
+        _ => label.to_owned(),
+    }
 }
 
 /// The result of an assessment.
@@ -263,6 +367,15 @@ pub struct Assessment {
     pub escalate_if: Vec<String>,
     /// Capability codes the case needs.
     pub capabilities: Vec<String>,
+    /// Signs answered "not sure" that would set tier 1 or 2, more urgent
+    /// than the tier: treat the case as the first one's tier until they are
+    /// ruled out. Most urgent first.
+    #[serde(default)]
+    pub cannot_rule_out: Vec<CannotRuleOut>,
+    /// Steps the protocol's contraindications left out of what to do, and
+    /// why.
+    #[serde(default)]
+    pub withheld: Vec<Withheld>,
 }
 
 fn push_unique(list: &mut Vec<String>, items: &[String]) {
@@ -308,12 +421,35 @@ pub fn assess(
         .filter(|d| d.tier_for(group) < tier)
         .collect();
     to_ask.sort_by_key(|d| d.tier_for(group));
-    let spec = protocol
-        .tiers
+    let spec_of = |tier: Tier| {
+        protocol
+            .tiers
+            .iter()
+            .find(|spec| spec.tier == tier)
+            .cloned()
+            .ok_or(TriageError::MissingTier(tier.number()))
+    };
+    let spec = spec_of(tier)?;
+    // "Not sure" about a sign of tier 1 or 2 leaves the tier where the
+    // present signs put it, but the case must be handled as the more urgent
+    // tier until someone rules the sign out.
+    let mut unsure: Vec<&Discriminator> = applicable
         .iter()
-        .find(|spec| spec.tier == tier)
-        .cloned()
-        .ok_or(TriageError::MissingTier(tier.number()))?;
+        .copied()
+        .filter(|d| answers.get(&d.code) == Some(&Answer::Unknown))
+        .collect();
+    unsure.sort_by_key(|d| d.tier_for(group));
+    let cannot_rule_out = unsure
+        .iter()
+        .filter(|d| d.tier_for(group) <= Tier::VeryUrgent && d.tier_for(group) < tier)
+        .map(|d| {
+            Ok(CannotRuleOut {
+                code: d.code.clone(),
+                label: d.label.clone(),
+                tier: spec_of(d.tier_for(group))?,
+            })
+        })
+        .collect::<Result<Vec<_>, TriageError>>()?;
     let mut before_transport = Vec::new();
     let mut during_transport = Vec::new();
     let mut escalate_if = Vec::new();
@@ -330,6 +466,18 @@ pub fn assess(
         }
     }
     push_unique(&mut during_transport, &protocol.general_advice);
+    let withheld = contraindicated(
+        protocol,
+        group,
+        &present,
+        &unsure,
+        &before_transport,
+        &during_transport,
+    );
+    for withheld in &withheld {
+        before_transport.retain(|step| !withheld.steps.contains(step));
+        during_transport.retain(|step| !withheld.steps.contains(step));
+    }
     Ok(Assessment {
         protocol_version: protocol.version,
         group,
@@ -341,7 +489,69 @@ pub fn assess(
         during_transport,
         escalate_if,
         capabilities,
+        cannot_rule_out,
+        withheld,
     })
+}
+
+/// The protocol's contraindications that apply to this case, each with the
+/// steps of the result it withholds. Each is checked against the full
+/// lists, so a step withheld for two reasons shows both.
+fn contraindicated(
+    protocol: &Protocol,
+    group: SpeciesGroup,
+    present: &[&Discriminator],
+    unsure: &[&Discriminator],
+    before_transport: &[String],
+    during_transport: &[String],
+) -> Vec<Withheld> {
+    let mut withheld = Vec::new();
+    for rule in &protocol.contraindications {
+        let steps: Vec<String> = before_transport
+            .iter()
+            .chain(during_transport)
+            .filter(|step| rule.steps.contains(step))
+            .cloned()
+            .collect();
+        if steps.is_empty() {
+            continue;
+        }
+        // An unsure sign counts as present: the case is treated as if it were.
+        let mut signs = Vec::new();
+        let mut words = Vec::new();
+        for sign in present {
+            if rule.signs.contains(&sign.code) {
+                signs.push(sign.code.clone());
+                words.push(lowercase_label(&sign.label));
+            }
+        }
+        for sign in unsure {
+            if rule.signs.contains(&sign.code) {
+                signs.push(sign.code.clone());
+                words.push(format!("possible {}", lowercase_label(&sign.label)));
+            }
+        }
+        let because = if !words.is_empty() {
+            format!("because of {}", words.join(" and "))
+        } else if rule.groups.contains(&group) {
+            if group.is_wildlife() {
+                "for wildlife".to_owned()
+            } else {
+                "for this species".to_owned()
+            }
+        } else {
+            continue;
+        };
+        withheld.push(Withheld {
+            code: rule.code.clone(),
+            intervention: rule.intervention.clone(),
+            steps,
+            signs,
+            because,
+            reason: rule.reason.clone(),
+        });
+    }
+    withheld
 }
 
 /// What changed from `old` to `new`, one readable line per change: tiers,
@@ -443,7 +653,48 @@ pub fn protocol_changes(old: &Protocol, new: &Protocol) -> Vec<String> {
             new.general_advice.join("; ")
         ));
     }
+    for rule in &new.contraindications {
+        match old.contraindications.iter().find(|d| d.code == rule.code) {
+            None => changes.push(format!(
+                "Added contraindication {}: {}",
+                rule.code,
+                contraindication_text(rule)
+            )),
+            Some(before) if before != rule => changes.push(format!(
+                "Contraindication {}: {} → {}",
+                rule.code,
+                contraindication_text(before),
+                contraindication_text(rule)
+            )),
+            Some(_) => {}
+        }
+    }
+    for rule in &old.contraindications {
+        if !new.contraindications.iter().any(|d| d.code == rule.code) {
+            changes.push(format!("Removed contraindication {}", rule.code));
+        }
+    }
     changes
+}
+
+/// A contraindication in one line, for the list of changes: "food or water
+/// by mouth (Offer hay…) withheld with respiratory_distress, seizures —
+/// risk of aspiration".
+fn contraindication_text(rule: &Contraindication) -> String {
+    let mut when = Vec::new();
+    if !rule.signs.is_empty() {
+        when.push(format!("with {}", rule.signs.join(", ")));
+    }
+    if !rule.groups.is_empty() {
+        when.push(format!("for {:?}", rule.groups));
+    }
+    format!(
+        "{} ({}) withheld {} — {}",
+        rule.intervention,
+        rule.steps.join("; "),
+        when.join(" and "),
+        rule.reason
+    )
 }
 
 /// A site's own interventions for some signs, adapted to its kit. The
@@ -543,6 +794,17 @@ pub enum ProtocolError {
     /// A sign has no code or no question.
     #[error("the sign `{0}` needs a code, a label and both questions")]
     IncompleteSign(String),
+    /// Two contraindications share a code.
+    #[error("the contraindication `{0}` appears twice")]
+    DuplicateContraindication(String),
+    /// A contraindication lacks a part.
+    #[error(
+        "the contraindication `{0}` needs a code, an intervention, steps, a reason and signs or species groups"
+    )]
+    IncompleteContraindication(String),
+    /// A contraindication names a sign the protocol does not have.
+    #[error("the contraindication `{0}` names `{1}`, which is not a sign of the protocol")]
+    ContraindicationSign(String, String),
 }
 
 /// Checks a protocol before it is published.
@@ -565,6 +827,32 @@ pub fn check_protocol(protocol: &Protocol) -> Result<(), ProtocolError> {
             return Err(ProtocolError::DuplicateSign(sign.code.clone()));
         }
         seen.push(&sign.code);
+    }
+    let mut seen: Vec<&str> = Vec::new();
+    for rule in &protocol.contraindications {
+        if rule.code.trim().is_empty()
+            || rule.intervention.trim().is_empty()
+            || rule.reason.trim().is_empty()
+            || rule.steps.is_empty()
+            || rule.steps.iter().any(|step| step.trim().is_empty())
+            || (rule.signs.is_empty() && rule.groups.is_empty())
+        {
+            return Err(ProtocolError::IncompleteContraindication(rule.code.clone()));
+        }
+        if seen.contains(&rule.code.as_str()) {
+            return Err(ProtocolError::DuplicateContraindication(rule.code.clone()));
+        }
+        seen.push(&rule.code);
+        if let Some(sign) = rule
+            .signs
+            .iter()
+            .find(|sign| !protocol.discriminators.iter().any(|d| &d.code == *sign))
+        {
+            return Err(ProtocolError::ContraindicationSign(
+                rule.code.clone(),
+                sign.clone(),
+            ));
+        }
     }
     Ok(())
 }

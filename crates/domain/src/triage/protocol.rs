@@ -1,10 +1,20 @@
-//! The protocol a new network starts with (DESIGN §4): version 1.
+//! The protocol a new network starts with (DESIGN §4), and the revisions
+//! Warren publishes into networks that started with an older one.
 //!
 //! Signs are listed in the order of danger they are asked in. Prey species
 //! hide illness, so for guinea pigs, chinchillas, degus and rabbits
 //! ("herbivores") gut stasis signs err upward.
+//!
+//! [`first_version`] is the protocol as Warren first shipped it. Each entry
+//! of [`REVISIONS`] changes a network's current protocol — never undoing what
+//! its coordinators changed themselves — and the store publishes each one
+//! once, as a new version with its list of changes, so a network's history
+//! stays true. A new network starts with [`default_protocol`]: the first
+//! version with every revision applied.
 
-use super::{Discriminator, GroupAdvice, Protocol, SpeciesGroup, Tier, TierSpec};
+use super::{
+    Contraindication, Discriminator, GroupAdvice, Protocol, SpeciesGroup, Tier, TierSpec,
+};
 
 use SpeciesGroup::*;
 use Tier::*;
@@ -68,8 +78,33 @@ impl Sign {
 const WARM_DARK_QUIET: &str =
     "Keep the animal warm, in the dark and quiet, in a ventilated carrier";
 
-/// The default protocol, version 1.
+/// The protocol a new network starts with (version 1): the first version
+/// with every revision applied.
 pub fn default_protocol() -> Protocol {
+    let mut protocol = REVISIONS
+        .iter()
+        .fold(first_version(), |protocol, revision| (revision.apply)(&protocol));
+    protocol.version = 1;
+    protocol
+}
+
+/// A change Warren publishes once into every network's protocol.
+pub struct Revision {
+    /// Stable name; the store remembers which revisions it published.
+    pub code: &'static str,
+    /// The network's current protocol, revised.
+    pub apply: fn(&Protocol) -> Protocol,
+}
+
+/// Every revision, oldest first.
+pub const REVISIONS: &[Revision] = &[Revision {
+    code: "2026-12-contraindications",
+    apply: with_contraindications,
+}];
+
+/// The protocol as Warren first shipped it (version 1 of the networks that
+/// started before the revisions).
+pub fn first_version() -> Protocol {
     let tiers = [
         (Immediate, "Immediate", "red", 0),
         (VeryUrgent, "Very urgent", "orange", 15),
@@ -314,5 +349,135 @@ pub fn default_protocol() -> Protocol {
             },
         ],
         general_advice: texts(&[WARM_DARK_QUIET]),
+        contraindications: Vec::new(),
     }
+}
+
+const SYRINGE_FEED: &str = "Syringe-feed a recovery food only if it can swallow and is not bloated";
+const HAY_AND_GREENS: &str = "Offer hay and fresh greens";
+const OFFER_WATER: &str = "Offer water";
+const HEAT_PAD: &str = "Warm gently (heat pad on low under half the carrier)";
+const KEEP_WARM: &str = "Keep warm";
+const KEEP_ANIMAL_WARM: &str = "Keep the animal warm";
+
+/// Replaces `step` with `parts` wherever it is worded exactly as Warren
+/// first shipped it; a step a network reworded is left alone.
+fn split_step(steps: &mut Vec<String>, step: &str, parts: &[&str]) {
+    if let Some(at) = steps.iter().position(|existing| existing == step) {
+        steps.splice(at..=at, texts(parts));
+    }
+}
+
+/// The December 2026 revision: steps that contradict another sign are
+/// withheld (contraindications), the steps that mixed warming with other
+/// care are split so warming alone can be withheld, and respiratory
+/// distress names its common presentation, fast or laboured breathing.
+///
+/// The contraindications, from a review of every sign × species group:
+///
+/// - **food or water by mouth** (syringe feeding, hay and greens, water)
+///   with respiratory distress, seizures or collapse: risk of aspiration.
+/// - the same with bloat: the gut may be blocked or twisted.
+/// - the same for wildlife, which the protocol already keeps off food and
+///   water: gut stasis told a hedgehog's finder to syringe-feed it.
+/// - **syringe feeding** with a fracture or severe trauma: the restraint it
+///   needs can worsen a fracture or a spinal injury.
+/// - **warming** (heat pad, "keep warm") with heat stroke or hypothermia:
+///   the sign cannot tell an overheated animal from a cold one, so only its
+///   own heat and cold steps apply.
+pub fn with_contraindications(protocol: &Protocol) -> Protocol {
+    let mut revised = protocol.clone();
+    for sign in &mut revised.discriminators {
+        split_step(
+            &mut sign.during_transport,
+            "Keep warm, monitor breathing",
+            &[KEEP_WARM, "Monitor breathing"],
+        );
+        split_step(
+            &mut sign.before_transport,
+            "Keep warm, offer water; isolate from other hamsters",
+            &[KEEP_WARM, OFFER_WATER, "Isolate from other hamsters"],
+        );
+        if sign.code == "respiratory_distress"
+            && sign.staff_question == "Open-mouth breathing, gasping, blue gums or laboured breathing?"
+        {
+            sign.staff_question =
+                "Breathing fast or laboured, open-mouth breathing, gasping or blue gums?".into();
+        }
+    }
+    split_step(
+        &mut revised.general_advice,
+        WARM_DARK_QUIET,
+        &[
+            "Keep the animal in the dark and quiet, in a ventilated carrier",
+            KEEP_ANIMAL_WARM,
+        ],
+    );
+    let oral = [SYRINGE_FEED, HAY_AND_GREENS, OFFER_WATER];
+    let rules = [
+        (
+            "oral_with_breathing_seizures_or_collapse",
+            "food or water by mouth",
+            &oral[..],
+            &["respiratory_distress", "seizures", "collapse_shock"][..],
+            &[][..],
+            "risk of aspiration: an animal struggling to breathe, fitting or collapsed cannot swallow safely",
+        ),
+        (
+            "oral_with_bloat",
+            "food or water by mouth",
+            &oral[..],
+            &["bloat"][..],
+            &[][..],
+            "the gut may be blocked or twisted, and food or water make it worse",
+        ),
+        (
+            "oral_for_wildlife",
+            "food or water by mouth",
+            &oral[..],
+            &[][..],
+            &[Bird, Raptor, WildSmallMammal, WildCarnivore, Wildlife][..],
+            "wild animals get no food or water until a rehabilitator has assessed them",
+        ),
+        (
+            "restraint_with_fracture_or_trauma",
+            "syringe feeding",
+            &[SYRINGE_FEED][..],
+            &["fracture", "severe_trauma"][..],
+            &[][..],
+            "the restraint it needs can worsen a fracture or a spinal injury",
+        ),
+        (
+            "warming_with_heat_or_cold",
+            "warming",
+            &[HEAT_PAD, KEEP_WARM, KEEP_ANIMAL_WARM][..],
+            &["heat_or_cold"][..],
+            &[][..],
+            "it may be overheated: cool or warm it only as the heat or cold steps say",
+        ),
+    ];
+    for (code, intervention, steps, signs, groups, reason) in rules {
+        if revised.contraindications.iter().any(|rule| rule.code == code) {
+            continue;
+        }
+        // Only signs the network still has; a rule left with nothing to
+        // watch for is not added.
+        let signs: Vec<String> = signs
+            .iter()
+            .filter(|sign| revised.discriminators.iter().any(|d| d.code == **sign))
+            .map(|sign| (*sign).to_owned())
+            .collect();
+        if signs.is_empty() && groups.is_empty() {
+            continue;
+        }
+        revised.contraindications.push(Contraindication {
+            code: code.into(),
+            intervention: intervention.into(),
+            steps: texts(steps),
+            signs,
+            groups: groups.to_vec(),
+            reason: reason.into(),
+        });
+    }
+    revised
 }

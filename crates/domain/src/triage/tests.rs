@@ -354,3 +354,203 @@ fn a_site_variant_changes_interventions_but_never_tiers() {
         "signs[0].code"
     );
 }
+
+#[test]
+fn a_guinea_pig_struggling_to_breathe_is_not_told_to_eat_and_is_told_why() {
+    let protocol = default_protocol();
+    let result = assess(
+        &protocol,
+        &species("small_mammal/guinea_pig"),
+        &not_eating_and_breathing_fast(),
+    )
+    .unwrap();
+    for oral in [
+        "Syringe-feed a recovery food only if it can swallow and is not bloated",
+        "Offer hay and fresh greens",
+    ] {
+        assert!(
+            !result.before_transport.contains(&oral.to_owned()),
+            "{oral} must be withheld: {:?}",
+            result.before_transport
+        );
+    }
+    assert!(
+        result
+            .before_transport
+            .contains(&"Do not restrain: handle as little as possible".to_owned())
+    );
+    let [withheld] = result.withheld.as_slice() else {
+        panic!("one contraindication applies: {:?}", result.withheld);
+    };
+    assert_eq!(withheld.code, "oral_with_breathing_seizures_or_collapse");
+    assert_eq!(withheld.signs, ["respiratory_distress"]);
+    assert_eq!(withheld.steps.len(), 2);
+    assert!(
+        withheld
+            .text()
+            .starts_with("Withheld: food or water by mouth — because of respiratory distress: risk of aspiration"),
+        "{}",
+        withheld.text()
+    );
+    // Without the breathing problem the feeding advice stands.
+    let stasis_only = assess(
+        &protocol,
+        &species("small_mammal/guinea_pig"),
+        &answers(&[("gut_stasis", Answer::Yes)]),
+    )
+    .unwrap();
+    assert!(stasis_only.withheld.is_empty());
+    assert!(
+        stasis_only
+            .before_transport
+            .contains(&"Offer hay and fresh greens".to_owned())
+    );
+}
+
+fn not_eating_and_breathing_fast() -> BTreeMap<String, Answer> {
+    answers(&[
+        ("gut_stasis", Answer::Yes),
+        ("respiratory_distress", Answer::Yes),
+    ])
+}
+
+#[test]
+fn every_contraindication_of_the_default_protocol_withholds_its_steps() {
+    let protocol = default_protocol();
+    // (species, signs, contraindication, a step it withholds, a step that stays)
+    let cases: [(&str, &[&str], &str, &str, &str); 8] = [
+        ("small_mammal/rabbit", &["gut_stasis", "seizures"], "oral_with_breathing_seizures_or_collapse", "Offer hay and fresh greens", "Dim the lights, remove objects it could hit, do not restrain"),
+        ("small_mammal/hamster", &["wet_tail", "collapse_shock"], "oral_with_breathing_seizures_or_collapse", "Offer water", "Isolate from other hamsters"),
+        ("small_mammal/chinchilla", &["gut_stasis", "bloat"], "oral_with_bloat", "Syringe-feed a recovery food only if it can swallow and is not bloated", "No food or water"),
+        ("wildlife/hedgehog", &["gut_stasis"], "oral_for_wildlife", "Offer hay and fresh greens", "No food or water for wildlife"),
+        ("small_mammal/degu", &["gut_stasis", "fracture"], "restraint_with_fracture_or_trauma", "Syringe-feed a recovery food only if it can swallow and is not bloated", "Offer hay and fresh greens"),
+        ("small_mammal/rat", &["gut_stasis", "severe_trauma"], "restraint_with_fracture_or_trauma", "Syringe-feed a recovery food only if it can swallow and is not bloated", "Keep flat and still"),
+        ("small_mammal/rat", &["collapse_shock", "heat_or_cold"], "warming_with_heat_or_cold", "Warm gently (heat pad on low under half the carrier)", "Cold: warm slowly in a towel"),
+        ("wildlife/bird", &["heat_or_cold"], "warming_with_heat_or_cold", "Keep the animal warm", "Keep the animal in the dark and quiet, in a ventilated carrier"),
+    ];
+    for (code, signs, rule, withheld, stays) in cases {
+        let given: BTreeMap<String, Answer> = signs
+            .iter()
+            .map(|sign| ((*sign).to_owned(), Answer::Yes))
+            .collect();
+        let result = assess(&protocol, &species(code), &given).unwrap();
+        let steps: Vec<&String> = result
+            .before_transport
+            .iter()
+            .chain(&result.during_transport)
+            .collect();
+        assert!(
+            !steps.iter().any(|step| *step == withheld),
+            "{code} {signs:?}: {withheld} shown"
+        );
+        assert!(
+            steps.iter().any(|step| *step == stays),
+            "{code} {signs:?}: {stays} missing from {steps:?}"
+        );
+        assert!(
+            result
+                .withheld
+                .iter()
+                .any(|w| w.code == rule && w.steps.iter().any(|step| step == withheld)),
+            "{code} {signs:?}: {:?}",
+            result.withheld
+        );
+    }
+    assert_eq!(protocol.contraindications.len(), 5);
+    assert!(check_protocol(&protocol).is_ok());
+}
+
+#[test]
+fn a_sign_that_cannot_be_ruled_out_withholds_as_if_present_and_says_treat_as_its_tier() {
+    let protocol = default_protocol();
+    let result = assess(
+        &protocol,
+        &species("small_mammal/guinea_pig"),
+        &answers(&[
+            ("gut_stasis", Answer::Yes),
+            ("respiratory_distress", Answer::Unknown),
+            ("seizures", Answer::No),
+            ("bloat", Answer::Unknown),
+            ("fracture", Answer::Unknown),
+        ]),
+    )
+    .unwrap();
+    assert_eq!(result.tier.tier, Tier::Urgent, "the tier itself stays");
+    let unsure: Vec<(&str, Tier)> = result
+        .cannot_rule_out
+        .iter()
+        .map(|sign| (sign.code.as_str(), sign.tier.tier))
+        .collect();
+    assert_eq!(
+        unsure,
+        [
+            ("respiratory_distress", Tier::Immediate),
+            ("bloat", Tier::VeryUrgent)
+        ],
+        "tier 1–2 signs only, most urgent first; a not-sure fracture (tier 3) cannot raise tier 3"
+    );
+    assert_eq!(
+        result.cannot_rule_out[0].text(),
+        "Cannot rule out respiratory distress: treat as tier 1 (Immediate) until ruled out"
+    );
+    assert!(
+        result
+            .withheld
+            .iter()
+            .any(|w| w.because == "because of possible respiratory distress"),
+        "{:?}",
+        result.withheld
+    );
+    // Once the tier is already 1, a not-sure tier-1 sign adds nothing.
+    let already = assess(
+        &protocol,
+        &species("small_mammal/guinea_pig"),
+        &answers(&[
+            ("collapse_shock", Answer::Yes),
+            ("respiratory_distress", Answer::Unknown),
+        ]),
+    )
+    .unwrap();
+    assert!(already.cannot_rule_out.is_empty());
+}
+
+#[test]
+fn the_contraindications_revision_is_a_new_version_of_an_existing_network_with_its_changes() {
+    let first = first_version();
+    assert!(first.contraindications.is_empty());
+    let revised = with_contraindications(&first);
+    assert_eq!(revised.contraindications, default_protocol().contraindications);
+    let staff = &revised.discriminators[0].staff_question;
+    assert!(staff.contains("Breathing fast or laboured"), "{staff}");
+    let changes = protocol_changes(&first, &revised);
+    for expected in [
+        "Added contraindication oral_with_breathing_seizures_or_collapse:",
+        "Added contraindication warming_with_heat_or_cold:",
+        "respiratory_distress staff question:",
+        "General advice:",
+    ] {
+        assert!(
+            changes.iter().any(|change| change.starts_with(expected)),
+            "{expected} in {changes:?}"
+        );
+    }
+    // A network's own wording is kept, and a revision applied twice
+    // changes nothing more.
+    let mut own = first.clone();
+    own.discriminators[0].staff_question = "Our own question?".into();
+    assert_eq!(
+        with_contraindications(&own).discriminators[0].staff_question,
+        "Our own question?"
+    );
+    assert!(protocol_changes(&revised, &with_contraindications(&revised)).is_empty());
+    // A contraindication must name signs the protocol has.
+    let mut broken = revised;
+    broken.contraindications[0].signs.push("sneezing".into());
+    assert_eq!(
+        check_protocol(&broken),
+        Err(ProtocolError::ContraindicationSign(
+            "oral_with_breathing_seizures_or_collapse".into(),
+            "sneezing".into()
+        ))
+    );
+}
