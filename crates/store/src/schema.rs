@@ -162,6 +162,14 @@ diesel::table! {
 }
 
 diesel::table! {
+    triage_protocol_revisions (code) {
+        code -> Text,
+        applied_at -> Timestamp,
+        protocol_version -> Nullable<Integer>,
+    }
+}
+
+diesel::table! {
     assessments (id) {
         id -> Text,
         organization_id -> Text,
@@ -598,6 +606,7 @@ diesel::allow_tables_to_appear_in_same_query!(
     site_changes,
     directory_state,
     triage_protocols,
+    triage_protocol_revisions,
     assessments,
     site_triage_variants,
     audit_log,

@@ -10,13 +10,15 @@ use std::collections::BTreeMap;
 
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
-use warren_domain::triage::{Answer, Assessment, Protocol, Variant, default_protocol};
+use warren_domain::triage::{
+    Answer, Assessment, Protocol, REVISIONS, Variant, default_protocol, protocol_changes,
+};
 use warren_wire::{
     AssessmentRecord, ProtocolVersion, ProtocolVersionSummary, SearchHit, SiteTriageVariant,
 };
 
 use crate::audit::Actor;
-use crate::schema::{assessments, site_triage_variants, triage_protocols};
+use crate::schema::{assessments, site_triage_variants, triage_protocol_revisions, triage_protocols};
 use crate::{DbConnection, StoreError, StoreResult, json, new_id, now, parse_id, utc};
 
 fn corrupt(what: &str) -> impl Fn(serde_json::Error) -> StoreError + '_ {
@@ -58,22 +60,74 @@ impl ProtocolRow {
     }
 }
 
-/// Publishes the default protocol as version 1 into an empty table.
+/// Publishes the default protocol as version 1 into an empty table, or
+/// else each of Warren's protocol revisions not published yet as a new
+/// version of the network's current protocol (a revision that changes
+/// nothing there publishes nothing). Each revision is published once: one
+/// that a network's coordinators later undo stays undone.
 pub fn seed_protocol(connection: &mut DbConnection) -> StoreResult<()> {
-    let count: i64 = triage_protocols::table.count().get_result(connection)?;
-    if count == 0 {
-        let protocol = default_protocol();
-        diesel::insert_into(triage_protocols::table)
-            .values((
-                triage_protocols::version.eq(1),
-                triage_protocols::body.eq(json(&protocol)?),
-                triage_protocols::changes.eq(json(&["First version"])?),
-                triage_protocols::published_at.eq(now()),
-                triage_protocols::published_by.eq("Warren"),
-            ))
-            .execute(connection)?;
-    }
-    Ok(())
+    connection.transaction(|connection| {
+        let count: i64 = triage_protocols::table.count().get_result(connection)?;
+        if count == 0 {
+            let protocol = default_protocol();
+            diesel::insert_into(triage_protocols::table)
+                .values((
+                    triage_protocols::version.eq(1),
+                    triage_protocols::body.eq(json(&protocol)?),
+                    triage_protocols::changes.eq(json(&["First version"])?),
+                    triage_protocols::published_at.eq(now()),
+                    triage_protocols::published_by.eq("Warren"),
+                ))
+                .execute(connection)?;
+        }
+        let applied: Vec<String> = triage_protocol_revisions::table
+            .select(triage_protocol_revisions::code)
+            .load(connection)?;
+        for revision in REVISIONS {
+            if applied.iter().any(|code| code == revision.code) {
+                continue;
+            }
+            // A new network's version 1 already has every revision.
+            let published = if count == 0 {
+                None
+            } else {
+                let current = current(connection)?;
+                let revised = (revision.apply)(&current.protocol);
+                let changes = protocol_changes(&current.protocol, &revised);
+                if changes.is_empty() {
+                    None
+                } else {
+                    let warren = Actor::system("Warren");
+                    let version =
+                        publish(connection, current.version, &revised, &changes, &warren)?.version;
+                    crate::audit::record(
+                        connection,
+                        &warren,
+                        crate::audit::Change {
+                            action: "triage.protocol_published",
+                            target_type: "triage_protocol",
+                            target_id: &version.to_string(),
+                            organization_id: None,
+                            details: serde_json::json!({
+                                "revision": revision.code,
+                                "changes": changes,
+                            }),
+                        },
+                    )?;
+                    Some(version)
+                }
+            };
+            diesel::insert_into(triage_protocol_revisions::table)
+                .values((
+                    triage_protocol_revisions::code.eq(revision.code),
+                    triage_protocol_revisions::applied_at.eq(now()),
+                    triage_protocol_revisions::protocol_version
+                        .eq(published.map(|version| i32::try_from(version).unwrap_or(i32::MAX))),
+                ))
+                .execute(connection)?;
+        }
+        Ok(())
+    })
 }
 
 /// The newest published version.

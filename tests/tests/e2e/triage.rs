@@ -12,7 +12,7 @@ use warren_domain::directory::hours::{CountryCode, OpeningHoursText, Timezone};
 use warren_domain::directory::taxonomy::TermCode;
 use warren_domain::directory::{Latitude, Longitude};
 use warren_domain::triage::{
-    Answer, SpeciesGroup, Tier, Variant, VariantSign, assess, default_protocol,
+    Answer, SpeciesGroup, Tier, Variant, VariantSign, assess, default_protocol, first_version,
 };
 use warren_domain::{AddressLine, OrgName, Phone};
 use warren_tests::*;
@@ -241,5 +241,96 @@ warren_tests::on_both_databases! {
         let plain = admin.create_assessment(clinic, &request, None).await.unwrap();
         assert!(plain.result.before_transport[0].starts_with("Give oxygen"));
         assert_eq!(plain.variant_site_id, None);
+    }
+
+    async fn the_server_withholds_feeding_a_guinea_pig_struggling_to_breathe_and_names_what_cannot_be_ruled_out(app) {
+        let coordinator = app.network_admin().await;
+        let (clinic, nurse) = app.vetted(&coordinator, "Careful Vets", "cv@careful.test").await;
+        let protocol = app.client.anonymous().triage_protocol().await.unwrap().protocol;
+        let breathing = protocol.discriminators.iter().find(|sign| sign.code == "respiratory_distress").unwrap();
+        assert!(breathing.staff_question.contains("Breathing fast or laboured"), "{}", breathing.staff_question);
+
+        let request = CreateAssessmentRequest {
+            species: species("small_mammal/guinea_pig"),
+            patient: Some("Biscuit".into()),
+            answers: not_eating_and_breathing_fast(),
+            site_id: None,
+            protocol_version: None,
+        };
+        let record = nurse.create_assessment(clinic, &request, None).await.expect("record");
+        let steps: Vec<&String> = record.result.before_transport.iter().chain(&record.result.during_transport).collect();
+        assert!(steps.iter().any(|step| step.as_str() == "Do not restrain: handle as little as possible"));
+        assert!(!steps.iter().any(|step| step.starts_with("Syringe-feed") || step.starts_with("Offer hay")), "{steps:?}");
+        let withheld = &record.result.withheld;
+        assert_eq!(withheld.len(), 1, "{withheld:?}");
+        assert_eq!(withheld[0].code, "oral_with_breathing_seizures_or_collapse");
+        assert_eq!(withheld[0].because, "because of respiratory distress");
+        assert!(withheld[0].reason.starts_with("risk of aspiration"));
+        assert_eq!(nurse.assessment(record.id).await.unwrap().result.withheld, *withheld, "the record keeps what was withheld");
+
+        // "Not sure" about breathing: tier 3 stays, but the answer says to
+        // treat the case as tier 1, and feeding is withheld meanwhile.
+        let unsure = answers(&[("gut_stasis", Answer::Yes), ("respiratory_distress", Answer::Unknown)]);
+        let evaluated = app.client.anonymous()
+            .evaluate_triage(&EvaluateRequest { species: species("small_mammal/guinea_pig"), answers: unsure.clone() })
+            .await
+            .unwrap();
+        assert_eq!(evaluated.tier.tier, Tier::Urgent);
+        assert_eq!(evaluated.cannot_rule_out.len(), 1);
+        assert_eq!(evaluated.cannot_rule_out[0].code, "respiratory_distress");
+        assert_eq!(evaluated.cannot_rule_out[0].tier.tier, Tier::Immediate);
+        assert_eq!(evaluated.withheld[0].because, "because of possible respiratory distress");
+        let recorded = nurse
+            .create_assessment(clinic, &CreateAssessmentRequest { answers: unsure, ..request }, None)
+            .await
+            .unwrap();
+        assert_eq!(recorded.result.cannot_rule_out, evaluated.cannot_rule_out);
+
+        // A contraindication naming a sign the protocol lacks is refused.
+        let mut broken = protocol;
+        broken.contraindications[0].signs.push("sneezing".into());
+        let refused = coordinator.publish_triage_protocol(&PublishProtocolRequest { protocol: broken }).await.unwrap_err();
+        assert_eq!(refused.status(), Some(422));
+    }
+
+    async fn a_network_that_started_before_the_contraindications_gets_them_as_a_new_version_once(app) {
+        use diesel::prelude::*;
+        use warren_store::schema::{triage_protocol_revisions, triage_protocols};
+        // The network as it was before the revision: the first protocol as
+        // shipped, no revision published.
+        let old = serde_json::to_string(&first_version()).unwrap();
+        app.store
+            .write(|connection| {
+                diesel::update(triage_protocols::table.filter(triage_protocols::version.eq(1)))
+                    .set(triage_protocols::body.eq(&old))
+                    .execute(connection)?;
+                diesel::delete(triage_protocol_revisions::table).execute(connection)?;
+                Ok::<_, warren_store::StoreError>(())
+            })
+            .unwrap();
+        let before = app.client.anonymous().triage_protocol().await.unwrap();
+        assert!(before.protocol.contraindications.is_empty());
+
+        // The server starts again.
+        for _ in 0..2 {
+            app.store.write(warren_store::triage::seed_protocol).unwrap();
+        }
+        let anonymous = app.client.anonymous();
+        let versions = anonymous.triage_protocol_versions().await.unwrap();
+        let numbers: Vec<u32> = versions.items.iter().map(|version| version.version).collect();
+        assert_eq!(numbers, [2, 1], "one new version, published once");
+        assert_eq!(versions.items[0].published_by, "Warren");
+        for expected in ["Added contraindication oral_with_breathing_seizures_or_collapse:", "respiratory_distress staff question:"] {
+            assert!(versions.items[0].changes.iter().any(|change| change.starts_with(expected)), "{expected} in {:?}", versions.items[0].changes);
+        }
+        let current = anonymous.triage_protocol().await.unwrap();
+        assert_eq!(current.version, 2);
+        assert_eq!(current.protocol, { let mut p = default_protocol(); p.version = 2; p });
+        assert_eq!(anonymous.triage_protocol_version(1).await.unwrap().protocol.contraindications, [], "history stays true");
+        let result = anonymous
+            .evaluate_triage(&EvaluateRequest { species: species("small_mammal/guinea_pig"), answers: not_eating_and_breathing_fast() })
+            .await
+            .unwrap();
+        assert_eq!((result.protocol_version, result.withheld.len()), (2, 1));
     }
 }

@@ -5,7 +5,10 @@
 //! keeps the version it was assessed under; a clinic adapts the first-aid
 //! steps to its kit and the triage screen shows what the server records; and
 //! the engine compiled into the browser assesses the whole discriminator
-//! table exactly as the server does.
+//! table exactly as the server does; a guinea pig struggling to breathe is
+//! not told to eat, "not sure" about breathing says to treat it as tier 1,
+//! a screen reader is not told every tick of the countdown, and a
+//! destination of the result is referred to in one click.
 //!
 //! Needs what `browser.rs` needs: the built SPA, Chromium and chromedriver.
 
@@ -22,7 +25,9 @@ use warren_wire::{
     AssessmentQuery, EvaluateRequest, PublishProtocolRequest, SiteInput, SiteTriageVariant,
 };
 
-use crate::browser::{appears, artifact, backend_name, browser, listing, sign_in};
+use crate::browser::{
+    appears, artifact, backend_name, browser, click, listing, screenshots, sign_in,
+};
 
 /// Signs out through the navigation, on a page that needs a signed-in
 /// person, and waits for the sign-in form it then sends to.
@@ -774,3 +779,120 @@ warren_tests::on_both_databases! {
         browser.close().await.unwrap();
     }
 }
+
+/// Counts, from now on, every change inside a live region of the page (what
+/// a screen reader would read out).
+async fn watch_live_regions(browser: &Client) {
+    browser
+        .execute(
+            "window.__liveChanges = [];
+             const live = '[aria-live]:not([aria-live=off]), [role=status], [role=alert], [role=log], [role=timer], [role=marquee]';
+             new MutationObserver((records) => {
+               for (const record of records) {
+                 const node = record.target.nodeType === 1 ? record.target : record.target.parentElement;
+                 const region = node && node.closest(live);
+                 if (region) window.__liveChanges.push(region.textContent);
+               }
+             }).observe(document.body, { subtree: true, childList: true, characterData: true });",
+            vec![],
+        )
+        .await
+        .unwrap();
+}
+
+/// What the live regions said since [`watch_live_regions`].
+async fn live_changes(browser: &Client) -> Vec<String> {
+    serde_json::from_value(browser.execute("return window.__liveChanges;", vec![]).await.unwrap()).unwrap()
+}
+
+warren_tests::on_both_databases! {
+    async fn a_guinea_pig_struggling_to_breathe_is_not_told_to_eat_and_a_not_sure_says_treat_as_tier_1(app) {
+        let coordinator = app.network_admin().await;
+        let (clinic, clinic_admin) = app.vetted(&coordinator, "Clifton Small Pets", "cs@clifton.test").await;
+        app.member(&clinic_admin, clinic, "desk@clifton.test", Role::Staff).await;
+        clinic_admin
+            .create_site(clinic, &listing("Clifton Surgery", 0.0, "Mo-Fr 08:00-18:00", &["radiography"], &["small_mammal"]), None)
+            .await
+            .expect("the clinic's own site");
+        let (partners, partner_admin) = app.vetted(&coordinator, "Harbour Partners", "hp@harbour.test").await;
+        let harbour = partner_admin
+            .create_site(partners, &listing("Harbour Emergency", 3.0, "24/7", &["oxygen_cage"], &["small_mammal"]), None)
+            .await
+            .expect("the partner's site")
+            .value
+            .listing
+            .id;
+
+        let (browser, _driver) = browser().await;
+        sign_in(&browser, &app, "desk@clifton.test").await;
+        browser.goto(&format!("{}/triage", app.url)).await.unwrap();
+        let species = appears(&browser, Locator::Css("#species"), "the triage form renders").await;
+        species.select_by_value("small_mammal/guinea_pig").await.unwrap();
+        let question = appears(&browser, Locator::Css("[data-testid=question][data-code=respiratory_distress] .question-ask"), "the breathing question").await;
+        let asked = question.text().await.unwrap();
+        assert!(asked.contains("Breathing fast or laboured"), "staff recognise the common presentation: {asked}");
+
+        // Not eating, and nobody can tell whether it struggles to breathe.
+        answer(&browser, "gut_stasis", "yes").await;
+        answer(&browser, "respiratory_distress", "unknown").await;
+        tier_shows(&browser, 3).await;
+        let warning = appears(&browser, Locator::Css("[data-testid=cannot-rule-out] li[data-code=respiratory_distress]"), "what cannot be ruled out").await;
+        assert_eq!(
+            warning.text().await.unwrap().trim_start_matches('1').trim(),
+            "Cannot rule out respiratory distress: treat as tier 1 (Immediate) until ruled out"
+        );
+        let placement: serde_json::Value = browser
+            .execute(
+                "const notice = document.querySelector('[data-testid=cannot-rule-out]');
+                 const tier = document.querySelector('[data-testid=tier]');
+                 return [!tier.contains(notice), !!(notice.compareDocumentPosition(tier) & Node.DOCUMENT_POSITION_FOLLOWING),
+                         getComputedStyle(notice).backgroundColor !== getComputedStyle(tier).backgroundColor];",
+                vec![],
+            )
+            .await
+            .unwrap();
+        assert_eq!(placement, serde_json::json!([true, true, true]), "above the tier, apart from it and unlike it");
+        let withheld = texts(&browser, "[data-testid=withheld] .withheld-why").await;
+        assert!(withheld.iter().any(|why| why.starts_with("Withheld: food or water by mouth — because of possible respiratory distress")), "{withheld:?}");
+        screenshots(&browser, "triage-not-ruled-out", app.backend).await;
+
+        // A screen reader hears the tier, not every tick of the countdown.
+        let announced = appears(&browser, Locator::Css("[data-testid=triage-announcer]"), "the live region").await;
+        let said = announced.text().await.unwrap_or_default();
+        let said = if said.is_empty() { announced.prop("textContent").await.unwrap().unwrap_or_default() } else { said };
+        assert!(said.contains("Tier 3, Urgent") && said.contains("Cannot rule out respiratory distress"), "{said}");
+        watch_live_regions(&browser).await;
+        let before = countdown(&browser).await;
+        tokio::time::sleep(std::time::Duration::from_millis(3500)).await;
+        assert_ne!(countdown(&browser).await, before, "the countdown still ticks on screen");
+        // Three seconds ticked; a minute may have turned once meanwhile.
+        let heard = live_changes(&browser).await;
+        assert!(heard.len() <= 1, "live regions changed with the seconds: {heard:?}");
+
+        // It does struggle to breathe: tier 1, and no food by mouth.
+        answer(&browser, "respiratory_distress", "yes").await;
+        tier_shows(&browser, 1).await;
+        assert!(browser.find_all(Locator::Css("[data-testid=cannot-rule-out]")).await.unwrap().is_empty());
+        let steps = texts(&browser, "[data-testid=intervention]").await;
+        assert!(steps.iter().any(|step| step.starts_with("Do not restrain")), "{steps:?}");
+        assert!(
+            !steps.iter().any(|step| step.starts_with("Syringe-feed") || step.starts_with("Offer hay")),
+            "no feeding an animal struggling to breathe: {steps:?}"
+        );
+        let withheld = texts(&browser, "[data-testid=withheld] li[data-code=oral_with_breathing_seizures_or_collapse] .withheld-why").await;
+        assert_eq!(withheld.len(), 1);
+        assert!(withheld[0].starts_with("Withheld: food or water by mouth — because of respiratory distress: risk of aspiration"), "{withheld:?}");
+        let heard = live_changes(&browser).await;
+        assert!(heard.iter().any(|said| said.contains("Tier 1, Immediate")), "the new tier is announced: {heard:?}");
+
+        // Refer to the recommended site straight from the result.
+        click(&browser, "#record", "the record button").await;
+        click(&browser, &format!("[data-testid=refer-to][data-site-id='{harbour}']"), "the result offers to refer to Harbour").await;
+        appears(&browser, Locator::Css(&format!("[data-testid=receiver][data-site-id='{harbour}']")), "Harbour is already a receiver").await;
+        appears(&browser, Locator::Css("[data-testid=carried-over] [data-tier='1']"), "tier 1 carried over").await;
+        let address = browser.current_url().await.unwrap();
+        assert!(address.path() == "/referrals/new" && address.query().is_some_and(|query| query.contains("assessment=")), "{address}");
+        browser.close().await.unwrap();
+    }
+}
+

@@ -56,6 +56,7 @@ pub use terms::{
     SpeciesGroup, SpeciesOptions, TermCheckboxes, TermChips, capabilities, species_groups,
 };
 pub use triage::{
-    AnswerList, Checklist, Countdown, DestinationList, TierBadge, TierBlock, answer_text,
-    countdown_text, target_text,
+    AnswerList, CannotRuleOutNotice, Checklist, Countdown, DestinationList, TierBadge, TierBlock,
+    TriageAnnouncer, WithheldList, answer_text, countdown_minutes_text, countdown_text,
+    target_text,
 };

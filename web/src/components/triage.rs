@@ -5,6 +5,10 @@
 //! The tier block carries `data-testid=tier`, `data-tier` (1–5) and
 //! `data-colour`; its colour comes from the tier number, so a protocol that
 //! renames a colour cannot make the block unreadable.
+//!
+//! Nothing here is a live region: a countdown ticks every second and a
+//! screen reader would read every tick. The live triage screen announces
+//! tier changes and whole minutes through one [`TriageAnnouncer`] instead.
 
 use std::cell::Cell;
 use std::collections::BTreeMap;
@@ -12,7 +16,7 @@ use std::time::Duration;
 
 use chrono::{DateTime, Utc};
 use leptos::prelude::*;
-use warren_domain::triage::{Answer, Protocol, TierSpec};
+use warren_domain::triage::{Answer, CannotRuleOut, Protocol, TierSpec, Withheld};
 use warren_wire::SearchHit;
 use wasm_bindgen::JsCast;
 
@@ -62,6 +66,32 @@ pub fn countdown_text(target_minutes: u32, started: DateTime<Utc>, now: DateTime
     }
 }
 
+/// [`countdown_text`] to the minute, for a screen reader: "12 minutes
+/// left", "overdue by 3 minutes", "4 minutes since the start".
+pub fn countdown_minutes_text(
+    target_minutes: u32,
+    started: DateTime<Utc>,
+    now: DateTime<Utc>,
+) -> String {
+    let minutes = |seconds: i64| {
+        let minutes = seconds / 60;
+        if minutes == 1 {
+            "1 minute".to_owned()
+        } else {
+            format!("{minutes} minutes")
+        }
+    };
+    let elapsed = (now - started).num_seconds().max(0);
+    let left = i64::from(target_minutes) * 60 - elapsed;
+    if target_minutes == 0 {
+        format!("{} since the start", minutes(elapsed))
+    } else if left >= 0 {
+        format!("{} left", minutes(left))
+    } else {
+        format!("overdue by {}", minutes(-left))
+    }
+}
+
 /// The time left to the target, as text that [`tick_countdowns`] keeps
 /// current: the element carries its start (`data-started`, milliseconds)
 /// and target (`data-target`, minutes).
@@ -76,12 +106,7 @@ pub fn Countdown(
     /// Minutes to first vet contact.
     target_minutes: u32,
 ) -> impl IntoView {
-    thread_local! {
-        static TICKING: Cell<bool> = const { Cell::new(false) };
-    }
-    if !TICKING.with(|ticking| ticking.replace(true)) {
-        set_interval(tick_countdowns, Duration::from_secs(1));
-    }
+    start_ticking();
     view! {
         <strong
             class="countdown"
@@ -94,11 +119,46 @@ pub fn Countdown(
     }
 }
 
-/// Brings the text of every [`Countdown`] on the page up to date.
+/// Starts the one app-wide timer of the countdowns, once.
+fn start_ticking() {
+    thread_local! {
+        static TICKING: Cell<bool> = const { Cell::new(false) };
+    }
+    if !TICKING.with(|ticking| ticking.replace(true)) {
+        set_interval(tick_countdowns, Duration::from_secs(1));
+    }
+}
+
+/// Brings the text of every [`Countdown`] on the page up to date, and the
+/// minutes of every [`TriageAnnouncer`] — those only when the minute
+/// changed, since each change is read aloud.
 fn tick_countdowns() {
     let Some(document) = web_sys::window().and_then(|window| window.document()) else {
         return;
     };
+    if let Ok(announcers) = document.query_selector_all("[data-announce-started][data-target]") {
+        let now = local_time::now();
+        for index in 0..announcers.length() {
+            let Some(element) = announcers
+                .item(index)
+                .and_then(|node| node.dyn_into::<web_sys::Element>().ok())
+            else {
+                continue;
+            };
+            let attribute = |name: &str| element.get_attribute(name).unwrap_or_default();
+            let started = attribute("data-announce-started")
+                .parse::<i64>()
+                .ok()
+                .and_then(DateTime::from_timestamp_millis);
+            let target = attribute("data-target").parse::<u32>().ok();
+            if let (Some(started), Some(target)) = (started, target) {
+                let text = countdown_minutes_text(target, started, now);
+                if element.text_content().as_deref() != Some(text.as_str()) {
+                    element.set_text_content(Some(&text));
+                }
+            }
+        }
+    }
     let Ok(countdowns) = document.query_selector_all("[data-started][data-target]") else {
         return;
     };
@@ -148,7 +208,6 @@ pub fn TierBlock(
             data-testid="tier"
             data-tier=number.to_string()
             data-colour=spec.colour.clone()
-            aria-live="polite"
             aria-label=format!("Tier {number}: {}", spec.name)
         >
             <div class="tier-heading">
@@ -183,6 +242,110 @@ pub fn TierBlock(
                 })}
         </section>
     }
+}
+
+/// The one live region of the triage screen: it speaks when the tier or
+/// what cannot be ruled out changes, and the time left once a minute at
+/// most — never the per-second countdown. Visually hidden; carries
+/// `data-testid=triage-announcer`.
+#[component]
+pub fn TriageAnnouncer(
+    /// What to say about the tier ("Tier 1, Immediate: …"); spoken when it
+    /// changes.
+    #[prop(into)]
+    tier: Signal<Option<String>>,
+    /// When the assessment started and its target minutes, for the minutes.
+    #[prop(into)]
+    clock: Signal<Option<(DateTime<Utc>, u32)>>,
+) -> impl IntoView {
+    start_ticking();
+    view! {
+        <div class="visually-hidden" role="status" aria-live="polite" aria-atomic="true" data-testid="triage-announcer">
+            <span>{move || tier.get()}</span>
+            " "
+            <span
+                data-announce-started=move || clock.get().map(|(started, _)| started.timestamp_millis().to_string())
+                data-target=move || clock.get().map(|(_, target)| target.to_string())
+            >
+                {move || {
+                    clock.get().map(|(started, target)| countdown_minutes_text(target, started, local_time::now()))
+                }}
+            </span>
+        </div>
+    }
+}
+
+/// The signs answered "not sure" that would make the case more urgent, at
+/// the top of the result and unlike the tier block: "Cannot rule out
+/// respiratory distress: treat as tier 1 (Immediate) until ruled out".
+/// Carries `data-testid=cannot-rule-out` and each line `data-code`.
+#[component]
+pub fn CannotRuleOutNotice(
+    /// The signs, most urgent first.
+    signs: Vec<CannotRuleOut>,
+) -> impl IntoView {
+    if signs.is_empty() {
+        return ().into_any();
+    }
+    let first = signs[0].tier.tier.number();
+    view! {
+        <section class="cannot-rule-out" data-testid="cannot-rule-out" data-treat-as=first.to_string()>
+            <h2 class="visually-hidden">"Not ruled out"</h2>
+            <ul>
+                {signs
+                    .into_iter()
+                    .map(|sign| {
+                        let number = sign.tier.tier.number();
+                        view! {
+                            <li data-code=sign.code.clone()>
+                                <span class="tier-chip" data-tier=number.to_string() aria-hidden="true">{number}</span>
+                                <strong>{sign.text()}</strong>
+                            </li>
+                        }
+                    })
+                    .collect_view()}
+            </ul>
+        </section>
+    }
+    .into_any()
+}
+
+/// Steps the protocol withheld and why: "Withheld: food or water by mouth —
+/// because of respiratory distress: risk of aspiration", with the steps
+/// left out. Carries `data-testid=withheld`, each item `data-code`.
+#[component]
+pub fn WithheldList(
+    /// What was withheld.
+    withheld: Vec<Withheld>,
+) -> impl IntoView {
+    if withheld.is_empty() {
+        return ().into_any();
+    }
+    view! {
+        <div class="withheld" data-testid="withheld">
+            <h3>"Withheld"</h3>
+            <ul>
+                {withheld
+                    .into_iter()
+                    .map(|withheld| {
+                        view! {
+                            <li data-code=withheld.code.clone()>
+                                <p class="withheld-why">{withheld.text()}</p>
+                                <ul class="withheld-steps">
+                                    {withheld
+                                        .steps
+                                        .iter()
+                                        .map(|step| view! { <li>"Not now: " <s>{step.clone()}</s></li> })
+                                        .collect_view()}
+                                </ul>
+                            </li>
+                        }
+                    })
+                    .collect_view()}
+            </ul>
+        </div>
+    }
+    .into_any()
 }
 
 /// A tier as a small coloured badge, for lists.

@@ -7,7 +7,8 @@ use uuid::Uuid;
 use warren_wire::AssessmentRecord;
 
 use crate::components::{
-    AnswerList, Checklist, DestinationList, ErrorAlert, Loading, RequireSignIn, TierBlock,
+    AnswerList, CannotRuleOutNotice, Checklist, DestinationList, ErrorAlert, Loading,
+    RequireSignIn, TierBlock, WithheldList,
 };
 use crate::components::{ReferLinks, refer_href};
 use crate::local_time;
@@ -112,6 +113,7 @@ fn Record(record: AssessmentRecord) -> impl IntoView {
         </p>
         <div class="record-layout">
             <div>
+                <CannotRuleOutNotice signs=record.result.cannot_rule_out.clone()/>
                 {move || {
                     let fired = fired.as_deref().map(label);
                     view! { <TierBlock spec=result.tier.clone() fired started=None/> }
@@ -140,6 +142,7 @@ fn Record(record: AssessmentRecord) -> impl IntoView {
                     <h2 id="do-heading">"What to do"</h2>
                     <Checklist title="Now, before transport" steps=record.result.before_transport.clone()/>
                     <Checklist title="During transport" steps=record.result.during_transport.clone()/>
+                    <WithheldList withheld=record.result.withheld.clone()/>
                     {(!record.result.escalate_if.is_empty())
                         .then(|| {
                             view! {

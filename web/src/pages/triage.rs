@@ -6,8 +6,15 @@
 //! browser, on every answer: the tier in its colour with a countdown to the
 //! target time, the unanswered signs that could still raise it, what to do
 //! before and during transport as a check-list, and when to escalate.
+//! A sign answered "not sure" that would set tier 1 or 2 is named above the
+//! result with the tier to treat the case as, and steps the protocol
+//! withholds (no food by mouth for an animal struggling to breathe) are
+//! shown as withheld, with why. Screen readers hear the tier when it changes
+//! and the time left once a minute, not every tick of the countdown.
 //! "Record and find destinations" records the assessment through the
-//! [`Outbox`] and shows where to send the animal beside the result.
+//! [`Outbox`] and shows where to send the animal beside the result, each
+//! with "Refer to …", which opens the referral form filled in from the
+//! record.
 //!
 //! A site may run its own triage kit (a variant: its own first-aid steps for
 //! some signs). The engine here runs on the protocol as the site the animal
@@ -33,8 +40,8 @@ use warren_domain::triage::{
 use warren_wire::{CreateAssessmentRequest, ProtocolVersion, SiteTriageVariant, TermList};
 
 use crate::components::{
-    Checklist, Countdown, DestinationList, ErrorAlert, Loading, RequireSignIn, SpeciesOptions,
-    TierBlock,
+    CannotRuleOutNotice, Checklist, Countdown, DestinationList, ErrorAlert, Loading, ReferLinks,
+    RequireSignIn, SpeciesOptions, TierBlock, TriageAnnouncer, WithheldList, target_text,
 };
 use crate::idempotency::IdempotencyKey;
 use crate::local_time;
@@ -300,6 +307,30 @@ fn Assess(protocol: Cached<ProtocolVersion>, terms: Cached<TermList>) -> impl In
         });
     };
     let delivery = Memo::new(move |_| record_key.get().and_then(|key| outbox.delivery(&key)));
+    // What the live region says: changes with the tier or what cannot be
+    // ruled out, not with every answer.
+    let announcement = Memo::new(move |_| {
+        result.with(|result| {
+            result.as_ref().map(|result| {
+                let mut words = format!(
+                    "Tier {}, {}: {}.",
+                    result.tier.tier.number(),
+                    result.tier.name,
+                    target_text(result.tier.target_minutes)
+                );
+                for sign in &result.cannot_rule_out {
+                    words.push(' ');
+                    words.push_str(&sign.text());
+                    words.push('.');
+                }
+                words
+            })
+        })
+    });
+    let announce_clock = Memo::new(move |_| {
+        let target = result.with(|result| result.as_ref().map(|result| result.tier.target_minutes))?;
+        Some((started.get()?, target))
+    });
     let can_record = move || {
         code.get().is_some()
             && !session.memberships().is_empty()
@@ -405,6 +436,7 @@ fn Assess(protocol: Cached<ProtocolVersion>, terms: Cached<TermList>) -> impl In
             }
             Some(Ok(_)) => ().into_any(),
         }}
+        <TriageAnnouncer tier=announcement clock=announce_clock/>
         <Show when=move || result.with(Option::is_some)>
             <div class="triage-layout">
                 <TierBar result started/>
@@ -489,9 +521,18 @@ fn TierBar(
             let spec = result.tier;
             let number = spec.tier.number();
             let target = spec.target_minutes;
+            let treat_as = result.cannot_rule_out.first().map(|sign| sign.tier.tier.number());
             view! {
                 <div class="tier-bar" data-testid="tier-bar" data-tier=number.to_string() aria-hidden="true">
                     <strong>{format!("{number} · {}", spec.name)}</strong>
+                    {treat_as
+                        .map(|treat_as| {
+                            view! {
+                                <span class="treat-as" data-tier=treat_as.to_string()>
+                                    {format!("Treat as {treat_as}")}
+                                </span>
+                            }
+                        })}
                     {started.get().map(|started| view! { <Countdown started target_minutes=target/> })}
                 </div>
             }
@@ -631,6 +672,7 @@ fn ResultPanel(
         })
         .collect();
     view! {
+        <CannotRuleOutNotice signs=result.cannot_rule_out.clone()/>
         <TierBlock spec=result.tier.clone() fired to_ask=count started/>
         <section class="card to-ask" data-testid="to-ask" data-count=count.to_string() aria-labelledby="to-ask-heading">
             <h2 id="to-ask-heading">"Still to ask"</h2>
@@ -677,6 +719,7 @@ fn ResultPanel(
                 })}
             <Checklist title="Now, before transport" steps=result.before_transport.clone() done/>
             <Checklist title="During transport" steps=result.during_transport.clone() done/>
+            <WithheldList withheld=result.withheld.clone()/>
             {(!result.escalate_if.is_empty())
                 .then(|| {
                     view! {
@@ -727,7 +770,8 @@ fn DeliveryStatus(delivery: Delivery) -> impl IntoView {
                     </p>
                 </div>
                 <h3>"Where to send it"</h3>
-                <DestinationList destinations=record.destinations at=record.assessed_at/>
+                <DestinationList destinations=record.destinations.clone() at=record.assessed_at/>
+                <ReferLinks assessment=record.id destinations=record.destinations/>
             }
             .into_any()
         }

@@ -1,0 +1,1 @@
+DROP TABLE triage_protocol_revisions;
