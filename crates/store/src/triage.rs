@@ -18,7 +18,9 @@ use warren_wire::{
 };
 
 use crate::audit::Actor;
-use crate::schema::{assessments, site_triage_variants, triage_protocol_revisions, triage_protocols};
+use crate::schema::{
+    assessments, site_triage_variants, triage_protocol_revisions, triage_protocols,
+};
 use crate::{DbConnection, StoreError, StoreResult, json, new_id, now, parse_id, utc};
 
 fn corrupt(what: &str) -> impl Fn(serde_json::Error) -> StoreError + '_ {

@@ -802,7 +802,13 @@ async fn watch_live_regions(browser: &Client) {
 
 /// What the live regions said since [`watch_live_regions`].
 async fn live_changes(browser: &Client) -> Vec<String> {
-    serde_json::from_value(browser.execute("return window.__liveChanges;", vec![]).await.unwrap()).unwrap()
+    serde_json::from_value(
+        browser
+            .execute("return window.__liveChanges;", vec![])
+            .await
+            .unwrap(),
+    )
+    .unwrap()
 }
 
 warren_tests::on_both_databases! {
@@ -895,4 +901,3 @@ warren_tests::on_both_databases! {
         browser.close().await.unwrap();
     }
 }
-

@@ -328,7 +328,8 @@ fn Assess(protocol: Cached<ProtocolVersion>, terms: Cached<TermList>) -> impl In
         })
     });
     let announce_clock = Memo::new(move |_| {
-        let target = result.with(|result| result.as_ref().map(|result| result.tier.target_minutes))?;
+        let target =
+            result.with(|result| result.as_ref().map(|result| result.tier.target_minutes))?;
         Some((started.get()?, target))
     });
     let can_record = move || {

@@ -12,9 +12,7 @@
 //! stays true. A new network starts with [`default_protocol`]: the first
 //! version with every revision applied.
 
-use super::{
-    Contraindication, Discriminator, GroupAdvice, Protocol, SpeciesGroup, Tier, TierSpec,
-};
+use super::{Contraindication, Discriminator, GroupAdvice, Protocol, SpeciesGroup, Tier, TierSpec};
 
 use SpeciesGroup::*;
 use Tier::*;
@@ -83,7 +81,9 @@ const WARM_DARK_QUIET: &str =
 pub fn default_protocol() -> Protocol {
     let mut protocol = REVISIONS
         .iter()
-        .fold(first_version(), |protocol, revision| (revision.apply)(&protocol));
+        .fold(first_version(), |protocol, revision| {
+            (revision.apply)(&protocol)
+        });
     protocol.version = 1;
     protocol
 }
@@ -399,7 +399,8 @@ pub fn with_contraindications(protocol: &Protocol) -> Protocol {
             &[KEEP_WARM, OFFER_WATER, "Isolate from other hamsters"],
         );
         if sign.code == "respiratory_distress"
-            && sign.staff_question == "Open-mouth breathing, gasping, blue gums or laboured breathing?"
+            && sign.staff_question
+                == "Open-mouth breathing, gasping, blue gums or laboured breathing?"
         {
             sign.staff_question =
                 "Breathing fast or laboured, open-mouth breathing, gasping or blue gums?".into();
@@ -457,7 +458,11 @@ pub fn with_contraindications(protocol: &Protocol) -> Protocol {
         ),
     ];
     for (code, intervention, steps, signs, groups, reason) in rules {
-        if revised.contraindications.iter().any(|rule| rule.code == code) {
+        if revised
+            .contraindications
+            .iter()
+            .any(|rule| rule.code == code)
+        {
             continue;
         }
         // Only signs the network still has; a rule left with nothing to

@@ -386,9 +386,9 @@ fn a_guinea_pig_struggling_to_breathe_is_not_told_to_eat_and_is_told_why() {
     assert_eq!(withheld.signs, ["respiratory_distress"]);
     assert_eq!(withheld.steps.len(), 2);
     assert!(
-        withheld
-            .text()
-            .starts_with("Withheld: food or water by mouth — because of respiratory distress: risk of aspiration"),
+        withheld.text().starts_with(
+            "Withheld: food or water by mouth — because of respiratory distress: risk of aspiration"
+        ),
         "{}",
         withheld.text()
     );
@@ -419,14 +419,62 @@ fn every_contraindication_of_the_default_protocol_withholds_its_steps() {
     let protocol = default_protocol();
     // (species, signs, contraindication, a step it withholds, a step that stays)
     let cases: [(&str, &[&str], &str, &str, &str); 8] = [
-        ("small_mammal/rabbit", &["gut_stasis", "seizures"], "oral_with_breathing_seizures_or_collapse", "Offer hay and fresh greens", "Dim the lights, remove objects it could hit, do not restrain"),
-        ("small_mammal/hamster", &["wet_tail", "collapse_shock"], "oral_with_breathing_seizures_or_collapse", "Offer water", "Isolate from other hamsters"),
-        ("small_mammal/chinchilla", &["gut_stasis", "bloat"], "oral_with_bloat", "Syringe-feed a recovery food only if it can swallow and is not bloated", "No food or water"),
-        ("wildlife/hedgehog", &["gut_stasis"], "oral_for_wildlife", "Offer hay and fresh greens", "No food or water for wildlife"),
-        ("small_mammal/degu", &["gut_stasis", "fracture"], "restraint_with_fracture_or_trauma", "Syringe-feed a recovery food only if it can swallow and is not bloated", "Offer hay and fresh greens"),
-        ("small_mammal/rat", &["gut_stasis", "severe_trauma"], "restraint_with_fracture_or_trauma", "Syringe-feed a recovery food only if it can swallow and is not bloated", "Keep flat and still"),
-        ("small_mammal/rat", &["collapse_shock", "heat_or_cold"], "warming_with_heat_or_cold", "Warm gently (heat pad on low under half the carrier)", "Cold: warm slowly in a towel"),
-        ("wildlife/bird", &["heat_or_cold"], "warming_with_heat_or_cold", "Keep the animal warm", "Keep the animal in the dark and quiet, in a ventilated carrier"),
+        (
+            "small_mammal/rabbit",
+            &["gut_stasis", "seizures"],
+            "oral_with_breathing_seizures_or_collapse",
+            "Offer hay and fresh greens",
+            "Dim the lights, remove objects it could hit, do not restrain",
+        ),
+        (
+            "small_mammal/hamster",
+            &["wet_tail", "collapse_shock"],
+            "oral_with_breathing_seizures_or_collapse",
+            "Offer water",
+            "Isolate from other hamsters",
+        ),
+        (
+            "small_mammal/chinchilla",
+            &["gut_stasis", "bloat"],
+            "oral_with_bloat",
+            "Syringe-feed a recovery food only if it can swallow and is not bloated",
+            "No food or water",
+        ),
+        (
+            "wildlife/hedgehog",
+            &["gut_stasis"],
+            "oral_for_wildlife",
+            "Offer hay and fresh greens",
+            "No food or water for wildlife",
+        ),
+        (
+            "small_mammal/degu",
+            &["gut_stasis", "fracture"],
+            "restraint_with_fracture_or_trauma",
+            "Syringe-feed a recovery food only if it can swallow and is not bloated",
+            "Offer hay and fresh greens",
+        ),
+        (
+            "small_mammal/rat",
+            &["gut_stasis", "severe_trauma"],
+            "restraint_with_fracture_or_trauma",
+            "Syringe-feed a recovery food only if it can swallow and is not bloated",
+            "Keep flat and still",
+        ),
+        (
+            "small_mammal/rat",
+            &["collapse_shock", "heat_or_cold"],
+            "warming_with_heat_or_cold",
+            "Warm gently (heat pad on low under half the carrier)",
+            "Cold: warm slowly in a towel",
+        ),
+        (
+            "wildlife/bird",
+            &["heat_or_cold"],
+            "warming_with_heat_or_cold",
+            "Keep the animal warm",
+            "Keep the animal in the dark and quiet, in a ventilated carrier",
+        ),
     ];
     for (code, signs, rule, withheld, stays) in cases {
         let given: BTreeMap<String, Answer> = signs
@@ -519,7 +567,10 @@ fn the_contraindications_revision_is_a_new_version_of_an_existing_network_with_i
     let first = first_version();
     assert!(first.contraindications.is_empty());
     let revised = with_contraindications(&first);
-    assert_eq!(revised.contraindications, default_protocol().contraindications);
+    assert_eq!(
+        revised.contraindications,
+        default_protocol().contraindications
+    );
     let staff = &revised.discriminators[0].staff_question;
     assert!(staff.contains("Breathing fast or laboured"), "{staff}");
     let changes = protocol_changes(&first, &revised);
