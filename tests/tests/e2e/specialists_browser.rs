@@ -45,7 +45,7 @@ warren_tests::on_both_databases! {
         let text = card.text().await.unwrap();
         assert!(text.contains("Dentistry"), "{text}");
         assert!(text.contains("Meadow Dental Referrals"), "{text}");
-        assert!(text.contains("Mon 09:00–12:00"), "{text}");
+        assert!(text.contains("Mon 00:00–24:00"), "{text}");
         let url = harbour_browser.current_url().await.unwrap();
         assert!(url.as_str().contains("species=small_mammal%2Frabbit"), "{url}");
         screenshots(&harbour_browser, "specialists-search", app.backend).await;
