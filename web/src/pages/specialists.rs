@@ -259,7 +259,7 @@ pub fn AcceptingBadge(profile: SpecialistProfile) -> impl IntoView {
             .map(|until| format!(" until {}", local_time::soon(until, local_time::now())))
             .unwrap_or_default();
         view! {
-            <span class="badge badge-vetted" data-testid="accepting" data-accepting="true">
+            <span class="badge badge-vetted badge-wraps" data-testid="accepting" data-accepting="true">
                 "Accepting consults" {until}
             </span>
         }
@@ -270,7 +270,7 @@ pub fn AcceptingBadge(profile: SpecialistProfile) -> impl IntoView {
             .map(|next| format!(" · next {}", local_time::weekday_time(next)))
             .unwrap_or_default();
         view! {
-            <span class="badge badge-muted" data-testid="not-accepting" data-accepting="false">
+            <span class="badge badge-muted badge-wraps" data-testid="not-accepting" data-accepting="false">
                 "Not accepting consults now" {next}
             </span>
         }
