@@ -450,6 +450,7 @@ pub fn search_hit(hit: &Hit<'_>, snapshot: &Snapshot, member: bool) -> SearchHit
         capacity: hit.capacity,
         verified: hit.verified,
         assured_at: listing.accuracy.assured_at,
+        covering_for: hit.covering.iter().map(|closed| closed.id).collect(),
         reasons: hit.reasons.clone(),
     }
 }

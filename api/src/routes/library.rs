@@ -124,14 +124,35 @@ fn vocabulary(connection: &mut DbConnection) -> Result<Vocabulary, ApiError> {
 
 /// The tags' words for search: each species' label, singular and plural
 /// (the two databases' English stemmers disagree on plurals such as
-/// "degus"), and the topics' words.
+/// "degus"), and the topics' words. A group's tag also brings the labels of
+/// its species: an article about all small mammals is about guinea pigs
+/// too, as the species filter reads it. (A species the network adds later
+/// is added to those articles by a database trigger.)
 pub fn tag_text(vocabulary: &Vocabulary, tags: &Tags) -> String {
     let mut words: Vec<String> = Vec::new();
-    for code in &tags.species {
-        let label = vocabulary.label(Taxonomy::Species, code.as_str());
+    let mut push = |label: &str| {
         words.push(label.to_owned());
         if label.ends_with(|c: char| c.is_alphabetic()) && !label.ends_with('s') {
             words.push(format!("{label}s"));
+        }
+    };
+    for code in &tags.species {
+        push(vocabulary.label(Taxonomy::Species, code.as_str()));
+        if code.is_group() {
+            let mut members: Vec<&str> = vocabulary
+                .terms()
+                .iter()
+                .filter(|term| {
+                    term.taxonomy == Taxonomy::Species
+                        && !term.code.is_group()
+                        && term.code.group() == code.as_str()
+                })
+                .map(|term| term.label.as_str())
+                .collect();
+            members.sort_unstable();
+            for label in members {
+                push(label);
+            }
         }
     }
     words.extend(

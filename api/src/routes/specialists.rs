@@ -17,11 +17,13 @@ use actix_web::{FromRequest, HttpRequest, HttpResponse, get, post, put, web};
 use uuid::Uuid;
 use warren_domain::MembershipStatus;
 use warren_domain::Role;
+use warren_domain::directory::hours::Timezone;
 use warren_domain::directory::taxonomy::{TermCode, Vocabulary};
 use warren_domain::referral::Party;
 use warren_domain::specialists::{
-    ConsultError, ConsultParty, ConsultStatus, Discipline, MAX_DISCIPLINES, MAX_SPECIES,
-    check_transition, may_keep_profile, may_request_consult, role_offers_consults,
+    Availability, ConsultError, ConsultParty, ConsultStatus, Discipline, MAX_DISCIPLINES,
+    MAX_SPECIES, check_transition, consults_at, may_keep_profile, may_request_consult,
+    role_offers_consults,
 };
 use warren_store::audit::{self, Change};
 use warren_store::referrals::{self as referral_store, ReferralRow};
@@ -83,6 +85,12 @@ fn profile_view(listed: &Listed) -> Result<SpecialistProfile, ApiError> {
         .collect::<Result<Vec<_>, _>>()?;
     let availability: Vec<ConsultSlot> =
         serde_json::from_str(&row.availability).map_err(|_| corrupt("availability"))?;
+    let timezone = listed
+        .timezone
+        .as_deref()
+        .and_then(|name| Timezone::parse(name).ok());
+    let hours = Availability::check(availability.clone()).map_err(|_| corrupt("availability"))?;
+    let now = consults_at(row.accepting_consults, &hours, timezone, chrono::Utc::now());
     Ok(SpecialistProfile {
         user_id: parse_id(&row.user_id)?,
         name: listed.name.clone(),
@@ -93,6 +101,10 @@ fn profile_view(listed: &Listed) -> Result<SpecialistProfile, ApiError> {
         summary: row.summary.clone(),
         availability,
         accepting_consults: row.accepting_consults,
+        accepting_now: now.accepting,
+        accepting_until: now.until,
+        next_accepting_at: now.next,
+        timezone: timezone.map(|timezone| timezone.name().to_owned()),
         rotation_note: row.rotation_note.clone(),
         updated_at: utc(row.updated_at),
         version: row.version,
@@ -393,8 +405,10 @@ pub async fn search_specialists(
         discipline: query
             .discipline
             .map(|discipline| discipline.as_str().to_owned()),
-        accepting: query.accepting,
+        // The switch is in the store; the hours are read below.
+        accepting: query.accepting.filter(|accepting| *accepting),
     };
+    let accepting = query.accepting;
     let page = web::block(move || {
         state.store.read(|connection| {
             let mut items = store::search(connection, &search)?
@@ -402,9 +416,12 @@ pub async fn search_specialists(
                 .filter(|listed| listable(listed))
                 .map(profile_view)
                 .collect::<Result<Vec<_>, _>>()?;
-            items.retain(|profile| has_words(profile, &words));
+            items.retain(|profile| {
+                has_words(profile, &words)
+                    && accepting.is_none_or(|accepting| profile.accepting_now == accepting)
+            });
             // Stable: the store's order (most recently updated) within each.
-            items.sort_by_key(|profile| !profile.accepting_consults);
+            items.sort_by_key(|profile| !profile.accepting_now);
             let skip = usize::try_from(offset).unwrap_or(usize::MAX);
             let take = usize::try_from(limit).unwrap_or(usize::MAX);
             let more = items.len() > skip.saturating_add(take);
@@ -1082,6 +1099,10 @@ mod tests {
             summary: Some("Cheek teeth and jaw abscesses".into()),
             availability: vec![],
             accepting_consults: true,
+            accepting_now: true,
+            accepting_until: None,
+            next_accepting_at: None,
+            timezone: None,
             rotation_note: None,
             updated_at: chrono::Utc::now(),
             version: 1,

@@ -24,9 +24,11 @@
 
 use std::fmt;
 
+use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
 use crate::access::{Access, Role};
+use crate::directory::hours::{Hours, HoursState, OpeningHoursText, Timezone};
 
 snake_codes!(
     /// A field of expertise a specialist offers consults in.
@@ -200,6 +202,99 @@ impl Availability {
     }
 }
 
+impl Availability {
+    /// The slots as an opening-hours expression, one rule per day with its
+    /// windows, e.g. `Mo 09:00-12:00,14:00-17:00; We 10:00-16:00` (one rule
+    /// per day: in that syntax a later rule for the same day replaces an
+    /// earlier one). `None` without slots.
+    pub fn opening_hours(&self) -> Option<OpeningHoursText> {
+        let mut rules: Vec<String> = Vec::new();
+        for day in Weekday::ALL {
+            let windows: Vec<String> = self
+                .0
+                .iter()
+                .filter(|slot| slot.day == *day)
+                .map(|slot| format!("{}-{}", slot.from, slot.to))
+                .collect();
+            if !windows.is_empty() {
+                rules.push(format!("{} {}", day.short(), windows.join(",")));
+            }
+        }
+        if rules.is_empty() {
+            return None;
+        }
+        OpeningHoursText::parse(rules.join("; ")).ok()
+    }
+}
+
+impl Weekday {
+    /// The two letters of the opening-hours syntax.
+    fn short(self) -> &'static str {
+        match self {
+            Self::Monday => "Mo",
+            Self::Tuesday => "Tu",
+            Self::Wednesday => "We",
+            Self::Thursday => "Th",
+            Self::Friday => "Fr",
+            Self::Saturday => "Sa",
+            Self::Sunday => "Su",
+        }
+    }
+}
+
+/// Whether a specialist takes consults at an instant.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ConsultsAt {
+    /// They take consults at that instant.
+    pub accepting: bool,
+    /// While accepting, when the current consult window ends (`None` when
+    /// no window bounds it).
+    pub until: Option<DateTime<Utc>>,
+    /// While not accepting, when the next consult window opens (`None`
+    /// when they are switched off or no window comes).
+    pub next: Option<DateTime<Utc>>,
+}
+
+/// Whether a specialist takes consults at `at`: only while their switch is
+/// on, and, when they list weekly slots, only within one — read in
+/// `timezone` (their organization's), UTC when it is unknown. Without slots
+/// the switch alone decides, as it always has.
+pub fn consults_at(
+    switched_on: bool,
+    availability: &Availability,
+    timezone: Option<Timezone>,
+    at: DateTime<Utc>,
+) -> ConsultsAt {
+    let off = ConsultsAt {
+        accepting: false,
+        until: None,
+        next: None,
+    };
+    if !switched_on {
+        return off;
+    }
+    let Some(text) = availability.opening_hours() else {
+        return ConsultsAt {
+            accepting: true,
+            until: None,
+            next: None,
+        };
+    };
+    let timezone = timezone.unwrap_or_else(|| Timezone::parse("UTC").expect("UTC is a timezone"));
+    match Hours::personal(&text, timezone).state_at(at) {
+        HoursState::Open { until } => ConsultsAt {
+            accepting: true,
+            until,
+            next: None,
+        },
+        HoursState::Closed { opens_at } => ConsultsAt {
+            next: opens_at,
+            ..off
+        },
+        HoursState::Unknown => off,
+    }
+}
+
 impl TryFrom<Vec<ConsultSlot>> for Availability {
     type Error = AvailabilityError;
 
@@ -290,6 +385,60 @@ pub fn may_request_consult<Id: PartialEq>(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn utc(text: &str) -> DateTime<Utc> {
+        DateTime::parse_from_rfc3339(text).unwrap().to_utc()
+    }
+
+    #[test]
+    fn consult_hours_are_read_in_the_specialists_timezone() {
+        use Weekday::*;
+        let hours = Availability::check(vec![
+            slot(Monday, "09:00", "12:00"),
+            slot(Monday, "14:00", "17:00"),
+            slot(Wednesday, "09:00", "17:00"),
+        ])
+        .unwrap();
+        assert_eq!(
+            hours.opening_hours().unwrap().as_str(),
+            "Mo 09:00-12:00,14:00-17:00; We 09:00-17:00"
+        );
+        let london = Some(Timezone::parse("Europe/London").unwrap());
+        // Sunday 7 June 2026, noon in London (BST): not accepting, next
+        // Monday 09:00 London = 08:00 UTC.
+        let sunday = consults_at(true, &hours, london, utc("2026-06-07T11:00:00Z"));
+        assert!(!sunday.accepting);
+        assert_eq!(sunday.next, Some(utc("2026-06-08T08:00:00Z")));
+        // Monday 10:00 London: accepting until 12:00 London.
+        let monday = consults_at(true, &hours, london, utc("2026-06-08T09:00:00Z"));
+        assert!(monday.accepting);
+        assert_eq!(monday.until, Some(utc("2026-06-08T11:00:00Z")));
+        // Monday 12:30 London: the afternoon window is next.
+        let lunch = consults_at(true, &hours, london, utc("2026-06-08T11:30:00Z"));
+        assert_eq!(lunch.next, Some(utc("2026-06-08T13:00:00Z")));
+        // Monday 08:30 UTC is 09:30 in London but not in UTC.
+        assert!(consults_at(true, &hours, london, utc("2026-06-08T08:30:00Z")).accepting);
+        assert!(!consults_at(true, &hours, None, utc("2026-06-08T08:30:00Z")).accepting);
+        // Switched off: never, whatever the hours.
+        assert_eq!(
+            consults_at(false, &hours, london, utc("2026-06-08T09:00:00Z")),
+            ConsultsAt {
+                accepting: false,
+                until: None,
+                next: None
+            }
+        );
+        // No slots: the switch alone decides.
+        assert!(
+            consults_at(
+                true,
+                &Availability::default(),
+                london,
+                utc("2026-06-07T11:00:00Z")
+            )
+            .accepting
+        );
+    }
 
     fn time(text: &str) -> ClockTime {
         ClockTime::parse(text).unwrap()

@@ -468,6 +468,24 @@ pub fn fts5_query(text: &str) -> Option<String> {
     Some(query)
 }
 
+/// `text` with hyphens inside words made spaces, so "guinea-pig" asks
+/// for both words anywhere as "guinea pig" does (PostgreSQL would read it
+/// as the compound token, which "guinea pigs" never holds); a hyphen
+/// starting a word still excludes it.
+pub fn hyphens_apart(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut previous = ' ';
+    for c in text.chars() {
+        out.push(if c == '-' && previous.is_alphanumeric() {
+            ' '
+        } else {
+            c
+        });
+        previous = c;
+    }
+    out
+}
+
 /// The ids matching `text`, best first, with their rank.
 fn ranked(connection: &mut DbConnection, text: &str) -> StoreResult<Vec<Ranked>> {
     Ok(match connection {
@@ -561,8 +579,9 @@ pub fn search(connection: &mut DbConnection, search: &Search) -> StoreResult<Vec
     let text = search
         .text
         .as_deref()
-        .map(str::trim)
-        .filter(|text| !text.is_empty());
+        .map(hyphens_apart)
+        .filter(|text| !text.trim().is_empty());
+    let text = text.as_deref().map(str::trim);
     let ranks = match text {
         Some(text) => {
             let ranks = ranked(connection, text)?;
@@ -696,6 +715,10 @@ mod tests {
             Some("\"hedgehog\" AND \"NEAR x\" AND \"col\"")
         );
         assert_eq!(fts5_query("  -only  "), None);
+        assert_eq!(
+            super::hyphens_apart("guinea-pig -surgery x-ray"),
+            "guinea pig -surgery x ray"
+        );
         assert_eq!(fts5_query("***"), None);
     }
 }

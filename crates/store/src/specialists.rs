@@ -13,7 +13,7 @@ use chrono::NaiveDateTime;
 use diesel::prelude::*;
 
 use crate::schema::{
-    consults, memberships, organizations, specialist_profiles, specialist_tags, users,
+    consults, memberships, organizations, sites, specialist_profiles, specialist_tags, users,
 };
 use crate::{DbConnection, StoreError, StoreResult, now};
 
@@ -157,6 +157,9 @@ pub struct Listed {
     pub membership: String,
     /// The person's role in the organization's code, if they still belong.
     pub role: Option<String>,
+    /// The IANA timezone of the organization's first site, where the
+    /// weekly consult hours are read; `None` without a site.
+    pub timezone: Option<String>,
 }
 
 /// What a specialist search asks for.
@@ -256,6 +259,17 @@ pub fn listed(connection: &mut DbConnection, rows: Vec<ProfileRow>) -> StoreResu
         .into_iter()
         .map(|(user, organization, role)| ((user, organization), role))
         .collect();
+    // Consult hours are local to the organization: read in its first site's
+    // timezone (sites in one organization share a region in practice).
+    let mut timezones: HashMap<String, String> = HashMap::new();
+    for (organization, timezone) in sites::table
+        .filter(sites::organization_id.eq_any(&organization_ids))
+        .order((sites::created_at.asc(), sites::id.asc()))
+        .select((sites::organization_id, sites::timezone))
+        .load::<(String, String)>(connection)?
+    {
+        timezones.entry(organization).or_insert(timezone);
+    }
     Ok(rows
         .into_iter()
         .map(|row| {
@@ -270,6 +284,7 @@ pub fn listed(connection: &mut DbConnection, rows: Vec<ProfileRow>) -> StoreResu
                     .cloned(),
                 organization_name,
                 membership,
+                timezone: timezones.get(&row.organization_id).cloned(),
                 row,
             }
         })

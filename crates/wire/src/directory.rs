@@ -257,12 +257,18 @@ pub struct SearchHit {
     pub phone: Option<String>,
     /// Distance from the requested point, in kilometres.
     pub distance_km: Option<f64>,
-    /// Capacity as read now.
+    /// Capacity of the site that takes the case (the cover's, when
+    /// covered), as it reads at the requested time: a declaration that
+    /// lapses before then reads `unknown`.
     pub capacity: CapacityStatus,
     /// Whether the listing is verified and not overdue for audit.
     pub verified: bool,
     /// When a coordinator last verified the listing.
     pub assured_at: Option<DateTime<Utc>>,
+    /// Closed sites this site is the after-hours cover for at the requested
+    /// time. They are not listed again; a `covering_for` reason names them.
+    #[serde(default)]
+    pub covering_for: Vec<Uuid>,
     /// Why it matched, most important first.
     pub reasons: Vec<Reason>,
 }

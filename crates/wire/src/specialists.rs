@@ -66,8 +66,25 @@ pub struct SpecialistProfile {
     pub summary: Option<String>,
     /// Weekly consult windows.
     pub availability: Vec<ConsultSlot>,
-    /// Whether they take consult requests now.
+    /// Whether their switch for taking consult requests is on (what they
+    /// set on their profile); see `accepting_now` for the hours too.
     pub accepting_consults: bool,
+    /// Whether they take consults right now: the switch is on and, when
+    /// they list weekly windows, now is within one (read in `timezone`).
+    #[serde(default)]
+    pub accepting_now: bool,
+    /// While accepting now, when the current window ends.
+    #[serde(default)]
+    pub accepting_until: Option<DateTime<Utc>>,
+    /// While not accepting now, when the next window opens (absent when
+    /// the switch is off).
+    #[serde(default)]
+    pub next_accepting_at: Option<DateTime<Utc>>,
+    /// The IANA timezone the weekly windows are in: their organization's
+    /// (its first site's); absent when it has no site, and the windows are
+    /// then read in UTC.
+    #[serde(default)]
+    pub timezone: Option<String>,
     /// Rotations and leave.
     pub rotation_note: Option<String>,
     /// Last changed.
@@ -92,7 +109,8 @@ pub struct SpecialistQuery {
     /// Words found in the name, organization or summary (all must match).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub q: Option<String>,
-    /// Only those accepting consults now (`true`) or not (`false`).
+    /// Only those accepting consults now, within their consult hours
+    /// (`true`), or those not (`false`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub accepting: Option<bool>,
     /// The `next_cursor` of the previous page.

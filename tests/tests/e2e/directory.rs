@@ -135,8 +135,17 @@ warren_tests::on_both_databases! {
             .await
             .expect("search");
         let found: Vec<Uuid> = page.items.iter().map(|hit| hit.site_id).collect();
-        assert_eq!(found, [harbour, valley, on_call, covered], "open sites nearest first, then covered ones: {page:#?}");
-        assert_eq!(page.total, 4);
+        // Kingswood is closed and covered by Valley, which is a result
+        // itself: Valley is listed once, saying it also covers Kingswood.
+        assert_eq!(found, [harbour, valley, on_call], "open sites nearest first, then covered ones: {page:#?}");
+        assert_eq!(page.total, 3);
+        assert_eq!(page.items[1].covering_for, [covered]);
+        assert!(
+            page.items[1].reasons.iter().any(|reason| reason.kind == ReasonKind::CoveringFor
+                && reason.text == "also after-hours cover for Kingswood Day Clinic (Severn Partners)"),
+            "{:?}",
+            page.items[1].reasons
+        );
 
         let first = &page.items[0];
         let texts: Vec<&str> = first.reasons.iter().map(|reason| reason.text.as_str()).collect();
@@ -154,8 +163,6 @@ warren_tests::on_both_databases! {
         assert!(by_phone.reasons[0].text.contains("Clifton on-call vet"), "{:?}", by_phone.reasons);
         assert!(by_phone.reasons[0].text.ends_with("until Thu 08:00"), "{:?}", by_phone.reasons);
         assert_eq!(by_phone.phone.as_deref(), Some("0117 496 0777"), "call the cover");
-        let by_site = &page.items[3];
-        assert!(by_site.reasons[0].text.contains("after-hours cover by Valley Exotics Hospital"), "{:?}", by_site.reasons);
 
         // At noon the day clinics are open themselves and come first by distance.
         let noon = receptionist
@@ -176,6 +183,105 @@ warren_tests::on_both_databases! {
             "open sites by distance; a site declared full last"
         );
         assert!(noon.items[0].reasons[0].text.starts_with("open until 19:00"), "{:?}", noon.items[0].reasons);
+    }
+
+    async fn a_covered_clinic_is_listed_once_and_with_its_covers_own_facts(app) {
+        let coordinator = app.network_admin().await;
+        let (partners, partner_admin) = app.vetted(&coordinator, "Cover Partners", "cp@cover.test").await;
+        let create = |input: SiteInput| {
+            let partner_admin = partner_admin.clone();
+            async move { partner_admin.create_site(partners, &input, None).await.expect("create a site").value.listing.id }
+        };
+        let mut hospital = site("Moorland Night Hospital", 40.0, Some("24/7"), &["oxygen_cage", "radiography"], &["small_mammal"]);
+        hospital.public_phone = Some(Phone::parse("0117 496 0400").unwrap());
+        hospital.referral_contact = Some(ReferralContact {
+            name: warren_domain::PersonName::parse("Night Desk").unwrap(),
+            phone: Phone::parse("0117 496 0444").unwrap(),
+            email: None,
+        });
+        hospital.limitations.deposit_required = true;
+        let hospital = create(hospital).await;
+        let mut clinic = site("Harbourside Day Clinic", 1.0, Some("Mo-Fr 08:00-19:00; PH off"), &["oxygen_cage"], &["small_mammal/guinea_pig"]);
+        clinic.limitations.referral_only = true;
+        clinic.after_hours_cover = Some(Cover::Site { site_id: hospital });
+        let clinic = create(clinic).await;
+        partner_admin
+            .set_capacity(clinic, &SetCapacityRequest { status: CapacityLevel::Normal, expires_in_minutes: Some(24 * 60) })
+            .await
+            .expect("declare space at the clinic");
+
+        let lat = BRISTOL.0.to_string();
+        let lon = BRISTOL.1.to_string();
+        let filters = |radius: &'static str| {
+            search(&[
+                ("species", "small_mammal/guinea_pig"),
+                ("capabilities", "oxygen_cage"),
+                ("at", WEDNESDAY_23_00),
+                ("open", "true"),
+                ("lat", &lat),
+                ("lon", &lon),
+                ("radius_km", radius),
+            ])
+        };
+        // Both within reach: the hospital once, covering for the clinic.
+        let wide = coordinator.search(&filters("100")).await.expect("search wide");
+        let found: Vec<Uuid> = wide.items.iter().map(|hit| hit.site_id).collect();
+        assert_eq!(found, [hospital], "{wide:#?}");
+        assert_eq!(wide.total, 1);
+        assert_eq!(wide.items[0].covering_for, [clinic]);
+        assert!(wide.items[0].reasons.iter().any(|reason| reason.text == "also after-hours cover for Harbourside Day Clinic (Cover Partners)"));
+
+        // The hospital beyond the radius: the clinic is listed as covered,
+        // with what the hospital offers, not what the clinic does.
+        let near = coordinator.search(&filters("10")).await.expect("search near");
+        assert_eq!(near.items.len(), 1, "{near:#?}");
+        let hit = &near.items[0];
+        assert_eq!(hit.site_id, clinic);
+        assert_eq!(hit.reasons[0].kind, ReasonKind::Covered);
+        assert_eq!(hit.phone.as_deref(), Some("0117 496 0444"), "the cover's referral line");
+        assert_eq!(hit.capacity, CapacityStatus::Unknown, "the cover declared nothing; the clinic's own space does not count");
+        let texts: Vec<&str> = hit.reasons.iter().map(|reason| reason.text.as_str()).collect();
+        assert!(texts.contains(&"accepts small mammals (all)"), "the cover's species: {texts:?}");
+        assert!(texts.contains(&"deposit required"), "the cover's limitation: {texts:?}");
+        assert!(!texts.contains(&"referral only"), "not the clinic's limitation: {texts:?}");
+        assert!(!texts.contains(&"space available"), "{texts:?}");
+    }
+
+    async fn space_declared_for_now_is_not_promised_for_a_time_after_it_lapses(app) {
+        let coordinator = app.network_admin().await;
+        let (partners, partner_admin) = app.vetted(&coordinator, "Lapse Partners", "lp@lapse.test").await;
+        let hospital = partner_admin
+            .create_site(partners, &site("Always Open Hospital", 1.0, Some("24/7"), &[], &["small_mammal"]), None)
+            .await
+            .expect("create a site")
+            .value
+            .listing
+            .id;
+        partner_admin
+            .set_capacity(hospital, &SetCapacityRequest { status: CapacityLevel::Normal, expires_in_minutes: Some(60) })
+            .await
+            .expect("declare space for an hour");
+        let at = |hours: i64| {
+            (chrono::Utc::now() + chrono::Duration::minutes(hours * 60 - 30)).to_rfc3339_opts(chrono::SecondsFormat::Secs, true)
+        };
+        let soon = at(1);
+        let within = coordinator.search(&search(&[("at", &soon)])).await.expect("search within the hour");
+        assert_eq!(within.items[0].capacity, CapacityStatus::Normal);
+        assert!(within.items[0].reasons.iter().any(|reason| reason.text == "space available"));
+
+        let later = at(4);
+        let after = coordinator.search(&search(&[("at", &later)])).await.expect("search after it lapses");
+        let hit = &after.items[0];
+        assert_eq!(hit.site_id, hospital);
+        assert_eq!(hit.capacity, CapacityStatus::Unknown, "{hit:#?}");
+        let capacity: Vec<&str> = hit
+            .reasons
+            .iter()
+            .filter(|reason| reason.kind == ReasonKind::Capacity)
+            .map(|reason| reason.text.as_str())
+            .collect();
+        assert_eq!(capacity.len(), 1);
+        assert!(capacity[0].starts_with("capacity not confirmed for then (declaration lapses "), "{capacity:?}");
     }
 
     async fn search_pages_are_stable_and_complete(app) {

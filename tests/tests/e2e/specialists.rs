@@ -67,10 +67,20 @@ fn profile(
         species: species.iter().map(|c| code(c)).collect(),
         disciplines: disciplines.to_vec(),
         summary: Some(note(summary)),
-        availability: Availability::check(vec![
-            slot(Weekday::Tuesday, "14:00", "17:00"),
-            slot(Weekday::Monday, "09:00", "12:00"),
-        ])
+        // Around the clock (Tuesday listed first, to see the slots sorted),
+        // so whether they accept now is their switch alone.
+        availability: Availability::check(
+            [Weekday::Tuesday]
+                .into_iter()
+                .chain(
+                    Weekday::ALL
+                        .iter()
+                        .copied()
+                        .filter(|day| *day != Weekday::Tuesday),
+                )
+                .map(|day| slot(day, "00:00", "24:00"))
+                .collect(),
+        )
         .unwrap(),
         accepting_consults: accepting,
         rotation_note: Some(ShortText::parse("On rotation at the university in March").unwrap()),
@@ -298,6 +308,56 @@ warren_tests::on_both_databases! {
         assert_eq!(status_of(&refused), 403);
         let clinician = app.member(&admin, clinic, "vet@meadow.test", Role::Clinician).await;
         clinician.put_my_specialist_profile(&dentist(), None).await.unwrap();
+    }
+
+    async fn a_specialist_outside_their_consult_hours_is_not_accepting_now_and_says_when_they_next_are(app) {
+        use chrono::{Datelike, TimeZone};
+        let coordinator = app.network_admin().await;
+        let (clinic, admin) = app.vetted(&coordinator, "Weekday Dental", "a@weekday.test").await;
+        admin.create_site(clinic, &site("Weekday Dental Clinic"), None).await.unwrap();
+        // Consult hours on the next two days only, in the clinic's timezone
+        // (Europe/London): never today.
+        let london = Timezone::parse("Europe/London").unwrap().tz();
+        let today = chrono::Utc::now().with_timezone(&london).date_naive();
+        let day_of = |date: chrono::NaiveDate| Weekday::ALL[date.weekday().num_days_from_monday() as usize];
+        let tomorrow = today.succ_opt().unwrap();
+        let hours = SpecialistProfileRequest {
+            availability: Availability::check(vec![
+                slot(day_of(tomorrow), "09:00", "17:00"),
+                slot(day_of(tomorrow.succ_opt().unwrap()), "09:00", "17:00"),
+            ])
+            .unwrap(),
+            ..dentist()
+        };
+        let weekday_only = admin.put_my_specialist_profile(&hours, None).await.unwrap().value;
+        assert!(weekday_only.accepting_consults, "their switch is on");
+        assert!(!weekday_only.accepting_now, "but today is outside their hours: {weekday_only:#?}");
+        let opens = london.from_local_datetime(&tomorrow.and_hms_opt(9, 0, 0).unwrap()).unwrap().to_utc();
+        assert_eq!(weekday_only.next_accepting_at, Some(opens));
+        assert_eq!(weekday_only.timezone.as_deref(), Some("Europe/London"));
+
+        // Someone around the clock is accepting now, and comes first.
+        let (_, other) = app.vetted(&coordinator, "Night Dental", "b@night.test").await;
+        let always = other.put_my_specialist_profile(&dentist(), None).await.unwrap().value;
+        assert!(always.accepting_now);
+        let found = coordinator.search_specialists(&SpecialistQuery::default()).await.unwrap().items;
+        let ids: Vec<Uuid> = found.iter().map(|p| p.user_id).collect();
+        assert_eq!(ids, [always.user_id, weekday_only.user_id]);
+        let accepting = coordinator
+            .search_specialists(&SpecialistQuery { accepting: Some(true), ..Default::default() })
+            .await
+            .unwrap()
+            .items;
+        assert_eq!(accepting.iter().map(|p| p.user_id).collect::<Vec<_>>(), [always.user_id]);
+        let not_now = coordinator
+            .search_specialists(&SpecialistQuery { accepting: Some(false), ..Default::default() })
+            .await
+            .unwrap()
+            .items;
+        assert_eq!(not_now.iter().map(|p| p.user_id).collect::<Vec<_>>(), [weekday_only.user_id]);
+        let read = coordinator.specialist(weekday_only.user_id).await.unwrap();
+        assert!(!read.accepting_now);
+        assert_eq!(read.next_accepting_at, Some(opens));
     }
 
     async fn specialists_are_found_by_species_discipline_words_and_availability(app) {

@@ -45,7 +45,7 @@ warren_tests::on_both_databases! {
         let text = card.text().await.unwrap();
         assert!(text.contains("Dentistry"), "{text}");
         assert!(text.contains("Meadow Dental Referrals"), "{text}");
-        assert!(text.contains("Mon 09:00–12:00"), "{text}");
+        assert!(text.contains("Mon 00:00–24:00"), "{text}");
         let url = harbour_browser.current_url().await.unwrap();
         assert!(url.as_str().contains("species=small_mammal%2Frabbit"), "{url}");
         screenshots(&harbour_browser, "specialists-search", app.backend).await;
@@ -98,5 +98,44 @@ warren_tests::on_both_databases! {
         screenshots(&harbour_browser, "referral-consults", app.backend).await;
         harbour_browser.close().await.unwrap();
         dentist_browser.close().await.unwrap();
+    }
+}
+
+warren_tests::on_both_databases! {
+    async fn a_specialist_outside_their_consult_hours_shows_when_they_next_accept_in_the_browser(app) {
+        use chrono::Datelike;
+        use warren_domain::specialists::{Availability, ClockTime, ConsultSlot, Weekday};
+        let coordinator = app.network_admin().await;
+        let (clinic, admin) = app.vetted(&coordinator, "Weekday Dental", "a@weekday.test").await;
+        admin.create_site(clinic, &site("Weekday Dental Clinic"), None).await.unwrap();
+        // Consult hours tomorrow only, in the clinic's timezone: never now.
+        let london = warren_domain::directory::hours::Timezone::parse("Europe/London").unwrap().tz();
+        let tomorrow = chrono::Utc::now().with_timezone(&london).date_naive().succ_opt().unwrap();
+        let day = Weekday::ALL[tomorrow.weekday().num_days_from_monday() as usize];
+        let hours = warren_wire::SpecialistProfileRequest {
+            availability: Availability::check(vec![ConsultSlot {
+                day,
+                from: ClockTime::parse("09:00").unwrap(),
+                to: ClockTime::parse("17:00").unwrap(),
+            }])
+            .unwrap(),
+            ..dentist()
+        };
+        let id = admin.put_my_specialist_profile(&hours, None).await.unwrap().value.user_id;
+
+        let (browser, _driver) = browser().await;
+        sign_in(&browser, &app, "a@weekday.test").await;
+        browser.goto(&format!("{}/specialists", app.url)).await.unwrap();
+        let card = appears(&browser, Locator::Css(&format!("[data-testid=specialist-card][data-user-id='{id}']")), "the dentist is listed").await;
+        let badge = card.find(Locator::Css("[data-accepting]")).await.unwrap();
+        assert_eq!(badge.attr("data-accepting").await.unwrap().as_deref(), Some("false"));
+        let text = badge.text().await.unwrap();
+        assert!(text.starts_with("Not accepting consults now · next "), "{text}");
+        assert!(text.contains(&day.label()[..3]), "the next day is named: {text}");
+        let card_text = card.text().await.unwrap();
+        assert!(card_text.contains("(Europe/London time)"), "{card_text}");
+        assert!(!card_text.contains("small_mammal"), "labels, not codes: {card_text}");
+        screenshots(&browser, "specialists-not-accepting-now", app.backend).await;
+        browser.close().await.unwrap();
     }
 }

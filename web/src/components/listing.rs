@@ -136,7 +136,7 @@ pub fn CallLink(
 /// The CSS class of a reason's chip.
 fn reason_class(kind: ReasonKind) -> &'static str {
     match kind {
-        ReasonKind::Open | ReasonKind::Covered => "reason reason-good",
+        ReasonKind::Open | ReasonKind::Covered | ReasonKind::CoveringFor => "reason reason-good",
         ReasonKind::Closed | ReasonKind::HoursUnknown => "reason reason-warn",
         ReasonKind::Capability | ReasonKind::Species | ReasonKind::Text => "reason reason-match",
         ReasonKind::Capacity | ReasonKind::Distance => "reason",

@@ -18,6 +18,7 @@ use warren_wire::{ConsultSlot, Discipline, SpecialistProfile, SpecialistQuery};
 use crate::components::{
     ErrorAlert, Loading, RequireSignIn, SpeciesOptions, label_of, term_labels,
 };
+use crate::local_time;
 use crate::session::use_session;
 
 /// The most results one search shows.
@@ -246,6 +247,37 @@ fn Results(items: Vec<SpecialistProfile>, labels: BTreeMap<String, String>) -> i
     .into_any()
 }
 
+/// Whether a specialist takes consults now, read with their consult hours:
+/// "Accepting consults until 17:00", "Not accepting now · next Mon 09:00",
+/// or "Not accepting consults now" when their switch is off. The times are
+/// the reader's local time.
+#[component]
+pub fn AcceptingBadge(profile: SpecialistProfile) -> impl IntoView {
+    if profile.accepting_now {
+        let until = profile
+            .accepting_until
+            .map(|until| format!(" until {}", local_time::soon(until, local_time::now())))
+            .unwrap_or_default();
+        view! {
+            <span class="badge badge-vetted badge-wraps" data-testid="accepting" data-accepting="true">
+                "Accepting consults" {until}
+            </span>
+        }
+        .into_any()
+    } else {
+        let next = profile
+            .next_accepting_at
+            .map(|next| format!(" · next {}", local_time::weekday_time(next)))
+            .unwrap_or_default();
+        view! {
+            <span class="badge badge-muted badge-wraps" data-testid="not-accepting" data-accepting="false">
+                "Not accepting consults now" {next}
+            </span>
+        }
+        .into_any()
+    }
+}
+
 /// One specialist as a card.
 #[component]
 pub fn SpecialistCard(
@@ -260,11 +292,7 @@ pub fn SpecialistCard(
     view! {
         <li class="card article-card specialist-card" data-testid="specialist-card" data-user-id=profile.user_id.to_string()>
             <div class="badges">
-                {if profile.accepting_consults {
-                    view! { <span class="badge badge-vetted" data-testid="accepting">"Accepting consults"</span> }.into_any()
-                } else {
-                    view! { <span class="badge badge-muted">"Not accepting consults now"</span> }.into_any()
-                }}
+                <AcceptingBadge profile=profile.clone()/>
                 {profile
                     .disciplines
                     .iter()
@@ -277,6 +305,11 @@ pub fn SpecialistCard(
             <p class="small specialist-hours">
                 <strong>"Consult hours: "</strong>
                 {availability_text(&profile.availability)}
+                {profile
+                    .timezone
+                    .clone()
+                    .filter(|_| !profile.availability.is_empty())
+                    .map(|zone| view! { <span class="muted">" (" {zone} " time)"</span> })}
             </p>
             {profile.rotation_note.clone().map(|note| view! { <p class="muted small">{note}</p> })}
             <ul class="article-tags" aria-label="Species">

@@ -6,7 +6,9 @@ use uuid::Uuid;
 use warren_client::ClientError;
 use warren_wire::{AssessmentPage, AssessmentQuery, AssessmentRecord};
 
-use crate::components::{ErrorAlert, Loading, RequireSignIn, TierBadge, error_of};
+use crate::components::{
+    ErrorAlert, Loading, RequireSignIn, TierBadge, error_of, label_of, term_labels,
+};
 use crate::local_time;
 use crate::offline::{saved_at_text, use_outbox};
 use crate::session::use_session;
@@ -24,9 +26,28 @@ pub fn TriageHistoryPage() -> impl IntoView {
     }
 }
 
+/// The species' labels by code, for the rows (codes until they load).
+#[derive(Clone, Copy)]
+struct SpeciesLabels(Signal<std::collections::BTreeMap<String, String>>);
+
+impl SpeciesLabels {
+    /// The label of `code`, read reactively.
+    fn of(code: String) -> impl Fn() -> String + Send + Sync + 'static {
+        let labels = use_context::<SpeciesLabels>();
+        move || match labels {
+            Some(SpeciesLabels(labels)) => labels.with(|labels| label_of(labels, &code)),
+            None => code.clone(),
+        }
+    }
+}
+
 #[component]
 fn History() -> impl IntoView {
     let session = use_session();
+    let labels = LocalResource::new(move || term_labels(session));
+    provide_context(SpeciesLabels(Signal::derive(move || {
+        labels.get().unwrap_or_default()
+    })));
     let outbox = use_outbox();
     let memberships = session.memberships();
     let organization = RwSignal::new(memberships.first().map(|m| m.organization.id));
@@ -139,7 +160,7 @@ fn History() -> impl IntoView {
                                 let patient = pending.request.patient.clone().unwrap_or_default();
                                 view! {
                                     <li>
-                                        <strong>{pending.request.species.to_string()}</strong>
+                                        <strong>{SpeciesLabels::of(pending.request.species.to_string())}</strong>
                                         " " {patient} " · "
                                         <span class="muted">{saved_at_text(&pending)}</span>
                                     </li>
@@ -238,7 +259,7 @@ fn Row(record: AssessmentRecord) -> impl IntoView {
             <th scope="row">
                 <a href=href>{patient}</a>
                 <br/>
-                <span class="muted small">{record.species.clone()}</span>
+                <span class="muted small">{SpeciesLabels::of(record.species.clone())}</span>
             </th>
             <td>{record.result.fired.clone().map(|code| code.replace('_', " ")).unwrap_or_else(|| "—".to_owned())}</td>
             <td class="nowrap">{local_time::date_time(record.assessed_at)}</td>

@@ -219,7 +219,6 @@ fn EngineTable(protocol: ProtocolVersion, terms: TermList) -> impl IntoView {
                                     <tr class:not-asked=!asked>
                                         <th scope="row">
                                             {species}
-                                            <span class="muted small">" · " {first.species.to_string()}</span>
                                         </th>
                                         <td>
                                             {sign}

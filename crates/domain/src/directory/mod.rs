@@ -239,6 +239,9 @@ pub enum ReasonKind {
     Open,
     /// Closed but covered after hours.
     Covered,
+    /// The site is also the after-hours cover of a closed site, which is
+    /// not listed again.
+    CoveringFor,
     /// Closed and not covered.
     Closed,
     /// Hours unknown.

@@ -338,10 +338,15 @@ pub struct Hit<'a> {
     pub availability: Availability,
     /// Distance from the requested point.
     pub distance_km: Option<f64>,
-    /// Capacity as read now.
+    /// Capacity of the site that takes the case (the cover, when covered),
+    /// as it will read at the requested time: a declaration that lapses
+    /// before then reads `unknown`.
     pub capacity: CapacityStatus,
     /// Whether the listing is verified now.
     pub verified: bool,
+    /// Closed sites this site is the after-hours cover for at the requested
+    /// time, which are not listed again on their own.
+    pub covering: Vec<&'a Listing>,
     /// Why it matched, most important first.
     pub reasons: Vec<Reason>,
 }
@@ -453,6 +458,8 @@ impl Reach {
 struct Candidate {
     index: usize,
     reach: Reach,
+    /// The closed sites this one covers, by index.
+    covering: Vec<usize>,
     distance_km: Option<f64>,
     capacity: CapacityStatus,
     rank: (u8, u8),
@@ -707,12 +714,19 @@ impl Directory {
             {
                 continue;
             }
-            let capacity = listing.capacity.status_at(now);
-            if query.accepting_only && !capacity.may_accept() {
-                continue;
-            }
             let reach = self.reach(index, &needs, query.at);
             if query.open_only && reach.rank() > 1 {
+                continue;
+            }
+            // A covered case goes to the cover: its capacity is the one that
+            // counts, read at the planned time (a declaration lapsing before
+            // then says nothing about it), or now for a time already past.
+            let taker = match reach {
+                Reach::Cover(cover, _) => &self.listings[cover],
+                _ => listing,
+            };
+            let capacity = taker.capacity.status_at(query.at.max(now));
+            if query.accepting_only && !capacity.may_accept() {
                 continue;
             }
             let rank = (
@@ -728,6 +742,7 @@ impl Directory {
             candidates.push(Candidate {
                 index,
                 reach,
+                covering: Vec::new(),
                 distance_km,
                 capacity,
                 rank,
@@ -745,6 +760,33 @@ impl Directory {
                 .then_with(|| left.name.cmp(&right.name))
                 .then(left.id.cmp(&right.id))
         };
+        // A closed site whose cover is itself a result is not listed twice:
+        // the cover's result says it also covers for it.
+        let listed: HashMap<usize, usize> = candidates
+            .iter()
+            .enumerate()
+            .map(|(position, candidate)| (candidate.index, position))
+            .collect();
+        let mut covered: Vec<(usize, usize)> = Vec::new();
+        candidates.retain(|candidate| match candidate.reach {
+            Reach::Cover(cover, _) if listed.contains_key(&cover) => {
+                covered.push((cover, candidate.index));
+                false
+            }
+            _ => true,
+        });
+        if !covered.is_empty() {
+            let positions: HashMap<usize, usize> = candidates
+                .iter()
+                .enumerate()
+                .map(|(position, candidate)| (candidate.index, position))
+                .collect();
+            for (cover, index) in covered {
+                if let Some(&position) = positions.get(&cover) {
+                    candidates[position].covering.push(index);
+                }
+            }
+        }
         let total = candidates.len();
         // Only the results up to the end of the page need a full order.
         let end = query.offset.saturating_add(query.limit).min(total);
@@ -766,7 +808,28 @@ impl Directory {
         let listing = &self.listings[candidate.index];
         let verified = listing.accuracy.verified_at(now);
         let availability = self.describe(candidate.index, candidate.reach);
+        // What the animal meets is the site that takes it: the cover's own
+        // species, capabilities and limitations when covered.
+        let taker = match candidate.reach {
+            Reach::Cover(cover, _) => &self.listings[cover],
+            _ => listing,
+        };
+        let mut covering: Vec<&Listing> = candidate
+            .covering
+            .iter()
+            .map(|&index| &self.listings[index])
+            .collect();
+        covering.sort_by(|a, b| a.name.cmp(&b.name).then(a.id.cmp(&b.id)));
         let mut reasons = vec![availability_reason(listing, &availability, query.at)];
+        for closed in &covering {
+            reasons.push(Reason::new(
+                ReasonKind::CoveringFor,
+                format!(
+                    "also after-hours cover for {} ({})",
+                    closed.name, closed.organization_name
+                ),
+            ));
+        }
         if let Some(distance) = candidate.distance_km {
             reasons.push(Reason::new(
                 ReasonKind::Distance,
@@ -774,7 +837,7 @@ impl Directory {
             ));
         }
         if let Some(species) = &query.species
-            && let Some(accepted) = listing.accepts(species)
+            && let Some(accepted) = taker.accepts(species)
         {
             let label = self.vocabulary.label(Taxonomy::Species, accepted.as_str());
             reasons.push(Reason::new(
@@ -789,13 +852,23 @@ impl Directory {
                     .label(Taxonomy::Capability, capability.as_str()),
             ));
         }
+        let lapsed = candidate.capacity == CapacityStatus::Unknown
+            && taker.capacity.level.is_some()
+            && taker.capacity.status_at(now) != CapacityStatus::Unknown;
         reasons.push(Reason::new(
             ReasonKind::Capacity,
             match candidate.capacity {
-                CapacityStatus::Normal => "space available",
-                CapacityStatus::Unknown => "capacity not confirmed",
-                CapacityStatus::Full => "full",
-                CapacityStatus::Closed => "not taking patients",
+                CapacityStatus::Normal => "space available".to_owned(),
+                CapacityStatus::Unknown if lapsed => match taker.capacity.expires_at {
+                    Some(expires_at) => format!(
+                        "capacity not confirmed for then (declaration lapses {})",
+                        when(taker, expires_at, now)
+                    ),
+                    None => "capacity not confirmed for then".to_owned(),
+                },
+                CapacityStatus::Unknown => "capacity not confirmed".to_owned(),
+                CapacityStatus::Full => "full".to_owned(),
+                CapacityStatus::Closed => "not taking patients".to_owned(),
             },
         ));
         reasons.push(Reason::new(
@@ -811,7 +884,7 @@ impl Directory {
                 None => "unverified: never audited".to_owned(),
             },
         ));
-        let limitations = &listing.limitations;
+        let limitations = &taker.limitations;
         if limitations.referral_only {
             reasons.push(Reason::new(ReasonKind::Limitation, "referral only"));
         }
@@ -833,6 +906,7 @@ impl Directory {
             distance_km: candidate.distance_km,
             capacity: candidate.capacity,
             verified,
+            covering,
             reasons,
         }
     }
@@ -1121,18 +1195,38 @@ mod tests {
             .iter()
             .map(|hit| hit.listing.name.as_str())
             .collect();
-        assert_eq!(
-            found,
-            ["Night Hospital", "Covered Clinic", "On-call Clinic"]
-        );
+        // The covering hospital is a result itself: it is listed once,
+        // saying whom it also covers for.
+        assert_eq!(found, ["Night Hospital", "On-call Clinic"]);
+        assert_eq!(outcome.total, 2);
         assert_eq!(outcome.hits[0].reasons[0].text, "open 24 hours");
+        assert_eq!(outcome.hits[0].reasons[1].kind, ReasonKind::CoveringFor);
+        assert_eq!(
+            outcome.hits[0].reasons[1].text,
+            "also after-hours cover for Covered Clinic (Covered Clinic Ltd)"
+        );
+        assert_eq!(outcome.hits[0].covering.len(), 1);
         assert_eq!(
             outcome.hits[1].reasons[0].text,
-            "after-hours cover by Night Hospital (Night Hospital Ltd) until Thu 08:00"
-        );
-        assert_eq!(
-            outcome.hits[2].reasons[0].text,
             "after-hours cover by Dr Vale until Thu 08:00"
+        );
+        // When the cover is not a result (here: beyond the radius), the
+        // covered clinic is listed, as covered by it.
+        let lat = BRISTOL.0.to_string();
+        let lon = BRISTOL.1.to_string();
+        let nearby = query(&[
+            ("lat", &lat),
+            ("lon", &lon),
+            ("radius_km", "5"),
+            ("open", "true"),
+            ("at", "2026-12-02T23:00:00Z"),
+        ])
+        .unwrap();
+        let outcome = directory.search(&nearby, late());
+        assert_eq!(outcome.hits[0].listing.name, "Covered Clinic");
+        assert_eq!(
+            outcome.hits[0].reasons[0].text,
+            "after-hours cover by Night Hospital (Night Hospital Ltd) until Thu 08:00"
         );
         // Without the filter everyone is listed, reachable ones first.
         let everyone = near_bristol(&[("at", "2026-12-02T23:00:00Z")]);
@@ -1141,15 +1235,70 @@ mod tests {
             found,
             [
                 "Night Hospital",
-                "Covered Clinic",
                 "On-call Clinic",
                 "No Hours",
                 "Closed Clinic"
             ]
         );
         let closed = directory.search(&everyone, late());
-        assert_eq!(closed.hits[4].reasons[0].text, "closed, opens Thu 08:00");
-        assert_eq!(closed.hits[3].reasons[0].text, "hours not confirmed");
+        assert_eq!(closed.hits[3].reasons[0].text, "closed, opens Thu 08:00");
+        assert_eq!(closed.hits[2].reasons[0].text, "hours not confirmed");
+    }
+
+    #[test]
+    fn a_covered_result_shows_the_covers_own_facts() {
+        let mut covering = listing(
+            "Night Hospital",
+            40.0,
+            Some("24/7"),
+            &["oxygen_cage", "radiography"],
+            &["small_mammal"],
+        );
+        covering.limitations.deposit_required = true;
+        covering.capacity = Capacity {
+            level: Some(CapacityLevel::Full),
+            expires_at: Some(late() + Duration::hours(3)),
+        };
+        let mut clinic = listing(
+            "Day Clinic",
+            1.0,
+            Some("Mo-Fr 08:00-19:00"),
+            &["oxygen_cage"],
+            &["small_mammal/guinea_pig"],
+        );
+        clinic.limitations.referral_only = true;
+        clinic.cover = Some(Cover::Site {
+            site_id: covering.id,
+        });
+        let directory = Directory::new(vec![covering, clinic], Vocabulary::seeded());
+        let lat = BRISTOL.0.to_string();
+        let lon = BRISTOL.1.to_string();
+        let nearby = query(&[
+            ("lat", &lat),
+            ("lon", &lon),
+            ("radius_km", "10"),
+            ("species", "small_mammal/guinea_pig"),
+            ("capabilities", "oxygen_cage"),
+        ])
+        .unwrap();
+        let outcome = directory.search(&nearby, late());
+        assert_eq!(names(&directory, &nearby), ["Day Clinic"]);
+        let hit = &outcome.hits[0];
+        let texts: Vec<&str> = hit.reasons.iter().map(|r| r.text.as_str()).collect();
+        assert_eq!(hit.capacity, CapacityStatus::Full, "the cover's capacity");
+        assert!(texts.contains(&"accepts small mammals (all)"), "{texts:?}");
+        assert!(texts.contains(&"deposit required"), "{texts:?}");
+        assert!(!texts.contains(&"referral only"), "{texts:?}");
+        // Accepting only: a full cover does not take the case.
+        let accepting = query(&[
+            ("lat", &lat),
+            ("lon", &lon),
+            ("radius_km", "10"),
+            ("accepting", "true"),
+            ("open", "true"),
+        ])
+        .unwrap();
+        assert!(names(&directory, &accepting).is_empty());
     }
 
     #[test]
@@ -1175,7 +1324,8 @@ mod tests {
         let wanted = near_bristol(&[("open", "true"), ("capabilities", "oxygen_cage")]);
         assert!(names(&directory, &wanted).is_empty());
         let any = near_bristol(&[("open", "true")]);
-        assert_eq!(names(&directory, &any), ["No Oxygen Hospital", "Clinic"]);
+        assert_eq!(names(&directory, &any), ["No Oxygen Hospital"]);
+        assert_eq!(directory.search(&any, late()).hits[0].covering.len(), 1);
     }
 
     #[test]
@@ -1205,6 +1355,49 @@ mod tests {
             names(&directory, &near_bristol(&[])),
             ["Lapsed Full", "Quiet", "Full", "Closed"],
             "declared full or closed rank last"
+        );
+    }
+
+    #[test]
+    fn capacity_is_read_at_the_planned_time_not_now() {
+        let mut space = listing("Space", 1.0, Some("24/7"), &[], &["small_mammal"]);
+        space.capacity = Capacity {
+            level: Some(CapacityLevel::Normal),
+            expires_at: Some(late() + Duration::hours(2)),
+        };
+        let mut full = listing("Full", 2.0, Some("24/7"), &[], &["small_mammal"]);
+        full.capacity = Capacity {
+            level: Some(CapacityLevel::Full),
+            expires_at: Some(late() + Duration::hours(2)),
+        };
+        let directory = Directory::new(vec![space, full], Vocabulary::seeded());
+        let within = near_bristol(&[("at", "2026-12-03T00:00:00Z")]);
+        let outcome = directory.search(&within, late());
+        assert_eq!(outcome.hits[0].capacity, CapacityStatus::Normal);
+        assert_eq!(outcome.hits[1].capacity, CapacityStatus::Full);
+        let after = near_bristol(&[("at", "2026-12-03T04:00:00Z"), ("accepting", "true")]);
+        let outcome = directory.search(&after, late());
+        assert_eq!(
+            names(&directory, &after),
+            ["Space", "Full"],
+            "a lapsed full no longer ranks last nor is dropped"
+        );
+        assert_eq!(outcome.hits[0].capacity, CapacityStatus::Unknown);
+        let texts: Vec<&str> = outcome.hits[0]
+            .reasons
+            .iter()
+            .map(|r| r.text.as_str())
+            .collect();
+        assert!(!texts.contains(&"space available"), "{texts:?}");
+        assert!(
+            texts.contains(&"capacity not confirmed for then (declaration lapses Thu 01:00)"),
+            "{texts:?}"
+        );
+        // A past time reads the capacity as it stands now.
+        let past = near_bristol(&[("at", "2026-12-01T12:00:00Z")]);
+        assert_eq!(
+            directory.search(&past, late()).hits[0].capacity,
+            CapacityStatus::Normal
         );
     }
 
