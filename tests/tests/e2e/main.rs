@@ -26,6 +26,7 @@ mod specialists_browser;
 mod storage;
 mod supplies;
 mod tokens;
+mod transport;
 mod triage;
 mod triage_browser;
 mod volunteers;

@@ -1175,6 +1175,8 @@ fn TransportForm() -> impl IntoView {
             notes: notes.clone(),
             driver_user_id,
             status,
+            share_with_network: None,
+            needed_by: None,
         };
         let steps: Vec<TransportRequest> = if path.is_empty() {
             vec![request(None)]
