@@ -27,6 +27,7 @@ mod storage;
 mod supplies;
 mod tokens;
 mod transport;
+mod transport_browser;
 mod triage;
 mod triage_browser;
 mod volunteers;

@@ -28,7 +28,7 @@ use crate::volunteers::{skill, volunteer};
 
 /// A referral from the referrer (a clinic with no volunteers) to the
 /// receiver at `tier`, with transport needed.
-async fn referral_at(net: &Network, tier: Tier) -> Referral {
+pub(crate) async fn referral_at(net: &Network, tier: Tier) -> Referral {
     let request = CreateReferralRequest {
         priority: Some(tier),
         transport_needed: true,
@@ -43,7 +43,7 @@ async fn referral_at(net: &Network, tier: Tier) -> Referral {
 }
 
 /// A leg asked for and confirmed, no driver yet, picked up within the hour.
-fn leg(share: Option<bool>) -> TransportRequest {
+pub(crate) fn leg(share: Option<bool>) -> TransportRequest {
     TransportRequest {
         pickup: ShortText::parse("Harbour Vets Surgery").unwrap(),
         dropoff: ShortText::parse("Avon Exotics Hospital").unwrap(),
@@ -57,7 +57,11 @@ fn leg(share: Option<bool>) -> TransportRequest {
     }
 }
 
-async fn arrange(by: &Client, referral: &Referral, request: &TransportRequest) -> Referral {
+pub(crate) async fn arrange(
+    by: &Client,
+    referral: &Referral,
+    request: &TransportRequest,
+) -> Referral {
     let current = by.referral(referral.id).await.unwrap();
     by.arrange_transport(referral.id, request, &current.etag)
         .await
