@@ -11,7 +11,6 @@
 use fantoccini::{Client, Locator};
 use warren_domain::referral::TransportStatus;
 use warren_domain::triage::Tier;
-use warren_tests::*;
 use warren_wire::Skill;
 
 use crate::browser::{appears, backend_name, browser, click, screenshots, sign_in, whole_page};
