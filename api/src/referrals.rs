@@ -117,14 +117,17 @@ pub fn require_decider(
     }
 }
 
-/// The wire shape of one referral as `side` sees it.
+/// The wire shape of one referral as `side` sees it, with who can see its
+/// leg while it waits for a driver.
 pub fn view(
     connection: &mut DbConnection,
     row: &ReferralRow,
     side: Party,
 ) -> Result<Referral, ApiError> {
     let names = store::Names::for_rows(connection, std::slice::from_ref(row))?;
-    Ok(store::referral(row, &names, Some(side))?)
+    let mut referral = store::referral(row, &names, Some(side))?;
+    referral.transport_reach = crate::routes::people::transport_reach(connection, row)?;
+    Ok(referral)
 }
 
 /// Hides the owner's or finder's contact from the volunteers of

@@ -9,9 +9,11 @@
 //! - **sweeps**, every twelve intervals (a minute by default): audits
 //!   falling due and capacity lapsed (the site's organization's admins),
 //!   volunteer skills about to lapse (the volunteer), follow-ups due after
-//!   an outcome (the referral's author) and on-call rotas with gaps (the
-//!   admins). Each such alert carries a key unique per person, so however
-//!   many replicas sweep, and however often, each is raised once.
+//!   an outcome (the referral's author), transport legs nobody took by the
+//!   time they were needed (the referrer's deciders, once per leg) and
+//!   on-call rotas with gaps (the admins). Each such alert carries a key
+//!   unique per person, so however many replicas sweep, and however often,
+//!   each is raised once; a late leg is also claimed on its row first.
 
 use std::time::Duration;
 
@@ -21,13 +23,14 @@ use warren_domain::alerts::{AlertKind, ROTA_HORIZON_DAYS, digest_due};
 use warren_domain::people::SkillEntry;
 use warren_store::alerts as store;
 use warren_store::outbox::NewMessage;
+use warren_store::referrals as referral_store;
 use warren_store::{now, sites};
 
 use super::compose::{self, DigestLine};
 use super::{ADMINS, DECIDERS, Draft, place};
 use crate::error::ApiError;
 use crate::mail::EMAIL;
-use crate::referrals::Raised;
+use crate::referrals::{Raised, WARREN};
 use crate::state::AppState;
 
 /// How long a claim on a chain holds.
@@ -358,6 +361,62 @@ pub fn sweep_once(state: &AppState) -> Result<usize, ApiError> {
             };
             let count = alerting.deliver_all(connection, &mut raised, people, &draft, None)?;
             Ok::<_, ApiError>((raised, count))
+        })?;
+        raised_count += raised.1;
+        state.events.publish(raised.0.0);
+    }
+
+    // Transport legs nobody took by the time they were needed: the
+    // referrer's deciders hear of each leg once. The claim on the leg makes
+    // it once however many replicas sweep; the per-person key backs it up.
+    let late = state
+        .store
+        .read(|connection| referral_store::late_transports(connection, at, BATCH))?;
+    for row in late {
+        let raised = state.store.write(|connection| {
+            let mut raised = Raised::default();
+            if !referral_store::claim_late_transport(connection, &row)? {
+                return Ok::<_, ApiError>((raised, 0));
+            }
+            let Some(leg) = row.transport()? else {
+                return Ok((raised, 0));
+            };
+            let needed_by = leg
+                .needed_by
+                .map_or_else(String::new, |due| due.format("%-d %b %H:%M UTC").to_string());
+            let patient = row
+                .patient()?
+                .name
+                .map_or_else(|| "the patient".to_owned(), |name| name.to_string());
+            let draft = Draft {
+                kind: AlertKind::TransportUnclaimed,
+                title: format!("Nobody has taken the transport for {patient}"),
+                body: format!(
+                    "The transport from {} to {} was needed by {needed_by} and no driver has taken it. \
+                     Share it with the network's volunteers, name a driver, or arrange the journey another way.",
+                    leg.pickup, leg.dropoff
+                ),
+                link: format!("/referrals/{}", row.id),
+                organization_id: Some(row.referrer_org_id.clone()),
+                subject: Some(("referral", row.id.clone())),
+                referral_id: Some(row.id.clone()),
+                dedupe_key: Some(format!("transport_unclaimed:{}", row.id)),
+            };
+            referral_store::log(
+                connection,
+                &row.id,
+                now(),
+                WARREN,
+                "transport",
+                None,
+                None,
+                Some(&format!(
+                    "Nobody has taken the transport needed by {needed_by}; the referring organization was alerted."
+                )),
+            )?;
+            let deciders = store::members_with_roles(connection, &row.referrer_org_id, &DECIDERS)?;
+            let count = alerting.deliver_all(connection, &mut raised, deciders, &draft, None)?;
+            Ok((raised, count))
         })?;
         raised_count += raised.1;
         state.events.publish(raised.0.0);

@@ -146,6 +146,10 @@ pub fn load(connection: &mut DbConnection) -> Result<usize, StoreError> {
                 })
                 .transpose()
                 .map_err(|error| StoreError::Corrupt(error.to_string()))?,
+            shared_with_network: warren_domain::referral::shared_by_default(
+                row.tier().unwrap_or(warren_domain::triage::Tier::Standard),
+            ),
+            needed_by: Some(starts),
         };
         let note = format!("Transport asked for: {} → {}.", leg.pickup, leg.dropoff);
         referral_store::set_transport(connection, row, row.version, &leg, "Warren demo", &note)?;
@@ -216,7 +220,7 @@ mod tests {
                     .map(|membership| membership.organization.id.to_string())
                     .collect();
                 assert!(
-                    !people::unassigned_transports(connection, &organizations)?.is_empty(),
+                    !people::unassigned_transports(connection, &organizations, false)?.is_empty(),
                     "transports without a driver"
                 );
                 let kwame = accounts::find_user_by_email(connection, VOLUNTEERS[1].email)?

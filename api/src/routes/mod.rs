@@ -149,6 +149,8 @@ pub fn api(config: &mut ServiceConfig) {
             .service(referrals::post_message)
             .service(referrals::answer_times)
             .service(referrals::set_answer_times)
+            .service(referrals::transport_sharing)
+            .service(referrals::set_transport_sharing)
             .service(referrals::stream_ticket)
             .service(referrals::event_stream)
             .service(referrals::metrics)

@@ -5,7 +5,9 @@
 //! Who may do what: everyone keeps their own profile; an organization's
 //! admins, clinicians and staff (and network admins) read its roster and
 //! offer placements; any member of either organization of a referral may
-//! take its transport leg if their transport skill is valid on the day;
+//! take its transport leg if their transport skill is valid on the day, and
+//! so may any volunteer of the network when the referrer shared the leg and
+//! the network shares legs ([`warren_domain::people::sees_leg`]);
 //! only the named driver gives a leg back, and only the fosterer answers a
 //! placement offer ([`warren_domain::people`]).
 
@@ -17,9 +19,9 @@ use warren_domain::directory::hours::{CountryCode, Hours, OpeningHoursText, Time
 use warren_domain::directory::taxonomy::Taxonomy;
 use warren_domain::people::{
     FosterParty, FosterStatus, PeopleError, Skill, SkillEntry, check_area, check_placement_dates,
-    check_skills, distance_km, has_skill, require_skill,
+    check_skills, distance_km, has_skill, require_skill, sees_leg,
 };
-use warren_domain::referral::{Party, TransportStatus};
+use warren_domain::referral::{Party, TransportStatus, awaits_driver, unclaimed_at};
 use warren_store::audit::{self, Change};
 use warren_store::people::{self as store, PlacementRow, VolunteerProfileRow};
 use warren_store::referrals::{self as referral_store, Names, ReferralRow};
@@ -27,7 +29,7 @@ use warren_store::{DbConnection, StoreError, accounts, new_id, now, parse_id, ut
 use warren_wire::{
     Assignments, CreatePlacementRequest, DeclineDriveRequest, FieldError, PersonRef, Placement,
     PlacementTransitionRequest, Placements, Roster, RosterEntry, RosterQuery, SkillStatus,
-    TransportJob, TransportJobs, VolunteerProfile, VolunteerProfileRequest,
+    TransportJob, TransportJobs, TransportReach, VolunteerProfile, VolunteerProfileRequest,
 };
 
 use crate::auth::Principal;
@@ -35,8 +37,7 @@ use crate::directory::Snapshot;
 use crate::error::{ApiError, BodyProblems, ObjectProblems, RoleProblems, VersionProblems};
 use crate::extract::{IdempotencyKey, IfMatch, ValidJson, versioned};
 use crate::idempotency::{self, Creation};
-use crate::referrals::{acting_organization, actor_name};
-use crate::routes::referrals::change;
+use crate::referrals::{Raised, acting_organization, actor_name, redact_for, side, view};
 use crate::state::AppState;
 
 /// The timezone availability is read in when the profile names none.
@@ -323,12 +324,15 @@ fn centre_of(
     Ok(store::profile(connection, &user.id)?.and_then(|row| row.latitude.zip(row.longitude)))
 }
 
-/// The driver's view of referrals' transport legs.
+/// The driver's view of referrals' transport legs; `own` lists the
+/// caller's organizations (a leg of neither side reached them through the
+/// network).
 fn jobs(
     connection: &mut DbConnection,
     snapshot: &Snapshot,
     rows: &[ReferralRow],
     centre: Option<(f64, f64)>,
+    own: &[String],
 ) -> Result<Vec<TransportJob>, ApiError> {
     let names = Names::for_rows(connection, rows)?;
     let mut jobs = Vec::with_capacity(rows.len());
@@ -364,17 +368,21 @@ fn jobs(
             notes: leg.notes,
             status: leg.status,
             driver: leg.driver,
+            needed_by: leg.needed_by,
+            via_network: !own.contains(&row.referrer_org_id) && !own.contains(&row.receiver_org_id),
             distance_km: distance,
         });
     }
     Ok(jobs)
 }
 
-/// Transports without a driver: the transport legs of the caller's
-/// organizations' open referrals (either side) that are asked for or
-/// confirmed and have no driver yet, most urgent first. Each shows where,
-/// when, the species and tier, and how far the pickup is from the caller's
-/// area — never the owner's or finder's contact details.
+/// Transports without a driver: the transport legs of open referrals that
+/// are asked for or confirmed and have no driver yet, most urgent first —
+/// those of the caller's organizations (either side), and, while the
+/// network shares legs, those referrers shared with the network when the
+/// caller's transport skill is valid on the day of the drive. Each shows
+/// where, when, the species and tier, and how far the pickup is from the
+/// caller's area — never the owner's or finder's contact details.
 #[utoipa::path(
     operation_id = "list_unassigned_transports",
     tag = "volunteers",
@@ -393,10 +401,24 @@ pub async fn unassigned_transports(
     let snapshot = state.directory.current();
     let list = web::block(move || {
         state.store.read(|connection| {
-            let rows = store::unassigned_transports(connection, &organizations)?;
+            let skills = own_skills(connection, &principal)?;
+            let shared = principal.in_network
+                && has_skill(&skills, Skill::Transport, today())
+                && referral_store::transport_sharing(connection)?.share_with_network;
+            let mut rows = store::unassigned_transports(connection, &organizations, shared)?;
+            // A shared leg of other organizations reaches the caller only if
+            // their skill is still valid on the day it is driven.
+            let mut visible = Vec::with_capacity(rows.len());
+            for row in rows.drain(..) {
+                let own = row.side_of(organizations.iter()).is_some();
+                let day = drive_day(row.transport()?.and_then(|leg| leg.window_starts));
+                if sees_leg(own, shared, &skills, day) {
+                    visible.push(row);
+                }
+            }
             let centre = centre_of(connection, &principal)?;
             Ok::<_, ApiError>(TransportJobs {
-                items: jobs(connection, &snapshot, &rows, centre)?,
+                items: jobs(connection, &snapshot, &visible, centre, &organizations)?,
             })
         })
     })
@@ -505,8 +527,9 @@ pub async fn my_assignments(
             let drives = store::drives_of(connection, &user.id)?;
             let centre = centre_of(connection, &principal)?;
             let placements = store::open_placements_of(connection, &user.id)?;
+            let own: Vec<String> = principal.access.organizations().cloned().collect();
             Ok::<_, ApiError>(Assignments {
-                transports: jobs(connection, &snapshot, &drives, centre)?,
+                transports: jobs(connection, &snapshot, &drives, centre, &own)?,
                 placements: placement_views(connection, &snapshot, &principal, &placements)?,
             })
         })
@@ -518,6 +541,160 @@ pub async fn my_assignments(
 /// The day a leg is driven: its window's start, or today.
 fn drive_day(window_starts: Option<DateTime<Utc>>) -> NaiveDate {
     window_starts.map_or_else(today, |at| at.date_naive().max(today()))
+}
+
+/// The caller's skills, while their volunteer profile is active.
+fn own_skills(
+    connection: &mut DbConnection,
+    principal: &Principal,
+) -> Result<Vec<SkillEntry>, ApiError> {
+    let Some(user) = &principal.user else {
+        return Ok(Vec::new());
+    };
+    match store::profile(connection, &user.id)? {
+        Some(profile) if profile.active => skills_of(&profile),
+        _ => Ok(Vec::new()),
+    }
+}
+
+/// Who can see a leg that waits for a driver and take it, for the two
+/// organizations' view of the referral: the volunteers with a transport
+/// skill valid on the day of the drive among the two organizations'
+/// members, and, when the leg is shared and the network shares legs, among
+/// every vetted organization's members. `None` once a driver is named or
+/// the leg is no longer needed.
+pub fn transport_reach(
+    connection: &mut DbConnection,
+    row: &ReferralRow,
+) -> Result<Option<TransportReach>, ApiError> {
+    let Some(leg) = row.transport()? else {
+        return Ok(None);
+    };
+    if !row.status()?.is_open() || !awaits_driver(leg.status, leg.driver.is_some()) {
+        return Ok(None);
+    }
+    let network_shares = referral_store::transport_sharing(connection)?.share_with_network;
+    let shared = network_shares && leg.shared_with_network;
+    let day = drive_day(leg.window_starts);
+    let mut qualified: u32 = 0;
+    for driver in store::network_drivers(connection)? {
+        let skills: Vec<SkillEntry> =
+            serde_json::from_str(&driver.skills).map_err(|_| corrupt("volunteer skills"))?;
+        let own = driver
+            .organization_ids
+            .iter()
+            .any(|id| *id == row.referrer_org_id || *id == row.receiver_org_id);
+        if has_skill(&skills, Skill::Transport, day) && sees_leg(own, shared, &skills, day) {
+            qualified = qualified.saturating_add(1);
+        }
+    }
+    Ok(Some(TransportReach {
+        shared,
+        network_shares,
+        qualified_volunteers: qualified,
+        late: unclaimed_at(leg.status, false, leg.needed_by, Utc::now()),
+    }))
+}
+
+/// How the caller reaches a referral's leg as a driver: through their side
+/// of it, or (`None`) as a volunteer of the network the referrer shared the
+/// leg with — while it waits for a driver, or once they drive it. Anyone
+/// else is told nothing (404).
+fn driver_reach(
+    connection: &mut DbConnection,
+    principal: &Principal,
+    row: &ReferralRow,
+) -> Result<Option<Party>, ApiError> {
+    let side = match side(principal, row) {
+        Ok(Party::Coordinator) => None,
+        Ok(side) => return Ok(Some(side)),
+        Err(ApiError::NotFound) => None,
+        Err(other) => return Err(other),
+    };
+    let reachable = match (&principal.user, row.transport()?) {
+        (Some(user), Some(leg)) if principal.in_network && leg.shared_with_network => {
+            let drives = leg
+                .driver
+                .as_ref()
+                .is_some_and(|driver| driver.user_id.to_string() == user.id);
+            drives
+                || (awaits_driver(leg.status, leg.driver.is_some())
+                    && referral_store::transport_sharing(connection)?.share_with_network)
+        }
+        _ => false,
+    };
+    match (reachable, side) {
+        (true, _) => Ok(None),
+        (false, Some(side)) => Ok(Some(side)),
+        (false, None) if principal.access.is_network_admin() => Ok(Some(Party::Coordinator)),
+        (false, None) => Err(ApiError::NotFound),
+    }
+}
+
+/// Runs a driver's change on one referral's leg in a transaction, answers
+/// with the referral as the driver may see it (never the owner's or
+/// finder's contact), and publishes its events. The work gets the caller's
+/// side, or `None` for a volunteer of the network.
+async fn drive_change<F>(
+    state: web::Data<AppState>,
+    principal: Principal,
+    id: Uuid,
+    work: F,
+) -> Result<HttpResponse, ApiError>
+where
+    F: FnOnce(
+            &mut DbConnection,
+            &Principal,
+            &ReferralRow,
+            Option<Party>,
+            &mut Raised,
+        ) -> Result<(), ApiError>
+        + Send
+        + 'static,
+{
+    let id = id.to_string();
+    let referral = web::block(move || {
+        let (referral, raised) = state.store.write(|connection| {
+            let row = referral_store::row(connection, &id)?;
+            let reach = driver_reach(connection, &principal, &row)?;
+            let mut raised = Raised::default();
+            work(connection, &principal, &row, reach, &mut raised)?;
+            let row = referral_store::row(connection, &id)?;
+            let referral = match reach {
+                Some(side) => {
+                    let mut referral = view(connection, &row, side)?;
+                    if let Some(organization) = acting_organization(&row, side) {
+                        redact_for(&principal, organization, &mut referral);
+                    }
+                    referral
+                }
+                None => {
+                    // A volunteer of another organization drives it: they
+                    // read the case to carry the animal, and decide nothing.
+                    let mut referral = view(connection, &row, Party::Coordinator)?;
+                    referral.contact = None;
+                    referral.next_statuses.clear();
+                    referral.transport_reach = None;
+                    "driver".clone_into(&mut referral.side);
+                    referral
+                }
+            };
+            Ok::<_, ApiError>((referral, raised))
+        })?;
+        state.events.publish(raised.0);
+        Ok::<_, ApiError>(referral)
+    })
+    .await??;
+    Ok(versioned(&referral, referral.version))
+}
+
+/// The organization a driver's change is recorded for: their side's, or
+/// the referrer's for a volunteer of the network.
+fn audited_organization(row: &ReferralRow, reach: Option<Party>) -> Option<&str> {
+    match reach {
+        Some(side) => acting_organization(row, side),
+        None => Some(&row.referrer_org_id),
+    }
 }
 
 fn taken() -> ApiError {
@@ -539,9 +716,10 @@ fn raced(error: ApiError) -> ApiError {
 }
 
 /// Take a transport leg as its driver: a leg without a driver, or one
-/// offered to you, on an open referral of one of your organizations. Your
-/// volunteer profile must hold the transport skill, valid on the day of the
-/// drive. The leg becomes `scheduled` with you as driver, both
+/// offered to you, on an open referral of one of your organizations, or a
+/// leg its referrer shared with the network (while the network shares
+/// legs). Your volunteer profile must hold the transport skill, valid on
+/// the day of the drive. The leg becomes `scheduled` with you as driver, both
 /// organizations see it on the referral's timeline and live stream, and a
 /// second volunteer who tries a moment later is told it is taken (409).
 #[utoipa::path(
@@ -563,14 +741,14 @@ pub async fn accept_transport(
     id: web::Path<Uuid>,
 ) -> Result<HttpResponse, ApiError> {
     let user = principal.person()?.clone();
-    change(
+    drive_change(
         state,
         principal,
         id.into_inner(),
-        move |connection, principal, row, side, raised| {
-            if side == Party::Coordinator {
+        move |connection, principal, row, reach, raised| {
+            if reach == Some(Party::Coordinator) {
                 return Err(ApiError::Forbidden(
-                    "Drivers are members of either organization of the referral.".into(),
+                    "Drivers are members of either organization of the referral, or volunteers of the network it was shared with.".into(),
                 ));
             }
             let Some(mut leg) = row.transport()? else {
@@ -635,7 +813,7 @@ pub async fn accept_transport(
                     action: "referral.transport_accepted",
                     target_type: "referral",
                     target_id: &row.id,
-                    organization_id: acting_organization(row, side),
+                    organization_id: audited_organization(row, reach),
                     details: serde_json::json!({ "driver_user_id": user.id }),
                 },
             )?;
@@ -671,11 +849,11 @@ pub async fn decline_transport(
 ) -> Result<HttpResponse, ApiError> {
     let user = principal.person()?.clone();
     let reason = body.value.reason.map(|reason| reason.to_string());
-    change(
+    drive_change(
         state,
         principal,
         id.into_inner(),
-        move |connection, principal, row, side, raised| {
+        move |connection, principal, row, reach, raised| {
             let Some(mut leg) = row.transport()? else {
                 return Err(ApiError::NotFound);
             };
@@ -711,7 +889,7 @@ pub async fn decline_transport(
                     action: "referral.transport_declined",
                     target_type: "referral",
                     target_id: &row.id,
-                    organization_id: acting_organization(row, side),
+                    organization_id: audited_organization(row, reach),
                     details: serde_json::json!({ "reason": reason }),
                 },
             )?;

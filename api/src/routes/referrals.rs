@@ -17,7 +17,8 @@ use chrono::Utc;
 use uuid::Uuid;
 use warren_domain::referral::{
     MAX_RECEIVERS, Outcome, Party, ReferralError, ReferralStatus, TransportError, TransportStatus,
-    check_outcome, check_rejection, check_transition, check_window,
+    check_needed_by, check_outcome, check_rejection, check_transition, check_window,
+    choose_sharing,
 };
 use warren_domain::triage::Tier;
 use warren_store::audit::{self, Change};
@@ -27,7 +28,8 @@ use warren_wire::{
     AnswerTimesSetting, BusinessStatusRequest, CaseMessage, CaseThread, CreateReferralRequest,
     CreatedReferrals, PersonRef, PostMessageRequest, RecordOutcomeRequest, Referral,
     ReferralMetrics, ReferralMetricsQuery, ReferralPage, ReferralQuery, StreamTicket, Timeline,
-    TransitionRequest, TransportLeg, TransportRequest,
+    TransitionRequest, TransportLeg, TransportRequest, TransportSharingRequest,
+    TransportSharingSetting,
 };
 
 use crate::alerts::Alerting;
@@ -74,6 +76,8 @@ fn transport_error(error: TransportError) -> ApiError {
         TransportError::Window => {
             ApiError::invalid_field("window_ends", "must be after window_starts")
         }
+        TransportError::NeededBy => ApiError::invalid_field("needed_by", error.to_string()),
+        TransportError::SharingIsReferrers => ApiError::Forbidden(ApiError::sentence(&error)),
     }
 }
 
@@ -682,7 +686,11 @@ pub async fn record_outcome(
 /// required): pickup, drop-off, window, notes, a driver from either
 /// organization's members, and the leg's status (`new → confirmed →
 /// scheduled → completed | cancelled`). Moves the referral's business status
-/// along.
+/// along. A leg without a driver is listed for the two organizations'
+/// members; the referrer may also share it with every volunteer of the
+/// network holding a valid transport skill (`share_with_network`, on by
+/// default for tier 1–3; the receiver may not change it, 403). Past
+/// `needed_by` with nobody driving, the referrer's side is alerted once.
 #[utoipa::path(
     operation_id = "arrange_referral_transport",
     tag = "referrals",
@@ -723,7 +731,16 @@ pub async fn arrange_transport(
                 ));
             }
             check_window(request.window_starts, request.window_ends).map_err(transport_error)?;
+            let needed_by = request.needed_by.or(request.window_starts);
+            check_needed_by(needed_by, request.window_ends).map_err(transport_error)?;
             let current = row.transport()?;
+            let shared_with_network = choose_sharing(
+                side,
+                current.as_ref().map(|leg| leg.shared_with_network),
+                row.tier()?,
+                request.share_with_network,
+            )
+            .map_err(transport_error)?;
             let from = current
                 .as_ref()
                 .map_or(TransportStatus::New, |leg| leg.status);
@@ -765,6 +782,8 @@ pub async fn arrange_transport(
                 window_ends: request.window_ends,
                 notes: request.notes.as_ref().map(ToString::to_string),
                 driver,
+                shared_with_network,
+                needed_by,
             };
             let note = match (&leg.driver, to) {
                 (Some(driver), TransportStatus::Scheduled) => {
@@ -1047,6 +1066,73 @@ pub async fn set_answer_times(
     Ok(HttpResponse::Ok().json(setting))
 }
 
+/// Whether organizations may share their transport legs with every
+/// volunteer of the network (on unless a network admin turned it off). Any
+/// signed-in member may read it.
+#[utoipa::path(
+    operation_id = "read_transport_sharing",
+    tag = "referrals",
+    security(("bearer" = []), ("api_key" = [])),
+    responses((status = 200, description = "The setting.", body = TransportSharingSetting), RoleProblems)
+)]
+#[get("/transport-sharing")]
+pub async fn transport_sharing(
+    state: web::Data<AppState>,
+    principal: Principal,
+) -> Result<HttpResponse, ApiError> {
+    let _ = principal;
+    let setting = web::block(move || state.store.read(store::transport_sharing)).await??;
+    Ok(HttpResponse::Ok().json(setting))
+}
+
+/// Turn the sharing of transport legs with the network's volunteers on or
+/// off (network admins). Off, every leg reaches only the two organizations'
+/// members, whatever each referrer chose; on again, the legs shared before
+/// reach the network again.
+#[utoipa::path(
+    operation_id = "set_transport_sharing",
+    tag = "referrals",
+    security(("bearer" = [])),
+    request_body = TransportSharingRequest,
+    responses(
+        (status = 200, description = "The setting.", body = TransportSharingSetting),
+        RoleProblems,
+        BodyProblems,
+    )
+)]
+#[put("/transport-sharing")]
+pub async fn set_transport_sharing(
+    state: web::Data<AppState>,
+    principal: Principal,
+    body: ValidJson<TransportSharingRequest>,
+) -> Result<HttpResponse, ApiError> {
+    if !principal.access.is_network_admin() {
+        return Err(ApiError::Forbidden(
+            "Only network admins decide whether transport legs are shared with the network.".into(),
+        ));
+    }
+    let share = body.value.share_with_network;
+    let setting = web::block(move || {
+        state.store.write(|connection| {
+            let setting = store::set_transport_sharing(connection, share)?;
+            audit::record(
+                connection,
+                &principal.actor,
+                Change {
+                    action: "referral.transport_sharing_set",
+                    target_type: "network",
+                    target_id: "transport_sharing",
+                    organization_id: None,
+                    details: serde_json::json!({ "share_with_network": share }),
+                },
+            )?;
+            Ok::<_, ApiError>(setting)
+        })
+    })
+    .await??;
+    Ok(HttpResponse::Ok().json(setting))
+}
+
 /// A ticket for the live event stream, valid for a minute. Browsers need
 /// it because `EventSource` cannot send an `Authorization` header.
 #[utoipa::path(
@@ -1247,7 +1333,12 @@ fn known_names(snapshot: &Snapshot, rows: &[store::ReferralRow]) -> Option<store
                 site_id.to_owned(),
                 (
                     record.fields.name.clone(),
-                    record.fields.public_phone.clone(),
+                    record
+                        .fields
+                        .referral_phone
+                        .clone()
+                        .or_else(|| record.fields.private_phone.clone())
+                        .or_else(|| record.fields.public_phone.clone()),
                 ),
             );
         }

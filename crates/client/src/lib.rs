@@ -678,6 +678,23 @@ impl Client {
         Self::send(builder).await.map(|(value, _)| value)
     }
 
+    /// Whether transport legs may be shared with the network's volunteers.
+    pub async fn transport_sharing(&self) -> Result<TransportSharingSetting> {
+        self.get("/api/v1/transport-sharing").await
+    }
+
+    /// Turns the sharing of transport legs with the network on or off
+    /// (network admins).
+    pub async fn set_transport_sharing(
+        &self,
+        request: &TransportSharingRequest,
+    ) -> Result<TransportSharingSetting> {
+        let builder = self
+            .request(Method::PUT, "/api/v1/transport-sharing")
+            .json(request);
+        Self::send(builder).await.map(|(value, _)| value)
+    }
+
     /// Referral figures for a period.
     pub async fn referral_metrics(&self, query: &ReferralMetricsQuery) -> Result<ReferralMetrics> {
         let builder = self

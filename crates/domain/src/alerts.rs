@@ -67,6 +67,8 @@ snake_codes!(
         FollowUpDue = "follow_up_due", "Follow-up due";
         /// A site's on-call rota leaves times with nobody on call.
         RotaGap = "rota_gap", "Gap in the on-call rota";
+        /// Nobody took one of your referrals' transport legs by the time it was needed.
+        TransportUnclaimed = "transport_unclaimed", "Transport without a driver";
     }
 );
 

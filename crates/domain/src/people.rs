@@ -158,6 +158,21 @@ pub fn require_skill(
     }
 }
 
+/// Whether someone sees a leg that waits for a driver and may take it.
+/// Members of either organization of the referral always see it. The
+/// roster is the network's, so when the network lets organizations share
+/// legs and the referrer shared this one, so does every member of the
+/// network whose transport skill is valid on `day` — a clinic without
+/// volunteers of its own still gets a driver.
+pub fn sees_leg(
+    own_organization: bool,
+    shared: bool,
+    skills: &[SkillEntry],
+    day: NaiveDate,
+) -> bool {
+    own_organization || (shared && has_skill(skills, Skill::Transport, day))
+}
+
 /// Kilometres between two points given as (latitude, longitude), along
 /// the Earth's surface.
 pub fn distance_km(from: (f64, f64), to: (f64, f64)) -> f64 {
@@ -286,6 +301,21 @@ mod tests {
             })
         );
         assert!(require_skill(&skills, Skill::Foster, day("2026-11-01")).is_err());
+    }
+
+    #[test]
+    fn a_shared_leg_reaches_every_network_volunteer_with_a_valid_transport_skill() {
+        let valid = [entry(Skill::Transport, Some("2026-12-31"))];
+        let lapsed = [entry(Skill::Transport, Some("2026-11-30"))];
+        let on = day("2026-12-10");
+        assert!(
+            sees_leg(true, false, &[], on),
+            "the two organizations' members"
+        );
+        assert!(sees_leg(false, true, &valid, on));
+        assert!(!sees_leg(false, false, &valid, on), "not shared");
+        assert!(!sees_leg(false, true, &lapsed, on), "lapsed");
+        assert!(!sees_leg(false, true, &[entry(Skill::Foster, None)], on));
     }
 
     #[test]

@@ -142,26 +142,74 @@ const CLOSED: [&str; 5] = [
 /// The most legs one list shows.
 pub const MAX_LEGS: i64 = 200;
 
-/// Open referrals of `organization_ids` (either side) whose transport leg
-/// is asked for or confirmed and has no driver: most urgent first, then
-/// the earliest window.
+/// Open referrals whose transport leg is asked for or confirmed and has no
+/// driver: those of `organization_ids` (either side), and with
+/// `with_shared` also those the referrer shared with the network. Most
+/// urgent first, then the oldest.
 pub fn unassigned_transports(
     connection: &mut DbConnection,
     organization_ids: &[String],
+    with_shared: bool,
 ) -> StoreResult<Vec<ReferralRow>> {
-    Ok(referrals::table
+    let own = referrals::referrer_org_id
+        .eq_any(organization_ids)
+        .or(referrals::receiver_org_id.eq_any(organization_ids));
+    let mut query = referrals::table
         .filter(referrals::transport_driver_id.is_null())
         .filter(referrals::transport_status.eq_any(["new", "confirmed"]))
         .filter(referrals::status.ne_all(CLOSED))
-        .filter(
-            referrals::referrer_org_id
-                .eq_any(organization_ids)
-                .or(referrals::receiver_org_id.eq_any(organization_ids)),
-        )
         .select(ReferralRow::as_select())
         .order((referrals::priority.asc(), referrals::created_at.asc()))
         .limit(MAX_LEGS)
-        .load(connection)?)
+        .into_boxed();
+    query = if with_shared {
+        query.filter(own.or(referrals::transport_shared.eq(true)))
+    } else {
+        query.filter(own)
+    };
+    Ok(query.load(connection)?)
+}
+
+/// Someone who may drive: an active volunteer profile's skills (as JSON)
+/// and the organizations the person belongs to.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Driver {
+    /// The person.
+    pub user_id: String,
+    /// Their skills with expiry, as JSON.
+    pub skills: String,
+    /// Their organizations.
+    pub organization_ids: Vec<String>,
+}
+
+/// Everyone with an active volunteer profile who belongs to a vetted
+/// organization of the network, with those organizations.
+pub fn network_drivers(connection: &mut DbConnection) -> StoreResult<Vec<Driver>> {
+    use crate::schema::organizations;
+    let rows: Vec<(String, String, String)> = volunteer_profiles::table
+        .inner_join(memberships::table.on(memberships::user_id.eq(volunteer_profiles::user_id)))
+        .inner_join(organizations::table.on(organizations::id.eq(memberships::organization_id)))
+        .filter(volunteer_profiles::active.eq(true))
+        .filter(organizations::membership.eq("vetted"))
+        .select((
+            volunteer_profiles::user_id,
+            volunteer_profiles::skills,
+            memberships::organization_id,
+        ))
+        .order(volunteer_profiles::user_id.asc())
+        .load(connection)?;
+    let mut drivers: Vec<Driver> = Vec::new();
+    for (user_id, skills, organization_id) in rows {
+        match drivers.last_mut() {
+            Some(last) if last.user_id == user_id => last.organization_ids.push(organization_id),
+            _ => drivers.push(Driver {
+                user_id,
+                skills,
+                organization_ids: vec![organization_id],
+            }),
+        }
+    }
+    Ok(drivers)
 }
 
 /// The most recently sent open referrals of `organization_id` (either

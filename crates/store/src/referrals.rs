@@ -22,11 +22,12 @@ use warren_domain::referral::{
 use warren_domain::triage::{Assessment, Tier};
 use warren_wire::{
     AnswerTimesSetting, CaseMessage, OutcomeRecord, PersonRef, Referral, ReferralParty, Rejection,
-    TimelineEntry, TransportLeg,
+    TimelineEntry, TransportLeg, TransportSharingSetting,
 };
 
 use crate::schema::{
     organizations, referral_events, referral_messages, referral_settings, referrals, sites,
+    transport_settings,
 };
 use crate::{DbConnection, StoreError, StoreResult, json, new_id, now, parse_id, utc};
 
@@ -593,6 +594,8 @@ pub fn set_transport(
             referrals::transport_status.eq(Some(leg.status.as_str())),
             referrals::transport_driver_id
                 .eq(leg.driver.as_ref().map(|driver| driver.user_id.to_string())),
+            referrals::transport_shared.eq(leg.shared_with_network),
+            referrals::transport_needed_by.eq(leg.needed_by.map(|at| at.naive_utc())),
             referrals::business_status.eq(business),
         ))
         .execute(connection)?;
@@ -871,7 +874,7 @@ pub struct Names {
 
 impl Names {
     /// Names already at hand: organization names by id, and site names and
-    /// public phones by id.
+    /// the phones to call by id (the referral line, else the public number).
     pub fn known(
         organizations: HashMap<String, String>,
         sites: HashMap<String, (String, Option<String>)>,
@@ -908,12 +911,30 @@ impl Names {
             .load::<(String, String)>(connection)?
             .into_iter()
             .collect();
+        // Only members read referrals: like the members' directory, they
+        // call the referral line a site published for exactly this (its
+        // members-only number standing in), the public number only when
+        // there is neither.
         let sites = sites::table
             .filter(sites::id.eq_any(&site_ids))
-            .select((sites::id, sites::name, sites::public_phone))
-            .load::<(String, String, Option<String>)>(connection)?
+            .select((
+                sites::id,
+                sites::name,
+                sites::referral_phone,
+                sites::private_phone,
+                sites::public_phone,
+            ))
+            .load::<(
+                String,
+                String,
+                Option<String>,
+                Option<String>,
+                Option<String>,
+            )>(connection)?
             .into_iter()
-            .map(|(id, name, phone)| (id, (name, phone)))
+            .map(|(id, name, referral, private, public)| {
+                (id, (name, referral.or(private).or(public)))
+            })
             .collect();
         Ok(Self {
             organizations,
@@ -1007,6 +1028,7 @@ pub fn referral(row: &ReferralRow, names: &Names, side: Option<Party>) -> StoreR
         rejection,
         outcome,
         transport: row.transport()?,
+        transport_reach: None,
         escalated_from: row.escalated_from.as_deref().map(parse_id).transpose()?,
         created_by: row.created_by.clone(),
         created_at: utc(row.created_at),
@@ -1113,6 +1135,79 @@ pub fn set_answer_times(
         ))
         .execute(connection)?;
     answer_times(connection)
+}
+
+/// Whether organizations may share transport legs with the network's
+/// volunteers (on until a network admin turns it off).
+pub fn transport_sharing(connection: &mut DbConnection) -> StoreResult<TransportSharingSetting> {
+    let row: Option<(bool, NaiveDateTime)> = transport_settings::table
+        .find(1)
+        .select((
+            transport_settings::share_with_network,
+            transport_settings::updated_at,
+        ))
+        .first(connection)
+        .optional()?;
+    Ok(match row {
+        Some((share_with_network, updated_at)) => TransportSharingSetting {
+            share_with_network,
+            updated_at: Some(utc(updated_at)),
+        },
+        None => TransportSharingSetting {
+            share_with_network: true,
+            updated_at: None,
+        },
+    })
+}
+
+/// Turns the sharing of transport legs with the network on or off.
+pub fn set_transport_sharing(
+    connection: &mut DbConnection,
+    share_with_network: bool,
+) -> StoreResult<TransportSharingSetting> {
+    diesel::delete(transport_settings::table.find(1)).execute(connection)?;
+    diesel::insert_into(transport_settings::table)
+        .values((
+            transport_settings::id.eq(1),
+            transport_settings::share_with_network.eq(share_with_network),
+            transport_settings::updated_at.eq(now()),
+        ))
+        .execute(connection)?;
+    transport_sharing(connection)
+}
+
+/// Open referrals whose leg still waits for a driver at `at`, past the
+/// time it was needed by, whose referrer was not told yet: oldest first.
+pub fn late_transports(
+    connection: &mut DbConnection,
+    at: NaiveDateTime,
+    limit: i64,
+) -> StoreResult<Vec<ReferralRow>> {
+    Ok(referrals::table
+        .filter(referrals::transport_needed_by.le(at))
+        .filter(referrals::transport_late_alerted.eq(false))
+        .filter(referrals::transport_driver_id.is_null())
+        .filter(referrals::transport_status.eq_any(["new", "confirmed"]))
+        .filter(referrals::status.eq_any(open_statuses()))
+        .order(referrals::transport_needed_by.asc())
+        .limit(limit)
+        .select(ReferralRow::as_select())
+        .load(connection)?)
+}
+
+/// Claims a late leg for its one warning: marks it told if nobody did yet
+/// and it still waits for a driver. `false` when another replica got there
+/// first, or a driver took it meanwhile.
+pub fn claim_late_transport(connection: &mut DbConnection, row: &ReferralRow) -> StoreResult<bool> {
+    let claimed = diesel::update(
+        referrals::table
+            .filter(referrals::id.eq(&row.id))
+            .filter(referrals::transport_late_alerted.eq(false))
+            .filter(referrals::transport_driver_id.is_null()),
+    )
+    .set(referrals::transport_late_alerted.eq(true))
+    .execute(connection)?;
+    Ok(claimed == 1)
 }
 
 /// A new id for a case or referral.

@@ -276,6 +276,9 @@ diesel::table! {
         transport_status -> Nullable<Text>,
         transport_driver_id -> Nullable<Text>,
         follow_up_due -> Nullable<Date>,
+        transport_shared -> Bool,
+        transport_needed_by -> Nullable<Timestamp>,
+        transport_late_alerted -> Bool,
     }
 }
 
@@ -308,6 +311,14 @@ diesel::table! {
     referral_settings (id) {
         id -> Integer,
         answer_times -> Text,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    transport_settings (id) {
+        id -> Integer,
+        share_with_network -> Bool,
         updated_at -> Timestamp,
     }
 }
@@ -615,6 +626,7 @@ diesel::allow_tables_to_appear_in_same_query!(
     referral_events,
     referral_messages,
     referral_settings,
+    transport_settings,
     webhook_endpoints,
     webhook_deliveries,
     supply_offers,

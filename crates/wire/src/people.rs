@@ -179,6 +179,11 @@ pub struct TransportJob {
     pub status: TransportStatus,
     /// The driver, when one is named.
     pub driver: Option<PersonRef>,
+    /// When a driver is needed by.
+    pub needed_by: Option<DateTime<Utc>>,
+    /// Whether the leg reaches the caller because the referrer shared it
+    /// with the network (the caller belongs to neither organization).
+    pub via_network: bool,
     /// Kilometres from the caller's area centre to the referring site, when
     /// both are known.
     pub distance_km: Option<f64>,

@@ -86,7 +86,8 @@ pub struct ReferralParty {
     pub site_id: Option<Uuid>,
     /// The site's name.
     pub site_name: Option<String>,
-    /// The site's telephone number, for tap-to-call.
+    /// The number to call about the referral, for tap-to-call: the referral
+    /// line the site published for other members, else its public number.
     pub phone: Option<String>,
 }
 
@@ -170,6 +171,11 @@ pub struct Referral {
     pub outcome: Option<OutcomeRecord>,
     /// The transport leg.
     pub transport: Option<TransportLeg>,
+    /// While the leg waits for a driver: who can see it and take it (on one
+    /// referral read by the two organizations or a network admin; absent
+    /// in lists).
+    #[serde(default)]
+    pub transport_reach: Option<TransportReach>,
     /// The referral this one escalated from.
     pub escalated_from: Option<Uuid>,
     /// Who created it.
@@ -190,7 +196,8 @@ pub struct Referral {
     pub answer_due_at: Option<DateTime<Utc>>,
     /// The statuses the caller's side may move it to now.
     pub next_statuses: Vec<ReferralStatus>,
-    /// The caller's side: `referrer`, `receiver` or `coordinator`.
+    /// The caller's side: `referrer`, `receiver` or `coordinator`; `driver`
+    /// for a volunteer of the network driving a leg shared with it.
     pub side: String,
     /// The version to send as `If-Match`.
     pub version: i64,
@@ -311,8 +318,57 @@ pub struct TransportLeg {
     pub window_ends: Option<DateTime<Utc>>,
     /// Notes for the driver.
     pub notes: Option<String>,
-    /// The driver, a member of either organization (usually a volunteer).
+    /// The driver: a member of either organization, or a volunteer of the
+    /// network who took a shared leg.
     pub driver: Option<PersonRef>,
+    /// Whether the referrer offers the leg to every volunteer of the network
+    /// with a valid transport skill, not only the two organizations' own
+    /// (it reaches them while the network shares legs).
+    #[serde(default)]
+    pub shared_with_network: bool,
+    /// When a driver is needed by: past it with nobody driving, the referral
+    /// shows a warning and the referrer's side is alerted once.
+    #[serde(default)]
+    pub needed_by: Option<DateTime<Utc>>,
+}
+
+/// Who can see a leg that waits for a driver, as its referral shows it to
+/// the two organizations.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct TransportReach {
+    /// Whether the network's volunteers see it: the referrer shared it and
+    /// the network shares legs.
+    pub shared: bool,
+    /// Whether the network lets organizations share legs at all.
+    pub network_shares: bool,
+    /// How many volunteers with a transport skill valid on the day of the
+    /// drive can see the leg and take it.
+    pub qualified_volunteers: u32,
+    /// Whether the time it was needed by has come with nobody driving.
+    pub late: bool,
+}
+
+/// Whether organizations may offer their transport legs to the whole
+/// network's volunteers.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct TransportSharingSetting {
+    /// On (the default): a leg the referrer shares is listed for every
+    /// volunteer of the network with a valid transport skill. Off: legs
+    /// reach only the two organizations' members.
+    pub share_with_network: bool,
+    /// When it last changed; absent while Warren's default applies.
+    pub updated_at: Option<DateTime<Utc>>,
+}
+
+/// Turn the sharing of transport legs with the network on or off.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct TransportSharingRequest {
+    /// Whether shared legs reach the network's volunteers.
+    pub share_with_network: bool,
 }
 
 /// Arrange or change a referral's transport leg (`If-Match` required),
@@ -340,6 +396,15 @@ pub struct TransportRequest {
     /// The leg's new status, if it moves.
     #[serde(default)]
     pub status: Option<TransportStatus>,
+    /// Offer the leg to every volunteer of the network with a valid
+    /// transport skill (the referrer's choice; default: the leg's current
+    /// choice, for a new leg yes for tier 1–3 and no otherwise).
+    #[serde(default)]
+    pub share_with_network: Option<bool>,
+    /// When a driver is needed by (not after `window_ends`; default: the
+    /// window's start).
+    #[serde(default)]
+    pub needed_by: Option<DateTime<Utc>>,
 }
 
 /// Record how the referral ended (`If-Match` required); completes it.

@@ -26,6 +26,8 @@ mod specialists_browser;
 mod storage;
 mod supplies;
 mod tokens;
+mod transport;
+mod transport_browser;
 mod triage;
 mod triage_browser;
 mod volunteers;

@@ -296,6 +296,8 @@ warren_tests::on_both_databases! {
             notes: Some(note("Keep the carrier warm and covered")),
             driver_user_id: None,
             status: Some(TransportStatus::Scheduled),
+            share_with_network: None,
+            needed_by: None,
         };
         let confirmed = receiver_admin.arrange_transport(sent.id, &TransportRequest { status: Some(TransportStatus::Confirmed), ..leg.clone() }, &etag).await.unwrap().value;
         assert_eq!(confirmed.business_status, Some(BusinessStatus::TransportToBeArranged));

@@ -35,7 +35,7 @@ fn field_of(error: &ClientError) -> String {
     }
 }
 
-fn skill(skill: Skill, days: Option<i64>) -> SkillEntry {
+pub(crate) fn skill(skill: Skill, days: Option<i64>) -> SkillEntry {
     SkillEntry {
         skill,
         expires_on: days.map(|days| Utc::now().date_naive() + Duration::days(days)),
@@ -58,7 +58,7 @@ fn profile(skills: Vec<SkillEntry>, availability: &str) -> VolunteerProfileReque
 }
 
 /// A volunteer of `organization` with `skills`, free all week.
-async fn volunteer(
+pub(crate) async fn volunteer(
     app: &TestApp,
     admin: &Client,
     organization: Uuid,
@@ -118,6 +118,8 @@ fn leg(status: TransportStatus, driver: Option<Uuid>) -> TransportRequest {
         notes: Some(note("Keep the carrier warm and covered")),
         driver_user_id: driver,
         status: Some(status),
+        share_with_network: None,
+        needed_by: None,
     }
 }
 

@@ -112,6 +112,7 @@ fn access(operation: &str) -> Access {
         | "read_site"
         | "site_history"
         | "read_answer_times"
+        | "read_transport_sharing"
         | "create_stream_ticket"
         | "list_unassigned_transports"
         // A person's own alerts, preferences and shifts (API keys have none).
@@ -213,6 +214,7 @@ fn access(operation: &str) -> Access {
 
         "change_membership"
         | "set_answer_times"
+        | "set_transport_sharing"
         | "set_acknowledge_times"
         | "publish_triage_protocol"
         | "create_term"

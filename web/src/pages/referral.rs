@@ -20,6 +20,7 @@ use uuid::Uuid;
 use warren_client::{Client, ClientError, Versioned};
 use warren_domain::referral::{
     BusinessStatus, OutcomeKind, ReferralStatus, RejectReason, Sex, TransportStatus,
+    shared_by_default,
 };
 use warren_domain::triage::Protocol;
 use warren_domain::{ClinicalNote, Role, ShortText};
@@ -970,7 +971,40 @@ fn TransportCard() -> impl IntoView {
                             {leg.driver.map_or_else(|| "Not chosen yet".to_owned(), |driver| driver.name)}
                         </dd>
                         <Fact label="Notes" value=leg.notes/>
+                        <Fact label="Driver needed by" value=leg.needed_by.map(local_time::date_time)/>
                     </dl>
+                }
+            })
+    };
+    // Who can take a leg that waits for a driver, and the warning once the
+    // time it was needed by has come with nobody driving.
+    let reach = move || {
+        referral
+            .with(|referral| referral.transport_reach.clone())
+            .map(|reach| {
+                let count = reach.qualified_volunteers;
+                let who = if count == 1 {
+                    "1 qualified volunteer can see this leg".to_owned()
+                } else {
+                    format!("{count} qualified volunteers can see this leg")
+                };
+                let scope = if reach.shared {
+                    "shared with the network's volunteers"
+                } else if reach.network_shares {
+                    "the two organizations' volunteers only"
+                } else {
+                    "the two organizations' volunteers only: the network does not share legs at the moment"
+                };
+                view! {
+                    {reach.late.then(|| view! {
+                        <div class="alert alert-warning" role="alert" data-testid="transport-late">
+                            <p>"Nobody has taken this transport and the time it was needed by has come. Name a driver, share the leg with the network, or arrange the journey another way."</p>
+                        </div>
+                    })}
+                    <p class="transport-reach" data-testid="transport-reach" data-count=count.to_string() data-shared=reach.shared.to_string()>
+                        <strong>{who}</strong>
+                        {format!(" — {scope}.")}
+                    </p>
                 }
             })
     };
@@ -990,6 +1024,7 @@ fn TransportCard() -> impl IntoView {
                 </Show>
             </div>
             {leg}
+            {reach}
             <Show when=move || !relevant.get() && !arranging.get()>
                 <p class="empty">"No transport asked for."</p>
             </Show>
@@ -1080,6 +1115,18 @@ fn TransportForm() -> impl IntoView {
             .map(local_time::to_input),
     ));
     let notes = RwSignal::new(text(leg.as_ref().and_then(|leg| leg.notes.clone())));
+    let needed_by = RwSignal::new(text(
+        leg.as_ref()
+            .and_then(|leg| leg.needed_by)
+            .map(local_time::to_input),
+    ));
+    // Who sees a leg without a driver is the referrer's choice; a new one is
+    // shared with the network for tier 1–3 (the rule's default).
+    let referrer = shown.side == "referrer";
+    let shared = RwSignal::new(leg.as_ref().map_or_else(
+        || shared_by_default(shown.priority),
+        |leg| leg.shared_with_network,
+    ));
     let driver = RwSignal::new(text(
         leg.as_ref()
             .and_then(|leg| leg.driver.as_ref())
@@ -1141,6 +1188,13 @@ fn TransportForm() -> impl IntoView {
         {
             errors.add("window_ends", "must be after the start");
         }
+        let needed_by = local_time::from_input(&needed_by.get_untracked());
+        if let (Some(needed_by), Some(ends)) = (needed_by, window_ends)
+            && needed_by > ends
+        {
+            errors.add("needed_by", "must not be after the latest arrival");
+        }
+        let share_with_network = referrer.then(|| shared.get_untracked());
         let notes_text = notes.get_untracked();
         let notes = if notes_text.trim().is_empty() {
             None
@@ -1175,6 +1229,8 @@ fn TransportForm() -> impl IntoView {
             notes: notes.clone(),
             driver_user_id,
             status,
+            share_with_network,
+            needed_by,
         };
         let steps: Vec<TransportRequest> = if path.is_empty() {
             vec![request(None)]
@@ -1232,7 +1288,7 @@ fn TransportForm() -> impl IntoView {
                                 .collect_view()
                         }}
                     </select>
-                    <p class="hint">"From your organization's members; volunteers first. Leave the leg confirmed to ask a volunteer: they accept on their Volunteering page. With no driver, the leg is listed for every volunteer with a valid transport skill."</p>
+                    <p class="hint">"From your organization's members; volunteers first. Leave the leg confirmed without a driver to ask a volunteer: the two organizations' volunteers with a valid transport skill see it on their Volunteering page, and so does every such volunteer of the network when the leg is shared."</p>
                     {move || errors.of("driver_user_id").get().map(|error| view! { <p class="field-error">{error}</p> })}
                 </div>
                 <div class="field">
@@ -1253,7 +1309,24 @@ fn TransportForm() -> impl IntoView {
                     <p class="hint">"Scheduled: a driver and a time are set."</p>
                     {move || errors.of("status").get().map(|error| view! { <p class="field-error">{error}</p> })}
                 </div>
+                <div class="field">
+                    <label for="needed-by">"Driver needed by"</label>
+                    <input
+                        id="needed-by"
+                        type="datetime-local"
+                        aria-invalid=move || errors.of("needed_by").get().is_some().then_some("true")
+                        bind:value=needed_by
+                    />
+                    <p class="hint">"If nobody has taken the leg by then, the referral shows a warning and your organization is alerted. Empty: the earliest pickup."</p>
+                    {move || errors.of("needed_by").get().map(|error| view! { <p class="field-error">{error}</p> })}
+                </div>
             </div>
+            <Show when=move || referrer>
+                <label class="checkbox" for="share-with-network">
+                    <input id="share-with-network" type="checkbox" data-testid="share-with-network" bind:checked=shared/>
+                    <span>"Offer the leg to every volunteer of the network with a valid transport skill, not only our own and the receiver's"</span>
+                </label>
+            </Show>
             <TextArea id="transport-notes" label="Notes for the driver" value=notes error=errors.of("notes")/>
             <div class="form-actions">
                 <button type="submit" class="button primary" data-testid="save-transport" disabled=move || pending.get()>

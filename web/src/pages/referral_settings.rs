@@ -1,5 +1,6 @@
 //! `/referrals/settings`: the network's answer times — how long a receiver
-//! has, per tier, to accept a referral before Warren escalates it — and its
+//! has, per tier, to accept a referral before Warren escalates it — whether
+//! referrers may share transport legs with the network's volunteers, and its
 //! acknowledge times — how long the person alerted for an urgent referral
 //! has to acknowledge before Warren alerts the next person on call.
 //!
@@ -13,7 +14,9 @@ use leptos::prelude::*;
 use warren_domain::alerts::AcknowledgeTimes;
 use warren_domain::referral::{AnswerTimes, MAX_ANSWER_MINUTES};
 use warren_domain::triage::Tier;
-use warren_wire::{AcknowledgeTimesSetting, AnswerTimesSetting};
+use warren_wire::{
+    AcknowledgeTimesSetting, AnswerTimesSetting, TransportSharingRequest, TransportSharingSetting,
+};
 
 use crate::components::{
     ErrorAlert, FieldErrors, Loading, RequireSignIn, SuccessNotice, reveal_problem, tier_name,
@@ -59,6 +62,9 @@ fn Settings() -> impl IntoView {
     let setting = LocalResource::new(move || {
         session.call(|client| async move { client.answer_times().await })
     });
+    let sharing = LocalResource::new(move || {
+        session.call(|client| async move { client.transport_sharing().await })
+    });
     let acknowledge = LocalResource::new(move || {
         session.call(|client| async move { client.acknowledge_times().await })
     });
@@ -79,6 +85,20 @@ fn Settings() -> impl IntoView {
                     {move || Suspend::new(async move {
                         match setting.await {
                             Ok(setting) => view! { <AnswerTimesForm setting/> }.into_any(),
+                            Err(error) => view! { <ErrorAlert error=Signal::stored(Some(error))/> }.into_any(),
+                        }
+                    })}
+                </Transition>
+            </section>
+            <section aria-labelledby="transport-sharing-heading">
+                <h2 id="transport-sharing-heading">"Transport legs"</h2>
+                <p class="lead">
+                    "Whether a referrer may offer a leg without a driver to every volunteer of the network with a valid transport skill, so a clinic with no volunteers of its own still gets a driver."
+                </p>
+                <Transition fallback=|| view! { <Loading label="Loading the transport setting…"/> }>
+                    {move || Suspend::new(async move {
+                        match sharing.await {
+                            Ok(setting) => view! { <TransportSharingForm setting/> }.into_any(),
                             Err(error) => view! { <ErrorAlert error=Signal::stored(Some(error))/> }.into_any(),
                         }
                     })}
@@ -409,5 +429,58 @@ fn AcknowledgeTimesForm(setting: AcknowledgeTimesSetting) -> impl IntoView {
                 view! { <p class="muted">"Only network admins change the acknowledge times."</p> }.into_any()
             }}
         </form>
+    }
+}
+
+/// The network's switch for sharing transport legs, for network admins to
+/// turn; everyone else reads it.
+#[component]
+fn TransportSharingForm(setting: TransportSharingSetting) -> impl IntoView {
+    let session = use_session();
+    let editable = session.is_network_admin();
+    let notice = RwSignal::new(None::<String>);
+    let shared = RwSignal::new(setting.share_with_network);
+    let save = Action::new_local(move |share: &bool| {
+        let request = TransportSharingRequest {
+            share_with_network: *share,
+        };
+        async move {
+            let saved = session
+                .call(move |client| {
+                    let request = request.clone();
+                    async move { client.set_transport_sharing(&request).await }
+                })
+                .await;
+            if let Ok(setting) = &saved {
+                shared.set(setting.share_with_network);
+                notice.set(Some(if setting.share_with_network {
+                    "Shared legs reach the network's volunteers.".to_owned()
+                } else {
+                    "Legs reach only the two organizations' members.".to_owned()
+                }));
+            }
+            saved.map(|_| ())
+        }
+    });
+    let pending = save.pending();
+    let failure = Signal::derive(move || save.value().get().and_then(Result::err));
+    view! {
+        <SuccessNotice message=notice/>
+        <ErrorAlert error=failure/>
+        <div class="card" data-testid="transport-sharing">
+            <label class="checkbox" for="share-transport">
+                <input
+                    id="share-transport"
+                    type="checkbox"
+                    disabled=move || !editable || pending.get()
+                    prop:checked=move || shared.get()
+                    on:change=move |event| {
+                        notice.set(None);
+                        save.dispatch(event_target_checked(&event));
+                    }
+                />
+                <span>"Share transport legs with the network's volunteers (by default for tier 1–3; each referrer decides per leg)"</span>
+            </label>
+        </div>
     }
 }

@@ -2,7 +2,9 @@
 //!
 //! It lists what the volunteer is asked to do or has said yes to (drives
 //! and foster placements, each with its one-tap answer), then the transports
-//! still without a driver in their organizations, with "I'll drive". Their
+//! still without a driver that they can see — their organizations' legs, and
+//! the legs referrers shared with the network's volunteers (marked
+//! "Network") — with "I'll drive". Their
 //! profile's skills and availability sit at the bottom with a link to edit
 //! them.
 
@@ -114,7 +116,7 @@ fn Volunteer() -> impl IntoView {
                 {move || Suspend::new(async move {
                     match unassigned.await {
                         Ok(list) if list.items.is_empty() => view! {
-                            <p class="empty" data-testid="no-unassigned">"Every transport has a driver."</p>
+                            <p class="empty" data-testid="no-unassigned">"No transport you can see needs a driver right now."</p>
                         }.into_any(),
                         Ok(list) => view! {
                             <ul class="job-list">
@@ -204,10 +206,16 @@ fn JobCard(
             <div class="job-top">
                 <span class="tier-badge" data-tier=tier.number().to_string()>{format!("{} · {}", tier.number(), tier_name(tier))}</span>
                 <span class="badge">{job.status.label()}</span>
+                {job.via_network.then(|| view! {
+                    <span class="badge badge-network" data-testid="via-network" title="Shared with the network's volunteers">"Network"</span>
+                })}
             </div>
             <h3 class="job-title">{animal}</h3>
             <p class="job-route" data-testid="job-route"><strong>{route}</strong></p>
             <p class="small">{window_text(&job)}</p>
+            {job.needed_by.map(|due| view! {
+                <p class="small" data-testid="job-needed-by">{format!("Driver needed by {}", local_time::weekday_time(due))}</p>
+            })}
             <p class="small muted">{format!("{} → {}", job.referrer_name, job.receiver_name)}
                 {job.distance_km.map(|km| format!(" · {km:.1} km from your area"))}
             </p>

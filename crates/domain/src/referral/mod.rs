@@ -460,6 +460,12 @@ pub enum TransportError {
     /// The window ends before it starts.
     #[error("the window must end after it starts")]
     Window,
+    /// The driver is needed after the latest arrival.
+    #[error("must not be after the window's end")]
+    NeededBy,
+    /// Only the referrer decides whether the network's volunteers see a leg.
+    #[error("only the referring organization chooses whether the network's volunteers see the leg")]
+    SharingIsReferrers,
 }
 
 /// Checks a transport window.
@@ -471,6 +477,61 @@ pub fn check_window(
         (Some(starts), Some(ends)) if ends <= starts => Err(TransportError::Window),
         _ => Ok(()),
     }
+}
+
+/// Checks when a driver is needed by: not after the latest arrival.
+pub fn check_needed_by(
+    needed_by: Option<DateTime<Utc>>,
+    window_ends: Option<DateTime<Utc>>,
+) -> Result<(), TransportError> {
+    match (needed_by, window_ends) {
+        (Some(needed_by), Some(ends)) if needed_by > ends => Err(TransportError::NeededBy),
+        _ => Ok(()),
+    }
+}
+
+/// Whether a new leg is offered to the whole network's volunteers unless
+/// the referrer says otherwise: yes for tier 1–3, where waiting for one of
+/// the two organizations' own volunteers costs the animal; no for tier 4–5.
+pub fn shared_by_default(tier: Tier) -> bool {
+    tier.number() <= Tier::Urgent.number()
+}
+
+/// Whether the network's volunteers see a leg after a change by `by`: the
+/// choice asked for, else the leg's current one, else the tier's default.
+/// The choice is the referrer's (and a network admin's): the receiver may
+/// arrange the leg but not change who sees it.
+pub fn choose_sharing(
+    by: Party,
+    current: Option<bool>,
+    tier: Tier,
+    asked: Option<bool>,
+) -> Result<bool, TransportError> {
+    let kept = current.unwrap_or_else(|| shared_by_default(tier));
+    match asked {
+        Some(choice) if choice != kept && !matches!(by, Party::Referrer | Party::Coordinator) => {
+            Err(TransportError::SharingIsReferrers)
+        }
+        Some(choice) => Ok(choice),
+        None => Ok(kept),
+    }
+}
+
+/// Whether a leg still waits for a driver: asked for or confirmed, nobody
+/// named.
+pub fn awaits_driver(status: TransportStatus, has_driver: bool) -> bool {
+    !has_driver && matches!(status, TransportStatus::New | TransportStatus::Confirmed)
+}
+
+/// Whether a leg is late finding a driver: it still waits for one and the
+/// time it was needed by has come.
+pub fn unclaimed_at(
+    status: TransportStatus,
+    has_driver: bool,
+    needed_by: Option<DateTime<Utc>>,
+    now: DateTime<Utc>,
+) -> bool {
+    awaits_driver(status, has_driver) && needed_by.is_some_and(|due| due <= now)
 }
 
 /// How long a receiver has to accept a referral, per tier, before Warren

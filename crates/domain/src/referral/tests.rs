@@ -182,6 +182,73 @@ fn a_window_must_end_after_it_starts() {
 }
 
 #[test]
+fn urgent_legs_are_shared_with_the_network_unless_the_referrer_says_otherwise() {
+    use crate::triage::Tier;
+    assert!(shared_by_default(Tier::Immediate));
+    assert!(shared_by_default(Tier::Urgent));
+    assert!(!shared_by_default(Tier::Standard));
+    assert!(!shared_by_default(Tier::NonUrgent));
+    // A new leg takes the tier's default; an existing one keeps its choice.
+    assert_eq!(
+        choose_sharing(Party::Receiver, None, Tier::Immediate, None),
+        Ok(true)
+    );
+    assert_eq!(
+        choose_sharing(Party::Receiver, Some(false), Tier::Immediate, None),
+        Ok(false)
+    );
+    // The referrer changes it either way; the receiver only repeats it.
+    assert_eq!(
+        choose_sharing(Party::Referrer, Some(true), Tier::Immediate, Some(false)),
+        Ok(false)
+    );
+    assert_eq!(
+        choose_sharing(Party::Referrer, None, Tier::Standard, Some(true)),
+        Ok(true)
+    );
+    assert_eq!(
+        choose_sharing(Party::Receiver, Some(true), Tier::Standard, Some(true)),
+        Ok(true)
+    );
+    assert_eq!(
+        choose_sharing(Party::Receiver, Some(true), Tier::Immediate, Some(false)),
+        Err(TransportError::SharingIsReferrers)
+    );
+}
+
+#[test]
+fn a_leg_is_late_once_its_time_comes_without_a_driver() {
+    let now = Utc::now();
+    let due = Some(now - Duration::minutes(1));
+    assert!(unclaimed_at(TransportStatus::Confirmed, false, due, now));
+    assert!(unclaimed_at(TransportStatus::New, false, Some(now), now));
+    assert!(
+        !unclaimed_at(TransportStatus::Confirmed, true, due, now),
+        "a driver is named"
+    );
+    assert!(!unclaimed_at(TransportStatus::Scheduled, false, due, now));
+    assert!(!unclaimed_at(TransportStatus::Cancelled, false, due, now));
+    assert!(!unclaimed_at(
+        TransportStatus::Confirmed,
+        false,
+        Some(now + Duration::minutes(1)),
+        now
+    ));
+    assert!(!unclaimed_at(TransportStatus::Confirmed, false, None, now));
+    assert_eq!(
+        check_needed_by(
+            Some(now + Duration::hours(2)),
+            Some(now + Duration::hours(1))
+        ),
+        Err(TransportError::NeededBy)
+    );
+    assert_eq!(
+        check_needed_by(Some(now), Some(now + Duration::hours(1))),
+        Ok(())
+    );
+}
+
+#[test]
 fn answer_times_run_from_sending_and_more_urgent_tiers_are_never_slower() {
     let times = AnswerTimes::default();
     assert_eq!(times.check(), Ok(()));
