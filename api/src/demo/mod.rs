@@ -566,3 +566,24 @@ mod tests {
         );
     }
 }
+
+/// The demo's sample gazetteer: Warren's own files in GeoNames' formats,
+/// made from the demo sites' postcodes and towns (see
+/// `api/src/demo/gazetteer/README.md`).
+pub const GAZETTEER: [&str; 2] = [
+    include_str!("gazetteer/severn-vale-postal-codes.txt"),
+    include_str!("gazetteer/severn-vale-places.txt"),
+];
+
+/// Loads the sample gazetteer when the gazetteer is empty; answers how many
+/// entries it loaded (none when the gazetteer already had some).
+pub fn load_gazetteer(store: &Store) -> Result<u64, ApiError> {
+    if store.read(warren_store::places::any)? {
+        return Ok(0);
+    }
+    let mut loaded = 0;
+    for text in GAZETTEER {
+        loaded += crate::routes::places::load_text(store, text)?.loaded;
+    }
+    Ok(loaded)
+}

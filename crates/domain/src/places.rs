@@ -414,7 +414,8 @@ pub fn check_site_location(
 mod tests {
     use super::*;
 
-    const POSTAL: &str = "GB\tBS1 6NB\tBristol\tEngland\tENG\tCity of Bristol\t11\t\t\t51.4506\t-2.5902\t6";
+    const POSTAL: &str =
+        "GB\tBS1 6NB\tBristol\tEngland\tENG\tCity of Bristol\t11\t\t\t51.4506\t-2.5902\t6";
     const PLACE: &str = "2654675\tBristol\tBristol\tBristol,Bristo\t51.45523\t-2.59665\tP\tPPLA2\tGB\t\tENG\tB7\t\t\t430713\t\t15\tEurope/London\t2019-09-05";
 
     #[test]
@@ -443,7 +444,10 @@ mod tests {
             GazetteerFormat::detect(POSTAL),
             Some(GazetteerFormat::PostalCodes)
         );
-        assert_eq!(GazetteerFormat::detect(PLACE), Some(GazetteerFormat::Places));
+        assert_eq!(
+            GazetteerFormat::detect(PLACE),
+            Some(GazetteerFormat::Places)
+        );
         assert_eq!(GazetteerFormat::detect("a,b,c"), None);
     }
 

@@ -208,7 +208,11 @@ impl WeekGrid {
                         .split_once(char::is_whitespace)
                         .ok_or_else(|| unsupported(rule))?;
                     let (days, holidays) = selector(head).ok_or_else(|| unsupported(rule))?;
-                    (days, holidays, times(tail).ok_or_else(|| unsupported(rule))?)
+                    (
+                        days,
+                        holidays,
+                        times(tail).ok_or_else(|| unsupported(rule))?,
+                    )
                 }
             };
             if grid.always_open && days.iter().any(|day| *day) {
@@ -336,7 +340,11 @@ mod tests {
         assert_eq!(grid.days[0], vec![range("20:00", "02:00")]);
         assert!(grid.days[2].is_empty());
         let grid = WeekGrid::from_text("08:00-20:00").unwrap();
-        assert!(grid.days.iter().all(|day| day == &vec![range("08:00", "20:00")]));
+        assert!(
+            grid.days
+                .iter()
+                .all(|day| day == &vec![range("08:00", "20:00")])
+        );
         assert_eq!(grid.to_text(), "Mo-Su 08:00-20:00");
     }
 
@@ -361,7 +369,10 @@ mod tests {
         let GridError::Invalid(message) = error else {
             panic!("{error:?}")
         };
-        assert!(message.starts_with("The hours “Sa 9-1pm” are not understood"), "{message}");
+        assert!(
+            message.starts_with("The hours “Sa 9-1pm” are not understood"),
+            "{message}"
+        );
         assert!(!message.contains("-->"), "no parser output: {message}");
         assert!(describe_invalid("whenever").starts_with("These hours are not understood"));
     }
