@@ -316,7 +316,7 @@ fn DayRow(day: usize, editor: Editor) -> impl IntoView {
                                     />
                                     <button
                                         type="button"
-                                        class="link"
+                                        class="button secondary small"
                                         id=format!("hours-{code}-{index}-remove")
                                         aria-label=format!("{name}: remove these hours")
                                         on:click=move |_| editor.change(|grid| {

@@ -858,6 +858,10 @@ impl PlaceTools {
                         place.country
                     ));
                     if by_postcode && place.kind == PlaceKind::Postcode {
+                        // The postcode as published: "bs16nb" becomes "BS1 6NB".
+                        if let Some(postcode) = &place.postcode {
+                            self.fields.postcode.set(postcode.clone());
+                        }
                         self.postcode_place.set(Some(place));
                     }
                 }
