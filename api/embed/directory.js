@@ -28,6 +28,7 @@
   };
   var form = $("search");
   var input = $("q");
+  var nearInput = $("near");
   var species = $("species");
   var radius = $("radius");
   var locate = $("locate");
@@ -43,6 +44,7 @@
 
   var knownCaps = {}; // capability code → label, from the taxonomy
   var point = null; // {lat, lon, mine}
+  var DEFAULT_WHERE = "Type your town or postcode, or share your location, to see the nearest places first.";
   var nextOffset = null;
   var inFlight = null;
   var busyUntil = 0;
@@ -165,6 +167,15 @@
         (error.retry === 1 ? " second." : " seconds.")
       );
     }
+    var first = error.problem && (error.problem.errors || [])[0];
+    if (error.status === 400 && first && first.field === "near") {
+      where.textContent = "";
+      return (
+        "No town or postcode called “" +
+        nearInput.value.trim() +
+        "” was found. Check the spelling, or try a nearby town or a full postcode."
+      );
+    }
     if (error.status === 400 && error.problem) {
       var problems = (error.problem.errors || []).map(function (e) {
         return e.message;
@@ -277,10 +288,20 @@
 
   function forgetPoint() {
     point = null;
-    radius.value = "";
-    radius.disabled = true;
     locate.textContent = "Use my location";
-    where.textContent = "Share your location to see the nearest places first.";
+    where.textContent = DEFAULT_WHERE;
+    placeChanged();
+  }
+
+  // The distance applies to a typed town or postcode as to a shared point.
+  function placeChanged() {
+    var centred = !!point || !!nearInput.value.trim();
+    radius.disabled = !centred;
+    if (!centred) radius.value = "";
+  }
+
+  function placeLabel(place) {
+    return place.name + (place.postcode ? " " + place.postcode : "");
   }
 
   function askLocation() {
@@ -315,7 +336,12 @@
     if (caps.length) query.set("capabilities", caps.join(","));
     if (open.checked) query.set("open", "true");
     if (accepting.checked) query.set("accepting", "true");
-    if (point) {
+    // A typed town or postcode is the centre; else the shared point.
+    var near = nearInput.value.trim();
+    if (near) {
+      query.set("near", near);
+      if (radius.value) query.set("radius_km", radius.value);
+    } else if (point) {
       query.set("lat", point.lat.toFixed(5));
       query.set("lon", point.lon.toFixed(5));
       if (radius.value) query.set("radius_km", radius.value);
@@ -548,6 +574,11 @@
           first = first || item.firstChild;
           list.append(item);
         });
+        if (page.near) {
+          where.textContent = "Near " + placeLabel(page.near) + ": the nearest places come first.";
+        } else if (!point) {
+          where.textContent = DEFAULT_WHERE;
+        }
         nextOffset = page.next_offset;
         more.hidden = nextOffset == null;
         var shown = list.children.length;
@@ -802,7 +833,11 @@
     function attempt(withNeeds) {
       var query = new URLSearchParams({ species: species.value, open: "true", accepting: "true", limit: "5" });
       if (withNeeds.length) query.set("capabilities", withNeeds.join(","));
-      if (point) {
+      var near = nearInput.value.trim();
+      if (near) {
+        query.set("near", near);
+        if (radius.value) query.set("radius_km", radius.value);
+      } else if (point) {
         query.set("lat", point.lat.toFixed(5));
         query.set("lon", point.lon.toFixed(5));
         if (radius.value) query.set("radius_km", radius.value);
@@ -873,6 +908,7 @@
 
   applyTheme();
   input.value = (params.get("q") || "").slice(0, 200);
+  nearInput.value = (params.get("near") || "").slice(0, 100);
   open.checked = params.get("open") !== "false";
   accepting.checked = params.get("accepting") !== "false";
   var lat = parseFloat(params.get("lat"));
@@ -884,6 +920,13 @@
       radius.append(el("option", { value: km, text: "Within " + km + " km" }));
     }
     radius.value = km || "";
+  } else if (nearInput.value) {
+    radius.disabled = false;
+    var nearKm = params.get("radius_km");
+    if (nearKm && !radius.querySelector('option[value="' + CSS.escape(nearKm) + '"]')) {
+      radius.append(el("option", { value: nearKm, text: "Within " + nearKm + " km" }));
+    }
+    radius.value = nearKm || "";
   }
 
   form.addEventListener("submit", function (event) {
@@ -903,6 +946,7 @@
   });
   checks.addEventListener("change", countNeeds);
   locate.addEventListener("click", askLocation);
+  nearInput.addEventListener("input", placeChanged);
   more.addEventListener("click", function () {
     search(true);
   });

@@ -7,7 +7,7 @@
  * into the element named by data-target), passes the data-* settings on, and
  * sizes the iframe to its content when the directory reports its height.
  * Settings: data-species, data-capabilities (comma-separated), data-lat,
- * data-lon, data-radius (km), data-q, data-open, data-accepting ("false" turns
+ * data-lon, data-near (a town or postcode), data-radius (km), data-q, data-open, data-accepting ("false" turns
  * the filter off), data-accent, data-background, data-text (CSS colours),
  * data-title, data-limit, data-height (first height in px), data-key (a
  * partner API key with the `embed` scope), data-target (a CSS selector).
@@ -35,6 +35,7 @@
     lat: "lat",
     lon: "lon",
     radius: "radius_km",
+    near: "near",
     q: "q",
     open: "open",
     accepting: "accepting",

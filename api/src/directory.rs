@@ -628,5 +628,6 @@ pub fn search(
         total: outcome.total as u64,
         next_offset: (shown < outcome.total).then_some(shown as u64),
         at: query.at,
+        near: None,
     })
 }

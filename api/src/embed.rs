@@ -35,6 +35,7 @@
 //! | `data-species`                    | `species`              | preselected animal, e.g. `wildlife/hedgehog` |
 //! | `data-capabilities`               | `capabilities`         | care needed, comma-separated codes       |
 //! | `data-lat`, `data-lon`            | `lat`, `lon`           | search near this point                   |
+//! | `data-near`                       | `near`                 | search near this town or postcode (the visitor can change it) |
 //! | `data-radius`                     | `radius_km`            | … within this many km                    |
 //! | `data-q`                          | `q`                    | preset search text                       |
 //! | `data-open`                       | `open`                 | `false`: also list places closed now     |

@@ -209,6 +209,11 @@ async fn serve(load_demo: bool, addr: Option<String>) -> anyhow::Result<()> {
                 println!("The database already has a network; the demo was not loaded.")
             }
         }
+        let places = demo::load_gazetteer(&store)
+            .map_err(|error| anyhow::anyhow!(error.problem().message()))?;
+        if places > 0 {
+            println!("Loaded the demo's sample gazetteer: {places} postcodes and places.");
+        }
         println!("Demo sign-ins (password: {}):", demo::DEMO_PASSWORD);
         for (role, email) in demo::DEMO_LOGINS {
             println!("  {role:<14} {email}");

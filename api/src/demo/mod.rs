@@ -293,6 +293,27 @@ fn fields(site: &DemoSite, cover_site_id: Option<String>) -> SiteFields {
     }
 }
 
+/// The demo's sample gazetteer: Warren's own files in GeoNames' formats,
+/// made from the demo sites' postcodes and towns (see
+/// `api/src/demo/gazetteer/README.md`).
+pub const GAZETTEER: [&str; 2] = [
+    include_str!("gazetteer/severn-vale-postal-codes.txt"),
+    include_str!("gazetteer/severn-vale-places.txt"),
+];
+
+/// Loads the sample gazetteer when the gazetteer is empty; answers how many
+/// entries it loaded (none when the gazetteer already had some).
+pub fn load_gazetteer(store: &Store) -> Result<u64, ApiError> {
+    if store.read(warren_store::places::any)? {
+        return Ok(0);
+    }
+    let mut loaded = 0;
+    for text in GAZETTEER {
+        loaded += crate::routes::places::load_text(store, text)?.loaded;
+    }
+    Ok(loaded)
+}
+
 #[cfg(test)]
 mod tests {
     use std::collections::HashSet;
@@ -306,6 +327,35 @@ mod tests {
 
     fn all_sites() -> impl Iterator<Item = &'static DemoSite> {
         ORGANIZATIONS.iter().flat_map(|org| org.sites.iter())
+    }
+
+    #[test]
+    fn the_sample_gazetteer_knows_every_demo_sites_postcode_and_town() {
+        use warren_domain::places::{GazetteerFormat, parse_row};
+        let read = |text: &str, format| {
+            text.lines()
+                .map(|line| parse_row(format, line).expect("a GeoNames row"))
+                .collect::<Vec<_>>()
+        };
+        let postcodes = read(GAZETTEER[0], GazetteerFormat::PostalCodes);
+        let towns = read(GAZETTEER[1], GazetteerFormat::Places);
+        for site in all_sites() {
+            let entry = postcodes
+                .iter()
+                .find(|entry| entry.postcode.as_deref() == Some(site.postcode))
+                .unwrap_or_else(|| panic!("{} is in the sample postcodes", site.postcode));
+            assert_eq!(entry.name, site.town, "{}", site.postcode);
+            assert!(
+                entry.distance_km(site.latitude, site.longitude) < 1.0,
+                "{} lies at its postcode's point",
+                site.name
+            );
+            assert!(
+                towns.iter().any(|town| town.name == site.town),
+                "{} is in the sample places",
+                site.town
+            );
+        }
     }
 
     fn seeded(taxonomy: Taxonomy, code: &str) -> bool {

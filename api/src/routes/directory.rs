@@ -53,9 +53,12 @@ pub async fn search(
                 .into(),
         ));
     }
-    let params = search_params(request.query_string())?;
+    let mut params = search_params(request.query_string())?;
+    let near = crate::routes::places::resolve_near(&state, &mut params).await?;
     let snapshot = snapshot(&state).await?;
-    Ok(HttpResponse::Ok().json(directory::search(&snapshot, &params, true)?))
+    let mut page = directory::search(&snapshot, &params, true)?;
+    page.near = near;
+    Ok(HttpResponse::Ok().json(page))
 }
 
 /// The audit queue (network admins): the vetted organizations' listings,

@@ -18,6 +18,7 @@ pub mod members;
 pub mod on_call;
 pub mod organizations;
 pub mod people;
+pub mod places;
 pub mod public;
 pub mod recovery;
 pub mod referrals;
@@ -126,6 +127,7 @@ pub fn api(config: &mut ServiceConfig) {
             .service(directory::audit_queue)
             .service(directory::terms)
             .service(directory::create_term)
+            .service(places::load)
             .service(triage::current_protocol)
             .service(triage::protocol_versions)
             .service(triage::protocol_version)
@@ -241,6 +243,7 @@ pub fn api(config: &mut ServiceConfig) {
                     .service(public::search)
                     .service(public::site)
                     .service(public::taxonomy)
+                    .service(places::lookup)
                     .service(public::report),
             ),
     );

@@ -116,9 +116,12 @@ pub async fn search(
     request: HttpRequest,
 ) -> Result<HttpResponse, ApiError> {
     admit(&state, &request).await?;
-    let params = search_params(request.query_string())?;
+    let mut params = search_params(request.query_string())?;
+    let near = crate::routes::places::resolve_near(&state, &mut params).await?;
     let snapshot = snapshot(&state).await?;
-    Ok(HttpResponse::Ok().json(directory::search(&snapshot, &params, false)?))
+    let mut page = directory::search(&snapshot, &params, false)?;
+    page.near = near;
+    Ok(HttpResponse::Ok().json(page))
 }
 
 /// One site of the public directory, with its hours for the week.

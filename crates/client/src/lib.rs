@@ -726,6 +726,29 @@ impl Client {
         Self::send(builder).await.map(|(value, _)| value)
     }
 
+    /// The places a town or postcode may mean, best first (no sign-in).
+    pub async fn lookup_place(&self, lookup: &PlaceLookup) -> Result<PlaceList> {
+        let builder = self
+            .request(Method::GET, "/api/v1/public/places")
+            .query(lookup);
+        Self::send(builder).await.map(|(value, _)| value)
+    }
+
+    /// Loads a GeoNames dump into the gazetteer (network admins); `format`
+    /// `None` tells it from the first row.
+    pub async fn load_gazetteer(
+        &self,
+        format: Option<GazetteerFormat>,
+        dump: impl Into<reqwest::Body>,
+    ) -> Result<GazetteerLoadSummary> {
+        let builder = self
+            .request(Method::POST, "/api/v1/places/imports")
+            .query(&GazetteerLoadQuery { format })
+            .header(header::CONTENT_TYPE, "text/tab-separated-values")
+            .body(dump);
+        Self::send(builder).await.map(|(value, _)| value)
+    }
+
     /// The network's public report (suppressed counts are `None`).
     pub async fn public_report(&self, query: &ReportQuery) -> Result<PublicReport> {
         let builder = self

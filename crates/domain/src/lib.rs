@@ -64,6 +64,7 @@ pub mod lending;
 pub mod library;
 pub mod organization;
 pub mod people;
+pub mod places;
 pub mod referral;
 pub mod report;
 pub mod specialists;

@@ -25,6 +25,7 @@ pub mod library;
 pub mod organizations;
 pub mod outbox;
 pub mod people;
+pub mod places;
 pub mod referrals;
 pub mod schema;
 pub mod sites;

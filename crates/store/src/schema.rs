@@ -841,3 +841,20 @@ diesel::allow_tables_to_appear_in_same_query!(alert_preferences, memberships);
 diesel::joinable!(alert_preferences -> users (user_id));
 diesel::allow_tables_to_appear_in_same_query!(outbox_messages, users);
 diesel::allow_tables_to_appear_in_same_query!(account_tokens, users);
+
+diesel::table! {
+    gazetteer_entries (id) {
+        id -> BigInt,
+        kind -> Text,
+        country -> Text,
+        name -> Text,
+        name_key -> Text,
+        postcode -> Nullable<Text>,
+        postcode_key -> Nullable<Text>,
+        outward_key -> Nullable<Text>,
+        admin_area -> Nullable<Text>,
+        latitude -> Double,
+        longitude -> Double,
+        population -> Nullable<BigInt>,
+    }
+}

@@ -285,6 +285,10 @@ pub struct SearchPage {
     pub next_offset: Option<u64>,
     /// The instant the hours were checked at.
     pub at: DateTime<Utc>,
+    /// The place a `near` search was taken to mean ("Bristol BS1"), with the
+    /// point distances are measured from.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub near: Option<crate::places::Place>,
 }
 
 /// One field-level change to a listing.

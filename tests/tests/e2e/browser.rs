@@ -794,7 +794,9 @@ warren_tests::on_both_databases! {
         .unwrap();
         browser.set_window_size(1280, 900).await.unwrap();
 
-        // Hours are checked as they are typed, with the server's parser.
+        // Hours are checked as they are typed, with the server's parser, in
+        // the advanced text view under the weekly grid.
+        click(&browser, "#hours-advanced > summary", "the hours' text view").await;
         retype(&browser, "#site-opening-hours", "whenever we like").await;
         appears(
             &browser,

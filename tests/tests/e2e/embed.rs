@@ -308,7 +308,10 @@ warren_tests::on_both_databases! {
         browser.execute("document.activeElement && document.activeElement.blur()", vec![]).await.unwrap();
         press(&browser, &Key::Tab).await;
         let focused = browser.execute("return document.activeElement.id", vec![]).await.unwrap();
-        assert_eq!(focused, serde_json::json!("q"), "Tab reaches the search box first");
+        assert_eq!(focused, serde_json::json!("near"), "Tab reaches the town or postcode box first");
+        press(&browser, &Key::Tab).await;
+        let focused = browser.execute("return document.activeElement.id", vec![]).await.unwrap();
+        assert_eq!(focused, serde_json::json!("q"), "then the name box");
         press(&browser, &format!("Harbourside{}", &*Key::Enter)).await;
         appears(&browser, Locator::XPath("//p[@id='status'][starts-with(., '1 place found')]"), "Enter searches").await;
         let result = appears(&browser, Locator::Css("#results article.hit"), "a result").await;
@@ -496,5 +499,52 @@ warren_tests::on_both_databases! {
         // Evaluating records nothing.
         let recorded = avon_admin.assessments(avon, &AssessmentQuery::default()).await.unwrap();
         assert!(recorded.items.is_empty(), "the embed records no assessment: {:?}", recorded.items);
+    }
+}
+
+warren_tests::on_both_databases! {
+    async fn a_finder_types_their_postcode_in_the_embed_and_sees_the_nearest_places_first(app) {
+        let coordinator = app.network_admin().await;
+        let (avon, avon_admin) = app.vetted(&coordinator, "Avon Exotic Vets", "ada@avon.test").await;
+        avon_admin
+            .create_site(avon, &site("Harbourside Exotics", 51.4510, serde_json::json!({"species": ["small_mammal"]})), None)
+            .await
+            .expect("a Bristol site");
+        avon_admin
+            .create_site(avon, &site("Abbey Small Pets", 51.3801, serde_json::json!({
+                "species": ["small_mammal"], "town": "Bath", "postcode": "BA1 2BT", "longitude": -2.3648,
+            })), None)
+            .await
+            .expect("a Bath site");
+        coordinator
+            .load_gazetteer(None, warren_api::demo::GAZETTEER[0])
+            .await
+            .expect("load the sample postal codes");
+
+        let (browser, _driver) = browser().await;
+        browser.goto(&format!("{}/embed/directory.html", app.url)).await.unwrap();
+        appears(&browser, Locator::XPath("//p[@id='status'][contains(., 'found')]"), "the first search").await;
+        let near = browser.find(Locator::Id("near")).await.unwrap();
+        near.send_keys("ba1 2bt").await.unwrap();
+        let radius_enabled = browser.execute("return !document.getElementById('radius').disabled", vec![]).await.unwrap();
+        assert_eq!(radius_enabled, serde_json::json!(true), "a typed postcode lets the distance be chosen");
+        browser.find(Locator::Id("go")).await.unwrap().click().await.unwrap();
+        appears(&browser, Locator::XPath("//span[@id='where'][contains(., 'Near Bath BA1 2BT')]"), "the page says which place it searched near").await;
+        let first = appears(&browser, Locator::Css("#results article.hit"), "results").await;
+        let text = first.text().await.unwrap();
+        assert!(text.contains("Abbey Small Pets") && text.contains("0.0 km away"), "the Bath clinic first: {text}");
+        let names = browser
+            .execute("return [...document.querySelectorAll('#results article.hit h2')].map(h => h.textContent)", vec![])
+            .await
+            .unwrap();
+        assert_eq!(names, serde_json::json!(["Abbey Small Pets", "Harbourside Exotics"]), "nearest first");
+
+        near.clear().await.unwrap();
+        near.send_keys("Atlantis").await.unwrap();
+        browser.find(Locator::Id("go")).await.unwrap().click().await.unwrap();
+        let status = appears(&browser, Locator::XPath("//p[@id='status'][contains(@class, 'error')]"), "an unknown place is explained").await;
+        let said = status.text().await.unwrap();
+        assert!(said.starts_with("No town or postcode called “Atlantis” was found"), "{said}");
+        browser.close().await.unwrap();
     }
 }

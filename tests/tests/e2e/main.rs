@@ -18,6 +18,8 @@ mod lending;
 mod lending_browser;
 mod library;
 mod library_browser;
+mod places;
+mod places_browser;
 mod referrals;
 mod referrals_browser;
 mod report;

@@ -7,6 +7,7 @@ mod badge;
 mod confirm_button;
 mod copy_box;
 mod form;
+mod hours_editor;
 mod layout;
 mod lending;
 mod listing;
@@ -25,6 +26,7 @@ pub use badge::{InvitationBadge, MembershipBadge};
 pub use confirm_button::ConfirmButton;
 pub use copy_box::CopyBox;
 pub use form::{FieldErrors, KindSelect, TextArea, TextField, focus_on, reveal_problem};
+pub use hours_editor::HoursEditor;
 pub use layout::{Layout, PLANNED_SECTIONS};
 pub use lending::{
     ActingOrganization, ChecklistLine, ConditionBadge, DecisionNote, DeclineLoanForm,

@@ -7,23 +7,37 @@
 //! (`referral_contact.phone`, `limitations.notes`, …), so the server's
 //! `validation_failed` errors land beside the same fields.
 //!
+//! Where the site is: "Find" fills the coordinates (and an empty town or
+//! country) from the gazetteer's entry for the postcode, or the town; the
+//! postcode is also looked up when the field is left, filling empty
+//! coordinates, and the form warns while the coordinates, postcode and
+//! country disagree (the domain's rule: over 25 km apart, or another
+//! country). "Use my location" takes the browser's position, for a person
+//! standing at the site. Opening hours are entered in a weekly grid
+//! ([`HoursEditor`]).
+//!
 //! The form does not preview the week the hours mean: evaluating them needs
 //! the whole timezone database and the holiday calendars in the browser
 //! (about 135 KB gzipped, a quarter of the app). The site page shows the
 //! week, as the server reads it, right after saving.
 
 use leptos::prelude::*;
+use leptos::task::spawn_local;
 use uuid::Uuid;
 use warren_client::ClientError;
 use warren_domain::directory::hours::{CountryCode, OpeningHoursText, Timezone};
 use warren_domain::directory::taxonomy::TermCode;
+use warren_domain::directory::week_grid::describe_invalid;
 use warren_domain::directory::{Cover, Latitude, Limitations, Longitude};
+use warren_domain::places::{LocationWarning, Place, PlaceKind, check_site_location};
 use warren_domain::{AddressLine, Description, Email, OrgName, PersonName, Phone};
-use warren_wire::{ReferralContact, SearchParams, Site, SiteInput, Term};
+use warren_wire::{PlaceLookup, ReferralContact, SearchParams, Site, SiteInput, Term};
+use wasm_bindgen::closure::Closure;
+use wasm_bindgen::{JsCast, JsValue};
 
 use crate::components::{
-    ErrorAlert, FieldErrors, Loading, TermCheckboxes, TextArea, TextField, capabilities,
-    reveal_problem, species_groups,
+    ErrorAlert, FieldErrors, HoursEditor, Loading, TermCheckboxes, TextArea, TextField,
+    capabilities, reveal_problem, species_groups,
 };
 use crate::session::{Session, use_session};
 
@@ -162,8 +176,14 @@ impl SiteFields {
         let public_email = optional(self.public_email)
             .map(|email| errors.check("public_email", Email::parse(email)));
         let referral_contact = self.referral_contact(errors);
-        let opening_hours = optional(self.opening_hours)
-            .map(|hours| errors.check("opening_hours", OpeningHoursText::parse(hours)));
+        // The hours' one error is in words, naming the rule not understood.
+        let opening_hours = optional(self.opening_hours).map(|hours| {
+            let parsed = OpeningHoursText::parse(hours.as_str()).ok();
+            if parsed.is_none() {
+                errors.add("opening_hours", describe_invalid(&hours));
+            }
+            parsed
+        });
         let after_hours_cover = self.cover(errors);
         let codes = |field: &str, signal: RwSignal<Vec<String>>| {
             signal
@@ -327,17 +347,6 @@ async fn cover_choices(
     Ok(choices)
 }
 
-/// Whether the opening hours being typed parse.
-#[derive(Debug, Clone, PartialEq)]
-enum HoursCheck {
-    /// Nothing typed: no hours published.
-    Empty,
-    /// Not valid `opening_hours` syntax; why.
-    Invalid(String),
-    /// Valid syntax.
-    Valid,
-}
-
 /// The site form.
 #[component]
 pub fn SiteForm(
@@ -365,16 +374,9 @@ pub fn SiteForm(
     });
     let choices = LocalResource::new(move || cover_choices(session, organization, exclude));
 
-    let hours_check = Memo::new(move |_| {
-        let text = fields.opening_hours.get();
-        if text.trim().is_empty() {
-            return HoursCheck::Empty;
-        }
-        match OpeningHoursText::parse(text) {
-            Err(error) => HoursCheck::Invalid(error.to_string()),
-            Ok(_) => HoursCheck::Valid,
-        }
-    });
+    let place = PlaceTools::new(session, fields);
+    place.check_on_open();
+    let warnings = Memo::new(move |_| place.warnings());
 
     let submit = move |event: leptos::ev::SubmitEvent| {
         event.prevent_default();
@@ -428,14 +430,25 @@ pub fn SiteForm(
                 />
                 <div class="form-grid">
                     <TextField id="site-town" label="Town" value=fields.town required=true error=errors.of("town")/>
-                    <TextField
-                        id="site-postcode"
-                        label="Postcode"
-                        value=fields.postcode
-                        autocomplete="postal-code"
-                        required=true
-                        error=errors.of("postcode")
-                    />
+                    <div on:focusout=move |_| place.postcode_left()>
+                        <TextField
+                            id="site-postcode"
+                            label="Postcode"
+                            value=fields.postcode
+                            autocomplete="postal-code"
+                            required=true
+                            error=errors.of("postcode")
+                        />
+                    </div>
+                    <div class="place-actions">
+                        <button type="button" id="find-place" class="button secondary" on:click=move |_| place.find()>
+                            "Find coordinates"
+                        </button>
+                        <button type="button" id="use-my-location" class="button secondary" on:click=move |_| place.locate()>
+                            "Use my location"
+                        </button>
+                        <p class="hint">"From the postcode (or the town), or where you are standing now."</p>
+                    </div>
                     <TextField
                         id="site-latitude"
                         label="Latitude"
@@ -471,6 +484,18 @@ pub fn SiteForm(
                         error=errors.of("timezone")
                     />
                 </div>
+                <p class="hint" id="place-status" role="status" aria-live="polite">{move || place.status.get()}</p>
+                <Show when=move || warnings.with(|warnings| !warnings.is_empty())>
+                    <div class="location-warnings" data-testid="location-warnings" role="alert">
+                        {move || {
+                            warnings
+                                .get()
+                                .into_iter()
+                                .map(|warning| view! { <p>{warning.to_string()}</p> })
+                                .collect_view()
+                        }}
+                    </div>
+                </Show>
             </fieldset>
             <fieldset>
                 <legend>"Contacts"</legend>
@@ -525,27 +550,7 @@ pub fn SiteForm(
             </fieldset>
             <fieldset>
                 <legend>"Opening hours"</legend>
-                <TextField
-                    id="site-opening-hours"
-                    label="Opening hours"
-                    value=fields.opening_hours
-                    hint="OpenStreetMap syntax: Mo-Fr 08:00-19:00; Sa 09:00-13:00; PH off — or 24/7. Leave empty when not published."
-                    error=errors.of("opening_hours")
-                />
-                {move || match hours_check.get() {
-                    HoursCheck::Empty => view! { <p class="hint">"No hours: searches show “hours unknown”."</p> }.into_any(),
-                    HoursCheck::Invalid(error) => {
-                        view! { <p class="hours-check invalid" data-testid="hours-invalid">{error}</p> }.into_any()
-                    }
-                    HoursCheck::Valid => {
-                        view! {
-                            <p class="hours-check valid" data-testid="hours-valid">
-                                "✓ Valid hours — the site page shows the week they give once saved."
-                            </p>
-                        }
-                            .into_any()
-                    }
-                }}
+                <HoursEditor text=fields.opening_hours/>
             </fieldset>
             <fieldset>
                 <legend>"After hours"</legend>
@@ -719,5 +724,222 @@ fn TermFieldsets(terms: Vec<Term>, fields: SiteFields, errors: FieldErrors) -> i
                 .collect_view()}
             <FieldMessage error=errors.of("species")/>
         </fieldset>
+    }
+}
+
+/// The form's place tools: the gazetteer's point for the postcode, finding
+/// coordinates, and the browser's location.
+#[derive(Clone, Copy)]
+struct PlaceTools {
+    session: Session,
+    fields: SiteFields,
+    /// The gazetteer's entry for the postcode as typed, once looked up.
+    postcode_place: RwSignal<Option<Place>>,
+    /// What the last lookup found, in words.
+    status: RwSignal<String>,
+}
+
+impl PlaceTools {
+    fn new(session: Session, fields: SiteFields) -> Self {
+        Self {
+            session,
+            fields,
+            postcode_place: RwSignal::new(None),
+            status: RwSignal::new(String::new()),
+        }
+    }
+
+    async fn lookup(self, text: String) -> Option<Place> {
+        let lookup = PlaceLookup {
+            q: text,
+            limit: Some(1),
+        };
+        self.session
+            .call(move |client| {
+                let lookup = lookup.clone();
+                async move { client.lookup_place(&lookup).await }
+            })
+            .await
+            .ok()
+            .and_then(|list| list.items.into_iter().next())
+    }
+
+    /// Puts `place`'s point in the coordinates, and its town and country
+    /// where they are empty.
+    fn fill(self, place: &Place) {
+        self.fields.latitude.set(format!("{:.5}", place.latitude));
+        self.fields.longitude.set(format!("{:.5}", place.longitude));
+        if self
+            .fields
+            .town
+            .with_untracked(|town| town.trim().is_empty())
+        {
+            self.fields.town.set(place.name.clone());
+        }
+        if self
+            .fields
+            .country
+            .with_untracked(|country| country.trim().is_empty())
+        {
+            self.fields.country.set(place.country.clone());
+        }
+    }
+
+    /// Looks the postcode up for the warnings when the form opens on a site.
+    fn check_on_open(self) {
+        let postcode = self.fields.postcode.get_untracked();
+        if !postcode.trim().is_empty() {
+            spawn_local(async move {
+                let found = self.lookup(postcode).await;
+                self.postcode_place
+                    .set(found.filter(|place| place.kind == PlaceKind::Postcode));
+            });
+        }
+    }
+
+    /// The postcode field was left: look it up; fill empty coordinates.
+    fn postcode_left(self) {
+        let postcode = self.fields.postcode.get_untracked().trim().to_owned();
+        let known = self
+            .postcode_place
+            .with_untracked(|place| place.as_ref().and_then(|place| place.postcode.clone()));
+        if postcode.is_empty() || known.is_some_and(|known| known.eq_ignore_ascii_case(&postcode)) {
+            return;
+        }
+        spawn_local(async move {
+            let found = self
+                .lookup(postcode)
+                .await
+                .filter(|place| place.kind == PlaceKind::Postcode);
+            let empty = self
+                .fields
+                .latitude
+                .with_untracked(|text| text.trim().is_empty())
+                && self
+                    .fields
+                    .longitude
+                    .with_untracked(|text| text.trim().is_empty());
+            if let (Some(place), true) = (&found, empty) {
+                self.fill(place);
+                self.status
+                    .set(format!("Coordinates filled in from {}.", place.label()));
+            }
+            self.postcode_place.set(found);
+        });
+    }
+
+    /// "Find coordinates": from the postcode, else from the town.
+    fn find(self) {
+        let postcode = self.fields.postcode.get_untracked().trim().to_owned();
+        let town = self.fields.town.get_untracked().trim().to_owned();
+        let (text, by_postcode) = if postcode.is_empty() {
+            (town, false)
+        } else {
+            (postcode, true)
+        };
+        if text.is_empty() {
+            self.status
+                .set("Type the postcode or the town first.".to_owned());
+            return;
+        }
+        self.status.set(format!("Looking up {text}…"));
+        spawn_local(async move {
+            match self.lookup(text.clone()).await {
+                Some(place) => {
+                    self.fill(&place);
+                    let area = place
+                        .admin_area
+                        .as_ref()
+                        .map(|area| format!(", {area}"))
+                        .unwrap_or_default();
+                    self.status.set(format!(
+                        "Found {}{area} ({}): the coordinates are filled in.",
+                        place.label(),
+                        place.country
+                    ));
+                    if by_postcode && place.kind == PlaceKind::Postcode {
+                        // The postcode as published: "bs16nb" becomes "BS1 6NB".
+                        if let Some(postcode) = &place.postcode {
+                            self.fields.postcode.set(postcode.clone());
+                        }
+                        self.postcode_place.set(Some(place));
+                    }
+                }
+                None => self.status.set(format!(
+                    "No town or postcode called “{text}” is known: type the coordinates instead."
+                )),
+            }
+        });
+    }
+
+    /// "Use my location": the browser's position, asked for once.
+    fn locate(self) {
+        let Some(geolocation) =
+            web_sys::window().and_then(|window| window.navigator().geolocation().ok())
+        else {
+            self.status
+                .set("This browser cannot share its location.".to_owned());
+            return;
+        };
+        self.status
+            .set("Asking the browser where you are…".to_owned());
+        let found = Closure::once_into_js(move |position: JsValue| {
+            let degrees = |name: &str| {
+                js_sys::Reflect::get(&position, &"coords".into())
+                    .and_then(|coords| js_sys::Reflect::get(&coords, &name.into()))
+                    .ok()
+                    .and_then(|value| value.as_f64())
+            };
+            let (Some(latitude), Some(longitude)) = (degrees("latitude"), degrees("longitude"))
+            else {
+                return;
+            };
+            self.fields.latitude.set(format!("{latitude:.5}"));
+            self.fields.longitude.set(format!("{longitude:.5}"));
+            self.status.set(
+                "Your location is filled in: check it is the site's, not somewhere else."
+                    .to_owned(),
+            );
+        });
+        let refused = Closure::once_into_js(move |_: JsValue| {
+            self.status.set(
+                "Your location is not available: allow it in the browser, or use Find.".to_owned(),
+            );
+        });
+        if geolocation
+            .get_current_position_with_error_callback(
+                found.unchecked_ref(),
+                Some(refused.unchecked_ref()),
+            )
+            .is_err()
+        {
+            self.status
+                .set("This browser cannot share its location.".to_owned());
+        }
+    }
+
+    /// What disagrees between the coordinates, the postcode and the country.
+    fn warnings(self) -> Vec<LocationWarning> {
+        let Some(place) = self.postcode_place.get() else {
+            return Vec::new();
+        };
+        // Only while the postcode is still the one looked up.
+        let postcode = self.fields.postcode.get();
+        if place.postcode.as_deref().is_none_or(|known| {
+            warren_domain::places::postcode_key(known)
+                != warren_domain::places::postcode_key(&postcode)
+        }) {
+            return Vec::new();
+        }
+        let degrees = |signal: RwSignal<String>| signal.get().trim().parse::<f64>().ok();
+        match (
+            degrees(self.fields.latitude),
+            degrees(self.fields.longitude),
+        ) {
+            (Some(latitude), Some(longitude)) => {
+                check_site_location(latitude, longitude, &self.fields.country.get(), &place)
+            }
+            _ => Vec::new(),
+        }
     }
 }

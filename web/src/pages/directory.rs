@@ -80,6 +80,8 @@ enum Near {
     Site(Uuid),
     /// A point from a shared link: latitude and longitude.
     Point(f64, f64),
+    /// A town or postcode, found by the server's gazetteer.
+    Place(String),
     /// Nowhere: distance is neither measured nor limited.
     Anywhere,
 }
@@ -110,6 +112,7 @@ impl Filters {
         let point = coordinate("lat").zip(coordinate("lon"));
         let near = match query.get_str("near") {
             Some("anywhere") => Near::Anywhere,
+            Some("place") if !text("place").is_empty() => Near::Place(text("place")),
             chosen => {
                 let site = chosen
                     .and_then(|id| Uuid::parse_str(id).ok())
@@ -155,7 +158,7 @@ impl Filters {
                 .find(|site| site.id == id)
                 .map(|site| (site.latitude, site.longitude)),
             Near::Point(lat, lon) => Some((lat, lon)),
-            Near::Anywhere => None,
+            Near::Place(_) | Near::Anywhere => None,
         }
     }
 
@@ -173,9 +176,13 @@ impl Filters {
         }
         pairs.push(("open", self.open.to_string()));
         pairs.push(("accepting", self.accepting.to_string()));
-        match self.near {
+        match &self.near {
             Near::Site(id) => pairs.push(("near", id.to_string())),
             Near::Point(..) => pairs.push(("near", "point".into())),
+            Near::Place(place) => {
+                pairs.push(("near", "place".into()));
+                pairs.push(("place", place.clone()));
+            }
             Near::Anywhere => pairs.push(("near", "anywhere".into())),
         }
         if let Some((lat, lon)) = self.point(own) {
@@ -201,7 +208,13 @@ impl Filters {
     fn params(&self, own: &[OwnSite], offset: Option<u64>) -> SearchParams {
         let nonempty = |text: &str| (!text.is_empty()).then(|| text.to_owned());
         let point = self.point(own);
+        let place = match &self.near {
+            Near::Place(place) => Some(place.clone()),
+            _ => None,
+        };
+        let centred = point.is_some() || place.is_some();
         SearchParams {
+            near: place,
             species: nonempty(&self.species),
             capabilities: nonempty(&self.capabilities.join(",")),
             at: self
@@ -211,7 +224,10 @@ impl Filters {
             accepting: self.accepting.then(|| "true".into()),
             lat: point.map(|(lat, _)| lat.to_string()),
             lon: point.map(|(_, lon)| lon.to_string()),
-            radius_km: point.and(self.radius_km).map(|radius| radius.to_string()),
+            radius_km: self
+                .radius_km
+                .filter(|_| centred)
+                .map(|radius| radius.to_string()),
             q: nonempty(&self.text),
             weight_grams: None,
             offset: offset.map(|offset| offset.to_string()),
@@ -233,6 +249,8 @@ struct FilterForm {
     near: RwSignal<String>,
     /// The point of a shared link, kept while `near` is `point`.
     point: RwSignal<Option<(f64, f64)>>,
+    /// The town or postcode typed, used while `near` is `place`.
+    place: RwSignal<String>,
     /// Kilometres, or `any`.
     radius: RwSignal<String>,
     text: RwSignal<String>,
@@ -248,6 +266,7 @@ impl FilterForm {
             accepting: RwSignal::new(true),
             near: RwSignal::new("anywhere".into()),
             point: RwSignal::new(None),
+            place: RwSignal::new(String::new()),
             radius: RwSignal::new(DEFAULT_RADIUS_KM.to_string()),
             text: RwSignal::new(String::new()),
         }
@@ -261,10 +280,14 @@ impl FilterForm {
             .set(filters.at.map(local_time::to_input).unwrap_or_default());
         self.open.set(filters.open);
         self.accepting.set(filters.accepting);
-        match filters.near {
+        match &filters.near {
             Near::Site(id) => self.near.set(id.to_string()),
+            Near::Place(place) => {
+                self.place.set(place.clone());
+                self.near.set("place".into());
+            }
             Near::Point(lat, lon) => {
-                self.point.set(Some((lat, lon)));
+                self.point.set(Some((*lat, *lon)));
                 self.near.set("point".into());
             }
             Near::Anywhere => self.near.set("anywhere".into()),
@@ -288,6 +311,14 @@ impl FilterForm {
             accepting: self.accepting.get_untracked(),
             near: match (near.as_str(), self.point.get_untracked()) {
                 ("point", Some((lat, lon))) => Near::Point(lat, lon),
+                ("place", _) => {
+                    let place = self.place.get_untracked().trim().to_owned();
+                    if place.is_empty() {
+                        Near::Anywhere
+                    } else {
+                        Near::Place(place)
+                    }
+                }
                 (id, _) => Uuid::parse_str(id).map_or(Near::Anywhere, Near::Site),
             },
             radius_km: self.radius.get_untracked().parse().ok(),
@@ -494,10 +525,24 @@ fn SearchForm(
                                 "The place in the link"
                             </option>
                         </Show>
+                        <option value="place" prop:selected=move || form.near.with(|near| near == "place")>
+                            "A town or postcode…"
+                        </option>
                         <option value="anywhere" prop:selected=move || anywhere.get()>
                             "Anywhere"
                         </option>
                     </select>
+                    <Show when=move || form.near.with(|near| near == "place")>
+                        <label class="visually-hidden" for="near-place">"Town or postcode"</label>
+                        <input
+                            id="near-place"
+                            name="place"
+                            type="text"
+                            autocomplete="postal-code"
+                            placeholder="e.g. Bath or BS1 5TR"
+                            bind:value=form.place
+                        />
+                    </Show>
                 </div>
                 <div class="field">
                     <label for="radius">"Within"</label>
@@ -588,6 +633,12 @@ fn Results(
         <section class="results" data-testid="search-results" data-query=query data-total=page.total>
             <p class="result-summary">
                 <strong>{summary}</strong>
+                {page
+                    .near
+                    .as_ref()
+                    .map(|place| {
+                        view! { <span data-testid="searched-near">{format!(" near {}", place.label())}</span> }
+                    })}
                 <span class="muted">" · hours checked for " {local_time::date_time(at)}</span>
             </p>
             {empty

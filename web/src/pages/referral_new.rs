@@ -814,6 +814,7 @@ fn SitePicker(
             lat: point.map(|(lat, _)| lat.to_string()),
             lon: point.map(|(_, lon)| lon.to_string()),
             radius_km: None,
+            near: None,
             q: nonempty(text.get_untracked()),
             weight_grams: None,
             offset: None,

@@ -454,6 +454,7 @@ fn AccuracyCard(
     let listing = &site.listing;
     let now = local_time::now();
     let overdue = listing.next_audit_due <= now;
+    let never_assured = listing.assured_at.is_none();
     let assure = Action::new_local(move |()| {
         session.call(move |client| async move { client.assure_site(id).await })
     });
@@ -483,10 +484,19 @@ fn AccuracyCard(
                 <dt>"Verified by"</dt>
                 <dd>{site.assured_by.clone().unwrap_or_else(|| "—".into())}</dd>
                 <dt>"Next audit due"</dt>
-                <dd class:warning-text=overdue>
-                    {local_time::date(listing.next_audit_due)}
-                    {overdue.then_some(" (overdue)")}
-                </dd>
+                {if never_assured {
+                    // A new listing has no audit to be late for: it waits for
+                    // a coordinator's first assurance.
+                    view! { <dd data-testid="next-audit">"Awaiting first assurance"</dd> }.into_any()
+                } else {
+                    view! {
+                        <dd class:warning-text=overdue data-testid="next-audit">
+                            {local_time::date(listing.next_audit_due)}
+                            {overdue.then_some(" (overdue)")}
+                        </dd>
+                    }
+                        .into_any()
+                }}
                 <dt>"Last changed"</dt>
                 <dd>{local_time::date_time(listing.updated_at)}</dd>
             </dl>

@@ -12,6 +12,7 @@
 pub mod hours;
 pub mod search;
 pub mod taxonomy;
+pub mod week_grid;
 
 use chrono::{DateTime, Duration, Utc};
 use serde::{Deserialize, Serialize};

@@ -111,6 +111,11 @@ pub struct SearchParams {
     /// Longitude of the point to search near (with `lat`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub lon: Option<String>,
+    /// A town or postcode to search near instead of `lat`/`lon`
+    /// (`Bristol`, `BS1 5TR`, `BS1`), resolved by the gazetteer; the page's
+    /// `near` says which place it was taken to mean.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub near: Option<String>,
     /// Keep only sites within this many kilometres of the point (needs
     /// `lat` and `lon`; at most 500).
     #[serde(default, skip_serializing_if = "Option::is_none")]

@@ -1,0 +1,316 @@
+//! The gazetteer: network admins load GeoNames dumps; anyone looks a town or
+//! postcode up; searches resolve `near=` through it.
+//!
+//! A load streams the request body to a temporary file (a whole country's
+//! postcodes run to hundreds of megabytes), then reads it line by line and
+//! writes it in batches inside one transaction: a file with bad rows is
+//! refused as a whole with their line numbers and changes nothing.
+
+use std::io::{BufRead, BufReader, Seek, Write};
+
+use actix_web::{HttpRequest, HttpResponse, get, post, web};
+use futures_util::StreamExt;
+use warren_domain::directory::search::SearchParams;
+use warren_domain::places::{GazetteerFormat, Place, PlaceKind, PlaceQuery, RowError, parse_row};
+use warren_store::audit::{self, Change};
+use warren_store::places::{self as store, LoadProgress};
+use warren_store::{DbConnection, Store};
+use warren_wire::{FieldError, GazetteerLoadQuery, GazetteerLoadSummary, PlaceList, PlaceLookup};
+
+use crate::auth::Principal;
+use crate::error::{ApiError, PublicProblems, RoleProblems};
+use crate::routes::public::admit;
+use crate::state::AppState;
+
+/// The largest file a load accepts: GeoNames' `allCountries.txt` of postal
+/// codes is about 130 MB.
+pub const MAX_LOAD_BYTES: usize = 1 << 30;
+
+/// Rows written per batch.
+const BATCH_ROWS: usize = 5_000;
+
+/// Bad rows named in a refusal; the rest are counted.
+const REPORTED_ROWS: usize = 20;
+
+/// The most candidates a lookup returns.
+const MAX_CANDIDATES: u32 = 20;
+
+fn invalid(field: &str, message: impl Into<String>) -> ApiError {
+    ApiError::InvalidFilter(FieldError {
+        field: field.to_owned(),
+        message: message.into(),
+    })
+}
+
+/// Load a GeoNames dump into the gazetteer (network admins).
+///
+/// The body is the dump itself, tab-separated UTF-8 text as GeoNames
+/// publishes it (unzipped): postal codes (`export/zip/`, 12 columns) or
+/// places (`export/dump/`, 19 columns), told apart by the first row unless
+/// `format` says. Loading replaces this format's entries for every country
+/// the file covers, so loading the same file again changes nothing. A file
+/// with rows that cannot be read is refused as a whole (422): `errors` names
+/// each bad row as `line N`.
+#[utoipa::path(
+    operation_id = "load_gazetteer",
+    tag = "places",
+    security(("bearer" = [])),
+    params(GazetteerLoadQuery),
+    request_body(content = String, content_type = "text/tab-separated-values", description = "A GeoNames dump."),
+    responses(
+        (status = 200, description = "The gazetteer was loaded.", body = GazetteerLoadSummary),
+        (status = 400, description = "The body could not be read.", body = warren_wire::Problem, content_type = "application/problem+json"),
+        (status = 413, description = "The file is larger than 1 GiB.", body = warren_wire::Problem, content_type = "application/problem+json"),
+        (status = 422, description = "Rows cannot be read; `errors` names their lines. Nothing was loaded.", body = warren_wire::Problem, content_type = "application/problem+json"),
+        RoleProblems,
+    )
+)]
+#[post("/places/imports")]
+pub async fn load(
+    state: web::Data<AppState>,
+    principal: Principal,
+    query: web::Query<GazetteerLoadQuery>,
+    mut payload: web::Payload,
+) -> Result<HttpResponse, ApiError> {
+    if !principal.access.can_vet() {
+        return Err(ApiError::Forbidden(
+            "Only network admins load the gazetteer.".into(),
+        ));
+    }
+    let spool =
+        |error: std::io::Error| ApiError::Internal(format!("spooling a gazetteer: {error}"));
+    let mut file = tempfile::tempfile().map_err(spool)?;
+    let mut size = 0;
+    while let Some(chunk) = payload.next().await {
+        let chunk = chunk.map_err(|error| {
+            ApiError::bad_request(
+                "unreadable_body",
+                format!("The file could not be read: {error}."),
+            )
+        })?;
+        size += chunk.len();
+        if size > MAX_LOAD_BYTES {
+            return Err(ApiError::PayloadTooLarge(MAX_LOAD_BYTES));
+        }
+        file.write_all(&chunk).map_err(spool)?;
+    }
+    file.rewind().map_err(spool)?;
+    let format = query.into_inner().format;
+    let summary = web::block(move || {
+        state.store.write(|connection| {
+            let summary = load_lines(connection, BufReader::new(file), format)?;
+            audit::record(
+                connection,
+                &principal.actor,
+                Change {
+                    action: "gazetteer.loaded",
+                    target_type: "gazetteer",
+                    target_id: summary.format.as_str(),
+                    organization_id: None,
+                    details: serde_json::json!({
+                        "countries": summary.countries,
+                        "loaded": summary.loaded,
+                        "replaced": summary.replaced,
+                    }),
+                },
+            )?;
+            Ok::<_, ApiError>(summary)
+        })
+    })
+    .await??;
+    Ok(HttpResponse::Ok().json(summary))
+}
+
+/// Reads a dump line by line and writes it in batches; call inside a
+/// transaction, which an error must roll back.
+pub fn load_lines(
+    connection: &mut DbConnection,
+    reader: impl BufRead,
+    format: Option<GazetteerFormat>,
+) -> Result<GazetteerLoadSummary, ApiError> {
+    let mut format = format;
+    let mut batch: Vec<Place> = Vec::with_capacity(BATCH_ROWS);
+    let mut progress = LoadProgress::default();
+    let mut bad: Vec<RowError> = Vec::new();
+    let mut bad_count = 0usize;
+    for (index, line) in reader.split(b'\n').enumerate() {
+        let number = index + 1;
+        let line = line.map_err(|error| {
+            ApiError::bad_request(
+                "unreadable_body",
+                format!("The file could not be read: {error}."),
+            )
+        })?;
+        let outcome = match std::str::from_utf8(&line) {
+            Err(_) => Err("is not UTF-8 text".to_owned()),
+            Ok(text) if text.trim().is_empty() => continue,
+            Ok(text) => {
+                let chosen = match format {
+                    Some(chosen) => chosen,
+                    None => {
+                        let detected = GazetteerFormat::detect(text.trim_end_matches('\r'))
+                            .ok_or_else(|| {
+                                ApiError::invalid_field(
+                                    "format",
+                                    format!(
+                                        "line {number} has {} columns: neither GeoNames postal codes (12) nor places (19)",
+                                        text.split('\t').count()
+                                    ),
+                                )
+                            })?;
+                        *format.insert(detected)
+                    }
+                };
+                parse_row(chosen, text)
+            }
+        };
+        match outcome {
+            Ok(place) if bad.is_empty() => batch.push(place),
+            Ok(_) => {}
+            Err(message) => {
+                bad_count += 1;
+                if bad.len() < REPORTED_ROWS {
+                    bad.push(RowError {
+                        line: number,
+                        message,
+                    });
+                }
+            }
+        }
+        if batch.len() >= BATCH_ROWS {
+            write(connection, format, &batch, &mut progress)?;
+            batch.clear();
+        }
+    }
+    if !bad.is_empty() {
+        let mut errors: Vec<FieldError> = bad
+            .into_iter()
+            .map(|row| FieldError {
+                field: format!("line {}", row.line),
+                message: row.message,
+            })
+            .collect();
+        if bad_count > errors.len() {
+            errors.push(FieldError {
+                field: "file".into(),
+                message: format!("{} more lines cannot be read", bad_count - errors.len()),
+            });
+        }
+        return Err(ApiError::Validation(errors));
+    }
+    let Some(format) = format else {
+        return Err(ApiError::invalid_field("file", "has no rows"));
+    };
+    write(connection, Some(format), &batch, &mut progress)?;
+    Ok(GazetteerLoadSummary {
+        format,
+        countries: progress.countries.into_iter().collect(),
+        loaded: progress.loaded,
+        replaced: progress.replaced,
+    })
+}
+
+fn write(
+    connection: &mut DbConnection,
+    format: Option<GazetteerFormat>,
+    batch: &[Place],
+    progress: &mut LoadProgress,
+) -> Result<(), ApiError> {
+    let kind = match format {
+        Some(GazetteerFormat::PostalCodes) => PlaceKind::Postcode,
+        Some(GazetteerFormat::Places) => PlaceKind::Place,
+        None => return Ok(()),
+    };
+    Ok(store::load_batch(connection, kind, batch, progress)?)
+}
+
+/// Loads `text`, a GeoNames dump, in one transaction (the demo's sample
+/// files, at start).
+pub fn load_text(store: &Store, text: &str) -> Result<GazetteerLoadSummary, ApiError> {
+    store.write(|connection| load_lines(connection, text.as_bytes(), None))
+}
+
+/// Look up a town or postcode: the places it may mean, best first, with
+/// their coordinates, country and area. No sign-in needed.
+///
+/// `q` may be a postcode however it is spaced or cased (`BS1 5TR`,
+/// `bs15tr`), an outward code (`BS1`, answered with the centre of its
+/// postcodes), a place name or the start of one. Nothing known is an empty
+/// list.
+#[utoipa::path(
+    operation_id = "lookup_place",
+    tag = "public",
+    params(
+        PlaceLookup,
+        ("X-API-Key" = Option<String>, Header, description = "A partner key (`embed` scope): the rate limit counts per partner instead of per address."),
+    ),
+    responses(
+        (status = 200, description = "The candidates, best first.", body = PlaceList),
+        (status = 400, description = "`q` is empty or too long, or `limit` is out of range.", body = warren_wire::Problem, content_type = "application/problem+json"),
+        PublicProblems,
+    )
+)]
+#[get("/places")]
+pub async fn lookup(
+    state: web::Data<AppState>,
+    request: HttpRequest,
+    query: web::Query<PlaceLookup>,
+) -> Result<HttpResponse, ApiError> {
+    admit(&state, &request).await?;
+    let lookup = query.into_inner();
+    let place = PlaceQuery::parse(&lookup.q).map_err(|message| invalid("q", message))?;
+    let limit = match lookup.limit {
+        None => 5,
+        Some(limit @ 1..=MAX_CANDIDATES) => limit,
+        Some(_) => {
+            return Err(invalid(
+                "limit",
+                format!("must be between 1 and {MAX_CANDIDATES}"),
+            ));
+        }
+    };
+    let items = web::block(move || {
+        state
+            .store
+            .read(|connection| store::lookup(connection, &place, limit as usize))
+    })
+    .await??;
+    Ok(HttpResponse::Ok().json(PlaceList { items }))
+}
+
+/// Resolves a search's `near` (a town or postcode) into its `lat` and
+/// `lon`, answering which place it was taken to mean; a place the gazetteer
+/// does not know is a 400 naming `near`.
+pub async fn resolve_near(
+    state: &web::Data<AppState>,
+    params: &mut SearchParams,
+) -> Result<Option<Place>, ApiError> {
+    let Some(text) = params.near.take().filter(|text| !text.trim().is_empty()) else {
+        return Ok(None);
+    };
+    let given = |value: &Option<String>| value.as_deref().is_some_and(|v| !v.trim().is_empty());
+    if given(&params.lat) || given(&params.lon) {
+        return Err(invalid(
+            "near",
+            "give either a town or postcode (near) or a point (lat and lon), not both",
+        ));
+    }
+    let query = PlaceQuery::parse(&text).map_err(|message| invalid("near", message))?;
+    let store = state.store.clone();
+    let found = web::block(move || store.read(|connection| store::lookup(connection, &query, 1)))
+        .await??
+        .into_iter()
+        .next()
+        .ok_or_else(|| {
+            invalid(
+                "near",
+                format!(
+                    "place not found: no town or postcode called “{}” is known",
+                    text.trim()
+                ),
+            )
+        })?;
+    params.lat = Some(found.latitude.to_string());
+    params.lon = Some(found.longitude.to_string());
+    Ok(Some(found))
+}
