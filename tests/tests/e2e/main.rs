@@ -21,6 +21,7 @@ mod library_browser;
 mod referrals;
 mod referrals_browser;
 mod report;
+mod sessions_browser;
 mod specialists;
 mod specialists_browser;
 mod storage;
