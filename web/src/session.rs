@@ -194,6 +194,23 @@ impl Session {
         })
     }
 
+    /// Whether the signed-in person belongs to the network: a coordinator,
+    /// or a member of a vetted organization (reactive). Only they use the
+    /// directory, lending and the other shared services; the server
+    /// decides, this only explains before it refuses.
+    pub fn in_network(&self) -> bool {
+        self.me.with(|me| {
+            me.as_ref().is_some_and(|me| {
+                me.value.is_network_admin
+                    || me
+                        .value
+                        .memberships
+                        .iter()
+                        .any(|membership| membership.organization.membership.is_active())
+            })
+        })
+    }
+
     /// Whether the signed-in person coordinates the network (reactive).
     pub fn is_network_admin(&self) -> bool {
         self.me

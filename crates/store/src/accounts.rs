@@ -393,6 +393,27 @@ pub fn members_of(
         .collect()
 }
 
+/// Who applied for each of `organization_ids`: its first org admin (the
+/// account the application created), as `(name, e-mail)` by organization
+/// id. An organization whose applicant has left has no entry.
+pub fn applicants_of(
+    connection: &mut DbConnection,
+    organization_ids: &[String],
+) -> StoreResult<std::collections::HashMap<String, (String, String)>> {
+    let rows = memberships::table
+        .inner_join(users::table)
+        .filter(memberships::organization_id.eq_any(organization_ids))
+        .filter(memberships::role.eq(Role::OrgAdmin.as_str()))
+        .order((memberships::created_at, users::id))
+        .select((memberships::organization_id, users::name, users::email))
+        .load::<(String, String, String)>(connection)?;
+    let mut applicants = std::collections::HashMap::new();
+    for (organization_id, name, email) in rows {
+        applicants.entry(organization_id).or_insert((name, email));
+    }
+    Ok(applicants)
+}
+
 /// A member's role, or `NotFound` if the user is not a member.
 pub fn role_of(
     connection: &mut DbConnection,

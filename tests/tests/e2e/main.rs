@@ -29,6 +29,7 @@ mod supplies;
 mod tokens;
 mod triage;
 mod triage_browser;
+mod vetting_browser;
 mod volunteers;
 mod volunteers_browser;
 mod webhooks;
