@@ -21,6 +21,7 @@ mod library_browser;
 mod referrals;
 mod referrals_browser;
 mod report;
+mod report_browser;
 mod sessions_browser;
 mod specialists;
 mod specialists_browser;

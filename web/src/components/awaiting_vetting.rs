@@ -5,7 +5,42 @@
 use leptos::prelude::*;
 use warren_domain::MembershipStatus;
 
-use crate::session::use_session;
+use crate::session::{Session, use_session};
+
+/// How often a page waiting for vetting asks again whether an organization was vetted.
+const VETTING_POLL: std::time::Duration = std::time::Duration::from_secs(20);
+
+/// While one of the person's organizations waits to be vetted, reloads
+/// their memberships when the tab comes back into view and every
+/// [`VETTING_POLL`], so Home and the closed services open as soon as a
+/// coordinator vets it, without a reload. Vetting sends no event the
+/// person's live stream carries, so it is asked for.
+pub fn watch_for_vetting(session: Session) {
+    let awaiting = move || {
+        session
+            .memberships()
+            .iter()
+            .any(|membership| membership.organization.membership == MembershipStatus::Applied)
+    };
+    let recheck = move || {
+        if untrack(awaiting) {
+            leptos::task::spawn_local(async move {
+                // A failure is shown nowhere: the next check tries again.
+                let _ = session.load_me().await;
+            });
+        }
+    };
+    let on_focus = window_event_listener(leptos::ev::focus, move |_| recheck());
+    let on_visible = window_event_listener(leptos::ev::visibilitychange, move |_| recheck());
+    let interval = set_interval_with_handle(recheck, VETTING_POLL).ok();
+    on_cleanup(move || {
+        on_focus.remove();
+        on_visible.remove();
+        if let Some(interval) = interval {
+            interval.clear();
+        }
+    });
+}
 
 /// How long vetting usually takes, as the pages promise it.
 pub const VETTING_TAKES: &str = "usually within two working days";
@@ -42,6 +77,7 @@ pub fn AwaitingVetting(
     service: &'static str,
 ) -> impl IntoView {
     let session = use_session();
+    watch_for_vetting(session);
     let waiting = move || {
         session
             .memberships()

@@ -22,7 +22,7 @@ mod terms;
 mod triage;
 
 pub use alert::{ErrorAlert, SuccessNotice, error_of};
-pub use awaiting_vetting::{AwaitingVetting, VETTING_TAKES, VettingSteps};
+pub use awaiting_vetting::{AwaitingVetting, VETTING_TAKES, VettingSteps, watch_for_vetting};
 pub use badge::{InvitationBadge, MembershipBadge};
 pub use confirm_button::ConfirmButton;
 pub use copy_box::CopyBox;

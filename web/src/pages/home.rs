@@ -4,43 +4,10 @@ use leptos::prelude::*;
 use warren_domain::MembershipStatus;
 use warren_wire::MyMembership;
 
-use crate::components::{MembershipBadge, RequireSignIn, VETTING_TAKES, VettingSteps};
-use crate::session::{Session, use_session};
-
-/// How often Home asks again whether an organization was vetted.
-const VETTING_POLL: std::time::Duration = std::time::Duration::from_secs(20);
-
-/// While one of the person's organizations waits to be vetted, reloads
-/// their memberships when the tab comes back into view and every
-/// [`VETTING_POLL`], so Home (and the navigation's services) open as soon
-/// as a coordinator vets it, without a reload. Vetting sends no event the
-/// person's live stream carries, so it is asked for.
-fn watch_for_vetting(session: Session) {
-    let awaiting = move || {
-        session
-            .memberships()
-            .iter()
-            .any(|membership| membership.organization.membership == MembershipStatus::Applied)
-    };
-    let recheck = move || {
-        if untrack(awaiting) {
-            leptos::task::spawn_local(async move {
-                // A failure is shown nowhere: the next check tries again.
-                let _ = session.load_me().await;
-            });
-        }
-    };
-    let on_focus = window_event_listener(leptos::ev::focus, move |_| recheck());
-    let on_visible = window_event_listener(leptos::ev::visibilitychange, move |_| recheck());
-    let interval = set_interval_with_handle(recheck, VETTING_POLL).ok();
-    on_cleanup(move || {
-        on_focus.remove();
-        on_visible.remove();
-        if let Some(interval) = interval {
-            interval.clear();
-        }
-    });
-}
+use crate::components::{
+    MembershipBadge, RequireSignIn, VETTING_TAKES, VettingSteps, watch_for_vetting,
+};
+use crate::session::use_session;
 
 /// Greeting, organizations and quick links; signed-out visitors go to `/sign-in`.
 #[component]
