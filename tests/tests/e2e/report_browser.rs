@@ -9,7 +9,6 @@ use std::time::Duration;
 
 use chrono::{Datelike, Months, Utc};
 use fantoccini::Locator;
-use warren_tests::*;
 
 use crate::browser::{appears, browser, screenshots};
 
