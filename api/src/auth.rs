@@ -688,6 +688,7 @@ mod tests {
             previous_secrets: vec![],
             access_ttl: std::time::Duration::from_secs(60),
             refresh_ttl: std::time::Duration::from_secs(600),
+            refresh_grace: std::time::Duration::from_secs(10),
             issuer: "warren".into(),
         }
     }

@@ -98,6 +98,11 @@ pub struct TokenSettings {
     pub access_ttl: Duration,
     /// Lifetime of a refresh token.
     pub refresh_ttl: Duration,
+    /// How long after a refresh token is used it is still honoured (with a
+    /// fresh pair in the same sign-in) instead of being taken for a replay:
+    /// several tabs of one browser, or a retry after a lost response,
+    /// present the same token within moments. Zero turns it off.
+    pub refresh_grace: Duration,
     /// The `iss` and `aud` of every token.
     pub issuer: String,
 }
@@ -107,6 +112,7 @@ impl std::fmt::Debug for TokenSettings {
         f.debug_struct("TokenSettings")
             .field("access_ttl", &self.access_ttl)
             .field("refresh_ttl", &self.refresh_ttl)
+            .field("refresh_grace", &self.refresh_grace)
             .field("issuer", &self.issuer)
             .finish_non_exhaustive()
     }
@@ -154,6 +160,7 @@ impl Config {
     /// | `WARREN_JWT_PREVIOUS_SECRETS` | none | comma-separated old secrets still accepted while rotating |
     /// | `WARREN_ACCESS_TOKEN_TTL_SECS` | `900` | access token lifetime |
     /// | `WARREN_REFRESH_TOKEN_TTL_SECS` | `2592000` (30 days) | refresh token lifetime |
+    /// | `WARREN_REFRESH_GRACE_SECS` | `10` | how long a just-used refresh token is still honoured (tabs refreshing together); `0` treats every second use as a replay |
     /// | `WARREN_DB_POOL_SIZE` | `10` | most database connections |
     /// | `WARREN_DB_POOL_TIMEOUT_MS` | `5000` | wait for a connection before answering 503 |
     /// | `WARREN_LOGIN_ATTEMPTS_PER_MINUTE` | `10` | sign-in attempts per client address and per account |
@@ -194,6 +201,7 @@ impl Config {
                     "WARREN_REFRESH_TOKEN_TTL_SECS",
                     2_592_000,
                 )?),
+                refresh_grace: Duration::from_secs(number("WARREN_REFRESH_GRACE_SECS", 10)?),
                 issuer: "warren".into(),
             },
             pool_size: number("WARREN_DB_POOL_SIZE", 10)?,

@@ -85,6 +85,9 @@ pub fn test_config(data_dir: PathBuf, database_url: String) -> Config {
             previous_secrets: vec![],
             access_ttl: Duration::from_secs(900),
             refresh_ttl: Duration::from_secs(3600),
+            // Off, so a replay is caught at once; the tests of tabs
+            // refreshing together turn it on.
+            refresh_grace: Duration::ZERO,
             issuer: "warren".into(),
         },
         pool_size: 8,

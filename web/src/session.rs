@@ -1,16 +1,24 @@
 //! The signed-in session: tokens, the current person, and the way every page
 //! talks to the API.
 //!
-//! The access token lives only in memory; the refresh token is kept in
-//! `localStorage` under [`REFRESH_TOKEN_KEY`] so that a reload keeps the person
-//! signed in. A silent refresh is scheduled shortly before the access token
-//! expires, and [`Session::call`] refreshes once and retries once when the
-//! server answers 401. Refresh tokens are single-use (presenting a used one
-//! revokes the whole session), so concurrent refreshes are folded into one.
+//! The tokens are kept in `localStorage` ([`REFRESH_TOKEN_KEY`],
+//! [`ACCESS_TOKEN_KEY`]) so that a reload keeps the person signed in and
+//! every tab of the browser shares one sign-in. A silent refresh is scheduled
+//! shortly before the access token expires, and [`Session::call`] refreshes
+//! once and retries once when the server answers 401.
+//!
+//! Refresh tokens are single-use (presenting a used one, after the server's
+//! short grace window, revokes the whole sign-in), so refreshes are folded
+//! into one: within a tab by sharing the one in flight, and across the tabs
+//! by the Web Locks API — a tab takes the `warren.refresh` lock, and if
+//! another tab refreshed meanwhile it adopts the stored access token instead
+//! of spending the refresh token again.
 //!
 //! When the session cannot be renewed it ends: storage is cleared, the state
-//! becomes [`SessionState::SignedOut`] with a notice, and
-//! [`crate::components::RequireSignIn`] sends the person to `/sign-in`.
+//! becomes [`SessionState::SignedOut`] with a notice saying why ("Your
+//! session ended because …"), and [`crate::components::RequireSignIn`] sends
+//! the person to `/sign-in`. The other tabs hear of it through the `storage`
+//! event and end too, with the same reason.
 
 use std::future::Future;
 use std::time::Duration;
@@ -25,6 +33,20 @@ use warren_wire::{LoginRequest, Me, MyMembership, Problem, TokenResponse};
 
 /// The `localStorage` key holding the refresh token.
 pub const REFRESH_TOKEN_KEY: &str = "warren.refresh_token";
+
+/// The `localStorage` key holding the access token and its expiry, as
+/// `<expiry in ms since the epoch> <token>`, shared by the tabs.
+pub const ACCESS_TOKEN_KEY: &str = "warren.access_token";
+
+/// The `localStorage` key holding why the session last ended, for the other
+/// tabs (written just before the tokens are removed).
+pub const ENDED_REASON_KEY: &str = "warren.session_ended";
+
+/// The name of the Web Lock held while a tab refreshes the tokens.
+const REFRESH_LOCK: &str = "warren.refresh";
+
+/// Why a session ends when the person signed out themselves.
+const SIGNED_OUT: &str = "You have signed out.";
 
 /// How long before the access token expires the silent refresh runs.
 const REFRESH_MARGIN: Duration = Duration::from_secs(60);
@@ -84,6 +106,7 @@ impl Session {
             pending_refresh: StoredValue::new_local(None),
         };
         provide_context(session);
+        session.follow_other_tabs();
         if stored_refresh_token().is_some() {
             session.state.set(SessionState::Restoring);
             spawn_local(session.restore());
@@ -171,6 +194,23 @@ impl Session {
         })
     }
 
+    /// Whether the signed-in person belongs to the network: a coordinator,
+    /// or a member of a vetted organization (reactive). Only they use the
+    /// directory, lending and the other shared services; the server
+    /// decides, this only explains before it refuses.
+    pub fn in_network(&self) -> bool {
+        self.me.with(|me| {
+            me.as_ref().is_some_and(|me| {
+                me.value.is_network_admin
+                    || me
+                        .value
+                        .memberships
+                        .iter()
+                        .any(|membership| membership.organization.membership.is_active())
+            })
+        })
+    }
+
     /// Whether the signed-in person coordinates the network (reactive).
     pub fn is_network_admin(&self) -> bool {
         self.me
@@ -207,7 +247,7 @@ impl Session {
             // only leaves a refresh token on the server that nobody holds.
             let _ = self.client().logout(&refresh_token).await;
         }
-        self.end("You have signed out.");
+        self.end(SIGNED_OUT);
     }
 
     /// Calls the API as the signed-in person.
@@ -236,7 +276,7 @@ impl Session {
                 if let Err(error) = &retried
                     && needs_new_token(error)
                 {
-                    self.end("Your session has ended — please sign in again.");
+                    self.end(ended_because(error.code()));
                 }
                 retried
             }
@@ -290,7 +330,23 @@ impl Session {
         pending.await
     }
 
+    /// Refreshes under the cross-tab lock: if another tab refreshed while
+    /// this one waited (or before it started), its stored access token is
+    /// adopted; otherwise the stored refresh token is exchanged.
     async fn exchange_refresh_token(self) -> Result<String, ClientError> {
+        let stale = self.access_token.get_untracked();
+        let lock = RefreshLock::acquire().await;
+        let result = match stored_access_token().filter(|stored| {
+            Some(&stored.token) != stale.as_ref() && stored.lasts_at_least(SHORTEST_REFRESH_DELAY)
+        }) {
+            Some(stored) => Ok(self.adopt(stored)),
+            None => self.exchange_stored_refresh_token().await,
+        };
+        drop(lock);
+        result
+    }
+
+    async fn exchange_stored_refresh_token(self) -> Result<String, ClientError> {
         let Some(refresh_token) = stored_refresh_token() else {
             self.end("Please sign in.");
             return Err(ClientError::Problem(
@@ -305,19 +361,69 @@ impl Session {
                     .status()
                     .is_some_and(|status| (400..500).contains(&status))
                 {
-                    self.end("Your session has ended — please sign in again.");
+                    self.end(ended_because(error.code()));
                 }
                 Err(error)
             }
         }
     }
 
-    /// Keeps a fresh pair of tokens and schedules the next silent refresh;
-    /// returns the access token.
+    /// Takes an access token another tab stored; returns it.
+    fn adopt(self, stored: StoredAccessToken) -> String {
+        self.access_token.set(Some(stored.token.clone()));
+        self.schedule_refresh(stored.remaining());
+        stored.token
+    }
+
+    /// Listens to the other tabs through the `storage` event: when one
+    /// signs out, or its session ends, this one ends too, with its reason.
+    fn follow_other_tabs(self) {
+        let listener = window_event_listener(leptos::ev::storage, move |event| {
+            if event.key().as_deref() != Some(REFRESH_TOKEN_KEY) {
+                return;
+            }
+            let signed_out = self.state.get_untracked() == SessionState::SignedOut;
+            if event.new_value().is_some() {
+                // Signed in in another tab: this one joins that sign-in.
+                if signed_out {
+                    self.state.set(SessionState::Restoring);
+                    spawn_local(self.restore());
+                }
+                return;
+            }
+            if signed_out {
+                return;
+            }
+            let reason = local_storage()
+                .and_then(|storage| storage.get_item(ENDED_REASON_KEY).ok().flatten())
+                .filter(|reason| !reason.is_empty() && reason != SIGNED_OUT)
+                .unwrap_or_else(|| {
+                    "Your session ended because you signed out in another tab.".to_owned()
+                });
+            self.forget(&reason);
+        });
+        // The session lives as long as the page.
+        std::mem::forget(listener);
+    }
+
+    /// Keeps a fresh pair of tokens (for every tab) and schedules the next
+    /// silent refresh; returns the access token.
     fn accept_tokens(self, tokens: TokenResponse) -> String {
+        let lifetime = Duration::from_secs(tokens.expires_in);
         store_refresh_token(Some(&tokens.refresh_token));
+        store_access_token(Some(&StoredAccessToken {
+            token: tokens.access_token.clone(),
+            expires_at_ms: js_sys::Date::now() + lifetime.as_millis() as f64,
+        }));
         self.access_token.set(Some(tokens.access_token.clone()));
-        let delay = Duration::from_secs(tokens.expires_in)
+        self.schedule_refresh(lifetime);
+        tokens.access_token
+    }
+
+    /// Refreshes silently shortly before an access token that lasts
+    /// `lifetime` expires.
+    fn schedule_refresh(self, lifetime: Duration) {
+        let delay = lifetime
             .saturating_sub(REFRESH_MARGIN)
             .max(SHORTEST_REFRESH_DELAY);
         let handle = set_timeout_with_handle(
@@ -331,12 +437,23 @@ impl Session {
         )
         .ok();
         self.replace_timer(handle);
-        tokens.access_token
     }
 
-    /// Forgets every token and the person, leaving `notice` for the sign-in page.
+    /// Ends the session in every tab: leaves `notice` for this tab's
+    /// sign-in page and the others' (through storage), and forgets the
+    /// tokens.
     fn end(self, notice: &str) {
+        if let Some(storage) = local_storage() {
+            let _ = storage.set_item(ENDED_REASON_KEY, notice);
+        }
         store_refresh_token(None);
+        store_access_token(None);
+        self.forget(notice);
+    }
+
+    /// Forgets the tokens and the person in this tab, leaving `notice` for
+    /// the sign-in page.
+    fn forget(self, notice: &str) {
         self.replace_timer(None);
         self.access_token.set(None);
         self.me.set(None);
@@ -351,6 +468,26 @@ impl Session {
             }
             *timer = handle;
         });
+    }
+}
+
+/// The sign-in page's explanation of a session the server would not renew,
+/// from the problem's code.
+fn ended_because(code: Option<&str>) -> &'static str {
+    match code {
+        Some("refresh_token_reused") => {
+            "Your session ended because it was revoked for safety: the same sign-in was used \
+             twice, as if someone else had copied it. Sign in again; if this keeps happening, \
+             change your password."
+        }
+        Some("session_ended") => {
+            "Your session ended because you signed out (in another tab or window), or your \
+             password was changed."
+        }
+        Some("invalid_refresh_token") => {
+            "Your session ended because it expired. Sign in again to carry on."
+        }
+        _ => "Your session ended. Please sign in again.",
     }
 }
 
@@ -378,5 +515,99 @@ fn store_refresh_token(token: Option<&str>) {
             Some(token) => storage.set_item(REFRESH_TOKEN_KEY, token),
             None => storage.remove_item(REFRESH_TOKEN_KEY),
         };
+    }
+}
+
+/// An access token in storage with its expiry, shared by the tabs.
+struct StoredAccessToken {
+    token: String,
+    expires_at_ms: f64,
+}
+
+impl StoredAccessToken {
+    fn remaining(&self) -> Duration {
+        Duration::from_millis((self.expires_at_ms - js_sys::Date::now()).max(0.0) as u64)
+    }
+
+    fn lasts_at_least(&self, duration: Duration) -> bool {
+        self.remaining() >= duration
+    }
+}
+
+fn stored_access_token() -> Option<StoredAccessToken> {
+    let text = local_storage()?.get_item(ACCESS_TOKEN_KEY).ok().flatten()?;
+    let (expiry, token) = text.split_once(' ')?;
+    Some(StoredAccessToken {
+        token: token.to_owned(),
+        expires_at_ms: expiry.parse().ok()?,
+    })
+}
+
+fn store_access_token(token: Option<&StoredAccessToken>) {
+    if let Some(storage) = local_storage() {
+        let _ = match token {
+            Some(stored) => storage.set_item(
+                ACCESS_TOKEN_KEY,
+                &format!("{} {}", stored.expires_at_ms, stored.token),
+            ),
+            None => storage.remove_item(ACCESS_TOKEN_KEY),
+        };
+    }
+}
+
+// The Web Locks API. web-sys has bindings for it, but only behind the
+// `web_sys_unstable_apis` cfg flag, which would apply to the whole build:
+// the two calls needed are declared here instead.
+#[wasm_bindgen::prelude::wasm_bindgen]
+extern "C" {
+    type LockManager;
+
+    #[wasm_bindgen(method, js_name = request)]
+    fn request(this: &LockManager, name: &str, callback: &js_sys::Function) -> js_sys::Promise;
+}
+
+/// The `warren.refresh` Web Lock, held until dropped. Browsers without
+/// the Web Locks API get no lock: the server's grace window covers them.
+struct RefreshLock {
+    release: Option<js_sys::Function>,
+}
+
+impl RefreshLock {
+    async fn acquire() -> Self {
+        use wasm_bindgen::JsCast;
+        let locks = web_sys::window()
+            .and_then(|window| js_sys::Reflect::get(&window.navigator(), &"locks".into()).ok())
+            .filter(|locks| locks.is_object())
+            .map(JsCast::unchecked_into::<LockManager>);
+        let Some(locks) = locks else {
+            return Self { release: None };
+        };
+        let mut release = None;
+        let held_until = js_sys::Promise::new(&mut |resolve, _| release = Some(resolve));
+        let mut granted = None;
+        let acquired = js_sys::Promise::new(&mut |resolve, _| granted = Some(resolve));
+        let (Some(release), Some(granted)) = (release, granted) else {
+            return Self { release: None };
+        };
+        // The lock is held until the promise the callback returns settles,
+        // that is until `release` runs on drop.
+        let callback =
+            wasm_bindgen::closure::Closure::once_into_js(move |_lock: wasm_bindgen::JsValue| {
+                let _ = granted.call0(&wasm_bindgen::JsValue::NULL);
+                held_until
+            });
+        let _ = locks.request(REFRESH_LOCK, callback.unchecked_ref());
+        let _ = wasm_bindgen_futures::JsFuture::from(acquired).await;
+        Self {
+            release: Some(release),
+        }
+    }
+}
+
+impl Drop for RefreshLock {
+    fn drop(&mut self) {
+        if let Some(release) = self.release.take() {
+            let _ = release.call0(&wasm_bindgen::JsValue::NULL);
+        }
     }
 }

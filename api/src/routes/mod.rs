@@ -111,6 +111,8 @@ pub fn api(config: &mut ServiceConfig) {
             .service(me::update)
             .service(organizations::apply)
             .service(organizations::list)
+            // Before `read`, whose `{id}` would take the word.
+            .service(organizations::pending_applications)
             .service(organizations::read)
             .service(organizations::update)
             .service(organizations::change_membership)

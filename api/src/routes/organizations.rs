@@ -10,8 +10,9 @@ use warren_store::organizations::{
     self as store, NewOrganization, OrganizationChange, OrganizationFilter,
 };
 use warren_wire::{
-    Application, ApplyRequest, MembershipChangeRequest, Organization, OrganizationPage,
-    OrganizationQuery, UpdateOrganizationRequest,
+    Applicant, Application, ApplyRequest, MembershipChangeRequest, Organization, OrganizationPage,
+    OrganizationQuery, PendingApplication, PendingApplicationPage, PendingApplicationQuery,
+    UpdateOrganizationRequest,
 };
 
 use crate::auth::{Principal, anonymous_actor, hash_password_blocking};
@@ -181,6 +182,78 @@ pub async fn list(
     let (items, next_cursor) =
         paging::page(items, limit, |organization| organization.id.to_string());
     Ok(HttpResponse::Ok().json(OrganizationPage { items, next_cursor }))
+}
+
+/// The vetting queue: organizations waiting to be vetted, oldest first,
+/// each with who applied (name and e-mail) — network admins only.
+#[utoipa::path(
+    operation_id = "list_pending_applications",
+    tag = "organizations",
+    security(("bearer" = [])),
+    params(PendingApplicationQuery),
+    responses(
+        (status = 200, description = "A page of the vetting queue.", body = PendingApplicationPage),
+        (status = 400, description = "The cursor or limit is not valid.", body = warren_wire::Problem, content_type = "application/problem+json"),
+        (status = 403, description = "Only network admins vet applications.", body = warren_wire::Problem, content_type = "application/problem+json"),
+        AuthProblems,
+    )
+)]
+#[get("/organizations/applications")]
+pub async fn pending_applications(
+    state: web::Data<AppState>,
+    principal: Principal,
+    query: web::Query<PendingApplicationQuery>,
+) -> Result<HttpResponse, ApiError> {
+    if !principal.access.is_network_admin() {
+        return Err(ApiError::Forbidden(
+            "Only network coordinators see the vetting queue.".into(),
+        ));
+    }
+    let query = query.into_inner();
+    let limit = paging::limit(query.limit)?;
+    let after = query
+        .cursor
+        .map(|cursor| {
+            Uuid::parse_str(&cursor)
+                .map(|id| id.to_string())
+                .map_err(|_| {
+                    ApiError::bad_request(
+                        "invalid_query",
+                        "cursor is not a cursor this server sent.",
+                    )
+                })
+        })
+        .transpose()?;
+    let filter = OrganizationFilter {
+        visible: None,
+        membership: Some(MembershipStatus::Applied),
+        kind: None,
+        name_contains: None,
+        after,
+        limit,
+    };
+    let (organizations, mut applicants) = web::block(move || {
+        state.store.read(|connection| {
+            let organizations = store::list(connection, &filter)?;
+            let ids: Vec<String> = organizations.iter().map(|o| o.id.to_string()).collect();
+            let applicants = accounts::applicants_of(connection, &ids)?;
+            Ok::<_, ApiError>((organizations, applicants))
+        })
+    })
+    .await??;
+    let (organizations, next_cursor) = paging::page(organizations, limit, |organization| {
+        organization.id.to_string()
+    });
+    let items = organizations
+        .into_iter()
+        .map(|organization| PendingApplication {
+            applicant: applicants
+                .remove(&organization.id.to_string())
+                .map(|(name, email)| Applicant { name, email }),
+            organization,
+        })
+        .collect();
+    Ok(HttpResponse::Ok().json(PendingApplicationPage { items, next_cursor }))
 }
 
 /// Read one organization; its `ETag` is the version to send as `If-Match`.

@@ -112,9 +112,13 @@ pub async fn login(
 
 /// Exchange a refresh token for a new pair.
 ///
-/// Each refresh token works once. Presenting one that was already used
-/// revokes every token of that sign-in (the token may have been stolen), and
-/// answers 401 `refresh_token_reused`.
+/// Each refresh token works once. Presenting it again within a few seconds
+/// of its first use (`WARREN_REFRESH_GRACE_SECS`, default 10: several tabs
+/// refreshing together) answers another new pair of the same sign-in.
+/// Presenting it later revokes every token of that sign-in (the token may
+/// have been stolen) and answers 401 `refresh_token_reused`. A token whose
+/// sign-in ended (signed out, password changed) answers 401
+/// `session_ended`; an unknown or expired one 401 `invalid_refresh_token`.
 #[utoipa::path(
     operation_id = "refresh_tokens",
     tag = "auth",
@@ -135,18 +139,26 @@ pub async fn refresh(
     let state_for_work = state.clone();
     let tokens = web::block(move || {
         let state = state_for_work;
+        let grace = chrono::TimeDelta::from_std(state.tokens.settings().refresh_grace)
+            .map_err(|error| ApiError::Internal(error.to_string()))?;
         // The outcome is committed even when it is a refusal: a detected
         // reuse must revoke the family for good.
         let outcome = state
             .store
-            .write(|connection| accounts::use_refresh_token(connection, &token_hash))?;
+            .write(|connection| accounts::use_refresh_token(connection, &token_hash, grace))?;
         match outcome {
-            RefreshOutcome::Rotated { user_id, family_id } => state
+            RefreshOutcome::Rotated {
+                user_id, family_id, ..
+            } => state
                 .store
                 .write(|connection| issue_tokens(&state, connection, &user_id, &family_id)),
             RefreshOutcome::Reused => Err(ApiError::Unauthorized {
                 code: "refresh_token_reused",
-                detail: "This refresh token was already used; the session has been revoked. Sign in again.".into(),
+                detail: "This refresh token was already used; the session has been revoked for safety. Sign in again.".into(),
+            }),
+            RefreshOutcome::Ended => Err(ApiError::Unauthorized {
+                code: "session_ended",
+                detail: "This sign-in has ended (signed out, or the password changed). Sign in again.".into(),
             }),
             RefreshOutcome::Invalid => Err(ApiError::Unauthorized {
                 code: "invalid_refresh_token",

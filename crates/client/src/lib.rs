@@ -311,6 +311,18 @@ impl Client {
         Self::send(builder).await.map(|(value, _)| value)
     }
 
+    /// The vetting queue, oldest application first, with who applied
+    /// (network admins).
+    pub async fn pending_applications(
+        &self,
+        query: &PendingApplicationQuery,
+    ) -> Result<PendingApplicationPage> {
+        let builder = self
+            .request(Method::GET, "/api/v1/organizations/applications")
+            .query(query);
+        Self::send(builder).await.map(|(value, _)| value)
+    }
+
     /// One organization, with its version.
     pub async fn organization(&self, id: Uuid) -> Result<Versioned<Organization>> {
         self.get_versioned(&format!("/api/v1/organizations/{id}"))

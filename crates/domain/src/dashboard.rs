@@ -68,6 +68,17 @@ impl Period {
         Ok(Self { from, to })
     }
 
+    /// The `days` days up to and including `today` (at least one): today's
+    /// work counts at once, which a calendar month's figures only show
+    /// when the month is over.
+    pub fn last_days(today: NaiveDate, days: u32) -> Self {
+        let back = u64::from(days.clamp(1, MAX_PERIOD_DAYS as u32) - 1);
+        let from = today
+            .checked_sub_days(chrono::Days::new(back))
+            .unwrap_or(today);
+        Self { from, to: today }
+    }
+
     /// The last full calendar month before `today`.
     pub fn last_full_month(today: NaiveDate) -> Self {
         let this_month = Month::of(today).first_day();
@@ -891,6 +902,17 @@ mod tests {
                 escalation: false,
             },
         }
+    }
+
+    #[test]
+    fn the_last_30_days_end_today() {
+        let period = Period::last_days(day("2026-12-06"), 30);
+        assert_eq!(
+            (period.from(), period.to()),
+            (day("2026-11-07"), day("2026-12-06"))
+        );
+        assert_eq!(period.days(), 30);
+        assert_eq!(Period::last_days(day("2026-12-06"), 0).days(), 1);
     }
 
     #[test]

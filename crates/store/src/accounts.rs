@@ -393,6 +393,27 @@ pub fn members_of(
         .collect()
 }
 
+/// Who applied for each of `organization_ids`: its first org admin (the
+/// account the application created), as `(name, e-mail)` by organization
+/// id. An organization whose applicant has left has no entry.
+pub fn applicants_of(
+    connection: &mut DbConnection,
+    organization_ids: &[String],
+) -> StoreResult<std::collections::HashMap<String, (String, String)>> {
+    let rows = memberships::table
+        .inner_join(users::table)
+        .filter(memberships::organization_id.eq_any(organization_ids))
+        .filter(memberships::role.eq(Role::OrgAdmin.as_str()))
+        .order((memberships::created_at, users::id))
+        .select((memberships::organization_id, users::name, users::email))
+        .load::<(String, String, String)>(connection)?;
+    let mut applicants = std::collections::HashMap::new();
+    for (organization_id, name, email) in rows {
+        applicants.entry(organization_id).or_insert((name, email));
+    }
+    Ok(applicants)
+}
+
 /// A member's role, or `NotFound` if the user is not a member.
 pub fn role_of(
     connection: &mut DbConnection,
@@ -473,38 +494,66 @@ pub fn insert_refresh_token(
 /// What presenting a refresh token amounted to.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum RefreshOutcome {
-    /// Valid and now used: issue the next token in `family_id` for `user_id`.
+    /// Valid and now used (or presented again within the grace window):
+    /// issue the next token in `family_id` for `user_id`.
     Rotated {
         /// The token's owner.
         user_id: String,
         /// Its chain.
         family_id: String,
+        /// Whether the token had already been used, moments ago, and was
+        /// honoured only because of the grace window.
+        within_grace: bool,
     },
-    /// Already used or revoked: the whole family has been revoked.
+    /// Used before, outside the grace window: the whole family has been
+    /// revoked.
     Reused,
+    /// Revoked before it was used: its sign-in ended (signed out, password
+    /// changed, or another token of the family was replayed).
+    Ended,
     /// Unknown or expired.
     Invalid,
 }
 
-/// Uses a refresh token exactly once. A second use of the same token (a
-/// replay, perhaps by a thief) revokes its whole family.
+/// Uses a refresh token once. Presenting it again revokes its whole family
+/// (a replay, perhaps by a thief) — unless the token was used no more than
+/// `grace` ago and its family is still live: then it is honoured again.
+///
+/// The grace window exists because one person with several tabs, or a
+/// response lost on a flaky connection, presents the same token twice within
+/// moments; revoking then would sign an honest person out. A thief needs the
+/// token *and* to replay it within those seconds of its legitimate use;
+/// after the window every replay still revokes the family.
 pub fn use_refresh_token(
     connection: &mut DbConnection,
     token_hash: &str,
+    grace: chrono::TimeDelta,
 ) -> StoreResult<RefreshOutcome> {
-    let Some((user_id, family_id, expires_at)) = refresh_tokens::table
+    type Row = (
+        String,
+        String,
+        NaiveDateTime,
+        Option<NaiveDateTime>,
+        Option<NaiveDateTime>,
+    );
+    let Some((user_id, family_id, expires_at, used_at, revoked_at)) = refresh_tokens::table
         .filter(refresh_tokens::token_hash.eq(token_hash))
         .select((
             refresh_tokens::user_id,
             refresh_tokens::family_id,
             refresh_tokens::expires_at,
+            refresh_tokens::used_at,
+            refresh_tokens::revoked_at,
         ))
-        .first::<(String, String, NaiveDateTime)>(connection)
+        .first::<Row>(connection)
         .optional()?
     else {
         return Ok(RefreshOutcome::Invalid);
     };
     let at = now();
+    if expires_at <= at {
+        return Ok(RefreshOutcome::Invalid);
+    }
     let claimed = diesel::update(
         refresh_tokens::table
             .filter(refresh_tokens::token_hash.eq(token_hash))
@@ -513,14 +562,33 @@ pub fn use_refresh_token(
     )
     .set(refresh_tokens::used_at.eq(at))
     .execute(connection)?;
-    if claimed == 0 {
-        revoke_family(connection, &family_id)?;
-        return Ok(RefreshOutcome::Reused);
+    if claimed == 1 {
+        return Ok(RefreshOutcome::Rotated {
+            user_id,
+            family_id,
+            within_grace: false,
+        });
     }
-    if expires_at <= at {
-        return Ok(RefreshOutcome::Invalid);
+    // Not claimed: read it again, as a concurrent refresh may have used it
+    // between the first read and the update.
+    let (used_at, revoked_at) = refresh_tokens::table
+        .filter(refresh_tokens::token_hash.eq(token_hash))
+        .select((refresh_tokens::used_at, refresh_tokens::revoked_at))
+        .first::<(Option<NaiveDateTime>, Option<NaiveDateTime>)>(connection)
+        .optional()?
+        .unwrap_or((used_at, revoked_at));
+    match (used_at, revoked_at) {
+        (Some(used), None) if at - used <= grace => Ok(RefreshOutcome::Rotated {
+            user_id,
+            family_id,
+            within_grace: true,
+        }),
+        (_, Some(_)) => Ok(RefreshOutcome::Ended),
+        _ => {
+            revoke_family(connection, &family_id)?;
+            Ok(RefreshOutcome::Reused)
+        }
     }
-    Ok(RefreshOutcome::Rotated { user_id, family_id })
 }
 
 /// Revokes every token of a family (sign-out, or reuse detected).

@@ -60,6 +60,48 @@ pub struct OrganizationPage {
     pub next_cursor: Option<String>,
 }
 
+/// The person who applied for an organization (its first admin), as the
+/// network coordinators see it in the vetting queue.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct Applicant {
+    /// Their name.
+    pub name: String,
+    /// Their e-mail address, to contact them about the application.
+    pub email: String,
+}
+
+/// An organization waiting to be vetted, with who applied for it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct PendingApplication {
+    /// The organization, as it applied (its description is what it wrote).
+    pub organization: Organization,
+    /// Who applied; absent if that account has since left it.
+    pub applicant: Option<Applicant>,
+}
+
+/// One page of the vetting queue, oldest application first.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct PendingApplicationPage {
+    /// The applications on this page.
+    pub items: Vec<PendingApplication>,
+    /// Pass as `cursor` to get the next page; absent on the last page.
+    pub next_cursor: Option<String>,
+}
+
+/// Paging of `GET /api/v1/organizations/applications`.
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::IntoParams))]
+#[serde(deny_unknown_fields)]
+pub struct PendingApplicationQuery {
+    /// The `next_cursor` of the previous page.
+    pub cursor: Option<String>,
+    /// Page size, 1–200 (default 50).
+    pub limit: Option<u32>,
+}
+
 /// Filters for `GET /api/v1/organizations`.
 #[derive(Debug, Clone, Default, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::IntoParams))]

@@ -289,3 +289,47 @@ warren_tests::on_both_databases! {
         app.tokens("pro@file.test", "a brand new password").await;
     }
 }
+
+warren_tests::on_both_databases! {
+    async fn coordinators_see_who_applied_in_the_vetting_queue_and_nobody_else_does(app) {
+        let coordinator = app.network_admin().await;
+        let (first, applicant) = app.apply("Hedgehog Rescue Bristol", "ann@hedgehogs.test").await;
+        let (second, _) = app.apply("Meadow Vets", "mo@meadow.test").await;
+        let (vetted, member) = app.vetted(&coordinator, "Severn Partners", "sp@severn.test").await;
+
+        let queue = coordinator
+            .pending_applications(&warren_wire::PendingApplicationQuery::default())
+            .await
+            .unwrap();
+        let listed: Vec<_> = queue.items.iter().map(|item| item.organization.id).collect();
+        assert_eq!(listed, [first, second], "oldest first, vetted members left out");
+        let who = queue.items[0].applicant.clone().expect("the applicant");
+        assert_eq!((who.name.as_str(), who.email.as_str()), ("Ada Admin", "ann@hedgehogs.test"));
+        assert!(!listed.contains(&vetted));
+
+        // Paged with a cursor.
+        let page = coordinator
+            .pending_applications(&warren_wire::PendingApplicationQuery { limit: Some(1), cursor: None })
+            .await
+            .unwrap();
+        assert_eq!(page.items.len(), 1);
+        let rest = coordinator
+            .pending_applications(&warren_wire::PendingApplicationQuery { limit: Some(1), cursor: page.next_cursor })
+            .await
+            .unwrap();
+        assert_eq!(rest.items[0].organization.id, second);
+
+        for outsider in [&applicant, &member] {
+            let refused = outsider
+                .pending_applications(&warren_wire::PendingApplicationQuery::default())
+                .await
+                .unwrap_err();
+            assert_eq!(refused.status(), Some(403));
+        }
+        let bad = coordinator
+            .pending_applications(&warren_wire::PendingApplicationQuery { limit: None, cursor: Some("nonsense".into()) })
+            .await
+            .unwrap_err();
+        assert_eq!(bad.status(), Some(400));
+    }
+}

@@ -212,6 +212,13 @@ warren_tests::on_both_databases! {
             .click()
             .await
             .unwrap();
+        // Vetting asks for confirmation first.
+        row.find(Locator::Css("[data-testid=confirm-vet]"))
+            .await
+            .expect("a confirmation")
+            .click()
+            .await
+            .unwrap();
         for _ in 0..100 {
             if coordinator
                 .organization(meadow)

@@ -137,3 +137,50 @@ warren_tests::on_both_databases! {
         }
     }
 }
+
+/// A server whose refresh tokens stay good for `grace` after their first use.
+async fn with_grace(backend: Backend, grace: std::time::Duration) -> TestApp {
+    TestApp::spawn_with(backend, |config| config.tokens.refresh_grace = grace).await
+}
+
+warren_tests::on_both_databases! {
+    async fn tabs_refreshing_with_the_same_token_all_stay_signed_in(backend: Backend) {
+        let app = with_grace(backend, std::time::Duration::from_secs(10)).await;
+        app.network_admin().await;
+        let shared = app.tokens("coordinator@network.test", PASSWORD).await;
+        // Three tabs read the same stored token and refresh at once.
+        let (first, second, third) = tokio::join!(
+            app.client.refresh(&shared.refresh_token),
+            app.client.refresh(&shared.refresh_token),
+            app.client.refresh(&shared.refresh_token),
+        );
+        let pairs = [first.unwrap(), second.unwrap(), third.unwrap()];
+        for pair in &pairs {
+            assert_eq!(answer(&app, &pair.access_token).await.0, 200);
+        }
+        // A fourth use, moments later, is still honoured.
+        let late = app.client.refresh(&shared.refresh_token).await.expect("within the window");
+        // Every new token continues the same sign-in: it works, and signing
+        // out with one of them ends them all.
+        let next = app.client.refresh(&pairs[0].refresh_token).await.expect("a successor works");
+        app.client.logout(&next.refresh_token).await.unwrap();
+        for token in [&pairs[1].refresh_token, &pairs[2].refresh_token, &late.refresh_token] {
+            let ended = app.client.refresh(token).await.unwrap_err();
+            assert_eq!(ended.code(), Some("session_ended"));
+        }
+    }
+
+    async fn a_refresh_token_replayed_after_the_grace_window_revokes_the_session(backend: Backend) {
+        let app = with_grace(backend, std::time::Duration::from_secs(1)).await;
+        app.network_admin().await;
+        let first = app.tokens("coordinator@network.test", PASSWORD).await;
+        let second = app.client.refresh(&first.refresh_token).await.unwrap();
+        tokio::time::sleep(std::time::Duration::from_millis(2100)).await;
+
+        let replay = app.client.refresh(&first.refresh_token).await.unwrap_err();
+        assert_eq!(replay.code(), Some("refresh_token_reused"));
+        let after = app.client.refresh(&second.refresh_token).await.unwrap_err();
+        assert_eq!(after.status(), Some(401), "the whole chain is revoked");
+        assert_eq!(after.code(), Some("session_ended"));
+    }
+}

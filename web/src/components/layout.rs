@@ -128,13 +128,14 @@ fn Navigation(open: ReadSignal<bool>) -> impl IntoView {
     let location = use_location();
     let navigate = use_navigate();
     let administered = Memo::new(move |_| session.administered());
-    // The organization being looked at, else the first one administered.
+    // The person's own organization being looked at, else the first one
+    // they administer. Only their own: a coordinator looks at every
+    // member's page, and the "Organization" link must still lead home to
+    // the coordination office rather than to the member seen last.
     let current_organization = Memo::new(move |_| {
         let administered = administered.get();
         organization_in_path(&location.pathname.get())
-            .filter(|id| {
-                session.is_network_admin() || administered.iter().any(|m| m.organization.id == *id)
-            })
+            .filter(|id| administered.iter().any(|m| m.organization.id == *id))
             .or_else(|| administered.first().map(|m| m.organization.id))
     });
     let links = move || {

@@ -3,6 +3,7 @@
 //! listing pieces and vocabulary pickers, and the pieces of a triage result.
 
 mod alert;
+mod awaiting_vetting;
 mod badge;
 mod confirm_button;
 mod copy_box;
@@ -22,6 +23,7 @@ mod terms;
 mod triage;
 
 pub use alert::{ErrorAlert, SuccessNotice, error_of};
+pub use awaiting_vetting::{AwaitingVetting, VETTING_TAKES, VettingSteps, watch_for_vetting};
 pub use badge::{InvitationBadge, MembershipBadge};
 pub use confirm_button::ConfirmButton;
 pub use copy_box::CopyBox;

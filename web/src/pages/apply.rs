@@ -7,7 +7,9 @@ use warren_client::ClientError;
 use warren_domain::{Description, Email, OrgName, OrganizationKind, Password, PersonName, Website};
 use warren_wire::{Application, ApplyRequest, NewAccount, NewOrganization};
 
-use crate::components::{ErrorAlert, FieldErrors, KindSelect, TextArea, TextField, error_of};
+use crate::components::{
+    ErrorAlert, FieldErrors, KindSelect, TextArea, TextField, VETTING_TAKES, VettingSteps, error_of,
+};
 use crate::idempotency::IdempotencyKey;
 use crate::session::use_session;
 
@@ -136,9 +138,12 @@ pub fn ApplyPage() -> impl IntoView {
                             <p>
                                 {move || received.get().unwrap_or_default()}
                                 " is now waiting in the vetting queue. You can sign in already; "
-                                "the network's shared services open up once it is vetted."
+                                "the network's shared services open up once it is vetted, "
+                                {VETTING_TAKES} "."
                             </p>
                         </div>
+                        <h2>"What happens next"</h2>
+                        <VettingSteps/>
                         <a href="/sign-in" class="button primary">
                             "Sign in"
                         </a>

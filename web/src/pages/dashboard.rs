@@ -1,7 +1,9 @@
 //! `/dashboard`: the golden-hour dashboard for network coordinators (the
 //! whole network or any organization) and organization admins (their own).
 //!
-//! A period (last calendar month by default) and, for coordinators, an
+//! A period (the last 30 days by default, so today's work shows at once;
+//! or the last 7 days, last calendar month, or any dates) and, for
+//! coordinators, an
 //! organization; headline figures as cards; one bar chart per table the
 //! server returns, drawn here as inline SVG (no script library), each with a
 //! text alternative, its numbers printed on the bars and in a table, and a
@@ -10,7 +12,7 @@
 
 use leptos::prelude::*;
 use uuid::Uuid;
-use warren_domain::dashboard::format_value;
+use warren_domain::dashboard::{Period, format_value};
 use warren_domain::lending::ItemCategory;
 use warren_domain::referral::RejectReason;
 use warren_wire::{Dashboard, DashboardFigures, DashboardQuery, OrganizationQuery, Table};
@@ -45,6 +47,53 @@ pub fn DashboardPage() -> impl IntoView {
 /// An organization to choose: id and name.
 type OrganizationChoice = (Uuid, String);
 
+/// The periods offered in one choice, besides any dates.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum PeriodChoice {
+    Last30Days,
+    Last7Days,
+    LastMonth,
+    Dates,
+}
+
+impl PeriodChoice {
+    const ALL: [Self; 4] = [
+        Self::Last30Days,
+        Self::Last7Days,
+        Self::LastMonth,
+        Self::Dates,
+    ];
+
+    fn value(self) -> &'static str {
+        match self {
+            Self::Last30Days => "last_30_days",
+            Self::Last7Days => "last_7_days",
+            Self::LastMonth => "last_month",
+            Self::Dates => "dates",
+        }
+    }
+
+    fn label(self) -> &'static str {
+        match self {
+            Self::Last30Days => "Last 30 days",
+            Self::Last7Days => "Last 7 days",
+            Self::LastMonth => "Last calendar month",
+            Self::Dates => "Dates below",
+        }
+    }
+
+    /// The period, counted to the person's today; `None` for chosen dates.
+    fn period(self) -> Option<Period> {
+        let today = crate::components::local_date(crate::local_time::now())?;
+        match self {
+            Self::Last30Days => Some(Period::last_days(today, 30)),
+            Self::Last7Days => Some(Period::last_days(today, 7)),
+            Self::LastMonth => Some(Period::last_full_month(today)),
+            Self::Dates => None,
+        }
+    }
+}
+
 #[component]
 fn DashboardView() -> impl IntoView {
     let session = use_session();
@@ -56,13 +105,34 @@ fn DashboardView() -> impl IntoView {
     let initial = (!network_admin)
         .then(|| administered.first().map(|(id, _)| *id))
         .flatten();
-    let from = RwSignal::new(String::new());
-    let to = RwSignal::new(String::new());
+    let choice = RwSignal::new(PeriodChoice::Last30Days);
+    let first = PeriodChoice::Last30Days.period();
+    let from = RwSignal::new(first.map(|p| p.from().to_string()).unwrap_or_default());
+    let to = RwSignal::new(first.map(|p| p.to().to_string()).unwrap_or_default());
     let organization = RwSignal::new(initial);
     let asked = RwSignal::new(DashboardQuery {
         organization_id: initial,
-        ..Default::default()
+        from: first.map(|p| p.from().to_string()),
+        to: first.map(|p| p.to().to_string()),
     });
+    // Choosing a period shows it at once and fills in its dates; editing a
+    // date turns the choice to "Dates below".
+    let choose_period = move |event: leptos::ev::Event| {
+        let value = event_target_value(&event);
+        let Some(chosen) = PeriodChoice::ALL.into_iter().find(|c| c.value() == value) else {
+            return;
+        };
+        choice.set(chosen);
+        if let Some(period) = chosen.period() {
+            from.set(period.from().to_string());
+            to.set(period.to().to_string());
+            asked.set(DashboardQuery {
+                from: Some(period.from().to_string()),
+                to: Some(period.to().to_string()),
+                organization_id: organization.get_untracked(),
+            });
+        }
+    };
 
     let choices = LocalResource::new(move || {
         let administered = administered.clone();
@@ -144,12 +214,33 @@ fn DashboardView() -> impl IntoView {
         </header>
         <form class="card report-period dashboard-period" data-testid="dashboard-period" on:submit=submit>
             <div class="field">
+                <label for="dashboard-period">"Period"</label>
+                <select id="dashboard-period" on:change=choose_period>
+                    {PeriodChoice::ALL
+                        .into_iter()
+                        .map(|option| {
+                            view! {
+                                <option value=option.value() prop:selected=move || choice.get() == option>
+                                    {option.label()}
+                                </option>
+                            }
+                        })
+                        .collect_view()}
+                </select>
+            </div>
+            <div class="field">
                 <label for="dashboard-from">"From"</label>
-                <input id="dashboard-from" type="date" prop:value=from on:input=move |event| from.set(event_target_value(&event))/>
+                <input id="dashboard-from" type="date" prop:value=from on:input=move |event| {
+                    choice.set(PeriodChoice::Dates);
+                    from.set(event_target_value(&event));
+                }/>
             </div>
             <div class="field">
                 <label for="dashboard-to">"To"</label>
-                <input id="dashboard-to" type="date" prop:value=to on:input=move |event| to.set(event_target_value(&event))/>
+                <input id="dashboard-to" type="date" prop:value=to on:input=move |event| {
+                    choice.set(PeriodChoice::Dates);
+                    to.set(event_target_value(&event));
+                }/>
             </div>
             <div class="field">
                 <label for="dashboard-organization">"Organization"</label>

@@ -21,7 +21,8 @@ use warren_client::ClientError;
 use warren_wire::{SearchHit, SearchPage, SearchParams, Term};
 
 use crate::components::{
-    ErrorAlert, HitCard, Loading, RequireSignIn, SpeciesOptions, TermChips, capabilities, error_of,
+    AwaitingVetting, ErrorAlert, HitCard, Loading, RequireSignIn, SpeciesOptions, TermChips,
+    capabilities, error_of,
 };
 use crate::local_time;
 use crate::session::{Session, use_session};
@@ -35,10 +36,27 @@ const PAGE_SIZE: u32 = 20;
 
 /// The directory search.
 #[component]
+///
+/// Before the person's organization is vetted, the page says when the
+/// directory opens instead of showing the server's refusal.
 pub fn DirectoryPage() -> impl IntoView {
+    let session = use_session();
     view! {
         <RequireSignIn>
-            <Directory/>
+            <Show
+                when=move || session.in_network()
+                fallback=|| {
+                    view! {
+                        <header class="page-header">
+                            <h1>"Directory"</h1>
+                            <p class="lead">"Who can take this animal, now, near here."</p>
+                        </header>
+                        <AwaitingVetting service="The directory"/>
+                    }
+                }
+            >
+                <Directory/>
+            </Show>
         </RequireSignIn>
     }
 }

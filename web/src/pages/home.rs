@@ -4,7 +4,9 @@ use leptos::prelude::*;
 use warren_domain::MembershipStatus;
 use warren_wire::MyMembership;
 
-use crate::components::{MembershipBadge, RequireSignIn};
+use crate::components::{
+    MembershipBadge, RequireSignIn, VETTING_TAKES, VettingSteps, watch_for_vetting,
+};
 use crate::session::use_session;
 
 /// Greeting, organizations and quick links; signed-out visitors go to `/sign-in`.
@@ -20,6 +22,7 @@ pub fn HomePage() -> impl IntoView {
 #[component]
 fn Home() -> impl IntoView {
     let session = use_session();
+    watch_for_vetting(session);
     let me = move || session.me();
     let first_name = move || {
         me().and_then(|me| me.user)
@@ -116,7 +119,13 @@ fn MembershipCard(membership: MyMembership) -> impl IntoView {
             </p>
             {(organization.membership == MembershipStatus::Applied)
                 .then_some(view! {
-                    <p class="muted">"A network coordinator will vet this organization soon."</p>
+                    <div class="awaiting-vetting" data-testid="awaiting-vetting">
+                        <p>
+                            <strong>"Awaiting vetting — " {VETTING_TAKES} "."</strong>
+                            " The directory, referrals and lending open once it is vetted."
+                        </p>
+                        <VettingSteps/>
+                    </div>
                 })}
             {suspended
                 .then_some(view! {

@@ -15,19 +15,37 @@ use warren_domain::lending::ItemCategory;
 use warren_wire::{CatalogEntry, CatalogParams};
 
 use crate::components::{
-    ActingOrganization, ConditionBadge, ErrorAlert, FieldErrors, ItemStatusBadge, LendingTab,
-    LendingTabs, Loading, RequireSignIn, SpeciesOptions, acting_organizations, label_of, sites_of,
-    suitability_text, vocabulary,
+    ActingOrganization, AwaitingVetting, ConditionBadge, ErrorAlert, FieldErrors, ItemStatusBadge,
+    LendingTab, LendingTabs, Loading, RequireSignIn, SpeciesOptions, acting_organizations,
+    label_of, sites_of, suitability_text, vocabulary,
 };
 use crate::local_time;
 use crate::session::use_session;
 
 /// The catalog page.
+/// The kit library's catalog.
+///
+/// Before the person's organization is vetted, the page says when lending
+/// opens instead of showing the server's refusal.
 #[component]
 pub fn LendingPage() -> impl IntoView {
+    let session = use_session();
     view! {
         <RequireSignIn>
-            <Catalog/>
+            <Show
+                when=move || session.in_network()
+                fallback=|| {
+                    view! {
+                        <header class="page-header">
+                            <h1>"Lending"</h1>
+                            <p class="lead">"Borrow kit and supplies from other members of the network."</p>
+                        </header>
+                        <AwaitingVetting service="Lending"/>
+                    }
+                }
+            >
+                <Catalog/>
+            </Show>
         </RequireSignIn>
     }
 }

@@ -2,8 +2,10 @@
 //! not. Cases referred per month by tier, outcome and species, the
 //! acceptance rate and the median time to first vet, with every count from
 //! fewer than five cases hidden (the server decides what is hidden; this page
-//! only shows it).
+//! only shows it). The period is picked from lists of months, which show
+//! the months the report covers.
 
+use chrono::{Datelike, Months};
 use leptos::prelude::*;
 use warren_wire::{PublicReport, ReportQuery, ReportTable};
 
@@ -13,20 +15,92 @@ use crate::session::use_session;
 /// A hidden count, as shown.
 const HIDDEN: &str = "–";
 
+/// The months the pickers offer: this month and the 35 before it, newest
+/// first, as `(YYYY-MM, "November 2026")`.
+fn month_options() -> Vec<(String, String)> {
+    let today = crate::components::local_date(crate::local_time::now())
+        .unwrap_or_else(|| crate::local_time::now().date_naive());
+    let first = today.with_day(1).unwrap_or(today);
+    (0..36)
+        .filter_map(|back| first.checked_sub_months(Months::new(back)))
+        .map(|month| {
+            (
+                month.format("%Y-%m").to_string(),
+                month.format("%B %Y").to_string(),
+            )
+        })
+        .collect()
+}
+
+/// A month picker: a labelled list of months (a `type="month"` input is a
+/// bare text box in some browsers and unstyled in the others).
+#[component]
+fn MonthPicker(
+    id: &'static str,
+    label: &'static str,
+    value: RwSignal<String>,
+    options: StoredValue<Vec<(String, String)>>,
+    #[prop(into)] invalid: Signal<bool>,
+) -> impl IntoView {
+    view! {
+        <div class="field">
+            <label for=id>{label}</label>
+            <select
+                id=id
+                aria-invalid=move || invalid.get().then_some("true")
+                on:change=move |event| value.set(event_target_value(&event))
+            >
+                {move || {
+                    let chosen = value.get();
+                    // A month the report shows but the list does not reach
+                    // (asked for by address) is offered too.
+                    let mut listed = options.get_value();
+                    if !chosen.is_empty() && !listed.iter().any(|(month, _)| *month == chosen) {
+                        listed.push((chosen.clone(), chosen.clone()));
+                    }
+                    listed
+                        .into_iter()
+                        .map(|(month, text)| {
+                            let selected = month == chosen;
+                            view! { <option value=month selected=selected>{text}</option> }
+                        })
+                        .collect_view()
+                }}
+            </select>
+        </div>
+    }
+}
+
 /// The report page.
 #[component]
 pub fn ReportPage() -> impl IntoView {
     let session = use_session();
     let from = RwSignal::new(String::new());
     let to = RwSignal::new(String::new());
+    let options = StoredValue::new(month_options());
     let asked = RwSignal::new(ReportQuery::default());
     let report = LocalResource::new(move || {
         let query = asked.get();
         let client = session.client();
-        async move { client.public_report(&query).await }
+        async move {
+            let answer = client.public_report(&query).await;
+            // The pickers show the months the report covers.
+            if let Ok(report) = &answer {
+                from.set(report.from.clone());
+                to.set(report.to.clone());
+            }
+            answer
+        }
+    });
+    // `YYYY-MM` compares as text.
+    let reversed = Signal::derive(move || {
+        from.with(|from| to.with(|to| !from.is_empty() && !to.is_empty() && from > to))
     });
     let submit = move |event: leptos::ev::SubmitEvent| {
         event.prevent_default();
+        if reversed.get_untracked() {
+            return;
+        }
         let month = |text: String| (!text.is_empty()).then_some(text);
         asked.set(ReportQuery {
             from: month(from.get_untracked()),
@@ -41,15 +115,14 @@ pub fn ReportPage() -> impl IntoView {
             </p>
         </header>
         <form class="card report-period" data-testid="report-period" on:submit=submit>
-            <div class="field">
-                <label for="report-from">"From"</label>
-                <input id="report-from" type="month" prop:value=from on:input=move |event| from.set(event_target_value(&event))/>
-            </div>
-            <div class="field">
-                <label for="report-to">"To"</label>
-                <input id="report-to" type="month" prop:value=to on:input=move |event| to.set(event_target_value(&event))/>
-            </div>
-            <button type="submit" class="button primary">"Show"</button>
+            <MonthPicker id="report-from" label="From" value=from options invalid=reversed/>
+            <MonthPicker id="report-to" label="To" value=to options invalid=reversed/>
+            <button type="submit" class="button primary" disabled=move || reversed.get()>"Show"</button>
+            <Show when=move || reversed.get()>
+                <p class="field-error" role="alert" data-testid="report-period-error">
+                    "“From” must not be after “To”."
+                </p>
+            </Show>
         </form>
         <Transition fallback=|| view! { <Loading label="Loading the report…"/> }>
             {move || Suspend::new(async move {

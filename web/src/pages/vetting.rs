@@ -5,7 +5,10 @@ use leptos::prelude::*;
 use uuid::Uuid;
 use warren_client::{Client, ClientError};
 use warren_domain::MembershipStatus;
-use warren_wire::{MembershipChangeRequest, Organization, OrganizationQuery};
+use warren_wire::{
+    MembershipChangeRequest, Organization, OrganizationQuery, PendingApplication,
+    PendingApplicationQuery,
+};
 
 use crate::components::{
     ErrorAlert, Loading, MembershipBadge, RequireSignIn, SuccessNotice, error_of,
@@ -129,69 +132,77 @@ fn Vetting() -> impl IntoView {
         </div>
         <SuccessNotice message=notice/>
         {move || match tab.get() {
-            Tab::Applications => view! { <Applications notice/> }.into_any(),
+            Tab::Applications => view! { <Applications/> }.into_any(),
             Tab::Members => view! { <Members notice/> }.into_any(),
         }}
     }
 }
 
-/// The organizations waiting to be vetted, oldest first.
+/// Every application waiting to be vetted, oldest first, with who applied,
+/// following the pages to the end.
+async fn all_applications(session: Session) -> Result<Vec<PendingApplication>, ClientError> {
+    let mut applications = Vec::new();
+    let mut cursor = None;
+    loop {
+        let query = PendingApplicationQuery {
+            cursor: cursor.clone(),
+            limit: Some(warren_wire::MAX_PAGE_SIZE),
+        };
+        let page = session
+            .call(move |client| {
+                let query = query.clone();
+                async move { client.pending_applications(&query).await }
+            })
+            .await?;
+        applications.extend(page.items);
+        match page.next_cursor {
+            Some(next) => cursor = Some(next),
+            None => return Ok(applications),
+        }
+    }
+}
+
+/// The organizations waiting to be vetted, oldest first. A decided
+/// application keeps its row, saying what was decided, until the queue is
+/// next loaded: the rows under the pointer never move.
+///
+/// The outcome is said in the row (`role="status"`, focused), not in the
+/// notice above the table, which would push every row down.
 #[component]
-fn Applications(notice: RwSignal<Option<String>>) -> impl IntoView {
+fn Applications() -> impl IntoView {
     let session = use_session();
-    let handled = RwSignal::new(Vec::<Uuid>::new());
-    let queue = LocalResource::new(move || async move {
-        let mut applied = all_organizations(session, Some(MembershipStatus::Applied)).await?;
-        applied.sort_by_key(|organization| organization.created_at);
-        Ok::<_, ClientError>(applied)
-    });
-    let on_done = Callback::new(move |(id, message): (Uuid, String)| {
-        handled.update(|handled| handled.push(id));
-        notice.set(Some(message));
-    });
+    let queue = LocalResource::new(move || all_applications(session));
     view! {
         <section role="tabpanel" aria-labelledby="tab-applications">
             <Transition fallback=|| view! { <Loading label="Loading the queue…"/> }>
                 {move || Suspend::new(async move {
                     match queue.await {
                         Err(error) => view! { <ErrorAlert error=Signal::stored(Some(error))/> }.into_any(),
-                        Ok(applied) => {
-                            let waiting = Memo::new(move |_| {
-                                applied
-                                    .iter()
-                                    .filter(|organization| !handled.with(|h| h.contains(&organization.id)))
-                                    .cloned()
-                                    .collect::<Vec<_>>()
-                            });
+                        Ok(applications) if applications.is_empty() => {
+                            view! { <p class="empty" data-testid="vetting-empty">"No applications waiting."</p> }
+                                .into_any()
+                        }
+                        Ok(applications) => {
                             view! {
-                                <Show
-                                    when=move || !waiting.with(Vec::is_empty)
-                                    fallback=|| view! { <p class="empty" data-testid="vetting-empty">"No applications waiting."</p> }
-                                >
-                                    <div class="table-scroll">
-                                        <table>
-                                            <thead>
-                                                <tr>
-                                                    <th scope="col">"Organization"</th>
-                                                    <th scope="col">"Kind"</th>
-                                                    <th scope="col">"Applied"</th>
-                                                    <th scope="col">"Website"</th>
-                                                    <th scope="col">"Description"</th>
-                                                    <th scope="col">"Decision"</th>
-                                                </tr>
-                                            </thead>
-                                            <tbody>
-                                                <For
-                                                    each=move || waiting.get()
-                                                    key=|organization| organization.id
-                                                    let:organization
-                                                >
-                                                    <ApplicationRow organization on_done/>
-                                                </For>
-                                            </tbody>
-                                        </table>
-                                    </div>
-                                </Show>
+                                <div class="table-scroll">
+                                    <table class="vetting-queue">
+                                        <thead>
+                                            <tr>
+                                                <th scope="col">"Organization"</th>
+                                                <th scope="col">"Applicant"</th>
+                                                <th scope="col">"Applied"</th>
+                                                <th scope="col">"What they wrote"</th>
+                                                <th scope="col">"Decision"</th>
+                                            </tr>
+                                        </thead>
+                                        <tbody>
+                                            {applications
+                                                .into_iter()
+                                                .map(|application| view! { <ApplicationRow application/> })
+                                                .collect_view()}
+                                        </tbody>
+                                    </table>
+                                </div>
                             }
                                 .into_any()
                         }
@@ -202,13 +213,27 @@ fn Applications(notice: RwSignal<Option<String>>) -> impl IntoView {
     }
 }
 
-/// One application with its Vet and Decline buttons.
+/// Where an application's row stands.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum RowStep {
+    /// Vet and Decline offered.
+    Choosing,
+    /// "Vet …?" asked, waiting for Yes or Cancel.
+    ConfirmingVet,
+    /// The decline form (a reason is required).
+    Declining,
+}
+
+/// One application: the organization, who applied and what they wrote, and
+/// the decision. Vetting asks for confirmation; once decided the row stays
+/// where it is with the outcome, which takes the focus.
 #[component]
-fn ApplicationRow(organization: Organization, on_done: Callback<(Uuid, String)>) -> impl IntoView {
+fn ApplicationRow(application: PendingApplication) -> impl IntoView {
     let session = use_session();
+    let organization = application.organization;
     let id = organization.id;
     let name = organization.name.clone();
-    let declining = RwSignal::new(false);
+    let step = RwSignal::new(RowStep::Choosing);
     let reason = RwSignal::new(String::new());
     let reason_error = RwSignal::new(None::<String>);
     let decide = Action::new_local(
@@ -218,19 +243,37 @@ fn ApplicationRow(organization: Organization, on_done: Callback<(Uuid, String)>)
     );
     let pending = decide.pending();
     let error = Signal::derive(move || error_of(decide.value().get()));
+    let decided = Memo::new(move |_| match decide.value().get() {
+        Some(Ok(changed)) => Some(changed.membership),
+        _ => None,
+    });
+    let outcome_ref = NodeRef::<leptos::html::P>::new();
     let decided_name = name.clone();
+    // The decision's buttons are gone: the focus goes to the outcome in
+    // their place, not back to the top of the page.
     Effect::new(move |_| {
-        if let Some(Ok(changed)) = decide.value().get() {
-            let message = match changed.membership {
-                MembershipStatus::Vetted => format!("{decided_name} is now a vetted member."),
-                _ => format!("{decided_name}'s application was declined."),
-            };
-            on_done.run((id, message));
+        if decided.get().is_some()
+            && let Some(outcome) = outcome_ref.get()
+        {
+            let _ = outcome.focus();
         }
     });
-    let vet = move |_| {
-        decide.dispatch((MembershipStatus::Vetted, None));
-    };
+    // Each step's first control takes the focus from the button that
+    // opened it (which is gone), so keyboard and screen reader users stay
+    // in the row; not when the row first appears.
+    let vet_button = NodeRef::<leptos::html::Button>::new();
+    let confirm_button = NodeRef::<leptos::html::Button>::new();
+    let reason_input = NodeRef::<leptos::html::Input>::new();
+    Effect::new(move |previous: Option<()>| {
+        let step = step.get();
+        if previous.is_some() {
+            let _ = match step {
+                RowStep::Choosing => vet_button.get().map(|button| button.focus()),
+                RowStep::ConfirmingVet => confirm_button.get().map(|button| button.focus()),
+                RowStep::Declining => reason_input.get().map(|input| input.focus()),
+            };
+        }
+    });
     let decline = move |_| {
         let text = reason.get_untracked().trim().to_owned();
         if text.is_empty() {
@@ -241,87 +284,170 @@ fn ApplicationRow(organization: Organization, on_done: Callback<(Uuid, String)>)
         }
     };
     let reason_id = format!("decline-reason-{id}");
+    let heading_id = format!("application-{id}");
+    let vet_label = format!("Vet {name}");
+    let decline_label = format!("Decline {name}");
+    let decline_name = name.clone();
+    let question =
+        format!("Vet {name}? It joins the network and its members can use every shared service.");
+    let confirm_label = format!("Yes, vet {name}");
+    let applicant = application.applicant;
     view! {
-        <tr data-testid="vetting-row" data-organization-id=id.to_string()>
-            <th scope="row">
-                <a href=format!("/organizations/{id}")>{name}</a>
-            </th>
-            <td>{organization.kind.label()}</td>
-            <td>
-                <time datetime=organization.created_at.to_rfc3339()>
-                    {local_time::date_time(organization.created_at)}
-                </time>
-            </td>
-            <td>
+        <tr
+            data-testid="vetting-row"
+            data-organization-id=id.to_string()
+            class:decided=move || decided.get().is_some()
+        >
+            <th scope="row" id=heading_id.clone()>
+                <a href=format!("/organizations/{id}")>{name.clone()}</a>
+                <span class="muted block">{organization.kind.label()}</span>
                 {organization
                     .website
                     .map(|website| {
                         let href = website.clone();
                         view! {
-                            <a href=href rel="noopener noreferrer" target="_blank">
+                            <a class="block" href=href rel="noopener noreferrer" target="_blank">
                                 {website}
                             </a>
                         }
                     })}
+            </th>
+            <td data-testid="applicant">
+                {match applicant {
+                    Some(applicant) => {
+                        let mailto = format!("mailto:{}", applicant.email);
+                        view! {
+                            <span class="block">{applicant.name}</span>
+                            <a class="block" href=mailto>{applicant.email}</a>
+                        }
+                            .into_any()
+                    }
+                    None => view! { <span class="muted">"No longer a member"</span> }.into_any(),
+                }}
             </td>
-            <td class="description">{organization.description}</td>
+            <td>
+                <time datetime=organization.created_at.to_rfc3339()>
+                    {local_time::date_time(organization.created_at)}
+                </time>
+            </td>
+            <td class="description">
+                {organization
+                    .description
+                    .unwrap_or_else(|| "(nothing written)".to_owned())}
+            </td>
             <td class="actions" aria-busy=move || pending.get().to_string()>
                 <ErrorAlert error/>
-                <Show
-                    when=move || declining.get()
-                    fallback=move || {
+                {move || match (decided.get(), step.get()) {
+                    (Some(membership), _) => {
+                        let text = match membership {
+                            MembershipStatus::Vetted => "Vetted ✓",
+                            _ => "Declined",
+                        };
+                        let said = match membership {
+                            MembershipStatus::Vetted => format!("{decided_name} is now a vetted member."),
+                            _ => format!("{decided_name}'s application was declined."),
+                        };
+                        view! {
+                            <p class="decision-outcome" tabindex="-1" role="status" data-testid="vetting-outcome" node_ref=outcome_ref>
+                                <span aria-hidden="true">{text}</span>
+                                <span class="visually-hidden">{said}</span>
+                            </p>
+                        }
+                            .into_any()
+                    }
+                    (None, RowStep::Choosing) => {
                         view! {
                             <div class="button-row">
                                 <button
                                     type="button"
                                     class="button primary small"
+                                    aria-label=vet_label.clone()
+                                    node_ref=vet_button
                                     disabled=move || pending.get()
-                                    on:click=vet
+                                    on:click=move |_| step.set(RowStep::ConfirmingVet)
                                 >
                                     "Vet"
                                 </button>
                                 <button
                                     type="button"
                                     class="button danger small"
+                                    aria-label=decline_label.clone()
                                     disabled=move || pending.get()
-                                    on:click=move |_| declining.set(true)
+                                    on:click=move |_| step.set(RowStep::Declining)
                                 >
                                     "Decline"
                                 </button>
                             </div>
                         }
+                            .into_any()
                     }
-                >
-                    <div class="inline-form">
-                        <label for=reason_id.clone()>"Reason for declining"</label>
-                        <input
-                            id=reason_id.clone()
-                            name="reason"
-                            type="text"
-                            required
-                            aria-invalid=move || reason_error.get().is_some().then_some("true")
-                            bind:value=reason
-                        />
-                        {move || reason_error.get().map(|error| view! { <p class="field-error">{error}</p> })}
-                        <div class="button-row">
-                            <button
-                                type="button"
-                                class="button danger small"
-                                disabled=move || pending.get()
-                                on:click=decline
-                            >
-                                "Confirm decline"
-                            </button>
-                            <button
-                                type="button"
-                                class="button secondary small"
-                                on:click=move |_| declining.set(false)
-                            >
-                                "Cancel"
-                            </button>
-                        </div>
-                    </div>
-                </Show>
+                    (None, RowStep::ConfirmingVet) => {
+                        view! {
+                            <div class="confirm" role="group" aria-labelledby=heading_id.clone()>
+                                <p class="confirm-question">{question.clone()}</p>
+                                <div class="button-row">
+                                    <button
+                                        type="button"
+                                        class="button primary small"
+                                        data-testid="confirm-vet"
+                                        aria-label=confirm_label.clone()
+                                        node_ref=confirm_button
+                                        disabled=move || pending.get()
+                                        on:click=move |_| {
+                                            decide.dispatch((MembershipStatus::Vetted, None));
+                                        }
+                                    >
+                                        "Yes, vet"
+                                    </button>
+                                    <button
+                                        type="button"
+                                        class="button secondary small"
+                                        on:click=move |_| step.set(RowStep::Choosing)
+                                    >
+                                        "Cancel"
+                                    </button>
+                                </div>
+                            </div>
+                        }
+                            .into_any()
+                    }
+                    (None, RowStep::Declining) => {
+                        view! {
+                            <div class="inline-form">
+                                <label for=reason_id.clone()>"Reason for declining"</label>
+                                <input
+                                    id=reason_id.clone()
+                                    name="reason"
+                                    type="text"
+                                    required
+                                    node_ref=reason_input
+                                    aria-invalid=move || reason_error.get().is_some().then_some("true")
+                                    bind:value=reason
+                                />
+                                {move || reason_error.get().map(|error| view! { <p class="field-error">{error}</p> })}
+                                <div class="button-row">
+                                    <button
+                                        type="button"
+                                        class="button danger small"
+                                        aria-label=format!("Confirm declining {}", decline_name.clone())
+                                        disabled=move || pending.get()
+                                        on:click=decline
+                                    >
+                                        "Confirm decline"
+                                    </button>
+                                    <button
+                                        type="button"
+                                        class="button secondary small"
+                                        on:click=move |_| step.set(RowStep::Choosing)
+                                    >
+                                        "Cancel"
+                                    </button>
+                                </div>
+                            </div>
+                        }
+                            .into_any()
+                    }
+                }}
             </td>
         </tr>
     }
