@@ -18,6 +18,7 @@ mod lending;
 mod lending_browser;
 mod library;
 mod library_browser;
+mod plain_words_browser;
 mod referrals;
 mod referrals_browser;
 mod report;
