@@ -12,9 +12,41 @@ pub fn date_time(at: DateTime<Utc>) -> String {
     format(at, &[("dateStyle", "medium"), ("timeStyle", "short")])
 }
 
+/// `text` (a server's reason) with its UTC times, written
+/// `2025-05-03 09:00 UTC`, shown as local [`date_time`]s.
+pub fn in_text(text: &str) -> String {
+    const SHAPE: &str = "%Y-%m-%d %H:%M";
+    let mut out = String::with_capacity(text.len());
+    let mut rest = text;
+    while let Some(end) = rest.find(" UTC") {
+        let start = end.saturating_sub(16);
+        let at = rest
+            .get(start..end)
+            .and_then(|time| chrono::NaiveDateTime::parse_from_str(time, SHAPE).ok());
+        match at {
+            Some(at) => {
+                out.push_str(&rest[..start]);
+                out.push_str(&date_time(at.and_utc()));
+            }
+            None => out.push_str(&rest[..end + 4]),
+        }
+        rest = &rest[end + 4..];
+    }
+    out.push_str(rest);
+    out
+}
+
 /// A readable local date, e.g. `12 Mar 2026`.
 pub fn date(at: DateTime<Utc>) -> String {
     format(at, &[("dateStyle", "medium")])
+}
+
+/// A calendar day (no time, no zone) in the browser's date style, e.g.
+/// `12 Mar 2026`: read at noon UTC and written in UTC, so the day never
+/// shifts.
+pub fn day(on: chrono::NaiveDate) -> String {
+    let noon = on.and_hms_opt(12, 0, 0).unwrap_or_default().and_utc();
+    format(noon, &[("dateStyle", "medium"), ("timeZone", "UTC")])
 }
 
 /// A local time of day, e.g. `23:00`.

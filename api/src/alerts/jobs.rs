@@ -19,7 +19,7 @@ use std::time::Duration;
 
 use actix_web::web;
 use chrono::{Datelike, NaiveDate, TimeDelta, Utc};
-use warren_domain::alerts::{AlertKind, ROTA_HORIZON_DAYS, digest_due};
+use warren_domain::alerts::{AlertKind, ROTA_HORIZON_DAYS, digest_due, time_mark};
 use warren_domain::people::SkillEntry;
 use warren_store::alerts as store;
 use warren_store::outbox::NewMessage;
@@ -269,10 +269,10 @@ pub fn sweep_once(state: &AppState) -> Result<usize, ApiError> {
             kind: AlertKind::CapacityLapsed,
             title: format!("{}'s capacity has lapsed", site.name),
             body: format!(
-                "The capacity declared for {} expired at {} UTC, so the directory shows it as unknown. \
+                "The capacity declared for {} expired at {}, so the directory shows it as unknown. \
                  Declare it again.",
                 site.name,
-                site.at.format("%-d %b %H:%M")
+                time_mark(site.at.and_utc())
             ),
             link: format!("/sites/{}", site.site_id),
             organization_id: Some(site.organization_id.clone()),

@@ -27,7 +27,7 @@ use chrono::{TimeDelta, Utc};
 use uuid::Uuid;
 use warren_domain::Role;
 use warren_domain::alerts::{
-    AcknowledgedVia, AlertKind, AlertPreferences, DeliveryMode, NextStep, next_step,
+    AcknowledgedVia, AlertKind, AlertPreferences, DeliveryMode, NextStep, in_timezone, next_step,
     send_after_quiet_hours,
 };
 use warren_domain::directory::hours::{CountryCode, Timezone};
@@ -211,6 +211,18 @@ impl Alerting {
             }
             Recipient::Address { .. } => (DeliveryMode::Immediate, None),
         };
+        // Times in the texts are written in the person's timezone: the one
+        // they chose, else their organization's; an address gets the
+        // fallback's (the abbreviation says which).
+        let timezone = match (recipient, &preferences) {
+            (Recipient::Person(person), _) if person.preferences.is_none() => {
+                default_timezone(connection, &person.user_id)?
+            }
+            (_, Some(preferences)) => preferences.timezone,
+            _ => fallback_timezone()?,
+        };
+        let title = in_timezone(&draft.title, timezone);
+        let body = in_timezone(&draft.body, timezone);
         let token = urgent.then(|| new_secret("wra"));
         let id = new_id();
         let (user_id, email) = match recipient {
@@ -226,8 +238,8 @@ impl Alerting {
                 email,
                 organization_id: draft.organization_id.clone(),
                 kind: draft.kind,
-                title: draft.title.clone(),
-                body: draft.body.clone(),
+                title: title.clone(),
+                body: body.clone(),
                 link: draft.link.clone(),
                 subject_type: draft.subject.as_ref().map(|(kind, _)| *kind),
                 subject_id: draft.subject.as_ref().map(|(_, id)| id.clone()),
@@ -265,8 +277,8 @@ impl Alerting {
                 .as_ref()
                 .map(|token| self.url(&format!("/alerts/acknowledge?token={token}")));
             let composed = compose::alert(
-                &draft.title,
-                &draft.body,
+                &title,
+                &body,
                 &self.url(&draft.link),
                 acknowledge.as_deref(),
                 &self.url("/profile#alerts"),

@@ -20,7 +20,7 @@
 //!   starts is urgent for its borrower.
 
 use chrono::Utc;
-use warren_domain::alerts::AlertKind;
+use warren_domain::alerts::{AlertKind, time_mark};
 use warren_domain::directory::taxonomy::{Taxonomy, Vocabulary};
 use warren_domain::referral::ReferralStatus;
 use warren_domain::triage::Tier;
@@ -487,9 +487,9 @@ impl Alerting {
         let today = Utc::now().date_naive();
         let starts_today = row.starts_at.date() <= today && row.ends_at > Utc::now().naive_utc();
         let window = format!(
-            "{} to {} UTC",
-            row.starts_at.format("%-d %b %H:%M"),
-            row.ends_at.format("%-d %b %H:%M")
+            "{} to {}",
+            time_mark(row.starts_at.and_utc()),
+            time_mark(row.ends_at.and_utc())
         );
         match step {
             "requested" => {
@@ -590,8 +590,8 @@ impl Alerting {
                 };
                 let body = match step {
                     "overdue" => format!(
-                        "The loan of {item_name} ended at {} UTC and the kit has not been returned.",
-                        row.ends_at.format("%-d %b %H:%M")
+                        "The loan of {item_name} ended at {} and the kit has not been returned.",
+                        time_mark(row.ends_at.and_utc())
                     ),
                     _ => format!(
                         "{window}.\n{}",

@@ -232,6 +232,46 @@ pub fn send_after_quiet_hours(
     }
 }
 
+/// How an alert's text marks a time that each recipient reads in their own
+/// timezone: the draft is written once for everyone, so the time stays an
+/// instant until [`in_timezone`] writes it for one recipient.
+pub fn time_mark(at: DateTime<Utc>) -> String {
+    format!(
+        "{TIME_MARK_OPEN}{}{TIME_MARK_CLOSE}",
+        at.to_rfc3339_opts(chrono::SecondsFormat::Secs, true)
+    )
+}
+
+const TIME_MARK_OPEN: &str = "[[time ";
+const TIME_MARK_CLOSE: &str = "]]";
+
+/// `text` with each [`time_mark`] written in `timezone` with the zone's
+/// abbreviation, e.g. `7 Dec 09:00 GMT`. A mark that does not read as a time
+/// is left as it is.
+pub fn in_timezone(text: &str, timezone: Timezone) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut rest = text;
+    while let Some(start) = rest.find(TIME_MARK_OPEN) {
+        let after = &rest[start + TIME_MARK_OPEN.len()..];
+        let Some(end) = after.find(TIME_MARK_CLOSE) else {
+            break;
+        };
+        out.push_str(&rest[..start]);
+        match DateTime::parse_from_rfc3339(&after[..end]) {
+            Ok(at) => out.push_str(
+                &at.with_timezone(&timezone.tz())
+                    .format("%-d %b %H:%M %Z")
+                    .to_string(),
+            ),
+            Err(_) => out
+                .push_str(&rest[start..start + TIME_MARK_OPEN.len() + end + TIME_MARK_CLOSE.len()]),
+        }
+        rest = &after[end + TIME_MARK_CLOSE.len()..];
+    }
+    out.push_str(rest);
+    out
+}
+
 /// The local date whose digest is due at `now`, if one is: the person's
 /// digest hour has come today in their timezone and no digest went out
 /// today yet.
@@ -601,6 +641,39 @@ pub fn next_step<P: PartialEq + Clone>(on_call: &[P], admins: &[P], alerted: &[P
 #[cfg(test)]
 mod tests {
     use super::*;
+    use chrono::TimeZone;
+
+    #[test]
+    fn marked_times_are_written_in_the_recipients_timezone() {
+        let at = Utc.with_ymd_and_hms(2026, 12, 7, 23, 30, 0).unwrap();
+        let text = format!("The loan ended at {}.", time_mark(at));
+        assert_eq!(
+            in_timezone(&text, Timezone::parse("Europe/London").unwrap()),
+            "The loan ended at 7 Dec 23:30 GMT."
+        );
+        assert_eq!(
+            in_timezone(&text, Timezone::parse("Europe/Berlin").unwrap()),
+            "The loan ended at 8 Dec 00:30 CET."
+        );
+        let summer = Utc.with_ymd_and_hms(2026, 7, 1, 8, 0, 0).unwrap();
+        assert_eq!(
+            in_timezone(
+                &format!("{} to {}", time_mark(summer), time_mark(at)),
+                Timezone::parse("America/New_York").unwrap()
+            ),
+            "1 Jul 04:00 EDT to 7 Dec 18:30 EST"
+        );
+    }
+
+    #[test]
+    fn text_without_a_readable_mark_is_kept() {
+        let london = Timezone::parse("Europe/London").unwrap();
+        assert_eq!(in_timezone("no times here", london), "no times here");
+        assert_eq!(
+            in_timezone("[[time soon]] and [[time", london),
+            "[[time soon]] and [[time"
+        );
+    }
 
     fn utc(text: &str) -> DateTime<Utc> {
         DateTime::parse_from_rfc3339(text).unwrap().to_utc()

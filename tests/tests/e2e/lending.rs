@@ -446,3 +446,33 @@ warren_tests::on_both_databases! {
         }
     }
 }
+
+warren_tests::on_both_databases! {
+    async fn a_loan_request_alert_gives_its_times_in_the_owners_timezone(app) {
+        let network = network(&app).await;
+        let item = concentrator(&network, false).await;
+        // The library's admin reads times in New York.
+        let current = network.library_admin.my_alert_preferences().await.unwrap();
+        let mut preferences = current.value.preferences.clone();
+        preferences.timezone = Timezone::parse("America/New_York").unwrap();
+        network.library_admin.save_my_alert_preferences(&preferences, &current.etag).await.unwrap();
+        let starts = DateTime::from_timestamp((Utc::now() + Duration::days(2)).timestamp() / 3600 * 3600, 0).unwrap();
+        network
+            .a_admin
+            .request_loan(network.clinic_a, &loan(item, window(starts, 24), Tier::Standard, "A rabbit on oxygen after surgery"), None)
+            .await
+            .unwrap();
+        let alerts = network
+            .library_admin
+            .my_alerts(&warren_wire::AlertQuery { kind: Some(warren_domain::alerts::AlertKind::LoanUpdate), ..Default::default() })
+            .await
+            .unwrap()
+            .items;
+        let alert = alerts.iter().find(|alert| alert.title.contains("asks to borrow")).expect("the owner is asked");
+        let new_york = Timezone::parse("America/New_York").unwrap().tz();
+        let local = |at: DateTime<Utc>| at.with_timezone(&new_york).format("%-d %b %H:%M %Z").to_string();
+        let expected = format!("from {} to {}", local(starts), local(starts + Duration::hours(24)));
+        assert!(alert.body.contains(&expected), "{expected:?} in {:?}", alert.body);
+        assert!(!alert.body.contains("[[time"), "{:?}", alert.body);
+    }
+}

@@ -20,6 +20,7 @@ mod library;
 mod library_browser;
 mod places;
 mod places_browser;
+mod plain_words_browser;
 mod referrals;
 mod referrals_browser;
 mod report;

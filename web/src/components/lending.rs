@@ -245,7 +245,7 @@ pub fn DecisionNote(
             <p class="decision-label">
                 <strong>{decision_label(&loan.decision)}</strong>
             </p>
-            <p class="decision-reason" data-testid="decision-reason">{loan.decision_reason.clone()}</p>
+            <p class="decision-reason" data-testid="decision-reason">{local_time::in_text(&loan.decision_reason)}</p>
             {loan
                 .decline_reason
                 .map(|reason| view! { <p class="small">{format!("Declined: {}", reason.label())}</p> })}

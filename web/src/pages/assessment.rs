@@ -8,7 +8,7 @@ use warren_wire::AssessmentRecord;
 
 use crate::components::{
     AnswerList, CannotRuleOutNotice, Checklist, DestinationList, ErrorAlert, Loading,
-    RequireSignIn, TierBlock, WithheldList,
+    RequireSignIn, TierBlock, WithheldList, label_of, term_labels,
 };
 use crate::components::{ReferLinks, refer_href};
 use crate::local_time;
@@ -64,6 +64,20 @@ fn Record(record: AssessmentRecord) -> impl IntoView {
                 .map(|version| version.protocol)
         }
     });
+    // The species' label; its code until the vocabulary loads.
+    let species_labels = LocalResource::new(move || term_labels(session));
+    let species_code = record.species.clone();
+    let species = move || {
+        species_labels.get().map_or_else(
+            || species_code.clone(),
+            |labels| label_of(&labels, &species_code),
+        )
+    };
+    let assessed = format!(
+        " · assessed {} by {}",
+        local_time::date_time(record.assessed_at),
+        record.assessed_by
+    );
     let result = record.result.clone();
     let answers = record.answers.clone();
     let label = move |code: &str| {
@@ -90,14 +104,7 @@ fn Record(record: AssessmentRecord) -> impl IntoView {
                 <h1>
                     {record.patient.clone().unwrap_or_else(|| "Assessment".to_owned())}
                 </h1>
-                <p class="lead">
-                    {format!(
-                        "{} · assessed {} by {}",
-                        record.species,
-                        local_time::date_time(record.assessed_at),
-                        record.assessed_by
-                    )}
-                </p>
+                <p class="lead">{species}{assessed}</p>
             </div>
             <div class="button-row">
                 <a class="button primary" href=refer_href(record.id, None) data-testid="refer">

@@ -33,7 +33,7 @@ use crate::components::{
     ActingOrganization, ConditionBadge, DecisionNote, ErrorAlert, FieldErrors, ItemStatusBadge,
     LendingTab, LendingTabs, Loading, LoanStatusBadge, RequireSignIn, SuccessNotice, TextArea,
     TierPicker, acting_organizations, interval_text, label_of, local_date, local_midnight,
-    reveal_problem, sites_of, suitability_text, tier_name, vocabulary, window_text,
+    reveal_problem, sites_of, suitability_text, term_labels, tier_name, vocabulary, window_text,
 };
 use crate::idempotency::IdempotencyKey;
 use crate::local_time;
@@ -740,6 +740,7 @@ async fn links_of(session: Session, organization: Option<Uuid>) -> (Vec<Link>, V
     let Some(organization) = organization else {
         return (Vec::new(), Vec::new());
     };
+    let labels = term_labels(session).await;
     let assessments = session
         .call(move |client| async move {
             client
@@ -764,7 +765,7 @@ async fn links_of(session: Session, organization: Option<Uuid>) -> (Vec<Link>, V
                             .patient
                             .clone()
                             .unwrap_or_else(|| "Unnamed".to_owned()),
-                        record.species,
+                        label_of(&labels, &record.species),
                         tier.number(),
                         local_time::date_time(record.assessed_at)
                     );
@@ -794,7 +795,7 @@ async fn links_of(session: Session, organization: Option<Uuid>) -> (Vec<Link>, V
                             .name
                             .as_ref()
                             .map_or_else(|| "Unnamed".to_owned(), ToString::to_string),
-                        referral.species,
+                        label_of(&labels, &referral.species),
                         referral.priority.number(),
                         referral.receiver.organization_name
                     );
@@ -1108,7 +1109,7 @@ fn RequestCard(item: ReadSignal<KitItem>, changes: RwSignal<u32>) -> impl IntoVi
                 Answer::Conflict(reason, slot) => view! {
                     <div class="request-answer decision decision-bad" data-testid="conflict" role="alert">
                         <p><strong>"The item is taken for that time."</strong></p>
-                        <p class="decision-reason">{reason}</p>
+                        <p class="decision-reason">{local_time::in_text(&reason)}</p>
                         {slot.map(|slot| view! {
                             <button type="button" class="button secondary" data-testid="use-next-slot" on:click=move |_| use_slot(slot)>
                                 {format!("Ask for {} instead", window_text(slot))}

@@ -261,7 +261,7 @@ fn OfferCard(offer: SupplyOfferView) -> impl IntoView {
                 <p><strong>{offer.organization_name.clone()}</strong>{format!(" · {} · {}", offer.pickup_site_name, offer.pickup_town)}</p>
                 <p class="offer-amount" data-testid="remaining">{format!("{} left", amount(offer.remaining, offer.unit))}<span class="muted small">{format!(" of {}", offer.quantity)}</span></p>
                 <p class="small">
-                    {offer.expires_on.map_or_else(|| "Does not expire".to_owned(), |day| format!("Use by {}", day.format("%-d %b %Y")))}
+                    {offer.expires_on.map_or_else(|| "Does not expire".to_owned(), |day| format!("Use by {}", local_time::day(day)))}
                     {offer.distance_km.map(|km| format!(" · {km:.1} km"))}
                 </p>
                 {offer.description.clone().map(|text| view! { <p class="small notes">{text}</p> })}

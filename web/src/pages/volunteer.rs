@@ -294,10 +294,10 @@ fn PlacementCard(
     let dates = match placement.ends_on {
         Some(ends) => format!(
             "{} to {}",
-            placement.starts_on.format("%-d %b %Y"),
-            ends.format("%-d %b %Y")
+            local_time::day(placement.starts_on),
+            local_time::day(ends)
         ),
-        None => format!("from {}", placement.starts_on.format("%-d %b %Y")),
+        None => format!("from {}", local_time::day(placement.starts_on)),
     };
     let answers: Vec<FosterStatus> = placement
         .allowed
@@ -339,7 +339,7 @@ fn ProfileSummary(profile: VolunteerProfile) -> impl IntoView {
             <ul class="chip-list">
                 {profile.skills.iter().map(|skill| {
                     let text = match skill.expires_on {
-                        Some(day) => format!("{} · until {}", skill.skill.label(), day.format("%-d %b %Y")),
+                        Some(day) => format!("{} · until {}", skill.skill.label(), local_time::day(day)),
                         None => skill.skill.label().to_owned(),
                     };
                     view! { <li class="chip" class:expired=!skill.valid data-skill=skill.skill.as_str()>{text}{(!skill.valid).then_some(" (expired)")}</li> }

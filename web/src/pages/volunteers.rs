@@ -19,6 +19,7 @@ use crate::components::{
     TextField, error_of, etag_of,
 };
 use crate::idempotency::IdempotencyKey;
+use crate::local_time;
 use crate::pages::{NotFoundPage, organization_id};
 use crate::session::use_session;
 
@@ -171,7 +172,7 @@ fn RosterTable(items: Vec<RosterEntry>) -> impl IntoView {
                                     <ul class="chip-list">
                                         {profile.skills.iter().map(|skill| {
                                             let text = match skill.expires_on {
-                                                Some(day) => format!("{} · {}", skill.skill.label(), day.format("%-d %b %Y")),
+                                                Some(day) => format!("{} · {}", skill.skill.label(), local_time::day(day)),
                                                 None => skill.skill.label().to_owned(),
                                             };
                                             view! { <li class="chip" class:expired=!skill.valid>{text}{(!skill.valid).then_some(" (expired)")}</li> }
@@ -229,10 +230,10 @@ fn PlacementRow(placement: Placement, reload: Callback<()>) -> impl IntoView {
     let dates = match placement.ends_on {
         Some(ends) => format!(
             "{} to {}",
-            placement.starts_on.format("%-d %b %Y"),
-            ends.format("%-d %b %Y")
+            local_time::day(placement.starts_on),
+            local_time::day(ends)
         ),
-        None => format!("from {}", placement.starts_on.format("%-d %b %Y")),
+        None => format!("from {}", local_time::day(placement.starts_on)),
     };
     view! {
         <li class="card job-card" data-testid="placement" data-status=placement.status.as_str()>
