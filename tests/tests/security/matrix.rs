@@ -81,7 +81,8 @@ fn access(operation: &str) -> Access {
         | "confirm_email"
         | "preview_alert_acknowledgement"
         | "acknowledge_alert_by_token"
-        | "unsubscribe_from_alert_emails" => Public,
+        | "unsubscribe_from_alert_emails"
+        | "lookup_place" => Public,
         id if id.starts_with("hsds_") => Public,
 
         "referral_event_stream" => Ticket,
@@ -219,7 +220,9 @@ fn access(operation: &str) -> Access {
         | "publish_triage_protocol"
         | "create_term"
         | "assure_site"
-        | "audit_queue" => Coordinate,
+        | "audit_queue"
+        | "list_pending_applications"
+        | "load_gazetteer" => Coordinate,
 
         other => panic!("classify the operation `{other}` in the access matrix"),
     }
