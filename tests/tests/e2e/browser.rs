@@ -685,7 +685,7 @@ warren_tests::on_both_databases! {
 }
 
 /// The value of the input `css` (its `value` property).
-async fn value_of(browser: &Client, css: &str) -> String {
+pub(crate) async fn value_of(browser: &Client, css: &str) -> String {
     browser
         .find(Locator::Css(css))
         .await
@@ -697,7 +697,7 @@ async fn value_of(browser: &Client, css: &str) -> String {
 }
 
 /// Waits up to 20 s for the input `css` to hold `expected`.
-async fn holds(browser: &Client, css: &str, expected: &str, what: &str) {
+pub(crate) async fn holds(browser: &Client, css: &str, expected: &str, what: &str) {
     for _ in 0..200 {
         if browser.find(Locator::Css(css)).await.is_ok() && value_of(browser, css).await == expected
         {

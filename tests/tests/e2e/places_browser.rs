@@ -11,33 +11,7 @@ use std::time::Duration;
 
 use fantoccini::{Client, Locator};
 
-use crate::browser::{appears, browser, click, screenshots, sign_in};
-
-async fn value_of(browser: &Client, css: &str) -> String {
-    browser
-        .find(Locator::Css(css))
-        .await
-        .unwrap_or_else(|error| panic!("{css}: {error}"))
-        .prop("value")
-        .await
-        .unwrap()
-        .unwrap_or_default()
-}
-
-/// Waits up to 20 s for the input `css` to hold `expected`.
-async fn holds(browser: &Client, css: &str, expected: &str, what: &str) {
-    for _ in 0..200 {
-        if browser.find(Locator::Css(css)).await.is_ok() && value_of(browser, css).await == expected
-        {
-            return;
-        }
-        tokio::time::sleep(Duration::from_millis(100)).await;
-    }
-    panic!(
-        "{what}: {css} holds {:?}, not {expected:?}",
-        value_of(browser, css).await
-    );
-}
+use crate::browser::{appears, browser, click, holds, screenshots, sign_in, value_of};
 
 async fn retype(browser: &Client, css: &str, text: &str) {
     let input = appears(browser, Locator::Css(css), css).await;
