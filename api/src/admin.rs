@@ -10,6 +10,7 @@ use warren_store::organizations::{self, NewOrganization};
 
 use crate::auth::hash_password;
 use crate::error::ApiError;
+use warren_wire::ErrorCode;
 
 /// Creates a network admin as a member of the coordinating organization
 /// `organization` (created, vetted, if no organization has that name).
@@ -49,7 +50,7 @@ pub fn create_network_admin(
         let user = accounts::insert_user(connection, email.as_str(), name.as_str(), &hash)
             .map_err(|error| match error {
                 warren_store::StoreError::Conflict(_) => ApiError::conflict(
-                    "email_taken",
+                    ErrorCode::EmailTaken,
                     "An account with this e-mail address exists already.",
                 ),
                 other => other.into(),

@@ -37,6 +37,7 @@ use crate::config::TokenSettings;
 use crate::error::ApiError;
 use crate::extract::hex;
 use crate::state::AppState;
+use warren_wire::ErrorCode;
 
 // Passwords.
 
@@ -174,7 +175,7 @@ impl TokenKeys {
     /// Verifies an access token and returns its user id.
     pub fn verify(&self, token: &str) -> Result<String, ApiError> {
         let invalid = |detail: &str| ApiError::Unauthorized {
-            code: "invalid_token",
+            code: ErrorCode::InvalidToken,
             detail: detail.to_owned(),
         };
         let header = decode_header(token).map_err(|_| invalid("The access token is malformed."))?;
@@ -199,7 +200,7 @@ impl TokenKeys {
             Ok(data) => Ok(data.claims.sub),
             Err(error) => match error.kind() {
                 jsonwebtoken::errors::ErrorKind::ExpiredSignature => Err(ApiError::Unauthorized {
-                    code: "token_expired",
+                    code: ErrorCode::TokenExpired,
                     detail: "The access token has expired; refresh it.".into(),
                 }),
                 _ => Err(invalid("The access token is not valid.")),
@@ -292,7 +293,7 @@ impl TokenKeys {
     /// Verifies a stream ticket.
     pub fn verify_stream_ticket(&self, ticket: &str) -> Result<StreamAccess, ApiError> {
         let invalid = || ApiError::Unauthorized {
-            code: "invalid_ticket",
+            code: ErrorCode::InvalidTicket,
             detail: "The stream ticket is missing, expired or invalid; ask for a new one.".into(),
         };
         let header = decode_header(ticket).map_err(|_| invalid())?;
@@ -337,7 +338,7 @@ impl TokenKeys {
     pub fn verify_unsubscribe(&self, token: &str) -> Result<(String, AlertKind), ApiError> {
         let invalid = || {
             ApiError::bad_request(
-                "invalid_token",
+                ErrorCode::InvalidToken,
                 "The link is not one Warren gave, or it has expired; change your alert settings in Warren instead.",
             )
         };
@@ -518,7 +519,7 @@ pub fn request_id(request: &HttpRequest) -> Option<String> {
 
 fn unauthorized(detail: &str) -> ApiError {
     ApiError::Unauthorized {
-        code: "unauthorized",
+        code: ErrorCode::Unauthorized,
         detail: detail.to_owned(),
     }
 }
@@ -555,7 +556,7 @@ impl FromRequest for Principal {
                     web::block(move || integration(&store, &secret, reading, request_id)).await?
                 }
                 (Some(_), Some(_)) => Err(ApiError::bad_request(
-                    "ambiguous_credentials",
+                    ErrorCode::AmbiguousCredentials,
                     "Send either an access token or an API key, not both.",
                 )),
                 (None, None) => Err(unauthorized(
@@ -615,7 +616,7 @@ fn integration(
             accounts::find_active_api_key_and_organization(connection, &digest(secret))
         })?
         .ok_or_else(|| ApiError::Unauthorized {
-            code: "invalid_api_key",
+            code: ErrorCode::InvalidApiKey,
             detail: "The API key is unknown or revoked.".into(),
         })?;
     if !ApiScope::permit(&key.scopes()?, reading) {
@@ -653,7 +654,7 @@ fn integration(
 /// limit. Blocking.
 pub fn partner_key(store: &warren_store::Store, secret: &str) -> Result<String, ApiError> {
     let invalid = || ApiError::Unauthorized {
-        code: "invalid_api_key",
+        code: ErrorCode::InvalidApiKey,
         detail: "The API key is unknown or revoked.".into(),
     };
     store.read(|connection| {

@@ -32,6 +32,7 @@ use warren_store::sites::{self, SiteFields};
 use warren_store::{Store, StoreError};
 
 use crate::error::ApiError;
+use warren_wire::ErrorCode;
 
 /// What to seed.
 #[derive(Debug, Clone, Copy)]
@@ -524,7 +525,7 @@ pub fn seed(store: &Store, options: SeedOptions) -> Result<Seeded, ApiError> {
     let started = Instant::now();
     if store.read(organizations::any)? {
         return Err(ApiError::bad_request(
-            "not_empty",
+            ErrorCode::NotEmpty,
             "the database already has organizations; seed a fresh one",
         ));
     }
@@ -702,7 +703,10 @@ fn referrer(
     options: SeedOptions,
 ) -> Result<BenchReferrer, ApiError> {
     let Some(organization_id) = organization_ids.first().cloned() else {
-        return Err(ApiError::bad_request("empty", "nothing was seeded"));
+        return Err(ApiError::bad_request(
+            ErrorCode::Empty,
+            "nothing was seeded",
+        ));
     };
     let mut rng = StdRng::seed_from_u64(options.seed ^ 0x5eed);
     let api_key = new_api_key(store, &organization_id, "Referral benchmark")?;
@@ -712,17 +716,16 @@ fn referrer(
         .filter(|(_, organization)| *organization != organization_id)
         .map(|(site, _)| site)
         .collect();
-    let lender = organization_ids
-        .get(1)
-        .ok_or_else(|| ApiError::bad_request("empty", "the benchmark needs two organizations"))?;
+    let lender = organization_ids.get(1).ok_or_else(|| {
+        ApiError::bad_request(ErrorCode::Empty, "the benchmark needs two organizations")
+    })?;
     let kit_items = kit(store, lender)?;
     receivers.shuffle(&mut rng);
     receivers.truncate(500);
     desks(store, &receivers)?;
-    let receiver_organization_id = organization_ids
-        .get(2)
-        .cloned()
-        .ok_or_else(|| ApiError::bad_request("empty", "the benchmark needs three organizations"))?;
+    let receiver_organization_id = organization_ids.get(2).cloned().ok_or_else(|| {
+        ApiError::bad_request(ErrorCode::Empty, "the benchmark needs three organizations")
+    })?;
     let receiver_api_key = new_api_key(store, &receiver_organization_id, "Receiver benchmark")?;
     let admin_email = "bench-admin@example.org".to_owned();
     let admin_password = crate::auth::new_secret("pw");
@@ -797,7 +800,7 @@ fn kit(store: &Store, lender: &str) -> Result<Vec<String>, ApiError> {
             .into_iter()
             .find(|(_, organization)| organization == lender)
             .map(|(site, _)| site)
-            .ok_or_else(|| ApiError::bad_request("empty", "the lender has no site"))?;
+            .ok_or_else(|| ApiError::bad_request(ErrorCode::Empty, "the lender has no site"))?;
         let at = warren_store::now();
         let suitability =
             serde_json::to_string(&Suitability {

@@ -19,6 +19,7 @@ use sha2::{Digest, Sha256};
 use warren_wire::FieldError;
 
 use crate::error::ApiError;
+use warren_wire::ErrorCode;
 
 /// The largest JSON body accepted, in bytes.
 pub const MAX_JSON_BODY: usize = 64 * 1024;
@@ -70,8 +71,9 @@ impl<T: DeserializeOwned + 'static> FromRequest for ValidJson<T> {
             }
             let mut body = BytesMut::new();
             while let Some(chunk) = payload.next().await {
-                let chunk = chunk
-                    .map_err(|error| ApiError::bad_request("unreadable_body", error.to_string()))?;
+                let chunk = chunk.map_err(|error| {
+                    ApiError::bad_request(ErrorCode::UnreadableBody, error.to_string())
+                })?;
                 if body.len() + chunk.len() > MAX_JSON_BODY {
                     return Err(ApiError::PayloadTooLarge(MAX_JSON_BODY));
                 }
@@ -159,7 +161,7 @@ pub fn parse_json<T: DeserializeOwned>(body: &[u8]) -> Result<T, ApiError> {
 
 fn malformed(error: &serde_json::Error) -> ApiError {
     ApiError::bad_request(
-        "malformed_json",
+        ErrorCode::MalformedJson,
         format!("The body is not valid JSON: {error}."),
     )
 }
@@ -196,7 +198,7 @@ impl FromRequest for IfMatch {
                 .map(IfMatch)
                 .ok_or_else(|| {
                     ApiError::bad_request(
-                        "invalid_if_match",
+                        ErrorCode::InvalidIfMatch,
                         "If-Match must be an ETag this server sent, like \"3\".",
                     )
                 }),
@@ -236,7 +238,7 @@ impl FromRequest for IdempotencyKey {
                 .map(|key| IdempotencyKey(Some(key.to_owned())))
                 .ok_or_else(|| {
                     ApiError::bad_request(
-                        "invalid_idempotency_key",
+                        ErrorCode::InvalidIdempotencyKey,
                         "Idempotency-Key must be 1–255 visible ASCII characters, e.g. a UUID.",
                     )
                 }),
@@ -270,7 +272,7 @@ mod tests {
         assert!(matches!(
             parse_json::<ApplyRequest>(b"{\"organization\": "),
             Err(ApiError::BadRequest {
-                code: "malformed_json",
+                code: ErrorCode::MalformedJson,
                 ..
             })
         ));

@@ -3,10 +3,7 @@
 //! loans.
 
 use actix_web::web;
-use warren_domain::lending::{
-    ApprovalError, CheckoutError, ItemError, LendingParty, MaintenanceError, ReservationError,
-    ReservationStatus, UrgencyError, WindowError, check_transition,
-};
+use warren_domain::lending::{LendingParty, ReservationStatus, check_transition};
 use warren_store::audit::{self, Actor, Change};
 use warren_store::lending::{self as store, LoanChange, ReservationRow};
 use warren_store::{StoreError, now};
@@ -64,108 +61,6 @@ pub fn require_decider(principal: &Principal, organization: Option<&str>) -> Res
     }
 }
 
-fn sentence(text: &str) -> String {
-    let mut chars = text.chars();
-    let first: String = chars
-        .next()
-        .map(|first| first.to_uppercase().chain(chars).collect())
-        .unwrap_or_default();
-    if first.ends_with('.') {
-        first
-    } else {
-        format!("{first}.")
-    }
-}
-
-/// A refused reservation move.
-pub fn reservation_error(error: ReservationError) -> ApiError {
-    match &error {
-        ReservationError::Illegal { .. } => {
-            ApiError::conflict("illegal_transition", sentence(&error.to_string()))
-        }
-        ReservationError::NotYours { .. } => ApiError::Forbidden(sentence(&error.to_string())),
-        ReservationError::CheckoutRequired | ReservationError::ReturnRequired => {
-            ApiError::conflict("illegal_transition", sentence(&error.to_string()))
-        }
-        ReservationError::ReasonRequired | ReservationError::ReasonNotYours { .. } => {
-            ApiError::invalid_field("reason", error.to_string())
-        }
-        ReservationError::NoteRequired => ApiError::invalid_field("note", error.to_string()),
-    }
-}
-
-/// A refused window.
-pub fn window_error(error: WindowError) -> ApiError {
-    ApiError::invalid_field("window", error.to_string())
-}
-
-/// A refused urgency.
-pub fn urgency_error(error: UrgencyError) -> ApiError {
-    ApiError::invalid_field("urgency", error.to_string())
-}
-
-/// A refused approval.
-pub fn approval_error(error: ApprovalError) -> ApiError {
-    match &error {
-        ApprovalError::NotRequested(from) => ApiError::conflict(
-            "illegal_transition",
-            format!("A reservation cannot go from {from} to reserved."),
-        ),
-        ApprovalError::Conflict { .. } => {
-            ApiError::conflict("reservation_overlap", sentence(&error.to_string()))
-        }
-        ApprovalError::Outranked { .. } => {
-            ApiError::conflict("outranked", sentence(&error.to_string()))
-        }
-    }
-}
-
-/// A refused checkout or return.
-pub fn checkout_error(error: CheckoutError) -> ApiError {
-    let text = error.to_string();
-    match error {
-        CheckoutError::Reservation(error) => reservation_error(error),
-        CheckoutError::WrongItem => ApiError::Internal(text),
-        CheckoutError::TooEarly | CheckoutError::WindowOver => {
-            ApiError::conflict("outside_window", sentence(&text))
-        }
-        CheckoutError::ItemNotAvailable(_) | CheckoutError::NotLendable(_) => {
-            ApiError::conflict("not_lendable", sentence(&text))
-        }
-        CheckoutError::ConditionNotLendable(_) => ApiError::invalid_field("report.condition", text),
-        CheckoutError::ChecklistEmpty
-        | CheckoutError::ChecklistTooLong
-        | CheckoutError::ChecklistDuplicate(_)
-        | CheckoutError::ChecklistNoteRequired(_) => {
-            ApiError::invalid_field("report.checklist", text)
-        }
-        CheckoutError::TermsNotByBorrower
-        | CheckoutError::TermsOutdated { .. }
-        | CheckoutError::TermsNotForThisLoan => {
-            ApiError::invalid_field("accept_terms_version", text)
-        }
-        CheckoutError::DamageNoteRequired => ApiError::invalid_field("report.notes", text),
-    }
-}
-
-/// A refused item status change.
-pub fn item_error(error: ItemError) -> ApiError {
-    match &error {
-        ItemError::Illegal { .. } => {
-            ApiError::conflict("illegal_transition", sentence(&error.to_string()))
-        }
-        ItemError::NotYours { .. } => ApiError::invalid_field("status", error.to_string()),
-    }
-}
-
-/// A refused maintenance plan or record.
-pub fn maintenance_error(error: MaintenanceError) -> ApiError {
-    match error {
-        MaintenanceError::Interval => ApiError::invalid_field("interval", error.to_string()),
-        MaintenanceError::InTheFuture => ApiError::invalid_field("done_at", error.to_string()),
-    }
-}
-
 /// Starts the overdue-loans job.
 pub fn start_jobs(state: web::Data<AppState>) {
     let interval = state.config.job_interval;
@@ -205,8 +100,7 @@ pub fn flag_overdue(state: &AppState) -> Result<usize, ApiError> {
                 ReservationStatus::Active,
                 ReservationStatus::Overdue,
                 LendingParty::Warren,
-            )
-            .map_err(reservation_error)?;
+            )?;
             let note = format!(
                 "The loan was due back at {} UTC and has not been returned.",
                 current.ends_at.format("%Y-%m-%d %H:%M")

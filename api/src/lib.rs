@@ -8,6 +8,7 @@
 
 pub mod admin;
 pub mod alerts;
+pub mod api;
 pub mod auth;
 pub mod bench;
 pub mod config;

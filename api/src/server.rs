@@ -29,6 +29,7 @@ use crate::error::{ApiError, normalize};
 use crate::openapi::ApiDoc;
 use crate::routes;
 use crate::state::AppState;
+use warren_wire::ErrorCode;
 
 /// Opens the database named by the configuration (and migrates it).
 pub fn open_store(config: &Config) -> anyhow::Result<Store> {
@@ -122,7 +123,7 @@ pub fn start(config: Config, store: Store, listener: TcpListener) -> anyhow::Res
                     .route("/api/v1/openapi.json", web::get().to(openapi_json))
                     .app_data(state.clone())
                     .app_data(web::QueryConfig::default().error_handler(|error, _| {
-                        ApiError::bad_request("invalid_query", error.to_string()).into()
+                        ApiError::bad_request(ErrorCode::InvalidQuery, error.to_string()).into()
                     }))
                     .app_data(
                         web::PathConfig::default().error_handler(|_, _| ApiError::NotFound.into()),
@@ -203,7 +204,7 @@ async fn refuse_nul_in_query(
 ) -> Result<ServiceResponse<EitherBody<impl MessageBody>>, actix_web::Error> {
     if request.query_string().to_ascii_lowercase().contains("%00") {
         let error = ApiError::bad_request(
-            "invalid_query",
+            ErrorCode::InvalidQuery,
             "The query must not contain the NUL character (%00).",
         );
         let response = actix_web::ResponseError::error_response(&error);

@@ -22,6 +22,7 @@
 
 use std::future::Future;
 use std::time::Duration;
+use warren_wire::ErrorCode;
 
 use futures_util::future::{FutureExt, LocalBoxFuture, Shared};
 use leptos::prelude::*;
@@ -276,7 +277,7 @@ impl Session {
                 if let Err(error) = &retried
                     && needs_new_token(error)
                 {
-                    self.end(ended_because(error.code()));
+                    self.end(ended_because(error.error_code()));
                 }
                 retried
             }
@@ -350,7 +351,7 @@ impl Session {
         let Some(refresh_token) = stored_refresh_token() else {
             self.end("Please sign in.");
             return Err(ClientError::Problem(
-                Problem::new(401, "unauthorized", "Not signed in")
+                Problem::new(401, warren_wire::ErrorCode::Unauthorized, "Not signed in")
                     .with_detail("Please sign in to continue."),
             ));
         };
@@ -361,7 +362,7 @@ impl Session {
                     .status()
                     .is_some_and(|status| (400..500).contains(&status))
                 {
-                    self.end(ended_because(error.code()));
+                    self.end(ended_because(error.error_code()));
                 }
                 Err(error)
             }
@@ -473,18 +474,18 @@ impl Session {
 
 /// The sign-in page's explanation of a session the server would not renew,
 /// from the problem's code.
-fn ended_because(code: Option<&str>) -> &'static str {
+fn ended_because(code: Option<ErrorCode>) -> &'static str {
     match code {
-        Some("refresh_token_reused") => {
+        Some(ErrorCode::RefreshTokenReused) => {
             "Your session ended because it was revoked for safety: the same sign-in was used \
              twice, as if someone else had copied it. Sign in again; if this keeps happening, \
              change your password."
         }
-        Some("session_ended") => {
+        Some(ErrorCode::SessionEnded) => {
             "Your session ended because you signed out (in another tab or window), or your \
              password was changed."
         }
-        Some("invalid_refresh_token") => {
+        Some(ErrorCode::InvalidRefreshToken) => {
             "Your session ended because it expired. Sign in again to carry on."
         }
         _ => "Your session ended. Please sign in again.",
@@ -494,7 +495,7 @@ fn ended_because(code: Option<&str>) -> &'static str {
 /// Whether an error means the access token is no longer good (rather than,
 /// say, a wrong current password).
 fn needs_new_token(error: &ClientError) -> bool {
-    error.status() == Some(401) && error.code() != Some("invalid_credentials")
+    error.status() == Some(401) && !error.is(ErrorCode::InvalidCredentials)
 }
 
 fn local_storage() -> Option<web_sys::Storage> {

@@ -29,6 +29,7 @@ use warren_store::{DbConnection, Store, StoreError};
 // The history's patients are the demo's own.
 use crate::demo::referrals::CASES;
 use crate::error::ApiError;
+use warren_wire::ErrorCode;
 
 /// Referrals written per transaction.
 const REFERRAL_BATCH: usize = 20_000;
@@ -469,7 +470,7 @@ pub fn referrals(
     let now = warren_store::now();
     let receiver = members
         .index_of(receiver)
-        .ok_or_else(|| ApiError::bad_request("empty", "the receiver has no site"))?;
+        .ok_or_else(|| ApiError::bad_request(ErrorCode::Empty, "the receiver has no site"))?;
     let mut written = 0;
     let mut open_ids = Vec::with_capacity(open);
     while written < total + open {

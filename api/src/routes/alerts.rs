@@ -31,6 +31,7 @@ use crate::extract::{IfMatch, ValidJson, versioned};
 use crate::referrals::Raised;
 use crate::routes::paging;
 use crate::state::AppState;
+use warren_wire::ErrorCode;
 
 /// The signed-in person's id, or 403 for an API key.
 fn person(principal: &Principal) -> Result<String, ApiError> {
@@ -77,7 +78,10 @@ pub async fn inbox(
         Some(cursor) => Some(
             Uuid::parse_str(cursor)
                 .map_err(|_| {
-                    ApiError::bad_request("invalid_cursor", "The cursor is not one Warren gave.")
+                    ApiError::bad_request(
+                        ErrorCode::InvalidCursor,
+                        "The cursor is not one Warren gave.",
+                    )
                 })?
                 .to_string(),
         ),
@@ -221,14 +225,14 @@ fn acknowledge_chain(
 ) -> Result<Acknowledgement, ApiError> {
     let Some(chain_id) = &alert.chain_id else {
         return Err(ApiError::conflict(
-            "not_acknowledgeable",
+            ErrorCode::NotAcknowledgeable,
             "Only urgent alerts are acknowledged; mark this one read instead.",
         ));
     };
     let chain = store::find_chain(connection, chain_id)?;
     if chain.closed_at.is_some() && chain.acknowledged_at.is_none() {
         return Err(ApiError::conflict(
-            "alert_closed",
+            ErrorCode::AlertClosed,
             format!(
                 "This alert no longer needs an answer: {}.",
                 chain
@@ -322,7 +326,7 @@ pub async fn acknowledge_by_token(
             let alert = store::find_alert_by_token(connection, &hash)?.ok_or(ApiError::NotFound)?;
             if !store::use_alert_token(connection, &alert.id)? {
                 return Err(ApiError::conflict(
-                    "token_used",
+                    ErrorCode::TokenUsed,
                     "This acknowledge link was used already: each works once.",
                 ));
             }
@@ -367,7 +371,7 @@ pub async fn unsubscribe(
     let (user, kind) = state.tokens.verify_unsubscribe(body.value.token.trim())?;
     if kind.is_urgent() {
         return Err(ApiError::bad_request(
-            "invalid_token",
+            ErrorCode::InvalidToken,
             "Urgent alerts always arrive by e-mail.",
         ));
     }
@@ -375,7 +379,7 @@ pub async fn unsubscribe(
         state.store.write(|connection| {
             accounts::find_user(connection, &user).map_err(|_| {
                 ApiError::bad_request(
-                    "invalid_token",
+                    ErrorCode::InvalidToken,
                     "The account of this link no longer exists.",
                 )
             })?;

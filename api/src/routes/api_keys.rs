@@ -12,6 +12,7 @@ use crate::error::{ApiError, BodyProblems, ObjectProblems};
 use crate::extract::{IdempotencyKey, ValidJson};
 use crate::idempotency::{self, Creation};
 use crate::state::AppState;
+use warren_wire::ErrorCode;
 
 /// The API keys of an organization, newest first (its admins).
 #[utoipa::path(
@@ -93,7 +94,7 @@ pub async fn create(
         let organization = organizations::find(connection, &id)?;
         if !organization.membership.is_active() {
             return Err(ApiError::conflict(
-                "organization_not_vetted",
+                ErrorCode::OrganizationNotVetted,
                 "Only vetted organizations can create API keys.",
             ));
         }

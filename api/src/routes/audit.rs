@@ -4,10 +4,10 @@ use actix_web::{HttpResponse, get, web};
 use warren_store::audit::{self, AuditFilter};
 use warren_wire::{AuditPage, AuditQuery};
 
-use crate::auth::Principal;
+use crate::api::Api;
 use crate::error::{ApiError, AuthProblems};
 use crate::routes::paging;
-use crate::state::AppState;
+use warren_wire::ErrorCode;
 
 /// Read the audit log, newest first.
 ///
@@ -27,18 +27,18 @@ use crate::state::AppState;
     )
 )]
 #[get("/audit-log")]
-pub async fn list(
-    state: web::Data<AppState>,
-    principal: Principal,
-    query: web::Query<AuditQuery>,
-) -> Result<HttpResponse, ApiError> {
+pub async fn list(api: Api, query: web::Query<AuditQuery>) -> Result<HttpResponse, ApiError> {
+    let principal = &api.who;
     let query = query.into_inner();
     let limit = paging::limit(query.limit)?;
     let before = query
         .cursor
         .map(|cursor| {
             cursor.parse::<i64>().map_err(|_| {
-                ApiError::bad_request("invalid_query", "cursor is not a cursor this server sent.")
+                ApiError::bad_request(
+                    ErrorCode::InvalidQuery,
+                    "cursor is not a cursor this server sent.",
+                )
             })
         })
         .transpose()?;
@@ -63,12 +63,7 @@ pub async fn list(
         before,
         limit,
     };
-    let items = web::block(move || {
-        state
-            .store
-            .read(|connection| audit::list(connection, &filter))
-    })
-    .await??;
+    let items = api.read(move |tx| Ok(audit::list(tx, &filter)?)).await?;
     let (items, next_cursor) = paging::page(items, limit, |entry| entry.id.to_string());
     Ok(HttpResponse::Ok().json(AuditPage { items, next_cursor }))
 }

@@ -16,6 +16,7 @@ use crate::directory::{self, search_params, snapshot};
 use crate::error::{ApiError, BodyProblems, PublicProblems, RoleProblems};
 use crate::routes::paging;
 use crate::state::AppState;
+use warren_wire::ErrorCode;
 
 /// Search the directory: who can take this animal, now, near here.
 ///
@@ -89,7 +90,7 @@ pub async fn audit_queue(
     let query = query.into_inner();
     let limit = paging::limit(query.limit)?;
     let offset = i64::try_from(query.offset.unwrap_or(0))
-        .map_err(|_| ApiError::bad_request("invalid_query", "offset is too large."))?;
+        .map_err(|_| ApiError::bad_request(ErrorCode::InvalidQuery, "offset is too large."))?;
     let now = Utc::now();
     let (rows, overdue, total, gaps) = web::block(move || {
         state.store.read(|connection| {

@@ -21,6 +21,7 @@ use crate::extract::{IdempotencyKey, ValidJson};
 use crate::idempotency::{self, Creation};
 use crate::referrals::Raised;
 use crate::state::AppState;
+use warren_wire::ErrorCode;
 
 /// How long an invitation stays valid.
 const INVITATION_DAYS: i64 = 7;
@@ -103,7 +104,7 @@ pub async fn create(
         let organization = organizations::find(connection, &id)?;
         if !organization.membership.is_active() {
             return Err(ApiError::conflict(
-                "organization_not_vetted",
+                ErrorCode::OrganizationNotVetted,
                 "Only vetted organizations can invite members.",
             ));
         }
@@ -112,7 +113,7 @@ pub async fn create(
             .any(|member| member.user.email == invitation.email.as_str());
         if already_member {
             return Err(ApiError::conflict(
-                "already_member",
+                ErrorCode::AlreadyMember,
                 "This person is a member already.",
             ));
         }
@@ -191,7 +192,7 @@ pub async fn revoke(
             accounts::find_invitation(connection, &id, &invitation_id)?;
             if !accounts::revoke_invitation(connection, &id, &invitation_id)? {
                 return Err(ApiError::conflict(
-                    "invitation_not_pending",
+                    ErrorCode::InvitationNotPending,
                     "This invitation is no longer pending.",
                 ));
             }
@@ -223,11 +224,11 @@ fn pending_invitation(
     match invitation.status(now()) {
         InvitationStatus::Pending => Ok(invitation),
         InvitationStatus::Expired => Err(ApiError::conflict(
-            "invitation_expired",
+            ErrorCode::InvitationExpired,
             "This invitation has expired; ask for a new one.",
         )),
         _ => Err(ApiError::conflict(
-            "invitation_not_pending",
+            ErrorCode::InvitationNotPending,
             "This invitation was already used or withdrawn.",
         )),
     }
@@ -315,7 +316,7 @@ pub async fn accept(
             let given = acceptance.password.clone();
             if !verify_password_blocking(given, Some(user.password_hash.clone())).await? {
                 return Err(ApiError::Unauthorized {
-                    code: "invalid_credentials",
+                    code: ErrorCode::InvalidCredentials,
                     detail: "An account with this e-mail exists; give its password.".into(),
                 });
             }
@@ -346,7 +347,7 @@ pub async fn accept(
             let user = accounts::find_user(connection, &user.id)?;
             if !accounts::mark_invitation_accepted(connection, &invitation.id)? {
                 return Err(ApiError::conflict(
-                    "invitation_not_pending",
+                    ErrorCode::InvitationNotPending,
                     "This invitation was already used or withdrawn.",
                 ));
             }
@@ -354,7 +355,7 @@ pub async fn accept(
             accounts::add_membership(connection, &user.id, &invitation.organization_id, role)
                 .map_err(|error| match error {
                     warren_store::StoreError::Conflict(_) => ApiError::conflict(
-                        "already_member",
+                        ErrorCode::AlreadyMember,
                         "You are a member of this organization already.",
                     ),
                     other => other.into(),

@@ -45,12 +45,10 @@ use crate::error::{ApiError, BodyProblems, ObjectProblems, RoleProblems, Version
 use crate::events::LiveEvent;
 use crate::extract::{IdempotencyKey, IfMatch, ValidJson, versioned};
 use crate::idempotency::{self, Creation};
-use crate::lending::{
-    Prefer, approval_error, checkout_error, item_error, maintenance_error, require_decider,
-    reservation_error, side, urgency_error, window_error,
-};
+use crate::lending::{Prefer, require_decider, side};
 use crate::referrals::{Raised, actor_name};
 use crate::state::AppState;
+use warren_wire::ErrorCode;
 
 /// The caller may act for `organization` (404 outsiders, 403 volunteers).
 fn require_actor(principal: &Principal, organization: &str) -> Result<(), ApiError> {
@@ -300,8 +298,7 @@ pub async fn update_item(
             if request.status != before.status {
                 before
                     .status
-                    .check_transition(request.status, LendingParty::Owner)
-                    .map_err(item_error)?;
+                    .check_transition(request.status, LendingParty::Owner)?;
             }
             let home_site_id = site_of(
                 connection,
@@ -624,7 +621,7 @@ pub async fn create_maintenance_plan(
         fingerprint: format!("plan:{item_id}:{}", body.fingerprint()),
     };
     let request = body.value;
-    request.interval.check().map_err(maintenance_error)?;
+    request.interval.check()?;
     if request
         .last_done_at
         .is_some_and(|at| at > Utc::now() + Duration::minutes(15))
@@ -729,7 +726,7 @@ pub async fn record_maintenance(
         let at = Utc::now();
         let done_at = request.done_at.unwrap_or(at);
         let plan: MaintenancePlan = row.plan()?;
-        let done = plan.record(done_at, at).map_err(maintenance_error)?;
+        let done = plan.record(done_at, at)?;
         let note = request.note.as_ref().map(ToString::to_string);
         store::record_maintenance(
             connection,
@@ -773,7 +770,7 @@ fn check_links(
                     "is not an assessment of this organization",
                 )
             })?;
-        check_linked_tier(claimed, record.result.tier.tier).map_err(urgency_error)?;
+        check_linked_tier(claimed, record.result.tier.tier)?;
     }
     if let Some(referral) = request.urgency.referral_id() {
         let row = warren_store::referrals::row(connection, &referral.to_string())
@@ -786,7 +783,7 @@ fn check_links(
                 )
             })?;
         let recorded: Tier = row.tier()?;
-        check_linked_tier(claimed, recorded).map_err(urgency_error)?;
+        check_linked_tier(claimed, recorded)?;
     }
     Ok(())
 }
@@ -881,8 +878,7 @@ pub async fn request_loan(
         let window = LoanWindow::new(
             store::to_micros(request.window.starts()),
             store::to_micros(request.window.ends()),
-        )
-        .map_err(window_error)?;
+        )?;
         let loan = LoanRequest {
             id: Uuid::now_v7(),
             item_id: item.id,
@@ -893,16 +889,19 @@ pub async fn request_loan(
         };
         let decision = warren_domain::lending::decide(&loan, &item, &plans, &existing, at)
             .map_err(|error| match error {
-                RequestError::Window(error) => window_error(error),
+                RequestError::Window(error) => ApiError::from(error),
                 RequestError::NotLendable(error) => {
-                    ApiError::conflict("not_lendable", format!("{error}."))
+                    ApiError::conflict(ErrorCode::NotLendable, format!("{error}."))
                 }
                 RequestError::WrongItem => ApiError::Internal(error.to_string()),
             })?;
         let id = loan.id.to_string();
         let code = match &decision {
             Decision::Conflict { reason, .. } => {
-                return Err(ApiError::conflict("reservation_conflict", reason.clone()));
+                return Err(ApiError::conflict(
+                    ErrorCode::ReservationConflict,
+                    reason.clone(),
+                ));
             }
             Decision::AutoApprove { .. } => "auto_approve",
             Decision::NeedsOwnerApproval { .. } => "needs_owner_approval",
@@ -916,8 +915,7 @@ pub async fn request_loan(
                         victim.status()?,
                         LendingParty::Warren,
                         Some(warren_domain::lending::CancelReason::Preempted),
-                    )
-                    .map_err(reservation_error)?;
+                    )?;
                     store::change(
                         connection,
                         &victim,
@@ -1346,8 +1344,7 @@ pub async fn approve_loan(
         Prefer::Owner,
         move |connection, principal, row, party, organization| {
             let from = row.status()?;
-            check_transition(from, ReservationStatus::Reserved, party)
-                .map_err(reservation_error)?;
+            check_transition(from, ReservationStatus::Reserved, party)?;
             if version.0 != row.version {
                 return Err(ApiError::Stale);
             }
@@ -1356,13 +1353,13 @@ pub async fn approve_loan(
             let item = item_row.item()?;
             let plans = store::plans(connection, &[&row.item_id])?;
             lendable(&item, &plans, Utc::now())
-                .map_err(|error| ApiError::conflict("not_lendable", format!("{error}.")))?;
+                .map_err(|error| ApiError::conflict(ErrorCode::NotLendable, format!("{error}.")))?;
             let this = row.reservation()?;
             let existing = store::open_of_item(connection, &row.item_id)?
                 .iter()
                 .map(ReservationRow::reservation)
                 .collect::<Result<Vec<_>, _>>()?;
-            check_approval(&this, &existing).map_err(approval_error)?;
+            check_approval(&this, &existing)?;
             store::check_free(connection, &row.item_id, &this.window, &row.id)?;
             let reason = format!(
                 "Approved by the owner: the item is reserved for {}.",
@@ -1428,10 +1425,8 @@ pub async fn decline_loan(
         id.into_inner(),
         Prefer::Owner,
         move |connection, principal, row, party, organization| {
-            check_transition(row.status()?, ReservationStatus::Declined, party)
-                .map_err(reservation_error)?;
-            let reason =
-                check_decline(request.reason, request.note.as_ref()).map_err(reservation_error)?;
+            check_transition(row.status()?, ReservationStatus::Declined, party)?;
+            let reason = check_decline(request.reason, request.note.as_ref())?;
             let note = request.note.as_ref().map(ToString::to_string);
             let words = format!("Declined by the owner: {}.", reason.label());
             store::change(
@@ -1497,8 +1492,7 @@ pub async fn cancel_loan(
         id.into_inner(),
         Prefer::Borrower,
         move |connection, principal, row, party, organization| {
-            let reason = check_cancellation(row.status()?, party, request.reason)
-                .map_err(reservation_error)?;
+            let reason = check_cancellation(row.status()?, party, request.reason)?;
             let note = request.note.as_ref().map(ToString::to_string);
             let words = format!("Cancelled: {}.", reason.label());
             store::change(
@@ -1581,11 +1575,9 @@ pub async fn checkout_loan(
             terms_version: request.accept_terms_version,
         };
         let at = Utc::now();
-        check_checkout(&item, &plans, &row.reservation()?, &request.report, &acceptance, party, at)
-            .map_err(checkout_error)?;
+        check_checkout(&item, &plans, &row.reservation()?, &request.report, &acceptance, party, at)?;
         item.status
-            .check_transition(ItemStatus::OnLoan, LendingParty::Warren)
-            .map_err(item_error)?;
+            .check_transition(ItemStatus::OnLoan, LendingParty::Warren)?;
         store::change(
             connection,
             row,
@@ -1645,14 +1637,12 @@ pub async fn return_loan(
         }
         let at_checkout = row
             .checkout()?
-            .ok_or_else(|| ApiError::conflict("illegal_transition", format!("A reservation cannot go from {} to returned.", row.status)))?;
-        let outcome = check_return(&row.reservation()?, &at_checkout, &request.report, party, Utc::now())
-            .map_err(checkout_error)?;
+            .ok_or_else(|| ApiError::conflict(ErrorCode::IllegalTransition, format!("A reservation cannot go from {} to returned.", row.status)))?;
+        let outcome = check_return(&row.reservation()?, &at_checkout, &request.report, party, Utc::now())?;
         let item_row = store::item_row(connection, &row.item_id)?;
         item_row
             .status()?
-            .check_transition(outcome.item_status, LendingParty::Warren)
-            .map_err(item_error)?;
+            .check_transition(outcome.item_status, LendingParty::Warren)?;
         let mut note = format!(
             "Returned in condition {}.",
             request.report.condition.label().to_lowercase()

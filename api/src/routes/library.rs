@@ -18,9 +18,7 @@ pub mod markdown;
 use actix_web::{HttpResponse, delete, get, post, put, web};
 use uuid::Uuid;
 use warren_domain::directory::taxonomy::{Taxonomy, TermCode, Vocabulary};
-use warren_domain::library::{
-    ArticleKind, TagError, Tags, Topic, Visibility, may_edit, may_read, may_write,
-};
+use warren_domain::library::{ArticleKind, Tags, Topic, Visibility, may_edit, may_read, may_write};
 use warren_store::audit::{self, Change};
 use warren_store::library::{
     self as store, ArticleRow, Edit, HIGHLIGHT_END, HIGHLIGHT_START, Hit, Search, TagCodes,
@@ -40,6 +38,7 @@ use crate::idempotency::{self, Creation};
 use crate::referrals::actor_name;
 use crate::routes::paging;
 use crate::state::AppState;
+use warren_wire::ErrorCode;
 
 fn corrupt(what: &str) -> ApiError {
     ApiError::Internal(format!("corrupt stored article {what}"))
@@ -51,10 +50,6 @@ fn kind_of(code: &str) -> Result<ArticleKind, ApiError> {
 
 fn visibility_of(code: &str) -> Result<Visibility, ApiError> {
     Visibility::parse(code).ok_or_else(|| corrupt("visibility"))
-}
-
-fn tag_error(error: TagError) -> ApiError {
-    ApiError::invalid_field(error.field(), error.to_string())
 }
 
 fn invalid_filter(field: &str, message: &str) -> ApiError {
@@ -100,7 +95,7 @@ fn require_editor(
     }
     if row.archived_at.is_some() {
         return Err(ApiError::conflict(
-            "article_archived",
+            ErrorCode::ArticleArchived,
             "The article is archived and can no longer be changed.",
         ));
     }
@@ -379,7 +374,7 @@ pub async fn create_article(
     let request = body.value;
     idempotency::create(&state, creation, move |connection| {
         let vocabulary = vocabulary(connection)?;
-        let tags = Tags::check(request.species, request.topics, &vocabulary).map_err(tag_error)?;
+        let tags = Tags::check(request.species, request.topics, &vocabulary)?;
         let (species, topics) = codes_json(&tags)?;
         let author = actor_name(&principal);
         let at = now();
@@ -594,8 +589,7 @@ pub async fn update_article(
             require_editor(&principal, &current, Some(request.visibility))?;
             check_visibility(&principal, request.visibility)?;
             let vocabulary = vocabulary(connection)?;
-            let tags =
-                Tags::check(request.species, request.topics, &vocabulary).map_err(tag_error)?;
+            let tags = Tags::check(request.species, request.topics, &vocabulary)?;
             let (species, topics) = codes_json(&tags)?;
             let author = actor_name(&principal);
             let summary = request.summary.as_ref().map(ToString::to_string);

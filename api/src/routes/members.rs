@@ -11,6 +11,7 @@ use crate::auth::Principal;
 use crate::error::{ApiError, BodyProblems, ObjectProblems};
 use crate::extract::ValidJson;
 use crate::state::AppState;
+use warren_wire::ErrorCode;
 
 /// The members of an organization (its members and network admins).
 #[utoipa::path(
@@ -47,7 +48,7 @@ fn keep_an_admin(
     let loses_an_admin = current.administers() && !next.is_some_and(Role::administers);
     if loses_an_admin && accounts::count_admins(connection, organization)? <= 1 {
         return Err(ApiError::conflict(
-            "last_admin",
+            ErrorCode::LastAdmin,
             "An organization needs at least one admin; make someone else admin first.",
         ));
     }

@@ -35,6 +35,7 @@ use utoipa_actix_web::service_config::ServiceConfig;
 /// Cursors and page sizes shared by list endpoints.
 pub mod paging {
     use crate::error::ApiError;
+    use warren_wire::ErrorCode;
 
     /// The page size asked for, 1–200, default 50.
     pub fn limit(limit: Option<u32>) -> Result<i64, ApiError> {
@@ -42,7 +43,7 @@ pub mod paging {
             None => Ok(50),
             Some(limit @ 1..=warren_wire::MAX_PAGE_SIZE) => Ok(i64::from(limit)),
             Some(_) => Err(ApiError::bad_request(
-                "invalid_query",
+                ErrorCode::InvalidQuery,
                 format!(
                     "limit must be between 1 and {}.",
                     warren_wire::MAX_PAGE_SIZE
@@ -61,7 +62,10 @@ pub mod paging {
                 .ok()
                 .filter(|offset| *offset >= 0)
                 .ok_or_else(|| {
-                    ApiError::bad_request("invalid_cursor", "The cursor is not one Warren gave.")
+                    ApiError::bad_request(
+                        ErrorCode::InvalidCursor,
+                        "The cursor is not one Warren gave.",
+                    )
                 }),
         }
     }

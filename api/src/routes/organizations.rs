@@ -25,6 +25,7 @@ use crate::idempotency::{self, Creation};
 use crate::referrals::Raised;
 use crate::routes::paging;
 use crate::state::AppState;
+use warren_wire::ErrorCode;
 
 fn versioned(organization: &Organization) -> HttpResponse {
     HttpResponse::Ok()
@@ -88,7 +89,7 @@ pub async fn apply(
         )
         .map_err(|error| match error {
             warren_store::StoreError::Conflict(_) => ApiError::conflict(
-                "email_taken",
+                ErrorCode::EmailTaken,
                 "An account with this e-mail address exists already; sign in, or use another address.",
             ),
             other => other.into(),
@@ -155,7 +156,7 @@ pub async fn list(
                 .map(|id| id.to_string())
                 .map_err(|_| {
                     ApiError::bad_request(
-                        "invalid_query",
+                        ErrorCode::InvalidQuery,
                         "cursor is not a cursor this server sent.",
                     )
                 })
@@ -218,7 +219,7 @@ pub async fn pending_applications(
                 .map(|id| id.to_string())
                 .map_err(|_| {
                     ApiError::bad_request(
-                        "invalid_query",
+                        ErrorCode::InvalidQuery,
                         "cursor is not a cursor this server sent.",
                     )
                 })
@@ -412,7 +413,7 @@ pub async fn change_membership(
                     .change_to(change.membership)
                     .map_err(|error| {
                         ApiError::conflict(
-                            "invalid_transition",
+                            ErrorCode::IllegalTransition,
                             format!("This organization {error}."),
                         )
                     })?;

@@ -39,6 +39,7 @@ use crate::extract::{IdempotencyKey, IfMatch, ValidJson, versioned};
 use crate::idempotency::{self, Creation};
 use crate::referrals::{Raised, acting_organization, actor_name, redact_for, side, view};
 use crate::state::AppState;
+use warren_wire::ErrorCode;
 
 /// The timezone availability is read in when the profile names none.
 const DEFAULT_TIMEZONE: &str = "Europe/London";
@@ -47,10 +48,6 @@ const HOLIDAY_COUNTRY: &str = "GB";
 
 fn corrupt(what: &str) -> ApiError {
     ApiError::Internal(format!("corrupt stored {what}"))
-}
-
-fn people_error(error: PeopleError) -> ApiError {
-    ApiError::invalid_field(error.field(), error.to_string())
 }
 
 fn today() -> NaiveDate {
@@ -156,8 +153,8 @@ pub async fn save_my_profile(
 ) -> Result<HttpResponse, ApiError> {
     let user = principal.person()?.clone();
     let request = body.value;
-    let skills = check_skills(request.skills).map_err(people_error)?;
-    check_area(request.latitude, request.longitude, request.radius_km).map_err(people_error)?;
+    let skills = check_skills(request.skills)?;
+    check_area(request.latitude, request.longitude, request.radius_km)?;
     let timezone = request
         .timezone
         .map_or(DEFAULT_TIMEZONE, |zone| zone.name())
@@ -699,7 +696,7 @@ fn audited_organization(row: &ReferralRow, reach: Option<Party>) -> Option<&str>
 
 fn taken() -> ApiError {
     ApiError::conflict(
-        "transport_taken",
+        ErrorCode::TransportTaken,
         "Someone else is already driving this transport.",
     )
 }
@@ -708,7 +705,7 @@ fn taken() -> ApiError {
 fn raced(error: ApiError) -> ApiError {
     match error {
         ApiError::Stale => ApiError::conflict(
-            "transport_changed",
+            ErrorCode::TransportChanged,
             "The transport changed while you answered; nothing was saved. Reload it and try again.",
         ),
         other => other,
@@ -753,13 +750,13 @@ pub async fn accept_transport(
             }
             let Some(mut leg) = row.transport()? else {
                 return Err(ApiError::conflict(
-                    "no_transport",
+                    ErrorCode::NoTransport,
                     "This referral has no transport leg to drive.",
                 ));
             };
             if !row.status()?.is_open() || leg.status == TransportStatus::Cancelled {
                 return Err(ApiError::conflict(
-                    "referral_closed",
+                    ErrorCode::ReferralClosed,
                     "This transport is no longer needed.",
                 ));
             }
@@ -775,7 +772,7 @@ pub async fn accept_transport(
                 TransportStatus::New | TransportStatus::Confirmed
             ) {
                 return Err(ApiError::conflict(
-                    "transport_not_open",
+                    ErrorCode::TransportNotOpen,
                     format!(
                         "The transport is already {}.",
                         leg.status.label().to_lowercase()
@@ -790,7 +787,7 @@ pub async fn accept_transport(
             require_skill(&skills, Skill::Transport, drive_day(leg.window_starts)).map_err(
                 |error| {
                     ApiError::conflict(
-                        "skill_required",
+                        ErrorCode::SkillRequired,
                         format!("{error}; update your volunteer profile first."),
                     )
                 },
@@ -868,7 +865,7 @@ pub async fn decline_transport(
                 )
             {
                 return Err(ApiError::conflict(
-                    "not_your_drive",
+                    ErrorCode::NotYourDrive,
                     "Only the driver of a transport not yet delivered can give it back.",
                 ));
             }
@@ -938,7 +935,7 @@ pub async fn create_placement(
         fingerprint: format!("placement:{organization}:{}", body.fingerprint()),
     };
     let request = body.value;
-    check_placement_dates(request.starts_on, request.ends_on).map_err(people_error)?;
+    check_placement_dates(request.starts_on, request.ends_on)?;
     let snapshot = state.directory.current();
     let species = snapshot
         .vocabulary()
@@ -1145,9 +1142,9 @@ pub async fn transition_placement(
             };
             outcome.map_err(|error| match error {
                 PeopleError::Illegal { .. } => {
-                    ApiError::conflict("illegal_transition", error.to_string())
+                    ApiError::conflict(ErrorCode::IllegalTransition, error.to_string())
                 }
-                other => people_error(other),
+                other => ApiError::from(other),
             })?;
             let note = request.note.as_ref().map(ToString::to_string);
             let after = store::set_placement_status(

@@ -21,6 +21,7 @@ use crate::auth::Principal;
 use crate::error::{ApiError, PublicProblems, RoleProblems};
 use crate::routes::public::admit;
 use crate::state::AppState;
+use warren_wire::ErrorCode;
 
 /// The largest file a load accepts: GeoNames' `allCountries.txt` of postal
 /// codes is about 130 MB.
@@ -84,7 +85,7 @@ pub async fn load(
     while let Some(chunk) = payload.next().await {
         let chunk = chunk.map_err(|error| {
             ApiError::bad_request(
-                "unreadable_body",
+                ErrorCode::UnreadableBody,
                 format!("The file could not be read: {error}."),
             )
         })?;
@@ -137,7 +138,7 @@ pub fn load_lines(
         let number = index + 1;
         let line = line.map_err(|error| {
             ApiError::bad_request(
-                "unreadable_body",
+                ErrorCode::UnreadableBody,
                 format!("The file could not be read: {error}."),
             )
         })?;

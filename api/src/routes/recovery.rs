@@ -31,6 +31,7 @@ use crate::error::{ApiError, BodyProblems, PublicProblems, RoleProblems};
 use crate::extract::ValidJson;
 use crate::referrals::Raised;
 use crate::state::AppState;
+use warren_wire::ErrorCode;
 
 /// Reset links one address may be sent an hour.
 pub const RESETS_PER_HOUR: u32 = 5;
@@ -39,11 +40,11 @@ pub const RESETS_PER_HOUR: u32 = 5;
 fn token_error(outcome: AccountTokenOutcome, what: &str) -> ApiError {
     match outcome {
         AccountTokenOutcome::AlreadyUsed => ApiError::conflict(
-            "token_used",
+            ErrorCode::TokenUsed,
             format!("This {what} link was used already: each works once. Ask for a new one."),
         ),
         AccountTokenOutcome::Expired => ApiError::conflict(
-            "token_expired",
+            ErrorCode::TokenExpired,
             format!("This {what} link has expired, or a newer one was sent. Ask for a new one."),
         ),
         AccountTokenOutcome::Unknown | AccountTokenOutcome::Used { .. } => ApiError::NotFound,
@@ -210,7 +211,7 @@ pub async fn request_confirmation(
     let user = principal.person()?.clone();
     if user.email_confirmed_at.is_some() {
         return Err(ApiError::conflict(
-            "already_confirmed",
+            ErrorCode::AlreadyConfirmed,
             "Your address is confirmed already.",
         ));
     }

@@ -16,7 +16,7 @@ use actix_web::{HttpResponse, get, post, put, web};
 use chrono::Utc;
 use uuid::Uuid;
 use warren_domain::referral::{
-    MAX_RECEIVERS, Outcome, Party, ReferralError, ReferralStatus, TransportError, TransportStatus,
+    MAX_RECEIVERS, Outcome, Party, ReferralStatus, TransportError, TransportStatus,
     check_needed_by, check_outcome, check_rejection, check_transition, check_window,
     choose_sharing,
 };
@@ -44,42 +44,7 @@ use crate::referrals::{
 };
 use crate::routes::paging;
 use crate::state::AppState;
-
-fn referral_error(error: ReferralError) -> ApiError {
-    match error {
-        ReferralError::Illegal { .. } => {
-            ApiError::conflict("illegal_transition", ApiError::sentence(&error))
-        }
-        ReferralError::OutcomeRequired => ApiError::conflict(
-            "outcome_required",
-            "A referral is completed by recording its outcome (PUT /referrals/{id}/outcome)."
-                .to_owned(),
-        ),
-        ReferralError::NotYours { .. } => ApiError::Forbidden(ApiError::sentence(&error)),
-        ReferralError::ReasonRequired => {
-            ApiError::invalid_field("reason", "is required when rejecting")
-        }
-        ReferralError::NoteRequired => {
-            ApiError::invalid_field("note", "is required with the reason \"other\"")
-        }
-    }
-}
-
-fn transport_error(error: TransportError) -> ApiError {
-    match error {
-        TransportError::Illegal { .. } => {
-            ApiError::conflict("illegal_transition", ApiError::sentence(&error))
-        }
-        TransportError::DriverRequired => {
-            ApiError::invalid_field("driver_user_id", "is required to schedule")
-        }
-        TransportError::Window => {
-            ApiError::invalid_field("window_ends", "must be after window_starts")
-        }
-        TransportError::NeededBy => ApiError::invalid_field("needed_by", error.to_string()),
-        TransportError::SharingIsReferrers => ApiError::Forbidden(ApiError::sentence(&error)),
-    }
-}
+use warren_wire::ErrorCode;
 
 /// Send a patient to one to five sites of other vetted organizations (its
 /// admins, clinicians and staff). Each receiver gets its own referral in one
@@ -367,7 +332,7 @@ pub async fn list(
         Some("outgoing") => Direction::Outgoing,
         Some(_) => {
             return Err(ApiError::bad_request(
-                "invalid_query",
+                ErrorCode::InvalidQuery,
                 "box must be incoming, outgoing or all.",
             ));
         }
@@ -378,7 +343,7 @@ pub async fn list(
         Some("all") => OpenState::Any,
         Some(_) => {
             return Err(ApiError::bad_request(
-                "invalid_query",
+                ErrorCode::InvalidQuery,
                 "state must be open, closed or all.",
             ));
         }
@@ -386,7 +351,7 @@ pub async fn list(
     let tier = match query.tier {
         None => None,
         Some(number) => Some(Tier::from_number(number).ok_or_else(|| {
-            ApiError::bad_request("invalid_query", "tier must be between 1 and 5.")
+            ApiError::bad_request(ErrorCode::InvalidQuery, "tier must be between 1 and 5.")
         })?),
     };
     let offset = paging::offset(query.cursor.as_deref())?;
@@ -525,9 +490,9 @@ pub async fn transition(
     change(state, principal, id.into_inner(), move |connection, principal, row, side, raised| {
         require_decider(principal, row, side)?;
         let from = row.status()?;
-        check_transition(from, request.status, side).map_err(referral_error)?;
+        check_transition(from, request.status, side)?;
         let reason = if request.status == ReferralStatus::Rejected {
-            Some(check_rejection(request.reason, request.note.as_ref()).map_err(referral_error)?)
+            Some(check_rejection(request.reason, request.note.as_ref())?)
         } else {
             None
         };
@@ -651,7 +616,7 @@ pub async fn record_outcome(
         id.into_inner(),
         move |connection, principal, row, side, raised| {
             require_decider(principal, row, side)?;
-            check_outcome(row.status()?, side).map_err(referral_error)?;
+            check_outcome(row.status()?, side)?;
             let outcome = Outcome {
                 kind: request.kind,
                 note: request.note,
@@ -725,28 +690,27 @@ pub async fn arrange_transport(
             require_decider(principal, row, side)?;
             if side == Party::Coordinator || !row.status()?.is_open() {
                 return Err(ApiError::conflict(
-                    "referral_closed",
+                    ErrorCode::ReferralClosed,
                     "Transport is arranged by the two organizations while the referral is open."
                         .to_owned(),
                 ));
             }
-            check_window(request.window_starts, request.window_ends).map_err(transport_error)?;
+            check_window(request.window_starts, request.window_ends)?;
             let needed_by = request.needed_by.or(request.window_starts);
-            check_needed_by(needed_by, request.window_ends).map_err(transport_error)?;
+            check_needed_by(needed_by, request.window_ends)?;
             let current = row.transport()?;
             let shared_with_network = choose_sharing(
                 side,
                 current.as_ref().map(|leg| leg.shared_with_network),
                 row.tier()?,
                 request.share_with_network,
-            )
-            .map_err(transport_error)?;
+            )?;
             let from = current
                 .as_ref()
                 .map_or(TransportStatus::New, |leg| leg.status);
             let to = request.status.unwrap_or(from);
             if to != from {
-                from.check_transition(to).map_err(transport_error)?;
+                from.check_transition(to)?;
             }
             let driver = match request.driver_user_id {
                 Some(user_id) => {
@@ -772,7 +736,7 @@ pub async fn arrange_transport(
                 None => None,
             };
             if to == TransportStatus::Scheduled && driver.is_none() {
-                return Err(transport_error(TransportError::DriverRequired));
+                return Err(ApiError::from(TransportError::DriverRequired));
             }
             let leg = TransportLeg {
                 status: to,
@@ -850,7 +814,7 @@ pub async fn set_business_status(
     change(state, principal, id.into_inner(), move |connection, principal, row, side, raised| {
         if side == Party::Coordinator || !row.status()?.is_open() {
             return Err(ApiError::conflict(
-                "referral_closed",
+                ErrorCode::ReferralClosed,
                 "The transport step is set by the two organizations while the referral is open.".to_owned(),
             ));
         }
@@ -1269,7 +1233,7 @@ pub async fn metrics(
         Some("outgoing") => false,
         Some(_) => {
             return Err(ApiError::bad_request(
-                "invalid_query",
+                ErrorCode::InvalidQuery,
                 "box must be incoming or outgoing.",
             ));
         }
@@ -1279,7 +1243,7 @@ pub async fn metrics(
     let from = query.from.unwrap_or(to - chrono::Duration::days(29));
     if from > to || (to - from).num_days() > 3660 {
         return Err(ApiError::bad_request(
-            "invalid_query",
+            ErrorCode::InvalidQuery,
             "from must not be after to, and the period at most ten years.",
         ));
     }

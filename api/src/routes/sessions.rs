@@ -10,10 +10,11 @@ use crate::auth::{anonymous_actor, client_address, digest, new_secret, verify_pa
 use crate::error::{ApiError, BodyProblems, PublicProblems};
 use crate::extract::ValidJson;
 use crate::state::AppState;
+use warren_wire::ErrorCode;
 
 fn invalid_credentials() -> ApiError {
     ApiError::Unauthorized {
-        code: "invalid_credentials",
+        code: ErrorCode::InvalidCredentials,
         detail: "The e-mail address or password is wrong.".into(),
     }
 }
@@ -153,15 +154,15 @@ pub async fn refresh(
                 .store
                 .write(|connection| issue_tokens(&state, connection, &user_id, &family_id)),
             RefreshOutcome::Reused => Err(ApiError::Unauthorized {
-                code: "refresh_token_reused",
+                code: ErrorCode::RefreshTokenReused,
                 detail: "This refresh token was already used; the session has been revoked for safety. Sign in again.".into(),
             }),
             RefreshOutcome::Ended => Err(ApiError::Unauthorized {
-                code: "session_ended",
+                code: ErrorCode::SessionEnded,
                 detail: "This sign-in has ended (signed out, or the password changed). Sign in again.".into(),
             }),
             RefreshOutcome::Invalid => Err(ApiError::Unauthorized {
-                code: "invalid_refresh_token",
+                code: ErrorCode::InvalidRefreshToken,
                 detail: "The refresh token is unknown or expired. Sign in again.".into(),
             }),
         }

@@ -22,6 +22,7 @@ use crate::extract::{IdempotencyKey, IfMatch, ValidJson, etag};
 use crate::idempotency::{self, Creation};
 use crate::routes::paging;
 use crate::state::AppState;
+use warren_wire::ErrorCode;
 
 fn versioned(site: &Site) -> HttpResponse {
     HttpResponse::Ok()
@@ -422,7 +423,10 @@ pub async fn history(
     let before = match query.cursor.as_deref() {
         None => None,
         Some(cursor) => Some(cursor.parse::<i64>().map_err(|_| {
-            ApiError::bad_request("invalid_query", "cursor is not one Warren handed out.")
+            ApiError::bad_request(
+                ErrorCode::InvalidQuery,
+                "cursor is not one Warren handed out.",
+            )
         })?),
     };
     let history = web::block(move || {

@@ -21,9 +21,8 @@ use warren_domain::directory::hours::Timezone;
 use warren_domain::directory::taxonomy::{TermCode, Vocabulary};
 use warren_domain::referral::Party;
 use warren_domain::specialists::{
-    Availability, ConsultError, ConsultParty, ConsultStatus, Discipline, MAX_DISCIPLINES,
-    MAX_SPECIES, check_transition, consults_at, may_keep_profile, may_request_consult,
-    role_offers_consults,
+    Availability, ConsultParty, ConsultStatus, Discipline, MAX_DISCIPLINES, MAX_SPECIES,
+    check_transition, consults_at, may_keep_profile, may_request_consult, role_offers_consults,
 };
 use warren_store::audit::{self, Change};
 use warren_store::referrals::{self as referral_store, ReferralRow};
@@ -44,6 +43,7 @@ use crate::idempotency::{self, Creation};
 use crate::referrals::{Raised, actor_name, side};
 use crate::routes::paging;
 use crate::state::AppState;
+use warren_wire::ErrorCode;
 
 fn corrupt(what: &str) -> ApiError {
     ApiError::Internal(format!("corrupt stored {what}"))
@@ -54,15 +54,6 @@ fn invalid_filter(field: &str, message: &str) -> ApiError {
         field: field.to_owned(),
         message: message.to_owned(),
     })
-}
-
-fn consult_error(error: ConsultError) -> ApiError {
-    match error {
-        ConsultError::Illegal { .. } => {
-            ApiError::conflict("illegal_transition", ApiError::sentence(&error))
-        }
-        ConsultError::NotYours(..) => ApiError::Forbidden(ApiError::sentence(&error)),
-    }
 }
 
 /// Whether a profile is shown to the network: its organization is vetted
@@ -646,13 +637,13 @@ pub async fn request_consult(
         }
         if !listed.row.accepting_consults {
             return Err(ApiError::conflict(
-                "not_accepting_consults",
+                ErrorCode::NotAcceptingConsults,
                 format!("{} does not accept consults now.", listed.name),
             ));
         }
         if store::open_consult_exists(connection, &referral_id, &specialist)? {
             return Err(ApiError::conflict(
-                "consult_open",
+                ErrorCode::ConsultOpen,
                 format!(
                     "{} has already been asked about this referral and has not answered yet.",
                     listed.name
@@ -894,7 +885,7 @@ async fn close(
             } else {
                 ConsultParty::Requester
             };
-            check_transition(from, close.to, party).map_err(consult_error)?;
+            check_transition(from, close.to, party)?;
             let name = actor_name(&principal);
             let row = store::close_consult(
                 connection,

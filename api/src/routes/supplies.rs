@@ -38,33 +38,13 @@ use crate::idempotency::{self, Creation};
 use crate::referrals::actor_name;
 use crate::routes::paging;
 use crate::state::AppState;
+use warren_wire::ErrorCode;
 
 /// The largest radius a board search takes, in kilometres.
 const MAX_RADIUS_KM: f64 = 1000.0;
 
 fn today() -> NaiveDate {
     Utc::now().date_naive()
-}
-
-fn supply_error(error: SupplyError) -> ApiError {
-    match error {
-        SupplyError::Quantity
-        | SupplyError::NotEnoughLeft { .. }
-        | SupplyError::MoreThanRequested { .. } => {
-            ApiError::invalid_field("quantity", error.to_string())
-        }
-        SupplyError::Expired => ApiError::conflict("offer_expired", ApiError::sentence(&error)),
-        SupplyError::NotAvailable => {
-            ApiError::conflict("offer_unavailable", ApiError::sentence(&error))
-        }
-        SupplyError::OwnOffer => ApiError::Forbidden(ApiError::sentence(&error)),
-        SupplyError::WrongOffer => ApiError::conflict("wrong_offer", ApiError::sentence(&error)),
-        SupplyError::Closed(_) => ApiError::conflict("request_closed", ApiError::sentence(&error)),
-        SupplyError::Illegal { .. } => {
-            ApiError::conflict("illegal_transition", ApiError::sentence(&error))
-        }
-        SupplyError::NotYours { .. } => ApiError::Forbidden(ApiError::sentence(&error)),
-    }
 }
 
 fn parse_id(id: &str) -> Result<Uuid, ApiError> {
@@ -527,7 +507,7 @@ pub async fn update_offer(
             let row = offerer_offer(connection, &principal, &id)?;
             if row.withdrawn_at.is_some() {
                 return Err(ApiError::conflict(
-                    "offer_withdrawn",
+                    ErrorCode::OfferWithdrawn,
                     "The offer was withdrawn; offer the supplies again instead.",
                 ));
             }
@@ -602,7 +582,7 @@ pub async fn withdraw_offer(
             let row = offerer_offer(connection, &principal, &id)?;
             if row.withdrawn_at.is_some() {
                 return Err(ApiError::conflict(
-                    "offer_withdrawn",
+                    ErrorCode::OfferWithdrawn,
                     "The offer was already withdrawn.",
                 ));
             }
@@ -613,8 +593,7 @@ pub async fn withdraw_offer(
                 if from != SupplyRequestStatus::Open {
                     continue;
                 }
-                check_supply_transition(from, SupplyRequestStatus::Declined, LendingParty::Warren)
-                    .map_err(supply_error)?;
+                check_supply_transition(from, SupplyRequestStatus::Declined, LendingParty::Warren)?;
                 store::close_request(connection, &request, None, SupplyRequestStatus::Declined)?;
                 declined.push(request.id);
             }
@@ -750,8 +729,7 @@ pub async fn create_request(
         let offer = store::offer_row(connection, &request.offer_id.to_string())
             .map_err(|_| ApiError::invalid_field("offer_id", "is not an offer on the board"))?;
         let requester = Uuid::parse_str(&organization).map_err(|_| ApiError::NotFound)?;
-        check_supply_request(&offer.offer()?, requester, request.quantity, today())
-            .map_err(supply_error)?;
+        check_supply_request(&offer.offer()?, requester, request.quantity, today())?;
         let at = now();
         let id = new_id();
         store::insert_request(
@@ -820,7 +798,7 @@ pub async fn organization_requests(
         Some("all") => RequestState::Any,
         Some(_) => {
             return Err(ApiError::bad_request(
-                "invalid_query",
+                ErrorCode::InvalidQuery,
                 "state must be open, closed or all.",
             ));
         }
@@ -982,16 +960,15 @@ pub async fn fulfil_request(
             let mut request = row.request()?;
             let quantity = match asked {
                 Some(quantity) => quantity,
-                None => Quantity::new(request.outstanding()).map_err(supply_error)?,
+                None => Quantity::new(request.outstanding())?,
             };
-            let fulfilment =
-                fulfil(&mut offer, &mut request, quantity, today()).map_err(supply_error)?;
+            let fulfilment = fulfil(&mut offer, &mut request, quantity, today())?;
             let given = quantity.units();
             let taken = store::fulfil(connection, row, version.0, given, request.status)?;
             if !taken {
                 // Another fulfilment took what was left since it was read.
                 let now_left = store::offer_row(connection, &offer_row.id)?;
-                return Err(supply_error(SupplyError::NotEnoughLeft {
+                return Err(ApiError::from(SupplyError::NotEnoughLeft {
                     remaining: u32::try_from(now_left.remaining).unwrap_or(0),
                 }));
             }
@@ -1053,11 +1030,11 @@ pub async fn transition_request(
             let from = row.status()?;
             if to == SupplyRequestStatus::Fulfilled && from == SupplyRequestStatus::Open {
                 return Err(ApiError::conflict(
-                    "fulfilment_required",
+                    ErrorCode::FulfilmentRequired,
                     "A request is fulfilled by giving supplies (POST /supply-requests/{id}/fulfilments).",
                 ));
             }
-            check_supply_transition(from, to, side).map_err(supply_error)?;
+            check_supply_transition(from, to, side)?;
             store::close_request(connection, row, Some(version.0), to)?;
             audit::record(
                 connection,

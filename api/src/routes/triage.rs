@@ -5,7 +5,7 @@ use actix_web::{HttpResponse, delete, get, post, put, web};
 use uuid::Uuid;
 use warren_domain::directory::search::SearchParams;
 use warren_domain::triage::{
-    TriageError, Variant, assess, check_protocol, check_variant, protocol_changes, with_variant,
+    Variant, assess, check_protocol, check_variant, protocol_changes, with_variant,
 };
 use warren_store::audit::{self, Change};
 use warren_store::triage::{self as store, NewAssessment};
@@ -23,16 +23,7 @@ use crate::extract::{IdempotencyKey, ValidJson};
 use crate::idempotency::{self, Creation};
 use crate::routes::paging;
 use crate::state::AppState;
-
-fn triage_error(error: TriageError) -> ApiError {
-    match error {
-        TriageError::UnknownSign(code) => ApiError::invalid_field(
-            &format!("answers.{code}"),
-            "is not a sign of the current protocol",
-        ),
-        TriageError::MissingTier(_) => ApiError::Internal(error.to_string()),
-    }
-}
+use warren_wire::ErrorCode;
 
 /// The species code, resolved against the taxonomy (an unknown species of a
 /// known group falls back to the group), or 422.
@@ -142,7 +133,7 @@ pub async fn publish_protocol(
             let changes = protocol_changes(&current.protocol, &protocol);
             if changes.is_empty() {
                 return Err(ApiError::conflict(
-                    "no_change",
+                    ErrorCode::NoChange,
                     "The protocol is the same as the current version.",
                 ));
             }
@@ -193,7 +184,7 @@ pub async fn evaluate(
     let request = body.value;
     let species = species(&state, &request.species).await?;
     let protocol = web::block(move || state.store.read(store::current)).await??;
-    let result = assess(&protocol.protocol, &species, &request.answers).map_err(triage_error)?;
+    let result = assess(&protocol.protocol, &species, &request.answers)?;
     Ok(HttpResponse::Ok().json(result))
 }
 
@@ -320,8 +311,7 @@ pub async fn create(
         if let Some(variant) = &variant {
             protocol.protocol = with_variant(&protocol.protocol, &variant.variant);
         }
-        let result =
-            assess(&protocol.protocol, &species, &request.answers).map_err(triage_error)?;
+        let result = assess(&protocol.protocol, &species, &request.answers)?;
         let near = site.map(|site| (site.fields.latitude, site.fields.longitude));
         // What the sign that set the tier needs: the case's first need.
         let needed = result

@@ -17,6 +17,7 @@ use crate::extract::{IdempotencyKey, ValidJson};
 use crate::idempotency::{self, Creation};
 use crate::routes::paging;
 use crate::state::AppState;
+use warren_wire::ErrorCode;
 
 /// An organization's webhook endpoints, newest first (its admins).
 #[utoipa::path(
@@ -137,7 +138,7 @@ pub async fn create(
         let organization = organizations::find(connection, &id)?;
         if !organization.membership.is_active() {
             return Err(ApiError::conflict(
-                "organization_not_vetted",
+                ErrorCode::OrganizationNotVetted,
                 "Only vetted organizations can register webhooks.",
             ));
         }
@@ -269,7 +270,7 @@ pub async fn deliveries(
                 .map(|id| id.to_string())
                 .map_err(|_| {
                     ApiError::bad_request(
-                        "invalid_query",
+                        ErrorCode::InvalidQuery,
                         "cursor is not a cursor this server sent.",
                     )
                 })
@@ -337,7 +338,7 @@ pub async fn redeliver(
         let original = store::find_delivery(connection, &webhook_id, &delivery_id)?;
         if !endpoint.active {
             return Err(ApiError::conflict(
-                "webhook_revoked",
+                ErrorCode::WebhookRevoked,
                 "The endpoint is revoked; register a new one to receive events.",
             ));
         }

@@ -58,6 +58,17 @@ impl ClientError {
         }
     }
 
+    /// The problem code as Warren's enum, when the server gave one Warren
+    /// knows.
+    pub fn error_code(&self) -> Option<ErrorCode> {
+        self.code().and_then(ErrorCode::parse)
+    }
+
+    /// Whether the server refused with `code`.
+    pub fn is(&self, code: ErrorCode) -> bool {
+        matches!(self, Self::Problem(problem) if problem.is(code))
+    }
+
     /// A sentence to show a person.
     pub fn message(&self) -> String {
         match self {

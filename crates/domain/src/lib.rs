@@ -60,6 +60,8 @@ macro_rules! snake_codes {
 pub mod access;
 pub mod alerts;
 pub mod directory;
+pub mod error_code;
+pub use error_code::ErrorCode;
 pub mod lending;
 pub mod library;
 pub mod organization;

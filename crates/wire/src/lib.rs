@@ -36,7 +36,7 @@ pub use library::*;
 pub use organizations::*;
 pub use people::*;
 pub use places::*;
-pub use problem::{FieldError, Problem};
+pub use problem::{ErrorCode, FieldError, Problem};
 pub use referrals::*;
 pub use report::*;
 pub use specialists::*;

@@ -1,6 +1,7 @@
 //! RFC 9457 problem details: the one shape of every error answer.
 
 use serde::{Deserialize, Serialize};
+pub use warren_domain::ErrorCode;
 
 /// An error answer (`application/problem+json`).
 ///
@@ -41,7 +42,8 @@ pub struct FieldError {
 
 impl Problem {
     /// A problem with the given status, code and title.
-    pub fn new(status: u16, code: &str, title: impl Into<String>) -> Self {
+    pub fn new(status: u16, code: ErrorCode, title: impl Into<String>) -> Self {
+        let code = code.as_str();
         Self {
             problem_type: format!("urn:warren:problem:{code}"),
             title: title.into(),
@@ -57,6 +59,11 @@ impl Problem {
     pub fn with_detail(mut self, detail: impl Into<String>) -> Self {
         self.detail = Some(detail.into());
         self
+    }
+
+    /// Whether this problem carries `code`.
+    pub fn is(&self, code: ErrorCode) -> bool {
+        self.code == code.as_str()
     }
 
     /// The best sentence to show a person.

@@ -148,7 +148,7 @@ warren_tests::on_both_databases! {
             .change_membership(clinic, &MembershipChangeRequest { membership: MembershipStatus::Applied, reason: None }, &read.etag)
             .await
             .unwrap_err();
-        assert_eq!(back.code(), Some("invalid_transition"));
+        assert_eq!(back.code(), Some("illegal_transition"));
         let no_reason = coordinator
             .change_membership(clinic, &MembershipChangeRequest { membership: MembershipStatus::Suspended, reason: None }, &read.etag)
             .await

@@ -7,6 +7,7 @@ use leptos::prelude::*;
 use leptos::task::spawn_local;
 use leptos_router::hooks::use_query_map;
 use warren_client::ClientError;
+use warren_wire::ErrorCode;
 use warren_wire::{ConfirmEmailRequest, EmailConfirmed};
 
 use crate::components::{ErrorAlert, error_of, focus_on};
@@ -41,11 +42,11 @@ pub fn ConfirmEmailPage() -> impl IntoView {
     let done = Signal::derive(move || confirm.value().get().and_then(Result::ok));
     let advice = move || {
         error.get().map(|error| {
-            let text = match error.code() {
-                Some("token_used") => {
+            let text = match error.error_code() {
+                Some(ErrorCode::TokenUsed) => {
                     "This link was used already. If your profile shows the address confirmed, there is nothing more to do."
                 }
-                Some("token_expired") => {
+                Some(ErrorCode::TokenExpired) => {
                     "This link has expired, or a newer one was sent. Ask for a new link from your profile."
                 }
                 _ => "Open the full link from the newest e-mail, or ask for a new link from your profile.",

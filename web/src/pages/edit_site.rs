@@ -9,6 +9,7 @@ use leptos_router::NavigateOptions;
 use leptos_router::hooks::use_navigate;
 use uuid::Uuid;
 use warren_client::Versioned;
+use warren_wire::ErrorCode;
 use warren_wire::{Site, SiteInput};
 
 use crate::components::{
@@ -96,7 +97,7 @@ fn SiteEditor(site: Versioned<Site>, reload: Callback<()>) -> impl IntoView {
     let stale = Signal::derive(move || {
         error
             .get()
-            .is_some_and(|error| error.code() == Some("precondition_failed"))
+            .is_some_and(|error| error.is(ErrorCode::PreconditionFailed))
     });
     let other_error = Signal::derive(move || error.get().filter(|_| !stale.get()));
     view! {

@@ -13,6 +13,7 @@
 //! with the next free slot, which one click puts into the form.
 
 use std::collections::BTreeMap;
+use warren_wire::ErrorCode;
 
 use chrono::{DateTime, Duration, NaiveDate, NaiveDateTime, Utc};
 use leptos::prelude::*;
@@ -878,7 +879,7 @@ fn RequestCard(item: ReadSignal<KitItem>, changes: RwSignal<u32>) -> impl IntoVi
                     answer.set(Some(Answer::Decided(Box::new(loan))));
                     changes.update(|count| *count += 1);
                 }
-                Err(error) if error.code() == Some("reservation_conflict") => {
+                Err(error) if error.is(ErrorCode::ReservationConflict) => {
                     let reason = error.message();
                     let slot = slot_in(&reason, "next free slot of the requested length is ");
                     answer.set(Some(Answer::Conflict(reason, slot)));

@@ -20,6 +20,7 @@ use warren_domain::lending::{
 };
 use warren_domain::referral::Weight;
 use warren_domain::{ClinicalNote, ShortText};
+use warren_wire::ErrorCode;
 use warren_wire::{CreateItemRequest, DeclineLoanRequest, KitItem, Loan, LoanQuery};
 
 use crate::components::{
@@ -93,7 +94,7 @@ fn OwnerLending(organization: Uuid) -> impl IntoView {
                 .await
             {
                 Ok(_) => notice.set(Some(format!("Approved: {name} is reserved for the borrower."))),
-                Err(error) if error.code() == Some("precondition_failed") => notice.set(Some(
+                Err(error) if error.is(ErrorCode::PreconditionFailed) => notice.set(Some(
                     "That request changed meanwhile — the queue is reloaded; check it and try again.".to_owned(),
                 )),
                 Err(error) => problem.set(Some(error)),

@@ -14,6 +14,7 @@ use uuid::Uuid;
 use warren_client::Versioned;
 use warren_domain::Role;
 use warren_domain::directory::taxonomy::{Taxonomy, TermCode};
+use warren_wire::ErrorCode;
 use warren_wire::{
     Article, ArticleBody, ArticleKind, ArticleSummary, ArticleTitle, ChangeNote,
     CreateArticleRequest, PreviewRequest, Topic, UpdateArticleRequest, Visibility,
@@ -231,7 +232,7 @@ fn ArticleForm(article: Option<Versioned<Article>>, reload: Option<Callback<()>>
     let stale = Signal::derive(move || {
         error
             .get()
-            .is_some_and(|error| error.code() == Some("precondition_failed"))
+            .is_some_and(|error| error.is(ErrorCode::PreconditionFailed))
     });
     let other_error = Signal::derive(move || error.get().filter(|_| !stale.get()));
 

@@ -19,6 +19,7 @@ use uuid::Uuid;
 use warren_client::{Client, ClientError, Versioned};
 use warren_domain::Role;
 use warren_domain::lending::{CancelReason, ReservationStatus, default_checklist};
+use warren_wire::ErrorCode;
 use warren_wire::{
     CancelLoanRequest, CheckoutRequest, DeclineLoanRequest, KitItem, Loan, ReturnLoanRequest,
     TimelineEntry,
@@ -196,7 +197,7 @@ impl Page {
                 true
             }
             Err(error) => {
-                if error.code() == Some("precondition_failed") {
+                if error.is(ErrorCode::PreconditionFailed) {
                     self.stale.set(true);
                 } else {
                     if let Some(errors) = errors {

@@ -5,6 +5,7 @@ use leptos::prelude::*;
 use uuid::Uuid;
 use warren_client::{ClientError, Versioned};
 use warren_domain::{Description, OrgName, Website};
+use warren_wire::ErrorCode;
 use warren_wire::{Organization, UpdateOrganizationRequest};
 
 use crate::components::{
@@ -105,7 +106,7 @@ fn OrganizationEditor(
     let stale = Signal::derive(move || {
         error
             .get()
-            .is_some_and(|error| error.code() == Some("precondition_failed"))
+            .is_some_and(|error| error.is(ErrorCode::PreconditionFailed))
     });
     let other_error = Signal::derive(move || error.get().filter(|_| !stale.get()));
 

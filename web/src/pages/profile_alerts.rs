@@ -9,6 +9,7 @@
 //! server's field errors show next to their fields.
 
 use std::collections::BTreeMap;
+use warren_wire::ErrorCode;
 
 use leptos::prelude::*;
 use warren_client::Versioned;
@@ -336,7 +337,7 @@ fn EmailLine(email: String, email_confirmed: bool) -> impl IntoView {
             .call(|client| async move { client.request_email_confirmation().await })
             .await;
         if let Err(error) = &answer
-            && error.code() == Some("already_confirmed")
+            && error.is(ErrorCode::AlreadyConfirmed)
         {
             confirmed.set(true);
         }
@@ -349,7 +350,7 @@ fn EmailLine(email: String, email_confirmed: bool) -> impl IntoView {
             .map(|sent| sent.message)
     });
     let error = Signal::derive(move || {
-        error_of(send.value().get()).filter(|error| error.code() != Some("already_confirmed"))
+        error_of(send.value().get()).filter(|error| !error.is(ErrorCode::AlreadyConfirmed))
     });
     view! {
         <div class="email-line" data-testid="alert-email" data-confirmed=move || confirmed.get().to_string()>

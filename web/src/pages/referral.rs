@@ -13,6 +13,7 @@
 //! reload; forms being filled in keep what was typed.
 
 use std::collections::{BTreeMap, VecDeque};
+use warren_wire::ErrorCode;
 
 use chrono::NaiveDate;
 use leptos::prelude::*;
@@ -240,7 +241,7 @@ impl Page {
             match answer {
                 Ok(referral) => self.current.set(referral),
                 Err(error) => {
-                    if error.code() == Some("precondition_failed") {
+                    if error.is(ErrorCode::PreconditionFailed) {
                         self.stale.set(true);
                     } else {
                         if let Some(errors) = errors {

@@ -11,6 +11,7 @@ use leptos_router::components::A;
 use leptos_router::hooks::{use_navigate, use_query_map};
 use warren_client::ClientError;
 use warren_domain::Password;
+use warren_wire::ErrorCode;
 use warren_wire::{PasswordResetDone, ResetPasswordRequest};
 
 use crate::components::{ErrorAlert, FieldErrors, TextField, reveal_problem};
@@ -73,9 +74,9 @@ pub fn ResetPasswordPage() -> impl IntoView {
     });
     let advice = move || {
         error.get().map(|error| {
-            let text = match (error.status(), error.code()) {
-                (_, Some("token_used")) => "This link was used already: each works once.",
-                (_, Some("token_expired")) => {
+            let text = match (error.status(), error.error_code()) {
+                (_, Some(ErrorCode::TokenUsed)) => "This link was used already: each works once.",
+                (_, Some(ErrorCode::TokenExpired)) => {
                     "This link has expired, or a newer one was sent: only the newest link works, for 30 minutes."
                 }
                 (Some(404), _) => "This link is not one Warren sent, or it was cut short.",

@@ -19,7 +19,9 @@ use actix_web::{HttpMessage, HttpResponse, ResponseError};
 use tracing_actix_web::RequestId;
 use utoipa::openapi::{ContentBuilder, Ref, RefOr, Response, ResponseBuilder};
 use warren_store::StoreError;
-use warren_wire::{FieldError, Problem};
+use warren_wire::{ErrorCode, FieldError, Problem};
+
+mod rules;
 
 /// The media type of every error answer.
 pub const PROBLEM_JSON: &str = "application/problem+json";
@@ -31,7 +33,7 @@ pub enum ApiError {
     #[error("{detail}")]
     BadRequest {
         /// Stable code.
-        code: &'static str,
+        code: ErrorCode,
         /// For people.
         detail: String,
     },
@@ -45,7 +47,7 @@ pub enum ApiError {
     #[error("{detail}")]
     Unauthorized {
         /// Stable code.
-        code: &'static str,
+        code: ErrorCode,
         /// For people.
         detail: String,
     },
@@ -59,7 +61,7 @@ pub enum ApiError {
     #[error("{detail}")]
     Conflict {
         /// Stable code.
-        code: &'static str,
+        code: ErrorCode,
         /// For people.
         detail: String,
     },
@@ -98,7 +100,7 @@ pub enum ApiError {
 
 impl ApiError {
     /// A 400 with a stable code.
-    pub fn bad_request(code: &'static str, detail: impl Into<String>) -> Self {
+    pub fn bad_request(code: ErrorCode, detail: impl Into<String>) -> Self {
         Self::BadRequest {
             code,
             detail: detail.into(),
@@ -106,7 +108,7 @@ impl ApiError {
     }
 
     /// A 409 with a stable code.
-    pub fn conflict(code: &'static str, detail: impl Into<String>) -> Self {
+    pub fn conflict(code: ErrorCode, detail: impl Into<String>) -> Self {
         Self::Conflict {
             code,
             detail: detail.into(),
@@ -122,7 +124,11 @@ impl ApiError {
             .next()
             .map(|first| first.to_uppercase().chain(chars).collect())
             .unwrap_or_default();
-        format!("{capitalized}.")
+        if capitalized.ends_with('.') {
+            capitalized
+        } else {
+            format!("{capitalized}.")
+        }
     }
 
     /// A 422 naming one field.
@@ -138,66 +144,77 @@ impl ApiError {
         let status = self.status_code().as_u16();
         match self {
             Self::BadRequest { code, detail } => {
-                Problem::new(status, code, "Bad request").with_detail(detail)
+                Problem::new(status, *code, "Bad request").with_detail(detail)
             }
             Self::InvalidFilter(error) => Problem {
                 errors: vec![error.clone()],
-                ..Problem::new(status, "invalid_filter", "Invalid filter")
+                ..Problem::new(status, ErrorCode::InvalidFilter, "Invalid filter")
                     .with_detail(format!("The filter `{}` {}.", error.field, error.message))
             },
             Self::Validation(errors) => Problem {
                 errors: errors.clone(),
-                ..Problem::new(status, "validation_failed", "Validation failed")
+                ..Problem::new(status, ErrorCode::ValidationFailed, "Validation failed")
                     .with_detail("Some fields are not valid.")
             },
             Self::Unauthorized { code, detail } => {
-                Problem::new(status, code, "Unauthorized").with_detail(detail)
+                Problem::new(status, *code, "Unauthorized").with_detail(detail)
             }
             Self::Forbidden(detail) => {
-                Problem::new(status, "forbidden", "Forbidden").with_detail(detail)
+                Problem::new(status, ErrorCode::Forbidden, "Forbidden").with_detail(detail)
             }
-            Self::NotFound => Problem::new(status, "not_found", "Not found")
+            Self::NotFound => Problem::new(status, ErrorCode::NotFound, "Not found")
                 .with_detail("There is no such resource, or it is not yours to see."),
             Self::Conflict { code, detail } => {
-                Problem::new(status, code, "Conflict").with_detail(detail)
+                Problem::new(status, *code, "Conflict").with_detail(detail)
             }
-            Self::Stale => Problem::new(status, "precondition_failed", "Precondition failed")
-                .with_detail(
-                    "It was changed by someone else since you read it; read it again and retry.",
-                ),
-            Self::PreconditionRequired => {
-                Problem::new(status, "precondition_required", "Precondition required")
-                    .with_detail("Send the ETag you read as If-Match to change this resource.")
-            }
+            Self::Stale => Problem::new(
+                status,
+                ErrorCode::PreconditionFailed,
+                "Precondition failed",
+            )
+            .with_detail(
+                "It was changed by someone else since you read it; read it again and retry.",
+            ),
+            Self::PreconditionRequired => Problem::new(
+                status,
+                ErrorCode::PreconditionRequired,
+                "Precondition required",
+            )
+            .with_detail("Send the ETag you read as If-Match to change this resource."),
             Self::PayloadTooLarge(limit) => {
-                Problem::new(status, "payload_too_large", "Payload too large")
+                Problem::new(status, ErrorCode::PayloadTooLarge, "Payload too large")
                     .with_detail(format!("The body must be at most {limit} bytes."))
             }
-            Self::UnsupportedMediaType => {
-                Problem::new(status, "unsupported_media_type", "Unsupported media type")
-                    .with_detail("Send the body as application/json.")
-            }
+            Self::UnsupportedMediaType => Problem::new(
+                status,
+                ErrorCode::UnsupportedMediaType,
+                "Unsupported media type",
+            )
+            .with_detail("Send the body as application/json."),
             Self::RateLimited { retry_after } => {
-                Problem::new(status, "rate_limited", "Too many requests")
+                Problem::new(status, ErrorCode::RateLimited, "Too many requests")
                     .with_detail(format!("Too many attempts; try again in {retry_after} s."))
             }
             Self::Unavailable(_) => {
-                Problem::new(status, "service_unavailable", "Service unavailable")
+                Problem::new(status, ErrorCode::ServiceUnavailable, "Service unavailable")
                     .with_detail("The database is not answering in time; try again shortly.")
             }
             Self::StorageReadOnly(_) => {
-                Problem::new(status, "storage_read_only", "Service unavailable").with_detail(
+                Problem::new(status, ErrorCode::StorageReadOnly, "Service unavailable").with_detail(
                     "The database's storage refuses writes just now; nothing was saved. \
                      Reading still works; try again later.",
                 )
             }
-            Self::InsufficientStorage(_) => {
-                Problem::new(status, "insufficient_storage", "Insufficient storage").with_detail(
-                    "The database's disk is full; nothing was saved. Try again once an \
+            Self::InsufficientStorage(_) => Problem::new(
+                status,
+                ErrorCode::InsufficientStorage,
+                "Insufficient storage",
+            )
+            .with_detail(
+                "The database's disk is full; nothing was saved. Try again once an \
                      operator has freed space.",
-                )
-            }
-            Self::Internal(_) => Problem::new(status, "internal_error", "Internal error")
+            ),
+            Self::Internal(_) => Problem::new(status, ErrorCode::InternalError, "Internal error")
                 .with_detail("Something went wrong on our side; it has been logged."),
         }
     }
@@ -258,14 +275,14 @@ impl From<StoreError> for ApiError {
             StoreError::NotFound => Self::NotFound,
             StoreError::Stale => Self::Stale,
             StoreError::Conflict(what) => {
-                Self::conflict("conflict", format!("Already exists ({what})."))
+                Self::conflict(ErrorCode::Conflict, format!("Already exists ({what})."))
             }
             StoreError::Overlap(_) => Self::conflict(
-                "reservation_overlap",
+                ErrorCode::ReservationOverlap,
                 "The item is already reserved for overlapping time.",
             ),
             StoreError::Contention(_) => Self::conflict(
-                "concurrent_change",
+                ErrorCode::ConcurrentChange,
                 "A concurrent change got in the way and nothing was saved; send the request again.",
             ),
             StoreError::Unavailable(reason) => Self::Unavailable(reason),
@@ -330,21 +347,27 @@ fn generic_problem(status: StatusCode, cause: Option<String>) -> Problem {
     let title = status.canonical_reason().unwrap_or("Error");
     let (code, detail) = match status.as_u16() {
         404 => (
-            "not_found",
+            ErrorCode::NotFound,
             "There is no such resource, or it is not yours to see.".to_owned(),
         ),
         405 => (
-            "method_not_allowed",
+            ErrorCode::MethodNotAllowed,
             "This resource does not accept that method.".to_owned(),
         ),
-        413 => ("payload_too_large", "The body is too large.".to_owned()),
-        400..=499 => ("bad_request", cause.unwrap_or_else(|| title.to_owned())),
+        413 => (
+            ErrorCode::PayloadTooLarge,
+            "The body is too large.".to_owned(),
+        ),
+        400..=499 => (
+            ErrorCode::BadRequest,
+            cause.unwrap_or_else(|| title.to_owned()),
+        ),
         _ => {
             if let Some(cause) = cause {
                 tracing::error!(%cause, "internal error");
             }
             (
-                "internal_error",
+                ErrorCode::InternalError,
                 "Something went wrong on our side; it has been logged.".to_owned(),
             )
         }

@@ -1,0 +1,227 @@
+//! How each domain rule's refusal becomes a problem: one `From` per domain
+//! error, so a handler or domain call site just writes `?`.
+//!
+//! A move the lifecycle does not have is 409 `illegal_transition`; a caller on
+//! the wrong side is 403; a field a rule refuses is 422 naming the field;
+//! a state that blocks the request (an expired offer, an overlapping
+//! booking) is 409 with its own code.
+
+use warren_domain::lending::SupplyError;
+use warren_domain::lending::{
+    ApprovalError, CheckoutError, ItemError, MaintenanceError, ReservationError, UrgencyError,
+    WindowError,
+};
+use warren_domain::library::TagError;
+use warren_domain::people::PeopleError;
+use warren_domain::referral::{ReferralError, TransportError};
+use warren_domain::specialists::ConsultError;
+use warren_domain::triage::TriageError;
+use warren_wire::ErrorCode;
+
+use super::ApiError;
+
+fn sentence(text: &str) -> String {
+    ApiError::sentence(&text)
+}
+
+impl From<ReservationError> for ApiError {
+    fn from(error: ReservationError) -> Self {
+        match &error {
+            ReservationError::Illegal { .. } => {
+                ApiError::conflict(ErrorCode::IllegalTransition, sentence(&error.to_string()))
+            }
+            ReservationError::NotYours { .. } => ApiError::Forbidden(sentence(&error.to_string())),
+            ReservationError::CheckoutRequired | ReservationError::ReturnRequired => {
+                ApiError::conflict(ErrorCode::IllegalTransition, sentence(&error.to_string()))
+            }
+            ReservationError::ReasonRequired | ReservationError::ReasonNotYours { .. } => {
+                ApiError::invalid_field("reason", error.to_string())
+            }
+            ReservationError::NoteRequired => ApiError::invalid_field("note", error.to_string()),
+        }
+    }
+}
+
+impl From<WindowError> for ApiError {
+    fn from(error: WindowError) -> Self {
+        ApiError::invalid_field("window", error.to_string())
+    }
+}
+
+impl From<UrgencyError> for ApiError {
+    fn from(error: UrgencyError) -> Self {
+        ApiError::invalid_field("urgency", error.to_string())
+    }
+}
+
+impl From<ApprovalError> for ApiError {
+    fn from(error: ApprovalError) -> Self {
+        match &error {
+            ApprovalError::NotRequested(from) => ApiError::conflict(
+                ErrorCode::IllegalTransition,
+                format!("A reservation cannot go from {from} to reserved."),
+            ),
+            ApprovalError::Conflict { .. } => {
+                ApiError::conflict(ErrorCode::ReservationOverlap, sentence(&error.to_string()))
+            }
+            ApprovalError::Outranked { .. } => {
+                ApiError::conflict(ErrorCode::Outranked, sentence(&error.to_string()))
+            }
+        }
+    }
+}
+
+impl From<CheckoutError> for ApiError {
+    fn from(error: CheckoutError) -> Self {
+        let text = error.to_string();
+        match error {
+            CheckoutError::Reservation(error) => Self::from(error),
+            CheckoutError::WrongItem => ApiError::Internal(text),
+            CheckoutError::TooEarly | CheckoutError::WindowOver => {
+                ApiError::conflict(ErrorCode::OutsideWindow, sentence(&text))
+            }
+            CheckoutError::ItemNotAvailable(_) | CheckoutError::NotLendable(_) => {
+                ApiError::conflict(ErrorCode::NotLendable, sentence(&text))
+            }
+            CheckoutError::ConditionNotLendable(_) => {
+                ApiError::invalid_field("report.condition", text)
+            }
+            CheckoutError::ChecklistEmpty
+            | CheckoutError::ChecklistTooLong
+            | CheckoutError::ChecklistDuplicate(_)
+            | CheckoutError::ChecklistNoteRequired(_) => {
+                ApiError::invalid_field("report.checklist", text)
+            }
+            CheckoutError::TermsNotByBorrower
+            | CheckoutError::TermsOutdated { .. }
+            | CheckoutError::TermsNotForThisLoan => {
+                ApiError::invalid_field("accept_terms_version", text)
+            }
+            CheckoutError::DamageNoteRequired => ApiError::invalid_field("report.notes", text),
+        }
+    }
+}
+
+impl From<ItemError> for ApiError {
+    fn from(error: ItemError) -> Self {
+        match &error {
+            ItemError::Illegal { .. } => {
+                ApiError::conflict(ErrorCode::IllegalTransition, sentence(&error.to_string()))
+            }
+            ItemError::NotYours { .. } => ApiError::invalid_field("status", error.to_string()),
+        }
+    }
+}
+
+impl From<MaintenanceError> for ApiError {
+    fn from(error: MaintenanceError) -> Self {
+        match error {
+            MaintenanceError::Interval => ApiError::invalid_field("interval", error.to_string()),
+            MaintenanceError::InTheFuture => ApiError::invalid_field("done_at", error.to_string()),
+        }
+    }
+}
+
+impl From<ConsultError> for ApiError {
+    fn from(error: ConsultError) -> Self {
+        match error {
+            ConsultError::Illegal { .. } => {
+                ApiError::conflict(ErrorCode::IllegalTransition, ApiError::sentence(&error))
+            }
+            ConsultError::NotYours(..) => ApiError::Forbidden(ApiError::sentence(&error)),
+        }
+    }
+}
+
+impl From<SupplyError> for ApiError {
+    fn from(error: SupplyError) -> Self {
+        match error {
+            SupplyError::Quantity
+            | SupplyError::NotEnoughLeft { .. }
+            | SupplyError::MoreThanRequested { .. } => {
+                ApiError::invalid_field("quantity", error.to_string())
+            }
+            SupplyError::Expired => {
+                ApiError::conflict(ErrorCode::OfferExpired, ApiError::sentence(&error))
+            }
+            SupplyError::NotAvailable => {
+                ApiError::conflict(ErrorCode::OfferUnavailable, ApiError::sentence(&error))
+            }
+            SupplyError::OwnOffer => ApiError::Forbidden(ApiError::sentence(&error)),
+            SupplyError::WrongOffer => {
+                ApiError::conflict(ErrorCode::WrongOffer, ApiError::sentence(&error))
+            }
+            SupplyError::Closed(_) => {
+                ApiError::conflict(ErrorCode::RequestClosed, ApiError::sentence(&error))
+            }
+            SupplyError::Illegal { .. } => {
+                ApiError::conflict(ErrorCode::IllegalTransition, ApiError::sentence(&error))
+            }
+            SupplyError::NotYours { .. } => ApiError::Forbidden(ApiError::sentence(&error)),
+        }
+    }
+}
+
+impl From<ReferralError> for ApiError {
+    fn from(error: ReferralError) -> Self {
+        match error {
+            ReferralError::Illegal { .. } => {
+                ApiError::conflict(ErrorCode::IllegalTransition, ApiError::sentence(&error))
+            }
+            ReferralError::OutcomeRequired => ApiError::conflict(
+                ErrorCode::OutcomeRequired,
+                "A referral is completed by recording its outcome (PUT /referrals/{id}/outcome)."
+                    .to_owned(),
+            ),
+            ReferralError::NotYours { .. } => ApiError::Forbidden(ApiError::sentence(&error)),
+            ReferralError::ReasonRequired => {
+                ApiError::invalid_field("reason", "is required when rejecting")
+            }
+            ReferralError::NoteRequired => {
+                ApiError::invalid_field("note", "is required with the reason \"other\"")
+            }
+        }
+    }
+}
+
+impl From<TransportError> for ApiError {
+    fn from(error: TransportError) -> Self {
+        match error {
+            TransportError::Illegal { .. } => {
+                ApiError::conflict(ErrorCode::IllegalTransition, ApiError::sentence(&error))
+            }
+            TransportError::DriverRequired => {
+                ApiError::invalid_field("driver_user_id", "is required to schedule")
+            }
+            TransportError::Window => {
+                ApiError::invalid_field("window_ends", "must be after window_starts")
+            }
+            TransportError::NeededBy => ApiError::invalid_field("needed_by", error.to_string()),
+            TransportError::SharingIsReferrers => ApiError::Forbidden(ApiError::sentence(&error)),
+        }
+    }
+}
+
+impl From<TriageError> for ApiError {
+    fn from(error: TriageError) -> Self {
+        match error {
+            TriageError::UnknownSign(code) => ApiError::invalid_field(
+                &format!("answers.{code}"),
+                "is not a sign of the current protocol",
+            ),
+            TriageError::MissingTier(_) => ApiError::Internal(error.to_string()),
+        }
+    }
+}
+
+impl From<TagError> for ApiError {
+    fn from(error: TagError) -> Self {
+        ApiError::invalid_field(error.field(), error.to_string())
+    }
+}
+
+impl From<PeopleError> for ApiError {
+    fn from(error: PeopleError) -> Self {
+        ApiError::invalid_field(error.field(), error.to_string())
+    }
+}
