@@ -1,4 +1,5 @@
-//! Lending: the kit library and its loans (DESIGN §6).
+//! Lending: the kit library, the equipment members lend each other, and
+//! its loans.
 //!
 //! Items belong to an organization, which manages them and their
 //! maintenance plans; members of the network search the catalog and read

@@ -1,6 +1,6 @@
-//! The knowledge library (DESIGN §7): protocols, case write-ups, enrichment
-//! templates, rehabilitation milestones, reintroduction criteria and owner
-//! guidance, searchable by species, topic and words.
+//! The knowledge library the network writes for itself: protocols, case
+//! write-ups, enrichment templates, rehabilitation milestones, reintroduction
+//! criteria and owner guidance, searchable by species, topic and words.
 //!
 //! Who may do what is the domain's ([`warren_domain::library`]): everyone in
 //! the network reads network-wide articles; only the owner's members read an

@@ -1,6 +1,6 @@
-//! The volunteer roster (DESIGN §7): each person's volunteer profile, an
-//! organization's roster, the transport legs that need a driver, a
-//! volunteer's assignments, and foster placements.
+//! The volunteer roster: each person's volunteer profile, an organization's
+//! roster, the transport legs that need a driver, a volunteer's assignments,
+//! and foster placements.
 //!
 //! Who may do what: everyone keeps their own profile; an organization's
 //! admins, clinicians and staff (and network admins) read its roster and

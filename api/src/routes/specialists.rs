@@ -1,7 +1,7 @@
-//! Specialists and consults (DESIGN §7, §5): clinicians list their
-//! expertise and consult availability; anyone in the network finds them by
-//! species, discipline and words; either side of a referral asks one for a
-//! consult, and the specialist answers or declines.
+//! Specialists and consults: clinicians list their expertise and consult
+//! availability; anyone in the network finds them by species, discipline and
+//! words; either side of a referral asks one for a consult, and the specialist
+//! answers or declines.
 //!
 //! Who may do what is the domain's ([`warren_domain::specialists`]). A
 //! consult's question and answer are also written into the referral's case

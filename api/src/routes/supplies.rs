@@ -1,6 +1,6 @@
-//! Surplus supplies (DESIGN §6): organizations offer consumables to the
-//! network; others ask for quantities with a priority; the offerer fulfils
-//! them fully or in part, down a queue ranked by urgency then waiting time.
+//! Surplus supplies: organizations offer consumables to the network; others ask
+//! for quantities with a priority; the offerer fulfils them fully or in part,
+//! down a queue ranked by urgency then waiting time.
 //!
 //! The board is the network's: members of vetted organizations (and network
 //! admins) see every offer on it, and expired, exhausted or withdrawn offers

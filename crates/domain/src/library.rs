@@ -1,4 +1,5 @@
-//! The knowledge library: articles the network writes for itself (DESIGN §7).
+//! The knowledge library: articles the network writes for itself, found by
+//! species, topic and words.
 //!
 //! An article is Markdown, of one [`ArticleKind`] (protocol, case write-up,
 //! enrichment template, rehabilitation milestone, reintroduction criteria,

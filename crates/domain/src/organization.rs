@@ -1,8 +1,8 @@
 //! Organizations of the network: their kind and their membership lifecycle.
 //!
-//! Membership follows DESIGN §3: an organization *applies*, a network admin
-//! *vets* it, and may later *suspend* it (or decline an application by
-//! suspending it) and reinstate it.
+//! Membership goes `applied → vetted → suspended`: an organization *applies*, a
+//! network admin *vets* it, and may later *suspend* it (or decline an
+//! application by suspending it) and reinstate it.
 
 use serde::{Deserialize, Serialize};
 

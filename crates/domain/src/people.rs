@@ -1,7 +1,6 @@
-//! The volunteer roster (DESIGN §7): the skills people bring (with the date
-//! each stops being valid), when they are free, where they cover and whether
-//! they drive their own vehicle; and the foster placements organizations
-//! offer them.
+//! The volunteer roster: the skills people bring (with the date each stops
+//! being valid), when they are free, where they cover and whether they drive
+//! their own vehicle; and the foster placements organizations offer them.
 //!
 //! Transport legs are the referral's ([`crate::referral::TransportLeg`]); the
 //! rule here is who may take one: someone whose transport skill is valid on

@@ -1,4 +1,5 @@
-//! Specialists and consult requests (DESIGN §7, §5).
+//! Specialists and consult requests: clinicians offer their expertise to
+//! the whole network, and a referral's case asks them about its patient.
 //!
 //! A clinician lists their expertise in a **specialist profile**: species
 //! (codes of the directory's vocabulary), [`Discipline`]s, a summary, a

@@ -14,7 +14,7 @@ use warren_domain::referral::{
 use warren_domain::triage::{Assessment, Tier};
 use warren_domain::{ClinicalNote, ShortText};
 
-/// Send a patient to one or more sites (DESIGN §5). Sending to several
+/// Send a patient to one or more sites. Sending to several
 /// candidates at once is allowed: the first to accept gets the patient and
 /// Warren withdraws the others.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

@@ -1,5 +1,6 @@
 //! Surplus supplies: offers of consumables on the network's board, requests
-//! for part of them, the offerer's queue and fulfilment (DESIGN §6).
+//! for part of them, the offerer's queue and fulfilment (`none`, `partial`
+//! or `complete`).
 
 use chrono::{DateTime, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};

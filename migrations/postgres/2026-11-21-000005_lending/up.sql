@@ -1,5 +1,5 @@
 -- Lending: the kit library (items, maintenance plans and records) and its
--- reservations and loans with their timelines (DESIGN §6).
+-- reservations and loans with their timelines.
 
 CREATE EXTENSION IF NOT EXISTS btree_gist;
 

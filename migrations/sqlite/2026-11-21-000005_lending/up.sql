@@ -1,5 +1,5 @@
 -- Lending: the kit library (items, maintenance plans and records) and its
--- reservations and loans with their timelines (DESIGN §6).
+-- reservations and loans with their timelines.
 -- SQLite has no exclusion constraints: the store re-checks overlaps inside
 -- its serialized write transaction before writing a blocking status.
 

@@ -1,4 +1,4 @@
--- The knowledge library (DESIGN §7): articles in Markdown, every edit a new
+-- The knowledge library: articles in Markdown, every edit a new
 -- version, tagged by species and topic, network-wide or private to the
 -- owning organization, searchable in full text.
 --

@@ -1,4 +1,4 @@
--- The volunteer roster (DESIGN §7): each person's skills with the last day
+-- The volunteer roster: each person's skills with the last day
 -- each is valid, weekly availability in OpenStreetMap opening_hours syntax,
 -- the area they cover and whether they drive their own vehicle; the foster
 -- placements organizations offer them; and, on each referral, the transport

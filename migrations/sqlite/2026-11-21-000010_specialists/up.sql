@@ -1,4 +1,4 @@
--- Specialists and consult requests (DESIGN §7, §5): a clinician's
+-- Specialists and consult requests: a clinician's
 -- expertise (species, disciplines), weekly consult availability and whether
 -- they accept consults; and consults asked of them from a referral's case.
 

@@ -12,7 +12,7 @@ use uuid::Uuid;
 use crate::components::live_alerts::{AlertsLink, LiveAlerts, UrgentBanner};
 use crate::session::{SessionState, use_session};
 
-/// Sections of the product still to be built (DESIGN §5–§6).
+/// Sections of the product still to be built.
 ///
 /// Each gets its entry in [`nav_links`] when its page exists; until then the
 /// navigation shows no link to it — no placeholder pages. None is left.

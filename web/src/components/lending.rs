@@ -1,5 +1,6 @@
-//! Pieces shared by the lending pages (DESIGN §6): badges for loans and
-//! items, a loan's window and decision in words, the tier picker, the
+//! Pieces shared by the lending pages (the kit library members lend each
+//! other equipment through, and the surplus supplies board): badges for
+//! loans and items, a loan's window and decision in words, the tier picker, the
 //! condition checklist form of checkout and return, the organization a
 //! person borrows or lends for, and the tabs between the lending pages.
 

@@ -1,4 +1,5 @@
-//! `/lending`: the network's kit library (DESIGN §6).
+//! `/lending`: the network's kit library, the equipment its members lend
+//! each other (oxygen concentrators, incubators, monitors, ultrasound…).
 //!
 //! Search by category, by the species (and weight) the kit must suit, by a
 //! window it must be free for, and near one of the organization's sites

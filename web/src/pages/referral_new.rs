@@ -1,4 +1,5 @@
-//! `/referrals/new`: the referral form (DESIGN §5).
+//! `/referrals/new`: the referral form, which hands a patient over to
+//! another organization's sites; the first of them to accept gets it.
 //!
 //! Up to five receiving sites, picked from a directory search (nearest
 //! first, open and accepting by default) or from an assessment's

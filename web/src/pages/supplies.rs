@@ -1,4 +1,5 @@
-//! `/supplies`: the network's surplus supplies board (DESIGN §6).
+//! `/supplies`: the network's surplus supplies board, where organizations
+//! offer the consumables they have to spare and others ask for them.
 //!
 //! Offers of consumables — fluids, syringes, feeding formula, bandages —
 //! searched by words, unit and nearness to one of the organization's sites

@@ -151,7 +151,9 @@ const fn species(code: &'static str, label: &'static str) -> SeedTerm {
     }
 }
 
-/// The vocabulary every network starts with (DESIGN §3).
+/// The vocabulary every network starts with: what a site can do (imaging,
+/// anaesthesia, oxygen, isolation, surgery, rehabilitation…) and which
+/// species it accepts, in groups (`small_mammal/rat`, `wildlife/raptor`…).
 pub const SEED_TERMS: &[SeedTerm] = &[
     capability("radiography", "Radiography"),
     capability("ultrasound", "Ultrasound"),

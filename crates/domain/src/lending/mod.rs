@@ -1,5 +1,5 @@
-//! Lending: the network's kit library and its surplus-supplies board
-//! (DESIGN §6). Pure rules; the store and the handlers call them.
+//! Lending: the network's kit library and its surplus-supplies board, both
+//! shared by clinical need. Pure rules; the store and the handlers call them.
 //!
 //! # Kit
 //!

@@ -1,5 +1,5 @@
-//! Referral metrics: what falls out of the timestamps (DESIGN §5) — time to
-//! receive, to accept and to first vet, acceptance rate, decline reasons and
+//! Referral metrics: what falls out of the timestamps of each transition — time
+//! to receive, to accept and to first vet, acceptance rate, decline reasons and
 //! escalations, per tier and per receiving site.
 
 use std::collections::BTreeMap;

@@ -1,5 +1,5 @@
 //! Referrals: handing a patient over from one organization to another, in
-//! FHIR Task words (DESIGN §5).
+//! the words of FHIR's `Task` (`status`, `business_status`, `priority`).
 //!
 //! A referral moves `draft → requested → received → accepted → in-progress →
 //! completed`, or ends `rejected` (with a reason), `cancelled`, `failed` or

@@ -1,5 +1,6 @@
-//! The protocol a new network starts with (DESIGN §4), and the revisions
-//! Warren publishes into networks that started with an older one.
+//! The protocol a new network starts with (its signs, the tier each sets per
+//! species group, and what to do before and during transport), and the
+//! revisions Warren publishes into networks that started with an older one.
 //!
 //! Signs are listed in the order of danger they are asked in. Prey species
 //! hide illness, so for guinea pigs, chinchillas, degus and rabbits
