@@ -30,7 +30,7 @@ use crate::directory::hours::{CountryCode, Hours, HoursState, OpeningHoursText, 
 use crate::text::ShortText;
 use crate::triage::Tier;
 
-snake_codes!(
+codes!(
     /// What an alert is about. The first five are urgent.
     AlertKind {
         /// A tier 1–2 referral was sent or escalated to the site.
@@ -103,7 +103,7 @@ impl AlertKind {
     }
 }
 
-snake_codes!(
+codes!(
     /// How a person hears of a kind of alert beyond the inbox.
     DeliveryMode {
         /// By e-mail at once (after their quiet hours).
@@ -115,7 +115,7 @@ snake_codes!(
     }
 );
 
-snake_codes!(
+codes!(
     /// How an urgent alert was acknowledged.
     AcknowledgedVia {
         /// From the inbox in Warren.

@@ -26,15 +26,13 @@
 //! most 400 characters, a body of 1–40,000 characters, at most
 //! [`MAX_SPECIES_TAGS`] species and [`MAX_TOPICS`] topics.
 
-use std::fmt;
-
 use serde::{Deserialize, Serialize};
 
 use crate::access::Access;
 use crate::directory::taxonomy::{TermCode, Vocabulary};
-use crate::text::TextError;
+use crate::text::{TextError, check_length, single_line};
 
-snake_codes!(
+codes!(
     /// What an article is.
     ArticleKind {
         /// How the network treats something: steps, doses, decisions.
@@ -52,7 +50,7 @@ snake_codes!(
     }
 );
 
-snake_codes!(
+codes!(
     /// Who reads an article.
     Visibility {
         /// Everyone in the network.
@@ -69,73 +67,7 @@ pub const MAX_TOPICS: usize = 12;
 /// The longest body, in characters.
 pub const MAX_BODY_CHARS: usize = 40_000;
 
-fn check_length(text: &str, min: usize, max: usize) -> Result<(), TextError> {
-    let count = text.chars().count();
-    if count == 0 {
-        Err(TextError::Empty)
-    } else if count < min {
-        Err(TextError::TooShort(min))
-    } else if count > max {
-        Err(TextError::TooLong(max))
-    } else {
-        Ok(())
-    }
-}
-
-fn single_line(text: &str) -> Result<(), TextError> {
-    if text.chars().any(char::is_control) {
-        Err(TextError::ControlCharacters)
-    } else {
-        Ok(())
-    }
-}
-
-/// Declares a validated string newtype with its serde and OpenAPI plumbing.
-macro_rules! article_text {
-    ($(#[$meta:meta])* $name:ident, |$input:ident| $check:expr) => {
-        $(#[$meta])*
-        #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
-        #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
-        #[cfg_attr(feature = "openapi", schema(value_type = String))]
-        #[serde(try_from = "String", into = "String")]
-        pub struct $name(String);
-
-        impl $name {
-            /// Checks `input` and builds the value, or says what is wrong.
-            pub fn parse(input: impl Into<String>) -> Result<Self, TextError> {
-                let $input: String = input.into();
-                $check.map($name)
-            }
-
-            /// The validated text.
-            pub fn as_str(&self) -> &str {
-                &self.0
-            }
-        }
-
-        impl TryFrom<String> for $name {
-            type Error = TextError;
-
-            fn try_from(value: String) -> Result<Self, Self::Error> {
-                Self::parse(value)
-            }
-        }
-
-        impl From<$name> for String {
-            fn from(value: $name) -> String {
-                value.0
-            }
-        }
-
-        impl fmt::Display for $name {
-            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-                f.write_str(&self.0)
-            }
-        }
-    };
-}
-
-article_text!(
+validated_text!(
     /// An article's title: 3–160 characters on one line.
     ArticleTitle,
     |input| {
@@ -144,7 +76,7 @@ article_text!(
     }
 );
 
-article_text!(
+validated_text!(
     /// An article's summary, shown in search results: 1–400 characters,
     /// without line breaks.
     ArticleSummary,
@@ -154,7 +86,7 @@ article_text!(
     }
 );
 
-article_text!(
+validated_text!(
     /// An article's body in Markdown (CommonMark with tables, strikethrough
     /// and task lists): 1–40,000 characters. Raw HTML in it is never passed
     /// through as is: the server renders and sanitises it.
@@ -173,7 +105,7 @@ article_text!(
     }
 );
 
-article_text!(
+validated_text!(
     /// What an edit changed, for the version history: 1–200 characters on
     /// one line.
     ChangeNote,
@@ -183,7 +115,7 @@ article_text!(
     }
 );
 
-article_text!(
+validated_text!(
     /// A free topic tag, normalised: lower case, words joined by single
     /// hyphens (`"Heat Stress"` → `heat-stress`), 2–40 characters of letters
     /// and digits.

@@ -9,7 +9,7 @@
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 
-snake_codes!(
+codes!(
     /// What a volunteer is trained or equipped to do.
     Skill {
         /// Drives animals between sites.
@@ -179,7 +179,7 @@ pub fn distance_km(from: (f64, f64), to: (f64, f64)) -> f64 {
     Haversine.distance(Point::new(from.1, from.0), Point::new(to.1, to.0)) / 1000.0
 }
 
-snake_codes!(
+codes!(
     /// A foster placement's lifecycle: `offered → accepted → ended`, the
     /// volunteer may decline an offer, and the organization may cancel
     /// until it ends.
@@ -197,7 +197,7 @@ snake_codes!(
     }
 );
 
-snake_codes!(
+codes!(
     /// Who moves a foster placement.
     FosterParty {
         /// The fosterer.

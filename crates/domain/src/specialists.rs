@@ -31,7 +31,7 @@ use serde::{Deserialize, Serialize};
 use crate::access::{Access, Role};
 use crate::directory::hours::{Hours, HoursState, OpeningHoursText, Timezone};
 
-snake_codes!(
+codes!(
     /// A field of expertise a specialist offers consults in.
     Discipline {
         /// Anaesthesia and analgesia, including for very small patients.
@@ -49,7 +49,7 @@ snake_codes!(
     }
 );
 
-snake_codes!(
+codes!(
     /// A day of the week.
     Weekday {
         /// Monday.
@@ -69,7 +69,7 @@ snake_codes!(
     }
 );
 
-snake_codes!(
+codes!(
     /// Where a consult stands: `requested → answered | declined`, or
     /// `cancelled` by the side that asked while it is still requested.
     ConsultStatus {

@@ -5,10 +5,6 @@
 //! invalid value is refused while it is read — in the server and in the
 //! browser alike.
 
-use std::fmt;
-
-use serde::{Deserialize, Serialize};
-
 /// Why a piece of text was refused.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum TextError {
@@ -29,7 +25,8 @@ pub enum TextError {
     Malformed(&'static str),
 }
 
-fn check_length(text: &str, min: usize, max: usize) -> Result<(), TextError> {
+/// Checks that `text` has `min` to `max` characters (and is not empty).
+pub(crate) fn check_length(text: &str, min: usize, max: usize) -> Result<(), TextError> {
     let count = text.chars().count();
     if count == 0 {
         Err(TextError::Empty)
@@ -42,57 +39,13 @@ fn check_length(text: &str, min: usize, max: usize) -> Result<(), TextError> {
     }
 }
 
-fn single_line(text: &str) -> Result<(), TextError> {
+/// Refuses control characters, so the text stays on one line.
+pub(crate) fn single_line(text: &str) -> Result<(), TextError> {
     if text.chars().any(char::is_control) {
         Err(TextError::ControlCharacters)
     } else {
         Ok(())
     }
-}
-
-/// Declares a validated string newtype with its serde and OpenAPI plumbing.
-macro_rules! validated_text {
-    ($(#[$meta:meta])* $name:ident, $format:literal, |$input:ident| $check:expr) => {
-        $(#[$meta])*
-        #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
-        #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
-        #[cfg_attr(feature = "openapi", schema(value_type = String, format = $format))]
-        #[serde(try_from = "String", into = "String")]
-        pub struct $name(String);
-
-        impl $name {
-            /// Checks `input` and builds the value, or says what is wrong.
-            pub fn parse(input: impl Into<String>) -> Result<Self, TextError> {
-                let $input: String = input.into();
-                $check.map($name)
-            }
-
-            /// The validated text.
-            pub fn as_str(&self) -> &str {
-                &self.0
-            }
-        }
-
-        impl TryFrom<String> for $name {
-            type Error = TextError;
-
-            fn try_from(value: String) -> Result<Self, Self::Error> {
-                Self::parse(value)
-            }
-        }
-
-        impl From<$name> for String {
-            fn from(value: $name) -> String {
-                value.0
-            }
-        }
-
-        impl fmt::Display for $name {
-            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-                f.write_str(&self.0)
-            }
-        }
-    };
 }
 
 validated_text!(

@@ -7,14 +7,14 @@ use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
 use super::reservations::{LoanWindow, Reservation, conflicts};
-use super::{LendingParty, MAX_LOAN_DAYS_LIMIT, codes, grace, names, time_words};
+use super::{LendingParty, MAX_LOAN_DAYS_LIMIT, grace, names, time_words};
 use crate::directory::taxonomy::TermCode;
 use crate::referral::Weight;
 use crate::text::{ClinicalNote, ShortText};
 
 codes!(
     /// What kind of kit an item is.
-    ItemCategory, "snake_case" {
+    ItemCategory {
         /// Oxygen concentrator.
         OxygenConcentrator = "oxygen_concentrator", "Oxygen concentrator";
         /// Oxygen cage or induction chamber.
@@ -54,7 +54,7 @@ codes!(
 
 codes!(
     /// The physical state of an item, recorded at every checkout and return.
-    Condition, "snake_case" {
+    Condition {
         /// Works as it should, no visible wear that matters.
         Good = "good", "Good";
         /// Works, with wear worth noting.
@@ -82,7 +82,7 @@ codes!(
     /// Where an item stands. `available ⇄ on_loan` is driven by checkouts
     /// and returns; the owner moves it in and out of maintenance and retires
     /// it; `retired` is final.
-    ItemStatus, "snake_case" {
+    ItemStatus {
         /// At its home site, in the pool.
         Available = "available", "Available";
         /// Checked out to a borrower.
@@ -385,7 +385,7 @@ pub struct Item {
 
 codes!(
     /// What a maintenance plan keeps up.
-    MaintenanceKind, "snake_case" {
+    MaintenanceKind {
         /// Checking readings against a reference (oximeters, monitors,
         /// oxygen concentration).
         Calibration = "calibration", "Calibration";

@@ -126,59 +126,6 @@ fn grace() -> Duration {
     Duration::minutes(GRACE_MINUTES)
 }
 
-/// Declares a closed set of codes with their stable names and labels.
-// A copy of the macro in `referral`: `macro_rules!` is scoped to the module
-// that defines it, and this module must not reach into that one.
-macro_rules! codes {
-    (
-        $(#[$meta:meta])* $name:ident, $rename:tt {
-            $($(#[$vmeta:meta])* $variant:ident = $code:literal, $label:literal;)+
-        }
-    ) => {
-        $(#[$meta])*
-        #[derive(
-            Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord,
-            serde::Serialize, serde::Deserialize,
-        )]
-        #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
-        #[serde(rename_all = $rename)]
-        pub enum $name {
-            $($(#[$vmeta])* $variant,)+
-        }
-
-        impl $name {
-            /// Every value, in display order.
-            pub const ALL: &'static [$name] = &[$($name::$variant),+];
-
-            /// The stable name used on the wire and in storage.
-            pub fn as_str(self) -> &'static str {
-                match self {
-                    $($name::$variant => $code,)+
-                }
-            }
-
-            /// A human label.
-            pub fn label(self) -> &'static str {
-                match self {
-                    $($name::$variant => $label,)+
-                }
-            }
-
-            /// Parses the stable name; `None` for anything else.
-            pub fn parse(code: &str) -> Option<Self> {
-                Self::ALL.iter().copied().find(|value| value.as_str() == code)
-            }
-        }
-
-        impl std::fmt::Display for $name {
-            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str(self.as_str())
-            }
-        }
-    };
-}
-pub(crate) use codes;
-
 /// Who is acting on a loan or a supply offer.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum LendingParty {

@@ -7,13 +7,13 @@ use uuid::Uuid;
 
 use super::allocation::{QueueKey, Urgency};
 use super::items::MaxLoanDays;
-use super::{LendingParty, MAX_BOOKING_AHEAD_DAYS, codes, grace, names, time_words};
+use super::{LendingParty, MAX_BOOKING_AHEAD_DAYS, grace, names, time_words};
 use crate::text::ClinicalNote;
 
 codes!(
     /// Where a reservation stands: `requested → reserved → active →
     /// returned`, with `overdue`, `declined` and `cancelled`.
-    ReservationStatus, "snake_case" {
+    ReservationStatus {
         /// Asked for; holds no time until approved.
         Requested = "requested", "Requested";
         /// Approved: the time is held for the borrower.
@@ -131,7 +131,7 @@ pub fn next_statuses(from: ReservationStatus, by: LendingParty) -> Vec<Reservati
 
 codes!(
     /// Why a reservation was cancelled.
-    CancelReason, "snake_case" {
+    CancelReason {
         /// The borrower no longer needs it.
         BorrowerWithdrew = "borrower_withdrew", "Withdrawn by the borrower";
         /// The owner needs it back or cannot lend it after all.
@@ -178,7 +178,7 @@ pub fn check_cancellation(
 
 codes!(
     /// Why an owner declined a request.
-    DeclineReason, "snake_case" {
+    DeclineReason {
         /// The item does not suit the case.
         NotSuitable = "not_suitable", "Not suitable for the case";
         /// The owner needs it at that time.

@@ -6,7 +6,7 @@ use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
 use super::allocation::QueueKey;
-use super::{LendingParty, codes, names};
+use super::{LendingParty, names};
 use crate::text::{ClinicalNote, ShortText};
 use crate::triage::Tier;
 
@@ -52,7 +52,7 @@ impl From<Quantity> for u32 {
 
 codes!(
     /// The unit a quantity counts.
-    SupplyUnit, "snake_case" {
+    SupplyUnit {
         /// Single items: syringes, bandages, giving sets.
         Piece = "piece", "piece";
         /// Boxes.
@@ -131,7 +131,7 @@ pub fn check_offer(expires_on: Option<NaiveDate>, today: NaiveDate) -> Result<()
 codes!(
     /// Where a request for supplies stands. How much of it was given is
     /// [`Fulfilment`].
-    SupplyRequestStatus, "snake_case" {
+    SupplyRequestStatus {
         /// Waiting for (more of) the quantity.
         Open = "open", "Open";
         /// Everything asked for was given.
@@ -145,7 +145,7 @@ codes!(
 
 codes!(
     /// How much of a request was given.
-    Fulfilment, "snake_case" {
+    Fulfilment {
         /// Nothing yet.
         None = "none", "None";
         /// Some.

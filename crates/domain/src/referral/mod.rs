@@ -22,53 +22,6 @@ use serde::{Deserialize, Serialize};
 use crate::text::{ClinicalNote, Email, Phone, ShortText};
 use crate::triage::Tier;
 
-/// Declares a closed set of codes with their stable names and labels.
-macro_rules! codes {
-    (
-        $(#[$meta:meta])* $name:ident, $rename:tt {
-            $($(#[$vmeta:meta])* $variant:ident = $code:literal, $label:literal;)+
-        }
-    ) => {
-        $(#[$meta])*
-        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
-        #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
-        #[serde(rename_all = $rename)]
-        pub enum $name {
-            $($(#[$vmeta])* $variant,)+
-        }
-
-        impl $name {
-            /// Every value, in display order.
-            pub const ALL: &'static [$name] = &[$($name::$variant),+];
-
-            /// The stable name used on the wire and in storage.
-            pub fn as_str(self) -> &'static str {
-                match self {
-                    $($name::$variant => $code,)+
-                }
-            }
-
-            /// A human label.
-            pub fn label(self) -> &'static str {
-                match self {
-                    $($name::$variant => $label,)+
-                }
-            }
-
-            /// Parses the stable name; `None` for anything else.
-            pub fn parse(code: &str) -> Option<Self> {
-                Self::ALL.iter().copied().find(|value| value.as_str() == code)
-            }
-        }
-
-        impl std::fmt::Display for $name {
-            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str(self.as_str())
-            }
-        }
-    };
-}
-
 codes!(
     /// Where a referral stands (FHIR `Task.status`).
     ReferralStatus, "kebab-case" {
@@ -223,7 +176,7 @@ pub fn next_statuses(from: ReferralStatus, by: Party) -> Vec<ReferralStatus> {
 
 codes!(
     /// Why a receiver declined.
-    RejectReason, "snake_case" {
+    RejectReason {
         /// No cage, bed or staff free now.
         NoCapacity = "no_capacity", "No capacity now";
         /// The case needs a capability the site does not have.
@@ -253,7 +206,7 @@ pub fn check_rejection(
 
 codes!(
     /// The transport step a referral is at (FHIR `Task.businessStatus`).
-    BusinessStatus, "snake_case" {
+    BusinessStatus {
         /// A transport is needed and not yet arranged.
         TransportToBeArranged = "transport_to_be_arranged", "Transport to be arranged";
         /// A driver will collect the animal.
@@ -267,7 +220,7 @@ codes!(
 
 codes!(
     /// How a referral ended for the animal.
-    OutcomeKind, "snake_case" {
+    OutcomeKind {
         /// Treated and handed back to the referrer or owner.
         TreatedAndReturned = "treated_and_returned", "Treated and returned";
         /// Admitted for further care.
@@ -317,7 +270,7 @@ pub fn check_outcome(status: ReferralStatus, by: Party) -> Result<(), ReferralEr
 
 codes!(
     /// The animal's sex as known.
-    Sex, "snake_case" {
+    Sex {
         /// Female.
         Female = "female", "Female";
         /// Male.
@@ -406,7 +359,7 @@ codes!(
     /// A transport leg's lifecycle: `new → confirmed → scheduled →
     /// completed`, `new → scheduled` when the driver is known at once, and
     /// `cancelled` from any but the end.
-    TransportStatus, "snake_case" {
+    TransportStatus {
         /// Asked for.
         New = "new", "New";
         /// Both sides agree it is needed as described.
