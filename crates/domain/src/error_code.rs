@@ -4,7 +4,7 @@
 //! web app among them — match on the enum, never on a spelled-out string, so a
 //! code cannot drift between the server and its clients.
 
-snake_codes!(
+codes!(
     /// Why a request was refused, as a stable snake_case code.
     ErrorCode {
         /// The request is malformed (a header, parameter or path).
