@@ -165,6 +165,22 @@ impl Api {
         .await?
     }
 
+    /// Runs `work` on a pooled connection without a transaction and keeps
+    /// the `Api` for the main work: for checks that must come first, such as
+    /// refusing outsiders before an `Idempotency-Key` could replay anything.
+    pub async fn check<T, F>(&self, work: F) -> Result<T, ApiError>
+    where
+        T: Send + 'static,
+        F: FnOnce(&mut Tx) -> Result<T, ApiError> + Send + 'static,
+    {
+        Self {
+            state: self.state.clone(),
+            who: self.who.clone(),
+        }
+        .read(work)
+        .await
+    }
+
     /// Runs `work` in one transaction and publishes the events it raised
     /// once the transaction commits.
     pub async fn write<T, F>(self, work: F) -> Result<T, ApiError>

@@ -20,7 +20,6 @@ pub mod events;
 pub mod extract;
 pub mod hsds;
 pub mod idempotency;
-pub mod lending;
 pub mod mail;
 pub mod mailbox;
 pub mod openapi;

@@ -98,7 +98,7 @@ pub fn start(config: Config, store: Store, listener: TcpListener) -> anyhow::Res
     let mail_destination = state.mail_destination.clone();
     let document = web::Data::new(crate::openapi::document());
     crate::referrals::start_jobs(state.clone());
-    crate::lending::start_jobs(state.clone());
+    crate::routes::lending::overdue::start_jobs(state.clone());
     crate::webhooks::start(state.clone());
     crate::alerts::jobs::start(state.clone());
     crate::mail::start(state.clone(), std::sync::Arc::new(email));

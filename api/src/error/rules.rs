@@ -8,8 +8,8 @@
 
 use warren_domain::lending::SupplyError;
 use warren_domain::lending::{
-    ApprovalError, CheckoutError, ItemError, MaintenanceError, ReservationError, UrgencyError,
-    WindowError,
+    ApprovalError, CheckoutError, ItemError, MaintenanceError, NotLendable, RequestError,
+    ReservationError, UrgencyError, WindowError,
 };
 use warren_domain::library::TagError;
 use warren_domain::people::PeopleError;
@@ -45,6 +45,25 @@ impl From<ReservationError> for ApiError {
 impl From<WindowError> for ApiError {
     fn from(error: WindowError) -> Self {
         ApiError::invalid_field("window", error.to_string())
+    }
+}
+
+impl From<NotLendable> for ApiError {
+    fn from(error: NotLendable) -> Self {
+        ApiError::conflict(ErrorCode::NotLendable, format!("{error}."))
+    }
+}
+
+impl From<RequestError> for ApiError {
+    fn from(error: RequestError) -> Self {
+        match error {
+            RequestError::Window(error) => Self::from(error),
+            RequestError::NotLendable(error) => Self::from(error),
+            RequestError::Taken { reason } => {
+                ApiError::conflict(ErrorCode::ReservationConflict, reason)
+            }
+            RequestError::WrongItem => ApiError::Internal(error.to_string()),
+        }
     }
 }
 
@@ -138,9 +157,17 @@ impl From<SupplyError> for ApiError {
         match error {
             SupplyError::Quantity
             | SupplyError::NotEnoughLeft { .. }
-            | SupplyError::MoreThanRequested { .. } => {
+            | SupplyError::MoreThanRequested { .. }
+            | SupplyError::BelowGiven { .. } => {
                 ApiError::invalid_field("quantity", error.to_string())
             }
+            SupplyError::Withdrawn | SupplyError::AlreadyWithdrawn => {
+                ApiError::conflict(ErrorCode::OfferWithdrawn, ApiError::sentence(&error))
+            }
+            SupplyError::FulfilmentRequired => {
+                ApiError::conflict(ErrorCode::FulfilmentRequired, ApiError::sentence(&error))
+            }
+            SupplyError::OfferersFulfil => ApiError::Forbidden(ApiError::sentence(&error)),
             SupplyError::Expired => {
                 ApiError::conflict(ErrorCode::OfferExpired, ApiError::sentence(&error))
             }

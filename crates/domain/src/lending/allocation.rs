@@ -342,6 +342,17 @@ pub enum Decision {
 }
 
 impl Decision {
+    /// The decision as it is stored on the request: `auto_approve`,
+    /// `needs_owner_approval`, `preempt` or `conflict`.
+    pub fn code(&self) -> &'static str {
+        match self {
+            Self::AutoApprove { .. } => "auto_approve",
+            Self::NeedsOwnerApproval { .. } => "needs_owner_approval",
+            Self::Preempt { .. } => "preempt",
+            Self::Conflict { .. } => "conflict",
+        }
+    }
+
     /// The reason shown to both sides.
     pub fn reason(&self) -> &str {
         match self {
@@ -374,6 +385,28 @@ pub enum RequestError {
     /// The item cannot be lent.
     #[error(transparent)]
     NotLendable(#[from] NotLendable),
+    /// The time is held by other bookings: the reason names the blocking
+    /// booking's window and the next free slot.
+    #[error("{reason}")]
+    Taken {
+        /// Why, for both sides.
+        reason: String,
+    },
+}
+
+/// Decides a new request like [`decide`], and refuses it when the time is
+/// held ([`RequestError::Taken`]): what remains is the decision to store.
+pub fn plan_request(
+    request: &LoanRequest,
+    item: &Item,
+    plans: &[MaintenancePlan],
+    existing: &[Reservation],
+    now: DateTime<Utc>,
+) -> Result<Decision, RequestError> {
+    match decide(request, item, plans, existing, now)? {
+        Decision::Conflict { reason, .. } => Err(RequestError::Taken { reason }),
+        decision => Ok(decision),
+    }
 }
 
 /// Decides a new request for `item` at `now`, given its maintenance plans

@@ -76,6 +76,7 @@
 mod allocation;
 mod checkout;
 mod items;
+mod parties;
 mod reservations;
 mod supplies;
 #[cfg(test)]
@@ -84,7 +85,7 @@ mod tests;
 pub use allocation::{
     ApprovalError, Decision, Displacement, QueueKey, RequestError, Urgency, UrgencyError,
     by_priority, check_approval, check_linked_tier, competing, decide, is_routine, may_preempt,
-    rank,
+    plan_request, rank,
 };
 pub use checkout::{
     ChecklistEntry, CheckoutError, ConditionReport, MAX_CHECKLIST_ENTRIES, ReturnOutcome,
@@ -96,15 +97,17 @@ pub use items::{
     MaxLoanDays, NotLendable, Suitability, Unlendable, Unsuitable, UsageTerms, WeightRange,
     lendable,
 };
+pub use parties::{Prefer, party};
 pub use reservations::{
     CancelReason, DeclineReason, LoanRequest, LoanWindow, Reservation, ReservationError,
     ReservationStatus, WindowError, check_cancellation, check_decline, check_request_window,
     check_transition, conflict, conflicts, next_free_slot, next_statuses, overdue_loans, overlaps,
 };
 pub use supplies::{
-    Fulfilment, MAX_QUANTITY, Quantity, SupplyError, SupplyOffer, SupplyRequest,
-    SupplyRequestStatus, SupplyUnit, check_offer, check_supply_request, check_supply_transition,
-    fulfil, rank_supply, suggest_allocation, visible,
+    Fulfilment, FulfilmentPlan, MAX_QUANTITY, Quantity, SupplyError, SupplyOffer, SupplyRequest,
+    SupplyRequestStatus, SupplyUnit, check_closing, check_offer, check_offer_edit,
+    check_supply_request, check_supply_transition, fulfil, plan_fulfilment, plan_withdrawal,
+    rank_supply, suggest_allocation, visible,
 };
 
 use chrono::{DateTime, Duration, Utc};

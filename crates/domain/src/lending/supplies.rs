@@ -255,6 +255,112 @@ pub enum SupplyError {
         /// Who may.
         allowed: String,
     },
+    /// A withdrawn offer does not change.
+    #[error("the offer was withdrawn; offer the supplies again instead")]
+    Withdrawn,
+    /// The offer is off the board already.
+    #[error("the offer was already withdrawn")]
+    AlreadyWithdrawn,
+    /// A new quantity below what was already given.
+    #[error("must be at least the {given} already given")]
+    BelowGiven {
+        /// What was already given.
+        given: u32,
+    },
+    /// `fulfilled` is reached by giving supplies, not by a status change.
+    #[error("a request is fulfilled by giving supplies (POST /supply-requests/{{id}}/fulfilments)")]
+    FulfilmentRequired,
+    /// Only the offering organization gives.
+    #[error("only the offering organization fulfils requests for its supplies")]
+    OfferersFulfil,
+}
+
+/// Checks a change of `offer` to `quantity` in all: a withdrawn offer does
+/// not change, and the quantity counts what was already given, so it cannot
+/// go below it.
+pub fn check_offer_edit(offer: &SupplyOffer, quantity: Quantity) -> Result<(), SupplyError> {
+    if offer.withdrawn {
+        return Err(SupplyError::Withdrawn);
+    }
+    let given = offer.quantity.units().saturating_sub(offer.remaining);
+    if quantity.units() < given {
+        return Err(SupplyError::BelowGiven { given });
+    }
+    Ok(())
+}
+
+/// Plans taking `offer` off the board: the requests among `requests` that
+/// Warren declines with it (the open ones); what was given stays given.
+pub fn plan_withdrawal<'a>(
+    offer: &SupplyOffer,
+    requests: &'a [SupplyRequest],
+) -> Result<Vec<&'a SupplyRequest>, SupplyError> {
+    if offer.withdrawn {
+        return Err(SupplyError::AlreadyWithdrawn);
+    }
+    let mut declined = Vec::new();
+    for request in requests {
+        if request.status != SupplyRequestStatus::Open {
+            continue;
+        }
+        check_supply_transition(
+            request.status,
+            SupplyRequestStatus::Declined,
+            LendingParty::Warren,
+        )?;
+        declined.push(request);
+    }
+    Ok(declined)
+}
+
+/// Checks closing a request by `by`: the offerer declines, the requester
+/// withdraws; an open request becomes `fulfilled` only through [`fulfil`].
+pub fn check_closing(
+    from: SupplyRequestStatus,
+    to: SupplyRequestStatus,
+    by: LendingParty,
+) -> Result<(), SupplyError> {
+    if to == SupplyRequestStatus::Fulfilled && from == SupplyRequestStatus::Open {
+        return Err(SupplyError::FulfilmentRequired);
+    }
+    check_supply_transition(from, to, by)
+}
+
+/// What a fulfilment gives and how it leaves the request.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct FulfilmentPlan {
+    /// What is given.
+    pub given: Quantity,
+    /// Whether the request is now fully or partly served.
+    pub fulfilment: Fulfilment,
+    /// The request's status afterwards.
+    pub status: SupplyRequestStatus,
+}
+
+/// Plans a fulfilment of `request` from `offer` by `by` on `today`: only
+/// the offerer gives, `asked` or, when none is given, all the request still
+/// needs; the rules of [`fulfil`] apply.
+pub fn plan_fulfilment(
+    offer: &SupplyOffer,
+    request: &SupplyRequest,
+    asked: Option<Quantity>,
+    by: LendingParty,
+    today: NaiveDate,
+) -> Result<FulfilmentPlan, SupplyError> {
+    if by != LendingParty::Owner {
+        return Err(SupplyError::OfferersFulfil);
+    }
+    let given = match asked {
+        Some(quantity) => quantity,
+        None => Quantity::new(request.outstanding())?,
+    };
+    let (mut offer, mut request) = (offer.clone(), request.clone());
+    let fulfilment = fulfil(&mut offer, &mut request, given, today)?;
+    Ok(FulfilmentPlan {
+        given,
+        fulfilment,
+        status: request.status,
+    })
 }
 
 /// Checks a new request from `organization_id` for `quantity` of `offer`

@@ -1921,3 +1921,96 @@ proptest! {
         prop_assert!(suggested <= stock.remaining);
     }
 }
+
+#[test]
+fn a_request_for_held_time_is_refused_with_the_reason_and_others_are_planned() {
+    let held = booking(1, ReservationStatus::Reserved, 2, 10, Tier::NonUrgent);
+    let refused = plan_request(
+        &request(1, 1, 5, Tier::Urgent),
+        &item(),
+        &[],
+        std::slice::from_ref(&held),
+        at(0),
+    );
+    match refused {
+        Err(RequestError::Taken { reason }) => assert!(reason.contains("already reserved")),
+        other => panic!("expected the time to be taken, got {other:?}"),
+    }
+    let planned = plan_request(
+        &request(1, 12, 16, Tier::Urgent),
+        &item(),
+        &[],
+        &[held],
+        at(0),
+    )
+    .unwrap();
+    assert_ne!(planned.code(), "conflict");
+    assert_eq!(planned.status(), ReservationStatus::Reserved);
+}
+
+#[test]
+fn a_withdrawn_offer_does_not_change_and_keeps_what_was_given() {
+    let mut given = offer(10);
+    given.remaining = 4;
+    assert_eq!(
+        check_offer_edit(&given, Quantity::new(5).unwrap()),
+        Err(SupplyError::BelowGiven { given: 6 })
+    );
+    assert_eq!(check_offer_edit(&given, Quantity::new(6).unwrap()), Ok(()));
+    let withdrawn = SupplyOffer {
+        withdrawn: true,
+        ..offer(10)
+    };
+    assert_eq!(
+        check_offer_edit(&withdrawn, Quantity::new(10).unwrap()),
+        Err(SupplyError::Withdrawn)
+    );
+}
+
+#[test]
+fn withdrawing_an_offer_declines_its_open_requests_once() {
+    let open = supply_request(1, 2, Tier::Urgent, 3);
+    let closed = SupplyRequest {
+        status: SupplyRequestStatus::Withdrawn,
+        ..supply_request(2, 2, Tier::Urgent, 2)
+    };
+    let requests = [open.clone(), closed];
+    let declined = plan_withdrawal(&offer(10), &requests).unwrap();
+    assert_eq!(declined, vec![&open]);
+    let withdrawn = SupplyOffer {
+        withdrawn: true,
+        ..offer(10)
+    };
+    assert_eq!(
+        plan_withdrawal(&withdrawn, &requests),
+        Err(SupplyError::AlreadyWithdrawn)
+    );
+}
+
+#[test]
+fn a_request_is_fulfilled_only_by_giving_and_only_by_the_offerer() {
+    use SupplyRequestStatus::*;
+    assert_eq!(
+        check_closing(Open, Fulfilled, LendingParty::Owner),
+        Err(SupplyError::FulfilmentRequired)
+    );
+    assert_eq!(check_closing(Open, Declined, LendingParty::Owner), Ok(()));
+    let request = supply_request(1, 4, Tier::Urgent, 1);
+    assert_eq!(
+        plan_fulfilment(&offer(10), &request, None, LendingParty::Borrower, day(0)),
+        Err(SupplyError::OfferersFulfil)
+    );
+    let all = plan_fulfilment(&offer(10), &request, None, LendingParty::Owner, day(0)).unwrap();
+    assert_eq!(all.given.units(), 4);
+    assert_eq!(all.status, Fulfilled);
+    let part = plan_fulfilment(
+        &offer(10),
+        &request,
+        Some(Quantity::new(1).unwrap()),
+        LendingParty::Owner,
+        day(0),
+    )
+    .unwrap();
+    assert_eq!(part.status, Open);
+    assert_eq!(part.fulfilment, Fulfilment::Partial);
+}

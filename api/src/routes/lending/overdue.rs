@@ -1,65 +1,17 @@
-//! Lending outside the handlers: which side of a loan the caller is on, how
-//! the domain's refusals read as problems, and the job that flags overdue
-//! loans.
+//! The job that flags overdue loans: every active loan whose window has
+//! ended becomes `overdue`, with a timeline entry, an audit record and an
+//! alert, moved by Warren itself.
 
 use actix_web::web;
 use warren_domain::lending::{LendingParty, ReservationStatus, check_transition};
 use warren_store::audit::{self, Actor, Change};
-use warren_store::lending::{self as store, LoanChange, ReservationRow};
+use warren_store::lending::{self as store, LoanChange};
 use warren_store::{StoreError, now};
 
 use crate::alerts::triggers::ChangedBy;
-use crate::auth::Principal;
 use crate::error::ApiError;
 use crate::referrals::Raised;
 use crate::state::AppState;
-
-/// Which side the caller takes on a loan when it could be on both: the
-/// owner for the owner's moves, the borrower for the borrower's.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Prefer {
-    /// Approve, decline, return.
-    Owner,
-    /// Cancel, checkout.
-    Borrower,
-}
-
-/// The caller's side of `row` and the organization it acts for: 404 for
-/// outsiders (a network admin of neither side is the coordinator).
-pub fn side(
-    principal: &Principal,
-    row: &ReservationRow,
-    prefer: Prefer,
-) -> Result<(LendingParty, Option<String>), ApiError> {
-    let member = |organization: &String| {
-        principal
-            .access
-            .organizations()
-            .any(|id| id == organization)
-    };
-    let owner = member(&row.owner_org_id).then_some(LendingParty::Owner);
-    let borrower = member(&row.borrower_org_id).then_some(LendingParty::Borrower);
-    let party = match prefer {
-        Prefer::Owner => owner.or(borrower),
-        Prefer::Borrower => borrower.or(owner),
-    };
-    match party {
-        Some(LendingParty::Owner) => Ok((LendingParty::Owner, Some(row.owner_org_id.clone()))),
-        Some(party) => Ok((party, Some(row.borrower_org_id.clone()))),
-        None if principal.access.is_network_admin() => Ok((LendingParty::Coordinator, None)),
-        None => Err(ApiError::NotFound),
-    }
-}
-
-/// Refuses volunteers: they see loans but do not decide.
-pub fn require_decider(principal: &Principal, organization: Option<&str>) -> Result<(), ApiError> {
-    match organization {
-        Some(organization) if !principal.access.can_act(&organization.to_owned()) => Err(
-            ApiError::Forbidden("Volunteers cannot change loans or kit.".into()),
-        ),
-        _ => Ok(()),
-    }
-}
 
 /// Starts the overdue-loans job.
 pub fn start_jobs(state: web::Data<AppState>) {
