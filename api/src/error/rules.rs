@@ -13,7 +13,7 @@ use warren_domain::lending::{
 };
 use warren_domain::library::TagError;
 use warren_domain::people::PeopleError;
-use warren_domain::referral::{ReferralError, TransportError};
+use warren_domain::referral::{DriveError, ReferralError, TransportError};
 use warren_domain::specialists::ConsultError;
 use warren_domain::triage::TriageError;
 use warren_wire::ErrorCode;
@@ -180,6 +180,22 @@ impl From<ReferralError> for ApiError {
             ReferralError::NoteRequired => {
                 ApiError::invalid_field("note", "is required with the reason \"other\"")
             }
+            ReferralError::NotVetted => {
+                ApiError::Forbidden("Only vetted organizations send referrals.".into())
+            }
+            ReferralError::ReceiverCount => ApiError::invalid_field("receivers", error.to_string()),
+            ReferralError::ReceiverTwice(index)
+            | ReferralError::ReceiverUnknown(index)
+            | ReferralError::ReceiverIsOwn(index) => {
+                ApiError::invalid_field(&format!("receivers[{index}]"), error.to_string())
+            }
+            ReferralError::NotOwnSite => ApiError::invalid_field("from_site_id", error.to_string()),
+            ReferralError::NotOwnAssessment => {
+                ApiError::invalid_field("assessment_id", error.to_string())
+            }
+            ReferralError::PriorityRequired => {
+                ApiError::invalid_field("priority", error.to_string())
+            }
         }
     }
 }
@@ -198,7 +214,33 @@ impl From<TransportError> for ApiError {
             }
             TransportError::NeededBy => ApiError::invalid_field("needed_by", error.to_string()),
             TransportError::SharingIsReferrers => ApiError::Forbidden(ApiError::sentence(&error)),
+            TransportError::ArrangedWhileOpen | TransportError::StepWhileOpen => {
+                ApiError::conflict(ErrorCode::ReferralClosed, ApiError::sentence(&error))
+            }
+            TransportError::DriverNotMember => {
+                ApiError::invalid_field("driver_user_id", error.to_string())
+            }
         }
+    }
+}
+
+impl From<DriveError> for ApiError {
+    fn from(error: DriveError) -> Self {
+        let code = match &error {
+            DriveError::NotADriver => return ApiError::Forbidden(ApiError::sentence(&error)),
+            DriveError::Skill(skill) => {
+                return ApiError::conflict(
+                    ErrorCode::SkillRequired,
+                    format!("{skill}; update your volunteer profile first."),
+                );
+            }
+            DriveError::NoLeg => ErrorCode::NoTransport,
+            DriveError::NoLongerNeeded => ErrorCode::ReferralClosed,
+            DriveError::Taken => ErrorCode::TransportTaken,
+            DriveError::NotOpen(_) => ErrorCode::TransportNotOpen,
+            DriveError::NotYourDrive => ErrorCode::NotYourDrive,
+        };
+        ApiError::conflict(code, ApiError::sentence(&error))
     }
 }
 
