@@ -11,7 +11,7 @@ use warren_store::{StoreError, now};
 use crate::alerts::triggers::ChangedBy;
 use crate::auth::Principal;
 use crate::error::ApiError;
-use crate::referrals::Raised;
+use crate::events::Raised;
 use crate::state::AppState;
 
 /// Which side the caller takes on a loan when it could be on both: the

@@ -24,7 +24,6 @@ pub mod lending;
 pub mod mail;
 pub mod mailbox;
 pub mod openapi;
-pub mod referrals;
 pub mod routes;
 pub mod server;
 pub mod state;

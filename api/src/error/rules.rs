@@ -264,6 +264,11 @@ impl From<TagError> for ApiError {
 
 impl From<PeopleError> for ApiError {
     fn from(error: PeopleError) -> Self {
-        ApiError::invalid_field(error.field(), error.to_string())
+        match error {
+            PeopleError::Illegal { .. } => {
+                ApiError::conflict(ErrorCode::IllegalTransition, error.to_string())
+            }
+            other => ApiError::invalid_field(other.field(), other.to_string()),
+        }
     }
 }

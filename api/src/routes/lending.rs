@@ -40,13 +40,14 @@ use warren_wire::{
 
 use crate::alerts::triggers::ChangedBy;
 use crate::auth::Principal;
+use crate::auth::actor_name;
 use crate::directory::{Snapshot, snapshot};
 use crate::error::{ApiError, BodyProblems, ObjectProblems, RoleProblems, VersionProblems};
 use crate::events::LiveEvent;
+use crate::events::Raised;
 use crate::extract::{IdempotencyKey, IfMatch, ValidJson, versioned};
 use crate::idempotency::{self, Creation};
 use crate::lending::{Prefer, require_decider, side};
-use crate::referrals::{Raised, actor_name};
 use crate::state::AppState;
 use warren_wire::ErrorCode;
 

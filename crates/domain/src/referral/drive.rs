@@ -210,7 +210,10 @@ pub fn take_drive(
     if leg.has_driver && !leg.driven_by_caller {
         return Err(DriveError::Taken);
     }
-    if !matches!(leg.status, TransportStatus::New | TransportStatus::Confirmed) {
+    if !matches!(
+        leg.status,
+        TransportStatus::New | TransportStatus::Confirmed
+    ) {
         return Err(DriveError::NotOpen(leg.status));
     }
     require_skill(skills, Skill::Transport, day).map_err(DriveError::Skill)?;

@@ -23,7 +23,8 @@ pub use drive::{
     drive_day, driver_reach, give_back_drive, plan_transport, take_drive,
 };
 pub use plan::{
-    AssessedNeeds, ReceivingSite, ReferralPlan, ReferralRequest, check_receivers, plan_referral};
+    AssessedNeeds, ReceivingSite, ReferralPlan, ReferralRequest, check_receivers, plan_referral,
+};
 
 use chrono::{DateTime, Duration, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
