@@ -13,7 +13,8 @@ use warren_store::people as store;
 use warren_store::referrals::{self as referral_store, Names, ReferralRow};
 use warren_store::{DbConnection, parse_id};
 use warren_wire::{
-    Assignments, DeclineDriveRequest, ErrorCode, PersonRef, Referral, TransportJob, TransportJobs,
+    Assignments, DeclineDriveRequest, ErrorCode, PersonRef, Referral, ReferralSide, TransportJob,
+    TransportJobs, TransportLeg,
 };
 
 use super::active_skills;
@@ -202,7 +203,7 @@ fn driver_view(tx: &mut Tx, id: &str, reach: DriverReach) -> Result<Referral, Ap
             referral.contact = None;
             referral.next_statuses.clear();
             referral.transport_reach = None;
-            "driver".clone_into(&mut referral.side);
+            referral.side = ReferralSide::Driver;
             Ok(referral)
         }
     }
@@ -215,6 +216,43 @@ fn audited_organization(row: &ReferralRow, reach: DriverReach) -> Option<&str> {
         DriverReach::Side(side) => acting_organization(row, side),
         DriverReach::Network => Some(&row.referrer_org_id),
     }
+}
+
+/// What a driver did to a leg, for its timeline and the audit log.
+struct DriveChange<'a> {
+    /// The driver's name.
+    driver: &'a str,
+    /// The line on the referral's timeline.
+    note: String,
+    /// The audit action.
+    action: &'static str,
+    /// The audit details.
+    details: serde_json::Value,
+}
+
+/// Saves `leg` as the driver reaching `row` by `reach` changed it (409 if
+/// the leg changed meanwhile), audits and raises the change, and answers
+/// with the referral as the driver may read it.
+fn save_drive(
+    tx: &mut Tx,
+    row: &ReferralRow,
+    reach: DriverReach,
+    leg: &TransportLeg,
+    change: DriveChange<'_>,
+) -> Result<Referral, ApiError> {
+    referral_store::set_transport(tx, row, row.version, leg, change.driver, &change.note)
+        .map_err(|error| raced(error.into()))?;
+    let organization = audited_organization(row, reach);
+    tx.audit(
+        change.action,
+        "referral",
+        &row.id,
+        organization,
+        change.details,
+    )?;
+    let after = referral_store::row(tx, &row.id)?;
+    tx.raise("referral.transport_changed", &after)?;
+    driver_view(tx, &row.id, reach)
 }
 
 /// A concurrent change between reading the leg and changing it.
@@ -270,20 +308,14 @@ pub async fn accept_transport(api: Api, id: web::Path<Uuid>) -> Result<HttpRespo
                 "{} will drive from {} to {}.",
                 user.name, leg.pickup, leg.dropoff
             );
-            referral_store::set_transport(tx, &row, row.version, &leg, &user.name, &note)
-                .map_err(|error| raced(error.into()))?;
             let details = serde_json::json!({ "driver_user_id": user.id });
-            let organization = audited_organization(&row, reach);
-            tx.audit(
-                "referral.transport_accepted",
-                "referral",
-                &row.id,
-                organization,
+            let change = DriveChange {
+                driver: &user.name,
+                note,
+                action: "referral.transport_accepted",
                 details,
-            )?;
-            let after = referral_store::row(tx, &row.id)?;
-            tx.raise("referral.transport_changed", &after)?;
-            driver_view(tx, &row.id, reach)
+            };
+            save_drive(tx, &row, reach, &leg, change)
         })
         .await?;
     Ok(versioned(&referral, referral.version))
@@ -324,20 +356,14 @@ pub async fn decline_transport(
                 Some(reason) => format!("{} cannot drive: {reason}", user.name),
                 None => format!("{} cannot drive.", user.name),
             };
-            referral_store::set_transport(tx, &row, row.version, &leg, &user.name, &note)
-                .map_err(|error| raced(error.into()))?;
             let details = serde_json::json!({ "reason": reason });
-            let organization = audited_organization(&row, reach);
-            tx.audit(
-                "referral.transport_declined",
-                "referral",
-                &row.id,
-                organization,
+            let change = DriveChange {
+                driver: &user.name,
+                note,
+                action: "referral.transport_declined",
                 details,
-            )?;
-            let after = referral_store::row(tx, &row.id)?;
-            tx.raise("referral.transport_changed", &after)?;
-            driver_view(tx, &row.id, reach)
+            };
+            save_drive(tx, &row, reach, &leg, change)
         })
         .await?;
     Ok(versioned(&referral, referral.version))

@@ -3,7 +3,6 @@
 use std::collections::HashMap;
 
 use actix_web::{HttpResponse, post, web};
-use chrono::Utc;
 use uuid::Uuid;
 use warren_domain::referral::{
     AssessedNeeds, Party, ReceivingSite, ReferralRequest, ReferralStatus, check_receivers,
@@ -97,6 +96,7 @@ pub async fn create(
                 .filter(|record| record.organization_id == referrer)
         });
         let times = store::answer_times(tx)?.answer_times;
+        let at = now();
         let plan = plan_referral(
             ReferralRequest {
                 referrer,
@@ -119,7 +119,7 @@ pub async fn create(
                 draft: request.draft,
             },
             &times,
-            Utc::now(),
+            at.and_utc(),
         )?;
         let form = NewReferral::form(
             &request.patient,
@@ -135,7 +135,6 @@ pub async fn create(
             request.allergies.as_ref().map(ToString::to_string),
         )?;
         let case_id = store::new_case_id();
-        let at = now();
         let sent = plan.status == ReferralStatus::Requested;
         let mut rows = Vec::new();
         for (site_id, receiver_org) in &plan.receivers {
