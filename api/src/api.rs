@@ -35,9 +35,8 @@ use warren_store::referrals::ReferralRow;
 
 use crate::auth::Principal;
 use crate::error::ApiError;
-use crate::events::LiveEvent;
+use crate::events::{LiveEvent, Raised};
 use crate::extract::IdempotencyKey;
-use crate::referrals::Raised;
 use crate::state::AppState;
 
 /// What every handler that touches the store takes: the application state

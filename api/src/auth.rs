@@ -492,6 +492,18 @@ impl Principal {
     }
 }
 
+/// The name Warren's own moves are recorded under.
+pub const WARREN: &str = "Warren";
+
+/// The person's name (or the API key's label) for timelines.
+pub fn actor_name(principal: &Principal) -> String {
+    match (&principal.user, &principal.api_key) {
+        (Some(user), _) => user.name.clone(),
+        (None, Some(key)) => format!("API key {}", key.name),
+        (None, None) => principal.actor.label.clone(),
+    }
+}
+
 /// The actor recorded for anonymous requests (applications, invitations).
 pub fn anonymous_actor(request: &HttpRequest, label: &str) -> Actor {
     Actor {

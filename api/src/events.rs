@@ -15,9 +15,63 @@ use std::time::Duration;
 
 use serde::{Deserialize, Serialize};
 use tokio::sync::broadcast;
+use uuid::Uuid;
 use warren_store::events::{self, Listener};
-use warren_store::{DbConnection, Store, StoreError};
+use warren_store::referrals::ReferralRow;
+use warren_store::{DbConnection, Store, StoreError, webhooks};
 use warren_wire::{AlertNotice, ReferralEvent};
+
+use crate::error::ApiError;
+
+/// Events raised inside a transaction, published once it commits.
+#[derive(Debug, Default)]
+pub struct Raised(pub Vec<LiveEvent>);
+
+impl Raised {
+    /// Records `kind` for `row` (as it is after the change): queues its
+    /// webhook deliveries in the same transaction and keeps it to publish.
+    pub fn raise(
+        &mut self,
+        connection: &mut DbConnection,
+        kind: &str,
+        row: &ReferralRow,
+    ) -> Result<(), ApiError> {
+        let event = ReferralEvent {
+            id: Uuid::now_v7(),
+            kind: kind.to_owned(),
+            referral_id: stored_id(&row.id)?,
+            case_id: stored_id(&row.case_id)?,
+            status: row.status()?,
+            priority: row.tier()?,
+            referrer_organization_id: stored_id(&row.referrer_org_id)?,
+            receiver_organization_id: stored_id(&row.receiver_org_id)?,
+            at: chrono::Utc::now(),
+        };
+        webhooks::enqueue(connection, &event)?;
+        self.push(connection, LiveEvent::Referral(event))
+    }
+
+    /// Keeps `event` to publish, announcing it on PostgreSQL in the same
+    /// transaction (delivered when, and only if, the change commits).
+    pub fn push(
+        &mut self,
+        connection: &mut DbConnection,
+        event: LiveEvent,
+    ) -> Result<(), ApiError> {
+        event.announce(connection)?;
+        self.0.push(event);
+        Ok(())
+    }
+
+    /// Keeps `event` for this replica alone, unannounced: it only counts.
+    pub fn note(&mut self, event: LiveEvent) {
+        self.0.push(event);
+    }
+}
+
+fn stored_id(id: &str) -> Result<Uuid, ApiError> {
+    Uuid::parse_str(id).map_err(|_| ApiError::Internal(format!("stored id {id:?}")))
+}
 
 /// One event on the hub (and, on PostgreSQL, in a `NOTIFY`).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -141,7 +195,7 @@ impl Events {
 
     /// Publishes events once their change has committed. On PostgreSQL
     /// the change's own transaction already announced them (see
-    /// [`crate::referrals::Raised`]) and the listener hands them on; on
+    /// [`Raised`]) and the listener hands them on; on
     /// SQLite they go to the subscribers here.
     pub fn publish(&self, published: Vec<LiveEvent>) {
         let (raised, published): (Vec<LiveEvent>, Vec<LiveEvent>) = published

@@ -23,7 +23,6 @@ pub mod idempotency;
 pub mod mail;
 pub mod mailbox;
 pub mod openapi;
-pub mod referrals;
 pub mod routes;
 pub mod server;
 pub mod state;

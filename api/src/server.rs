@@ -97,7 +97,7 @@ pub fn start(config: Config, store: Store, listener: TcpListener) -> anyhow::Res
     let demo_mailbox = demo_mailbox_folder.is_some();
     let mail_destination = state.mail_destination.clone();
     let document = web::Data::new(crate::openapi::document());
-    crate::referrals::start_jobs(state.clone());
+    crate::routes::referrals::escalation::start_jobs(state.clone());
     crate::routes::lending::overdue::start_jobs(state.clone());
     crate::webhooks::start(state.clone());
     crate::alerts::jobs::start(state.clone());

@@ -28,9 +28,10 @@ use warren_store::{now, sites};
 
 use super::compose::{self, DigestLine};
 use super::{ADMINS, DECIDERS, Draft, place};
+use crate::auth::WARREN;
 use crate::error::ApiError;
+use crate::events::Raised;
 use crate::mail::EMAIL;
-use crate::referrals::{Raised, WARREN};
 use crate::state::AppState;
 
 /// How long a claim on a chain holds.

@@ -37,11 +37,12 @@ use warren_store::referrals as referral_store;
 use warren_store::{DbConnection, new_id, now, sites, webhooks};
 use warren_wire::{AlertEvent, AlertNotice};
 
+use crate::auth::WARREN;
 use crate::auth::{TokenKeys, digest, new_secret};
 use crate::error::ApiError;
 use crate::events::LiveEvent;
+use crate::events::Raised;
 use crate::mail::{EMAIL, SendFailure};
-use crate::referrals::{Raised, WARREN};
 
 /// Roles that decide for an organization (and hear of its referrals).
 pub const DECIDERS: [Role; 4] = [

@@ -32,7 +32,7 @@ use warren_store::specialists::ConsultRow;
 
 use super::{Alerting, DECIDERS, Draft};
 use crate::error::ApiError;
-use crate::referrals::Raised;
+use crate::events::Raised;
 
 /// Who made a change: their account (none for an API key or Warren) and
 /// name.

@@ -115,6 +115,19 @@ impl ApiError {
         }
     }
 
+    /// A 500 for a stored value Warren cannot read back (`what` names it).
+    pub fn corrupt(what: &str) -> Self {
+        Self::Internal(format!("corrupt stored {what}"))
+    }
+
+    /// A 400 `invalid_filter` naming the query parameter `field`.
+    pub fn invalid_filter(field: &str, message: &str) -> Self {
+        Self::InvalidFilter(FieldError {
+            field: field.to_owned(),
+            message: message.to_owned(),
+        })
+    }
+
     /// A rule's error message as a sentence for people: capitalized, with a
     /// full stop.
     pub fn sentence(error: &impl std::fmt::Display) -> String {

@@ -13,7 +13,7 @@ use warren_domain::lending::{
 };
 use warren_domain::library::TagError;
 use warren_domain::people::PeopleError;
-use warren_domain::referral::{ReferralError, TransportError};
+use warren_domain::referral::{DriveError, ReferralError, TransportError};
 use warren_domain::specialists::ConsultError;
 use warren_domain::triage::TriageError;
 use warren_wire::ErrorCode;
@@ -207,6 +207,22 @@ impl From<ReferralError> for ApiError {
             ReferralError::NoteRequired => {
                 ApiError::invalid_field("note", "is required with the reason \"other\"")
             }
+            ReferralError::NotVetted => {
+                ApiError::Forbidden("Only vetted organizations send referrals.".into())
+            }
+            ReferralError::ReceiverCount => ApiError::invalid_field("receivers", error.to_string()),
+            ReferralError::ReceiverTwice(index)
+            | ReferralError::ReceiverUnknown(index)
+            | ReferralError::ReceiverIsOwn(index) => {
+                ApiError::invalid_field(&format!("receivers[{index}]"), error.to_string())
+            }
+            ReferralError::NotOwnSite => ApiError::invalid_field("from_site_id", error.to_string()),
+            ReferralError::NotOwnAssessment => {
+                ApiError::invalid_field("assessment_id", error.to_string())
+            }
+            ReferralError::PriorityRequired => {
+                ApiError::invalid_field("priority", error.to_string())
+            }
         }
     }
 }
@@ -225,7 +241,33 @@ impl From<TransportError> for ApiError {
             }
             TransportError::NeededBy => ApiError::invalid_field("needed_by", error.to_string()),
             TransportError::SharingIsReferrers => ApiError::Forbidden(ApiError::sentence(&error)),
+            TransportError::ArrangedWhileOpen | TransportError::StepWhileOpen => {
+                ApiError::conflict(ErrorCode::ReferralClosed, ApiError::sentence(&error))
+            }
+            TransportError::DriverNotMember => {
+                ApiError::invalid_field("driver_user_id", error.to_string())
+            }
         }
+    }
+}
+
+impl From<DriveError> for ApiError {
+    fn from(error: DriveError) -> Self {
+        let code = match &error {
+            DriveError::NotADriver => return ApiError::Forbidden(ApiError::sentence(&error)),
+            DriveError::Skill(skill) => {
+                return ApiError::conflict(
+                    ErrorCode::SkillRequired,
+                    format!("{skill}; update your volunteer profile first."),
+                );
+            }
+            DriveError::NoLeg => ErrorCode::NoTransport,
+            DriveError::NoLongerNeeded => ErrorCode::ReferralClosed,
+            DriveError::Taken => ErrorCode::TransportTaken,
+            DriveError::NotOpen(_) => ErrorCode::TransportNotOpen,
+            DriveError::NotYourDrive => ErrorCode::NotYourDrive,
+        };
+        ApiError::conflict(code, ApiError::sentence(&error))
     }
 }
 
@@ -249,6 +291,11 @@ impl From<TagError> for ApiError {
 
 impl From<PeopleError> for ApiError {
     fn from(error: PeopleError) -> Self {
-        ApiError::invalid_field(error.field(), error.to_string())
+        match error {
+            PeopleError::Illegal { .. } => {
+                ApiError::conflict(ErrorCode::IllegalTransition, error.to_string())
+            }
+            other => ApiError::invalid_field(other.field(), other.to_string()),
+        }
     }
 }

@@ -27,8 +27,8 @@ use crate::error::{
     ApiError, AuthProblems, BodyProblems, ObjectProblems, PublicProblems, RoleProblems,
     VersionProblems,
 };
+use crate::events::Raised;
 use crate::extract::{IfMatch, ValidJson, versioned};
-use crate::referrals::Raised;
 use crate::routes::paging;
 use crate::state::AppState;
 use warren_wire::ErrorCode;

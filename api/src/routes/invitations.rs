@@ -17,9 +17,9 @@ use crate::auth::{
 };
 use crate::error::{ApiError, BodyProblems, ObjectProblems, PublicProblems};
 use crate::events::LiveEvent;
+use crate::events::Raised;
 use crate::extract::{IdempotencyKey, ValidJson};
 use crate::idempotency::{self, Creation};
-use crate::referrals::Raised;
 use crate::state::AppState;
 use warren_wire::ErrorCode;
 

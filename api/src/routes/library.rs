@@ -32,10 +32,10 @@ use warren_wire::{
 };
 
 use crate::auth::Principal;
+use crate::auth::actor_name;
 use crate::error::{ApiError, BodyProblems, ObjectProblems, RoleProblems, VersionProblems};
 use crate::extract::{IdempotencyKey, IfMatch, ValidJson, versioned};
 use crate::idempotency::{self, Creation};
-use crate::referrals::actor_name;
 use crate::routes::paging;
 use crate::state::AppState;
 use warren_wire::ErrorCode;

@@ -20,9 +20,9 @@ use crate::error::{
     ApiError, AuthProblems, BodyProblems, ObjectProblems, PublicProblems, VersionProblems,
 };
 use crate::events::LiveEvent;
+use crate::events::Raised;
 use crate::extract::{IdempotencyKey, IfMatch, ValidJson, etag};
 use crate::idempotency::{self, Creation};
-use crate::referrals::Raised;
 use crate::routes::paging;
 use crate::state::AppState;
 use warren_wire::ErrorCode;

@@ -28,8 +28,8 @@ use crate::auth::{
     Principal, anonymous_actor, client_address, digest, hash_password_blocking, new_secret,
 };
 use crate::error::{ApiError, BodyProblems, PublicProblems, RoleProblems};
+use crate::events::Raised;
 use crate::extract::ValidJson;
-use crate::referrals::Raised;
 use crate::state::AppState;
 use warren_wire::ErrorCode;
 

@@ -36,12 +36,14 @@ use warren_wire::{
 
 use crate::alerts::triggers::ChangedBy;
 use crate::auth::Principal;
+use crate::auth::actor_name;
 use crate::error::{ApiError, BodyProblems, ObjectProblems, RoleProblems, VersionProblems};
 use crate::events::LiveEvent;
+use crate::events::Raised;
 use crate::extract::{IdempotencyKey, IfMatch, ValidJson, versioned};
 use crate::idempotency::{self, Creation};
-use crate::referrals::{Raised, actor_name, side};
 use crate::routes::paging;
+use crate::routes::referrals::side;
 use crate::state::AppState;
 use warren_wire::ErrorCode;
 

@@ -232,6 +232,30 @@ impl FosterStatus {
     }
 }
 
+impl FosterStatus {
+    /// Checks a move by someone who acts as any of `parties` (the fosterer
+    /// may also be one of the organization's staff): the first party the
+    /// move is open to makes it; else the last one's refusal stands.
+    pub fn check_transition_as_any(
+        self,
+        to: FosterStatus,
+        parties: &[FosterParty],
+    ) -> Result<(), PeopleError> {
+        let mut refusal = Err(PeopleError::Illegal {
+            from: self,
+            to,
+            by: FosterParty::Organization,
+        });
+        for by in parties {
+            refusal = self.check_transition(to, *by);
+            if refusal.is_ok() {
+                break;
+            }
+        }
+        refusal
+    }
+}
+
 /// Checks a placement's dates.
 pub fn check_placement_dates(
     starts_on: NaiveDate,
@@ -346,6 +370,28 @@ mod tests {
         assert!(Accepted.check_transition(Cancelled, Volunteer).is_err());
         assert!(Declined.check_transition(Accepted, Volunteer).is_err());
         assert!(Ended.check_transition(Cancelled, Organization).is_err());
+    }
+
+    #[test]
+    fn a_fosterer_on_the_staff_moves_as_either_party() {
+        use FosterParty::{Organization, Volunteer};
+        use FosterStatus::*;
+        let both = [Volunteer, Organization];
+        assert!(Offered.check_transition_as_any(Accepted, &both).is_ok());
+        assert!(Offered.check_transition_as_any(Cancelled, &both).is_ok());
+        assert_eq!(
+            Ended.check_transition_as_any(Accepted, &both),
+            Err(PeopleError::Illegal {
+                from: Ended,
+                to: Accepted,
+                by: Organization
+            })
+        );
+        assert!(
+            Offered
+                .check_transition_as_any(Accepted, &[Organization])
+                .is_err()
+        );
     }
 
     #[test]

@@ -21,8 +21,8 @@ use warren_domain::referral::{
 };
 use warren_domain::triage::{Assessment, Tier};
 use warren_wire::{
-    AnswerTimesSetting, CaseMessage, OutcomeRecord, PersonRef, Referral, ReferralParty, Rejection,
-    TimelineEntry, TransportLeg, TransportSharingSetting,
+    AnswerTimesSetting, CaseMessage, OutcomeRecord, PersonRef, Referral, ReferralParty,
+    ReferralSide, Rejection, TimelineEntry, TransportLeg, TransportSharingSetting,
 };
 
 use crate::schema::{
@@ -1039,12 +1039,7 @@ pub fn referral(row: &ReferralRow, names: &Names, side: Option<Party>) -> StoreR
         closed_at: time(row.closed_at),
         answer_due_at: time(row.answer_due_at),
         next_statuses: next_statuses(status, party),
-        side: match party {
-            Party::Referrer => "referrer",
-            Party::Receiver => "receiver",
-            Party::Coordinator | Party::Warren => "coordinator",
-        }
-        .to_owned(),
+        side: ReferralSide::of(party),
         version: row.version,
     })
 }

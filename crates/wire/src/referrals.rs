@@ -8,7 +8,7 @@ use uuid::Uuid;
 use warren_domain::directory::taxonomy::TermCode;
 pub use warren_domain::referral::AnswerTimes;
 use warren_domain::referral::{
-    BusinessStatus, Contact, Outcome, OutcomeKind, Patient, ReferralStatus, RejectReason,
+    BusinessStatus, Contact, Outcome, OutcomeKind, Party, Patient, ReferralStatus, RejectReason,
     TransportStatus,
 };
 use warren_domain::triage::{Assessment, Tier};
@@ -89,6 +89,54 @@ pub struct ReferralParty {
     /// The number to call about the referral, for tap-to-call: the referral
     /// line the site published for other members, else its public number.
     pub phone: Option<String>,
+}
+
+/// Where the caller stands on a referral.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "snake_case")]
+pub enum ReferralSide {
+    /// A member of the referring organization.
+    Referrer,
+    /// A member of the receiving organization.
+    Receiver,
+    /// A network admin of neither side.
+    Coordinator,
+    /// A volunteer of the network driving a leg the referrer shared with it.
+    Driver,
+}
+
+impl ReferralSide {
+    /// The side of `party` (Warren itself reads as coordinator).
+    pub fn of(party: Party) -> Self {
+        match party {
+            Party::Referrer => Self::Referrer,
+            Party::Receiver => Self::Receiver,
+            Party::Coordinator | Party::Warren => Self::Coordinator,
+        }
+    }
+
+    /// The stable name on the wire.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Referrer => "referrer",
+            Self::Receiver => "receiver",
+            Self::Coordinator => "coordinator",
+            Self::Driver => "driver",
+        }
+    }
+}
+
+impl PartialEq<&str> for ReferralSide {
+    fn eq(&self, other: &&str) -> bool {
+        self.as_str() == *other
+    }
+}
+
+impl std::fmt::Display for ReferralSide {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
 }
 
 /// A person named on a referral.
@@ -198,7 +246,8 @@ pub struct Referral {
     pub next_statuses: Vec<ReferralStatus>,
     /// The caller's side: `referrer`, `receiver` or `coordinator`; `driver`
     /// for a volunteer of the network driving a leg shared with it.
-    pub side: String,
+    #[cfg_attr(feature = "openapi", schema(inline))]
+    pub side: ReferralSide,
     /// The version to send as `If-Match`.
     pub version: i64,
 }

@@ -278,7 +278,7 @@ impl Page {
     /// volunteer of their side (reactive).
     fn may_decide(&self) -> bool {
         let own = self.own_organization();
-        let side = self.referral.with(|referral| referral.side.clone());
+        let side = self.referral.with(|referral| referral.side);
         match own {
             Some(own) => self.session.memberships().iter().any(|membership| {
                 membership.organization.id == own && membership.role != Role::Volunteer

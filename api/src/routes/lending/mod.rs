@@ -45,7 +45,7 @@ use crate::alerts::triggers::ChangedBy;
 use crate::api::Tx;
 use crate::auth::Principal;
 use crate::error::ApiError;
-use crate::referrals::actor_name;
+use crate::auth::actor_name;
 
 /// Why a volunteer may not change loans or kit.
 const LENDING_REFUSAL: &str = "Volunteers cannot change loans or kit.";

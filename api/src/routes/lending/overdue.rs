@@ -10,7 +10,7 @@ use warren_store::{StoreError, now};
 
 use crate::alerts::triggers::ChangedBy;
 use crate::error::ApiError;
-use crate::referrals::Raised;
+use crate::events::Raised;
 use crate::state::AppState;
 
 /// Starts the overdue-loans job.

@@ -17,7 +17,7 @@ use super::{LENDING_REFUSAL, alert_loan, require_actor, site_of};
 use crate::api::{Api, Tx};
 use crate::error::{ApiError, BodyProblems, ObjectProblems};
 use crate::extract::{IdempotencyKey, ValidJson};
-use crate::referrals::actor_name;
+use crate::auth::actor_name;
 
 /// Checks a linked assessment or referral: it must be the borrower's, and
 /// the request may not claim more urgency than it recorded.

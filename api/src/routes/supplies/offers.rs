@@ -22,7 +22,7 @@ use crate::api::Api;
 use crate::directory::snapshot;
 use crate::error::{ApiError, BodyProblems, ObjectProblems, RoleProblems, VersionProblems};
 use crate::extract::{IdempotencyKey, IfMatch, ValidJson, versioned};
-use crate::referrals::actor_name;
+use crate::auth::actor_name;
 use crate::routes::lending::{invalid_filter, require_actor};
 use crate::routes::paging;
 

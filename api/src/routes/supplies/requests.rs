@@ -22,7 +22,7 @@ use super::{
 use crate::api::{Api, Tx};
 use crate::error::{ApiError, BodyProblems, ObjectProblems, VersionProblems};
 use crate::extract::{IdempotencyKey, IfMatch, ValidJson, versioned};
-use crate::referrals::actor_name;
+use crate::auth::actor_name;
 use crate::routes::lending::{Side, require_actor};
 use crate::routes::paging;
 

@@ -12,9 +12,19 @@
 //! Transport legs have their own small lifecycle, and the network's answer
 //! times say how long a receiver has to accept before Warren escalates.
 
+mod drive;
 pub mod metrics;
+mod plan;
 #[cfg(test)]
 mod tests;
+
+pub use drive::{
+    DriveError, DriverReach, LegState, TransportAsk, TransportPlan, check_transport_step,
+    drive_day, driver_reach, give_back_drive, plan_transport, take_drive,
+};
+pub use plan::{
+    AssessedNeeds, ReceivingSite, ReferralPlan, ReferralRequest, check_receivers, plan_referral,
+};
 
 use chrono::{DateTime, Duration, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
@@ -127,6 +137,30 @@ pub enum ReferralError {
     /// `completed` is reached by recording the outcome.
     #[error("a referral is completed by recording its outcome")]
     OutcomeRequired,
+    /// Only vetted organizations send referrals.
+    #[error("only vetted organizations send referrals")]
+    NotVetted,
+    /// No receiving site, or more than [`MAX_RECEIVERS`].
+    #[error("must name 1 to {MAX_RECEIVERS} sites")]
+    ReceiverCount,
+    /// The receiving site at this index is listed twice.
+    #[error("is listed twice")]
+    ReceiverTwice(usize),
+    /// The receiving site at this index is not in the directory.
+    #[error("is not a site in the directory")]
+    ReceiverUnknown(usize),
+    /// The receiving site at this index is the referrer's own.
+    #[error("is a site of the referring organization")]
+    ReceiverIsOwn(usize),
+    /// The site the patient leaves from is not the referrer's.
+    #[error("is not a site of this organization")]
+    NotOwnSite,
+    /// The assessment named is not the referrer's.
+    #[error("is not an assessment of this organization")]
+    NotOwnAssessment,
+    /// Without an assessment the request must give a priority.
+    #[error("is required without an assessment")]
+    PriorityRequired,
 }
 
 /// Checks that `by` may move a referral from `from` to `to`.
@@ -416,6 +450,15 @@ pub enum TransportError {
     /// The driver is needed after the latest arrival.
     #[error("must not be after the window's end")]
     NeededBy,
+    /// The leg is arranged by the two sides while the referral is open.
+    #[error("transport is arranged by the two organizations while the referral is open")]
+    ArrangedWhileOpen,
+    /// The transport step is set by the two sides while the referral is open.
+    #[error("the transport step is set by the two organizations while the referral is open")]
+    StepWhileOpen,
+    /// The driver named belongs to neither organization.
+    #[error("is not a member of either organization")]
+    DriverNotMember,
     /// Only the referrer decides whether the network's volunteers see a leg.
     #[error("only the referring organization chooses whether the network's volunteers see the leg")]
     SharingIsReferrers,

@@ -1,6 +1,5 @@
-//! What referral handlers and Warren's own jobs share: reading a referral as
-//! the caller's side, recording events with their webhook deliveries in the
-//! change's transaction, and the escalation job.
+//! The escalation job: a referral not answered in time is sent on to the
+//! receiver's after-hours cover or the next suitable site.
 //!
 //! Escalation runs on every replica at once: each finds the referrals whose
 //! answer time has passed and claims one with a conditional update before
@@ -13,142 +12,19 @@ use std::sync::Arc;
 use actix_web::web;
 use chrono::Utc;
 use uuid::Uuid;
-use warren_domain::Role;
 use warren_domain::directory::Cover;
 use warren_domain::directory::search::SearchParams;
-use warren_domain::referral::{EscalationStep, Party, ReferralStatus, escalation_step};
+use warren_domain::referral::{EscalationStep, ReferralStatus, escalation_step};
 use warren_store::audit::{self, Actor, Change};
 use warren_store::referrals::{self as store, NewReferral, ReferralRow};
-use warren_store::{DbConnection, now, webhooks};
-use warren_wire::{Referral, ReferralEvent};
+use warren_store::{DbConnection, now, parse_id};
 
 use crate::alerts::Alerting;
-use crate::auth::Principal;
+use crate::auth::WARREN;
 use crate::directory::{self, Snapshot};
 use crate::error::ApiError;
-use crate::events::LiveEvent;
+use crate::events::Raised;
 use crate::state::AppState;
-
-/// The name Warren's own moves are recorded under.
-pub const WARREN: &str = "Warren";
-
-/// Events raised inside a transaction, published once it commits.
-#[derive(Debug, Default)]
-pub struct Raised(pub Vec<LiveEvent>);
-
-impl Raised {
-    /// Records `kind` for `row` (as it is after the change): queues its
-    /// webhook deliveries in the same transaction and keeps it to publish.
-    pub fn raise(
-        &mut self,
-        connection: &mut DbConnection,
-        kind: &str,
-        row: &ReferralRow,
-    ) -> Result<(), ApiError> {
-        let event = ReferralEvent {
-            id: Uuid::now_v7(),
-            kind: kind.to_owned(),
-            referral_id: parse(&row.id)?,
-            case_id: parse(&row.case_id)?,
-            status: row.status()?,
-            priority: row.tier()?,
-            referrer_organization_id: parse(&row.referrer_org_id)?,
-            receiver_organization_id: parse(&row.receiver_org_id)?,
-            at: Utc::now(),
-        };
-        webhooks::enqueue(connection, &event)?;
-        self.push(connection, LiveEvent::Referral(event))
-    }
-
-    /// Keeps `event` to publish, announcing it on PostgreSQL in the same
-    /// transaction (delivered when, and only if, the change commits).
-    pub fn push(
-        &mut self,
-        connection: &mut DbConnection,
-        event: LiveEvent,
-    ) -> Result<(), ApiError> {
-        event.announce(connection)?;
-        self.0.push(event);
-        Ok(())
-    }
-
-    /// Keeps `event` for this replica alone, unannounced: it only counts.
-    pub fn note(&mut self, event: LiveEvent) {
-        self.0.push(event);
-    }
-}
-
-fn parse(id: &str) -> Result<Uuid, ApiError> {
-    Uuid::parse_str(id).map_err(|_| ApiError::Internal(format!("stored id {id:?}")))
-}
-
-/// The caller's side of `row`: 404 for outsiders (a network admin of
-/// neither side reads as coordinator).
-pub fn side(principal: &Principal, row: &ReferralRow) -> Result<Party, ApiError> {
-    if let Some(side) = row.side_of(principal.access.organizations()) {
-        return Ok(side);
-    }
-    if principal.access.is_network_admin() {
-        return Ok(Party::Coordinator);
-    }
-    Err(ApiError::NotFound)
-}
-
-/// The organization the caller acts for on `row`'s `side`.
-pub fn acting_organization(row: &ReferralRow, side: Party) -> Option<&str> {
-    match side {
-        Party::Referrer => Some(&row.referrer_org_id),
-        Party::Receiver => Some(&row.receiver_org_id),
-        Party::Coordinator | Party::Warren => None,
-    }
-}
-
-/// Refuses volunteers: they read referrals and drive, but do not decide.
-pub fn require_decider(
-    principal: &Principal,
-    row: &ReferralRow,
-    side: Party,
-) -> Result<(), ApiError> {
-    match acting_organization(row, side) {
-        Some(organization) if !principal.access.can_act(&organization.to_owned()) => Err(
-            ApiError::Forbidden("Volunteers cannot change referrals.".into()),
-        ),
-        _ => Ok(()),
-    }
-}
-
-/// The wire shape of one referral as `side` sees it, with who can see its
-/// leg while it waits for a driver.
-pub fn view(
-    connection: &mut DbConnection,
-    row: &ReferralRow,
-    side: Party,
-) -> Result<Referral, ApiError> {
-    let names = store::Names::for_rows(connection, std::slice::from_ref(row))?;
-    let mut referral = store::referral(row, &names, Some(side))?;
-    referral.transport_reach = crate::routes::people::transport_reach(connection, row)?;
-    Ok(referral)
-}
-
-/// Hides the owner's or finder's contact from the volunteers of
-/// `organization`: they read referrals and drive, but the contact is personal
-/// data for those who decide.
-pub fn redact_for(principal: &Principal, organization: &str, referral: &mut Referral) {
-    if principal.access.role_in(&organization.to_owned()) == Some(Role::Volunteer)
-        && !principal.access.is_network_admin()
-    {
-        referral.contact = None;
-    }
-}
-
-/// The person's name (or the API key's label) for timelines.
-pub fn actor_name(principal: &Principal) -> String {
-    match (&principal.user, &principal.api_key) {
-        (Some(user), _) => user.name.clone(),
-        (None, Some(key)) => format!("API key {}", key.name),
-        (None, None) => principal.actor.label.clone(),
-    }
-}
 
 /// Starts the escalation job.
 pub fn start_jobs(state: web::Data<AppState>) {
@@ -219,7 +95,7 @@ fn escalate(
     row: &ReferralRow,
     raised: &mut Raised,
 ) -> Result<(), ApiError> {
-    let receiver_site = parse(&row.receiver_site_id)?;
+    let receiver_site = parse_id(&row.receiver_site_id)?;
     let case = store::case_rows(connection, &row.case_id)?;
     let asked: Vec<&str> = case
         .iter()
