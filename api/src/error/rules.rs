@@ -12,6 +12,7 @@ use warren_domain::lending::{
     WindowError,
 };
 use warren_domain::library::TagError;
+use warren_domain::organization::{MemberError, VettingError};
 use warren_domain::people::PeopleError;
 use warren_domain::referral::{ReferralError, TransportError};
 use warren_domain::specialists::ConsultError;
@@ -223,5 +224,29 @@ impl From<TagError> for ApiError {
 impl From<PeopleError> for ApiError {
     fn from(error: PeopleError) -> Self {
         ApiError::invalid_field(error.field(), error.to_string())
+    }
+}
+
+impl From<VettingError> for ApiError {
+    fn from(error: VettingError) -> Self {
+        let text = error.to_string();
+        match error {
+            VettingError::ReasonRequired | VettingError::ReasonTooLong => {
+                ApiError::invalid_field("reason", text)
+            }
+            VettingError::Illegal(_) => ApiError::conflict(ErrorCode::IllegalTransition, text),
+            VettingError::NotVetted(_) => {
+                ApiError::conflict(ErrorCode::OrganizationNotVetted, text)
+            }
+        }
+    }
+}
+
+impl From<MemberError> for ApiError {
+    fn from(error: MemberError) -> Self {
+        match error {
+            MemberError::LastAdmin => ApiError::conflict(ErrorCode::LastAdmin, error.to_string()),
+            _ => ApiError::Forbidden(error.to_string()),
+        }
     }
 }
