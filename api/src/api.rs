@@ -223,6 +223,20 @@ impl Api {
         .await?
     }
 
+    /// Runs `work` like [`Api::write`], then reloads the public directory,
+    /// which the change touched (a listing, or an organization's name or
+    /// standing), before answering.
+    pub async fn write_directory<T, F>(self, work: F) -> Result<T, ApiError>
+    where
+        T: Send + 'static,
+        F: FnOnce(&mut Tx) -> Result<T, ApiError> + Send + 'static,
+    {
+        let state = self.state.clone();
+        let value = self.write(work).await?;
+        web::block(move || state.directory.changed(&state.store)).await?;
+        Ok(value)
+    }
+
     /// Creates something: runs `work` in one transaction and answers 201
     /// with its result, keeping the answer under the caller's
     /// `Idempotency-Key`. A retry with the same key and the same

@@ -7,7 +7,6 @@ use warren_wire::{AuditPage, AuditQuery};
 use crate::api::Api;
 use crate::error::{ApiError, AuthProblems};
 use crate::routes::paging;
-use warren_wire::ErrorCode;
 
 /// Read the audit log, newest first.
 ///
@@ -31,17 +30,7 @@ pub async fn list(api: Api, query: web::Query<AuditQuery>) -> Result<HttpRespons
     let principal = &api.who;
     let query = query.into_inner();
     let limit = paging::limit(query.limit)?;
-    let before = query
-        .cursor
-        .map(|cursor| {
-            cursor.parse::<i64>().map_err(|_| {
-                ApiError::bad_request(
-                    ErrorCode::InvalidQuery,
-                    "cursor is not a cursor this server sent.",
-                )
-            })
-        })
-        .transpose()?;
+    let before = paging::cursor::<i64>(query.cursor.as_deref())?;
     let organizations = if principal.access.is_network_admin() {
         query.organization_id.map(|id| vec![id.to_string()])
     } else {
