@@ -106,7 +106,13 @@ pub async fn create(
             now() + chrono::TimeDelta::days(INVITATION_DAYS),
         )?;
         let details = serde_json::json!({ "email": record.email, "role": invitation.role });
-        tx.audit("invitation.created", "invitation", &record.id, Some(&id), details)?;
+        tx.audit(
+            "invitation.created",
+            "invitation",
+            &record.id,
+            Some(&id),
+            details,
+        )?;
         let state = tx.state;
         let accept_url = format!("{}/invitations/accept?token={token}", state.public_url);
         let (connection, raised) = tx.parts();
@@ -158,7 +164,13 @@ pub async fn revoke(api: Api, path: web::Path<(Uuid, Uuid)>) -> Result<HttpRespo
             ));
         }
         let details = serde_json::json!({});
-        tx.audit("invitation.revoked", "invitation", &invitation_id, Some(&id), details)
+        tx.audit(
+            "invitation.revoked",
+            "invitation",
+            &invitation_id,
+            Some(&id),
+            details,
+        )
     })
     .await?;
     Ok(HttpResponse::NoContent().finish())
@@ -300,15 +312,15 @@ pub async fn accept(
             }
             let role = invitation.role()?;
             let organization = &invitation.organization_id;
-            accounts::add_membership(tx, &user.id, organization, role).map_err(|error| {
-                match error {
+            accounts::add_membership(tx, &user.id, organization, role).map_err(
+                |error| match error {
                     StoreError::Conflict(_) => ApiError::conflict(
                         ErrorCode::AlreadyMember,
                         "You are a member of this organization already.",
                     ),
                     other => other.into(),
-                }
-            })?;
+                },
+            )?;
             let actor = Actor {
                 label: format!("{} <{}>", user.name, user.email),
                 user_id: Some(user.id.clone()),
@@ -316,7 +328,14 @@ pub async fn accept(
             };
             let details = serde_json::json!({ "role": role, "new_account": existing.is_none() });
             let (action, target) = ("invitation.accepted", "invitation");
-            tx.audit_as(&actor, action, target, &invitation.id, Some(organization), details)?;
+            tx.audit_as(
+                &actor,
+                action,
+                target,
+                &invitation.id,
+                Some(organization),
+                details,
+            )?;
             Ok(AcceptedInvitation {
                 user: user.to_wire()?,
                 organization: accounts::organization_summary_of(tx, organization)?,

@@ -265,7 +265,13 @@ pub async fn update(
                 membership: None,
             };
             let organization = store::update(tx, &id, version.0, change)?;
-            tx.audit("organization.updated", "organization", &id, Some(&id), details)?;
+            tx.audit(
+                "organization.updated",
+                "organization",
+                &id,
+                Some(&id),
+                details,
+            )?;
             Ok(organization)
         })
         .await?;
@@ -315,7 +321,8 @@ pub async fn change_membership(
             if current.version != version.0 {
                 return Err(ApiError::Stale);
             }
-            let moved = (current.membership.change_to(change.membership)).map_err(VettingError::from)?;
+            let moved =
+                (current.membership.change_to(change.membership)).map_err(VettingError::from)?;
             let next = moved.result();
             let membership = OrganizationChange {
                 membership: Some(next),
