@@ -28,4 +28,3 @@ pub mod referrals;
 pub mod routes;
 pub mod server;
 pub mod state;
-pub mod webhooks;

@@ -68,6 +68,12 @@ pub mod paging {
             .transpose()
     }
 
+    /// The id a keyset `cursor` of ids stands for, as stored; see
+    /// [`cursor`].
+    pub fn id_cursor(cursor: Option<&str>) -> Result<Option<String>, ApiError> {
+        Ok(self::cursor::<uuid::Uuid>(cursor)?.map(|id| id.to_string()))
+    }
+
     /// The offset an offset `cursor` stands for (0 without one); a cursor
     /// Warren did not give is a 400.
     pub fn offset(cursor: Option<&str>) -> Result<i64, ApiError> {

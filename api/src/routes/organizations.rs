@@ -26,11 +26,6 @@ use crate::routes::paging;
 use crate::state::AppState;
 use warren_wire::ErrorCode;
 
-/// The keyset position of an organization list's `cursor` (an organization id).
-fn after(cursor: Option<&str>) -> Result<Option<String>, ApiError> {
-    Ok(paging::cursor::<Uuid>(cursor)?.map(|id| id.to_string()))
-}
-
 /// Apply to join the network.
 ///
 /// Creates the organization in the vetting queue (`applied`) and its first
@@ -142,7 +137,7 @@ pub async fn list(
             .q
             .filter(|q| !q.trim().is_empty())
             .map(|q| q.trim().to_owned()),
-        after: after(query.cursor.as_deref())?,
+        after: paging::id_cursor(query.cursor.as_deref())?,
         limit,
     };
     let items = api.read(move |tx| Ok(store::list(tx, &filter)?)).await?;
@@ -182,7 +177,7 @@ pub async fn pending_applications(
         membership: Some(MembershipStatus::Applied),
         kind: None,
         name_contains: None,
-        after: after(query.cursor.as_deref())?,
+        after: paging::id_cursor(query.cursor.as_deref())?,
         limit,
     };
     let (organizations, mut applicants) = api
