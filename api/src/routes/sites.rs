@@ -11,7 +11,7 @@ use warren_wire::{
     HistoryQuery, SetCapacityRequest, Site, SiteChange, SiteHistory, SiteInput, SiteList,
 };
 
-use crate::api::Api;
+use crate::api::{Api, Tx};
 use crate::auth::Principal;
 use crate::directory::{self, Snapshot, member_site};
 use crate::error::{ApiError, BodyProblems, ObjectProblems, VersionProblems};
@@ -54,6 +54,26 @@ fn site_view(principal: &Principal, record: &SiteRecord, snapshot: &Snapshot) ->
         .access
         .can_edit_listing(record.organization_id.to_string().as_str());
     member_site(record, snapshot, Utc::now(), editable)
+}
+
+/// Audits `action` on the site `record` as it is after the change, and
+/// answers it as the caller sees it.
+fn audited(
+    tx: &mut Tx,
+    action: &str,
+    record: &SiteRecord,
+    snapshot: &Snapshot,
+    details: serde_json::Value,
+) -> Result<Site, ApiError> {
+    let organization = record.organization_id.to_string();
+    tx.audit(
+        action,
+        "site",
+        &record.id.to_string(),
+        Some(&organization),
+        details,
+    )?;
+    Ok(site_view(tx.who, record, snapshot))
 }
 
 fn cover_exists(connection: &mut DbConnection, cover: Uuid) -> bool {
@@ -142,10 +162,9 @@ pub async fn create(
                 cover_exists(tx, cover)
             })?;
             let id = store::insert(tx, &organization, &fields, &who.actor)?;
-            let details = serde_json::json!({ "name": fields.name });
-            tx.audit("site.created", "site", &id, Some(&organization), details)?;
             let record = store::find(tx, &id)?;
-            Ok(site_view(who, &record, &snapshot))
+            let details = serde_json::json!({ "name": fields.name });
+            audited(tx, "site.created", &record, &snapshot, details)
         })
         .await?;
     web::block(move || state.directory.changed(&state.store)).await?;
@@ -221,12 +240,11 @@ pub async fn update(
                 .map(|(field, _, _)| field)
                 .collect();
             let record = store::update(tx, &id, version.0, &fields, &who.actor)?;
-            if !changed.is_empty() {
-                let organization = record.organization_id.to_string();
-                let details = serde_json::json!({ "fields": changed });
-                tx.audit("site.updated", "site", &id, Some(&organization), details)?;
+            if changed.is_empty() {
+                return Ok(site_view(who, &record, &snapshot));
             }
-            Ok(site_view(who, &record, &snapshot))
+            let details = serde_json::json!({ "fields": changed });
+            audited(tx, "site.updated", &record, &snapshot, details)
         })
         .await?;
     Ok(versioned(&site, site.version))
@@ -268,16 +286,8 @@ pub async fn set_capacity(
             require_edit(who, &current)?;
             let status = request.status.as_str();
             let record = store::set_capacity(tx, &id, status, expires_at, &who.actor)?;
-            let organization = record.organization_id.to_string();
             let details = serde_json::json!({ "status": status, "expires_at": expires_at });
-            tx.audit(
-                "site.capacity_declared",
-                "site",
-                &id,
-                Some(&organization),
-                details,
-            )?;
-            Ok(site_view(who, &record, &snapshot))
+            audited(tx, "site.capacity_declared", &record, &snapshot, details)
         })
         .await?;
     Ok(versioned(&site, site.version))
@@ -312,10 +322,8 @@ pub async fn assure(api: Api, id: web::Path<Uuid>) -> Result<HttpResponse, ApiEr
             let now = Utc::now();
             let due = Accuracy::assured(now).next_audit_due;
             let record = store::assure(tx, &id, now, due, &who.actor)?;
-            let organization = record.organization_id.to_string();
             let details = serde_json::json!({ "next_audit_due": due });
-            tx.audit("site.assured", "site", &id, Some(&organization), details)?;
-            Ok(site_view(who, &record, &snapshot))
+            audited(tx, "site.assured", &record, &snapshot, details)
         })
         .await?;
     Ok(versioned(&site, site.version))
