@@ -12,7 +12,7 @@ use warren_domain::lending::{
     WindowError,
 };
 use warren_domain::library::TagError;
-use warren_domain::organization::{MemberError, VettingError};
+use warren_domain::organization::{JoinError, MemberError, VettingError};
 use warren_domain::people::PeopleError;
 use warren_domain::referral::{ReferralError, TransportError};
 use warren_domain::specialists::ConsultError;
@@ -247,6 +247,15 @@ impl From<MemberError> for ApiError {
         match error {
             MemberError::LastAdmin => ApiError::conflict(ErrorCode::LastAdmin, error.to_string()),
             _ => ApiError::Forbidden(error.to_string()),
+        }
+    }
+}
+
+impl From<JoinError> for ApiError {
+    fn from(error: JoinError) -> Self {
+        match error {
+            JoinError::NameRequired => ApiError::invalid_field("name", error.to_string()),
+            JoinError::Password(_) => ApiError::invalid_field("password", error.to_string()),
         }
     }
 }

@@ -2,8 +2,7 @@
 
 use actix_web::{HttpRequest, HttpResponse, delete, get, post, web};
 use uuid::Uuid;
-use warren_domain::Password;
-use warren_domain::organization::invite;
+use warren_domain::organization::{Joining, invite, joining};
 use warren_store::accounts::{self, InvitationRecord};
 use warren_store::audit::Actor;
 use warren_store::{DbConnection, StoreError, now, organizations};
@@ -273,10 +272,15 @@ pub async fn accept(
     state
         .login_limiter
         .check(&client_address(&request), &invitation.email)?;
-    let new_account = match &existing {
-        Some(user) => {
+    let new_account = match joining(
+        existing.is_some(),
+        acceptance.name.clone(),
+        &acceptance.password,
+    )? {
+        Joining::Existing => {
             let given = acceptance.password.clone();
-            if !verify_password_blocking(given, Some(user.password_hash.clone())).await? {
+            let hash = existing.as_ref().map(|user| user.password_hash.clone());
+            if !verify_password_blocking(given, hash).await? {
                 return Err(ApiError::Unauthorized {
                     code: ErrorCode::InvalidCredentials,
                     detail: "An account with this e-mail exists; give its password.".into(),
@@ -284,13 +288,7 @@ pub async fn accept(
             }
             None
         }
-        None => {
-            let name = acceptance
-                .name
-                .clone()
-                .ok_or_else(|| ApiError::invalid_field("name", "is required for a new account"))?;
-            let password = Password::parse(acceptance.password.clone())
-                .map_err(|error| ApiError::invalid_field("password", error.to_string()))?;
+        Joining::NewAccount { name, password } => {
             Some((name, hash_password_blocking(password.into()).await?))
         }
     };

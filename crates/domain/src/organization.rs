@@ -4,11 +4,13 @@
 //! *vets* it, and may later *suspend* it (or decline an application by
 //! suspending it) and reinstate it. People belong to organizations with a
 //! [`Role`]; [`change_member`] and [`invite`] hold the rules for granting,
-//! changing and taking roles away.
+//! changing and taking roles away, [`joining`] what accepting an invitation
+//! asks of the person.
 
 use serde::{Deserialize, Serialize};
 
 use crate::access::Role;
+use crate::text::{Password, PersonName, TextError};
 
 /// What kind of member an organization is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
@@ -311,6 +313,48 @@ pub fn change_member(
     Ok(())
 }
 
+/// How a person joins an organization through an invitation.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Joining {
+    /// With the account their address has; the password given must be its
+    /// password.
+    Existing,
+    /// With a new account of this name and password.
+    NewAccount {
+        /// The new account's name.
+        name: PersonName,
+        /// The new account's password.
+        password: Password,
+    },
+}
+
+/// Why an invitation cannot be accepted as asked.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum JoinError {
+    /// A new account without a name.
+    #[error("is required for a new account")]
+    NameRequired,
+    /// A new account's password that is not good enough.
+    #[error(transparent)]
+    Password(TextError),
+}
+
+/// What accepting an invitation takes: nothing more for a person who
+/// `has_account` (they prove it with its password); a name and a good
+/// password for a new account.
+pub fn joining(
+    has_account: bool,
+    name: Option<PersonName>,
+    password: &str,
+) -> Result<Joining, JoinError> {
+    if has_account {
+        return Ok(Joining::Existing);
+    }
+    let name = name.ok_or(JoinError::NameRequired)?;
+    let password = Password::parse(password).map_err(JoinError::Password)?;
+    Ok(Joining::NewAccount { name, password })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -438,5 +482,23 @@ mod tests {
         assert!(change_member(Role::OrgAdmin, Some(Role::OrgAdmin), false, 1).is_ok());
         assert!(change_member(Role::OrgAdmin, None, false, 2).is_ok());
         assert!(change_member(Role::Staff, None, false, 1).is_ok());
+    }
+
+    #[test]
+    fn a_new_account_needs_a_name_and_a_good_password() {
+        let name = PersonName::parse("Ada Lovelace").ok();
+        assert_eq!(joining(true, None, "x"), Ok(Joining::Existing));
+        assert_eq!(
+            joining(false, None, "correct horse battery"),
+            Err(JoinError::NameRequired)
+        );
+        assert!(matches!(
+            joining(false, name.clone(), "short"),
+            Err(JoinError::Password(_))
+        ));
+        assert!(matches!(
+            joining(false, name, "correct horse battery"),
+            Ok(Joining::NewAccount { .. })
+        ));
     }
 }
