@@ -6,6 +6,7 @@
 //! a state that blocks the request (an expired offer, an overlapping
 //! booking) is 409 with its own code.
 
+use warren_domain::access::AuditRefusal;
 use warren_domain::lending::SupplyError;
 use warren_domain::lending::{
     ApprovalError, CheckoutError, ItemError, MaintenanceError, ReservationError, UrgencyError,
@@ -256,6 +257,15 @@ impl From<JoinError> for ApiError {
         match error {
             JoinError::NameRequired => ApiError::invalid_field("name", error.to_string()),
             JoinError::Password(_) => ApiError::invalid_field("password", error.to_string()),
+        }
+    }
+}
+
+impl From<AuditRefusal> for ApiError {
+    fn from(error: AuditRefusal) -> Self {
+        match error {
+            AuditRefusal::NotAnAdmin => ApiError::Forbidden(error.to_string()),
+            AuditRefusal::NotYours => ApiError::NotFound,
         }
     }
 }

@@ -31,21 +31,9 @@ pub async fn list(api: Api, query: web::Query<AuditQuery>) -> Result<HttpRespons
     let query = query.into_inner();
     let limit = paging::limit(query.limit)?;
     let before = paging::cursor::<i64>(query.cursor.as_deref())?;
-    let organizations = if principal.access.is_network_admin() {
-        query.organization_id.map(|id| vec![id.to_string()])
-    } else {
-        let administered: Vec<String> = principal.access.administered().cloned().collect();
-        if administered.is_empty() {
-            return Err(ApiError::Forbidden(
-                "Only admins read the audit log.".into(),
-            ));
-        }
-        match query.organization_id {
-            Some(id) if administered.contains(&id.to_string()) => Some(vec![id.to_string()]),
-            Some(_) => return Err(ApiError::NotFound),
-            None => Some(administered),
-        }
-    };
+    let organizations = principal
+        .access
+        .audit_scope(query.organization_id.map(|id| id.to_string()))?;
     let filter = AuditFilter {
         organizations,
         action: query.action.filter(|action| !action.is_empty()),

@@ -107,6 +107,17 @@ impl ApiScope {
     }
 }
 
+/// Why the audit log is not read as asked.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
+pub enum AuditRefusal {
+    /// The principal administers no organization.
+    #[error("Only admins read the audit log.")]
+    NotAnAdmin,
+    /// The organization asked for is not one the principal administers.
+    #[error("not an organization the caller administers")]
+    NotYours,
+}
+
 /// What one principal may see and do, from its memberships.
 ///
 /// Identifiers are kept generic so the rules do not depend on how the caller
@@ -206,6 +217,30 @@ impl<Id: PartialEq> Access<Id> {
         self.network_admin
     }
 
+    /// Whose audit entries the principal reads when it asks for
+    /// `organization`'s, or for all it may read (`None`): `Ok(None)` means
+    /// every organization's (a network admin asking for all).
+    ///
+    /// Network admins read any organization's; org admins their own
+    /// organizations'; anyone else none.
+    pub fn audit_scope(&self, organization: Option<Id>) -> Result<Option<Vec<Id>>, AuditRefusal>
+    where
+        Id: Clone,
+    {
+        if self.network_admin {
+            return Ok(organization.map(|id| vec![id]));
+        }
+        let administered: Vec<Id> = self.administered().cloned().collect();
+        if administered.is_empty() {
+            return Err(AuditRefusal::NotAnAdmin);
+        }
+        match organization {
+            Some(id) if administered.contains(&id) => Ok(Some(vec![id])),
+            Some(_) => Err(AuditRefusal::NotYours),
+            None => Ok(Some(administered)),
+        }
+    }
+
     /// The organizations the principal administers.
     pub fn administered(&self) -> impl Iterator<Item = &Id> {
         self.memberships
@@ -259,6 +294,23 @@ mod tests {
         assert!(access.can_act(&"org-1".to_owned()));
         assert!(!access.can_act("org-2"));
         assert_eq!(access.role_in("org-1"), Some(Role::Clinician));
+    }
+
+    #[test]
+    fn admins_read_their_own_organizations_audit_trail() {
+        let admin = Access::new(vec![
+            (1, Role::OrgAdmin),
+            (2, Role::OrgAdmin),
+            (3, Role::Staff),
+        ]);
+        assert_eq!(admin.audit_scope(None), Ok(Some(vec![1, 2])));
+        assert_eq!(admin.audit_scope(Some(2)), Ok(Some(vec![2])));
+        assert_eq!(admin.audit_scope(Some(3)), Err(AuditRefusal::NotYours));
+        let staff = Access::new(vec![(3, Role::Staff)]);
+        assert_eq!(staff.audit_scope(None), Err(AuditRefusal::NotAnAdmin));
+        let network = Access::new(vec![(9, Role::NetworkAdmin)]);
+        assert_eq!(network.audit_scope(None), Ok(None));
+        assert_eq!(network.audit_scope(Some(4)), Ok(Some(vec![4])));
     }
 
     #[test]
