@@ -29,7 +29,7 @@ use actix_web::http::StatusCode;
 use actix_web::{FromRequest, HttpRequest, HttpResponse, web};
 use serde::Serialize;
 use warren_store::DbConnection;
-use warren_store::audit::{self, Change};
+use warren_store::audit::{self, Actor, Change};
 use warren_store::idempotency::{self, StoredAnswer};
 use warren_store::referrals::ReferralRow;
 
@@ -103,9 +103,32 @@ impl Tx<'_> {
         organization: Option<&str>,
         details: serde_json::Value,
     ) -> Result<(), ApiError> {
+        let actor = self.who.actor.clone();
+        self.audit_as(
+            &actor,
+            action,
+            target_type,
+            target_id,
+            organization,
+            details,
+        )
+    }
+
+    /// Appends an audit entry naming `actor` rather than the caller: for
+    /// requests that make their caller known only as they run (an
+    /// application creates its admin, an accepted invitation its member).
+    pub fn audit_as(
+        &mut self,
+        actor: &Actor,
+        action: &str,
+        target_type: &str,
+        target_id: &str,
+        organization: Option<&str>,
+        details: serde_json::Value,
+    ) -> Result<(), ApiError> {
         audit::record(
             self.connection,
-            &self.who.actor,
+            actor,
             Change {
                 action,
                 target_type,
@@ -143,6 +166,16 @@ enum Created {
 }
 
 impl Api {
+    /// The `Api` of a request anyone may make (applying, accepting an
+    /// invitation, signing in): its caller is anonymous and the audit log
+    /// names it as `actor`.
+    pub fn anonymous(state: web::Data<AppState>, actor: Actor) -> Self {
+        Self {
+            state,
+            who: Principal::anonymous(actor),
+        }
+    }
+
     /// Runs `work` on a pooled connection without a transaction.
     pub async fn read<T, F>(self, work: F) -> Result<T, ApiError>
     where
@@ -203,6 +236,20 @@ impl Api {
             Ok(value)
         })
         .await?
+    }
+
+    /// Runs `work` like [`Api::write`], then reloads the public directory,
+    /// which the change touched (a listing, or an organization's name or
+    /// standing), before answering.
+    pub async fn write_directory<T, F>(self, work: F) -> Result<T, ApiError>
+    where
+        T: Send + 'static,
+        F: FnOnce(&mut Tx) -> Result<T, ApiError> + Send + 'static,
+    {
+        let state = self.state.clone();
+        let value = self.write(work).await?;
+        web::block(move || state.directory.changed(&state.store)).await?;
+        Ok(value)
     }
 
     /// Creates something: runs `work` in one transaction and answers 201

@@ -454,6 +454,18 @@ pub struct Principal {
 }
 
 impl Principal {
+    /// A caller who has not signed in, named `actor` in the audit log: no
+    /// memberships, no access to anyone's private data.
+    pub fn anonymous(actor: Actor) -> Self {
+        Self {
+            user: None,
+            api_key: None,
+            access: Access::new(Vec::new()),
+            actor,
+            in_network: false,
+        }
+    }
+
     /// The key idempotency records are kept under.
     pub fn idempotency_scope(&self) -> String {
         match (&self.user, &self.api_key) {
@@ -472,7 +484,7 @@ impl Principal {
 
     /// 404 unless the caller may read `organization`'s private data.
     pub fn require_read(&self, organization: &str) -> Result<(), ApiError> {
-        if self.access.can_read(&organization.to_owned()) {
+        if self.access.can_read(organization) {
             Ok(())
         } else {
             Err(ApiError::NotFound)
@@ -482,7 +494,7 @@ impl Principal {
     /// 404 for outsiders, 403 for members who do not administer `organization`.
     pub fn require_admin(&self, organization: &str) -> Result<(), ApiError> {
         self.require_read(organization)?;
-        if self.access.can_administer(&organization.to_owned()) {
+        if self.access.can_administer(organization) {
             Ok(())
         } else {
             Err(ApiError::Forbidden(

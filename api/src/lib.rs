@@ -26,4 +26,3 @@ pub mod openapi;
 pub mod routes;
 pub mod server;
 pub mod state;
-pub mod webhooks;

@@ -99,7 +99,7 @@ pub fn start(config: Config, store: Store, listener: TcpListener) -> anyhow::Res
     let document = web::Data::new(crate::openapi::document());
     crate::routes::referrals::escalation::start_jobs(state.clone());
     crate::routes::lending::overdue::start_jobs(state.clone());
-    crate::webhooks::start(state.clone());
+    crate::routes::webhooks::delivery::start(state.clone());
     crate::alerts::jobs::start(state.clone());
     crate::mail::start(state.clone(), std::sync::Arc::new(email));
     let shrink_state = state.clone();

@@ -24,7 +24,7 @@ use warren_domain::people::SkillEntry;
 use warren_store::alerts as store;
 use warren_store::outbox::NewMessage;
 use warren_store::referrals as referral_store;
-use warren_store::{now, sites};
+use warren_store::{DbConnection, now, sites};
 
 use super::compose::{self, DigestLine};
 use super::{ADMINS, DECIDERS, Draft, place};
@@ -93,15 +93,13 @@ pub fn advance_due_chains(state: &AppState) -> Result<usize, ApiError> {
         .read(|connection| store::due_chains(connection, now(), BATCH))?;
     let mut moved = 0;
     for chain in due {
-        let raised = state.store.write(|connection| {
-            let mut raised = Raised::default();
+        write_and_publish(state, |connection, raised| {
             if store::claim_chain(connection, &chain, now(), LEASE)? {
-                state.alerting.step(connection, &mut raised, &chain)?;
+                state.alerting.step(connection, raised, &chain)?;
                 moved += 1;
             }
-            Ok::<_, ApiError>(raised)
+            Ok(())
         })?;
-        state.events.publish(raised.0);
     }
     Ok(moved)
 }
@@ -111,8 +109,7 @@ pub fn send_digests(state: &AppState) -> Result<usize, ApiError> {
     let waiting = state.store.read(store::digest_recipients)?;
     let mut sent = 0;
     for user_id in waiting.into_iter().take(BATCH as usize) {
-        let raised = state.store.write(|connection| {
-            let mut raised = Raised::default();
+        write_and_publish(state, |connection, raised| {
             let (preferences, _) = state.alerting.preferences_of(connection, &user_id)?;
             let last = store::find_preferences(connection, &user_id)?
                 .and_then(|record| record.last_digest_on);
@@ -122,14 +119,14 @@ pub fn send_digests(state: &AppState) -> Result<usize, ApiError> {
                 preferences.digest_hour,
                 last,
             ) else {
-                return Ok::<_, ApiError>(raised);
+                return Ok(());
             };
             if !store::claim_digest(connection, &user_id, today, &preferences)? {
-                return Ok(raised);
+                return Ok(());
             }
             let pending = store::digest_pending(connection, &user_id)?;
             if pending.is_empty() {
-                return Ok(raised);
+                return Ok(());
             }
             let ids: Vec<String> = pending.iter().map(|alert| alert.id.clone()).collect();
             store::mark_digested(connection, &ids)?;
@@ -155,7 +152,7 @@ pub fn send_digests(state: &AppState) -> Result<usize, ApiError> {
                     compose::digest(&date, &lines, &state.alerting.url("/profile#alerts"));
                 state.alerting.queue_mail(
                     connection,
-                    &mut raised,
+                    raised,
                     &NewMessage {
                         channel: EMAIL,
                         purpose: "digest",
@@ -175,9 +172,8 @@ pub fn send_digests(state: &AppState) -> Result<usize, ApiError> {
                 )?;
                 sent += 1;
             }
-            Ok(raised)
+            Ok(())
         })?;
-        state.events.publish(raised.0);
     }
     Ok(sent)
 }
@@ -317,16 +313,12 @@ pub fn sweep_once(state: &AppState) -> Result<usize, ApiError> {
                 referral_id: None,
                 dedupe_key: Some(format!("skill_expiring:{}:{last}", skill.skill.as_str())),
             };
-            let raised = state.store.write(|connection| {
-                let mut raised = Raised::default();
+            raised_count += write_and_publish(state, |connection, raised| {
                 let people: Vec<_> = store::people(connection, std::slice::from_ref(&user_id))?
                     .into_values()
                     .collect();
-                let count = alerting.deliver_all(connection, &mut raised, people, &draft, None)?;
-                Ok::<_, ApiError>((raised, count))
+                alerting.deliver_all(connection, raised, people, &draft, None)
             })?;
-            raised_count += raised.1;
-            state.events.publish(raised.0.0);
         }
     }
 
@@ -335,8 +327,7 @@ pub fn sweep_once(state: &AppState) -> Result<usize, ApiError> {
         store::follow_ups_due(connection, today - TimeDelta::days(7), today, BATCH)
     })?;
     for (row, due) in follow_ups {
-        let raised = state.store.write(|connection| {
-            let mut raised = Raised::default();
+        raised_count += write_and_publish(state, |connection, raised| {
             let receiver = sites::find(connection, &row.receiver_site_id)?.fields.name;
             let draft = Draft {
                 kind: AlertKind::FollowUpDue,
@@ -360,11 +351,8 @@ pub fn sweep_once(state: &AppState) -> Result<usize, ApiError> {
                 Some(author) => vec![author.clone()],
                 None => deciders,
             };
-            let count = alerting.deliver_all(connection, &mut raised, people, &draft, None)?;
-            Ok::<_, ApiError>((raised, count))
+            alerting.deliver_all(connection, raised, people, &draft, None)
         })?;
-        raised_count += raised.1;
-        state.events.publish(raised.0.0);
     }
 
     // Transport legs nobody took by the time they were needed: the
@@ -374,17 +362,16 @@ pub fn sweep_once(state: &AppState) -> Result<usize, ApiError> {
         .store
         .read(|connection| referral_store::late_transports(connection, at, BATCH))?;
     for row in late {
-        let raised = state.store.write(|connection| {
-            let mut raised = Raised::default();
+        raised_count += write_and_publish(state, |connection, raised| {
             if !referral_store::claim_late_transport(connection, &row)? {
-                return Ok::<_, ApiError>((raised, 0));
+                return Ok(0);
             }
             let Some(leg) = row.transport()? else {
-                return Ok((raised, 0));
+                return Ok(0);
             };
-            let needed_by = leg
-                .needed_by
-                .map_or_else(String::new, |due| due.format("%-d %b %H:%M UTC").to_string());
+            let needed_by = leg.needed_by.map_or_else(String::new, |due| {
+                due.format("%-d %b %H:%M UTC").to_string()
+            });
             let patient = row
                 .patient()?
                 .name
@@ -416,29 +403,29 @@ pub fn sweep_once(state: &AppState) -> Result<usize, ApiError> {
                 )),
             )?;
             let deciders = store::members_with_roles(connection, &row.referrer_org_id, &DECIDERS)?;
-            let count = alerting.deliver_all(connection, &mut raised, deciders, &draft, None)?;
-            Ok((raised, count))
+            alerting.deliver_all(connection, raised, deciders, &draft, None)
         })?;
-        raised_count += raised.1;
-        state.events.publish(raised.0.0);
     }
 
     // On-call rotas with gaps in the coming week.
     let rotas = state.store.read(store::rotas_in_use)?;
     for record in rotas {
-        let raised = state.store.write(|connection| {
-            let mut raised = Raised::default();
+        raised_count += write_and_publish(state, |connection, raised| {
             let site = sites::find(connection, &record.site_id)?;
             let (timezone, country) = place(&site.fields.timezone, &site.fields.country)?;
             let rota = record.rota()?;
             let gaps = rota.gaps(timezone, country, Utc::now(), ROTA_HORIZON_DAYS.min(7));
             let Some(first) = gaps.first() else {
-                return Ok::<_, ApiError>((raised, 0));
+                return Ok(0);
             };
             let local = first.starts_at.with_timezone(&timezone.tz());
             let draft = Draft {
                 kind: AlertKind::RotaGap,
-                title: format!("Nobody is on call at {} from {}", site.fields.name, local.format("%a %-d %b %H:%M")),
+                title: format!(
+                    "Nobody is on call at {} from {}",
+                    site.fields.name,
+                    local.format("%a %-d %b %H:%M")
+                ),
                 body: format!(
                     "The on-call rota of {} leaves {} gap(s) in the coming week, the first from {}. Urgent \
                      alerts then go to the primary referral contact and the admins. Fill the gaps in the rota.",
@@ -453,13 +440,25 @@ pub fn sweep_once(state: &AppState) -> Result<usize, ApiError> {
                 dedupe_key: Some(format!("rota_gap:{}:{}", record.site_id, record.version)),
             };
             let admins = store::members_with_roles(connection, &record.organization_id, &ADMINS)?;
-            let count = alerting.deliver_all(connection, &mut raised, admins, &draft, None)?;
-            Ok((raised, count))
+            alerting.deliver_all(connection, raised, admins, &draft, None)
         })?;
-        raised_count += raised.1;
-        state.events.publish(raised.0.0);
     }
     Ok(raised_count)
+}
+
+/// Runs `work` in one transaction with the events it raises, and publishes
+/// them once it commits.
+fn write_and_publish<T>(
+    state: &AppState,
+    work: impl FnOnce(&mut DbConnection, &mut Raised) -> Result<T, ApiError>,
+) -> Result<T, ApiError> {
+    let (value, raised) = state.store.write(|connection| {
+        let mut raised = Raised::default();
+        let value = work(connection, &mut raised)?;
+        Ok::<_, ApiError>((value, raised))
+    })?;
+    state.events.publish(raised.0);
+    Ok(value)
 }
 
 /// Raises `draft` for the members of `organization` with `roles`, in one
@@ -470,14 +469,10 @@ fn raise_for(
     roles: &[warren_domain::Role],
     draft: &Draft,
 ) -> Result<usize, ApiError> {
-    let (raised, count) = state.store.write(|connection| {
-        let mut raised = Raised::default();
+    write_and_publish(state, |connection, raised| {
         let people = store::members_with_roles(connection, organization, roles)?;
-        let count = state
+        state
             .alerting
-            .deliver_all(connection, &mut raised, people, draft, None)?;
-        Ok::<_, ApiError>((raised, count))
-    })?;
-    state.events.publish(raised.0);
-    Ok(count)
+            .deliver_all(connection, raised, people, draft, None)
+    })
 }

@@ -6,12 +6,14 @@
 //! a state that blocks the request (an expired offer, an overlapping
 //! booking) is 409 with its own code.
 
+use warren_domain::access::AuditRefusal;
 use warren_domain::lending::SupplyError;
 use warren_domain::lending::{
     ApprovalError, CheckoutError, ItemError, MaintenanceError, NotLendable, RequestError,
     ReservationError, UrgencyError, WindowError,
 };
 use warren_domain::library::TagError;
+use warren_domain::organization::{JoinError, MemberError, VettingError};
 use warren_domain::people::PeopleError;
 use warren_domain::referral::{DriveError, ReferralError, TransportError};
 use warren_domain::specialists::ConsultError;
@@ -296,6 +298,48 @@ impl From<PeopleError> for ApiError {
                 ApiError::conflict(ErrorCode::IllegalTransition, error.to_string())
             }
             other => ApiError::invalid_field(other.field(), other.to_string()),
+        }
+    }
+}
+
+impl From<VettingError> for ApiError {
+    fn from(error: VettingError) -> Self {
+        let text = error.to_string();
+        match error {
+            VettingError::ReasonRequired | VettingError::ReasonTooLong => {
+                ApiError::invalid_field("reason", text)
+            }
+            VettingError::Illegal(_) => ApiError::conflict(ErrorCode::IllegalTransition, text),
+            VettingError::NotVetted(_) => {
+                ApiError::conflict(ErrorCode::OrganizationNotVetted, text)
+            }
+        }
+    }
+}
+
+impl From<MemberError> for ApiError {
+    fn from(error: MemberError) -> Self {
+        match error {
+            MemberError::LastAdmin => ApiError::conflict(ErrorCode::LastAdmin, error.to_string()),
+            _ => ApiError::Forbidden(error.to_string()),
+        }
+    }
+}
+
+impl From<JoinError> for ApiError {
+    fn from(error: JoinError) -> Self {
+        match error {
+            JoinError::NameRequired => ApiError::invalid_field("name", error.to_string()),
+            JoinError::Password(_) => ApiError::invalid_field("password", error.to_string()),
+        }
+    }
+}
+
+impl From<AuditRefusal> for ApiError {
+    fn from(error: AuditRefusal) -> Self {
+        match error {
+            AuditRefusal::NotAnAdmin => ApiError::Forbidden(error.to_string()),
+            AuditRefusal::NotYours => ApiError::NotFound,
         }
     }
 }

@@ -5,14 +5,13 @@
 //! The inbox is a person's own: API keys have none (403), and another
 //! person's alert is 404.
 
-use actix_web::{HttpResponse, get, post, put, web};
+use actix_web::{HttpRequest, HttpResponse, get, post, put, web};
 use chrono::Utc;
 use uuid::Uuid;
 use warren_domain::alerts::{
     AcknowledgeTimes, AcknowledgedVia, AlertKind, AlertPreferences, DeliveryMode, ROTA_HORIZON_DAYS,
 };
 use warren_store::alerts::{self as store, AlertRecord, InboxFilter};
-use warren_store::audit::{self, Change};
 use warren_store::{DbConnection, accounts, sites, utc};
 use warren_wire::{
     AcknowledgeByTokenRequest, AcknowledgeTimesSetting, Acknowledgement, Alert, AlertByToken,
@@ -22,21 +21,16 @@ use warren_wire::{
 };
 
 use crate::alerts::place;
-use crate::auth::{Principal, digest};
+use crate::api::{Api, Tx};
+use crate::auth::{anonymous_actor, digest};
 use crate::error::{
     ApiError, AuthProblems, BodyProblems, ObjectProblems, PublicProblems, RoleProblems,
     VersionProblems,
 };
-use crate::events::Raised;
 use crate::extract::{IfMatch, ValidJson, versioned};
 use crate::routes::paging;
 use crate::state::AppState;
 use warren_wire::ErrorCode;
-
-/// The signed-in person's id, or 403 for an API key.
-fn person(principal: &Principal) -> Result<String, ApiError> {
-    Ok(principal.person()?.id.clone())
-}
 
 /// Alerts as they go on the wire, each with its chain.
 fn with_chains(
@@ -65,12 +59,8 @@ fn with_chains(
     responses((status = 200, description = "A page of the inbox.", body = AlertPage), RoleProblems)
 )]
 #[get("/me/alerts")]
-pub async fn inbox(
-    state: web::Data<AppState>,
-    principal: Principal,
-    query: web::Query<AlertQuery>,
-) -> Result<HttpResponse, ApiError> {
-    let user = person(&principal)?;
+pub async fn inbox(api: Api, query: web::Query<AlertQuery>) -> Result<HttpResponse, ApiError> {
+    let user = api.who.person()?.id.clone();
     let query = query.into_inner();
     let limit = paging::limit(query.limit)?;
     let before = match &query.cursor {
@@ -93,19 +83,18 @@ pub async fn inbox(
         kind: query.kind,
         urgent: query.urgent,
     };
-    let page = web::block(move || {
-        state.store.read(|connection| {
-            let records = store::inbox(connection, &user, filter, before.as_deref(), limit)?;
+    let page = api
+        .read(move |tx| {
+            let records = store::inbox(tx, &user, filter, before.as_deref(), limit)?;
             let (items, next) = paging::page(records, limit, |alert| alert.id.clone());
-            let (unread, _) = store::summary(connection, &user)?;
-            Ok::<_, ApiError>(AlertPage {
-                items: with_chains(connection, &items)?,
+            let (unread, _) = store::summary(tx, &user)?;
+            Ok(AlertPage {
+                items: with_chains(tx, &items)?,
                 next,
                 unread,
             })
         })
-    })
-    .await??;
+        .await?;
     Ok(HttpResponse::Ok().json(page))
 }
 
@@ -118,17 +107,10 @@ pub async fn inbox(
     responses((status = 200, description = "The counts.", body = AlertSummary), RoleProblems)
 )]
 #[get("/me/alerts/summary")]
-pub async fn summary(
-    state: web::Data<AppState>,
-    principal: Principal,
-) -> Result<HttpResponse, ApiError> {
-    let user = person(&principal)?;
-    let (unread, awaiting_acknowledgement) = web::block(move || {
-        state
-            .store
-            .read(|connection| store::summary(connection, &user))
-    })
-    .await??;
+pub async fn summary(api: Api) -> Result<HttpResponse, ApiError> {
+    let user = api.who.person()?.id.clone();
+    let (unread, awaiting_acknowledgement) =
+        api.read(move |tx| Ok(store::summary(tx, &user)?)).await?;
     Ok(HttpResponse::Ok().json(AlertSummary {
         unread,
         awaiting_acknowledgement,
@@ -145,11 +127,10 @@ pub async fn summary(
 )]
 #[post("/me/alerts/read")]
 pub async fn mark_read(
-    state: web::Data<AppState>,
-    principal: Principal,
+    api: Api,
     body: ValidJson<MarkAlertsReadRequest>,
 ) -> Result<HttpResponse, ApiError> {
-    let user = person(&principal)?;
+    let user = api.who.person()?.id.clone();
     let ids: Option<Vec<String>> = body
         .value
         .ids
@@ -157,14 +138,13 @@ pub async fn mark_read(
     if ids.as_ref().is_some_and(|ids| ids.len() > 500) {
         return Err(ApiError::invalid_field("ids", "lists at most 500 alerts"));
     }
-    let marked = web::block(move || {
-        state.store.write(|connection| {
-            let marked = store::mark_read(connection, &user, ids.as_deref())?;
-            let (unread, _) = store::summary(connection, &user)?;
-            Ok::<_, ApiError>(MarkedRead { marked, unread })
+    let marked = api
+        .write(move |tx| {
+            let marked = store::mark_read(tx, &user, ids.as_deref())?;
+            let (unread, _) = store::summary(tx, &user)?;
+            Ok(MarkedRead { marked, unread })
         })
-    })
-    .await??;
+        .await?;
     Ok(HttpResponse::Ok().json(marked))
 }
 
@@ -183,41 +163,24 @@ pub async fn mark_read(
     )
 )]
 #[post("/me/alerts/{id}/acknowledge")]
-pub async fn acknowledge(
-    state: web::Data<AppState>,
-    principal: Principal,
-    id: web::Path<Uuid>,
-) -> Result<HttpResponse, ApiError> {
-    let user = principal.person()?.clone();
+pub async fn acknowledge(api: Api, id: web::Path<Uuid>) -> Result<HttpResponse, ApiError> {
+    let user = api.who.person()?.clone();
     let id = id.into_inner().to_string();
-    let answer = web::block(move || {
-        let (answer, raised) = state.store.write(|connection| {
-            let alert = store::find_alert_of(connection, &user.id, &id)?;
-            let mut raised = Raised::default();
-            let answer = acknowledge_chain(
-                &state,
-                connection,
-                &mut raised,
-                &alert,
-                Some(&user.id),
-                &user.name,
-                AcknowledgedVia::Inbox,
-            )?;
-            store::mark_read(connection, &user.id, Some(std::slice::from_ref(&id)))?;
-            Ok::<_, ApiError>((answer, raised))
-        })?;
-        state.events.publish(raised.0);
-        Ok::<_, ApiError>(answer)
-    })
-    .await??;
+    let answer = api
+        .write(move |tx| {
+            let alert = store::find_alert_of(tx, &user.id, &id)?;
+            let via = AcknowledgedVia::Inbox;
+            let answer = acknowledge_chain(tx, &alert, Some(&user.id), &user.name, via)?;
+            store::mark_read(tx, &user.id, Some(std::slice::from_ref(&id)))?;
+            Ok(answer)
+        })
+        .await?;
     Ok(HttpResponse::Ok().json(answer))
 }
 
 /// Acknowledges `alert`'s chain for `by`; the chain as it stands after.
 fn acknowledge_chain(
-    state: &AppState,
-    connection: &mut DbConnection,
-    raised: &mut Raised,
+    tx: &mut Tx,
     alert: &AlertRecord,
     by_user: Option<&str>,
     by: &str,
@@ -229,7 +192,7 @@ fn acknowledge_chain(
             "Only urgent alerts are acknowledged; mark this one read instead.",
         ));
     };
-    let chain = store::find_chain(connection, chain_id)?;
+    let chain = store::find_chain(tx, chain_id)?;
     if chain.closed_at.is_some() && chain.acknowledged_at.is_none() {
         return Err(ApiError::conflict(
             ErrorCode::AlertClosed,
@@ -242,10 +205,12 @@ fn acknowledge_chain(
             ),
         ));
     }
+    let state = tx.state;
+    let (connection, raised) = tx.parts();
     let by_this_request = state
         .alerting
         .acknowledge(connection, raised, &chain, by_user, by, via)?;
-    let chain = store::find_chain(connection, chain_id)?;
+    let chain = store::find_chain(tx, chain_id)?;
     Ok(Acknowledgement {
         chain: chain.to_wire()?,
         by_this_request,
@@ -267,18 +232,20 @@ fn acknowledge_chain(
 #[get("/alert-acknowledgements")]
 pub async fn preview_by_token(
     state: web::Data<AppState>,
+    request: HttpRequest,
     query: web::Query<AlertTokenQuery>,
 ) -> Result<HttpResponse, ApiError> {
     let hash = digest(query.into_inner().token.trim());
-    let preview = web::block(move || {
-        state.store.read(|connection| {
-            let alert = store::find_alert_by_token(connection, &hash)?.ok_or(ApiError::NotFound)?;
+    let api = Api::anonymous(state, anonymous_actor(&request, "alert link"));
+    let preview = api
+        .read(move |tx| {
+            let alert = store::find_alert_by_token(tx, &hash)?.ok_or(ApiError::NotFound)?;
             let chain = alert
                 .chain_id
                 .as_deref()
-                .map(|id| store::find_chain(connection, id))
+                .map(|id| store::find_chain(tx, id))
                 .transpose()?;
-            Ok::<_, ApiError>(AlertByToken {
+            Ok(AlertByToken {
                 kind: alert.kind()?,
                 title: alert.title.clone(),
                 body: alert.body.clone(),
@@ -294,8 +261,7 @@ pub async fn preview_by_token(
                 chain: chain.map(|chain| chain.to_wire()).transpose()?,
             })
         })
-    })
-    .await??;
+        .await?;
     Ok(HttpResponse::Ok().json(preview))
 }
 
@@ -318,34 +284,24 @@ pub async fn preview_by_token(
 #[post("/alert-acknowledgements")]
 pub async fn acknowledge_by_token(
     state: web::Data<AppState>,
+    request: HttpRequest,
     body: ValidJson<AcknowledgeByTokenRequest>,
 ) -> Result<HttpResponse, ApiError> {
     let hash = digest(body.value.token.trim());
-    let answer = web::block(move || {
-        let (answer, raised) = state.store.write(|connection| {
-            let alert = store::find_alert_by_token(connection, &hash)?.ok_or(ApiError::NotFound)?;
-            if !store::use_alert_token(connection, &alert.id)? {
+    let api = Api::anonymous(state, anonymous_actor(&request, "alert link"));
+    let answer = api
+        .write(move |tx| {
+            let alert = store::find_alert_by_token(tx, &hash)?.ok_or(ApiError::NotFound)?;
+            if !store::use_alert_token(tx, &alert.id)? {
                 return Err(ApiError::conflict(
                     ErrorCode::TokenUsed,
                     "This acknowledge link was used already: each works once.",
                 ));
             }
-            let mut raised = Raised::default();
-            let answer = acknowledge_chain(
-                &state,
-                connection,
-                &mut raised,
-                &alert,
-                alert.user_id.as_deref(),
-                &alert.recipient_name,
-                AcknowledgedVia::Email,
-            )?;
-            Ok::<_, ApiError>((answer, raised))
-        })?;
-        state.events.publish(raised.0);
-        Ok::<_, ApiError>(answer)
-    })
-    .await??;
+            let (by_user, by) = (alert.user_id.as_deref(), &alert.recipient_name);
+            acknowledge_chain(tx, &alert, by_user, by, AcknowledgedVia::Email)
+        })
+        .await?;
     Ok(HttpResponse::Ok().json(answer))
 }
 
@@ -366,6 +322,7 @@ pub async fn acknowledge_by_token(
 #[post("/alert-unsubscriptions")]
 pub async fn unsubscribe(
     state: web::Data<AppState>,
+    request: HttpRequest,
     body: ValidJson<UnsubscribeRequest>,
 ) -> Result<HttpResponse, ApiError> {
     let (user, kind) = state.tokens.verify_unsubscribe(body.value.token.trim())?;
@@ -375,24 +332,25 @@ pub async fn unsubscribe(
             "Urgent alerts always arrive by e-mail.",
         ));
     }
-    let answer = web::block(move || {
-        state.store.write(|connection| {
-            accounts::find_user(connection, &user).map_err(|_| {
+    let api = Api::anonymous(state, anonymous_actor(&request, "unsubscribe link"));
+    let answer = api
+        .write(move |tx| {
+            accounts::find_user(tx, &user).map_err(|_| {
                 ApiError::bad_request(
                     ErrorCode::InvalidToken,
                     "The account of this link no longer exists.",
                 )
             })?;
-            let (mut preferences, version) = state.alerting.preferences_of(connection, &user)?;
+            let alerting = &tx.state.alerting;
+            let (mut preferences, version) = alerting.preferences_of(tx, &user)?;
             preferences.modes.insert(kind, DeliveryMode::InboxOnly);
-            store::save_preferences(connection, &user, &preferences, version)?;
-            Ok::<_, ApiError>(Unsubscribed {
+            store::save_preferences(tx, &user, &preferences, version)?;
+            Ok(Unsubscribed {
                 kind,
                 mode: DeliveryMode::InboxOnly,
             })
         })
-    })
-    .await??;
+        .await?;
     Ok(HttpResponse::Ok().json(answer))
 }
 
@@ -428,25 +386,18 @@ fn preferences_view(
     responses((status = 200, description = "The preferences.", body = AlertPreferencesView), RoleProblems)
 )]
 #[get("/me/alert-preferences")]
-pub async fn read_preferences(
-    state: web::Data<AppState>,
-    principal: Principal,
-) -> Result<HttpResponse, ApiError> {
-    let user = principal.person()?.clone();
-    let (view, version) = web::block(move || {
-        state.store.read(|connection| {
-            let (preferences, version) = state.alerting.preferences_of(connection, &user.id)?;
-            Ok::<_, ApiError>((
-                preferences_view(
-                    preferences,
-                    user.email.clone(),
-                    user.email_confirmed_at.is_some(),
-                ),
+pub async fn read_preferences(api: Api) -> Result<HttpResponse, ApiError> {
+    let user = api.who.person()?.clone();
+    let (view, version) = api
+        .read(move |tx| {
+            let (preferences, version) = tx.state.alerting.preferences_of(tx, &user.id)?;
+            let confirmed = user.email_confirmed_at.is_some();
+            Ok((
+                preferences_view(preferences, user.email, confirmed),
                 version,
             ))
         })
-    })
-    .await??;
+        .await?;
     Ok(versioned(&view, version))
 }
 
@@ -469,37 +420,28 @@ pub async fn read_preferences(
 )]
 #[put("/me/alert-preferences")]
 pub async fn save_preferences(
-    state: web::Data<AppState>,
-    principal: Principal,
+    api: Api,
     version: IfMatch,
     body: ValidJson<AlertPreferences>,
 ) -> Result<HttpResponse, ApiError> {
-    let user = principal.person()?.clone();
+    let user = api.who.person()?.clone();
     let preferences = body.value;
     preferences
         .check()
         .map_err(|(field, error)| ApiError::invalid_field(field, error.to_string()))?;
-    let (view, version) = web::block(move || {
-        state.store.write(|connection| {
-            let saved = store::save_preferences(connection, &user.id, &preferences, version.0)?;
-            audit::record(
-                connection,
-                &principal.actor,
-                Change {
-                    action: "alert_preferences.saved",
-                    target_type: "user",
-                    target_id: &user.id,
-                    organization_id: None,
-                    details: serde_json::json!({ "modes": preferences.modes, "quiet_hours": preferences.quiet_hours }),
-                },
-            )?;
-            Ok::<_, ApiError>((
-                preferences_view(saved.preferences()?, user.email.clone(), user.email_confirmed_at.is_some()),
-                saved.version,
-            ))
+    let (view, version) = api
+        .write(move |tx| {
+            let saved = store::save_preferences(tx, &user.id, &preferences, version.0)?;
+            let details = serde_json::json!({
+                "modes": preferences.modes,
+                "quiet_hours": preferences.quiet_hours,
+            });
+            tx.audit("alert_preferences.saved", "user", &user.id, None, details)?;
+            let confirmed = user.email_confirmed_at.is_some();
+            let view = preferences_view(saved.preferences()?, user.email, confirmed);
+            Ok((view, saved.version))
         })
-    })
-    .await??;
+        .await?;
     Ok(versioned(&view, version))
 }
 
@@ -512,22 +454,19 @@ pub async fn save_preferences(
     responses((status = 200, description = "The shifts.", body = MyShifts), RoleProblems)
 )]
 #[get("/me/shifts")]
-pub async fn my_shifts(
-    state: web::Data<AppState>,
-    principal: Principal,
-) -> Result<HttpResponse, ApiError> {
-    let user = person(&principal)?;
-    let organizations: Vec<String> = principal.access.organizations().cloned().collect();
-    let shifts = web::block(move || {
-        state.store.read(|connection| {
+pub async fn my_shifts(api: Api) -> Result<HttpResponse, ApiError> {
+    let user = api.who.person()?.id.clone();
+    let organizations: Vec<String> = api.who.access.organizations().cloned().collect();
+    let shifts = api
+        .read(move |tx| {
             let me =
                 Uuid::parse_str(&user).map_err(|_| ApiError::Internal("stored user id".into()))?;
             let now = Utc::now();
             let mut items = Vec::new();
             let mut on_call_now = false;
-            for record in store::rotas_of(connection, &organizations)? {
+            for record in store::rotas_of(tx, &organizations)? {
                 let rota = record.rota()?;
-                let site = sites::find(connection, &record.site_id)?;
+                let site = sites::find(tx, &record.site_id)?;
                 let (timezone, country) = place(&site.fields.timezone, &site.fields.country)?;
                 on_call_now |= rota.on_call_at(timezone, country, now).contains(&me);
                 for span in rota.shifts_of(me, timezone, country, now, ROTA_HORIZON_DAYS) {
@@ -540,10 +479,9 @@ pub async fn my_shifts(
                 }
             }
             items.sort_by_key(|shift| shift.starts_at);
-            Ok::<_, ApiError>(MyShifts { items, on_call_now })
+            Ok(MyShifts { items, on_call_now })
         })
-    })
-    .await??;
+        .await?;
     Ok(HttpResponse::Ok().json(shifts))
 }
 
@@ -556,13 +494,8 @@ pub async fn my_shifts(
     responses((status = 200, description = "The acknowledge times.", body = AcknowledgeTimesSetting), AuthProblems)
 )]
 #[get("/acknowledge-times")]
-pub async fn acknowledge_times(
-    state: web::Data<AppState>,
-    principal: Principal,
-) -> Result<HttpResponse, ApiError> {
-    let _ = principal;
-    let (acknowledge_times, updated_at) =
-        web::block(move || state.store.read(store::acknowledge_times)).await??;
+pub async fn acknowledge_times(api: Api) -> Result<HttpResponse, ApiError> {
+    let (acknowledge_times, updated_at) = api.read(|tx| Ok(store::acknowledge_times(tx)?)).await?;
     Ok(HttpResponse::Ok().json(AcknowledgeTimesSetting {
         acknowledge_times,
         updated_at: updated_at.map(utc),
@@ -585,11 +518,10 @@ pub async fn acknowledge_times(
 )]
 #[put("/acknowledge-times")]
 pub async fn set_acknowledge_times(
-    state: web::Data<AppState>,
-    principal: Principal,
+    api: Api,
     body: ValidJson<AcknowledgeTimes>,
 ) -> Result<HttpResponse, ApiError> {
-    if !principal.access.is_network_admin() {
+    if !api.who.access.is_network_admin() {
         return Err(ApiError::Forbidden(
             "Only network admins set the acknowledge times.".into(),
         ));
@@ -598,24 +530,21 @@ pub async fn set_acknowledge_times(
     times
         .check()
         .map_err(|(field, error)| ApiError::invalid_field(field, error.to_string()))?;
-    let at = web::block(move || {
-        state.store.write(|connection| {
-            let at = store::set_acknowledge_times(connection, &times)?;
-            audit::record(
-                connection,
-                &principal.actor,
-                Change {
-                    action: "acknowledge_times.set",
-                    target_type: "alert_settings",
-                    target_id: "acknowledge_times",
-                    organization_id: None,
-                    details: serde_json::json!(times),
-                },
+    let at = api
+        .write(move |tx| {
+            let at = store::set_acknowledge_times(tx, &times)?;
+            let (target_type, target_id) = ("alert_settings", "acknowledge_times");
+            let details = serde_json::json!(times);
+            tx.audit(
+                "acknowledge_times.set",
+                target_type,
+                target_id,
+                None,
+                details,
             )?;
-            Ok::<_, ApiError>(at)
+            Ok(at)
         })
-    })
-    .await??;
+        .await?;
     Ok(HttpResponse::Ok().json(AcknowledgeTimesSetting {
         acknowledge_times: times,
         updated_at: Some(utc(at)),

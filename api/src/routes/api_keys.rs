@@ -3,16 +3,13 @@
 use actix_web::{HttpResponse, delete, get, post, web};
 use uuid::Uuid;
 use warren_store::accounts::{self, ApiKeyRecord};
-use warren_store::audit::{self, Change};
 use warren_store::organizations;
 use warren_wire::{ApiKeyList, CreateApiKeyRequest, CreatedApiKey};
 
-use crate::auth::{Principal, digest, new_secret};
+use crate::api::Api;
+use crate::auth::{digest, new_secret};
 use crate::error::{ApiError, BodyProblems, ObjectProblems};
 use crate::extract::{IdempotencyKey, ValidJson};
-use crate::idempotency::{self, Creation};
-use crate::state::AppState;
-use warren_wire::ErrorCode;
 
 /// The API keys of an organization, newest first (its admins).
 #[utoipa::path(
@@ -23,22 +20,18 @@ use warren_wire::ErrorCode;
     responses((status = 200, description = "Its keys, revoked ones included.", body = ApiKeyList), ObjectProblems)
 )]
 #[get("/organizations/{id}/api-keys")]
-pub async fn list(
-    state: web::Data<AppState>,
-    principal: Principal,
-    id: web::Path<Uuid>,
-) -> Result<HttpResponse, ApiError> {
+pub async fn list(api: Api, id: web::Path<Uuid>) -> Result<HttpResponse, ApiError> {
     let id = id.into_inner().to_string();
-    principal.require_admin(&id)?;
-    let items = web::block(move || {
-        state.store.read(|connection| {
-            accounts::api_keys_of(connection, &id)?
+    api.who.require_admin(&id)?;
+    let items = api
+        .read(move |tx| {
+            accounts::api_keys_of(tx, &id)?
                 .iter()
                 .map(ApiKeyRecord::to_wire)
                 .collect::<Result<Vec<_>, _>>()
+                .map_err(ApiError::from)
         })
-    })
-    .await??;
+        .await?;
     Ok(HttpResponse::Ok().json(ApiKeyList { items }))
 }
 
@@ -66,20 +59,15 @@ pub async fn list(
 )]
 #[post("/organizations/{id}/api-keys")]
 pub async fn create(
-    state: web::Data<AppState>,
-    principal: Principal,
+    api: Api,
     id: web::Path<Uuid>,
     key: IdempotencyKey,
     body: ValidJson<CreateApiKeyRequest>,
 ) -> Result<HttpResponse, ApiError> {
     let id = id.into_inner().to_string();
-    principal.require_admin(&id)?;
-    let creator = principal.person()?.id.clone();
-    let creation = Creation {
-        scope: principal.idempotency_scope(),
-        key,
-        fingerprint: body.fingerprint().to_owned(),
-    };
+    api.who.require_admin(&id)?;
+    let creator = api.who.person()?.id.clone();
+    let fingerprint = body.fingerprint().to_owned();
     let request = body.value;
     let mut scopes = request.scopes.clone();
     scopes.sort();
@@ -90,18 +78,14 @@ pub async fn create(
             "must name at least one scope",
         ));
     }
-    idempotency::create(&state, creation, move |connection| {
-        let organization = organizations::find(connection, &id)?;
-        if !organization.membership.is_active() {
-            return Err(ApiError::conflict(
-                ErrorCode::OrganizationNotVetted,
-                "Only vetted organizations can create API keys.",
-            ));
-        }
+    api.create(key, fingerprint, move |tx| {
+        organizations::find(tx, &id)?
+            .membership
+            .require_active("create API keys")?;
         let secret = new_secret("wrk");
         let prefix: String = secret.chars().take(12).collect();
         let record = accounts::insert_api_key(
-            connection,
+            tx,
             &id,
             request.name.as_str(),
             &prefix,
@@ -109,17 +93,9 @@ pub async fn create(
             &scopes,
             Some(&creator),
         )?;
-        audit::record(
-            connection,
-            &principal.actor,
-            Change {
-                action: "api_key.created",
-                target_type: "api_key",
-                target_id: &record.id,
-                organization_id: Some(&id),
-                details: serde_json::json!({ "name": record.name, "prefix": prefix, "scopes": scopes }),
-            },
-        )?;
+        let details =
+            serde_json::json!({ "name": record.name, "prefix": prefix, "scopes": scopes });
+        tx.audit("api_key.created", "api_key", &record.id, Some(&id), details)?;
         Ok(CreatedApiKey {
             api_key: record.to_wire()?,
             secret,
@@ -140,33 +116,23 @@ pub async fn create(
     responses((status = 204, description = "Revoked."), ObjectProblems)
 )]
 #[delete("/organizations/{id}/api-keys/{key_id}")]
-pub async fn revoke(
-    state: web::Data<AppState>,
-    principal: Principal,
-    path: web::Path<(Uuid, Uuid)>,
-) -> Result<HttpResponse, ApiError> {
+pub async fn revoke(api: Api, path: web::Path<(Uuid, Uuid)>) -> Result<HttpResponse, ApiError> {
     let (id, key_id) = path.into_inner();
     let (id, key_id) = (id.to_string(), key_id.to_string());
-    principal.require_admin(&id)?;
-    web::block(move || {
-        state.store.write(|connection| {
-            accounts::find_api_key(connection, &id, &key_id)?;
-            if accounts::revoke_api_key(connection, &id, &key_id)? {
-                audit::record(
-                    connection,
-                    &principal.actor,
-                    Change {
-                        action: "api_key.revoked",
-                        target_type: "api_key",
-                        target_id: &key_id,
-                        organization_id: Some(&id),
-                        details: serde_json::json!({}),
-                    },
-                )?;
-            }
-            Ok::<_, ApiError>(())
-        })
+    api.who.require_admin(&id)?;
+    api.write(move |tx| {
+        accounts::find_api_key(tx, &id, &key_id)?;
+        if accounts::revoke_api_key(tx, &id, &key_id)? {
+            tx.audit(
+                "api_key.revoked",
+                "api_key",
+                &key_id,
+                Some(&id),
+                serde_json::json!({}),
+            )?;
+        }
+        Ok(())
     })
-    .await??;
+    .await?;
     Ok(HttpResponse::NoContent().finish())
 }

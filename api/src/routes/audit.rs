@@ -7,7 +7,6 @@ use warren_wire::{AuditPage, AuditQuery};
 use crate::api::Api;
 use crate::error::{ApiError, AuthProblems};
 use crate::routes::paging;
-use warren_wire::ErrorCode;
 
 /// Read the audit log, newest first.
 ///
@@ -31,32 +30,10 @@ pub async fn list(api: Api, query: web::Query<AuditQuery>) -> Result<HttpRespons
     let principal = &api.who;
     let query = query.into_inner();
     let limit = paging::limit(query.limit)?;
-    let before = query
-        .cursor
-        .map(|cursor| {
-            cursor.parse::<i64>().map_err(|_| {
-                ApiError::bad_request(
-                    ErrorCode::InvalidQuery,
-                    "cursor is not a cursor this server sent.",
-                )
-            })
-        })
-        .transpose()?;
-    let organizations = if principal.access.is_network_admin() {
-        query.organization_id.map(|id| vec![id.to_string()])
-    } else {
-        let administered: Vec<String> = principal.access.administered().cloned().collect();
-        if administered.is_empty() {
-            return Err(ApiError::Forbidden(
-                "Only admins read the audit log.".into(),
-            ));
-        }
-        match query.organization_id {
-            Some(id) if administered.contains(&id.to_string()) => Some(vec![id.to_string()]),
-            Some(_) => return Err(ApiError::NotFound),
-            None => Some(administered),
-        }
-    };
+    let before = paging::cursor::<i64>(query.cursor.as_deref())?;
+    let organizations = principal
+        .access
+        .audit_scope(query.organization_id.map(|id| id.to_string()))?;
     let filter = AuditFilter {
         organizations,
         action: query.action.filter(|action| !action.is_empty()),

@@ -2,24 +2,22 @@
 
 use actix_web::{HttpRequest, HttpResponse, delete, get, post, web};
 use uuid::Uuid;
-use warren_domain::{Password, Role};
+use warren_domain::organization::{Joining, invite, joining};
 use warren_store::accounts::{self, InvitationRecord};
-use warren_store::audit::{self, Change};
-use warren_store::{DbConnection, now, organizations};
+use warren_store::audit::Actor;
+use warren_store::{DbConnection, StoreError, now, organizations};
 use warren_wire::{
     AcceptInvitationRequest, AcceptedInvitation, CreateInvitationRequest, CreatedInvitation,
     InvitationList, InvitationPreview, InvitationStatus, InvitationTokenQuery,
 };
 
+use crate::api::Api;
 use crate::auth::{
-    Principal, anonymous_actor, client_address, digest, hash_password_blocking, new_secret,
+    anonymous_actor, client_address, digest, hash_password_blocking, new_secret,
     verify_password_blocking,
 };
 use crate::error::{ApiError, BodyProblems, ObjectProblems, PublicProblems};
-use crate::events::LiveEvent;
-use crate::events::Raised;
 use crate::extract::{IdempotencyKey, ValidJson};
-use crate::idempotency::{self, Creation};
 use crate::state::AppState;
 use warren_wire::ErrorCode;
 
@@ -35,22 +33,18 @@ const INVITATION_DAYS: i64 = 7;
     responses((status = 200, description = "Its invitations.", body = InvitationList), ObjectProblems)
 )]
 #[get("/organizations/{id}/invitations")]
-pub async fn list(
-    state: web::Data<AppState>,
-    principal: Principal,
-    id: web::Path<Uuid>,
-) -> Result<HttpResponse, ApiError> {
+pub async fn list(api: Api, id: web::Path<Uuid>) -> Result<HttpResponse, ApiError> {
     let id = id.into_inner().to_string();
-    principal.require_admin(&id)?;
-    let items = web::block(move || {
-        state.store.read(|connection| {
-            accounts::invitations_of(connection, &id)?
+    api.who.require_admin(&id)?;
+    let items = api
+        .read(move |tx| {
+            accounts::invitations_of(tx, &id)?
                 .iter()
                 .map(InvitationRecord::to_wire)
                 .collect::<Result<Vec<_>, _>>()
+                .map_err(ApiError::from)
         })
-    })
-    .await??;
+        .await?;
     Ok(HttpResponse::Ok().json(InvitationList { items }))
 }
 
@@ -77,38 +71,21 @@ pub async fn list(
 )]
 #[post("/organizations/{id}/invitations")]
 pub async fn create(
-    state: web::Data<AppState>,
-    principal: Principal,
+    api: Api,
     id: web::Path<Uuid>,
     key: IdempotencyKey,
     body: ValidJson<CreateInvitationRequest>,
 ) -> Result<HttpResponse, ApiError> {
     let id = id.into_inner().to_string();
-    principal.require_admin(&id)?;
-    let inviter = principal.person()?.id.clone();
-    let creation = Creation {
-        scope: principal.idempotency_scope(),
-        key,
-        fingerprint: body.fingerprint().to_owned(),
-    };
+    api.who.require_admin(&id)?;
+    let inviter = api.who.person()?.clone();
+    let fingerprint = body.fingerprint().to_owned();
     let invitation = body.value;
-    if invitation.role == Role::NetworkAdmin && !principal.access.is_network_admin() {
-        return Err(ApiError::Forbidden(
-            "Only network admins invite network admins.".into(),
-        ));
-    }
-    let public_url = state.public_url.clone();
-    let alerting = state.alerting.clone();
-    let inviter_name = principal.person()?.name.clone();
-    let answer = idempotency::create(&state, creation, move |connection| {
-        let organization = organizations::find(connection, &id)?;
-        if !organization.membership.is_active() {
-            return Err(ApiError::conflict(
-                ErrorCode::OrganizationNotVetted,
-                "Only vetted organizations can invite members.",
-            ));
-        }
-        let already_member = accounts::members_of(connection, &id)?
+    invite(invitation.role, api.who.access.is_network_admin())?;
+    api.create(key, fingerprint, move |tx| {
+        let organization = organizations::find(tx, &id)?;
+        organization.membership.require_active("invite members")?;
+        let already_member = accounts::members_of(tx, &id)?
             .iter()
             .any(|member| member.user.email == invitation.email.as_str());
         if already_member {
@@ -119,32 +96,30 @@ pub async fn create(
         }
         let token = new_secret("wri");
         let record = accounts::insert_invitation(
-            connection,
+            tx,
             &id,
             invitation.email.as_str(),
             invitation.role,
             &digest(&token),
-            Some(&inviter),
+            Some(&inviter.id),
             now() + chrono::TimeDelta::days(INVITATION_DAYS),
         )?;
-        audit::record(
-            connection,
-            &principal.actor,
-            Change {
-                action: "invitation.created",
-                target_type: "invitation",
-                target_id: &record.id,
-                organization_id: Some(&id),
-                details: serde_json::json!({ "email": record.email, "role": invitation.role }),
-            },
+        let details = serde_json::json!({ "email": record.email, "role": invitation.role });
+        tx.audit(
+            "invitation.created",
+            "invitation",
+            &record.id,
+            Some(&id),
+            details,
         )?;
-        let accept_url = format!("{public_url}/invitations/accept?token={token}");
-        let mut raised = Raised::default();
-        alerting.invitation_mail(
+        let state = tx.state;
+        let accept_url = format!("{}/invitations/accept?token={token}", state.public_url);
+        let (connection, raised) = tx.parts();
+        state.alerting.invitation_mail(
             connection,
-            &mut raised,
+            raised,
             &record.email,
-            &inviter_name,
+            &inviter.name,
             &organization.name,
             invitation.role,
             &accept_url,
@@ -156,11 +131,7 @@ pub async fn create(
             token,
         })
     })
-    .await?;
-    // The e-mail was queued in the transaction; wake the sender (on
-    // PostgreSQL the transaction itself did).
-    state.events.publish(vec![LiveEvent::MailQueued]);
-    Ok(answer)
+    .await
 }
 
 /// Withdraw a pending invitation (the organization's admins).
@@ -179,38 +150,28 @@ pub async fn create(
     )
 )]
 #[delete("/organizations/{id}/invitations/{invitation_id}")]
-pub async fn revoke(
-    state: web::Data<AppState>,
-    principal: Principal,
-    path: web::Path<(Uuid, Uuid)>,
-) -> Result<HttpResponse, ApiError> {
+pub async fn revoke(api: Api, path: web::Path<(Uuid, Uuid)>) -> Result<HttpResponse, ApiError> {
     let (id, invitation_id) = path.into_inner();
     let (id, invitation_id) = (id.to_string(), invitation_id.to_string());
-    principal.require_admin(&id)?;
-    web::block(move || {
-        state.store.write(|connection| {
-            accounts::find_invitation(connection, &id, &invitation_id)?;
-            if !accounts::revoke_invitation(connection, &id, &invitation_id)? {
-                return Err(ApiError::conflict(
-                    ErrorCode::InvitationNotPending,
-                    "This invitation is no longer pending.",
-                ));
-            }
-            audit::record(
-                connection,
-                &principal.actor,
-                Change {
-                    action: "invitation.revoked",
-                    target_type: "invitation",
-                    target_id: &invitation_id,
-                    organization_id: Some(&id),
-                    details: serde_json::json!({}),
-                },
-            )?;
-            Ok(())
-        })
+    api.who.require_admin(&id)?;
+    api.write(move |tx| {
+        accounts::find_invitation(tx, &id, &invitation_id)?;
+        if !accounts::revoke_invitation(tx, &id, &invitation_id)? {
+            return Err(ApiError::conflict(
+                ErrorCode::InvitationNotPending,
+                "This invitation is no longer pending.",
+            ));
+        }
+        let details = serde_json::json!({});
+        tx.audit(
+            "invitation.revoked",
+            "invitation",
+            &invitation_id,
+            Some(&id),
+            details,
+        )
     })
-    .await??;
+    .await?;
     Ok(HttpResponse::NoContent().finish())
 }
 
@@ -227,11 +188,16 @@ fn pending_invitation(
             ErrorCode::InvitationExpired,
             "This invitation has expired; ask for a new one.",
         )),
-        _ => Err(ApiError::conflict(
-            ErrorCode::InvitationNotPending,
-            "This invitation was already used or withdrawn.",
-        )),
+        _ => Err(closed_invitation()),
     }
+}
+
+/// 409: the invitation was accepted or withdrawn already.
+fn closed_invitation() -> ApiError {
+    ApiError::conflict(
+        ErrorCode::InvitationNotPending,
+        "This invitation was already used or withdrawn.",
+    )
 }
 
 /// What an invitation offers, before accepting it. No sign-in needed.
@@ -249,26 +215,23 @@ fn pending_invitation(
 #[get("/invitations/preview")]
 pub async fn preview(
     state: web::Data<AppState>,
+    request: HttpRequest,
     query: web::Query<InvitationTokenQuery>,
 ) -> Result<HttpResponse, ApiError> {
     let token = query.into_inner().token;
-    let preview = web::block(move || {
-        state.store.read(|connection| {
-            let invitation = pending_invitation(connection, &token)?;
-            Ok::<_, ApiError>(InvitationPreview {
-                organization: accounts::organization_summary_of(
-                    connection,
-                    &invitation.organization_id,
-                )?,
-                existing_account: accounts::find_user_by_email(connection, &invitation.email)?
-                    .is_some(),
+    let api = Api::anonymous(state, anonymous_actor(&request, "invitation"));
+    let preview = api
+        .read(move |tx| {
+            let invitation = pending_invitation(tx, &token)?;
+            Ok(InvitationPreview {
+                organization: accounts::organization_summary_of(tx, &invitation.organization_id)?,
+                existing_account: accounts::find_user_by_email(tx, &invitation.email)?.is_some(),
                 email: invitation.email.clone(),
                 role: invitation.role()?,
                 expires_at: warren_store::utc(invitation.expires_at),
             })
         })
-    })
-    .await??;
+        .await?;
     Ok(HttpResponse::Ok().json(preview))
 }
 
@@ -298,23 +261,26 @@ pub async fn accept(
     let acceptance = body.value;
     let actor = anonymous_actor(&request, "invitation");
     let token = acceptance.token.clone();
-    let store = state.store.clone();
     // Look first (outside the write) so the slow password work happens once.
-    let (invitation, existing) = web::block(move || {
-        store.read(|connection| {
-            let invitation = pending_invitation(connection, &token)?;
-            let existing = accounts::find_user_by_email(connection, &invitation.email)?;
-            Ok::<_, ApiError>((invitation, existing))
+    let (invitation, existing) = Api::anonymous(state.clone(), actor.clone())
+        .read(move |tx| {
+            let invitation = pending_invitation(tx, &token)?;
+            let existing = accounts::find_user_by_email(tx, &invitation.email)?;
+            Ok((invitation, existing))
         })
-    })
-    .await??;
+        .await?;
     state
         .login_limiter
         .check(&client_address(&request), &invitation.email)?;
-    let new_account = match &existing {
-        Some(user) => {
+    let new_account = match joining(
+        existing.is_some(),
+        acceptance.name.clone(),
+        &acceptance.password,
+    )? {
+        Joining::Existing => {
             let given = acceptance.password.clone();
-            if !verify_password_blocking(given, Some(user.password_hash.clone())).await? {
+            let hash = existing.as_ref().map(|user| user.password_hash.clone());
+            if !verify_password_blocking(given, hash).await? {
                 return Err(ApiError::Unauthorized {
                     code: ErrorCode::InvalidCredentials,
                     detail: "An account with this e-mail exists; give its password.".into(),
@@ -322,70 +288,58 @@ pub async fn accept(
             }
             None
         }
-        None => {
-            let name = acceptance
-                .name
-                .clone()
-                .ok_or_else(|| ApiError::invalid_field("name", "is required for a new account"))?;
-            let password = Password::parse(acceptance.password.clone())
-                .map_err(|error| ApiError::invalid_field("password", error.to_string()))?;
+        Joining::NewAccount { name, password } => {
             Some((name, hash_password_blocking(password.into()).await?))
         }
     };
-    let accepted = web::block(move || {
-        state.store.write(|connection| {
-            let invitation = pending_invitation(connection, &acceptance.token)?;
+    let accepted = Api::anonymous(state, actor.clone())
+        .write(move |tx| {
+            let invitation = pending_invitation(tx, &acceptance.token)?;
             let user = match (&existing, new_account) {
                 (Some(user), _) => user.clone(),
                 (None, Some((name, hash))) => {
-                    accounts::insert_user(connection, &invitation.email, name.as_str(), &hash)?
+                    accounts::insert_user(tx, &invitation.email, name.as_str(), &hash)?
                 }
                 (None, None) => return Err(ApiError::Internal("no account to add".into())),
             };
             // The invitation's link reached this address: it is theirs.
-            accounts::confirm_email(connection, &user.id, now())?;
-            let user = accounts::find_user(connection, &user.id)?;
-            if !accounts::mark_invitation_accepted(connection, &invitation.id)? {
-                return Err(ApiError::conflict(
-                    ErrorCode::InvitationNotPending,
-                    "This invitation was already used or withdrawn.",
-                ));
+            accounts::confirm_email(tx, &user.id, now())?;
+            let user = accounts::find_user(tx, &user.id)?;
+            if !accounts::mark_invitation_accepted(tx, &invitation.id)? {
+                return Err(closed_invitation());
             }
             let role = invitation.role()?;
-            accounts::add_membership(connection, &user.id, &invitation.organization_id, role)
-                .map_err(|error| match error {
-                    warren_store::StoreError::Conflict(_) => ApiError::conflict(
+            let organization = &invitation.organization_id;
+            accounts::add_membership(tx, &user.id, organization, role).map_err(
+                |error| match error {
+                    StoreError::Conflict(_) => ApiError::conflict(
                         ErrorCode::AlreadyMember,
                         "You are a member of this organization already.",
                     ),
                     other => other.into(),
-                })?;
-            let actor = audit::Actor {
+                },
+            )?;
+            let actor = Actor {
                 label: format!("{} <{}>", user.name, user.email),
                 user_id: Some(user.id.clone()),
                 ..actor
             };
-            audit::record(
-                connection,
+            let details = serde_json::json!({ "role": role, "new_account": existing.is_none() });
+            let (action, target) = ("invitation.accepted", "invitation");
+            tx.audit_as(
                 &actor,
-                Change {
-                    action: "invitation.accepted",
-                    target_type: "invitation",
-                    target_id: &invitation.id,
-                    organization_id: Some(&invitation.organization_id),
-                    details: serde_json::json!({ "role": role, "new_account": existing.is_none() }),
-                },
+                action,
+                target,
+                &invitation.id,
+                Some(organization),
+                details,
             )?;
             Ok(AcceptedInvitation {
                 user: user.to_wire()?,
-                organization: accounts::organization_summary_of(
-                    connection,
-                    &invitation.organization_id,
-                )?,
+                organization: accounts::organization_summary_of(tx, organization)?,
                 role,
             })
         })
-    })
-    .await??;
+        .await?;
     Ok(HttpResponse::Created().json(accepted))
 }

@@ -1,51 +1,41 @@
 //! The caller: `GET /me`, `PATCH /me`.
 
-use actix_web::http::header;
-use actix_web::{HttpResponse, get, patch, web};
+use actix_web::{HttpResponse, get, patch};
+use warren_store::DbConnection;
 use warren_store::accounts;
-use warren_store::audit::{self, Change};
 use warren_wire::{Me, MyMembership, PrincipalKind, UpdateMeRequest};
 
+use crate::api::Api;
 use crate::auth::{Principal, hash_password_blocking, verify_password_blocking};
 use crate::error::{ApiError, AuthProblems, BodyProblems, VersionProblems};
-use crate::extract::{IfMatch, ValidJson, etag};
-use crate::state::AppState;
+use crate::extract::{IfMatch, ValidJson, versioned};
 
 /// The answer for `principal`, with the version to send back as `If-Match`.
-fn me_of(state: &AppState, principal: &Principal) -> Result<(Me, i64), ApiError> {
+fn me_of(connection: &mut DbConnection, principal: &Principal) -> Result<(Me, i64), ApiError> {
     match (&principal.user, &principal.api_key) {
         (Some(user), _) => {
-            let memberships = state
-                .store
-                .read(|connection| accounts::memberships_of(connection, &user.id))?;
-            Ok((
-                Me {
-                    kind: PrincipalKind::User,
-                    user: Some(user.to_wire()?),
-                    api_key: None,
-                    is_network_admin: principal.access.is_network_admin(),
-                    memberships,
-                },
-                user.version,
-            ))
+            let me = Me {
+                kind: PrincipalKind::User,
+                user: Some(user.to_wire()?),
+                api_key: None,
+                is_network_admin: principal.access.is_network_admin(),
+                memberships: accounts::memberships_of(connection, &user.id)?,
+            };
+            Ok((me, user.version))
         }
         (None, Some(key)) => {
-            let organization = state.store.read(|connection| {
-                accounts::organization_summary_of(connection, &key.organization_id)
-            })?;
-            Ok((
-                Me {
-                    kind: PrincipalKind::ApiKey,
-                    user: None,
-                    api_key: Some(key.to_wire()?),
-                    is_network_admin: false,
-                    memberships: vec![MyMembership {
-                        organization,
-                        role: warren_domain::Role::Staff,
-                    }],
-                },
-                0,
-            ))
+            let organization = accounts::organization_summary_of(connection, &key.organization_id)?;
+            let me = Me {
+                kind: PrincipalKind::ApiKey,
+                user: None,
+                api_key: Some(key.to_wire()?),
+                is_network_admin: false,
+                memberships: vec![MyMembership {
+                    organization,
+                    role: warren_domain::Role::Staff,
+                }],
+            };
+            Ok((me, 0))
         }
         (None, None) => Err(ApiError::Internal("a principal with no identity".into())),
     }
@@ -63,14 +53,14 @@ fn me_of(state: &AppState, principal: &Principal) -> Result<(Me, i64), ApiError>
     )
 )]
 #[get("/me")]
-pub async fn read(
-    state: web::Data<AppState>,
-    principal: Principal,
-) -> Result<HttpResponse, ApiError> {
-    let (me, version) = web::block(move || me_of(&state, &principal)).await??;
-    Ok(HttpResponse::Ok()
-        .insert_header(header::ETag(etag(version)))
-        .json(me))
+pub async fn read(api: Api) -> Result<HttpResponse, ApiError> {
+    let (me, version) = api
+        .read(|tx| {
+            let who = tx.who;
+            me_of(tx, who)
+        })
+        .await?;
+    Ok(versioned(&me, version))
 }
 
 /// Change one's own name or password.
@@ -92,13 +82,12 @@ pub async fn read(
 )]
 #[patch("/me")]
 pub async fn update(
-    state: web::Data<AppState>,
-    principal: Principal,
+    api: Api,
     version: IfMatch,
     body: ValidJson<UpdateMeRequest>,
 ) -> Result<HttpResponse, ApiError> {
     let change = body.value;
-    let user = principal.person()?.clone();
+    let user = api.who.person()?.clone();
     let new_hash = match &change.new_password {
         None => None,
         Some(password) => {
@@ -112,44 +101,23 @@ pub async fn update(
             Some(hash_password_blocking(password.as_str().to_owned()).await?)
         }
     };
-    let (me, version) = web::block(move || {
-        state
-            .store
-            .write(|connection| {
-                let updated = accounts::update_user(
-                    connection,
-                    &user.id,
-                    version.0,
-                    change.name.as_ref().map(|name| name.as_str()),
-                    new_hash.as_deref(),
-                )?;
-                if new_hash.is_some() {
-                    accounts::revoke_all_refresh_tokens(connection, &user.id)?;
-                }
-                audit::record(
-                    connection,
-                    &principal.actor,
-                    Change {
-                        action: "user.updated",
-                        target_type: "user",
-                        target_id: &user.id,
-                        organization_id: None,
-                        details: serde_json::json!({
-                            "name": change.name.as_ref().map(|name| name.as_str()),
-                            "password_changed": new_hash.is_some(),
-                        }),
-                    },
-                )?;
-                let principal = Principal {
-                    user: Some(updated),
-                    ..principal.clone()
-                };
-                Ok::<_, ApiError>(principal)
-            })
-            .and_then(|principal| me_of(&state, &principal))
-    })
-    .await??;
-    Ok(HttpResponse::Ok()
-        .insert_header(header::ETag(etag(version)))
-        .json(me))
+    let (me, version) = api
+        .write(move |tx| {
+            let name = change.name.as_ref().map(|name| name.as_str());
+            let updated =
+                accounts::update_user(tx, &user.id, version.0, name, new_hash.as_deref())?;
+            if new_hash.is_some() {
+                accounts::revoke_all_refresh_tokens(tx, &user.id)?;
+            }
+            let details =
+                serde_json::json!({ "name": name, "password_changed": new_hash.is_some() });
+            tx.audit("user.updated", "user", &user.id, None, details)?;
+            let principal = Principal {
+                user: Some(updated),
+                ..tx.who.clone()
+            };
+            me_of(tx, &principal)
+        })
+        .await?;
+    Ok(versioned(&me, version))
 }

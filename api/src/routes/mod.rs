@@ -52,6 +52,28 @@ pub mod paging {
         }
     }
 
+    /// The position a keyset `cursor` stands for (the id or number of the
+    /// last item of the previous page), `None` without one; a cursor that
+    /// does not parse is a 400.
+    pub fn cursor<T: std::str::FromStr>(cursor: Option<&str>) -> Result<Option<T>, ApiError> {
+        cursor
+            .map(|cursor| {
+                cursor.parse::<T>().map_err(|_| {
+                    ApiError::bad_request(
+                        ErrorCode::InvalidQuery,
+                        "cursor is not a cursor this server sent.",
+                    )
+                })
+            })
+            .transpose()
+    }
+
+    /// The id a keyset `cursor` of ids stands for, as stored; see
+    /// [`cursor`].
+    pub fn id_cursor(cursor: Option<&str>) -> Result<Option<String>, ApiError> {
+        Ok(self::cursor::<uuid::Uuid>(cursor)?.map(|id| id.to_string()))
+    }
+
     /// The offset an offset `cursor` stands for (0 without one); a cursor
     /// Warren did not give is a 400.
     pub fn offset(cursor: Option<&str>) -> Result<i64, ApiError> {

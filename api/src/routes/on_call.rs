@@ -8,28 +8,22 @@ use chrono::Utc;
 use uuid::Uuid;
 use warren_domain::alerts::{ROTA_HORIZON_DAYS, Rota};
 use warren_store::alerts::{self as store, Person};
-use warren_store::audit::{self, Change};
 use warren_store::sites::{self as site_store, SiteRecord};
 use warren_store::{DbConnection, StoreError, utc};
 use warren_wire::{OnCallRota, PersonRef};
 
 use crate::alerts::{DECIDERS, place};
-use crate::auth::Principal;
+use crate::api::{Api, Tx};
 use crate::error::{ApiError, BodyProblems, ObjectProblems, VersionProblems};
 use crate::extract::{IfMatch, ValidJson, versioned};
-use crate::state::AppState;
 
 /// The site, or 404 for callers outside its organization.
-fn readable_site(
-    connection: &mut DbConnection,
-    principal: &Principal,
-    id: &str,
-) -> Result<SiteRecord, ApiError> {
-    let site = site_store::find(connection, id).map_err(|error| match error {
+fn readable_site(tx: &mut Tx, id: &str) -> Result<SiteRecord, ApiError> {
+    let site = site_store::find(tx, id).map_err(|error| match error {
         StoreError::NotFound => ApiError::NotFound,
         other => other.into(),
     })?;
-    principal.require_read(&site.organization_id.to_string())?;
+    tx.who.require_read(&site.organization_id.to_string())?;
     Ok(site)
 }
 
@@ -119,19 +113,14 @@ fn rota_view(
     responses((status = 200, description = "The rota.", body = OnCallRota), ObjectProblems)
 )]
 #[get("/sites/{id}/on-call")]
-pub async fn read(
-    state: web::Data<AppState>,
-    principal: Principal,
-    id: web::Path<Uuid>,
-) -> Result<HttpResponse, ApiError> {
+pub async fn read(api: Api, id: web::Path<Uuid>) -> Result<HttpResponse, ApiError> {
     let id = id.into_inner().to_string();
-    let (view, version) = web::block(move || {
-        state.store.read(|connection| {
-            let site = readable_site(connection, &principal, &id)?;
-            rota_view(connection, &site)
+    let (view, version) = api
+        .read(move |tx| {
+            let site = readable_site(tx, &id)?;
+            rota_view(tx, &site)
         })
-    })
-    .await??;
+        .await?;
     Ok(versioned(&view, version))
 }
 
@@ -161,42 +150,43 @@ pub async fn read(
 )]
 #[put("/sites/{id}/on-call")]
 pub async fn save(
-    state: web::Data<AppState>,
-    principal: Principal,
+    api: Api,
     id: web::Path<Uuid>,
     version: IfMatch,
     body: ValidJson<Rota>,
 ) -> Result<HttpResponse, ApiError> {
     let id = id.into_inner().to_string();
     let rota = body.value;
-    let (view, version) = web::block(move || {
-        state.store.write(|connection| {
-            let site = readable_site(connection, &principal, &id)?;
+    let (view, version) = api
+        .write(move |tx| {
+            let site = readable_site(tx, &id)?;
             let organization = site.organization_id.to_string();
-            principal.require_admin(&organization)?;
+            tx.who.require_admin(&organization)?;
             let (timezone, country) = place(&site.fields.timezone, &site.fields.country)?;
-            let members = store::members_with_roles(connection, &organization, &DECIDERS)?;
+            let members = store::members_with_roles(tx, &organization, &DECIDERS)?;
             let now = Utc::now();
             rota.check(timezone, country, now, |person| {
-                members.iter().any(|member| member.user_id == person.to_string())
+                members
+                    .iter()
+                    .any(|member| member.user_id == person.to_string())
             })
             .map_err(|(field, error)| ApiError::invalid_field(&field, error.to_string()))?;
             let rota = rota.without_past_overrides(now);
-            store::save_rota(connection, &id, &organization, &rota, version.0, &principal.actor.label)?;
-            audit::record(
-                connection,
-                &principal.actor,
-                Change {
-                    action: "on_call_rota.saved",
-                    target_type: "site",
-                    target_id: &id,
-                    organization_id: Some(&organization),
-                    details: serde_json::json!({ "shifts": rota.shifts.len(), "overrides": rota.overrides.len() }),
-                },
+            let by = &tx.who.actor.label;
+            store::save_rota(tx, &id, &organization, &rota, version.0, by)?;
+            let details = serde_json::json!({
+                "shifts": rota.shifts.len(),
+                "overrides": rota.overrides.len(),
+            });
+            tx.audit(
+                "on_call_rota.saved",
+                "site",
+                &id,
+                Some(&organization),
+                details,
             )?;
-            rota_view(connection, &site)
+            rota_view(tx, &site)
         })
-    })
-    .await??;
+        .await?;
     Ok(versioned(&view, version))
 }

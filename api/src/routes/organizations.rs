@@ -1,11 +1,12 @@
 //! Organizations: applying, listing, reading, editing, vetting, sites.
 
-use actix_web::http::header;
 use actix_web::{HttpRequest, HttpResponse, get, patch, post, web};
 use uuid::Uuid;
+use warren_domain::organization::{VettingError, vetting_reason};
 use warren_domain::{MembershipStatus, Role};
+use warren_store::StoreError;
 use warren_store::accounts;
-use warren_store::audit::{self, Change};
+use warren_store::audit::Actor;
 use warren_store::organizations::{
     self as store, NewOrganization, OrganizationChange, OrganizationFilter,
 };
@@ -15,23 +16,15 @@ use warren_wire::{
     UpdateOrganizationRequest,
 };
 
-use crate::auth::{Principal, anonymous_actor, hash_password_blocking};
+use crate::api::Api;
+use crate::auth::{anonymous_actor, hash_password_blocking};
 use crate::error::{
     ApiError, AuthProblems, BodyProblems, ObjectProblems, PublicProblems, VersionProblems,
 };
-use crate::events::LiveEvent;
-use crate::events::Raised;
-use crate::extract::{IdempotencyKey, IfMatch, ValidJson, etag};
-use crate::idempotency::{self, Creation};
+use crate::extract::{IdempotencyKey, IfMatch, ValidJson, versioned};
 use crate::routes::paging;
 use crate::state::AppState;
 use warren_wire::ErrorCode;
-
-fn versioned(organization: &Organization) -> HttpResponse {
-    HttpResponse::Ok()
-        .insert_header(header::ETag(etag(organization.version)))
-        .json(organization)
-}
 
 /// Apply to join the network.
 ///
@@ -57,11 +50,7 @@ pub async fn apply(
     key: IdempotencyKey,
     body: ValidJson<ApplyRequest>,
 ) -> Result<HttpResponse, ApiError> {
-    let creation = Creation {
-        scope: "anonymous".into(),
-        key,
-        fingerprint: body.fingerprint().to_owned(),
-    };
+    let fingerprint = body.fingerprint().to_owned();
     let application = body.value;
     let password_hash =
         hash_password_blocking(application.admin.password.as_str().to_owned()).await?;
@@ -69,10 +58,10 @@ pub async fn apply(
         &request,
         &format!("{} <{}>", application.admin.name, application.admin.email),
     );
-    let alerting = state.alerting.clone();
-    let answer = idempotency::create(&state, creation, move |connection| {
+    let api = Api::anonymous(state, actor.clone());
+    api.create(key, fingerprint, move |tx| {
         let organization = store::insert(
-            connection,
+            tx,
             &NewOrganization {
                 name: application.organization.name.as_str(),
                 kind: application.organization.kind,
@@ -82,48 +71,39 @@ pub async fn apply(
             },
         )?;
         let admin = accounts::insert_user(
-            connection,
+            tx,
             application.admin.email.as_str(),
             application.admin.name.as_str(),
             &password_hash,
         )
         .map_err(|error| match error {
-            warren_store::StoreError::Conflict(_) => ApiError::conflict(
+            StoreError::Conflict(_) => ApiError::conflict(
                 ErrorCode::EmailTaken,
                 "An account with this e-mail address exists already; sign in, or use another address.",
             ),
             other => other.into(),
         })?;
-        accounts::add_membership(connection, &admin.id, &organization.id.to_string(), Role::OrgAdmin)?;
-        let mut raised = Raised::default();
-        alerting.ask_to_confirm(connection, &mut raised, &admin)?;
-        let actor = audit::Actor {
+        let id = organization.id.to_string();
+        accounts::add_membership(tx, &admin.id, &id, Role::OrgAdmin)?;
+        let state = tx.state;
+        let (connection, raised) = tx.parts();
+        state.alerting.ask_to_confirm(connection, raised, &admin)?;
+        let actor = Actor {
             user_id: Some(admin.id.clone()),
             ..actor
         };
-        audit::record(
-            connection,
-            &actor,
-            Change {
-                action: "organization.applied",
-                target_type: "organization",
-                target_id: &organization.id.to_string(),
-                organization_id: Some(&organization.id.to_string()),
-                details: serde_json::json!({
-                    "name": organization.name,
-                    "kind": organization.kind,
-                    "admin_email": admin.email,
-                }),
-            },
-        )?;
+        let details = serde_json::json!({
+            "name": organization.name,
+            "kind": organization.kind,
+            "admin_email": admin.email,
+        });
+        tx.audit_as(&actor, "organization.applied", "organization", &id, Some(&id), details)?;
         Ok(Application {
             organization,
             admin: admin.to_wire()?,
         })
     })
-    .await?;
-    state.events.publish(vec![LiveEvent::MailQueued]);
-    Ok(answer)
+    .await
 }
 
 /// List organizations.
@@ -143,43 +123,24 @@ pub async fn apply(
 )]
 #[get("/organizations")]
 pub async fn list(
-    state: web::Data<AppState>,
-    principal: Principal,
+    api: Api,
     query: web::Query<OrganizationQuery>,
 ) -> Result<HttpResponse, ApiError> {
     let query = query.into_inner();
     let limit = paging::limit(query.limit)?;
-    let after = query
-        .cursor
-        .map(|cursor| {
-            Uuid::parse_str(&cursor)
-                .map(|id| id.to_string())
-                .map_err(|_| {
-                    ApiError::bad_request(
-                        ErrorCode::InvalidQuery,
-                        "cursor is not a cursor this server sent.",
-                    )
-                })
-        })
-        .transpose()?;
+    let access = &api.who.access;
     let filter = OrganizationFilter {
-        visible: (!principal.access.is_network_admin())
-            .then(|| principal.access.organizations().cloned().collect()),
+        visible: (!access.is_network_admin()).then(|| access.organizations().cloned().collect()),
         membership: query.membership,
         kind: query.kind,
         name_contains: query
             .q
             .filter(|q| !q.trim().is_empty())
             .map(|q| q.trim().to_owned()),
-        after,
+        after: paging::id_cursor(query.cursor.as_deref())?,
         limit,
     };
-    let items = web::block(move || {
-        state
-            .store
-            .read(|connection| store::list(connection, &filter))
-    })
-    .await??;
+    let items = api.read(move |tx| Ok(store::list(tx, &filter)?)).await?;
     let (items, next_cursor) =
         paging::page(items, limit, |organization| organization.id.to_string());
     Ok(HttpResponse::Ok().json(OrganizationPage { items, next_cursor }))
@@ -201,47 +162,32 @@ pub async fn list(
 )]
 #[get("/organizations/applications")]
 pub async fn pending_applications(
-    state: web::Data<AppState>,
-    principal: Principal,
+    api: Api,
     query: web::Query<PendingApplicationQuery>,
 ) -> Result<HttpResponse, ApiError> {
-    if !principal.access.is_network_admin() {
+    if !api.who.access.is_network_admin() {
         return Err(ApiError::Forbidden(
             "Only network coordinators see the vetting queue.".into(),
         ));
     }
     let query = query.into_inner();
     let limit = paging::limit(query.limit)?;
-    let after = query
-        .cursor
-        .map(|cursor| {
-            Uuid::parse_str(&cursor)
-                .map(|id| id.to_string())
-                .map_err(|_| {
-                    ApiError::bad_request(
-                        ErrorCode::InvalidQuery,
-                        "cursor is not a cursor this server sent.",
-                    )
-                })
-        })
-        .transpose()?;
     let filter = OrganizationFilter {
         visible: None,
         membership: Some(MembershipStatus::Applied),
         kind: None,
         name_contains: None,
-        after,
+        after: paging::id_cursor(query.cursor.as_deref())?,
         limit,
     };
-    let (organizations, mut applicants) = web::block(move || {
-        state.store.read(|connection| {
-            let organizations = store::list(connection, &filter)?;
+    let (organizations, mut applicants) = api
+        .read(move |tx| {
+            let organizations = store::list(tx, &filter)?;
             let ids: Vec<String> = organizations.iter().map(|o| o.id.to_string()).collect();
-            let applicants = accounts::applicants_of(connection, &ids)?;
-            Ok::<_, ApiError>((organizations, applicants))
+            let applicants = accounts::applicants_of(tx, &ids)?;
+            Ok((organizations, applicants))
         })
-    })
-    .await??;
+        .await?;
     let (organizations, next_cursor) = paging::page(organizations, limit, |organization| {
         organization.id.to_string()
     });
@@ -269,16 +215,11 @@ pub async fn pending_applications(
     )
 )]
 #[get("/organizations/{id}")]
-pub async fn read(
-    state: web::Data<AppState>,
-    principal: Principal,
-    id: web::Path<Uuid>,
-) -> Result<HttpResponse, ApiError> {
+pub async fn read(api: Api, id: web::Path<Uuid>) -> Result<HttpResponse, ApiError> {
     let id = id.into_inner().to_string();
-    principal.require_read(&id)?;
-    let organization =
-        web::block(move || state.store.read(|connection| store::find(connection, &id))).await??;
-    Ok(versioned(&organization))
+    api.who.require_read(&id)?;
+    let organization = api.read(move |tx| Ok(store::find(tx, &id)?)).await?;
+    Ok(versioned(&organization, organization.version))
 }
 
 /// Change an organization's details (its admins, or network admins).
@@ -300,49 +241,36 @@ pub async fn read(
 )]
 #[patch("/organizations/{id}")]
 pub async fn update(
-    state: web::Data<AppState>,
-    principal: Principal,
+    api: Api,
     id: web::Path<Uuid>,
     version: IfMatch,
     body: ValidJson<UpdateOrganizationRequest>,
 ) -> Result<HttpResponse, ApiError> {
     let id = id.into_inner().to_string();
-    principal.require_admin(&id)?;
+    api.who.require_admin(&id)?;
     let change = body.value;
     let details = serde_json::to_value(&change).unwrap_or_default();
-    let organization = web::block(move || {
-        let organization = state.store.write(|connection| {
-            let organization = store::update(
-                connection,
+    let organization: Organization = api
+        .write_directory(move |tx| {
+            let change = OrganizationChange {
+                name: change.name.map(String::from),
+                kind: change.kind,
+                website: change.website.map(|website| website.map(String::from)),
+                description: change.description.map(|text| text.map(String::from)),
+                membership: None,
+            };
+            let organization = store::update(tx, &id, version.0, change)?;
+            tx.audit(
+                "organization.updated",
+                "organization",
                 &id,
-                version.0,
-                OrganizationChange {
-                    name: change.name.map(String::from),
-                    kind: change.kind,
-                    website: change.website.map(|website| website.map(String::from)),
-                    description: change.description.map(|text| text.map(String::from)),
-                    membership: None,
-                },
+                Some(&id),
+                details,
             )?;
-            audit::record(
-                connection,
-                &principal.actor,
-                Change {
-                    action: "organization.updated",
-                    target_type: "organization",
-                    target_id: &id,
-                    organization_id: Some(&id),
-                    details,
-                },
-            )?;
-            Ok::<_, ApiError>(organization)
-        })?;
-        // Vetting, suspending and renaming change the public directory.
-        state.directory.changed(&state.store);
-        Ok::<_, ApiError>(organization)
-    })
-    .await??;
-    Ok(versioned(&organization))
+            Ok(organization)
+        })
+        .await?;
+    Ok(versioned(&organization, organization.version))
 }
 
 /// Vet, suspend or reinstate an organization (network admins).
@@ -368,87 +296,40 @@ pub async fn update(
 )]
 #[post("/organizations/{id}/membership")]
 pub async fn change_membership(
-    state: web::Data<AppState>,
-    principal: Principal,
+    api: Api,
     id: web::Path<Uuid>,
     version: IfMatch,
     body: ValidJson<MembershipChangeRequest>,
 ) -> Result<HttpResponse, ApiError> {
     let id = id.into_inner().to_string();
-    if !principal.access.can_vet() {
-        principal.require_read(&id)?;
+    if !api.who.access.can_vet() {
+        api.who.require_read(&id)?;
         return Err(ApiError::Forbidden(
             "Only network admins vet organizations.".into(),
         ));
     }
     let change = body.value;
-    let reason = change
-        .reason
-        .map(|reason| reason.trim().to_owned())
-        .filter(|r| !r.is_empty());
-    if change.membership.needs_reason() && reason.is_none() {
-        return Err(ApiError::invalid_field(
-            "reason",
-            "is required to suspend or decline",
-        ));
-    }
-    if reason
-        .as_ref()
-        .is_some_and(|reason| reason.chars().count() > 1000)
-    {
-        return Err(ApiError::invalid_field(
-            "reason",
-            "must be at most 1000 characters",
-        ));
-    }
-    let organization = web::block(move || {
-        let organization = state.store.write(|connection| {
-            let current = store::find(connection, &id)?;
+    let reason = vetting_reason(change.membership, change.reason.as_deref())?;
+    let organization: Organization = api
+        .write_directory(move |tx| {
+            let current = store::find(tx, &id)?;
             if current.version != version.0 {
                 return Err(ApiError::Stale);
             }
-            let membership_change =
-                current
-                    .membership
-                    .change_to(change.membership)
-                    .map_err(|error| {
-                        ApiError::conflict(
-                            ErrorCode::IllegalTransition,
-                            format!("This organization {error}."),
-                        )
-                    })?;
-            let next = membership_change.result();
-            let action = format!("organization.{}", membership_change.as_str());
-            let organization = store::update(
-                connection,
-                &id,
-                version.0,
-                OrganizationChange {
-                    membership: Some(next),
-                    ..OrganizationChange::default()
-                },
-            )?;
-            audit::record(
-                connection,
-                &principal.actor,
-                Change {
-                    action: &action,
-                    target_type: "organization",
-                    target_id: &id,
-                    organization_id: Some(&id),
-                    details: serde_json::json!({
-                        "from": current.membership,
-                        "to": next,
-                        "reason": reason,
-                    }),
-                },
-            )?;
+            let moved =
+                (current.membership.change_to(change.membership)).map_err(VettingError::from)?;
+            let next = moved.result();
+            let membership = OrganizationChange {
+                membership: Some(next),
+                ..OrganizationChange::default()
+            };
+            let organization = store::update(tx, &id, version.0, membership)?;
+            let action = format!("organization.{}", moved.as_str());
+            let details =
+                serde_json::json!({ "from": current.membership, "to": next, "reason": reason });
+            tx.audit(&action, "organization", &id, Some(&id), details)?;
             Ok(organization)
-        })?;
-        // Vetting, suspending and renaming change the public directory.
-        state.directory.changed(&state.store);
-        Ok::<_, ApiError>(organization)
-    })
-    .await??;
-    Ok(versioned(&organization))
+        })
+        .await?;
+    Ok(versioned(&organization, organization.version))
 }

@@ -16,7 +16,7 @@
 use actix_web::{HttpRequest, HttpResponse, post, web};
 use chrono::TimeDelta;
 use warren_store::accounts::{self, AccountTokenOutcome, TokenPurpose};
-use warren_store::audit::{self, Change};
+use warren_store::audit::Actor;
 use warren_store::{now, utc};
 use warren_wire::{
     ConfirmEmailRequest, EmailConfirmed, PasswordResetDone, PasswordResetRequest,
@@ -24,11 +24,9 @@ use warren_wire::{
 };
 
 use crate::alerts::RESET_MINUTES;
-use crate::auth::{
-    Principal, anonymous_actor, client_address, digest, hash_password_blocking, new_secret,
-};
+use crate::api::Api;
+use crate::auth::{anonymous_actor, client_address, digest, hash_password_blocking, new_secret};
 use crate::error::{ApiError, BodyProblems, PublicProblems, RoleProblems};
-use crate::events::Raised;
 use crate::extract::ValidJson;
 use crate::state::AppState;
 use warren_wire::ErrorCode;
@@ -79,41 +77,30 @@ pub async fn request_reset(
         .reset_limiter
         .check(&client_address(&request), &email)?;
     let actor = anonymous_actor(&request, &email);
-    web::block(move || {
-        let raised = state.store.write(|connection| {
-            let mut raised = Raised::default();
-            let user = accounts::find_user_by_email(connection, &email)?;
+    Api::anonymous(state, actor)
+        .write(move |tx| {
+            let user = accounts::find_user_by_email(tx, &email)?;
             if let Some(user) = &user {
                 let token = new_secret("wrp");
                 accounts::insert_account_token(
-                    connection,
+                    tx,
                     &user.id,
                     TokenPurpose::PasswordReset,
                     &user.email,
                     &digest(&token),
                     now() + TimeDelta::minutes(RESET_MINUTES),
                 )?;
+                let state = tx.state;
+                let (connection, raised) = tx.parts();
                 state
                     .alerting
-                    .password_reset_mail(connection, &mut raised, user, &token)?;
+                    .password_reset_mail(connection, raised, user, &token)?;
             }
-            audit::record(
-                connection,
-                &actor,
-                Change {
-                    action: "password_reset.requested",
-                    target_type: "user",
-                    target_id: user.as_ref().map_or("", |user| user.id.as_str()),
-                    organization_id: None,
-                    details: serde_json::json!({ "account_exists": user.is_some() }),
-                },
-            )?;
-            Ok::<_, ApiError>(raised)
-        })?;
-        state.events.publish(raised.0);
-        Ok::<_, ApiError>(())
-    })
-    .await??;
+            let target = user.as_ref().map_or("", |user| user.id.as_str());
+            let details = serde_json::json!({ "account_exists": user.is_some() });
+            tx.audit("password_reset.requested", "user", target, None, details)
+        })
+        .await?;
     Ok(HttpResponse::Accepted().json(PasswordResetRequested {
         message: format!(
             "If an account has this address, a link to reset its password is on its way. It works \
@@ -152,42 +139,36 @@ pub async fn reset_password(
         .check(&client_address(&request), &hash)?;
     let password_hash = hash_password_blocking(reset.password.as_str().to_owned()).await?;
     let actor = anonymous_actor(&request, "password reset");
-    let done = web::block(move || {
-        state.store.write(|connection| {
-            let (user_id, email) = match accounts::use_account_token(
-                connection,
-                TokenPurpose::PasswordReset,
-                &hash,
-            )? {
-                AccountTokenOutcome::Used { user_id, email } => (user_id, email),
-                other => return Err(token_error(other, "reset")),
-            };
-            accounts::set_password_hash(connection, &user_id, &password_hash)?;
-            accounts::revoke_all_refresh_tokens(connection, &user_id)?;
-            let user = accounts::find_user(connection, &user_id)?;
+    let done = Api::anonymous(state, actor.clone())
+        .write(move |tx| {
+            let (user_id, email) =
+                match accounts::use_account_token(tx, TokenPurpose::PasswordReset, &hash)? {
+                    AccountTokenOutcome::Used { user_id, email } => (user_id, email),
+                    other => return Err(token_error(other, "reset")),
+                };
+            accounts::set_password_hash(tx, &user_id, &password_hash)?;
+            accounts::revoke_all_refresh_tokens(tx, &user_id)?;
+            let user = accounts::find_user(tx, &user_id)?;
             if user.email == email {
-                accounts::confirm_email(connection, &user_id, now())?;
+                accounts::confirm_email(tx, &user_id, now())?;
             }
-            let actor = audit::Actor {
+            let actor = Actor {
                 label: format!("{} <{}>", user.name, user.email),
                 user_id: Some(user.id.clone()),
                 ..actor
             };
-            audit::record(
-                connection,
+            let details = serde_json::json!({});
+            tx.audit_as(
                 &actor,
-                Change {
-                    action: "password_reset.used",
-                    target_type: "user",
-                    target_id: &user.id,
-                    organization_id: None,
-                    details: serde_json::json!({}),
-                },
+                "password_reset.used",
+                "user",
+                &user.id,
+                None,
+                details,
             )?;
-            Ok::<_, ApiError>(PasswordResetDone { email: user.email })
+            Ok(PasswordResetDone { email: user.email })
         })
-    })
-    .await??;
+        .await?;
     Ok(HttpResponse::Ok().json(done))
 }
 
@@ -204,11 +185,8 @@ pub async fn reset_password(
     )
 )]
 #[post("/me/email-confirmations")]
-pub async fn request_confirmation(
-    state: web::Data<AppState>,
-    principal: Principal,
-) -> Result<HttpResponse, ApiError> {
-    let user = principal.person()?.clone();
+pub async fn request_confirmation(api: Api) -> Result<HttpResponse, ApiError> {
+    let user = api.who.person()?.clone();
     if user.email_confirmed_at.is_some() {
         return Err(ApiError::conflict(
             ErrorCode::AlreadyConfirmed,
@@ -216,21 +194,15 @@ pub async fn request_confirmation(
         ));
     }
     let email = user.email.clone();
-    state
+    api.state
         .reset_limiter
         .check(&format!("confirm:{}", user.id), &format!("confirm:{email}"))?;
-    web::block(move || {
-        let raised = state.store.write(|connection| {
-            let mut raised = Raised::default();
-            state
-                .alerting
-                .ask_to_confirm(connection, &mut raised, &user)?;
-            Ok::<_, ApiError>(raised)
-        })?;
-        state.events.publish(raised.0);
-        Ok::<_, ApiError>(())
+    api.write(move |tx| {
+        let state = tx.state;
+        let (connection, raised) = tx.parts();
+        state.alerting.ask_to_confirm(connection, raised, &user)
     })
-    .await??;
+    .await?;
     Ok(HttpResponse::Accepted().json(PasswordResetRequested {
         message: format!("A link to confirm {email} is on its way."),
     }))
@@ -260,27 +232,24 @@ pub async fn confirm(
     state
         .login_limiter
         .check(&client_address(&request), &hash)?;
-    let confirmed = web::block(move || {
-        state.store.write(|connection| {
-            let (user_id, email) = match accounts::use_account_token(
-                connection,
-                TokenPurpose::EmailConfirmation,
-                &hash,
-            )? {
-                AccountTokenOutcome::Used { user_id, email } => (user_id, email),
-                other => return Err(token_error(other, "confirmation")),
-            };
-            let user = accounts::find_user(connection, &user_id)?;
+    let actor = anonymous_actor(&request, "confirmation");
+    let confirmed = Api::anonymous(state, actor)
+        .write(move |tx| {
+            let (user_id, email) =
+                match accounts::use_account_token(tx, TokenPurpose::EmailConfirmation, &hash)? {
+                    AccountTokenOutcome::Used { user_id, email } => (user_id, email),
+                    other => return Err(token_error(other, "confirmation")),
+                };
+            let user = accounts::find_user(tx, &user_id)?;
             if user.email != email {
                 return Err(token_error(AccountTokenOutcome::Expired, "confirmation"));
             }
-            let at = accounts::confirm_email(connection, &user_id, now())?;
-            Ok::<_, ApiError>(EmailConfirmed {
+            let at = accounts::confirm_email(tx, &user_id, now())?;
+            Ok(EmailConfirmed {
                 email,
                 confirmed_at: utc(at),
             })
         })
-    })
-    .await??;
+        .await?;
     Ok(HttpResponse::Ok().json(confirmed))
 }

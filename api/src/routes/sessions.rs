@@ -2,11 +2,12 @@
 
 use actix_web::{HttpRequest, HttpResponse, post, web};
 use warren_store::accounts::{self, RefreshOutcome};
-use warren_store::audit::{self, Change};
-use warren_store::{DbConnection, new_id, now};
+use warren_store::audit::Actor;
+use warren_store::{new_id, now};
 use warren_wire::{LoginRequest, RefreshRequest, TokenResponse};
 
-use crate::auth::{anonymous_actor, client_address, digest, new_secret, verify_password};
+use crate::api::{Api, Tx};
+use crate::auth::{anonymous_actor, client_address, digest, new_secret, verify_password_blocking};
 use crate::error::{ApiError, BodyProblems, PublicProblems};
 use crate::extract::ValidJson;
 use crate::state::AppState;
@@ -20,29 +21,27 @@ fn invalid_credentials() -> ApiError {
 }
 
 /// Stores a new refresh token in `family` and signs a matching access token.
-fn issue_tokens(
-    state: &AppState,
-    connection: &mut DbConnection,
-    user_id: &str,
-    family: &str,
-) -> Result<TokenResponse, ApiError> {
-    let settings = state.tokens.settings();
+fn issue_tokens(tx: &mut Tx, user_id: &str, family: &str) -> Result<TokenResponse, ApiError> {
+    let tokens = &tx.state.tokens;
+    let settings = tokens.settings();
     let refresh_token = new_secret("wrt");
     let refresh_ttl = chrono::TimeDelta::from_std(settings.refresh_ttl)
         .map_err(|error| ApiError::Internal(error.to_string()))?;
+    let access_token = tokens.issue(user_id)?;
+    let (access_ttl, refresh_ttl_secs) = (settings.access_ttl, settings.refresh_ttl);
     accounts::insert_refresh_token(
-        connection,
+        tx,
         user_id,
         family,
         &digest(&refresh_token),
         now() + refresh_ttl,
     )?;
     Ok(TokenResponse {
-        access_token: state.tokens.issue(user_id)?,
+        access_token,
         token_type: "Bearer".into(),
-        expires_in: settings.access_ttl.as_secs(),
+        expires_in: access_ttl.as_secs(),
         refresh_token,
-        refresh_expires_in: settings.refresh_ttl.as_secs(),
+        refresh_expires_in: refresh_ttl_secs.as_secs(),
     })
 }
 
@@ -73,41 +72,27 @@ pub async fn login(
         .login_limiter
         .check(&client_address(&request), &email)?;
     let actor = anonymous_actor(&request, &email);
-    let state_for_work = state.clone();
-    let tokens = web::block(move || {
-        let state = state_for_work;
-        let user = state
-            .store
-            .read(|connection| accounts::find_user_by_email(connection, &email))?;
-        if !verify_password(
-            &credentials.password,
-            user.as_ref().map(|u| u.password_hash.as_str()),
-        ) {
-            return Err(invalid_credentials());
-        }
-        let user = user.ok_or_else(invalid_credentials)?;
-        state.store.write(|connection| {
-            let tokens = issue_tokens(&state, connection, &user.id, &new_id())?;
-            let actor = audit::Actor {
+    let user = Api::anonymous(state.clone(), actor.clone())
+        .read(move |tx| Ok(accounts::find_user_by_email(tx, &email)?))
+        .await?;
+    let hash = user.as_ref().map(|user| user.password_hash.clone());
+    if !verify_password_blocking(credentials.password, hash).await? {
+        return Err(invalid_credentials());
+    }
+    let user = user.ok_or_else(invalid_credentials)?;
+    let tokens = Api::anonymous(state, actor.clone())
+        .write(move |tx| {
+            let tokens = issue_tokens(tx, &user.id, &new_id())?;
+            let actor = Actor {
                 label: format!("{} <{}>", user.name, user.email),
                 user_id: Some(user.id.clone()),
                 ..actor
             };
-            audit::record(
-                connection,
-                &actor,
-                Change {
-                    action: "session.started",
-                    target_type: "user",
-                    target_id: &user.id,
-                    organization_id: None,
-                    details: serde_json::json!({}),
-                },
-            )?;
+            let details = serde_json::json!({});
+            tx.audit_as(&actor, "session.started", "user", &user.id, None, details)?;
             Ok(tokens)
         })
-    })
-    .await??;
+        .await?;
     Ok(HttpResponse::Ok().json(tokens))
 }
 
@@ -134,40 +119,38 @@ pub async fn login(
 #[post("/auth/refresh")]
 pub async fn refresh(
     state: web::Data<AppState>,
+    request: HttpRequest,
     body: ValidJson<RefreshRequest>,
 ) -> Result<HttpResponse, ApiError> {
     let token_hash = digest(body.value.refresh_token.trim());
-    let state_for_work = state.clone();
-    let tokens = web::block(move || {
-        let state = state_for_work;
-        let grace = chrono::TimeDelta::from_std(state.tokens.settings().refresh_grace)
-            .map_err(|error| ApiError::Internal(error.to_string()))?;
-        // The outcome is committed even when it is a refusal: a detected
-        // reuse must revoke the family for good.
-        let outcome = state
-            .store
-            .write(|connection| accounts::use_refresh_token(connection, &token_hash, grace))?;
-        match outcome {
-            RefreshOutcome::Rotated {
-                user_id, family_id, ..
-            } => state
-                .store
-                .write(|connection| issue_tokens(&state, connection, &user_id, &family_id)),
-            RefreshOutcome::Reused => Err(ApiError::Unauthorized {
-                code: ErrorCode::RefreshTokenReused,
-                detail: "This refresh token was already used; the session has been revoked for safety. Sign in again.".into(),
-            }),
-            RefreshOutcome::Ended => Err(ApiError::Unauthorized {
-                code: ErrorCode::SessionEnded,
-                detail: "This sign-in has ended (signed out, or the password changed). Sign in again.".into(),
-            }),
-            RefreshOutcome::Invalid => Err(ApiError::Unauthorized {
-                code: ErrorCode::InvalidRefreshToken,
-                detail: "The refresh token is unknown or expired. Sign in again.".into(),
-            }),
-        }
-    })
-    .await??;
+    let actor = anonymous_actor(&request, "session");
+    let grace = chrono::TimeDelta::from_std(state.tokens.settings().refresh_grace)
+        .map_err(|error| ApiError::Internal(error.to_string()))?;
+    // The outcome is committed even when it is a refusal: a detected
+    // reuse must revoke the family for good.
+    let outcome = Api::anonymous(state.clone(), actor.clone())
+        .write(move |tx| Ok(accounts::use_refresh_token(tx, &token_hash, grace)?))
+        .await?;
+    let (user_id, family_id) = match outcome {
+        RefreshOutcome::Rotated {
+            user_id, family_id, ..
+        } => (user_id, family_id),
+        RefreshOutcome::Reused => return Err(ApiError::Unauthorized {
+            code: ErrorCode::RefreshTokenReused,
+            detail: "This refresh token was already used; the session has been revoked for safety. Sign in again.".into(),
+        }),
+        RefreshOutcome::Ended => return Err(ApiError::Unauthorized {
+            code: ErrorCode::SessionEnded,
+            detail: "This sign-in has ended (signed out, or the password changed). Sign in again.".into(),
+        }),
+        RefreshOutcome::Invalid => return Err(ApiError::Unauthorized {
+            code: ErrorCode::InvalidRefreshToken,
+            detail: "The refresh token is unknown or expired. Sign in again.".into(),
+        }),
+    };
+    let tokens = Api::anonymous(state, actor)
+        .write(move |tx| issue_tokens(tx, &user_id, &family_id))
+        .await?;
     Ok(HttpResponse::Ok().json(tokens))
 }
 
@@ -191,31 +174,20 @@ pub async fn logout(
     body: ValidJson<RefreshRequest>,
 ) -> Result<HttpResponse, ApiError> {
     let token_hash = digest(body.value.refresh_token.trim());
-    let store = state.store.clone();
     let actor = anonymous_actor(&request, "session");
-    web::block(move || {
-        store.write(|connection| {
-            if let Some((user_id, family_id)) = accounts::family_of(connection, &token_hash)? {
-                accounts::revoke_family(connection, &family_id)?;
-                let actor = audit::Actor {
+    Api::anonymous(state, actor.clone())
+        .write(move |tx| {
+            if let Some((user_id, family_id)) = accounts::family_of(tx, &token_hash)? {
+                accounts::revoke_family(tx, &family_id)?;
+                let actor = Actor {
                     user_id: Some(user_id.clone()),
                     ..actor
                 };
-                audit::record(
-                    connection,
-                    &actor,
-                    Change {
-                        action: "session.ended",
-                        target_type: "user",
-                        target_id: &user_id,
-                        organization_id: None,
-                        details: serde_json::json!({}),
-                    },
-                )?;
+                let details = serde_json::json!({});
+                tx.audit_as(&actor, "session.ended", "user", &user_id, None, details)?;
             }
-            Ok::<_, ApiError>(())
+            Ok(())
         })
-    })
-    .await??;
+        .await?;
     Ok(HttpResponse::NoContent().finish())
 }

@@ -1,34 +1,23 @@
 //! Sites: adding and editing listings, declaring capacity, assuring
 //! listings and reading their history.
 
-use std::sync::Arc;
-
-use actix_web::http::header;
 use actix_web::{HttpResponse, get, post, put, web};
 use chrono::Utc;
 use uuid::Uuid;
 use warren_domain::directory::{Accuracy, capacity_expiry};
-use warren_store::audit::{self, Change};
 use warren_store::sites::{self as store, SiteRecord};
 use warren_store::{DbConnection, organizations};
 use warren_wire::{
     HistoryQuery, SetCapacityRequest, Site, SiteChange, SiteHistory, SiteInput, SiteList,
 };
 
+use crate::api::{Api, Tx};
 use crate::auth::Principal;
 use crate::directory::{self, Snapshot, member_site};
 use crate::error::{ApiError, BodyProblems, ObjectProblems, VersionProblems};
-use crate::extract::{IdempotencyKey, IfMatch, ValidJson, etag};
-use crate::idempotency::{self, Creation};
+use crate::extract::{IdempotencyKey, IfMatch, ValidJson, versioned};
 use crate::routes::paging;
-use crate::state::AppState;
 use warren_wire::ErrorCode;
-
-fn versioned(site: &Site) -> HttpResponse {
-    HttpResponse::Ok()
-        .insert_header(header::ETag(etag(site.version)))
-        .json(site)
-}
 
 /// May the caller see this site as a member: any member of the network for
 /// vetted organizations' sites, only the organization itself (and network
@@ -36,7 +25,7 @@ fn versioned(site: &Site) -> HttpResponse {
 pub(crate) fn require_view(principal: &Principal, record: &SiteRecord) -> Result<(), ApiError> {
     let organization = record.organization_id.to_string();
     if (record.membership.is_active() && principal.in_network)
-        || principal.access.can_read(&organization)
+        || principal.access.can_read(organization.as_str())
     {
         Ok(())
     } else {
@@ -50,7 +39,7 @@ pub(crate) fn require_edit(principal: &Principal, record: &SiteRecord) -> Result
     require_view(principal, record)?;
     if principal
         .access
-        .can_edit_listing(&record.organization_id.to_string())
+        .can_edit_listing(record.organization_id.to_string().as_str())
     {
         Ok(())
     } else {
@@ -63,8 +52,28 @@ pub(crate) fn require_edit(principal: &Principal, record: &SiteRecord) -> Result
 fn site_view(principal: &Principal, record: &SiteRecord, snapshot: &Snapshot) -> Site {
     let editable = principal
         .access
-        .can_edit_listing(&record.organization_id.to_string());
+        .can_edit_listing(record.organization_id.to_string().as_str());
     member_site(record, snapshot, Utc::now(), editable)
+}
+
+/// Audits `action` on the site `record` as it is after the change, and
+/// answers it as the caller sees it.
+fn audited(
+    tx: &mut Tx,
+    action: &str,
+    record: &SiteRecord,
+    snapshot: &Snapshot,
+    details: serde_json::Value,
+) -> Result<Site, ApiError> {
+    let organization = record.organization_id.to_string();
+    tx.audit(
+        action,
+        "site",
+        &record.id.to_string(),
+        Some(&organization),
+        details,
+    )?;
+    Ok(site_view(tx.who, record, snapshot))
 }
 
 fn cover_exists(connection: &mut DbConnection, cover: Uuid) -> bool {
@@ -87,28 +96,23 @@ fn cover_exists(connection: &mut DbConnection, cover: Uuid) -> bool {
     )
 )]
 #[get("/organizations/{id}/sites")]
-pub async fn list(
-    state: web::Data<AppState>,
-    principal: Principal,
-    id: web::Path<Uuid>,
-) -> Result<HttpResponse, ApiError> {
+pub async fn list(api: Api, id: web::Path<Uuid>) -> Result<HttpResponse, ApiError> {
     let id = id.into_inner().to_string();
-    let items = web::block(move || {
-        let snapshot = state.directory.get(&state.store)?;
-        state.store.read(|connection| {
-            let organization = organizations::find(connection, &id)?;
-            if !(organization.membership.is_active() && principal.in_network) {
-                principal.require_read(&id)?;
+    let snapshot = directory::snapshot(&api.state).await?;
+    let items = api
+        .read(move |tx| {
+            let who = tx.who;
+            let organization = organizations::find(tx, &id)?;
+            if !(organization.membership.is_active() && who.in_network) {
+                who.require_read(&id)?;
             }
-            Ok::<_, ApiError>(
-                store::list_for_organization(connection, &id)?
-                    .iter()
-                    .map(|record| site_view(&principal, record, &snapshot))
-                    .collect::<Vec<_>>(),
-            )
+            let records = store::list_for_organization(tx, &id)?;
+            Ok(records
+                .iter()
+                .map(|record| site_view(who, record, &snapshot))
+                .collect::<Vec<_>>())
         })
-    })
-    .await??;
+        .await?;
     Ok(HttpResponse::Ok().json(SiteList { items }))
 }
 
@@ -134,52 +138,35 @@ pub async fn list(
 )]
 #[post("/organizations/{id}/sites")]
 pub async fn create(
-    state: web::Data<AppState>,
-    principal: Principal,
+    api: Api,
     id: web::Path<Uuid>,
     key: IdempotencyKey,
     body: ValidJson<SiteInput>,
 ) -> Result<HttpResponse, ApiError> {
     let organization = id.into_inner().to_string();
-    principal.require_read(&organization)?;
-    if !principal.access.can_edit_listing(&organization) {
+    api.who.require_read(&organization)?;
+    if !api.who.access.can_edit_listing(organization.as_str()) {
         return Err(ApiError::Forbidden(
             "Only the organization's admins, clinicians and staff add its sites.".into(),
         ));
     }
-    let creation = Creation {
-        scope: principal.idempotency_scope(),
-        key,
-        fingerprint: format!("{organization}:{}", body.fingerprint()),
-    };
-    let snapshot: Arc<Snapshot> = {
-        let state = state.clone();
-        web::block(move || state.directory.get(&state.store)).await??
-    };
+    let fingerprint = format!("{organization}:{}", body.fingerprint());
+    let snapshot = directory::snapshot(&api.state).await?;
     let input = body.value;
-    let view_principal = principal.clone();
-    let response = idempotency::create(&state, creation, move |connection| {
-        organizations::find(connection, &organization)?;
-        let fields = directory::fields(input, snapshot.vocabulary(), None, |cover| {
-            cover_exists(connection, cover)
-        })?;
-        let id = store::insert(connection, &organization, &fields, &principal.actor)?;
-        audit::record(
-            connection,
-            &principal.actor,
-            Change {
-                action: "site.created",
-                target_type: "site",
-                target_id: &id,
-                organization_id: Some(&organization),
-                details: serde_json::json!({ "name": fields.name }),
-            },
-        )?;
-        let record = store::find(connection, &id)?;
-        Ok(site_view(&view_principal, &record, &snapshot))
-    })
-    .await?;
-    let state = state.clone();
+    let state = api.state.clone();
+    let response = api
+        .create(key, fingerprint, move |tx| {
+            let who = tx.who;
+            organizations::find(tx, &organization)?;
+            let fields = directory::fields(input, snapshot.vocabulary(), None, |cover| {
+                cover_exists(tx, cover)
+            })?;
+            let id = store::insert(tx, &organization, &fields, &who.actor)?;
+            let record = store::find(tx, &id)?;
+            let details = serde_json::json!({ "name": fields.name });
+            audited(tx, "site.created", &record, &snapshot, details)
+        })
+        .await?;
     web::block(move || state.directory.changed(&state.store)).await?;
     Ok(response)
 }
@@ -193,22 +180,18 @@ pub async fn create(
     responses((status = 200, description = "The site.", body = Site), ObjectProblems)
 )]
 #[get("/sites/{id}")]
-pub async fn read(
-    state: web::Data<AppState>,
-    principal: Principal,
-    id: web::Path<Uuid>,
-) -> Result<HttpResponse, ApiError> {
+pub async fn read(api: Api, id: web::Path<Uuid>) -> Result<HttpResponse, ApiError> {
     let id = id.into_inner().to_string();
-    let site = web::block(move || {
-        let snapshot = state.directory.get(&state.store)?;
-        let record = state
-            .store
-            .read(|connection| store::find(connection, &id))?;
-        require_view(&principal, &record)?;
-        Ok::<_, ApiError>(site_view(&principal, &record, &snapshot))
-    })
-    .await??;
-    Ok(versioned(&site))
+    let snapshot = directory::snapshot(&api.state).await?;
+    let site = api
+        .read(move |tx| {
+            let who = tx.who;
+            let record = store::find(tx, &id)?;
+            require_view(who, &record)?;
+            Ok(site_view(who, &record, &snapshot))
+        })
+        .await?;
+    Ok(versioned(&site, site.version))
 }
 
 /// Replace a site's listing (its organization's admins, clinicians and
@@ -235,8 +218,7 @@ pub async fn read(
 )]
 #[put("/sites/{id}")]
 pub async fn update(
-    state: web::Data<AppState>,
-    principal: Principal,
+    api: Api,
     id: web::Path<Uuid>,
     version: IfMatch,
     body: ValidJson<SiteInput>,
@@ -244,39 +226,28 @@ pub async fn update(
     let site_id = id.into_inner();
     let id = site_id.to_string();
     let input = body.value;
-    let site = web::block(move || {
-        let snapshot = state.directory.get(&state.store)?;
-        let site = state.store.write(|connection| {
-            let current = store::find(connection, &id)?;
-            require_edit(&principal, &current)?;
+    let snapshot = directory::snapshot(&api.state).await?;
+    let site = api
+        .write_directory(move |tx| {
+            let who = tx.who;
+            let current = store::find(tx, &id)?;
+            require_edit(who, &current)?;
             let fields = directory::fields(input, snapshot.vocabulary(), Some(site_id), |cover| {
-                cover_exists(connection, cover)
+                cover_exists(tx, cover)
             })?;
             let changed: Vec<&str> = store::differences(&current.fields, &fields)
                 .into_iter()
                 .map(|(field, _, _)| field)
                 .collect();
-            let record = store::update(connection, &id, version.0, &fields, &principal.actor)?;
-            if !changed.is_empty() {
-                audit::record(
-                    connection,
-                    &principal.actor,
-                    Change {
-                        action: "site.updated",
-                        target_type: "site",
-                        target_id: &id,
-                        organization_id: Some(&record.organization_id.to_string()),
-                        details: serde_json::json!({ "fields": changed }),
-                    },
-                )?;
+            let record = store::update(tx, &id, version.0, &fields, &who.actor)?;
+            if changed.is_empty() {
+                return Ok(site_view(who, &record, &snapshot));
             }
-            Ok::<_, ApiError>(site_view(&principal, &record, &snapshot))
-        })?;
-        state.directory.changed(&state.store);
-        Ok::<_, ApiError>(site)
-    })
-    .await??;
-    Ok(versioned(&site))
+            let details = serde_json::json!({ "fields": changed });
+            audited(tx, "site.updated", &record, &snapshot, details)
+        })
+        .await?;
+    Ok(versioned(&site, site.version))
 }
 
 /// Declare a site's capacity: `normal`, `full` or `closed`, until it lapses
@@ -299,8 +270,7 @@ pub async fn update(
 )]
 #[put("/sites/{id}/capacity")]
 pub async fn set_capacity(
-    state: web::Data<AppState>,
-    principal: Principal,
+    api: Api,
     id: web::Path<Uuid>,
     body: ValidJson<SetCapacityRequest>,
 ) -> Result<HttpResponse, ApiError> {
@@ -308,39 +278,19 @@ pub async fn set_capacity(
     let request = body.value;
     let expires_at = capacity_expiry(Utc::now(), request.expires_in_minutes)
         .map_err(|error| ApiError::invalid_field("expires_in_minutes", error.to_string()))?;
-    let site = web::block(move || {
-        let snapshot = state.directory.get(&state.store)?;
-        let site = state.store.write(|connection| {
-            let current = store::find(connection, &id)?;
-            require_edit(&principal, &current)?;
-            let record = store::set_capacity(
-                connection,
-                &id,
-                request.status.as_str(),
-                expires_at,
-                &principal.actor,
-            )?;
-            audit::record(
-                connection,
-                &principal.actor,
-                Change {
-                    action: "site.capacity_declared",
-                    target_type: "site",
-                    target_id: &id,
-                    organization_id: Some(&record.organization_id.to_string()),
-                    details: serde_json::json!({
-                        "status": request.status.as_str(),
-                        "expires_at": expires_at,
-                    }),
-                },
-            )?;
-            Ok::<_, ApiError>(site_view(&principal, &record, &snapshot))
-        })?;
-        state.directory.changed(&state.store);
-        Ok::<_, ApiError>(site)
-    })
-    .await??;
-    Ok(versioned(&site))
+    let snapshot = directory::snapshot(&api.state).await?;
+    let site = api
+        .write_directory(move |tx| {
+            let who = tx.who;
+            let current = store::find(tx, &id)?;
+            require_edit(who, &current)?;
+            let status = request.status.as_str();
+            let record = store::set_capacity(tx, &id, status, expires_at, &who.actor)?;
+            let details = serde_json::json!({ "status": status, "expires_at": expires_at });
+            audited(tx, "site.capacity_declared", &record, &snapshot, details)
+        })
+        .await?;
+    Ok(versioned(&site, site.version))
 }
 
 /// Assure a listing (network admins): confirm it is accurate today. It shows
@@ -356,49 +306,27 @@ pub async fn set_capacity(
     )
 )]
 #[post("/sites/{id}/assurance")]
-pub async fn assure(
-    state: web::Data<AppState>,
-    principal: Principal,
-    id: web::Path<Uuid>,
-) -> Result<HttpResponse, ApiError> {
+pub async fn assure(api: Api, id: web::Path<Uuid>) -> Result<HttpResponse, ApiError> {
     let id = id.into_inner().to_string();
-    let site = web::block(move || {
-        let snapshot = state.directory.get(&state.store)?;
-        let site = state.store.write(|connection| {
-            let current = store::find(connection, &id)?;
-            require_view(&principal, &current)?;
-            if !principal.access.can_vet() {
+    let snapshot = directory::snapshot(&api.state).await?;
+    let site = api
+        .write_directory(move |tx| {
+            let who = tx.who;
+            let current = store::find(tx, &id)?;
+            require_view(who, &current)?;
+            if !who.access.can_vet() {
                 return Err(ApiError::Forbidden(
                     "Only network admins assure listings.".into(),
                 ));
             }
             let now = Utc::now();
-            let accuracy = Accuracy::assured(now);
-            let record = store::assure(
-                connection,
-                &id,
-                now,
-                accuracy.next_audit_due,
-                &principal.actor,
-            )?;
-            audit::record(
-                connection,
-                &principal.actor,
-                Change {
-                    action: "site.assured",
-                    target_type: "site",
-                    target_id: &id,
-                    organization_id: Some(&record.organization_id.to_string()),
-                    details: serde_json::json!({ "next_audit_due": accuracy.next_audit_due }),
-                },
-            )?;
-            Ok::<_, ApiError>(site_view(&principal, &record, &snapshot))
-        })?;
-        state.directory.changed(&state.store);
-        Ok::<_, ApiError>(site)
-    })
-    .await??;
-    Ok(versioned(&site))
+            let due = Accuracy::assured(now).next_audit_due;
+            let record = store::assure(tx, &id, now, due, &who.actor)?;
+            let details = serde_json::json!({ "next_audit_due": due });
+            audited(tx, "site.assured", &record, &snapshot, details)
+        })
+        .await?;
+    Ok(versioned(&site, site.version))
 }
 
 /// A listing's history: every field change (who, when, old, new), newest
@@ -412,8 +340,7 @@ pub async fn assure(
 )]
 #[get("/sites/{id}/history")]
 pub async fn history(
-    state: web::Data<AppState>,
-    principal: Principal,
+    api: Api,
     id: web::Path<Uuid>,
     query: web::Query<HistoryQuery>,
 ) -> Result<HttpResponse, ApiError> {
@@ -429,28 +356,24 @@ pub async fn history(
             )
         })?),
     };
-    let history = web::block(move || {
-        state.store.read(|connection| {
-            let record = store::find(connection, &id)?;
-            require_view(&principal, &record)?;
-            let changes = store::history(connection, &id, before, limit + 1)?;
-            let (changes, next_cursor) =
-                paging::page(changes, limit, |change| change.id.to_string());
-            Ok::<_, ApiError>(SiteHistory {
-                items: changes
-                    .into_iter()
-                    .map(|change| SiteChange {
-                        at: change.at,
-                        actor: change.actor,
-                        field: change.field,
-                        old: change.old,
-                        new: change.new,
-                    })
-                    .collect(),
-                next_cursor,
-            })
+    let changes = api
+        .read(move |tx| {
+            let who = tx.who;
+            let record = store::find(tx, &id)?;
+            require_view(who, &record)?;
+            Ok(store::history(tx, &id, before, limit + 1)?)
         })
-    })
-    .await??;
-    Ok(HttpResponse::Ok().json(history))
+        .await?;
+    let (changes, next_cursor) = paging::page(changes, limit, |change| change.id.to_string());
+    let items = changes
+        .into_iter()
+        .map(|change| SiteChange {
+            at: change.at,
+            actor: change.actor,
+            field: change.field,
+            old: change.old,
+            new: change.new,
+        })
+        .collect();
+    Ok(HttpResponse::Ok().json(SiteHistory { items, next_cursor }))
 }

@@ -5,6 +5,8 @@
 //! only to its members and to network admins; everyone else is told it does not
 //! exist (the server answers 404, never 403, for someone else's object).
 
+use std::borrow::Borrow;
+
 use serde::{Deserialize, Serialize};
 
 /// A person's role inside one organization.
@@ -105,10 +107,22 @@ impl ApiScope {
     }
 }
 
+/// Why the audit log is not read as asked.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
+pub enum AuditRefusal {
+    /// The principal administers no organization.
+    #[error("Only admins read the audit log.")]
+    NotAnAdmin,
+    /// The organization asked for is not one the principal administers.
+    #[error("not an organization the caller administers")]
+    NotYours,
+}
+
 /// What one principal may see and do, from its memberships.
 ///
 /// Identifiers are kept generic so the rules do not depend on how the caller
-/// names organizations.
+/// names organizations. Every check takes anything the identifier borrows as
+/// (`&str` for `Access<String>`), so asking allocates nothing.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Access<Id> {
     network_admin: bool,
@@ -134,27 +148,43 @@ impl<Id: PartialEq> Access<Id> {
     }
 
     /// The principal's role in `org`, if it is a member.
-    pub fn role_in(&self, org: &Id) -> Option<Role> {
+    pub fn role_in<Q>(&self, org: &Q) -> Option<Role>
+    where
+        Id: Borrow<Q>,
+        Q: ?Sized + PartialEq,
+    {
         self.memberships
             .iter()
-            .find(|(id, _)| id == org)
+            .find(|(id, _)| id.borrow() == org)
             .map(|(_, role)| *role)
     }
 
     /// May see the organization's private data (members, keys, audit trail).
-    pub fn can_read(&self, org: &Id) -> bool {
+    pub fn can_read<Q>(&self, org: &Q) -> bool
+    where
+        Id: Borrow<Q>,
+        Q: ?Sized + PartialEq,
+    {
         self.network_admin || self.role_in(org).is_some()
     }
 
     /// May change the organization: its details, members, invitations, keys.
-    pub fn can_administer(&self, org: &Id) -> bool {
+    pub fn can_administer<Q>(&self, org: &Q) -> bool
+    where
+        Id: Borrow<Q>,
+        Q: ?Sized + PartialEq,
+    {
         self.network_admin || self.role_in(org).is_some_and(Role::administers)
     }
 
     /// May edit the organization's directory listings and declare their
     /// capacity: its admins, clinicians and staff, and network admins.
     /// Volunteers may not.
-    pub fn can_edit_listing(&self, org: &Id) -> bool {
+    pub fn can_edit_listing<Q>(&self, org: &Q) -> bool
+    where
+        Id: Borrow<Q>,
+        Q: ?Sized + PartialEq,
+    {
         self.network_admin
             || self
                 .role_in(org)
@@ -164,19 +194,51 @@ impl<Id: PartialEq> Access<Id> {
     /// May act for the organization in referrals and loans (send, answer,
     /// record outcomes): its admins, clinicians and staff. Volunteers read
     /// and drive but do not decide.
-    pub fn can_act(&self, org: &Id) -> bool {
+    pub fn can_act<Q>(&self, org: &Q) -> bool
+    where
+        Id: Borrow<Q>,
+        Q: ?Sized + PartialEq,
+    {
         self.role_in(org)
             .is_some_and(|role| !matches!(role, Role::Volunteer))
     }
 
     /// May read the organization's audit trail.
-    pub fn can_read_audit(&self, org: &Id) -> bool {
+    pub fn can_read_audit<Q>(&self, org: &Q) -> bool
+    where
+        Id: Borrow<Q>,
+        Q: ?Sized + PartialEq,
+    {
         self.can_administer(org)
     }
 
     /// May vet, suspend or reinstate organizations.
     pub fn can_vet(&self) -> bool {
         self.network_admin
+    }
+
+    /// Whose audit entries the principal reads when it asks for
+    /// `organization`'s, or for all it may read (`None`): `Ok(None)` means
+    /// every organization's (a network admin asking for all).
+    ///
+    /// Network admins read any organization's; org admins their own
+    /// organizations'; anyone else none.
+    pub fn audit_scope(&self, organization: Option<Id>) -> Result<Option<Vec<Id>>, AuditRefusal>
+    where
+        Id: Clone,
+    {
+        if self.network_admin {
+            return Ok(organization.map(|id| vec![id]));
+        }
+        let administered: Vec<Id> = self.administered().cloned().collect();
+        if administered.is_empty() {
+            return Err(AuditRefusal::NotAnAdmin);
+        }
+        match organization {
+            Some(id) if administered.contains(&id) => Ok(Some(vec![id])),
+            Some(_) => Err(AuditRefusal::NotYours),
+            None => Ok(Some(administered)),
+        }
     }
 
     /// The organizations the principal administers.
@@ -223,6 +285,32 @@ mod tests {
         assert!(access.can_read_audit(&1));
         assert!(!access.can_read_audit(&2));
         assert_eq!(access.administered().collect::<Vec<_>>(), [&1]);
+    }
+
+    #[test]
+    fn string_identifiers_are_asked_about_by_str_or_by_string() {
+        let access = Access::new(vec![("org-1".to_owned(), Role::Clinician)]);
+        assert!(access.can_act("org-1"));
+        assert!(access.can_act(&"org-1".to_owned()));
+        assert!(!access.can_act("org-2"));
+        assert_eq!(access.role_in("org-1"), Some(Role::Clinician));
+    }
+
+    #[test]
+    fn admins_read_their_own_organizations_audit_trail() {
+        let admin = Access::new(vec![
+            (1, Role::OrgAdmin),
+            (2, Role::OrgAdmin),
+            (3, Role::Staff),
+        ]);
+        assert_eq!(admin.audit_scope(None), Ok(Some(vec![1, 2])));
+        assert_eq!(admin.audit_scope(Some(2)), Ok(Some(vec![2])));
+        assert_eq!(admin.audit_scope(Some(3)), Err(AuditRefusal::NotYours));
+        let staff = Access::new(vec![(3, Role::Staff)]);
+        assert_eq!(staff.audit_scope(None), Err(AuditRefusal::NotAnAdmin));
+        let network = Access::new(vec![(9, Role::NetworkAdmin)]);
+        assert_eq!(network.audit_scope(None), Ok(None));
+        assert_eq!(network.audit_scope(Some(4)), Ok(Some(vec![4])));
     }
 
     #[test]

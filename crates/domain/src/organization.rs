@@ -2,9 +2,15 @@
 //!
 //! Membership goes `applied → vetted → suspended`: an organization *applies*, a
 //! network admin *vets* it, and may later *suspend* it (or decline an
-//! application by suspending it) and reinstate it.
+//! application by suspending it) and reinstate it. People belong to
+//! organizations with a [`Role`]; [`change_member`] and [`invite`] hold the
+//! rules for granting, changing and taking roles away, [`joining`] what
+//! accepting an invitation asks of the person.
 
 use serde::{Deserialize, Serialize};
+
+use crate::access::Role;
+use crate::text::{Password, PersonName, TextError};
 
 /// What kind of member an organization is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
@@ -190,6 +196,165 @@ impl MembershipChange {
     }
 }
 
+/// The longest reason a network admin may give for a membership change.
+pub const MAX_REASON_CHARS: usize = 1000;
+
+/// Why a network admin's vetting decision, or an action only members of the
+/// network may take, is refused.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum VettingError {
+    /// Suspending or declining without a reason.
+    #[error("is required to suspend or decline")]
+    ReasonRequired,
+    /// A reason longer than [`MAX_REASON_CHARS`].
+    #[error("must be at most 1000 characters")]
+    ReasonTooLong,
+    /// A move the membership lifecycle does not have.
+    #[error("This organization {0}.")]
+    Illegal(#[from] TransitionError),
+    /// Only vetted organizations may do this (`to`: what they may do,
+    /// e.g. "invite members").
+    #[error("Only vetted organizations can {0}.")]
+    NotVetted(&'static str),
+}
+
+/// The reason given for moving an organization `to` a state, trimmed:
+/// required to suspend or decline, at most [`MAX_REASON_CHARS`] characters;
+/// `None` when blank.
+pub fn vetting_reason(
+    to: MembershipStatus,
+    reason: Option<&str>,
+) -> Result<Option<String>, VettingError> {
+    let reason = reason
+        .map(str::trim)
+        .filter(|reason| !reason.is_empty())
+        .map(str::to_owned);
+    if to.needs_reason() && reason.is_none() {
+        return Err(VettingError::ReasonRequired);
+    }
+    if reason
+        .as_ref()
+        .is_some_and(|reason| reason.chars().count() > MAX_REASON_CHARS)
+    {
+        return Err(VettingError::ReasonTooLong);
+    }
+    Ok(reason)
+}
+
+impl MembershipStatus {
+    /// `Ok` if an organization in this state may `act` (e.g. "invite
+    /// members"): only vetted members of the network may.
+    pub fn require_active(self, act: &'static str) -> Result<(), VettingError> {
+        if self.is_active() {
+            Ok(())
+        } else {
+            Err(VettingError::NotVetted(act))
+        }
+    }
+}
+
+/// Why a change to a person's role in an organization is refused.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
+pub enum MemberError {
+    /// Granting `network_admin` without being one.
+    #[error("Only network admins make network admins.")]
+    GrantsNetworkAdmin,
+    /// Inviting a `network_admin` without being one.
+    #[error("Only network admins invite network admins.")]
+    InvitesNetworkAdmin,
+    /// Changing a network admin's role without being one.
+    #[error("Only network admins change a network admin's role.")]
+    ChangesNetworkAdmin,
+    /// Removing a network admin without being one.
+    #[error("Only network admins remove a network admin.")]
+    RemovesNetworkAdmin,
+    /// The change would leave the organization without an admin.
+    #[error("An organization needs at least one admin; make someone else admin first.")]
+    LastAdmin,
+}
+
+/// Whether a caller (`by_network_admin` or not) may give someone `role`,
+/// before anything else is looked at.
+pub fn may_grant(role: Role, by_network_admin: bool) -> Result<(), MemberError> {
+    if role == Role::NetworkAdmin && !by_network_admin {
+        Err(MemberError::GrantsNetworkAdmin)
+    } else {
+        Ok(())
+    }
+}
+
+/// Whether a caller (`by_network_admin` or not) may invite someone as `role`.
+pub fn invite(role: Role, by_network_admin: bool) -> Result<(), MemberError> {
+    may_grant(role, by_network_admin).map_err(|_| MemberError::InvitesNetworkAdmin)
+}
+
+/// Whether a member whose role is `current` may be moved to `next` (`None`:
+/// removed, or leaving) by a caller (`by_network_admin` or not), in an
+/// organization that has `admins` admins now.
+///
+/// Only network admins touch a network admin; an organization keeps at
+/// least one admin.
+pub fn change_member(
+    current: Role,
+    next: Option<Role>,
+    by_network_admin: bool,
+    admins: i64,
+) -> Result<(), MemberError> {
+    if current == Role::NetworkAdmin && !by_network_admin {
+        return Err(match next {
+            Some(_) => MemberError::ChangesNetworkAdmin,
+            None => MemberError::RemovesNetworkAdmin,
+        });
+    }
+    let loses_an_admin = current.administers() && !next.is_some_and(Role::administers);
+    if loses_an_admin && admins <= 1 {
+        return Err(MemberError::LastAdmin);
+    }
+    Ok(())
+}
+
+/// How a person joins an organization through an invitation.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Joining {
+    /// With the account their address has; the password given must be its
+    /// password.
+    Existing,
+    /// With a new account of this name and password.
+    NewAccount {
+        /// The new account's name.
+        name: PersonName,
+        /// The new account's password.
+        password: Password,
+    },
+}
+
+/// Why an invitation cannot be accepted as asked.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum JoinError {
+    /// A new account without a name.
+    #[error("is required for a new account")]
+    NameRequired,
+    /// A new account's password that is not good enough.
+    #[error(transparent)]
+    Password(TextError),
+}
+
+/// What accepting an invitation takes: nothing more for a person who
+/// `has_account` (they prove it with its password); a name and a good
+/// password for a new account.
+pub fn joining(
+    has_account: bool,
+    name: Option<PersonName>,
+    password: &str,
+) -> Result<Joining, JoinError> {
+    if has_account {
+        return Ok(Joining::Existing);
+    }
+    let name = name.ok_or(JoinError::NameRequired)?;
+    let password = Password::parse(password).map_err(JoinError::Password)?;
+    Ok(Joining::NewAccount { name, password })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -251,5 +416,89 @@ mod tests {
             let json = serde_json::to_string(&kind).unwrap();
             assert_eq!(json, format!("\"{}\"", kind.as_str()));
         }
+    }
+
+    #[test]
+    fn suspending_or_declining_needs_a_reason_of_reasonable_length() {
+        use MembershipStatus::*;
+        assert_eq!(
+            vetting_reason(Suspended, Some("  ")),
+            Err(VettingError::ReasonRequired)
+        );
+        assert_eq!(vetting_reason(Vetted, Some("  ")), Ok(None));
+        assert_eq!(
+            vetting_reason(Suspended, Some(" unpaid ")),
+            Ok(Some("unpaid".to_owned()))
+        );
+        let long = "x".repeat(MAX_REASON_CHARS + 1);
+        assert_eq!(
+            vetting_reason(Vetted, Some(&long)),
+            Err(VettingError::ReasonTooLong)
+        );
+        assert_eq!(
+            Applied.require_active("invite members"),
+            Err(VettingError::NotVetted("invite members"))
+        );
+        assert!(Vetted.require_active("invite members").is_ok());
+        assert_eq!(
+            VettingError::from(Vetted.transition(Applied).unwrap_err()).to_string(),
+            "This organization cannot go from vetted to applied."
+        );
+    }
+
+    #[test]
+    fn only_network_admins_grant_or_touch_network_admin() {
+        assert_eq!(
+            may_grant(Role::NetworkAdmin, false),
+            Err(MemberError::GrantsNetworkAdmin)
+        );
+        assert_eq!(
+            invite(Role::NetworkAdmin, false),
+            Err(MemberError::InvitesNetworkAdmin)
+        );
+        assert!(may_grant(Role::NetworkAdmin, true).is_ok());
+        assert!(invite(Role::Staff, false).is_ok());
+        assert_eq!(
+            change_member(Role::NetworkAdmin, Some(Role::Staff), false, 5),
+            Err(MemberError::ChangesNetworkAdmin)
+        );
+        assert_eq!(
+            change_member(Role::NetworkAdmin, None, false, 5),
+            Err(MemberError::RemovesNetworkAdmin)
+        );
+        assert!(change_member(Role::NetworkAdmin, None, true, 5).is_ok());
+    }
+
+    #[test]
+    fn the_last_admin_cannot_be_demoted_or_leave() {
+        assert_eq!(
+            change_member(Role::OrgAdmin, Some(Role::Staff), false, 1),
+            Err(MemberError::LastAdmin)
+        );
+        assert_eq!(
+            change_member(Role::OrgAdmin, None, false, 1),
+            Err(MemberError::LastAdmin)
+        );
+        assert!(change_member(Role::OrgAdmin, Some(Role::OrgAdmin), false, 1).is_ok());
+        assert!(change_member(Role::OrgAdmin, None, false, 2).is_ok());
+        assert!(change_member(Role::Staff, None, false, 1).is_ok());
+    }
+
+    #[test]
+    fn a_new_account_needs_a_name_and_a_good_password() {
+        let name = PersonName::parse("Ada Lovelace").ok();
+        assert_eq!(joining(true, None, "x"), Ok(Joining::Existing));
+        assert_eq!(
+            joining(false, None, "correct horse battery"),
+            Err(JoinError::NameRequired)
+        );
+        assert!(matches!(
+            joining(false, name.clone(), "short"),
+            Err(JoinError::Password(_))
+        ));
+        assert!(matches!(
+            joining(false, name, "correct horse battery"),
+            Ok(Joining::NewAccount { .. })
+        ));
     }
 }

@@ -15,9 +15,9 @@ use warren_wire::{
 
 use super::{LENDING_REFUSAL, require_actor, require_item_reader};
 use crate::api::{Api, Tx};
+use crate::auth::actor_name;
 use crate::error::{ApiError, BodyProblems, ObjectProblems};
 use crate::extract::{IdempotencyKey, ValidJson};
-use crate::auth::actor_name;
 
 /// The item `id`, for a change to its maintenance by its owner's people.
 fn item_for_change(tx: &mut Tx, id: &str) -> Result<ItemRow, ApiError> {

@@ -44,8 +44,8 @@ use warren_wire::{FieldError, KitItem, Loan};
 use crate::alerts::triggers::ChangedBy;
 use crate::api::Tx;
 use crate::auth::Principal;
-use crate::error::ApiError;
 use crate::auth::actor_name;
+use crate::error::ApiError;
 
 /// Why a volunteer may not change loans or kit.
 const LENDING_REFUSAL: &str = "Volunteers cannot change loans or kit.";

@@ -18,9 +18,9 @@ use warren_wire::{
 
 use super::{LENDING_REFUSAL, Side, acting_side, alert_loan, loan_view};
 use crate::api::{Api, Tx};
+use crate::auth::actor_name;
 use crate::error::{ApiError, BodyProblems, ObjectProblems, VersionProblems};
 use crate::extract::{IfMatch, ValidJson, versioned};
-use crate::auth::actor_name;
 
 /// The loan `id` and the caller's side of it, for a move: 404 outsiders,
 /// 403 volunteers.

@@ -15,9 +15,9 @@ use warren_wire::{CreateLoanRequest, Loan};
 
 use super::{LENDING_REFUSAL, alert_loan, require_actor, site_of};
 use crate::api::{Api, Tx};
+use crate::auth::actor_name;
 use crate::error::{ApiError, BodyProblems, ObjectProblems};
 use crate::extract::{IdempotencyKey, ValidJson};
-use crate::auth::actor_name;
 
 /// Checks a linked assessment or referral: it must be the borrower's, and
 /// the request may not claim more urgency than it recorded.

@@ -19,10 +19,10 @@ use super::{
     today, visible_offer,
 };
 use crate::api::Api;
+use crate::auth::actor_name;
 use crate::directory::snapshot;
 use crate::error::{ApiError, BodyProblems, ObjectProblems, RoleProblems, VersionProblems};
 use crate::extract::{IdempotencyKey, IfMatch, ValidJson, versioned};
-use crate::auth::actor_name;
 use crate::routes::lending::{invalid_filter, require_actor};
 use crate::routes::paging;
 

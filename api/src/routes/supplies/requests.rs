@@ -20,9 +20,9 @@ use super::{
     SUPPLIES_REFUSAL, acting_request_side, request_side, request_view, require_vetted, today,
 };
 use crate::api::{Api, Tx};
+use crate::auth::actor_name;
 use crate::error::{ApiError, BodyProblems, ObjectProblems, VersionProblems};
 use crate::extract::{IdempotencyKey, IfMatch, ValidJson, versioned};
-use crate::auth::actor_name;
 use crate::routes::lending::{Side, require_actor};
 use crate::routes::paging;
 

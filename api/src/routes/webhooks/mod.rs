@@ -1,9 +1,11 @@
 //! Webhooks: an organization's endpoints for referral and loan events, their delivery
-//! log, and redelivery. All of it is for the organization's admins.
+//! log, and redelivery. All of it is for the organization's admins. The job
+//! that sends what the endpoints are owed is [`delivery`].
+
+pub mod delivery;
 
 use actix_web::{HttpResponse, delete, get, post, web};
 use uuid::Uuid;
-use warren_store::audit::{self, Change};
 use warren_store::organizations;
 use warren_store::webhooks::{self as store, DeliveryRecord, EndpointRecord, NewEndpoint};
 use warren_wire::{
@@ -11,12 +13,11 @@ use warren_wire::{
     WebhookDelivery, WebhookList,
 };
 
-use crate::auth::{Principal, new_secret};
+use crate::api::Api;
+use crate::auth::new_secret;
 use crate::error::{ApiError, BodyProblems, ObjectProblems};
 use crate::extract::{IdempotencyKey, ValidJson};
-use crate::idempotency::{self, Creation};
 use crate::routes::paging;
-use crate::state::AppState;
 use warren_wire::ErrorCode;
 
 /// An organization's webhook endpoints, newest first (its admins).
@@ -28,22 +29,18 @@ use warren_wire::ErrorCode;
     responses((status = 200, description = "Its endpoints, revoked ones included.", body = WebhookList), ObjectProblems)
 )]
 #[get("/organizations/{id}/webhooks")]
-pub async fn list(
-    state: web::Data<AppState>,
-    principal: Principal,
-    id: web::Path<Uuid>,
-) -> Result<HttpResponse, ApiError> {
+pub async fn list(api: Api, id: web::Path<Uuid>) -> Result<HttpResponse, ApiError> {
     let id = id.into_inner().to_string();
-    principal.require_admin(&id)?;
-    let items = web::block(move || {
-        state.store.read(|connection| {
-            store::endpoints_of(connection, &id)?
+    api.who.require_admin(&id)?;
+    let items = api
+        .read(move |tx| {
+            store::endpoints_of(tx, &id)?
                 .iter()
                 .map(EndpointRecord::to_wire)
                 .collect::<Result<Vec<_>, _>>()
+                .map_err(ApiError::from)
         })
-    })
-    .await??;
+        .await?;
     Ok(HttpResponse::Ok().json(WebhookList { items }))
 }
 
@@ -104,19 +101,14 @@ pub async fn list(
 )]
 #[post("/organizations/{id}/webhooks")]
 pub async fn create(
-    state: web::Data<AppState>,
-    principal: Principal,
+    api: Api,
     id: web::Path<Uuid>,
     key: IdempotencyKey,
     body: ValidJson<CreateWebhookRequest>,
 ) -> Result<HttpResponse, ApiError> {
     let id = id.into_inner().to_string();
-    principal.require_admin(&id)?;
-    let creation = Creation {
-        scope: principal.idempotency_scope(),
-        key,
-        fingerprint: body.fingerprint().to_owned(),
-    };
+    api.who.require_admin(&id)?;
+    let fingerprint = body.fingerprint().to_owned();
     let request = body.value;
     // `Website` checked the scheme; the full URL grammar is the HTTP client's.
     let Ok(url) = reqwest::Url::parse(request.url.as_str()) else {
@@ -125,8 +117,8 @@ pub async fn create(
             "must be a web address like https://example.org/warren",
         ));
     };
-    if !state.config.webhooks_to_private_addresses
-        && let Some(reason) = crate::webhooks::private_target(&url)
+    if !api.state.config.webhooks_to_private_addresses
+        && let Some(reason) = delivery::private_target(&url)
     {
         return Err(ApiError::invalid_field(
             "url",
@@ -134,37 +126,22 @@ pub async fn create(
         ));
     }
     let events = subscriptions(request.events)?;
-    idempotency::create(&state, creation, move |connection| {
-        let organization = organizations::find(connection, &id)?;
-        if !organization.membership.is_active() {
-            return Err(ApiError::conflict(
-                ErrorCode::OrganizationNotVetted,
-                "Only vetted organizations can register webhooks.",
-            ));
-        }
+    api.create(key, fingerprint, move |tx| {
+        organizations::find(tx, &id)?
+            .membership
+            .require_active("register webhooks")?;
         let secret = new_secret("whsec");
-        let record = store::insert_endpoint(
-            connection,
-            &NewEndpoint {
-                organization_id: &id,
-                url: request.url.as_str(),
-                secret: &secret,
-                events: &events,
-                description: request.description.as_ref().map(|text| text.as_str()),
-                created_by: &principal.actor.label,
-            },
-        )?;
-        audit::record(
-            connection,
-            &principal.actor,
-            Change {
-                action: "webhook.created",
-                target_type: "webhook",
-                target_id: &record.id,
-                organization_id: Some(&id),
-                details: serde_json::json!({ "url": record.url, "events": events }),
-            },
-        )?;
+        let endpoint = NewEndpoint {
+            organization_id: &id,
+            url: request.url.as_str(),
+            secret: &secret,
+            events: &events,
+            description: request.description.as_ref().map(|text| text.as_str()),
+            created_by: &tx.who.actor.label,
+        };
+        let record = store::insert_endpoint(tx, &endpoint)?;
+        let details = serde_json::json!({ "url": record.url, "events": events });
+        tx.audit("webhook.created", "webhook", &record.id, Some(&id), details)?;
         Ok(CreatedWebhook {
             webhook: record.to_wire()?,
             secret,
@@ -203,34 +180,25 @@ fn subscriptions(mut events: Vec<EventKind>) -> Result<Vec<EventKind>, ApiError>
     responses((status = 204, description = "Revoked."), ObjectProblems)
 )]
 #[delete("/organizations/{id}/webhooks/{webhook_id}")]
-pub async fn revoke(
-    state: web::Data<AppState>,
-    principal: Principal,
-    path: web::Path<(Uuid, Uuid)>,
-) -> Result<HttpResponse, ApiError> {
+pub async fn revoke(api: Api, path: web::Path<(Uuid, Uuid)>) -> Result<HttpResponse, ApiError> {
     let (id, webhook_id) = path.into_inner();
     let (id, webhook_id) = (id.to_string(), webhook_id.to_string());
-    principal.require_admin(&id)?;
-    web::block(move || {
-        state.store.write(|connection| {
-            let endpoint = store::find_endpoint(connection, &id, &webhook_id)?;
-            if store::revoke_endpoint(connection, &id, &webhook_id)? {
-                audit::record(
-                    connection,
-                    &principal.actor,
-                    Change {
-                        action: "webhook.revoked",
-                        target_type: "webhook",
-                        target_id: &webhook_id,
-                        organization_id: Some(&id),
-                        details: serde_json::json!({ "url": endpoint.url }),
-                    },
-                )?;
-            }
-            Ok::<_, ApiError>(())
-        })
+    api.who.require_admin(&id)?;
+    api.write(move |tx| {
+        let endpoint = store::find_endpoint(tx, &id, &webhook_id)?;
+        if store::revoke_endpoint(tx, &id, &webhook_id)? {
+            let details = serde_json::json!({ "url": endpoint.url });
+            tx.audit(
+                "webhook.revoked",
+                "webhook",
+                &webhook_id,
+                Some(&id),
+                details,
+            )?;
+        }
+        Ok(())
     })
-    .await??;
+    .await?;
     Ok(HttpResponse::NoContent().finish())
 }
 
@@ -253,39 +221,26 @@ pub async fn revoke(
 )]
 #[get("/organizations/{id}/webhooks/{webhook_id}/deliveries")]
 pub async fn deliveries(
-    state: web::Data<AppState>,
-    principal: Principal,
+    api: Api,
     path: web::Path<(Uuid, Uuid)>,
     query: web::Query<DeliveryQuery>,
 ) -> Result<HttpResponse, ApiError> {
     let (id, webhook_id) = path.into_inner();
     let (id, webhook_id) = (id.to_string(), webhook_id.to_string());
-    principal.require_admin(&id)?;
+    api.who.require_admin(&id)?;
     let query = query.into_inner();
     let limit = paging::limit(query.limit)?;
-    let before = query
-        .cursor
-        .map(|cursor| {
-            Uuid::parse_str(&cursor)
-                .map(|id| id.to_string())
-                .map_err(|_| {
-                    ApiError::bad_request(
-                        ErrorCode::InvalidQuery,
-                        "cursor is not a cursor this server sent.",
-                    )
-                })
-        })
-        .transpose()?;
-    let items = web::block(move || {
-        state.store.read(|connection| {
-            store::find_endpoint(connection, &id, &webhook_id)?;
-            store::deliveries_of(connection, &webhook_id, before.as_deref(), limit)?
+    let before = paging::id_cursor(query.cursor.as_deref())?;
+    let items = api
+        .read(move |tx| {
+            store::find_endpoint(tx, &id, &webhook_id)?;
+            store::deliveries_of(tx, &webhook_id, before.as_deref(), limit)?
                 .iter()
                 .map(DeliveryRecord::to_wire)
                 .collect::<Result<Vec<_>, _>>()
+                .map_err(ApiError::from)
         })
-    })
-    .await??;
+        .await?;
     let (items, next_cursor) = paging::page(items, limit, |delivery: &WebhookDelivery| {
         delivery.id.to_string()
     });
@@ -316,8 +271,7 @@ pub async fn deliveries(
 )]
 #[post("/organizations/{id}/webhooks/{webhook_id}/deliveries/{delivery_id}/redeliver")]
 pub async fn redeliver(
-    state: web::Data<AppState>,
-    principal: Principal,
+    api: Api,
     path: web::Path<(Uuid, Uuid, Uuid)>,
     key: IdempotencyKey,
 ) -> Result<HttpResponse, ApiError> {
@@ -327,37 +281,31 @@ pub async fn redeliver(
         webhook_id.to_string(),
         delivery_id.to_string(),
     );
-    principal.require_admin(&id)?;
-    let creation = Creation {
-        scope: principal.idempotency_scope(),
-        key,
-        fingerprint: format!("redeliver {webhook_id} {delivery_id}"),
-    };
-    idempotency::create(&state, creation, move |connection| {
-        let endpoint = store::find_endpoint(connection, &id, &webhook_id)?;
-        let original = store::find_delivery(connection, &webhook_id, &delivery_id)?;
+    api.who.require_admin(&id)?;
+    let fingerprint = format!("redeliver {webhook_id} {delivery_id}");
+    api.create(key, fingerprint, move |tx| {
+        let endpoint = store::find_endpoint(tx, &id, &webhook_id)?;
+        let original = store::find_delivery(tx, &webhook_id, &delivery_id)?;
         if !endpoint.active {
             return Err(ApiError::conflict(
                 ErrorCode::WebhookRevoked,
                 "The endpoint is revoked; register a new one to receive events.",
             ));
         }
-        let delivery = store::redeliver(connection, &original)?;
-        audit::record(
-            connection,
-            &principal.actor,
-            Change {
-                action: "webhook.redelivered",
-                target_type: "webhook_delivery",
-                target_id: &delivery.id,
-                organization_id: Some(&id),
-                details: serde_json::json!({
-                    "webhook_id": webhook_id,
-                    "redelivery_of": original.id,
-                    "event_id": original.event_id,
-                    "kind": original.kind,
-                }),
-            },
+        let delivery = store::redeliver(tx, &original)?;
+        let details = serde_json::json!({
+            "webhook_id": webhook_id,
+            "redelivery_of": original.id,
+            "event_id": original.event_id,
+            "kind": original.kind,
+        });
+        let target = "webhook_delivery";
+        tx.audit(
+            "webhook.redelivered",
+            target,
+            &delivery.id,
+            Some(&id),
+            details,
         )?;
         Ok(delivery.to_wire()?)
     })
