@@ -176,6 +176,13 @@ impl Api {
         }
     }
 
+    /// The `Api` of a request that needs no sign-in (the public directory,
+    /// the triage protocol, the report): it reads, and its caller sees only
+    /// what is public.
+    pub fn public(state: web::Data<AppState>) -> Self {
+        Self::anonymous(state, Actor::system("visitor"))
+    }
+
     /// Runs `work` on a pooled connection without a transaction.
     pub async fn read<T, F>(self, work: F) -> Result<T, ApiError>
     where

@@ -19,7 +19,6 @@ pub mod error;
 pub mod events;
 pub mod extract;
 pub mod hsds;
-pub mod idempotency;
 pub mod mail;
 pub mod mailbox;
 pub mod openapi;

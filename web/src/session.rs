@@ -241,14 +241,19 @@ impl Session {
         self.load_me().await
     }
 
-    /// Signs out: revokes the refresh token on the server, then forgets it.
+    /// Signs out: forgets the tokens in this browser at once, then revokes
+    /// the refresh token on the server.
+    ///
+    /// Forgetting comes first so that a person who signs out and at once
+    /// closes the tab or goes elsewhere (a shared computer at the front
+    /// desk) is signed out even if the revocation never arrives; a failed
+    /// logout only leaves a refresh token on the server that nobody holds.
     pub async fn sign_out(self) {
-        if let Some(refresh_token) = stored_refresh_token() {
-            // Forgetting the tokens locally is what matters; a failed logout
-            // only leaves a refresh token on the server that nobody holds.
+        let refresh_token = stored_refresh_token();
+        self.end(SIGNED_OUT);
+        if let Some(refresh_token) = refresh_token {
             let _ = self.client().logout(&refresh_token).await;
         }
-        self.end(SIGNED_OUT);
     }
 
     /// Calls the API as the signed-in person.

@@ -23,6 +23,7 @@ use super::queries::{
 };
 use super::taxonomy::{Vocabulary, term, terms};
 use super::{HSDS_PROFILE, HSDS_VERSION};
+use crate::api::Api;
 use crate::directory::snapshot;
 use crate::error::{ApiError, PublicProblems};
 use crate::routes::public::admit;
@@ -74,21 +75,15 @@ async fn vetted_organizations(
     state: &web::Data<AppState>,
     ids: Option<Vec<Uuid>>,
 ) -> Result<HashMap<Uuid, Organization>, ApiError> {
-    let state = state.clone();
-    let organizations = web::block(move || {
-        state.store.read(|connection| {
-            organization_store::list(
-                connection,
-                &OrganizationFilter {
-                    visible: ids.map(|ids| ids.iter().map(Uuid::to_string).collect()),
-                    membership: Some(MembershipStatus::Vetted),
-                    limit: MAX_ORGANIZATIONS,
-                    ..OrganizationFilter::default()
-                },
-            )
-        })
-    })
-    .await??;
+    let filter = OrganizationFilter {
+        visible: ids.map(|ids| ids.iter().map(Uuid::to_string).collect()),
+        membership: Some(MembershipStatus::Vetted),
+        limit: MAX_ORGANIZATIONS,
+        ..OrganizationFilter::default()
+    };
+    let organizations = Api::public(state.clone())
+        .read(move |tx| Ok(organization_store::list(tx, &filter)?))
+        .await?;
     Ok(organizations
         .into_iter()
         .map(|organization| (organization.id, organization))

@@ -11,18 +11,11 @@ use actix_web::{HttpResponse, get, web};
 use chrono::{NaiveDate, Utc};
 use uuid::Uuid;
 use warren_domain::dashboard::{Period, dashboard};
-use warren_wire::{Dashboard, DashboardCsvQuery, DashboardQuery, FieldError};
+use warren_wire::{Dashboard, DashboardCsvQuery, DashboardQuery};
 
+use crate::api::Api;
 use crate::auth::Principal;
 use crate::error::{ApiError, RoleProblems};
-use crate::state::AppState;
-
-fn invalid(field: &str, message: &str) -> ApiError {
-    ApiError::InvalidFilter(FieldError {
-        field: field.to_owned(),
-        message: message.to_owned(),
-    })
-}
 
 /// The period `query` asks for; by default the last full calendar month.
 fn period(query: &DashboardQuery, today: NaiveDate) -> Result<Period, ApiError> {
@@ -30,7 +23,7 @@ fn period(query: &DashboardQuery, today: NaiveDate) -> Result<Period, ApiError> 
         text.as_deref()
             .map(|text| {
                 NaiveDate::parse_from_str(text.trim(), "%Y-%m-%d")
-                    .map_err(|_| invalid(field, "is not a date (YYYY-MM-DD)"))
+                    .map_err(|_| ApiError::invalid_filter(field, "is not a date (YYYY-MM-DD)"))
             })
             .transpose()
     };
@@ -43,7 +36,8 @@ fn period(query: &DashboardQuery, today: NaiveDate) -> Result<Period, ApiError> 
         (None, Some(to)) => (to.min(default.from()), to),
         (Some(from), Some(to)) => (from, to),
     };
-    Period::new(from, to).map_err(|error| invalid(error.field(), &error.to_string()))
+    Period::new(from, to)
+        .map_err(|error| ApiError::invalid_filter(error.field(), &error.to_string()))
 }
 
 /// Whether the caller may see `organization` (the whole network when
@@ -65,49 +59,43 @@ fn authorize(principal: &Principal, organization: Option<Uuid>) -> Result<(), Ap
 
 /// Builds the dashboard `query` asks for, after checking the caller may see
 /// it.
-async fn build(
-    state: web::Data<AppState>,
-    principal: &Principal,
-    query: &DashboardQuery,
-) -> Result<Dashboard, ApiError> {
+async fn build(api: Api, query: &DashboardQuery) -> Result<Dashboard, ApiError> {
     let now = Utc::now();
     let period = period(query, now.date_naive())?;
-    authorize(principal, query.organization_id)?;
+    authorize(&api.who, query.organization_id)?;
     let organization = query.organization_id;
-    web::block(move || {
-        state.store.read(|connection| {
-            let organization_id = organization.map(|id| id.to_string());
-            if let Some(id) = &organization_id
-                && !warren_store::dashboard::organization_exists(connection, id)?
-            {
-                return Err(ApiError::NotFound);
-            }
-            let organization_id = organization_id.as_deref();
-            let sent = warren_store::dashboard::sent_referrals(
-                connection,
-                organization_id,
-                period.start(),
-                period.end(),
-            )?;
-            let snapshot = warren_store::dashboard::snapshot(
-                connection,
-                organization_id,
-                period.start(),
-                period.end(),
-                now,
-            )?;
-            let targets = warren_store::triage::current(connection)?.protocol.tiers;
-            Ok(dashboard(
-                period,
-                organization,
-                &sent,
-                &snapshot,
-                &targets,
-                now,
-            ))
-        })
+    api.read(move |tx| {
+        let organization_id = organization.map(|id| id.to_string());
+        if let Some(id) = &organization_id
+            && !warren_store::dashboard::organization_exists(tx, id)?
+        {
+            return Err(ApiError::NotFound);
+        }
+        let organization_id = organization_id.as_deref();
+        let sent = warren_store::dashboard::sent_referrals(
+            tx,
+            organization_id,
+            period.start(),
+            period.end(),
+        )?;
+        let snapshot = warren_store::dashboard::snapshot(
+            tx,
+            organization_id,
+            period.start(),
+            period.end(),
+            now,
+        )?;
+        let targets = warren_store::triage::current(tx)?.protocol.tiers;
+        Ok(dashboard(
+            period,
+            organization,
+            &sent,
+            &snapshot,
+            &targets,
+            now,
+        ))
     })
-    .await?
+    .await
 }
 
 /// The dashboard over a period (by default last calendar month): headline
@@ -132,12 +120,8 @@ async fn build(
     )
 )]
 #[get("/dashboard")]
-pub async fn read(
-    state: web::Data<AppState>,
-    principal: Principal,
-    query: web::Query<DashboardQuery>,
-) -> Result<HttpResponse, ApiError> {
-    let dashboard = build(state, &principal, &query).await?;
+pub async fn read(api: Api, query: web::Query<DashboardQuery>) -> Result<HttpResponse, ApiError> {
+    let dashboard = build(api, &query).await?;
     Ok(HttpResponse::Ok()
         .insert_header((header::CACHE_CONTROL, "private, no-store"))
         .json(dashboard))
@@ -159,21 +143,17 @@ pub async fn read(
     )
 )]
 #[get("/dashboard/csv")]
-pub async fn csv(
-    state: web::Data<AppState>,
-    principal: Principal,
-    query: web::Query<DashboardCsvQuery>,
-) -> Result<HttpResponse, ApiError> {
+pub async fn csv(api: Api, query: web::Query<DashboardCsvQuery>) -> Result<HttpResponse, ApiError> {
     if !warren_wire::TABLES.contains(&query.table.as_str()) {
-        return Err(invalid(
+        return Err(ApiError::invalid_filter(
             "table",
             &format!("must be one of {}", warren_wire::TABLES.join(", ")),
         ));
     }
-    let dashboard = build(state, &principal, &query.dashboard()).await?;
+    let dashboard = build(api, &query.dashboard()).await?;
     let table = dashboard
         .table(&query.table)
-        .ok_or_else(|| invalid("table", "no such table"))?;
+        .ok_or_else(|| ApiError::invalid_filter("table", "no such table"))?;
     Ok(HttpResponse::Ok()
         .insert_header((header::CONTENT_TYPE, "text/csv; charset=utf-8"))
         .insert_header((header::CACHE_CONTROL, "private, no-store"))

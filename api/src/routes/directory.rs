@@ -5,13 +5,12 @@ use actix_web::{HttpRequest, HttpResponse, get, post, web};
 use chrono::Utc;
 use warren_domain::directory::search::SearchParams;
 use warren_domain::directory::taxonomy::Term;
-use warren_store::audit::{self, Change};
 use warren_store::sites as store;
 use warren_wire::{
     AuditQueueItem, AuditQueuePage, AuditQueueQuery, CreateTermRequest, SearchPage, TermList,
 };
 
-use crate::auth::Principal;
+use crate::api::Api;
 use crate::directory::{self, search_params, snapshot};
 use crate::error::{ApiError, BodyProblems, PublicProblems, RoleProblems};
 use crate::routes::paging;
@@ -42,12 +41,8 @@ use warren_wire::ErrorCode;
     )
 )]
 #[get("/directory/search")]
-pub async fn search(
-    state: web::Data<AppState>,
-    principal: Principal,
-    request: HttpRequest,
-) -> Result<HttpResponse, ApiError> {
-    if !principal.in_network {
+pub async fn search(api: Api, request: HttpRequest) -> Result<HttpResponse, ApiError> {
+    if !api.who.in_network {
         return Err(ApiError::Forbidden(
             "Only members of vetted organizations search the members' directory; \
              the public directory is at /api/v1/public/search."
@@ -55,8 +50,8 @@ pub async fn search(
         ));
     }
     let mut params = search_params(request.query_string())?;
-    let near = crate::routes::places::resolve_near(&state, &mut params).await?;
-    let snapshot = snapshot(&state).await?;
+    let near = crate::routes::places::resolve_near(&api.state, &mut params).await?;
+    let snapshot = snapshot(&api.state).await?;
     let mut page = directory::search(&snapshot, &params, true)?;
     page.near = near;
     Ok(HttpResponse::Ok().json(page))
@@ -78,11 +73,10 @@ pub async fn search(
 )]
 #[get("/directory/audit-queue")]
 pub async fn audit_queue(
-    state: web::Data<AppState>,
-    principal: Principal,
+    api: Api,
     query: web::Query<AuditQueueQuery>,
 ) -> Result<HttpResponse, ApiError> {
-    if !principal.access.can_vet() {
+    if !api.who.access.can_vet() {
         return Err(ApiError::Forbidden(
             "Only network admins run the audit queue.".into(),
         ));
@@ -92,33 +86,25 @@ pub async fn audit_queue(
     let offset = i64::try_from(query.offset.unwrap_or(0))
         .map_err(|_| ApiError::bad_request(ErrorCode::InvalidQuery, "offset is too large."))?;
     let now = Utc::now();
-    let (rows, overdue, total, gaps) = web::block(move || {
-        state.store.read(|connection| {
-            let (rows, overdue, total) = store::audit_queue(
-                connection,
-                now,
-                query.overdue_only.unwrap_or(false),
-                offset,
-                limit,
-            )?;
+    let (rows, overdue, total, gaps) = api
+        .read(move |tx| {
+            let (rows, overdue, total) =
+                store::audit_queue(tx, now, query.overdue_only.unwrap_or(false), offset, limit)?;
             let mut gaps = std::collections::HashMap::new();
             for row in &rows {
-                let Some(record) =
-                    warren_store::alerts::find_rota(connection, &row.id.to_string())?
-                else {
+                let Some(record) = warren_store::alerts::find_rota(tx, &row.id.to_string())? else {
                     continue;
                 };
-                let site = store::find(connection, &row.id.to_string())?;
+                let site = store::find(tx, &row.id.to_string())?;
                 let (timezone, country) =
                     crate::alerts::place(&site.fields.timezone, &site.fields.country)?;
                 if let Some(gap) = record.rota()?.gaps(timezone, country, now, 7).first() {
                     gaps.insert(row.id, *gap);
                 }
             }
-            Ok::<_, ApiError>((rows, overdue, total, gaps))
+            Ok((rows, overdue, total, gaps))
         })
-    })
-    .await??;
+        .await?;
     let shown = offset + rows.len() as i64;
     Ok(HttpResponse::Ok().json(AuditQueuePage {
         items: rows
@@ -175,11 +161,10 @@ pub async fn terms(state: web::Data<AppState>) -> Result<HttpResponse, ApiError>
 )]
 #[post("/taxonomy/terms")]
 pub async fn create_term(
-    state: web::Data<AppState>,
-    principal: Principal,
+    api: Api,
     body: crate::extract::ValidJson<CreateTermRequest>,
 ) -> Result<HttpResponse, ApiError> {
-    if !principal.access.can_vet() {
+    if !api.who.access.can_vet() {
         return Err(ApiError::Forbidden(
             "Only network admins extend the vocabularies.".into(),
         ));
@@ -190,7 +175,7 @@ pub async fn create_term(
         code: request.code,
         label: request.label.as_str().to_owned(),
     };
-    let current = snapshot(&state).await?;
+    let current = snapshot(&api.state).await?;
     if term.taxonomy == warren_domain::directory::taxonomy::Taxonomy::Species
         && !term.code.is_group()
         && current
@@ -204,25 +189,16 @@ pub async fn create_term(
         ));
     }
     let created = term.clone();
-    web::block(move || {
-        state.store.write(|connection| {
-            store::insert_term(connection, &created)?;
-            audit::record(
-                connection,
-                &principal.actor,
-                Change {
-                    action: "taxonomy.term_created",
-                    target_type: "taxonomy_term",
-                    target_id: &format!("{}:{}", created.taxonomy.as_str(), created.code),
-                    organization_id: None,
-                    details: serde_json::json!({ "label": created.label }),
-                },
-            )?;
-            Ok::<_, ApiError>(())
-        })?;
-        state.directory.changed(&state.store);
-        Ok::<_, ApiError>(())
+    api.write_directory(move |tx| {
+        store::insert_term(tx, &created)?;
+        tx.audit(
+            "taxonomy.term_created",
+            "taxonomy_term",
+            &format!("{}:{}", created.taxonomy.as_str(), created.code),
+            None,
+            serde_json::json!({ "label": created.label }),
+        )
     })
-    .await??;
+    .await?;
     Ok(HttpResponse::Created().json(term))
 }

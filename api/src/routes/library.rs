@@ -19,7 +19,6 @@ use actix_web::{HttpResponse, delete, get, post, put, web};
 use uuid::Uuid;
 use warren_domain::directory::taxonomy::{Taxonomy, TermCode, Vocabulary};
 use warren_domain::library::{ArticleKind, Tags, Topic, Visibility, may_edit, may_read, may_write};
-use warren_store::audit::{self, Change};
 use warren_store::library::{
     self as store, ArticleRow, Edit, HIGHLIGHT_END, HIGHLIGHT_START, Hit, Search, TagCodes,
     VersionRow,
@@ -27,17 +26,16 @@ use warren_store::library::{
 use warren_store::{DbConnection, new_id, now, parse_id, sites, utc};
 use warren_wire::{
     Article, ArticleHit, ArticlePage, ArticleQuery, ArticleVersion, ArticleVersionEntry,
-    ArticleVersionList, CreateArticleRequest, FieldError, PreviewRequest, PreviewResponse,
-    SnippetPart, UpdateArticleRequest,
+    ArticleVersionList, CreateArticleRequest, PreviewRequest, PreviewResponse, SnippetPart,
+    UpdateArticleRequest,
 };
 
+use crate::api::{Api, Tx};
 use crate::auth::Principal;
 use crate::auth::actor_name;
 use crate::error::{ApiError, BodyProblems, ObjectProblems, RoleProblems, VersionProblems};
 use crate::extract::{IdempotencyKey, IfMatch, ValidJson, versioned};
-use crate::idempotency::{self, Creation};
 use crate::routes::paging;
-use crate::state::AppState;
 use warren_wire::ErrorCode;
 
 fn corrupt(what: &str) -> ApiError {
@@ -50,13 +48,6 @@ fn kind_of(code: &str) -> Result<ArticleKind, ApiError> {
 
 fn visibility_of(code: &str) -> Result<Visibility, ApiError> {
     Visibility::parse(code).ok_or_else(|| corrupt("visibility"))
-}
-
-fn invalid_filter(field: &str, message: &str) -> ApiError {
-    ApiError::InvalidFilter(FieldError {
-        field: field.to_owned(),
-        message: message.to_owned(),
-    })
 }
 
 /// Whether the caller reads `row`.
@@ -167,12 +158,10 @@ fn codes_json(tags: &Tags) -> Result<(String, String), ApiError> {
     Ok((json(&species)?, json(&topics)?))
 }
 
-fn view(
-    connection: &mut DbConnection,
-    principal: &Principal,
-    row: &ArticleRow,
-) -> Result<Article, ApiError> {
-    let names = store::organization_names(connection, std::slice::from_ref(row))?;
+/// The article as the caller sees it.
+fn view(tx: &mut Tx, row: &ArticleRow) -> Result<Article, ApiError> {
+    let principal = tx.who;
+    let names = store::organization_names(tx, std::slice::from_ref(row))?;
     let tags = TagCodes::of(row)?;
     let visibility = visibility_of(&row.visibility)?;
     Ok(Article {
@@ -277,25 +266,20 @@ fn version_view(row: &VersionRow, current: i64) -> Result<ArticleVersion, ApiErr
     })
 }
 
+/// Audits `action` on the article `row`.
 fn record(
-    connection: &mut DbConnection,
-    principal: &Principal,
+    tx: &mut Tx,
     action: &'static str,
     row: &ArticleRow,
     details: serde_json::Value,
 ) -> Result<(), ApiError> {
-    audit::record(
-        connection,
-        &principal.actor,
-        Change {
-            action,
-            target_type: "article",
-            target_id: &row.id,
-            organization_id: Some(&row.organization_id),
-            details,
-        },
-    )?;
-    Ok(())
+    tx.audit(
+        action,
+        "article",
+        &row.id,
+        Some(&row.organization_id),
+        details,
+    )
 }
 
 /// The organization a new article belongs to: the one named, or the only
@@ -359,24 +343,20 @@ fn owner_of(principal: &Principal, named: Option<Uuid>) -> Result<String, ApiErr
 )]
 #[post("/articles")]
 pub async fn create_article(
-    state: web::Data<AppState>,
-    principal: Principal,
+    api: Api,
     key: IdempotencyKey,
     body: ValidJson<CreateArticleRequest>,
 ) -> Result<HttpResponse, ApiError> {
-    let organization = owner_of(&principal, body.value.organization_id)?;
-    check_visibility(&principal, body.value.visibility)?;
-    let creation = Creation {
-        scope: principal.idempotency_scope(),
-        key,
-        fingerprint: format!("article:{}", body.fingerprint()),
-    };
+    let organization = owner_of(&api.who, body.value.organization_id)?;
+    check_visibility(&api.who, body.value.visibility)?;
+    let fingerprint = format!("article:{}", body.fingerprint());
     let request = body.value;
-    idempotency::create(&state, creation, move |connection| {
-        let vocabulary = vocabulary(connection)?;
+    api.create(key, fingerprint, move |tx| {
+        let principal = tx.who;
+        let vocabulary = vocabulary(tx)?;
         let tags = Tags::check(request.species, request.topics, &vocabulary)?;
         let (species, topics) = codes_json(&tags)?;
-        let author = actor_name(&principal);
+        let author = actor_name(principal);
         let at = now();
         let row = ArticleRow {
             id: new_id(),
@@ -403,10 +383,9 @@ pub async fn create_article(
             .change_note
             .as_ref()
             .map_or("First version", |note| note.as_str());
-        store::create(connection, &row, note)?;
+        store::create(tx, &row, note)?;
         record(
-            connection,
-            &principal,
+            tx,
             "article.created",
             &row,
             serde_json::json!({
@@ -416,7 +395,7 @@ pub async fn create_article(
                 "version": 1,
             }),
         )?;
-        view(connection, &principal, &row)
+        view(tx, &row)
     })
     .await
 }
@@ -440,10 +419,10 @@ pub async fn create_article(
 )]
 #[get("/articles")]
 pub async fn search_articles(
-    state: web::Data<AppState>,
-    principal: Principal,
+    api: Api,
     query: web::Query<ArticleQuery>,
 ) -> Result<HttpResponse, ApiError> {
+    let principal = &api.who;
     let query = query.into_inner();
     let species = query
         .species
@@ -451,7 +430,7 @@ pub async fn search_articles(
         .map(|text| {
             TermCode::parse(text)
                 .map(String::from)
-                .map_err(|_| invalid_filter("species", "is not a species code"))
+                .map_err(|_| ApiError::invalid_filter("species", "is not a species code"))
         })
         .transpose()?;
     let topic = query
@@ -460,11 +439,14 @@ pub async fn search_articles(
         .map(|text| {
             Topic::parse(text)
                 .map(String::from)
-                .map_err(|error| invalid_filter("topic", &error.to_string()))
+                .map_err(|error| ApiError::invalid_filter("topic", &error.to_string()))
         })
         .transpose()?;
     if query.q.as_deref().is_some_and(|q| q.chars().count() > 200) {
-        return Err(invalid_filter("q", "must be at most 200 characters"));
+        return Err(ApiError::invalid_filter(
+            "q",
+            "must be at most 200 characters",
+        ));
     }
     let offset = paging::offset(query.cursor.as_deref())?;
     let limit = paging::limit(query.limit)?;
@@ -482,24 +464,23 @@ pub async fn search_articles(
         offset,
         limit: limit + 1,
     };
-    let page = web::block(move || {
-        state.store.read(|connection| {
-            let hits = store::search(connection, &search)?;
+    let page = api
+        .read(move |tx| {
+            let hits = store::search(tx, &search)?;
             let rows: Vec<ArticleRow> = hits.iter().map(|hit| hit.row.clone()).collect();
-            let names = store::organization_names(connection, &rows)?;
+            let names = store::organization_names(tx, &rows)?;
             let mut items = hits
                 .into_iter()
                 .map(|found| hit(found, &names))
                 .collect::<Result<Vec<_>, _>>()?;
             let more = items.len() as i64 > limit;
             items.truncate(usize::try_from(limit).unwrap_or(usize::MAX));
-            Ok::<_, ApiError>(ArticlePage {
+            Ok(ArticlePage {
                 items,
                 next_cursor: more.then(|| (offset + limit).to_string()),
             })
         })
-    })
-    .await??;
+        .await?;
     Ok(HttpResponse::Ok().json(page))
 }
 
@@ -535,20 +516,15 @@ pub async fn preview_article(
     responses((status = 200, description = "The article.", body = Article), ObjectProblems)
 )]
 #[get("/articles/{id}")]
-pub async fn read_article(
-    state: web::Data<AppState>,
-    principal: Principal,
-    id: web::Path<Uuid>,
-) -> Result<HttpResponse, ApiError> {
+pub async fn read_article(api: Api, id: web::Path<Uuid>) -> Result<HttpResponse, ApiError> {
     let id = id.into_inner().to_string();
-    let article = web::block(move || {
-        state.store.read(|connection| {
-            let row = store::article(connection, &id)?;
-            require_reader(&principal, &row)?;
-            view(connection, &principal, &row)
+    let article = api
+        .read(move |tx| {
+            let row = store::article(tx, &id)?;
+            require_reader(tx.who, &row)?;
+            view(tx, &row)
         })
-    })
-    .await??;
+        .await?;
     Ok(versioned(&article, article.version))
 }
 
@@ -574,24 +550,24 @@ pub async fn read_article(
 )]
 #[put("/articles/{id}")]
 pub async fn update_article(
-    state: web::Data<AppState>,
-    principal: Principal,
+    api: Api,
     id: web::Path<Uuid>,
     version: IfMatch,
     body: ValidJson<UpdateArticleRequest>,
 ) -> Result<HttpResponse, ApiError> {
     let id = id.into_inner().to_string();
     let request = body.value;
-    let article = web::block(move || {
-        state.store.write(|connection| {
-            let current = store::article(connection, &id)?;
-            require_reader(&principal, &current)?;
-            require_editor(&principal, &current, Some(request.visibility))?;
-            check_visibility(&principal, request.visibility)?;
-            let vocabulary = vocabulary(connection)?;
+    let article = api
+        .write(move |tx| {
+            let principal = tx.who;
+            let current = store::article(tx, &id)?;
+            require_reader(principal, &current)?;
+            require_editor(principal, &current, Some(request.visibility))?;
+            check_visibility(principal, request.visibility)?;
+            let vocabulary = vocabulary(tx)?;
             let tags = Tags::check(request.species, request.topics, &vocabulary)?;
             let (species, topics) = codes_json(&tags)?;
-            let author = actor_name(&principal);
+            let author = actor_name(principal);
             let summary = request.summary.as_ref().map(ToString::to_string);
             let note = request
                 .change_note
@@ -611,10 +587,9 @@ pub async fn update_article(
                 author: &author,
                 author_user_id: principal.user.as_ref().map(|user| user.id.as_str()),
             };
-            let row = store::edit(connection, &current, version.0, &edit)?;
+            let row = store::edit(tx, &current, version.0, &edit)?;
             record(
-                connection,
-                &principal,
+                tx,
                 "article.edited",
                 &row,
                 serde_json::json!({
@@ -625,10 +600,9 @@ pub async fn update_article(
                     "title": row.title,
                 }),
             )?;
-            view(connection, &principal, &row)
+            view(tx, &row)
         })
-    })
-    .await??;
+        .await?;
     Ok(versioned(&article, article.version))
 }
 
@@ -651,29 +625,25 @@ pub async fn update_article(
 )]
 #[delete("/articles/{id}")]
 pub async fn archive_article(
-    state: web::Data<AppState>,
-    principal: Principal,
+    api: Api,
     id: web::Path<Uuid>,
     version: IfMatch,
 ) -> Result<HttpResponse, ApiError> {
     let id = id.into_inner().to_string();
-    web::block(move || {
-        state.store.write(|connection| {
-            let current = store::article(connection, &id)?;
-            require_reader(&principal, &current)?;
-            require_editor(&principal, &current, None)?;
-            store::archive(connection, &current, version.0, &actor_name(&principal))?;
-            record(
-                connection,
-                &principal,
-                "article.archived",
-                &current,
-                serde_json::json!({ "version": current.version }),
-            )?;
-            Ok::<_, ApiError>(())
-        })
+    api.write(move |tx| {
+        let principal = tx.who;
+        let current = store::article(tx, &id)?;
+        require_reader(principal, &current)?;
+        require_editor(principal, &current, None)?;
+        store::archive(tx, &current, version.0, &actor_name(principal))?;
+        record(
+            tx,
+            "article.archived",
+            &current,
+            serde_json::json!({ "version": current.version }),
+        )
     })
-    .await??;
+    .await?;
     Ok(HttpResponse::NoContent().finish())
 }
 
@@ -689,18 +659,14 @@ pub async fn archive_article(
     )
 )]
 #[get("/articles/{id}/versions")]
-pub async fn list_versions(
-    state: web::Data<AppState>,
-    principal: Principal,
-    id: web::Path<Uuid>,
-) -> Result<HttpResponse, ApiError> {
+pub async fn list_versions(api: Api, id: web::Path<Uuid>) -> Result<HttpResponse, ApiError> {
     let article_id = id.into_inner();
     let id = article_id.to_string();
-    let list = web::block(move || {
-        state.store.read(|connection| {
-            let row = store::article(connection, &id)?;
-            require_reader(&principal, &row)?;
-            let items = store::versions(connection, &id)?
+    let list = api
+        .read(move |tx| {
+            let row = store::article(tx, &id)?;
+            require_reader(tx.who, &row)?;
+            let items = store::versions(tx, &id)?
                 .into_iter()
                 .map(|version| ArticleVersionEntry {
                     number: version.number,
@@ -710,14 +676,13 @@ pub async fn list_versions(
                     created_at: utc(version.created_at),
                 })
                 .collect();
-            Ok::<_, ApiError>(ArticleVersionList {
+            Ok(ArticleVersionList {
                 article_id,
                 current: row.version,
                 items,
             })
         })
-    })
-    .await??;
+        .await?;
     Ok(HttpResponse::Ok().json(list))
 }
 
@@ -738,21 +703,19 @@ pub async fn list_versions(
 )]
 #[get("/articles/{id}/versions/{number}")]
 pub async fn read_version(
-    state: web::Data<AppState>,
-    principal: Principal,
+    api: Api,
     path: web::Path<(Uuid, i64)>,
 ) -> Result<HttpResponse, ApiError> {
     let (id, number) = path.into_inner();
     let id = id.to_string();
-    let version = web::block(move || {
-        state.store.read(|connection| {
-            let row = store::article(connection, &id)?;
-            require_reader(&principal, &row)?;
-            let version = store::version(connection, &id, number)?;
+    let version = api
+        .read(move |tx| {
+            let row = store::article(tx, &id)?;
+            require_reader(tx.who, &row)?;
+            let version = store::version(tx, &id, number)?;
             version_view(&version, row.version)
         })
-    })
-    .await??;
+        .await?;
     Ok(HttpResponse::Ok().json(version))
 }
 

@@ -17,6 +17,7 @@ use warren_domain::directory::search::SearchParams;
 use warren_domain::report::{Month, public_report};
 use warren_wire::{FieldError, PublicReport, PublicSite, ReportQuery, SearchPage, TermList};
 
+use crate::api::Api;
 use crate::auth::{client_address, partner_key};
 use crate::directory::{self, public_site, search_params, snapshot};
 use crate::error::{ApiError, PublicProblems};
@@ -210,12 +211,9 @@ pub async fn report(
     };
     let from = first.first_day().and_time(NaiveTime::MIN);
     let to = last.next().first_day().and_time(NaiveTime::MIN);
-    let referrals = web::block(move || {
-        state
-            .store
-            .read(|connection| warren_store::referrals::reported(connection, from, to))
-    })
-    .await??;
+    let referrals = Api::public(state)
+        .read(move |tx| Ok(warren_store::referrals::reported(tx, from, to)?))
+        .await?;
     Ok(HttpResponse::Ok()
         .insert_header((header::CACHE_CONTROL, "public, max-age=300"))
         .json(public_report(&referrals, &months)))

@@ -10,8 +10,6 @@
 //! specialist sees the case (species, priority, patient, reason, history)
 //! but never the owner's or finder's contact. Every change is audited.
 
-use std::sync::{Arc, Mutex};
-
 use actix_web::http::header;
 use actix_web::{FromRequest, HttpRequest, HttpResponse, get, post, put, web};
 use uuid::Uuid;
@@ -24,39 +22,24 @@ use warren_domain::specialists::{
     Availability, ConsultParty, ConsultStatus, Discipline, MAX_DISCIPLINES, MAX_SPECIES,
     check_transition, consults_at, may_keep_profile, may_request_consult, role_offers_consults,
 };
-use warren_store::audit::{self, Change};
 use warren_store::referrals::{self as referral_store, ReferralRow};
 use warren_store::specialists::{self as store, Closing, ConsultRow, Listed, ProfileRow, Search};
 use warren_store::{DbConnection, StoreError, new_id, now, parse_id, sites, utc};
 use warren_wire::{
     AnswerConsultRequest, Consult, ConsultCase, ConsultList, ConsultQuery, ConsultSlot,
-    DeclineConsultRequest, FieldError, RequestConsultRequest, SpecialistPage, SpecialistProfile,
+    DeclineConsultRequest, RequestConsultRequest, SpecialistPage, SpecialistProfile,
     SpecialistProfileRequest, SpecialistQuery,
 };
 
 use crate::alerts::triggers::ChangedBy;
+use crate::api::{Api, Tx};
 use crate::auth::Principal;
 use crate::auth::actor_name;
 use crate::error::{ApiError, BodyProblems, ObjectProblems, RoleProblems, VersionProblems};
-use crate::events::LiveEvent;
-use crate::events::Raised;
 use crate::extract::{IdempotencyKey, IfMatch, ValidJson, versioned};
-use crate::idempotency::{self, Creation};
 use crate::routes::paging;
 use crate::routes::referrals::side;
-use crate::state::AppState;
 use warren_wire::ErrorCode;
-
-fn corrupt(what: &str) -> ApiError {
-    ApiError::Internal(format!("corrupt stored {what}"))
-}
-
-fn invalid_filter(field: &str, message: &str) -> ApiError {
-    ApiError::InvalidFilter(FieldError {
-        field: field.to_owned(),
-        message: message.to_owned(),
-    })
-}
 
 /// Whether a profile is shown to the network: its organization is vetted
 /// and the person is still a clinician or an admin there.
@@ -74,15 +57,16 @@ fn profile_view(listed: &Listed) -> Result<SpecialistProfile, ApiError> {
     let disciplines = row
         .disciplines()?
         .iter()
-        .map(|code| Discipline::parse(code).ok_or_else(|| corrupt("discipline")))
+        .map(|code| Discipline::parse(code).ok_or_else(|| ApiError::corrupt("discipline")))
         .collect::<Result<Vec<_>, _>>()?;
     let availability: Vec<ConsultSlot> =
-        serde_json::from_str(&row.availability).map_err(|_| corrupt("availability"))?;
+        serde_json::from_str(&row.availability).map_err(|_| ApiError::corrupt("availability"))?;
     let timezone = listed
         .timezone
         .as_deref()
         .and_then(|name| Timezone::parse(name).ok());
-    let hours = Availability::check(availability.clone()).map_err(|_| corrupt("availability"))?;
+    let hours =
+        Availability::check(availability.clone()).map_err(|_| ApiError::corrupt("availability"))?;
     let now = consults_at(row.accepting_consults, &hours, timezone, chrono::Utc::now());
     Ok(SpecialistProfile {
         user_id: parse_id(&row.user_id)?,
@@ -217,18 +201,14 @@ fn json(value: &impl serde::Serialize) -> Result<String, ApiError> {
     )
 )]
 #[get("/me/specialist-profile")]
-pub async fn read_my_profile(
-    state: web::Data<AppState>,
-    principal: Principal,
-) -> Result<HttpResponse, ApiError> {
-    let user_id = principal.person()?.id.clone();
-    let profile = web::block(move || {
-        state.store.read(|connection| {
-            let row = store::profile(connection, &user_id)?;
-            profile_view(&one_listed(connection, row)?)
+pub async fn read_my_profile(api: Api) -> Result<HttpResponse, ApiError> {
+    let user_id = api.who.person()?.id.clone();
+    let profile = api
+        .read(move |tx| {
+            let row = store::profile(tx, &user_id)?;
+            profile_view(&one_listed(tx, row)?)
         })
-    })
-    .await??;
+        .await?;
     Ok(versioned(&profile, profile.version))
 }
 
@@ -254,25 +234,24 @@ pub async fn read_my_profile(
 )]
 #[put("/me/specialist-profile")]
 pub async fn put_my_profile(
-    state: web::Data<AppState>,
-    principal: Principal,
+    api: Api,
     request: HttpRequest,
     body: ValidJson<SpecialistProfileRequest>,
 ) -> Result<HttpResponse, ApiError> {
-    let user_id = principal.person()?.id.clone();
+    let user_id = api.who.person()?.id.clone();
     let expected = if request.headers().contains_key(header::IF_MATCH) {
         Some(IfMatch::extract(&request).await?.0)
     } else {
         None
     };
     let body = body.value;
-    let organization = profile_organization(&principal, body.organization_id)?;
+    let organization = profile_organization(&api.who, body.organization_id)?;
     let disciplines = checked_disciplines(&body.disciplines)?;
-    let profile = web::block(move || {
-        state.store.write(|connection| {
-            let vocabulary = Vocabulary::new(sites::terms(connection)?);
+    let profile = api
+        .write(move |tx| {
+            let vocabulary = Vocabulary::new(sites::terms(tx)?);
             let species = checked_species(&vocabulary, &body.species)?;
-            let existing = match store::profile(connection, &user_id) {
+            let existing = match store::profile(tx, &user_id) {
                 Ok(row) => Some(row),
                 Err(StoreError::NotFound) => None,
                 Err(error) => return Err(error.into()),
@@ -299,31 +278,26 @@ pub async fn put_my_profile(
                 updated_at: at,
                 version: 1,
             };
-            let stored = store::put_profile(connection, &row, expected)?;
-            audit::record(
-                connection,
-                &principal.actor,
-                Change {
-                    action: if expected.is_some() {
-                        "specialist_profile.updated"
-                    } else {
-                        "specialist_profile.created"
-                    },
-                    target_type: "specialist_profile",
-                    target_id: &user_id,
-                    organization_id: Some(&organization),
-                    details: serde_json::json!({
-                        "species": species,
-                        "disciplines": disciplines,
-                        "accepting_consults": stored.accepting_consults,
-                        "version": stored.version,
-                    }),
+            let stored = store::put_profile(tx, &row, expected)?;
+            tx.audit(
+                if expected.is_some() {
+                    "specialist_profile.updated"
+                } else {
+                    "specialist_profile.created"
                 },
+                "specialist_profile",
+                &user_id,
+                Some(&organization),
+                serde_json::json!({
+                    "species": species,
+                    "disciplines": disciplines,
+                    "accepting_consults": stored.accepting_consults,
+                    "version": stored.version,
+                }),
             )?;
-            profile_view(&one_listed(connection, stored)?)
+            profile_view(&one_listed(tx, stored)?)
         })
-    })
-    .await??;
+        .await?;
     Ok(versioned(&profile, profile.version))
 }
 
@@ -366,11 +340,10 @@ fn has_words(profile: &SpecialistProfile, words: &[String]) -> bool {
 )]
 #[get("/specialists")]
 pub async fn search_specialists(
-    state: web::Data<AppState>,
-    principal: Principal,
+    api: Api,
     query: web::Query<SpecialistQuery>,
 ) -> Result<HttpResponse, ApiError> {
-    require_network(&principal)?;
+    require_network(&api.who)?;
     let query = query.into_inner();
     let species = query
         .species
@@ -378,11 +351,14 @@ pub async fn search_specialists(
         .map(|text| {
             TermCode::parse(text)
                 .map(String::from)
-                .map_err(|_| invalid_filter("species", "is not a species code"))
+                .map_err(|_| ApiError::invalid_filter("species", "is not a species code"))
         })
         .transpose()?;
     if query.q.as_deref().is_some_and(|q| q.chars().count() > 200) {
-        return Err(invalid_filter("q", "must be at most 200 characters"));
+        return Err(ApiError::invalid_filter(
+            "q",
+            "must be at most 200 characters",
+        ));
     }
     let words: Vec<String> = query
         .q
@@ -402,9 +378,9 @@ pub async fn search_specialists(
         accepting: query.accepting.filter(|accepting| *accepting),
     };
     let accepting = query.accepting;
-    let page = web::block(move || {
-        state.store.read(|connection| {
-            let mut items = store::search(connection, &search)?
+    let page = api
+        .read(move |tx| {
+            let mut items = store::search(tx, &search)?
                 .iter()
                 .filter(|listed| listable(listed))
                 .map(profile_view)
@@ -419,13 +395,12 @@ pub async fn search_specialists(
             let take = usize::try_from(limit).unwrap_or(usize::MAX);
             let more = items.len() > skip.saturating_add(take);
             let items: Vec<SpecialistProfile> = items.into_iter().skip(skip).take(take).collect();
-            Ok::<_, ApiError>(SpecialistPage {
+            Ok(SpecialistPage {
                 items,
                 next_cursor: more.then(|| (offset + limit).to_string()),
             })
         })
-    })
-    .await??;
+        .await?;
     Ok(HttpResponse::Ok().json(page))
 }
 
@@ -442,38 +417,30 @@ pub async fn search_specialists(
     )
 )]
 #[get("/specialists/{user_id}")]
-pub async fn read_specialist(
-    state: web::Data<AppState>,
-    principal: Principal,
-    user_id: web::Path<Uuid>,
-) -> Result<HttpResponse, ApiError> {
-    require_network(&principal)?;
+pub async fn read_specialist(api: Api, user_id: web::Path<Uuid>) -> Result<HttpResponse, ApiError> {
+    require_network(&api.who)?;
     let user_id = user_id.into_inner().to_string();
-    let profile = web::block(move || {
-        state.store.read(|connection| {
-            let row = store::profile(connection, &user_id)?;
-            let listed = one_listed(connection, row)?;
+    let profile = api
+        .read(move |tx| {
+            let row = store::profile(tx, &user_id)?;
+            let listed = one_listed(tx, row)?;
             if !listable(&listed) {
                 return Err(ApiError::NotFound);
             }
             profile_view(&listed)
         })
-    })
-    .await??;
+        .await?;
     Ok(HttpResponse::Ok().json(profile))
 }
 
-/// The wire shape of `rows`, as `principal` sees them.
-fn consult_views(
-    connection: &mut DbConnection,
-    principal: &Principal,
-    rows: &[ConsultRow],
-) -> Result<Vec<Consult>, ApiError> {
+/// The wire shape of `rows`, as the caller sees them.
+fn consult_views(tx: &mut Tx, rows: &[ConsultRow]) -> Result<Vec<Consult>, ApiError> {
+    let principal = tx.who;
     let mut organization_ids: Vec<String> = Vec::new();
     let mut referrals = std::collections::HashMap::new();
     for row in rows {
         if !referrals.contains_key(&row.referral_id) {
-            let referral = referral_store::row(connection, &row.referral_id)?;
+            let referral = referral_store::row(tx, &row.referral_id)?;
             organization_ids.push(referral.referrer_org_id.clone());
             organization_ids.push(referral.receiver_org_id.clone());
             referrals.insert(row.referral_id.clone(), referral);
@@ -483,14 +450,15 @@ fn consult_views(
     }
     organization_ids.sort();
     organization_ids.dedup();
-    let names = store::organization_names(connection, &organization_ids)?;
+    let names = store::organization_names(tx, &organization_ids)?;
     let name = |id: &str| names.get(id).cloned().unwrap_or_default();
     rows.iter()
         .map(|row| {
             let referral = referrals
                 .get(&row.referral_id)
-                .ok_or_else(|| corrupt("consult referral"))?;
-            let status = ConsultStatus::parse(&row.status).ok_or_else(|| corrupt("status"))?;
+                .ok_or_else(|| ApiError::corrupt("consult referral"))?;
+            let status =
+                ConsultStatus::parse(&row.status).ok_or_else(|| ApiError::corrupt("status"))?;
             let requested = status == ConsultStatus::Requested;
             let is_specialist = principal
                 .user
@@ -514,7 +482,7 @@ fn consult_views(
                     species: referral.species.clone(),
                     priority: referral.tier()?,
                     patient: serde_json::from_str(&referral.patient)
-                        .map_err(|_| corrupt("patient"))?,
+                        .map_err(|_| ApiError::corrupt("patient"))?,
                     reason: referral.reason.clone(),
                     history: referral.history.clone(),
                     medications: referral.medications.clone(),
@@ -533,14 +501,10 @@ fn consult_views(
         .collect()
 }
 
-fn consult_view(
-    connection: &mut DbConnection,
-    principal: &Principal,
-    row: &ConsultRow,
-) -> Result<Consult, ApiError> {
-    consult_views(connection, principal, std::slice::from_ref(row))?
+fn consult_view(tx: &mut Tx, row: &ConsultRow) -> Result<Consult, ApiError> {
+    consult_views(tx, std::slice::from_ref(row))?
         .pop()
-        .ok_or_else(|| corrupt("consult"))
+        .ok_or_else(|| ApiError::corrupt("consult"))
 }
 
 /// The organization the caller asks for on `referral`: a side where they
@@ -590,40 +554,33 @@ fn requesting_organization(
 )]
 #[post("/referrals/{id}/consults")]
 pub async fn request_consult(
-    state: web::Data<AppState>,
-    principal: Principal,
+    api: Api,
     id: web::Path<Uuid>,
     key: IdempotencyKey,
     body: ValidJson<RequestConsultRequest>,
 ) -> Result<HttpResponse, ApiError> {
     let referral_id = id.into_inner().to_string();
-    let creation = Creation {
-        scope: principal.idempotency_scope(),
-        key,
-        fingerprint: format!("consult:{referral_id}:{}", body.fingerprint()),
-    };
+    let fingerprint = format!("consult:{referral_id}:{}", body.fingerprint());
     let request = body.value;
-    let raised_outside: Arc<Mutex<Vec<LiveEvent>>> = Arc::new(Mutex::new(Vec::new()));
-    let raised_inside = raised_outside.clone();
-    let alerting = state.alerting.clone();
-    let answer = idempotency::create(&state, creation, move |connection| {
-        let referral = referral_store::row(connection, &referral_id)?;
-        let side = side(&principal, &referral)?;
+    api.create(key, fingerprint, move |tx| {
+        let principal = tx.who;
+        let referral = referral_store::row(tx, &referral_id)?;
+        let side = side(principal, &referral)?;
         if side == Party::Coordinator {
             return Err(ApiError::Forbidden(
                 "Only the two organizations of the referral ask for consults.".into(),
             ));
         }
-        let organization = requesting_organization(&principal, &referral)?;
+        let organization = requesting_organization(principal, &referral)?;
         let specialist = request.specialist_user_id.to_string();
         let not_a_specialist =
             || ApiError::invalid_field("specialist_user_id", "is not a listed specialist");
-        let profile = match store::profile(connection, &specialist) {
+        let profile = match store::profile(tx, &specialist) {
             Ok(row) => row,
             Err(StoreError::NotFound) => return Err(not_a_specialist()),
             Err(error) => return Err(error.into()),
         };
-        let listed = one_listed(connection, profile)?;
+        let listed = one_listed(tx, profile)?;
         if !listable(&listed) {
             return Err(not_a_specialist());
         }
@@ -643,7 +600,7 @@ pub async fn request_consult(
                 format!("{} does not accept consults now.", listed.name),
             ));
         }
-        if store::open_consult_exists(connection, &referral_id, &specialist)? {
+        if store::open_consult_exists(tx, &referral_id, &specialist)? {
             return Err(ApiError::conflict(
                 ErrorCode::ConsultOpen,
                 format!(
@@ -652,7 +609,7 @@ pub async fn request_consult(
                 ),
             ));
         }
-        let name = actor_name(&principal);
+        let name = actor_name(principal);
         let at = now();
         let row = ConsultRow {
             id: new_id(),
@@ -673,13 +630,13 @@ pub async fn request_consult(
             updated_at: at,
             version: 1,
         };
-        store::insert_consult(connection, &row)?;
+        store::insert_consult(tx, &row)?;
         let heading = format!(
             "Consult requested from {} ({})",
             listed.name, listed.organization_name
         );
         referral_store::log(
-            connection,
+            tx,
             &referral_id,
             at,
             &name,
@@ -689,42 +646,30 @@ pub async fn request_consult(
             Some(&format!("{heading}.")),
         )?;
         referral_store::post_message(
-            connection,
+            tx,
             &referral_id,
             &organization,
             &name,
             principal.actor.user_id.as_deref(),
             &format!("{heading}: {}", row.question),
         )?;
-        audit::record(
-            connection,
-            &principal.actor,
-            Change {
-                action: "consult.requested",
-                target_type: "consult",
-                target_id: &row.id,
-                organization_id: Some(&organization),
-                details: serde_json::json!({
-                    "referral_id": referral_id,
-                    "specialist_user_id": specialist,
-                }),
-            },
+        tx.audit(
+            "consult.requested",
+            "consult",
+            &row.id,
+            Some(&organization),
+            serde_json::json!({
+                "referral_id": referral_id,
+                "specialist_user_id": specialist,
+            }),
         )?;
-        let mut raised = Raised::default();
-        raised.raise(connection, "referral.message_posted", &referral)?;
-        alerting.consult_requested(connection, &mut raised, &row, request.urgent)?;
-        if let Ok(mut outside) = raised_inside.lock() {
-            outside.extend(raised.0);
-        }
-        consult_view(connection, &principal, &row)
+        tx.raise("referral.message_posted", &referral)?;
+        let alerting = &tx.state.alerting;
+        let (connection, raised) = tx.parts();
+        alerting.consult_requested(connection, raised, &row, request.urgent)?;
+        consult_view(tx, &row)
     })
-    .await?;
-    let events = raised_outside
-        .lock()
-        .map(|mut events| std::mem::take(&mut *events))
-        .unwrap_or_default();
-    state.events.publish(events);
-    Ok(answer)
+    .await
 }
 
 /// A referral's consults, oldest first (whoever reads the referral; 404 for
@@ -740,24 +685,19 @@ pub async fn request_consult(
     )
 )]
 #[get("/referrals/{id}/consults")]
-pub async fn referral_consults(
-    state: web::Data<AppState>,
-    principal: Principal,
-    id: web::Path<Uuid>,
-) -> Result<HttpResponse, ApiError> {
+pub async fn referral_consults(api: Api, id: web::Path<Uuid>) -> Result<HttpResponse, ApiError> {
     let id = id.into_inner().to_string();
-    let list = web::block(move || {
-        state.store.read(|connection| {
-            let referral = referral_store::row(connection, &id)?;
-            side(&principal, &referral)?;
-            let rows = store::consults_of_referral(connection, &id)?;
-            Ok::<_, ApiError>(ConsultList {
-                items: consult_views(connection, &principal, &rows)?,
+    let list = api
+        .read(move |tx| {
+            let referral = referral_store::row(tx, &id)?;
+            side(tx.who, &referral)?;
+            let rows = store::consults_of_referral(tx, &id)?;
+            Ok(ConsultList {
+                items: consult_views(tx, &rows)?,
                 next_cursor: None,
             })
         })
-    })
-    .await??;
+        .await?;
     Ok(HttpResponse::Ok().json(list))
 }
 
@@ -776,45 +716,40 @@ pub async fn referral_consults(
 )]
 #[get("/consults")]
 pub async fn my_consults(
-    state: web::Data<AppState>,
-    principal: Principal,
+    api: Api,
     query: web::Query<ConsultQuery>,
 ) -> Result<HttpResponse, ApiError> {
-    let user_id = principal.person()?.id.clone();
+    let user_id = api.who.person()?.id.clone();
     let query = query.into_inner();
     let offset = paging::offset(query.cursor.as_deref())?;
     let limit = paging::limit(query.limit)?;
-    let list = web::block(move || {
-        state.store.read(|connection| {
+    let list = api
+        .read(move |tx| {
             let rows = store::consults_for_specialist(
-                connection,
+                tx,
                 &user_id,
                 query.status.map(ConsultStatus::as_str),
                 offset,
                 limit + 1,
             )?;
-            let mut items = consult_views(connection, &principal, &rows)?;
+            let mut items = consult_views(tx, &rows)?;
             let more = items.len() as i64 > limit;
             items.truncate(usize::try_from(limit).unwrap_or(usize::MAX));
-            Ok::<_, ApiError>(ConsultList {
+            Ok(ConsultList {
                 items,
                 next_cursor: more.then(|| (offset + limit).to_string()),
             })
         })
-    })
-    .await??;
+        .await?;
     Ok(HttpResponse::Ok().json(list))
 }
 
 /// The consult, or 404 unless the caller is its specialist or reads its
 /// referral.
-fn readable_consult(
-    connection: &mut DbConnection,
-    principal: &Principal,
-    id: &str,
-) -> Result<(ConsultRow, ReferralRow), ApiError> {
-    let row = store::consult(connection, id)?;
-    let referral = referral_store::row(connection, &row.referral_id)?;
+fn readable_consult(tx: &mut Tx, id: &str) -> Result<(ConsultRow, ReferralRow), ApiError> {
+    let principal = tx.who;
+    let row = store::consult(tx, id)?;
+    let referral = referral_store::row(tx, &row.referral_id)?;
     let is_specialist = principal
         .user
         .as_ref()
@@ -835,19 +770,14 @@ fn readable_consult(
     responses((status = 200, description = "The consult.", body = Consult), ObjectProblems)
 )]
 #[get("/consults/{id}")]
-pub async fn read_consult(
-    state: web::Data<AppState>,
-    principal: Principal,
-    id: web::Path<Uuid>,
-) -> Result<HttpResponse, ApiError> {
+pub async fn read_consult(api: Api, id: web::Path<Uuid>) -> Result<HttpResponse, ApiError> {
     let id = id.into_inner().to_string();
-    let consult = web::block(move || {
-        state.store.read(|connection| {
-            let (row, _) = readable_consult(connection, &principal, &id)?;
-            consult_view(connection, &principal, &row)
+    let consult = api
+        .read(move |tx| {
+            let (row, _) = readable_consult(tx, &id)?;
+            consult_view(tx, &row)
         })
-    })
-    .await??;
+        .await?;
     Ok(versioned(&consult, consult.version))
 }
 
@@ -861,17 +791,18 @@ struct Close {
 /// Closes a consult in one transaction: the rules, the conditional update,
 /// the case thread, the timeline, the audit log and the event.
 async fn close(
-    state: web::Data<AppState>,
-    principal: Principal,
+    api: Api,
     id: Uuid,
     version: IfMatch,
     close: Close,
 ) -> Result<HttpResponse, ApiError> {
     let id = id.to_string();
-    let consult = web::block(move || {
-        let (consult, raised) = state.store.write(|connection| {
-            let (current, referral) = readable_consult(connection, &principal, &id)?;
-            let from = ConsultStatus::parse(&current.status).ok_or_else(|| corrupt("status"))?;
+    let consult = api
+        .write(move |tx| {
+            let principal = tx.who;
+            let (current, referral) = readable_consult(tx, &id)?;
+            let from =
+                ConsultStatus::parse(&current.status).ok_or_else(|| ApiError::corrupt("status"))?;
             let is_specialist = principal
                 .user
                 .as_ref()
@@ -888,9 +819,9 @@ async fn close(
                 ConsultParty::Requester
             };
             check_transition(from, close.to, party)?;
-            let name = actor_name(&principal);
+            let name = actor_name(principal);
             let row = store::close_consult(
-                connection,
+                tx,
                 &current,
                 version.0,
                 &Closing {
@@ -922,7 +853,7 @@ async fn close(
                 ),
             };
             referral_store::log(
-                connection,
+                tx,
                 &row.referral_id,
                 now(),
                 &name,
@@ -931,49 +862,41 @@ async fn close(
                 None,
                 Some(&format!("{heading}.")),
             )?;
-            let mut raised = Raised::default();
             if let Some(text) = message {
                 referral_store::post_message(
-                    connection,
+                    tx,
                     &row.referral_id,
                     &organization,
                     &name,
                     principal.actor.user_id.as_deref(),
                     &format!("{heading}: {text}"),
                 )?;
-                raised.raise(connection, "referral.message_posted", &referral)?;
+                tx.raise("referral.message_posted", &referral)?;
             }
-            audit::record(
-                connection,
-                &principal.actor,
-                Change {
-                    action: match close.to {
-                        ConsultStatus::Answered => "consult.answered",
-                        ConsultStatus::Declined => "consult.declined",
-                        _ => "consult.cancelled",
-                    },
-                    target_type: "consult",
-                    target_id: &row.id,
-                    organization_id: Some(&organization),
-                    details: serde_json::json!({
-                        "referral_id": row.referral_id,
-                        "version": row.version,
-                    }),
+            tx.audit(
+                match close.to {
+                    ConsultStatus::Answered => "consult.answered",
+                    ConsultStatus::Declined => "consult.declined",
+                    _ => "consult.cancelled",
                 },
+                "consult",
+                &row.id,
+                Some(&organization),
+                serde_json::json!({
+                    "referral_id": row.referral_id,
+                    "version": row.version,
+                }),
             )?;
             let by = ChangedBy {
                 user_id: principal.actor.user_id.as_deref(),
                 name: &name,
             };
-            state
-                .alerting
-                .consult_closed(connection, &mut raised, &row, by)?;
-            Ok::<_, ApiError>((consult_view(connection, &principal, &row)?, raised))
-        })?;
-        state.events.publish(raised.0);
-        Ok::<_, ApiError>(consult)
-    })
-    .await??;
+            let alerting = &tx.state.alerting;
+            let (connection, raised) = tx.parts();
+            alerting.consult_closed(connection, raised, &row, by)?;
+            consult_view(tx, &row)
+        })
+        .await?;
     Ok(versioned(&consult, consult.version))
 }
 
@@ -997,8 +920,7 @@ async fn close(
 )]
 #[post("/consults/{id}/answer")]
 pub async fn answer_consult(
-    state: web::Data<AppState>,
-    principal: Principal,
+    api: Api,
     id: web::Path<Uuid>,
     version: IfMatch,
     body: ValidJson<AnswerConsultRequest>,
@@ -1008,7 +930,7 @@ pub async fn answer_consult(
         answer: Some(body.value.answer.to_string()),
         decline_reason: None,
     };
-    close(state, principal, id.into_inner(), version, close_with).await
+    close(api, id.into_inner(), version, close_with).await
 }
 
 /// Decline a consult with a reason (the specialist only; `If-Match`
@@ -1031,8 +953,7 @@ pub async fn answer_consult(
 )]
 #[post("/consults/{id}/decline")]
 pub async fn decline_consult(
-    state: web::Data<AppState>,
-    principal: Principal,
+    api: Api,
     id: web::Path<Uuid>,
     version: IfMatch,
     body: ValidJson<DeclineConsultRequest>,
@@ -1042,7 +963,7 @@ pub async fn decline_consult(
         answer: None,
         decline_reason: Some(body.value.reason.to_string()),
     };
-    close(state, principal, id.into_inner(), version, close_with).await
+    close(api, id.into_inner(), version, close_with).await
 }
 
 /// Cancel a consult still waiting for its answer (the admins, clinicians and
@@ -1063,8 +984,7 @@ pub async fn decline_consult(
 )]
 #[post("/consults/{id}/cancel")]
 pub async fn cancel_consult(
-    state: web::Data<AppState>,
-    principal: Principal,
+    api: Api,
     id: web::Path<Uuid>,
     version: IfMatch,
 ) -> Result<HttpResponse, ApiError> {
@@ -1073,7 +993,7 @@ pub async fn cancel_consult(
         answer: None,
         decline_reason: None,
     };
-    close(state, principal, id.into_inner(), version, close_with).await
+    close(api, id.into_inner(), version, close_with).await
 }
 
 #[cfg(test)]

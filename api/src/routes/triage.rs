@@ -7,7 +7,6 @@ use warren_domain::directory::search::SearchParams;
 use warren_domain::triage::{
     Variant, assess, check_protocol, check_variant, protocol_changes, with_variant,
 };
-use warren_store::audit::{self, Change};
 use warren_store::triage::{self as store, NewAssessment};
 use warren_store::{StoreError, organizations, sites};
 use warren_wire::{
@@ -16,12 +15,12 @@ use warren_wire::{
     SiteTriageVariant,
 };
 
-use crate::auth::Principal;
+use crate::api::Api;
 use crate::directory::{self, snapshot};
 use crate::error::{ApiError, BodyProblems, ObjectProblems, PublicProblems, RoleProblems};
 use crate::extract::{IdempotencyKey, ValidJson};
-use crate::idempotency::{self, Creation};
 use crate::routes::paging;
+use crate::routes::sites::{require_edit, require_view};
 use crate::state::AppState;
 use warren_wire::ErrorCode;
 
@@ -52,7 +51,9 @@ async fn species(
 )]
 #[get("/triage/protocol")]
 pub async fn current_protocol(state: web::Data<AppState>) -> Result<HttpResponse, ApiError> {
-    let version = web::block(move || state.store.read(store::current)).await??;
+    let version = Api::public(state)
+        .read(|tx| Ok(store::current(tx)?))
+        .await?;
     Ok(HttpResponse::Ok().json(version))
 }
 
@@ -68,7 +69,9 @@ pub async fn current_protocol(state: web::Data<AppState>) -> Result<HttpResponse
 )]
 #[get("/triage/protocol/versions")]
 pub async fn protocol_versions(state: web::Data<AppState>) -> Result<HttpResponse, ApiError> {
-    let items = web::block(move || state.store.read(store::versions)).await??;
+    let items = Api::public(state)
+        .read(|tx| Ok(store::versions(tx)?))
+        .await?;
     Ok(HttpResponse::Ok().json(ProtocolVersionList { items }))
 }
 
@@ -89,12 +92,9 @@ pub async fn protocol_version(
     version: web::Path<u32>,
 ) -> Result<HttpResponse, ApiError> {
     let version = version.into_inner();
-    let found = web::block(move || {
-        state
-            .store
-            .read(|connection| store::version(connection, version))
-    })
-    .await??;
+    let found = Api::public(state)
+        .read(move |tx| Ok(store::version(tx, version)?))
+        .await?;
     Ok(HttpResponse::Ok().json(found))
 }
 
@@ -115,11 +115,10 @@ pub async fn protocol_version(
 )]
 #[post("/triage/protocol/versions")]
 pub async fn publish_protocol(
-    state: web::Data<AppState>,
-    principal: Principal,
+    api: Api,
     body: ValidJson<PublishProtocolRequest>,
 ) -> Result<HttpResponse, ApiError> {
-    if !principal.access.can_vet() {
+    if !api.who.access.can_vet() {
         return Err(ApiError::Forbidden(
             "Only network admins publish the triage protocol.".into(),
         ));
@@ -127,9 +126,9 @@ pub async fn publish_protocol(
     let protocol = body.value.protocol;
     check_protocol(&protocol)
         .map_err(|error| ApiError::invalid_field("protocol", error.to_string()))?;
-    let published = web::block(move || {
-        state.store.write(|connection| {
-            let current = store::current(connection)?;
+    let published = api
+        .write(move |tx| {
+            let current = store::current(tx)?;
             let changes = protocol_changes(&current.protocol, &protocol);
             if changes.is_empty() {
                 return Err(ApiError::conflict(
@@ -137,30 +136,24 @@ pub async fn publish_protocol(
                     "The protocol is the same as the current version.",
                 ));
             }
-            let mut publisher = principal.actor.clone();
+            let mut publisher = tx.who.actor.clone();
             publisher.label = publisher
                 .label
                 .split(" <")
                 .next()
                 .unwrap_or_default()
                 .to_owned();
-            let published =
-                store::publish(connection, current.version, &protocol, &changes, &publisher)?;
-            audit::record(
-                connection,
-                &principal.actor,
-                Change {
-                    action: "triage.protocol_published",
-                    target_type: "triage_protocol",
-                    target_id: &published.version.to_string(),
-                    organization_id: None,
-                    details: serde_json::json!({ "changes": changes }),
-                },
+            let published = store::publish(tx, current.version, &protocol, &changes, &publisher)?;
+            tx.audit(
+                "triage.protocol_published",
+                "triage_protocol",
+                &published.version.to_string(),
+                None,
+                serde_json::json!({ "changes": changes }),
             )?;
-            Ok::<_, ApiError>(published)
+            Ok(published)
         })
-    })
-    .await??;
+        .await?;
     Ok(HttpResponse::Created().json(published))
 }
 
@@ -183,7 +176,9 @@ pub async fn evaluate(
 ) -> Result<HttpResponse, ApiError> {
     let request = body.value;
     let species = species(&state, &request.species).await?;
-    let protocol = web::block(move || state.store.read(store::current)).await??;
+    let protocol = Api::public(state)
+        .read(|tx| Ok(store::current(tx)?))
+        .await?;
     let result = assess(&protocol.protocol, &species, &request.answers)?;
     Ok(HttpResponse::Ok().json(result))
 }
@@ -246,21 +241,16 @@ fn destinations(
 )]
 #[post("/organizations/{id}/assessments")]
 pub async fn create(
-    state: web::Data<AppState>,
-    principal: Principal,
+    api: Api,
     id: web::Path<Uuid>,
     key: IdempotencyKey,
     body: ValidJson<CreateAssessmentRequest>,
 ) -> Result<HttpResponse, ApiError> {
     let organization = id.into_inner().to_string();
-    principal.require_read(&organization)?;
-    let creation = Creation {
-        scope: principal.idempotency_scope(),
-        key,
-        fingerprint: format!("{organization}:{}", body.fingerprint()),
-    };
+    api.who.require_read(&organization)?;
+    let fingerprint = format!("{organization}:{}", body.fingerprint());
     let request = body.value;
-    let species = species(&state, &request.species).await?;
+    let species = species(&api.state, &request.species).await?;
     let patient = request
         .patient
         .map(|patient| patient.trim().to_owned())
@@ -274,15 +264,15 @@ pub async fn create(
             "must be at most 200 characters",
         ));
     }
-    let snapshot = snapshot(&state).await?;
-    idempotency::create(&state, creation, move |connection| {
-        let member_of = organizations::find(connection, &organization)?;
-        if !member_of.membership.is_active() && !principal.access.can_vet() {
+    let snapshot = snapshot(&api.state).await?;
+    api.create(key, fingerprint, move |tx| {
+        let member_of = organizations::find(tx, &organization)?;
+        if !member_of.membership.is_active() && !tx.who.access.can_vet() {
             return Err(ApiError::Forbidden(
                 "Only vetted organizations record assessments.".into(),
             ));
         }
-        let own_sites = sites::list_for_organization(connection, &organization)?;
+        let own_sites = sites::list_for_organization(tx, &organization)?;
         let site = match request.site_id {
             Some(site_id) => Some(
                 own_sites
@@ -295,17 +285,17 @@ pub async fn create(
             None => own_sites.first(),
         };
         let mut protocol = match request.protocol_version {
-            Some(version) => store::version(connection, version).map_err(|error| match error {
+            Some(version) => store::version(tx, version).map_err(|error| match error {
                 StoreError::NotFound => {
                     ApiError::invalid_field("protocol_version", "is not a published version")
                 }
                 other => other.into(),
             })?,
-            None => store::current(connection)?,
+            None => store::current(tx)?,
         };
         // A site running its own variant adapts the interventions to its kit.
         let variant = match site {
-            Some(site) => store::variant(connection, &site.id.to_string())?,
+            Some(site) => store::variant(tx, &site.id.to_string())?,
             None => None,
         };
         if let Some(variant) = &variant {
@@ -328,8 +318,9 @@ pub async fn create(
             .unwrap_or_default();
         let destinations = destinations(&snapshot, &needed, species.as_str(), near)?;
         let variant_site = variant.as_ref().map(|variant| variant.site_id.to_string());
+        let actor = tx.who.actor.clone();
         let record = store::insert_assessment(
-            connection,
+            tx,
             &NewAssessment {
                 organization_id: &organization,
                 species: species.as_str(),
@@ -339,21 +330,17 @@ pub async fn create(
                 destinations: &destinations,
                 variant_site_id: variant_site.as_deref(),
             },
-            &principal.actor,
+            &actor,
         )?;
-        audit::record(
-            connection,
-            &principal.actor,
-            Change {
-                action: "triage.assessed",
-                target_type: "assessment",
-                target_id: &record.id.to_string(),
-                organization_id: Some(&organization),
-                details: serde_json::json!({
-                    "tier": result.tier.tier.number(),
-                    "protocol_version": result.protocol_version,
-                }),
-            },
+        tx.audit(
+            "triage.assessed",
+            "assessment",
+            &record.id.to_string(),
+            Some(&organization),
+            serde_json::json!({
+                "tier": result.tier.tier.number(),
+                "protocol_version": result.protocol_version,
+            }),
         )?;
         Ok(record)
     })
@@ -370,28 +357,22 @@ pub async fn create(
 )]
 #[get("/organizations/{id}/assessments")]
 pub async fn list(
-    state: web::Data<AppState>,
-    principal: Principal,
+    api: Api,
     id: web::Path<Uuid>,
     query: web::Query<AssessmentQuery>,
 ) -> Result<HttpResponse, ApiError> {
     let organization = id.into_inner().to_string();
-    principal.require_read(&organization)?;
+    api.who.require_read(&organization)?;
     let query = query.into_inner();
     let limit = paging::limit(query.limit)?;
-    let page = web::block(move || {
-        state.store.read(|connection| {
-            let items = store::list_assessments(
-                connection,
-                &organization,
-                query.cursor.as_deref(),
-                limit + 1,
-            )?;
+    let page = api
+        .read(move |tx| {
+            let items =
+                store::list_assessments(tx, &organization, query.cursor.as_deref(), limit + 1)?;
             let (items, next_cursor) = paging::page(items, limit, |record| record.id.to_string());
-            Ok::<_, ApiError>(AssessmentPage { items, next_cursor })
+            Ok(AssessmentPage { items, next_cursor })
         })
-    })
-    .await??;
+        .await?;
     Ok(HttpResponse::Ok().json(page))
 }
 
@@ -404,20 +385,15 @@ pub async fn list(
     responses((status = 200, description = "The assessment.", body = AssessmentRecord), ObjectProblems)
 )]
 #[get("/assessments/{id}")]
-pub async fn read(
-    state: web::Data<AppState>,
-    principal: Principal,
-    id: web::Path<Uuid>,
-) -> Result<HttpResponse, ApiError> {
+pub async fn read(api: Api, id: web::Path<Uuid>) -> Result<HttpResponse, ApiError> {
     let id = id.into_inner().to_string();
-    let record = web::block(move || {
-        let record = state
-            .store
-            .read(|connection| store::find_assessment(connection, &id))?;
-        principal.require_read(&record.organization_id.to_string())?;
-        Ok::<_, ApiError>(record)
-    })
-    .await??;
+    let record = api
+        .read(move |tx| {
+            let record = store::find_assessment(tx, &id)?;
+            tx.who.require_read(&record.organization_id.to_string())?;
+            Ok(record)
+        })
+        .await?;
     Ok(HttpResponse::Ok().json(record))
 }
 
@@ -431,20 +407,15 @@ pub async fn read(
     responses((status = 200, description = "The site's variant.", body = SiteTriageVariant), ObjectProblems)
 )]
 #[get("/sites/{id}/triage-variant")]
-pub async fn read_variant(
-    state: web::Data<AppState>,
-    principal: Principal,
-    id: web::Path<Uuid>,
-) -> Result<HttpResponse, ApiError> {
+pub async fn read_variant(api: Api, id: web::Path<Uuid>) -> Result<HttpResponse, ApiError> {
     let id = id.into_inner().to_string();
-    let variant = web::block(move || {
-        state.store.read(|connection| {
-            let site = sites::find(connection, &id)?;
-            crate::routes::sites::require_view(&principal, &site)?;
-            store::variant(connection, &id)?.ok_or(ApiError::NotFound)
+    let variant = api
+        .read(move |tx| {
+            let site = sites::find(tx, &id)?;
+            require_view(tx.who, &site)?;
+            store::variant(tx, &id)?.ok_or(ApiError::NotFound)
         })
-    })
-    .await??;
+        .await?;
     Ok(HttpResponse::Ok().json(variant))
 }
 
@@ -466,36 +437,31 @@ pub async fn read_variant(
 )]
 #[put("/sites/{id}/triage-variant")]
 pub async fn put_variant(
-    state: web::Data<AppState>,
-    principal: Principal,
+    api: Api,
     id: web::Path<Uuid>,
     body: ValidJson<Variant>,
 ) -> Result<HttpResponse, ApiError> {
     let id = id.into_inner().to_string();
     let variant = body.value;
-    let saved = web::block(move || {
-        state.store.write(|connection| {
-            let site = sites::find(connection, &id)?;
-            crate::routes::sites::require_edit(&principal, &site)?;
-            let protocol = store::current(connection)?;
+    let saved = api
+        .write(move |tx| {
+            let site = sites::find(tx, &id)?;
+            require_edit(tx.who, &site)?;
+            let protocol = store::current(tx)?;
             check_variant(&protocol.protocol, &variant)
                 .map_err(|(field, message)| ApiError::invalid_field(&field, message))?;
-            let saved = store::put_variant(connection, &id, &variant, &principal.actor)?;
-            audit::record(
-                connection,
-                &principal.actor,
-                Change {
-                    action: "triage.variant_adopted",
-                    target_type: "site",
-                    target_id: &id,
-                    organization_id: Some(&site.organization_id.to_string()),
-                    details: serde_json::json!({ "signs": variant.signs.len() }),
-                },
+            let actor = tx.who.actor.clone();
+            let saved = store::put_variant(tx, &id, &variant, &actor)?;
+            tx.audit(
+                "triage.variant_adopted",
+                "site",
+                &id,
+                Some(&site.organization_id.to_string()),
+                serde_json::json!({ "signs": variant.signs.len() }),
             )?;
-            Ok::<_, ApiError>(saved)
+            Ok(saved)
         })
-    })
-    .await??;
+        .await?;
     Ok(HttpResponse::Ok().json(saved))
 }
 
@@ -509,33 +475,22 @@ pub async fn put_variant(
     responses((status = 204, description = "The variant is gone."), ObjectProblems)
 )]
 #[delete("/sites/{id}/triage-variant")]
-pub async fn delete_variant(
-    state: web::Data<AppState>,
-    principal: Principal,
-    id: web::Path<Uuid>,
-) -> Result<HttpResponse, ApiError> {
+pub async fn delete_variant(api: Api, id: web::Path<Uuid>) -> Result<HttpResponse, ApiError> {
     let id = id.into_inner().to_string();
-    web::block(move || {
-        state.store.write(|connection| {
-            let site = sites::find(connection, &id)?;
-            crate::routes::sites::require_edit(&principal, &site)?;
-            if !store::delete_variant(connection, &id)? {
-                return Err(ApiError::NotFound);
-            }
-            audit::record(
-                connection,
-                &principal.actor,
-                Change {
-                    action: "triage.variant_dropped",
-                    target_type: "site",
-                    target_id: &id,
-                    organization_id: Some(&site.organization_id.to_string()),
-                    details: serde_json::json!({}),
-                },
-            )?;
-            Ok::<_, ApiError>(())
-        })
+    api.write(move |tx| {
+        let site = sites::find(tx, &id)?;
+        require_edit(tx.who, &site)?;
+        if !store::delete_variant(tx, &id)? {
+            return Err(ApiError::NotFound);
+        }
+        tx.audit(
+            "triage.variant_dropped",
+            "site",
+            &id,
+            Some(&site.organization_id.to_string()),
+            serde_json::json!({}),
+        )
     })
-    .await??;
+    .await?;
     Ok(HttpResponse::NoContent().finish())
 }

@@ -191,6 +191,7 @@ warren_tests::on_both_databases! {
 
         // The rescue's admin writes a third version in the editor.
         browser.find(Locator::Css("#sign-out")).await.unwrap().click().await.unwrap();
+        appears(&browser, Locator::Css("#email"), "signed out, the sign-in form").await;
         sign_in(&browser, &app, "admin@dustbath.test").await;
         browser.goto(&format!("{}/library/{}", app.url, template.id)).await.unwrap();
         appears(&browser, Locator::Css("[data-testid=edit-article]"), "the owner may edit").await.click().await.unwrap();
