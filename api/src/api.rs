@@ -255,8 +255,15 @@ impl Api {
     {
         let state = self.state.clone();
         let value = self.write(work).await?;
-        web::block(move || state.directory.changed(&state.store)).await?;
+        Self::directory_changed(state).await?;
         Ok(value)
+    }
+
+    /// Reloads the public directory after a change that touched it (off the
+    /// async workers).
+    pub async fn directory_changed(state: web::Data<AppState>) -> Result<(), ApiError> {
+        web::block(move || state.directory.changed(&state.store)).await?;
+        Ok(())
     }
 
     /// Creates something: runs `work` in one transaction and answers 201

@@ -502,6 +502,50 @@ impl Principal {
             ))
         }
     }
+
+    /// The organization the caller does something for: `named` when they
+    /// belong to it and `may` holds there; with none named, the only one of
+    /// theirs where `may` holds. `refusals` words the answers otherwise.
+    pub fn organization_for(
+        &self,
+        named: Option<uuid::Uuid>,
+        may: impl Fn(&Access<String>, &String) -> bool,
+        refusals: &ActingFor,
+    ) -> Result<String, ApiError> {
+        let Some(id) = named else {
+            let allowed: Vec<&String> = self
+                .access
+                .organizations()
+                .filter(|id| may(&self.access, id))
+                .collect();
+            return match allowed.as_slice() {
+                [only] => Ok((*only).clone()),
+                [] => Err(ApiError::Forbidden(refusals.anywhere.into())),
+                _ => Err(ApiError::invalid_field("organization_id", refusals.several)),
+            };
+        };
+        let id = id.to_string();
+        if self.access.role_in(&id).is_none() {
+            return Err(ApiError::invalid_field(
+                "organization_id",
+                "is not an organization you belong to",
+            ));
+        }
+        if !may(&self.access, &id) {
+            return Err(ApiError::Forbidden(refusals.named.into()));
+        }
+        Ok(id)
+    }
+}
+
+/// How [`Principal::organization_for`] words its refusals.
+pub struct ActingFor {
+    /// Why the caller may not do it for the organization they named.
+    pub named: &'static str,
+    /// Why they may not do it for any organization of theirs.
+    pub anywhere: &'static str,
+    /// Why `organization_id` is needed: they may do it for several.
+    pub several: &'static str,
 }
 
 /// The name Warren's own moves are recorded under.

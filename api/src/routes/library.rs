@@ -31,8 +31,8 @@ use warren_wire::{
 };
 
 use crate::api::{Api, Tx};
-use crate::auth::Principal;
 use crate::auth::actor_name;
+use crate::auth::{ActingFor, Principal};
 use crate::error::{ApiError, BodyProblems, ObjectProblems, RoleProblems, VersionProblems};
 use crate::extract::{IdempotencyKey, IfMatch, ValidJson, versioned};
 use crate::routes::paging;
@@ -282,45 +282,12 @@ fn record(
     )
 }
 
-/// The organization a new article belongs to: the one named, or the only
-/// one the caller writes for.
-fn owner_of(principal: &Principal, named: Option<Uuid>) -> Result<String, ApiError> {
-    match named {
-        Some(id) => {
-            let id = id.to_string();
-            if principal.access.role_in(&id).is_none() {
-                return Err(ApiError::invalid_field(
-                    "organization_id",
-                    "is not an organization you belong to",
-                ));
-            }
-            if !may_write(&principal.access, &id) {
-                return Err(ApiError::Forbidden(
-                    "Only the organization's admins, clinicians and staff write its articles."
-                        .into(),
-                ));
-            }
-            Ok(id)
-        }
-        None => {
-            let writable: Vec<&String> = principal
-                .access
-                .organizations()
-                .filter(|id| may_write(&principal.access, *id))
-                .collect();
-            match writable.as_slice() {
-                [only] => Ok((*only).clone()),
-                [] => Err(ApiError::Forbidden(
-                    "Only an organization's admins, clinicians and staff write articles.".into(),
-                )),
-                _ => Err(ApiError::invalid_field(
-                    "organization_id",
-                    "is required when you write for more than one organization",
-                )),
-            }
-        }
-    }
-}
+/// Who writes articles: the organization's admins, clinicians and staff.
+const WRITERS: ActingFor = ActingFor {
+    named: "Only the organization's admins, clinicians and staff write its articles.",
+    anywhere: "Only an organization's admins, clinicians and staff write articles.",
+    several: "is required when you write for more than one organization",
+};
 
 /// Write a new article for an organization (its admins, clinicians and
 /// staff). Species must be codes of the directory's vocabulary; topics are
@@ -347,7 +314,9 @@ pub async fn create_article(
     key: IdempotencyKey,
     body: ValidJson<CreateArticleRequest>,
 ) -> Result<HttpResponse, ApiError> {
-    let organization = owner_of(&api.who, body.value.organization_id)?;
+    let organization = api
+        .who
+        .organization_for(body.value.organization_id, may_write, &WRITERS)?;
     check_visibility(&api.who, body.value.visibility)?;
     let fingerprint = format!("article:{}", body.fingerprint());
     let request = body.value;

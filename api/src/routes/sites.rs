@@ -167,7 +167,7 @@ pub async fn create(
             audited(tx, "site.created", &record, &snapshot, details)
         })
         .await?;
-    web::block(move || state.directory.changed(&state.store)).await?;
+    Api::directory_changed(state).await?;
     Ok(response)
 }
 

@@ -33,8 +33,8 @@ use warren_wire::{
 
 use crate::alerts::triggers::ChangedBy;
 use crate::api::{Api, Tx};
-use crate::auth::Principal;
 use crate::auth::actor_name;
+use crate::auth::{ActingFor, Principal};
 use crate::error::{ApiError, BodyProblems, ObjectProblems, RoleProblems, VersionProblems};
 use crate::extract::{IdempotencyKey, IfMatch, ValidJson, versioned};
 use crate::routes::paging;
@@ -105,44 +105,12 @@ fn require_network(principal: &Principal) -> Result<(), ApiError> {
     }
 }
 
-/// The organization a profile names: the one asked for, or the only one
-/// where the caller offers consults.
-fn profile_organization(principal: &Principal, named: Option<Uuid>) -> Result<String, ApiError> {
-    match named {
-        Some(id) => {
-            let id = id.to_string();
-            if principal.access.role_in(&id).is_none() {
-                return Err(ApiError::invalid_field(
-                    "organization_id",
-                    "is not an organization you belong to",
-                ));
-            }
-            if !may_keep_profile(&principal.access, &id) {
-                return Err(ApiError::Forbidden(
-                    "Only clinicians and admins offer consults for an organization.".into(),
-                ));
-            }
-            Ok(id)
-        }
-        None => {
-            let offered: Vec<&String> = principal
-                .access
-                .organizations()
-                .filter(|id| may_keep_profile(&principal.access, *id))
-                .collect();
-            match offered.as_slice() {
-                [only] => Ok((*only).clone()),
-                [] => Err(ApiError::Forbidden(
-                    "Only clinicians and admins offer consults.".into(),
-                )),
-                _ => Err(ApiError::invalid_field(
-                    "organization_id",
-                    "is required when you are a clinician or admin in more than one organization",
-                )),
-            }
-        }
-    }
-}
+/// Who offers consults: an organization's clinicians and admins.
+const SPECIALISTS: ActingFor = ActingFor {
+    named: "Only clinicians and admins offer consults for an organization.",
+    anywhere: "Only clinicians and admins offer consults.",
+    several: "is required when you are a clinician or admin in more than one organization",
+};
 
 fn checked_species(vocabulary: &Vocabulary, species: &[TermCode]) -> Result<Vec<String>, ApiError> {
     let mut resolved = Vec::with_capacity(species.len());
@@ -245,7 +213,9 @@ pub async fn put_my_profile(
         None
     };
     let body = body.value;
-    let organization = profile_organization(&api.who, body.organization_id)?;
+    let organization =
+        api.who
+            .organization_for(body.organization_id, may_keep_profile, &SPECIALISTS)?;
     let disciplines = checked_disciplines(&body.disciplines)?;
     let profile = api
         .write(move |tx| {
