@@ -313,6 +313,12 @@ impl From<warren_store::DieselError> for ApiError {
     }
 }
 
+impl From<warren_store::credentials::PasswordHashError> for ApiError {
+    fn from(error: warren_store::credentials::PasswordHashError) -> Self {
+        Self::Internal(error.to_string())
+    }
+}
+
 impl From<actix_web::error::BlockingError> for ApiError {
     fn from(error: actix_web::error::BlockingError) -> Self {
         Self::Internal(error.to_string())
