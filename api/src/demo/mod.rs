@@ -309,7 +309,12 @@ pub fn load_gazetteer(store: &Store) -> Result<u64, ApiError> {
     }
     let mut loaded = 0;
     for text in GAZETTEER {
-        loaded += crate::routes::places::load_text(store, text)?.loaded;
+        loaded += store
+            .write(|connection| {
+                warren_store::places::load_lines(connection, text.as_bytes(), None)
+                    .map_err(ApiError::from)
+            })?
+            .loaded;
     }
     Ok(loaded)
 }
