@@ -26,14 +26,15 @@ pub fn create_network_admin(
         .map_err(|error| ApiError::invalid_field("organization", error.to_string()))?;
     let hash = hash_password(password.as_str())?;
     store.write(|connection| {
-        accounts::create_network_admin(connection, &email, &name, &hash, &organization)
-            .map_err(|error| match error {
+        accounts::create_network_admin(connection, &email, &name, &hash, &organization).map_err(
+            |error| match error {
                 StoreError::Conflict(rule) if rule == "users.email" => ApiError::conflict(
                     ErrorCode::EmailTaken,
                     "An account with this e-mail address exists already.",
                 ),
                 other => other.into(),
-            })?;
+            },
+        )?;
         Ok(())
     })
 }

@@ -14,11 +14,11 @@ use warren_wire::{
     ApiKey, Invitation, InvitationStatus, Member, MyMembership, OrganizationSummary, User,
 };
 
+use crate::audit::{self, Actor, Change};
+use crate::organizations::NewOrganization;
 use crate::schema::{
     account_tokens, api_keys, invitations, memberships, organizations, refresh_tokens, users,
 };
-use crate::audit::{self, Actor, Change};
-use crate::organizations::NewOrganization;
 use crate::{DbConnection, StoreError, StoreResult, new_id, now, parse_id, utc};
 
 // Users.
