@@ -1,6 +1,7 @@
 //! Warren's seeding: the demo network that `warren serve --demo` loads into
 //! an empty database ([`demo`]), and the synthetic network of realistic size
-//! that `warren bench-seed` writes for `cargo xtask bench` ([`bench`]).
+//! that `warren bench-seed` writes for `cargo xtask bench`
+//! ([`bench`](mod@bench)).
 //!
 //! Both write through the store like any other writer — accounts hashed and
 //! keys digested by [`warren_store::credentials`], listings with their
