@@ -2,13 +2,14 @@
 //! the [`Principal`] extractor every protected handler starts from.
 //!
 //! - Passwords are hashed with argon2id at OWASP's parameters (19 MiB, 2
-//!   passes, 1 lane).
+//!   passes, 1 lane), by [`warren_store::credentials`].
 //! - Access tokens are HS256 JWTs with `iss`, `aud`, `sub`, `exp`, `nbf` and
 //!   `iat`, and a `kid` naming the secret that signed them, so secrets can
 //!   rotate: the active secret signs, previous ones still verify. The
 //!   algorithm is pinned: a token claiming any other (including `none`) is
 //!   refused.
-//! - Refresh tokens and API keys are random secrets stored as SHA-256 digests.
+//! - Refresh tokens and API keys are random secrets stored as SHA-256 digests
+//!   (also [`warren_store::credentials`]).
 
 use std::collections::HashMap;
 use std::future::Future;
@@ -18,15 +19,9 @@ use std::pin::Pin;
 use actix_web::dev::Payload;
 use actix_web::http::header;
 use actix_web::{FromRequest, HttpMessage, HttpRequest, web};
-use argon2::password_hash::{
-    PasswordHash, PasswordHasher, PasswordVerifier, SaltString, rand_core::OsRng,
-};
-use argon2::{Algorithm, Argon2, Params, Version};
-use base64::Engine;
 use governor::{DefaultKeyedRateLimiter, Quota, RateLimiter};
 use jsonwebtoken::{DecodingKey, EncodingKey, Header, Validation, decode, decode_header, encode};
 use serde::{Deserialize, Serialize};
-use sha2::{Digest, Sha256};
 use tracing_actix_web::RequestId;
 use warren_domain::alerts::AlertKind;
 use warren_domain::{Access, ApiScope, Role};
@@ -35,49 +30,18 @@ use warren_store::audit::Actor;
 
 use crate::config::TokenSettings;
 use crate::error::ApiError;
-use crate::extract::hex;
 use crate::state::AppState;
 use warren_wire::ErrorCode;
 
-// Passwords.
+// Passwords and secrets: the store's, so that seeded accounts and keys are
+// made the same way.
 
-fn argon2() -> Argon2<'static> {
-    let params = Params::new(19_456, 2, 1, None).expect("OWASP argon2id parameters are valid");
-    Argon2::new(Algorithm::Argon2id, Version::V0x13, params)
-}
-
-/// Hashes a password into a PHC string.
-pub fn hash_password(password: &str) -> Result<String, ApiError> {
-    let salt = SaltString::generate(&mut OsRng);
-    argon2()
-        .hash_password(password.as_bytes(), &salt)
-        .map(|hash| hash.to_string())
-        .map_err(|error| ApiError::Internal(format!("hashing a password: {error}")))
-}
-
-/// Checks a password against a stored hash. With no hash (unknown account) it
-/// still does the work, so timing does not tell which e-mails exist.
-pub fn verify_password(password: &str, hash: Option<&str>) -> bool {
-    static DUMMY: std::sync::OnceLock<String> = std::sync::OnceLock::new();
-    let dummy = DUMMY.get_or_init(|| hash_password("a password nobody has").unwrap_or_default());
-    let (hash, real) = match hash {
-        Some(hash) => (hash, true),
-        None => (dummy.as_str(), false),
-    };
-    let verified = PasswordHash::new(hash)
-        .map(|parsed| {
-            argon2()
-                .verify_password(password.as_bytes(), &parsed)
-                .is_ok()
-        })
-        .unwrap_or(false);
-    verified && real
-}
+pub use warren_store::credentials::{digest, hash_password, new_secret, verify_password};
 
 /// [`hash_password`] on a blocking thread: hashing takes tens of
 /// milliseconds of CPU and must not stall an async worker.
 pub async fn hash_password_blocking(password: String) -> Result<String, ApiError> {
-    web::block(move || hash_password(&password)).await?
+    Ok(web::block(move || hash_password(&password)).await??)
 }
 
 /// [`verify_password`] on a blocking thread.
@@ -86,20 +50,6 @@ pub async fn verify_password_blocking(
     hash: Option<String>,
 ) -> Result<bool, ApiError> {
     Ok(web::block(move || verify_password(&password, hash.as_deref())).await?)
-}
-
-// Secrets.
-
-/// A new random secret with a readable prefix, e.g. `wrt_…`.
-pub fn new_secret(prefix: &str) -> String {
-    let random =
-        base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(rand::random::<[u8; 32]>());
-    format!("{prefix}_{random}")
-}
-
-/// The stored digest of a secret.
-pub fn digest(secret: &str) -> String {
-    hex(&Sha256::digest(secret.as_bytes()))
 }
 
 // Access tokens.
@@ -778,14 +728,5 @@ mod tests {
         let mut rotated = settings("the new secret, long enough for HS256 signing");
         rotated.previous_secrets = vec![old.active_secret.clone()];
         assert_eq!(TokenKeys::new(&rotated).verify(&token).unwrap(), "user-1");
-    }
-
-    #[test]
-    fn passwords_verify_only_against_their_hash() {
-        let hash = hash_password("correct horse battery").unwrap();
-        assert!(hash.starts_with("$argon2id$v=19$m=19456,t=2,p=1$"));
-        assert!(verify_password("correct horse battery", Some(&hash)));
-        assert!(!verify_password("wrong horse battery", Some(&hash)));
-        assert!(!verify_password("correct horse battery", None));
     }
 }

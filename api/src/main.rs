@@ -9,7 +9,8 @@ use anyhow::Context;
 use clap::{Parser, Subcommand};
 use tracing_subscriber::EnvFilter;
 use warren_api::config::Config;
-use warren_api::{bench, demo, openapi, server};
+use warren_api::{openapi, server};
+use warren_seed::{bench, demo};
 
 /// mimalloc returns freed memory to the system and keeps no per-thread
 /// arenas the way glibc's allocator does: the server's resident memory
@@ -167,8 +168,8 @@ fn main() -> anyhow::Result<()> {
                 referrals,
                 items,
             };
-            let seeded = bench::seed(&store, options)
-                .map_err(|error| anyhow::anyhow!(error.problem().message()))?;
+            let seeded =
+                bench::seed(&store, options).context("the benchmark network was not seeded")?;
             // The referral benchmark reads who refers, with which key, to whom.
             let referrer = config.data_dir.join("bench-referrer.json");
             std::fs::create_dir_all(&config.data_dir)?;
@@ -201,7 +202,7 @@ async fn serve(load_demo: bool, addr: Option<String>) -> anyhow::Result<()> {
     let store = server::open_store(&config)?;
     tracing::info!(backend = store.backend().as_str(), "database ready");
     if load_demo {
-        match demo::load(&store).map_err(|error| anyhow::anyhow!(error.problem().message()))? {
+        match demo::load(&store).context("the demo network was not loaded")? {
             demo::Loaded::Organizations(count) => {
                 println!("Loaded the demo network: {count} organizations.")
             }
@@ -209,8 +210,7 @@ async fn serve(load_demo: bool, addr: Option<String>) -> anyhow::Result<()> {
                 println!("The database already has a network; the demo was not loaded.")
             }
         }
-        let places = demo::load_gazetteer(&store)
-            .map_err(|error| anyhow::anyhow!(error.problem().message()))?;
+        let places = demo::load_gazetteer(&store)?;
         if places > 0 {
             println!("Loaded the demo's sample gazetteer: {places} postcodes and places.");
         }

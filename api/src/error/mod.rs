@@ -19,6 +19,7 @@ use actix_web::{HttpMessage, HttpResponse, ResponseError};
 use tracing_actix_web::RequestId;
 use utoipa::openapi::{ContentBuilder, Ref, RefOr, Response, ResponseBuilder};
 use warren_store::StoreError;
+use warren_store::places::LoadError;
 use warren_wire::{ErrorCode, FieldError, Problem};
 
 mod rules;
@@ -310,6 +311,41 @@ impl From<StoreError> for ApiError {
 impl From<warren_store::DieselError> for ApiError {
     fn from(error: warren_store::DieselError) -> Self {
         StoreError::from_diesel(error).into()
+    }
+}
+
+impl From<LoadError> for ApiError {
+    fn from(error: LoadError) -> Self {
+        match error {
+            LoadError::Unreadable(_) => {
+                Self::bad_request(ErrorCode::UnreadableBody, error.to_string())
+            }
+            LoadError::UnknownFormat { .. } => Self::invalid_field("format", error.to_string()),
+            LoadError::BadRows { rows, count } => {
+                let mut errors: Vec<FieldError> = rows
+                    .into_iter()
+                    .map(|row| FieldError {
+                        field: format!("line {}", row.line),
+                        message: row.message,
+                    })
+                    .collect();
+                if count > errors.len() {
+                    errors.push(FieldError {
+                        field: "file".into(),
+                        message: format!("{} more lines cannot be read", count - errors.len()),
+                    });
+                }
+                Self::Validation(errors)
+            }
+            LoadError::Empty => Self::invalid_field("file", "has no rows"),
+            LoadError::Store(error) => error.into(),
+        }
+    }
+}
+
+impl From<warren_store::credentials::PasswordHashError> for ApiError {
+    fn from(error: warren_store::credentials::PasswordHashError) -> Self {
+        Self::Internal(error.to_string())
     }
 }
 

@@ -17,8 +17,11 @@ pub mod markdown;
 
 use actix_web::{HttpResponse, delete, get, post, put, web};
 use uuid::Uuid;
-use warren_domain::directory::taxonomy::{Taxonomy, TermCode, Vocabulary};
-use warren_domain::library::{ArticleKind, Tags, Topic, Visibility, may_edit, may_read, may_write};
+use warren_domain::directory::taxonomy::{TermCode, Vocabulary};
+use warren_domain::library::markdown::to_plain_text;
+use warren_domain::library::{
+    ArticleKind, Tags, Topic, Visibility, may_edit, may_read, may_write, tag_text,
+};
 use warren_store::library::{
     self as store, ArticleRow, Edit, HIGHLIGHT_END, HIGHLIGHT_START, Hit, Search, TagCodes,
     VersionRow,
@@ -106,47 +109,6 @@ fn check_visibility(principal: &Principal, visibility: Visibility) -> Result<(),
 
 fn vocabulary(connection: &mut DbConnection) -> Result<Vocabulary, ApiError> {
     Ok(Vocabulary::new(sites::terms(connection)?))
-}
-
-/// The tags' words for search: each species' label, singular and plural
-/// (the two databases' English stemmers disagree on plurals such as
-/// "degus"), and the topics' words. A group's tag also brings the labels of
-/// its species: an article about all small mammals is about guinea pigs
-/// too, as the species filter reads it. (A species the network adds later
-/// is added to those articles by a database trigger.)
-pub fn tag_text(vocabulary: &Vocabulary, tags: &Tags) -> String {
-    let mut words: Vec<String> = Vec::new();
-    let mut push = |label: &str| {
-        words.push(label.to_owned());
-        if label.ends_with(|c: char| c.is_alphabetic()) && !label.ends_with('s') {
-            words.push(format!("{label}s"));
-        }
-    };
-    for code in &tags.species {
-        push(vocabulary.label(Taxonomy::Species, code.as_str()));
-        if code.is_group() {
-            let mut members: Vec<&str> = vocabulary
-                .terms()
-                .iter()
-                .filter(|term| {
-                    term.taxonomy == Taxonomy::Species
-                        && !term.code.is_group()
-                        && term.code.group() == code.as_str()
-                })
-                .map(|term| term.label.as_str())
-                .collect();
-            members.sort_unstable();
-            for label in members {
-                push(label);
-            }
-        }
-    }
-    words.extend(
-        tags.topics
-            .iter()
-            .map(|topic| topic.as_str().replace('-', " ")),
-    );
-    words.join(" · ")
 }
 
 fn codes_json(tags: &Tags) -> Result<(String, String), ApiError> {
@@ -337,7 +299,7 @@ pub async fn create_article(
             species,
             topics,
             tag_text: tag_text(&vocabulary, &tags),
-            search_text: markdown::to_plain_text(request.body_markdown.as_str()),
+            search_text: to_plain_text(request.body_markdown.as_str()),
             body_markdown: request.body_markdown.to_string(),
             created_by: author.clone(),
             created_by_user_id: principal.user.as_ref().map(|user| user.id.clone()),
@@ -551,7 +513,7 @@ pub async fn update_article(
                 topics,
                 body_markdown: request.body_markdown.as_str(),
                 tag_text: tag_text(&vocabulary, &tags),
-                search_text: markdown::to_plain_text(request.body_markdown.as_str()),
+                search_text: to_plain_text(request.body_markdown.as_str()),
                 change_note: note,
                 author: &author,
                 author_user_id: principal.user.as_ref().map(|user| user.id.as_str()),

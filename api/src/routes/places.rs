@@ -3,18 +3,18 @@
 //!
 //! A load streams the request body to a temporary file (a whole country's
 //! postcodes run to hundreds of megabytes), then reads it line by line and
-//! writes it in batches inside one transaction: a file with bad rows is
-//! refused as a whole with their line numbers and changes nothing.
+//! writes it in batches inside one transaction
+//! ([`warren_store::places::load_lines`]): a file with bad rows is refused as
+//! a whole with their line numbers and changes nothing.
 
-use std::io::{BufRead, BufReader, Seek, Write};
+use std::io::{BufReader, Seek, Write};
 
 use actix_web::{HttpRequest, HttpResponse, get, post, web};
 use futures_util::StreamExt;
 use warren_domain::directory::search::SearchParams;
-use warren_domain::places::{GazetteerFormat, Place, PlaceKind, PlaceQuery, RowError, parse_row};
+use warren_domain::places::{Place, PlaceQuery};
 use warren_store::audit::{self, Change};
-use warren_store::places::{self as store, LoadProgress};
-use warren_store::{DbConnection, Store};
+use warren_store::places as store;
 use warren_wire::{FieldError, GazetteerLoadQuery, GazetteerLoadSummary, PlaceList, PlaceLookup};
 
 use crate::auth::Principal;
@@ -26,12 +26,6 @@ use warren_wire::ErrorCode;
 /// The largest file a load accepts: GeoNames' `allCountries.txt` of postal
 /// codes is about 130 MB.
 pub const MAX_LOAD_BYTES: usize = 1 << 30;
-
-/// Rows written per batch.
-const BATCH_ROWS: usize = 5_000;
-
-/// Bad rows named in a refusal; the rest are counted.
-const REPORTED_ROWS: usize = 20;
 
 /// The most candidates a lookup returns.
 const MAX_CANDIDATES: u32 = 20;
@@ -99,7 +93,7 @@ pub async fn load(
     let format = query.into_inner().format;
     let summary = web::block(move || {
         state.store.write(|connection| {
-            let summary = load_lines(connection, BufReader::new(file), format)?;
+            let summary = store::load_lines(connection, BufReader::new(file), format)?;
             audit::record(
                 connection,
                 &principal.actor,
@@ -120,115 +114,6 @@ pub async fn load(
     })
     .await??;
     Ok(HttpResponse::Ok().json(summary))
-}
-
-/// Reads a dump line by line and writes it in batches; call inside a
-/// transaction, which an error must roll back.
-pub fn load_lines(
-    connection: &mut DbConnection,
-    reader: impl BufRead,
-    format: Option<GazetteerFormat>,
-) -> Result<GazetteerLoadSummary, ApiError> {
-    let mut format = format;
-    let mut batch: Vec<Place> = Vec::with_capacity(BATCH_ROWS);
-    let mut progress = LoadProgress::default();
-    let mut bad: Vec<RowError> = Vec::new();
-    let mut bad_count = 0usize;
-    for (index, line) in reader.split(b'\n').enumerate() {
-        let number = index + 1;
-        let line = line.map_err(|error| {
-            ApiError::bad_request(
-                ErrorCode::UnreadableBody,
-                format!("The file could not be read: {error}."),
-            )
-        })?;
-        let outcome = match std::str::from_utf8(&line) {
-            Err(_) => Err("is not UTF-8 text".to_owned()),
-            Ok(text) if text.trim().is_empty() => continue,
-            Ok(text) => {
-                let chosen = match format {
-                    Some(chosen) => chosen,
-                    None => {
-                        let detected = GazetteerFormat::detect(text.trim_end_matches('\r'))
-                            .ok_or_else(|| {
-                                ApiError::invalid_field(
-                                    "format",
-                                    format!(
-                                        "line {number} has {} columns: neither GeoNames postal codes (12) nor places (19)",
-                                        text.split('\t').count()
-                                    ),
-                                )
-                            })?;
-                        *format.insert(detected)
-                    }
-                };
-                parse_row(chosen, text)
-            }
-        };
-        match outcome {
-            Ok(place) if bad.is_empty() => batch.push(place),
-            Ok(_) => {}
-            Err(message) => {
-                bad_count += 1;
-                if bad.len() < REPORTED_ROWS {
-                    bad.push(RowError {
-                        line: number,
-                        message,
-                    });
-                }
-            }
-        }
-        if batch.len() >= BATCH_ROWS {
-            write(connection, format, &batch, &mut progress)?;
-            batch.clear();
-        }
-    }
-    if !bad.is_empty() {
-        let mut errors: Vec<FieldError> = bad
-            .into_iter()
-            .map(|row| FieldError {
-                field: format!("line {}", row.line),
-                message: row.message,
-            })
-            .collect();
-        if bad_count > errors.len() {
-            errors.push(FieldError {
-                field: "file".into(),
-                message: format!("{} more lines cannot be read", bad_count - errors.len()),
-            });
-        }
-        return Err(ApiError::Validation(errors));
-    }
-    let Some(format) = format else {
-        return Err(ApiError::invalid_field("file", "has no rows"));
-    };
-    write(connection, Some(format), &batch, &mut progress)?;
-    Ok(GazetteerLoadSummary {
-        format,
-        countries: progress.countries.into_iter().collect(),
-        loaded: progress.loaded,
-        replaced: progress.replaced,
-    })
-}
-
-fn write(
-    connection: &mut DbConnection,
-    format: Option<GazetteerFormat>,
-    batch: &[Place],
-    progress: &mut LoadProgress,
-) -> Result<(), ApiError> {
-    let kind = match format {
-        Some(GazetteerFormat::PostalCodes) => PlaceKind::Postcode,
-        Some(GazetteerFormat::Places) => PlaceKind::Place,
-        None => return Ok(()),
-    };
-    Ok(store::load_batch(connection, kind, batch, progress)?)
-}
-
-/// Loads `text`, a GeoNames dump, in one transaction (the demo's sample
-/// files, at start).
-pub fn load_text(store: &Store, text: &str) -> Result<GazetteerLoadSummary, ApiError> {
-    store.write(|connection| load_lines(connection, text.as_bytes(), None))
 }
 
 /// Look up a town or postcode: the places it may mean, best first, with

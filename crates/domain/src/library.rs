@@ -25,11 +25,17 @@
 //! input: a title of 3–160 characters on one line, an optional summary of at
 //! most 400 characters, a body of 1–40,000 characters, at most
 //! [`MAX_SPECIES_TAGS`] species and [`MAX_TOPICS`] topics.
+//!
+//! What full-text search reads is made here too, so that the server and
+//! anything that writes articles in bulk (the demo) index alike: the tags'
+//! words ([`tag_text`]) and the body's words ([`markdown::to_plain_text`]).
+
+pub mod markdown;
 
 use serde::{Deserialize, Serialize};
 
 use crate::access::Access;
-use crate::directory::taxonomy::{TermCode, Vocabulary};
+use crate::directory::taxonomy::{Taxonomy, TermCode, Vocabulary};
 use crate::text::{TextError, check_length, single_line};
 
 codes!(
@@ -215,6 +221,47 @@ impl Tags {
     pub fn covers_species(&self, wanted: &TermCode) -> bool {
         self.species.iter().any(|code| code.covers(wanted))
     }
+}
+
+/// The tags' words for search: each species' label, singular and plural
+/// (the two databases' English stemmers disagree on plurals such as
+/// "degus"), and the topics' words. A group's tag also brings the labels of
+/// its species: an article about all small mammals is about guinea pigs
+/// too, as the species filter reads it. (A species the network adds later
+/// is added to those articles by a database trigger.)
+pub fn tag_text(vocabulary: &Vocabulary, tags: &Tags) -> String {
+    let mut words: Vec<String> = Vec::new();
+    let mut push = |label: &str| {
+        words.push(label.to_owned());
+        if label.ends_with(|c: char| c.is_alphabetic()) && !label.ends_with('s') {
+            words.push(format!("{label}s"));
+        }
+    };
+    for code in &tags.species {
+        push(vocabulary.label(Taxonomy::Species, code.as_str()));
+        if code.is_group() {
+            let mut members: Vec<&str> = vocabulary
+                .terms()
+                .iter()
+                .filter(|term| {
+                    term.taxonomy == Taxonomy::Species
+                        && !term.code.is_group()
+                        && term.code.group() == code.as_str()
+                })
+                .map(|term| term.label.as_str())
+                .collect();
+            members.sort_unstable();
+            for label in members {
+                push(label);
+            }
+        }
+    }
+    words.extend(
+        tags.topics
+            .iter()
+            .map(|topic| topic.as_str().replace('-', " ")),
+    );
+    words.join(" · ")
 }
 
 /// Whether the caller may read an article owned by `owner`: anyone in the

@@ -1,5 +1,5 @@
-//! People and integrations: users, memberships, refresh tokens,
-//! invitations and API keys.
+//! People and integrations: users, memberships, network admins, refresh
+//! tokens, invitations and API keys.
 //!
 //! Secrets are never stored: refresh tokens, invitation tokens and API keys
 //! are kept as SHA-256 digests (they are long random strings, so a fast hash
@@ -7,11 +7,15 @@
 
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
-use warren_domain::{ApiScope, MembershipStatus, OrganizationKind, Role};
+use warren_domain::{
+    ApiScope, Email, MembershipStatus, OrgName, OrganizationKind, PersonName, Role,
+};
 use warren_wire::{
     ApiKey, Invitation, InvitationStatus, Member, MyMembership, OrganizationSummary, User,
 };
 
+use crate::audit::{self, Actor, Change};
+use crate::organizations::NewOrganization;
 use crate::schema::{
     account_tokens, api_keys, invitations, memberships, organizations, refresh_tokens, users,
 };
@@ -466,6 +470,55 @@ pub fn remove_membership(
     } else {
         Ok(())
     }
+}
+
+// Network admins.
+
+/// Creates a network admin, e-mail confirmed, as a member of the
+/// coordinating organization `organization` (created, vetted, if no
+/// organization has that name), and audits it; run it in one transaction.
+/// The password arrives hashed. A taken e-mail is a
+/// `Conflict("users.email")`, as [`insert_user`] reports it.
+pub fn create_network_admin(
+    connection: &mut DbConnection,
+    email: &Email,
+    name: &PersonName,
+    password_hash: &str,
+    organization: &OrgName,
+) -> StoreResult<UserRecord> {
+    let existing = crate::organizations::find_by_name(connection, organization.as_str())?;
+    let office = match existing {
+        Some(office) => office,
+        None => crate::organizations::insert(
+            connection,
+            &NewOrganization {
+                name: organization.as_str(),
+                kind: OrganizationKind::Hotline,
+                membership: MembershipStatus::Vetted,
+                website: None,
+                description: Some(
+                    "Coordinates the care network: vets members, keeps the directory true.",
+                ),
+            },
+        )?,
+    };
+    let user = insert_user(connection, email.as_str(), name.as_str(), password_hash)?;
+    // The operator creating the account vouches for its address.
+    confirm_email(connection, &user.id, now())?;
+    let office_id = office.id.to_string();
+    add_membership(connection, &user.id, &office_id, Role::NetworkAdmin)?;
+    audit::record(
+        connection,
+        &Actor::system("warren admin create"),
+        Change {
+            action: "user.network_admin_created",
+            target_type: "user",
+            target_id: &user.id,
+            organization_id: Some(&office_id),
+            details: serde_json::json!({ "email": user.email }),
+        },
+    )?;
+    Ok(user)
 }
 
 // Refresh tokens.

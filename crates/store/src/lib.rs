@@ -17,6 +17,7 @@ pub mod alerts;
 pub mod audit;
 pub mod bulk;
 pub mod connection;
+pub mod credentials;
 pub mod dashboard;
 pub mod events;
 pub mod idempotency;

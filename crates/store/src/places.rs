@@ -6,13 +6,20 @@
 //! same file twice leaves one copy and loading `GB` postal codes leaves the
 //! `FR` ones alone. Run a whole load in one transaction ([`crate::Store::write`])
 //! so that readers see the old gazetteer or the new one, never half of each.
+//!
+//! [`load_lines`] reads a GeoNames dump line by line and writes it in
+//! batches: the API's upload and the demo's sample files both go through it,
+//! so a file with bad rows is refused as a whole with their line numbers.
 
 use std::collections::{BTreeSet, HashMap};
+use std::io::BufRead;
 
 use diesel::prelude::*;
 use warren_domain::places::{
-    Place, PlaceKind, PlaceQuery, name_key, outward_area, outward_key, postcode_key,
+    GazetteerFormat, Place, PlaceKind, PlaceQuery, RowError, name_key, outward_area, outward_key,
+    parse_row, postcode_key,
 };
+use warren_wire::GazetteerLoadSummary;
 
 use crate::schema::gazetteer_entries as entries;
 use crate::{DbConnection, StoreError, StoreResult};
@@ -22,6 +29,12 @@ const ROWS_PER_STATEMENT: usize = 30_000 / 11;
 
 /// The most rows a name lookup reads before grouping them.
 const NAME_ROWS: i64 = 500;
+
+/// Rows written per batch by [`load_lines`].
+const BATCH_ROWS: usize = 5_000;
+
+/// Bad rows named in a refusal ([`LoadError::BadRows`]); the rest are counted.
+pub const REPORTED_ROWS: usize = 20;
 
 /// Where a load has got to.
 #[derive(Debug, Default, Clone)]
@@ -81,6 +94,125 @@ pub fn load_batch(
         progress.loaded += chunk.len() as u64;
     }
     Ok(())
+}
+
+/// Why a dump was not loaded. Nothing of it may be kept: the caller's
+/// transaction rolls back.
+#[derive(Debug, thiserror::Error)]
+pub enum LoadError {
+    /// A line could not be read from the file.
+    #[error("The file could not be read: {0}.")]
+    Unreadable(std::io::Error),
+    /// The first row has as many columns as neither format, and no format
+    /// was given.
+    #[error(
+        "line {line} has {columns} columns: neither GeoNames postal codes (12) nor places (19)"
+    )]
+    UnknownFormat {
+        /// The row's line, counting from 1.
+        line: usize,
+        /// How many tab-separated columns it has.
+        columns: usize,
+    },
+    /// Rows cannot be read: the first [`REPORTED_ROWS`] of them, and how
+    /// many there are in all.
+    #[error("{count} lines cannot be read")]
+    BadRows {
+        /// The first bad rows, by line.
+        rows: Vec<RowError>,
+        /// How many bad rows the file has.
+        count: usize,
+    },
+    /// The file has no rows.
+    #[error("the file has no rows")]
+    Empty,
+    /// The store failed.
+    #[error(transparent)]
+    Store(#[from] StoreError),
+}
+
+/// Reads a dump line by line and writes it in batches; call inside a
+/// transaction, which an error must roll back. The format is detected from
+/// the first row unless `format` says.
+pub fn load_lines(
+    connection: &mut DbConnection,
+    reader: impl BufRead,
+    format: Option<GazetteerFormat>,
+) -> Result<GazetteerLoadSummary, LoadError> {
+    let mut format = format;
+    let mut batch: Vec<Place> = Vec::with_capacity(BATCH_ROWS);
+    let mut progress = LoadProgress::default();
+    let mut bad: Vec<RowError> = Vec::new();
+    let mut bad_count = 0usize;
+    for (index, line) in reader.split(b'\n').enumerate() {
+        let number = index + 1;
+        let line = line.map_err(LoadError::Unreadable)?;
+        let outcome = match std::str::from_utf8(&line) {
+            Err(_) => Err("is not UTF-8 text".to_owned()),
+            Ok(text) if text.trim().is_empty() => continue,
+            Ok(text) => {
+                let chosen = match format {
+                    Some(chosen) => chosen,
+                    None => {
+                        let detected = GazetteerFormat::detect(text.trim_end_matches('\r'))
+                            .ok_or_else(|| LoadError::UnknownFormat {
+                                line: number,
+                                columns: text.split('\t').count(),
+                            })?;
+                        *format.insert(detected)
+                    }
+                };
+                parse_row(chosen, text)
+            }
+        };
+        match outcome {
+            Ok(place) if bad.is_empty() => batch.push(place),
+            Ok(_) => {}
+            Err(message) => {
+                bad_count += 1;
+                if bad.len() < REPORTED_ROWS {
+                    bad.push(RowError {
+                        line: number,
+                        message,
+                    });
+                }
+            }
+        }
+        if batch.len() >= BATCH_ROWS {
+            write(connection, format, &batch, &mut progress)?;
+            batch.clear();
+        }
+    }
+    if !bad.is_empty() {
+        return Err(LoadError::BadRows {
+            rows: bad,
+            count: bad_count,
+        });
+    }
+    let Some(format) = format else {
+        return Err(LoadError::Empty);
+    };
+    write(connection, Some(format), &batch, &mut progress)?;
+    Ok(GazetteerLoadSummary {
+        format,
+        countries: progress.countries.into_iter().collect(),
+        loaded: progress.loaded,
+        replaced: progress.replaced,
+    })
+}
+
+fn write(
+    connection: &mut DbConnection,
+    format: Option<GazetteerFormat>,
+    batch: &[Place],
+    progress: &mut LoadProgress,
+) -> StoreResult<()> {
+    let kind = match format {
+        Some(GazetteerFormat::PostalCodes) => PlaceKind::Postcode,
+        Some(GazetteerFormat::Places) => PlaceKind::Place,
+        None => return Ok(()),
+    };
+    load_batch(connection, kind, batch, progress)
 }
 
 /// Whether the gazetteer holds anything.

@@ -9,9 +9,9 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use chrono::{Datelike, NaiveDateTime, Utc};
 use diesel::{ExpressionMethods, QueryDsl, RunQueryDsl};
-use warren_api::demo::DEMO_PASSWORD;
 use warren_client::{Client, ClientError};
 use warren_domain::dashboard::Period;
+use warren_seed::demo::DEMO_PASSWORD;
 use warren_wire::{Dashboard, DashboardCsvQuery, DashboardQuery, ReportQuery, TABLES};
 
 /// One referral as counted here.
@@ -159,7 +159,7 @@ warren_tests::on_both_databases! {
         })
         .await;
         let store = app.store.clone();
-        tokio::task::spawn_blocking(move || warren_api::demo::load(&store)).await.unwrap().unwrap();
+        tokio::task::spawn_blocking(move || warren_seed::demo::load(&store)).await.unwrap().unwrap();
         let coordinator = app.network_admin().await;
         let sent = last_month(&app);
         assert!(sent.len() >= 40, "the demo fills last month: {}", sent.len());

@@ -46,7 +46,7 @@ const CATCH_DOWNLOADS: &str = r#"
 warren_tests::on_both_databases! {
     async fn a_coordinator_reads_last_months_dashboard_downloads_a_csv_and_finds_it_in_the_report(app) {
         let store = app.store.clone();
-        tokio::task::spawn_blocking(move || warren_api::demo::load(&store)).await.unwrap().unwrap();
+        tokio::task::spawn_blocking(move || warren_seed::demo::load(&store)).await.unwrap().unwrap();
         let coordinator = app.network_admin().await;
         let expected = coordinator.dashboard(&DashboardQuery::default()).await.unwrap();
         let cases = expected.table("cases_by_tier").unwrap().clone();

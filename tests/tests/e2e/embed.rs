@@ -517,7 +517,7 @@ warren_tests::on_both_databases! {
             .await
             .expect("a Bath site");
         coordinator
-            .load_gazetteer(None, warren_api::demo::GAZETTEER[0])
+            .load_gazetteer(None, warren_seed::demo::GAZETTEER[0])
             .await
             .expect("load the sample postal codes");
 

@@ -11,11 +11,11 @@ use warren_wire::{GazetteerFormat, PlaceKind, PlaceLookup, Problem, SearchParams
 
 /// The demo's sample postal codes (Warren's own, in GeoNames' format).
 fn postal_codes() -> &'static str {
-    warren_api::demo::GAZETTEER[0]
+    warren_seed::demo::GAZETTEER[0]
 }
 
 fn places() -> &'static str {
-    warren_api::demo::GAZETTEER[1]
+    warren_seed::demo::GAZETTEER[1]
 }
 
 fn lookup(q: &str) -> PlaceLookup {

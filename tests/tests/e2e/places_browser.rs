@@ -45,7 +45,7 @@ async fn count_saying(browser: &Client, text: &str) -> usize {
 warren_tests::on_both_databases! {
     async fn a_receptionist_adds_a_site_by_postcode_with_the_weekly_hours_grid(app) {
         let coordinator = app.network_admin().await;
-        coordinator.load_gazetteer(None, warren_api::demo::GAZETTEER[0]).await.expect("the sample postcodes");
+        coordinator.load_gazetteer(None, warren_seed::demo::GAZETTEER[0]).await.expect("the sample postcodes");
         let (clinic, clinic_admin) = app.vetted(&coordinator, "Cotham Small Pets", "cs@cotham.test").await;
 
         let (browser, _driver) = browser().await;
@@ -95,7 +95,7 @@ warren_tests::on_both_databases! {
 
     async fn the_site_form_warns_of_disagreeing_places_and_explains_wrong_hours_once(app) {
         let coordinator = app.network_admin().await;
-        coordinator.load_gazetteer(None, warren_api::demo::GAZETTEER[0]).await.expect("the sample postcodes");
+        coordinator.load_gazetteer(None, warren_seed::demo::GAZETTEER[0]).await.expect("the sample postcodes");
         let (clinic, _) = app.vetted(&coordinator, "Cotham Small Pets", "cs@cotham.test").await;
 
         let (browser, _driver) = browser().await;

@@ -54,7 +54,7 @@ fn leaks(table: &ReportTable) -> Option<String> {
 warren_tests::on_both_databases! {
     async fn the_public_report_counts_cases_and_never_shows_a_small_count(app) {
         let store = app.store.clone();
-        tokio::task::spawn_blocking(move || warren_api::demo::load(&store)).await.unwrap().unwrap();
+        tokio::task::spawn_blocking(move || warren_seed::demo::load(&store)).await.unwrap().unwrap();
 
         // What the database holds, counted here independently: each case
         // in the month of its first referral, with that referral's tier.
@@ -163,7 +163,7 @@ warren_tests::on_both_databases! {
 warren_tests::on_both_databases! {
     async fn anyone_reads_the_report_in_the_browser_with_small_counts_hidden(app) {
         let store = app.store.clone();
-        tokio::task::spawn_blocking(move || warren_api::demo::load(&store)).await.unwrap().unwrap();
+        tokio::task::spawn_blocking(move || warren_seed::demo::load(&store)).await.unwrap().unwrap();
         let today = Utc::now().date_naive();
         let from = (today - Months::new(11)).format("%Y-%m").to_string();
         let report = app.client.public_report(&ReportQuery::default()).await.unwrap();
@@ -206,7 +206,7 @@ warren_tests::on_both_databases! {
 warren_tests::on_both_databases! {
     async fn a_partner_page_embeds_the_report_with_the_same_figures(app) {
         let store = app.store.clone();
-        tokio::task::spawn_blocking(move || warren_api::demo::load(&store)).await.unwrap().unwrap();
+        tokio::task::spawn_blocking(move || warren_seed::demo::load(&store)).await.unwrap().unwrap();
         let report = app.client.public_report(&ReportQuery::default()).await.unwrap();
 
         // A funder's page on another origin embeds the report with one line.

@@ -608,8 +608,8 @@ warren_tests::on_both_databases! {
 
     async fn the_demo_network_has_specialists_and_an_answered_consult(app) {
         let store = app.store.clone();
-        tokio::task::spawn_blocking(move || warren_api::demo::load(&store)).await.unwrap().unwrap();
-        let tokens = app.tokens("vet@harbourside.demo", warren_api::demo::DEMO_PASSWORD).await;
+        tokio::task::spawn_blocking(move || warren_seed::demo::load(&store)).await.unwrap().unwrap();
+        let tokens = app.tokens("vet@harbourside.demo", warren_seed::demo::DEMO_PASSWORD).await;
         let dentist = app.client.with_access_token(&tokens.access_token);
         let found = dentist
             .search_specialists(&SpecialistQuery { species: Some("small_mammal/guinea_pig".into()), discipline: Some(Discipline::Dentistry), ..Default::default() })
@@ -625,7 +625,7 @@ warren_tests::on_both_databases! {
         assert_eq!(consult.status, ConsultStatus::Answered);
         let thread = app
             .client
-            .with_access_token(&app.tokens("coordinator@warren.demo", warren_api::demo::DEMO_PASSWORD).await.access_token)
+            .with_access_token(&app.tokens("coordinator@warren.demo", warren_seed::demo::DEMO_PASSWORD).await.access_token)
             .referral_messages(consult.referral_id)
             .await
             .unwrap();

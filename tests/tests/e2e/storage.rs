@@ -125,23 +125,23 @@ fn a_mistyped_database_url_is_reported_not_turned_into_a_file() {
 async fn the_demo_network_loads_once_with_a_login_per_role() {
     let app = TestApp::spawn(Backend::Sqlite).await;
     let store = app.store.clone();
-    let loaded = tokio::task::spawn_blocking(move || warren_api::demo::load(&store))
+    let loaded = tokio::task::spawn_blocking(move || warren_seed::demo::load(&store))
         .await
         .unwrap()
         .unwrap();
-    let warren_api::demo::Loaded::Organizations(count) = loaded else {
+    let warren_seed::demo::Loaded::Organizations(count) = loaded else {
         panic!("loaded")
     };
     assert!(count >= 40);
     let store = app.store.clone();
-    let again = tokio::task::spawn_blocking(move || warren_api::demo::load(&store))
+    let again = tokio::task::spawn_blocking(move || warren_seed::demo::load(&store))
         .await
         .unwrap()
         .unwrap();
-    assert_eq!(again, warren_api::demo::Loaded::AlreadyPopulated);
+    assert_eq!(again, warren_seed::demo::Loaded::AlreadyPopulated);
     let coordinator = {
         let tokens = app
-            .tokens("coordinator@warren.demo", warren_api::demo::DEMO_PASSWORD)
+            .tokens("coordinator@warren.demo", warren_seed::demo::DEMO_PASSWORD)
             .await;
         app.client.with_access_token(&tokens.access_token)
     };
@@ -165,7 +165,7 @@ async fn the_demo_network_loads_once_with_a_login_per_role() {
     }
     assert_eq!(total, count);
     assert_eq!(kinds.len(), OrganizationKind::ALL.len(), "every kind");
-    for (_, email) in warren_api::demo::DEMO_LOGINS {
-        app.tokens(email, warren_api::demo::DEMO_PASSWORD).await;
+    for (_, email) in warren_seed::demo::DEMO_LOGINS {
+        app.tokens(email, warren_seed::demo::DEMO_PASSWORD).await;
     }
 }

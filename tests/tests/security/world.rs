@@ -7,8 +7,8 @@ use std::collections::BTreeMap;
 use diesel::{ExpressionMethods, OptionalExtension, QueryDsl, RunQueryDsl};
 use reqwest::{Method, RequestBuilder};
 use serde_json::{Value, json};
-use warren_api::demo::DEMO_PASSWORD;
 use warren_client::Client;
+use warren_seed::demo::DEMO_PASSWORD;
 use warren_store::StoreError;
 use warren_tests::{Backend, Role, TestApp};
 
@@ -187,7 +187,7 @@ impl World {
     pub async fn build(backend: Backend) -> World {
         let app = TestApp::spawn(backend).await;
         let store = app.store.clone();
-        tokio::task::spawn_blocking(move || warren_api::demo::load(&store))
+        tokio::task::spawn_blocking(move || warren_seed::demo::load(&store))
             .await
             .expect("load the demo")
             .expect("load the demo");

@@ -1,7 +1,9 @@
 //! Article bodies: Markdown rendered to HTML that is safe to insert into a
-//! page, and to plain text for full-text search.
+//! page. (Their plain text for full-text search is the domain's,
+//! [`warren_domain::library::markdown::to_plain_text`].)
 //!
-//! `pulldown-cmark` renders CommonMark (with tables and strikethrough);
+//! `pulldown-cmark` renders CommonMark (with tables and strikethrough, the
+//! dialect of [`warren_domain::library::markdown::options`]);
 //! `ammonia` then keeps only a list of harmless tags and attributes: no
 //! `<script>`, `<style>`, `<iframe>` or forms, no `on…` event handlers, no
 //! `style` attributes, and links only to `http`, `https`, `mailto` and `tel`
@@ -13,11 +15,8 @@
 use std::collections::HashSet;
 use std::sync::LazyLock;
 
-use pulldown_cmark::{Event, Options, Parser, Tag, TagEnd};
-
-fn options() -> Options {
-    Options::ENABLE_TABLES | Options::ENABLE_STRIKETHROUGH
-}
+use pulldown_cmark::Parser;
+use warren_domain::library::markdown::options;
 
 static SANITIZER: LazyLock<ammonia::Builder<'static>> = LazyLock::new(|| {
     let mut builder = ammonia::Builder::default();
@@ -34,29 +33,6 @@ pub fn to_html(markdown: &str) -> String {
     let mut html = String::with_capacity(markdown.len() * 3 / 2);
     pulldown_cmark::html::push_html(&mut html, Parser::new_ext(markdown, options()));
     SANITIZER.clean(&html).to_string()
-}
-
-/// The Markdown's words as plain text, one block per line, for search.
-/// Raw HTML is left out.
-pub fn to_plain_text(markdown: &str) -> String {
-    let mut text = String::with_capacity(markdown.len());
-    for event in Parser::new_ext(markdown, options()) {
-        match event {
-            Event::Text(words) | Event::Code(words) => text.push_str(&words),
-            Event::SoftBreak | Event::HardBreak => text.push(' '),
-            Event::End(
-                TagEnd::Paragraph
-                | TagEnd::Heading(_)
-                | TagEnd::Item
-                | TagEnd::CodeBlock
-                | TagEnd::TableCell
-                | TagEnd::BlockQuote(_),
-            ) => text.push('\n'),
-            Event::Start(Tag::TableCell) => text.push(' '),
-            _ => {}
-        }
-    }
-    text.trim().to_owned()
 }
 
 #[cfg(test)]
@@ -112,11 +88,5 @@ mod tests {
             "{html}"
         );
         assert!(html.contains("href=\"tel:+441174960123\""), "{html}");
-    }
-
-    #[test]
-    fn plain_text_keeps_the_words_and_drops_the_markup() {
-        let text = to_plain_text("## Diet\n\nOffer *hay* and `pellets`.\n\n<b>raw</b> html\n");
-        assert_eq!(text, "Diet\nOffer hay and pellets.\nraw html");
     }
 }

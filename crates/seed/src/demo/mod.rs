@@ -23,12 +23,12 @@ use warren_domain::directory::AUDIT_INTERVAL_DAYS;
 use warren_domain::{MembershipStatus, OrganizationKind, Role};
 use warren_store::accounts;
 use warren_store::audit::{self, Actor, Change};
+use warren_store::credentials::hash_password;
 use warren_store::organizations::{self, NewOrganization};
 use warren_store::sites::{self, SiteFields};
 use warren_store::{DbConnection, Store, StoreError};
 
-use crate::auth::hash_password;
-use crate::error::ApiError;
+use crate::SeedError;
 use data::{DemoAudit, DemoCapacity, DemoCover, DemoSite};
 
 /// The password of every demo account.
@@ -61,7 +61,7 @@ struct PendingSite {
 }
 
 /// Loads the demo network into an empty database, in one transaction.
-pub fn load(store: &Store) -> Result<Loaded, ApiError> {
+pub fn load(store: &Store) -> Result<Loaded, SeedError> {
     if store.read(organizations::any)? {
         return Ok(Loaded::AlreadyPopulated);
     }
@@ -152,7 +152,7 @@ pub fn load(store: &Store) -> Result<Loaded, ApiError> {
                 }),
             },
         )?;
-        Ok::<_, ApiError>(())
+        Ok::<_, StoreError>(())
     })?;
     Ok(Loaded::Organizations(data::ORGANIZATIONS.len()))
 }
@@ -295,21 +295,27 @@ fn fields(site: &DemoSite, cover_site_id: Option<String>) -> SiteFields {
 
 /// The demo's sample gazetteer: Warren's own files in GeoNames' formats,
 /// made from the demo sites' postcodes and towns (see
-/// `api/src/demo/gazetteer/README.md`).
+/// `crates/seed/src/demo/gazetteer/README.md`).
 pub const GAZETTEER: [&str; 2] = [
     include_str!("gazetteer/severn-vale-postal-codes.txt"),
     include_str!("gazetteer/severn-vale-places.txt"),
 ];
 
 /// Loads the sample gazetteer when the gazetteer is empty; answers how many
-/// entries it loaded (none when the gazetteer already had some).
-pub fn load_gazetteer(store: &Store) -> Result<u64, ApiError> {
+/// entries it loaded (none when the gazetteer already had some). Each file
+/// goes in one transaction, as an upload does.
+pub fn load_gazetteer(store: &Store) -> Result<u64, SeedError> {
     if store.read(warren_store::places::any)? {
         return Ok(0);
     }
     let mut loaded = 0;
     for text in GAZETTEER {
-        loaded += crate::routes::places::load_text(store, text)?.loaded;
+        loaded += store
+            .write(|connection| {
+                warren_store::places::load_lines(connection, text.as_bytes(), None)
+                    .map_err(SeedError::from)
+            })?
+            .loaded;
     }
     Ok(loaded)
 }

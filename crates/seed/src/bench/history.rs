@@ -27,9 +27,8 @@ use warren_store::referrals::ReferralRow;
 use warren_store::{DbConnection, Store, StoreError};
 
 // The history's patients are the demo's own.
+use crate::SeedError;
 use crate::demo::referrals::CASES;
-use crate::error::ApiError;
-use warren_wire::ErrorCode;
 
 /// Referrals written per transaction.
 const REFERRAL_BATCH: usize = 20_000;
@@ -54,10 +53,8 @@ pub struct Members {
 
 impl Members {
     /// Reads who has which sites.
-    pub fn read(store: &Store) -> Result<Self, ApiError> {
-        let pairs = store.read(|connection| {
-            warren_store::sites::list_all_ids(connection).map_err(ApiError::from)
-        })?;
+    pub fn read(store: &Store) -> Result<Self, StoreError> {
+        let pairs = store.read(warren_store::sites::list_all_ids)?;
         let mut index: HashMap<String, usize> = HashMap::new();
         let mut organizations = Vec::new();
         let mut sites: Vec<Vec<String>> = Vec::new();
@@ -465,12 +462,12 @@ pub fn referrals(
     open: usize,
     receiver: &str,
     seed: u64,
-) -> Result<Vec<String>, ApiError> {
+) -> Result<Vec<String>, SeedError> {
     let mut rng = StdRng::seed_from_u64(seed ^ 0x00e1_e4a1);
     let now = warren_store::now();
     let receiver = members
         .index_of(receiver)
-        .ok_or_else(|| ApiError::bad_request(ErrorCode::Empty, "the receiver has no site"))?;
+        .ok_or(SeedError::TooSmall("the receiver has no site"))?;
     let mut written = 0;
     let mut open_ids = Vec::with_capacity(open);
     while written < total + open {
@@ -500,7 +497,7 @@ pub fn referrals(
 }
 
 /// Writes `total` kit items owned by random members, each with its loans.
-pub fn kit(store: &Store, members: &Members, total: usize, seed: u64) -> Result<(), ApiError> {
+pub fn kit(store: &Store, members: &Members, total: usize, seed: u64) -> Result<(), SeedError> {
     let mut rng = StdRng::seed_from_u64(seed ^ 0x0c17);
     let now = warren_store::now();
     let suitability = r#"{"species":["small_mammal"]}"#;

@@ -25,14 +25,16 @@ use rand::{Rng, SeedableRng};
 use warren_domain::directory::AUDIT_INTERVAL_DAYS;
 use warren_domain::directory::taxonomy::TermCode;
 use warren_domain::lending::{Condition, ItemCategory, ItemStatus, Suitability};
-use warren_domain::{MembershipStatus, OrganizationKind};
+use warren_domain::{
+    Email, MembershipStatus, OrgName, OrganizationKind, Password, PersonName, TextError,
+};
 use warren_store::audit::Actor;
+use warren_store::credentials::{digest, hash_password, new_secret};
 use warren_store::organizations::{self, NewOrganization};
 use warren_store::sites::{self, SiteFields};
 use warren_store::{Store, StoreError};
 
-use crate::error::ApiError;
-use warren_wire::ErrorCode;
+use crate::SeedError;
 
 /// What to seed.
 #[derive(Debug, Clone, Copy)]
@@ -521,13 +523,10 @@ fn listing(
 }
 
 /// Seeds an empty database with the benchmark network.
-pub fn seed(store: &Store, options: SeedOptions) -> Result<Seeded, ApiError> {
+pub fn seed(store: &Store, options: SeedOptions) -> Result<Seeded, SeedError> {
     let started = Instant::now();
     if store.read(organizations::any)? {
-        return Err(ApiError::bad_request(
-            ErrorCode::NotEmpty,
-            "the database already has organizations; seed a fresh one",
-        ));
+        return Err(SeedError::AlreadyPopulated);
     }
     let mut rng = StdRng::seed_from_u64(options.seed);
     let mut planned = plan(&mut rng, options.sites);
@@ -676,15 +675,15 @@ pub struct BenchReferrer {
 }
 
 /// Gives `organization_id` an API key with the `read` and `write` scopes.
-fn new_api_key(store: &Store, organization_id: &str, label: &str) -> Result<String, ApiError> {
-    let api_key = crate::auth::new_secret("wrk");
+fn new_api_key(store: &Store, organization_id: &str, label: &str) -> Result<String, SeedError> {
+    let api_key = new_secret("wrk");
     store.write(|connection| {
         warren_store::accounts::insert_api_key(
             connection,
             organization_id,
             label,
             &api_key.chars().take(12).collect::<String>(),
-            &crate::auth::digest(&api_key),
+            &digest(&api_key),
             &[
                 warren_domain::ApiScope::Read,
                 warren_domain::ApiScope::Write,
@@ -701,41 +700,32 @@ fn referrer(
     store: &Store,
     organization_ids: &[String],
     options: SeedOptions,
-) -> Result<BenchReferrer, ApiError> {
+) -> Result<BenchReferrer, SeedError> {
     let Some(organization_id) = organization_ids.first().cloned() else {
-        return Err(ApiError::bad_request(
-            ErrorCode::Empty,
-            "nothing was seeded",
-        ));
+        return Err(SeedError::TooSmall("nothing was seeded"));
     };
     let mut rng = StdRng::seed_from_u64(options.seed ^ 0x5eed);
     let api_key = new_api_key(store, &organization_id, "Referral benchmark")?;
     let mut receivers: Vec<String> = store
-        .read(|connection| sites::list_all_ids(connection).map_err(ApiError::from))?
+        .read(sites::list_all_ids)?
         .into_iter()
         .filter(|(_, organization)| *organization != organization_id)
         .map(|(site, _)| site)
         .collect();
-    let lender = organization_ids.get(1).ok_or_else(|| {
-        ApiError::bad_request(ErrorCode::Empty, "the benchmark needs two organizations")
-    })?;
+    let lender = organization_ids
+        .get(1)
+        .ok_or(SeedError::TooSmall("the benchmark needs two organizations"))?;
     let kit_items = kit(store, lender)?;
     receivers.shuffle(&mut rng);
     receivers.truncate(500);
     desks(store, &receivers)?;
-    let receiver_organization_id = organization_ids.get(2).cloned().ok_or_else(|| {
-        ApiError::bad_request(ErrorCode::Empty, "the benchmark needs three organizations")
-    })?;
+    let receiver_organization_id = organization_ids.get(2).cloned().ok_or(SeedError::TooSmall(
+        "the benchmark needs three organizations",
+    ))?;
     let receiver_api_key = new_api_key(store, &receiver_organization_id, "Receiver benchmark")?;
     let admin_email = "bench-admin@example.org".to_owned();
-    let admin_password = crate::auth::new_secret("pw");
-    crate::admin::create_network_admin(
-        store,
-        &admin_email,
-        "Benchmark Admin",
-        &admin_password,
-        "Network coordination office",
-    )?;
+    let admin_password = new_secret("pw");
+    network_admin(store, &admin_email, &admin_password)?;
     Ok(BenchReferrer {
         organization_id,
         api_key,
@@ -753,8 +743,29 @@ fn referrer(
 /// alerts — a confirmed address, new referrals in the inbox only (they are
 /// on the board), urgent ones by e-mail as always — so that referrals raise
 /// alerts and urgent ones send e-mail, as in a staffed network.
-fn desks(store: &Store, receivers: &[String]) -> Result<(), ApiError> {
-    let hash = crate::auth::hash_password(&crate::auth::new_secret("pw"))?;
+/// Creates the benchmark's network admin, as `warren admin create` would:
+/// in the network coordination office, with `password`.
+fn network_admin(store: &Store, email: &str, password: &str) -> Result<(), SeedError> {
+    let invalid = |error: TextError| SeedError::Data(error.to_string());
+    let email = Email::parse(email).map_err(invalid)?;
+    let name = PersonName::parse("Benchmark Admin").map_err(invalid)?;
+    let password = Password::parse(password).map_err(invalid)?;
+    let organization = OrgName::parse("Network coordination office").map_err(invalid)?;
+    let hash = hash_password(password.as_str())?;
+    store.write(|connection| {
+        warren_store::accounts::create_network_admin(
+            connection,
+            &email,
+            &name,
+            &hash,
+            &organization,
+        )
+    })?;
+    Ok(())
+}
+
+fn desks(store: &Store, receivers: &[String]) -> Result<(), SeedError> {
+    let hash = hash_password(&new_secret("pw"))?;
     store.write(|connection| {
         let all = sites::list_all_ids(connection)?;
         let mut organizations: Vec<&String> = all
@@ -766,7 +777,7 @@ fn desks(store: &Store, receivers: &[String]) -> Result<(), ApiError> {
         organizations.dedup();
         let mut preferences = warren_domain::alerts::AlertPreferences::defaults(
             warren_domain::directory::hours::Timezone::parse("Europe/London")
-                .map_err(|error| ApiError::Internal(error.to_string()))?,
+                .map_err(|error| SeedError::Data(error.to_string()))?,
         );
         preferences.modes.insert(
             warren_domain::alerts::AlertKind::ReferralReceived,
@@ -789,27 +800,27 @@ fn desks(store: &Store, receivers: &[String]) -> Result<(), ApiError> {
             warren_store::accounts::confirm_email(connection, &user.id, warren_store::now())?;
             warren_store::alerts::save_preferences(connection, &user.id, &preferences, 0)?;
         }
-        Ok::<_, ApiError>(())
+        Ok::<_, SeedError>(())
     })
 }
 
 /// Ten oxygen concentrators of `lender`, approved automatically.
-fn kit(store: &Store, lender: &str) -> Result<Vec<String>, ApiError> {
+fn kit(store: &Store, lender: &str) -> Result<Vec<String>, SeedError> {
     store.write(|connection| {
         let home = sites::list_all_ids(connection)?
             .into_iter()
             .find(|(_, organization)| organization == lender)
             .map(|(site, _)| site)
-            .ok_or_else(|| ApiError::bad_request(ErrorCode::Empty, "the lender has no site"))?;
+            .ok_or(SeedError::TooSmall("the lender has no site"))?;
         let at = warren_store::now();
-        let suitability =
-            serde_json::to_string(&Suitability {
-                species: vec![TermCode::parse("small_mammal").map_err(|error| {
-                    ApiError::Internal(format!("the small mammal group: {error}"))
-                })?],
-                ..Suitability::default()
-            })
-            .map_err(|error| ApiError::Internal(error.to_string()))?;
+        let suitability = serde_json::to_string(&Suitability {
+            species: vec![
+                TermCode::parse("small_mammal")
+                    .map_err(|error| SeedError::Data(format!("the small mammal group: {error}")))?,
+            ],
+            ..Suitability::default()
+        })
+        .map_err(|error| SeedError::Data(error.to_string()))?;
         let mut ids = Vec::new();
         for number in 1..=10 {
             let row = warren_store::lending::ItemRow {

@@ -84,6 +84,7 @@ pub fn load(connection: &mut DbConnection) -> Result<usize, StoreError> {
 #[cfg(test)]
 mod tests {
     use chrono::Utc;
+    use warren_domain::directory::hours::{CountryCode, Timezone};
     use warren_store::{Store, StoreOptions};
 
     use super::*;
@@ -105,9 +106,10 @@ mod tests {
                 assert!(rotas.len() >= 10, "{} rotas", rotas.len());
                 for record in &rotas {
                     let site = sites::find(connection, &record.site_id)?;
-                    let (timezone, country) =
-                        crate::alerts::place(&site.fields.timezone, &site.fields.country)
-                            .expect("a demo site's place");
+                    let timezone =
+                        Timezone::parse(&site.fields.timezone).expect("a demo site's timezone");
+                    let country =
+                        CountryCode::parse(&site.fields.country).expect("a demo site's country");
                     let gaps = record.rota()?.gaps(timezone, country, Utc::now(), 7);
                     assert!(gaps.is_empty(), "{} has gaps: {gaps:?}", site.fields.name);
                 }

@@ -6,13 +6,12 @@
 
 use chrono::{Duration, Utc};
 use warren_domain::directory::taxonomy::{TermCode, Vocabulary};
-use warren_domain::library::{Tags, Topic};
+use warren_domain::library::markdown::to_plain_text;
+use warren_domain::library::{Tags, Topic, tag_text};
 use warren_store::library::{self as store, ArticleRow, Edit};
 use warren_store::{DbConnection, StoreError, new_id, organizations, sites};
 
 use super::data;
-use crate::routes::library::markdown::to_plain_text;
-use crate::routes::library::tag_text;
 
 /// One demo article.
 struct DemoArticle {
