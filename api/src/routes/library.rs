@@ -38,7 +38,7 @@ use crate::auth::actor_name;
 use crate::auth::{ActingFor, Principal};
 use crate::error::{ApiError, BodyProblems, ObjectProblems, RoleProblems, VersionProblems};
 use crate::extract::{IdempotencyKey, IfMatch, ValidJson, versioned};
-use crate::routes::paging;
+use crate::routes::{filters, paging};
 use warren_wire::ErrorCode;
 
 fn corrupt(what: &str) -> ApiError {
@@ -355,15 +355,7 @@ pub async fn search_articles(
 ) -> Result<HttpResponse, ApiError> {
     let principal = &api.who;
     let query = query.into_inner();
-    let species = query
-        .species
-        .as_deref()
-        .map(|text| {
-            TermCode::parse(text)
-                .map(String::from)
-                .map_err(|_| ApiError::invalid_filter("species", "is not a species code"))
-        })
-        .transpose()?;
+    let species = filters::species(query.species.as_deref())?.map(String::from);
     let topic = query
         .topic
         .as_deref()
@@ -373,12 +365,7 @@ pub async fn search_articles(
                 .map_err(|error| ApiError::invalid_filter("topic", &error.to_string()))
         })
         .transpose()?;
-    if query.q.as_deref().is_some_and(|q| q.chars().count() > 200) {
-        return Err(ApiError::invalid_filter(
-            "q",
-            "must be at most 200 characters",
-        ));
-    }
+    filters::words(query.q.as_deref())?;
     let offset = paging::offset(query.cursor.as_deref())?;
     let limit = paging::limit(query.limit)?;
     let search = Search {

@@ -110,6 +110,37 @@ pub mod paging {
     }
 }
 
+/// The query filters searches share, each refused with a 400 that names it.
+pub mod filters {
+    use warren_domain::directory::taxonomy::TermCode;
+
+    use crate::error::ApiError;
+
+    /// The most characters a search's words (`q`) may have.
+    pub const MAX_WORDS: usize = 200;
+
+    /// The `species` filter: a species or group code such as
+    /// `small_mammal/degu`.
+    pub fn species(text: Option<&str>) -> Result<Option<TermCode>, ApiError> {
+        text.map(|text| {
+            TermCode::parse(text)
+                .map_err(|_| ApiError::invalid_filter("species", "is not a species code"))
+        })
+        .transpose()
+    }
+
+    /// The `q` filter: words to look for, at most [`MAX_WORDS`] characters.
+    pub fn words(text: Option<&str>) -> Result<Option<&str>, ApiError> {
+        match text {
+            Some(text) if text.chars().count() > MAX_WORDS => Err(ApiError::invalid_filter(
+                "q",
+                &format!("must be at most {MAX_WORDS} characters"),
+            )),
+            text => Ok(text),
+        }
+    }
+}
+
 /// Registers every `/api/v1` route.
 pub fn api(config: &mut ServiceConfig) {
     config.service(

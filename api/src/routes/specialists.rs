@@ -37,8 +37,8 @@ use crate::auth::actor_name;
 use crate::auth::{ActingFor, Principal};
 use crate::error::{ApiError, BodyProblems, ObjectProblems, RoleProblems, VersionProblems};
 use crate::extract::{IdempotencyKey, IfMatch, ValidJson, versioned};
-use crate::routes::paging;
 use crate::routes::referrals::side;
+use crate::routes::{filters, paging};
 use warren_wire::ErrorCode;
 
 /// Whether a profile is shown to the network: its organization is vetted
@@ -315,24 +315,8 @@ pub async fn search_specialists(
 ) -> Result<HttpResponse, ApiError> {
     require_network(&api.who)?;
     let query = query.into_inner();
-    let species = query
-        .species
-        .as_deref()
-        .map(|text| {
-            TermCode::parse(text)
-                .map(String::from)
-                .map_err(|_| ApiError::invalid_filter("species", "is not a species code"))
-        })
-        .transpose()?;
-    if query.q.as_deref().is_some_and(|q| q.chars().count() > 200) {
-        return Err(ApiError::invalid_filter(
-            "q",
-            "must be at most 200 characters",
-        ));
-    }
-    let words: Vec<String> = query
-        .q
-        .as_deref()
+    let species = filters::species(query.species.as_deref())?.map(String::from);
+    let words: Vec<String> = filters::words(query.q.as_deref())?
         .unwrap_or_default()
         .split_whitespace()
         .map(str::to_lowercase)

@@ -5,7 +5,6 @@ use actix_web::{HttpResponse, get, web};
 use chrono::{Duration, Utc};
 use geo::{Distance, Haversine, Point};
 use uuid::Uuid;
-use warren_domain::directory::taxonomy::TermCode;
 use warren_domain::lending::{CatalogQuery, LoanWindow};
 use warren_domain::referral::Weight;
 use warren_store::DbConnection;
@@ -18,6 +17,7 @@ use super::{invalid_filter, require_item_reader};
 use crate::api::Api;
 use crate::directory::{Snapshot, snapshot};
 use crate::error::{ApiError, ObjectProblems, RoleProblems};
+use crate::routes::filters;
 
 fn window_filter(params: &CatalogParams) -> Result<Option<LoanWindow>, ApiError> {
     match (params.starts, params.ends) {
@@ -122,13 +122,7 @@ pub async fn search_catalog(
     }
     let params = params.into_inner();
     let window = window_filter(&params)?;
-    let species = params
-        .species
-        .as_deref()
-        .map(|text| {
-            TermCode::parse(text).map_err(|_| invalid_filter("species", "is not a species code"))
-        })
-        .transpose()?;
+    let species = filters::species(params.species.as_deref())?;
     let weight_grams = params
         .weight_grams
         .map(|grams| {

@@ -24,7 +24,7 @@ use crate::directory::snapshot;
 use crate::error::{ApiError, BodyProblems, ObjectProblems, RoleProblems, VersionProblems};
 use crate::extract::{IdempotencyKey, IfMatch, ValidJson, versioned};
 use crate::routes::lending::{invalid_filter, require_actor};
-use crate::routes::paging;
+use crate::routes::{filters, paging};
 
 /// The largest radius a board search takes, in kilometres.
 const MAX_RADIUS_KM: f64 = 1000.0;
@@ -156,13 +156,9 @@ pub async fn search(
 ) -> Result<HttpResponse, ApiError> {
     require_network(&api.who)?;
     let query = query.into_inner();
-    let text = match query.q.as_deref().map(str::trim) {
-        None | Some("") => None,
-        Some(text) if text.chars().count() > 200 => {
-            return Err(invalid_filter("q", "must be at most 200 characters"));
-        }
-        Some(text) => Some(text.to_owned()),
-    };
+    let text = filters::words(query.q.as_deref().map(str::trim))?
+        .filter(|text| !text.is_empty())
+        .map(str::to_owned);
     if query.radius_km.is_some() && query.near_site_id.is_none() {
         return Err(invalid_filter("radius_km", "needs near_site_id"));
     }
