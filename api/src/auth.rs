@@ -453,6 +453,26 @@ impl Principal {
         }
     }
 
+    /// 403 unless the caller is a network admin; `what` says what only
+    /// network admins do ("Only network admins {what}.").
+    pub fn require_network_admin(&self, what: &str) -> Result<(), ApiError> {
+        if self.access.is_network_admin() {
+            Ok(())
+        } else {
+            Err(ApiError::Forbidden(format!("Only network admins {what}.")))
+        }
+    }
+
+    /// 403 with `refusal` unless the caller belongs to the network (see
+    /// [`Principal::in_network`]).
+    pub fn require_network(&self, refusal: &str) -> Result<(), ApiError> {
+        if self.in_network {
+            Ok(())
+        } else {
+            Err(ApiError::Forbidden(refusal.into()))
+        }
+    }
+
     /// The organization the caller does something for: `named` when they
     /// belong to it and `may` holds there; with none named, the only one of
     /// theirs where `may` holds. `refusals` words the answers otherwise.

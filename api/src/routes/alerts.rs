@@ -521,11 +521,7 @@ pub async fn set_acknowledge_times(
     api: Api,
     body: ValidJson<AcknowledgeTimes>,
 ) -> Result<HttpResponse, ApiError> {
-    if !api.who.access.is_network_admin() {
-        return Err(ApiError::Forbidden(
-            "Only network admins set the acknowledge times.".into(),
-        ));
-    }
+    api.who.require_network_admin("set the acknowledge times")?;
     let times = body.value;
     times
         .check()

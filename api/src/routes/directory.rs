@@ -42,13 +42,10 @@ use warren_wire::ErrorCode;
 )]
 #[get("/directory/search")]
 pub async fn search(api: Api, request: HttpRequest) -> Result<HttpResponse, ApiError> {
-    if !api.who.in_network {
-        return Err(ApiError::Forbidden(
-            "Only members of vetted organizations search the members' directory; \
-             the public directory is at /api/v1/public/search."
-                .into(),
-        ));
-    }
+    api.who.require_network(
+        "Only members of vetted organizations search the members' directory; \
+         the public directory is at /api/v1/public/search.",
+    )?;
     let mut params = search_params(request.query_string())?;
     let near = crate::routes::places::resolve_near(&api.state, &mut params).await?;
     let snapshot = snapshot(&api.state).await?;
@@ -76,11 +73,7 @@ pub async fn audit_queue(
     api: Api,
     query: web::Query<AuditQueueQuery>,
 ) -> Result<HttpResponse, ApiError> {
-    if !api.who.access.can_vet() {
-        return Err(ApiError::Forbidden(
-            "Only network admins run the audit queue.".into(),
-        ));
-    }
+    api.who.require_network_admin("run the audit queue")?;
     let query = query.into_inner();
     let limit = paging::limit(query.limit)?;
     let offset = i64::try_from(query.offset.unwrap_or(0))
@@ -164,11 +157,7 @@ pub async fn create_term(
     api: Api,
     body: crate::extract::ValidJson<CreateTermRequest>,
 ) -> Result<HttpResponse, ApiError> {
-    if !api.who.access.can_vet() {
-        return Err(ApiError::Forbidden(
-            "Only network admins extend the vocabularies.".into(),
-        ));
-    }
+    api.who.require_network_admin("extend the vocabularies")?;
     let request = body.value;
     let term = Term {
         taxonomy: request.taxonomy,

@@ -67,11 +67,7 @@ pub async fn load(
     query: web::Query<GazetteerLoadQuery>,
     mut payload: web::Payload,
 ) -> Result<HttpResponse, ApiError> {
-    if !principal.access.can_vet() {
-        return Err(ApiError::Forbidden(
-            "Only network admins load the gazetteer.".into(),
-        ));
-    }
+    principal.require_network_admin("load the gazetteer")?;
     let spool =
         |error: std::io::Error| ApiError::Internal(format!("spooling a gazetteer: {error}"));
     let mut file = tempfile::tempfile().map_err(spool)?;

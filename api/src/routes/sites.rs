@@ -314,11 +314,7 @@ pub async fn assure(api: Api, id: web::Path<Uuid>) -> Result<HttpResponse, ApiEr
             let who = tx.who;
             let current = store::find(tx, &id)?;
             require_view(who, &current)?;
-            if !who.access.can_vet() {
-                return Err(ApiError::Forbidden(
-                    "Only network admins assure listings.".into(),
-                ));
-            }
+            who.require_network_admin("assure listings")?;
             let now = Utc::now();
             let due = Accuracy::assured(now).next_audit_due;
             let record = store::assure(tx, &id, now, due, &who.actor)?;

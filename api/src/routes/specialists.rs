@@ -94,16 +94,8 @@ fn one_listed(connection: &mut DbConnection, row: ProfileRow) -> Result<Listed, 
         .ok_or(ApiError::NotFound)
 }
 
-/// 403 unless the caller belongs to the network.
-fn require_network(principal: &Principal) -> Result<(), ApiError> {
-    if principal.in_network || principal.access.is_network_admin() {
-        Ok(())
-    } else {
-        Err(ApiError::Forbidden(
-            "Specialists are listed for members of vetted organizations.".into(),
-        ))
-    }
-}
+/// Why outsiders do not find specialists.
+const NETWORK_ONLY: &str = "Specialists are listed for members of vetted organizations.";
 
 /// Who offers consults: an organization's clinicians and admins.
 const SPECIALISTS: ActingFor = ActingFor {
@@ -313,7 +305,7 @@ pub async fn search_specialists(
     api: Api,
     query: web::Query<SpecialistQuery>,
 ) -> Result<HttpResponse, ApiError> {
-    require_network(&api.who)?;
+    api.who.require_network(NETWORK_ONLY)?;
     let query = query.into_inner();
     let species = filters::species(query.species.as_deref())?.map(String::from);
     let words: Vec<String> = filters::words(query.q.as_deref())?
@@ -372,7 +364,7 @@ pub async fn search_specialists(
 )]
 #[get("/specialists/{user_id}")]
 pub async fn read_specialist(api: Api, user_id: web::Path<Uuid>) -> Result<HttpResponse, ApiError> {
-    require_network(&api.who)?;
+    api.who.require_network(NETWORK_ONLY)?;
     let user_id = user_id.into_inner().to_string();
     let profile = api
         .read(move |tx| {

@@ -118,11 +118,8 @@ pub async fn publish_protocol(
     api: Api,
     body: ValidJson<PublishProtocolRequest>,
 ) -> Result<HttpResponse, ApiError> {
-    if !api.who.access.can_vet() {
-        return Err(ApiError::Forbidden(
-            "Only network admins publish the triage protocol.".into(),
-        ));
-    }
+    api.who
+        .require_network_admin("publish the triage protocol")?;
     let protocol = body.value.protocol;
     check_protocol(&protocol)
         .map_err(|error| ApiError::invalid_field("protocol", error.to_string()))?;

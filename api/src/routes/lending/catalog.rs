@@ -115,11 +115,8 @@ pub async fn search_catalog(
     api: Api,
     params: web::Query<CatalogParams>,
 ) -> Result<HttpResponse, ApiError> {
-    if !api.who.in_network {
-        return Err(ApiError::Forbidden(
-            "Only members of the network search the kit library.".into(),
-        ));
-    }
+    api.who
+        .require_network("Only members of the network search the kit library.")?;
     let params = params.into_inner();
     let window = window_filter(&params)?;
     let species = filters::species(params.species.as_deref())?;

@@ -10,15 +10,6 @@ use crate::api::Api;
 use crate::error::{ApiError, BodyProblems, RoleProblems};
 use crate::extract::ValidJson;
 
-/// 403 unless the caller is a network admin; `what` says what they do.
-fn require_network_admin(api: &Api, what: &str) -> Result<(), ApiError> {
-    if api.who.access.is_network_admin() {
-        Ok(())
-    } else {
-        Err(ApiError::Forbidden(format!("Only network admins {what}.")))
-    }
-}
-
 /// The network's answer times: how long a receiver has, per tier, to accept
 /// before Warren escalates. Any signed-in member may read them.
 #[utoipa::path(
@@ -52,7 +43,7 @@ pub async fn set_answer_times(
     api: Api,
     body: ValidJson<AnswerTimes>,
 ) -> Result<HttpResponse, ApiError> {
-    require_network_admin(&api, "set answer times")?;
+    api.who.require_network_admin("set answer times")?;
     let times = body.value;
     times
         .check()
@@ -109,10 +100,8 @@ pub async fn set_transport_sharing(
     api: Api,
     body: ValidJson<TransportSharingRequest>,
 ) -> Result<HttpResponse, ApiError> {
-    require_network_admin(
-        &api,
-        "decide whether transport legs are shared with the network",
-    )?;
+    api.who
+        .require_network_admin("decide whether transport legs are shared with the network")?;
     let share = body.value.share_with_network;
     let setting = api
         .write(move |tx| {

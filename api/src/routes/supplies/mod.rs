@@ -67,17 +67,9 @@ fn acting_request_side(
     )
 }
 
-/// 403 unless the caller belongs to the network: the board is for members
-/// of vetted organizations and network admins.
-fn require_network(principal: &Principal) -> Result<(), ApiError> {
-    if principal.in_network {
-        Ok(())
-    } else {
-        Err(ApiError::Forbidden(
-            "Only members of vetted organizations see the supplies board.".into(),
-        ))
-    }
-}
+/// Why outsiders do not see the supplies board: it is for members of
+/// vetted organizations and network admins.
+const NETWORK_ONLY: &str = "Only members of vetted organizations see the supplies board.";
 
 /// 403 unless `organization` is vetted.
 fn require_vetted(connection: &mut DbConnection, organization: &str) -> Result<(), ApiError> {

@@ -15,8 +15,8 @@ use warren_wire::{
 };
 
 use super::{
-    SUPPLIES_REFUSAL, offer_view, offerer_offer, pickup_site, require_network, require_vetted,
-    today, visible_offer,
+    NETWORK_ONLY, SUPPLIES_REFUSAL, offer_view, offerer_offer, pickup_site, require_vetted, today,
+    visible_offer,
 };
 use crate::api::Api;
 use crate::auth::actor_name;
@@ -154,7 +154,7 @@ pub async fn search(
     api: Api,
     query: web::Query<SupplyOfferQuery>,
 ) -> Result<HttpResponse, ApiError> {
-    require_network(&api.who)?;
+    api.who.require_network(NETWORK_ONLY)?;
     let query = query.into_inner();
     let text = filters::words(query.q.as_deref().map(str::trim))?
         .filter(|text| !text.is_empty())
