@@ -17,6 +17,7 @@ pub mod error;
 pub mod events;
 pub mod extract;
 pub mod hsds;
+pub mod jobs;
 pub mod mail;
 pub mod mailbox;
 pub mod openapi;

@@ -15,21 +15,7 @@ use crate::state::AppState;
 
 /// Starts the overdue-loans job.
 pub fn start_jobs(state: web::Data<AppState>) {
-    let interval = state.config.job_interval;
-    tokio::spawn(async move {
-        let mut every = tokio::time::interval(interval);
-        every.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
-        loop {
-            every.tick().await;
-            let state = state.clone();
-            match web::block(move || flag_overdue(&state)).await {
-                Ok(Ok(0)) => {}
-                Ok(Ok(flagged)) => tracing::info!(flagged, "flagged overdue loans"),
-                Ok(Err(error)) => tracing::warn!(%error, "overdue round failed"),
-                Err(error) => tracing::warn!(%error, "overdue round did not run"),
-            }
-        }
-    });
+    crate::jobs::every_interval(state, "overdue loans", flag_overdue);
 }
 
 /// One round: every active loan whose window has ended becomes `overdue`,

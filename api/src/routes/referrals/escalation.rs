@@ -28,22 +28,7 @@ use crate::state::AppState;
 
 /// Starts the escalation job.
 pub fn start_jobs(state: web::Data<AppState>) {
-    let interval = state.config.job_interval;
-    tokio::spawn(async move {
-        let mut every = tokio::time::interval(interval);
-        every.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
-        loop {
-            every.tick().await;
-            let state = state.clone();
-            let round = web::block(move || escalate_overdue(&state)).await;
-            match round {
-                Ok(Ok(0)) => {}
-                Ok(Ok(escalated)) => tracing::info!(escalated, "escalated unanswered referrals"),
-                Ok(Err(error)) => tracing::warn!(%error, "escalation round failed"),
-                Err(error) => tracing::warn!(%error, "escalation round did not run"),
-            }
-        }
-    });
+    crate::jobs::every_interval(state, "escalation", escalate_overdue);
 }
 
 /// One round: escalates every referral whose answer time has passed.
