@@ -13,11 +13,10 @@ use actix_web::{HttpRequest, HttpResponse, get, post, web};
 use futures_util::StreamExt;
 use warren_domain::directory::search::SearchParams;
 use warren_domain::places::{Place, PlaceQuery};
-use warren_store::audit::{self, Change};
 use warren_store::places as store;
 use warren_wire::{FieldError, GazetteerLoadQuery, GazetteerLoadSummary, PlaceList, PlaceLookup};
 
-use crate::auth::Principal;
+use crate::api::Api;
 use crate::error::{ApiError, PublicProblems, RoleProblems};
 use crate::routes::public::admit;
 use crate::state::AppState;
@@ -62,12 +61,11 @@ fn invalid(field: &str, message: impl Into<String>) -> ApiError {
 )]
 #[post("/places/imports")]
 pub async fn load(
-    state: web::Data<AppState>,
-    principal: Principal,
+    api: Api,
     query: web::Query<GazetteerLoadQuery>,
     mut payload: web::Payload,
 ) -> Result<HttpResponse, ApiError> {
-    principal.require_network_admin("load the gazetteer")?;
+    api.who.require_network_admin("load the gazetteer")?;
     let spool =
         |error: std::io::Error| ApiError::Internal(format!("spooling a gazetteer: {error}"));
     let mut file = tempfile::tempfile().map_err(spool)?;
@@ -87,28 +85,23 @@ pub async fn load(
     }
     file.rewind().map_err(spool)?;
     let format = query.into_inner().format;
-    let summary = web::block(move || {
-        state.store.write(|connection| {
-            let summary = store::load_lines(connection, BufReader::new(file), format)?;
-            audit::record(
-                connection,
-                &principal.actor,
-                Change {
-                    action: "gazetteer.loaded",
-                    target_type: "gazetteer",
-                    target_id: summary.format.as_str(),
-                    organization_id: None,
-                    details: serde_json::json!({
-                        "countries": summary.countries,
-                        "loaded": summary.loaded,
-                        "replaced": summary.replaced,
-                    }),
-                },
+    let summary = api
+        .write(move |tx| {
+            let summary = store::load_lines(tx, BufReader::new(file), format)?;
+            tx.audit(
+                "gazetteer.loaded",
+                "gazetteer",
+                summary.format.as_str(),
+                None,
+                serde_json::json!({
+                    "countries": summary.countries,
+                    "loaded": summary.loaded,
+                    "replaced": summary.replaced,
+                }),
             )?;
-            Ok::<_, ApiError>(summary)
+            Ok(summary)
         })
-    })
-    .await??;
+        .await?;
     Ok(HttpResponse::Ok().json(summary))
 }
 
@@ -151,12 +144,9 @@ pub async fn lookup(
             ));
         }
     };
-    let items = web::block(move || {
-        state
-            .store
-            .read(|connection| store::lookup(connection, &place, limit as usize))
-    })
-    .await??;
+    let items = Api::public(state)
+        .read(move |tx| Ok(store::lookup(tx, &place, limit as usize)?))
+        .await?;
     Ok(HttpResponse::Ok().json(PlaceList { items }))
 }
 
@@ -178,9 +168,9 @@ pub async fn resolve_near(
         ));
     }
     let query = PlaceQuery::parse(&text).map_err(|message| invalid("near", message))?;
-    let store = state.store.clone();
-    let found = web::block(move || store.read(|connection| store::lookup(connection, &query, 1)))
-        .await??
+    let found = Api::public(state.clone())
+        .read(move |tx| Ok(store::lookup(tx, &query, 1)?))
+        .await?
         .into_iter()
         .next()
         .ok_or_else(|| {
