@@ -1,0 +1,28 @@
+//! The wire shapes of what the store returns.
+//!
+//! The store answers with its own rows and with domain types; every mapping
+//! from those to a response type of the wire contract lives here, one
+//! module per resource, so every handler that answers with a type builds it
+//! the same way. The functions take rows by reference and copy what they
+//! show.
+//!
+//! A stored value that does not parse is a fault of ours: it answers 500
+//! through [`warren_store::StoreError::Corrupt`], as if the store had
+//! reported it.
+
+pub mod audit;
+
+use uuid::Uuid;
+use warren_store::parse_id;
+
+use crate::error::ApiError;
+
+/// A stored identifier.
+fn id(text: &str) -> Result<Uuid, ApiError> {
+    Ok(parse_id(text)?)
+}
+
+/// A stored identifier that may be absent.
+fn optional_id(text: Option<&str>) -> Result<Option<Uuid>, ApiError> {
+    text.map(id).transpose()
+}
