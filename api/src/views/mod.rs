@@ -11,6 +11,7 @@
 //! reported it.
 
 pub mod audit;
+pub mod organizations;
 
 use uuid::Uuid;
 use warren_store::parse_id;

@@ -505,7 +505,7 @@ pub fn create_network_admin(
     let user = insert_user(connection, email.as_str(), name.as_str(), password_hash)?;
     // The operator creating the account vouches for its address.
     confirm_email(connection, &user.id, now())?;
-    let office_id = office.id.to_string();
+    let office_id = office.id;
     add_membership(connection, &user.id, &office_id, Role::NetworkAdmin)?;
     audit::record(
         connection,
