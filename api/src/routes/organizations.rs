@@ -24,7 +24,7 @@ use crate::error::{
 use crate::extract::{IdempotencyKey, IfMatch, ValidJson, versioned};
 use crate::routes::paging;
 use crate::state::AppState;
-use crate::views::organizations as views;
+use crate::views;
 use warren_wire::ErrorCode;
 
 /// Apply to join the network.
@@ -100,8 +100,8 @@ pub async fn apply(
         });
         tx.audit_as(&actor, "organization.applied", "organization", &id, Some(&id), details)?;
         Ok(Application {
-            organization: views::organization(&organization)?,
-            admin: admin.to_wire()?,
+            organization: views::organizations::organization(&organization)?,
+            admin: views::accounts::user(&admin)?,
         })
     })
     .await
@@ -145,7 +145,7 @@ pub async fn list(
         .read(move |tx| {
             store::list(tx, &filter)?
                 .iter()
-                .map(views::organization)
+                .map(views::organizations::organization)
                 .collect::<Result<Vec<_>, ApiError>>()
         })
         .await?;
@@ -195,7 +195,7 @@ pub async fn pending_applications(
             let applicants = accounts::applicants_of(tx, &ids)?;
             let organizations = organizations
                 .iter()
-                .map(views::organization)
+                .map(views::organizations::organization)
                 .collect::<Result<Vec<_>, ApiError>>()?;
             Ok((organizations, applicants))
         })
@@ -231,7 +231,7 @@ pub async fn read(api: Api, id: web::Path<Uuid>) -> Result<HttpResponse, ApiErro
     let id = id.into_inner().to_string();
     api.who.require_read(&id)?;
     let organization = api
-        .read(move |tx| views::organization(&store::find(tx, &id)?))
+        .read(move |tx| views::organizations::organization(&store::find(tx, &id)?))
         .await?;
     Ok(versioned(&organization, organization.version))
 }
@@ -273,7 +273,8 @@ pub async fn update(
                 description: change.description.map(|text| text.map(String::from)),
                 membership: None,
             };
-            let organization = views::organization(&store::update(tx, &id, version.0, change)?)?;
+            let organization =
+                views::organizations::organization(&store::update(tx, &id, version.0, change)?)?;
             tx.audit(
                 "organization.updated",
                 "organization",
@@ -337,8 +338,9 @@ pub async fn change_membership(
                 membership: Some(next),
                 ..OrganizationChange::default()
             };
-            let organization =
-                views::organization(&store::update(tx, &id, version.0, membership)?)?;
+            let organization = views::organizations::organization(&store::update(
+                tx, &id, version.0, membership,
+            )?)?;
             let action = format!("organization.{}", moved.as_str());
             let details =
                 serde_json::json!({ "from": current.membership, "to": next, "reason": reason });

@@ -10,6 +10,7 @@
 //! through [`warren_store::StoreError::Corrupt`], as if the store had
 //! reported it.
 
+pub mod accounts;
 pub mod audit;
 pub mod organizations;
 
