@@ -13,6 +13,7 @@
 pub mod accounts;
 pub mod audit;
 pub mod organizations;
+pub mod webhooks;
 
 use uuid::Uuid;
 use warren_store::parse_id;
