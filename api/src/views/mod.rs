@@ -11,6 +11,7 @@
 //! reported it.
 
 pub mod accounts;
+pub mod alerts;
 pub mod audit;
 pub mod organizations;
 pub mod webhooks;
