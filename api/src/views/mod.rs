@@ -14,10 +14,11 @@ pub mod accounts;
 pub mod alerts;
 pub mod audit;
 pub mod organizations;
+pub mod triage;
 pub mod webhooks;
 
 use uuid::Uuid;
-use warren_store::parse_id;
+use warren_store::{StoreError, parse_id};
 
 use crate::error::ApiError;
 
@@ -29,4 +30,10 @@ fn id(text: &str) -> Result<Uuid, ApiError> {
 /// A stored identifier that may be absent.
 fn optional_id(text: Option<&str>) -> Result<Option<Uuid>, ApiError> {
     text.map(id).transpose()
+}
+
+/// A stored JSON document, `what` naming it when it does not parse.
+fn json<T: serde::de::DeserializeOwned>(what: &str, text: &str) -> Result<T, ApiError> {
+    serde_json::from_str(text)
+        .map_err(|error| StoreError::Corrupt(format!("{what}: {error}")).into())
 }

@@ -338,7 +338,7 @@ pub(crate) fn timeline_entry(
 }
 
 /// A value serialized for a JSON column.
-pub(crate) fn json<T: serde::Serialize>(value: &T) -> StoreResult<String> {
+pub(crate) fn json<T: serde::Serialize + ?Sized>(value: &T) -> StoreResult<String> {
     serde_json::to_string(value).map_err(|error| StoreError::Corrupt(error.to_string()))
 }
 

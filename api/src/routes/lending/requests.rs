@@ -30,7 +30,7 @@ fn check_links(
     if let Some(assessment) = request.urgency.assessment_id() {
         let record = warren_store::triage::find_assessment(connection, &assessment.to_string())
             .ok()
-            .filter(|record| record.organization_id.to_string() == borrower)
+            .filter(|record| record.organization_id == borrower)
             .ok_or_else(|| {
                 ApiError::invalid_field(
                     "urgency.assessment_id",

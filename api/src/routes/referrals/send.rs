@@ -93,7 +93,7 @@ pub async fn create(
         let assessment = request.assessment_id.map(|id| {
             warren_store::triage::find_assessment(tx, &id.to_string())
                 .ok()
-                .filter(|record| record.organization_id == referrer)
+                .filter(|record| record.organization_id == referrer.to_string())
         });
         let times = store::answer_times(tx)?.answer_times;
         let at = now();
