@@ -14,6 +14,7 @@ pub mod accounts;
 pub mod alerts;
 pub mod audit;
 pub mod organizations;
+pub mod supplies;
 pub mod triage;
 pub mod webhooks;
 
