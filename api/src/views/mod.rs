@@ -13,13 +13,15 @@
 pub mod accounts;
 pub mod alerts;
 pub mod audit;
+pub mod lending;
 pub mod organizations;
 pub mod supplies;
 pub mod triage;
 pub mod webhooks;
 
 use uuid::Uuid;
-use warren_store::{StoreError, parse_id};
+use warren_store::{StoreError, TimelineRow, parse_id, utc};
+use warren_wire::TimelineEntry;
 
 use crate::error::ApiError;
 
@@ -37,4 +39,16 @@ fn optional_id(text: Option<&str>) -> Result<Option<Uuid>, ApiError> {
 fn json<T: serde::de::DeserializeOwned>(what: &str, text: &str) -> Result<T, ApiError> {
     serde_json::from_str(text)
         .map_err(|error| StoreError::Corrupt(format!("{what}: {error}")).into())
+}
+
+/// One entry of a timeline (a referral's or a loan's).
+pub fn timeline_entry(row: &TimelineRow) -> TimelineEntry {
+    TimelineEntry {
+        at: utc(row.at),
+        actor: row.actor.clone(),
+        kind: row.kind.clone(),
+        from: row.from.clone(),
+        to: row.to.clone(),
+        note: row.note.clone(),
+    }
 }

@@ -22,14 +22,14 @@ use warren_domain::referral::{
 use warren_domain::triage::{Assessment, Tier};
 use warren_wire::{
     AnswerTimesSetting, CaseMessage, OutcomeRecord, PersonRef, Referral, ReferralParty,
-    ReferralSide, Rejection, TimelineEntry, TransportLeg, TransportSharingSetting,
+    ReferralSide, Rejection, TransportLeg, TransportSharingSetting,
 };
 
 use crate::schema::{
     organizations, referral_events, referral_messages, referral_settings, referrals, sites,
     transport_settings,
 };
-use crate::{DbConnection, StoreError, StoreResult, json, new_id, now, parse_id, utc};
+use crate::{DbConnection, StoreError, StoreResult, TimelineRow, json, new_id, now, parse_id, utc};
 
 fn corrupt(what: &str) -> impl Fn(serde_json::Error) -> StoreError + '_ {
     move |error| StoreError::Corrupt(format!("{what}: {error}"))
@@ -660,8 +660,8 @@ fn bump(
 }
 
 /// A referral's timeline, oldest first.
-pub fn timeline(connection: &mut DbConnection, id: &str) -> StoreResult<Vec<TimelineEntry>> {
-    let rows: Vec<crate::TimelineRow> = referral_events::table
+pub fn timeline(connection: &mut DbConnection, id: &str) -> StoreResult<Vec<TimelineRow>> {
+    Ok(referral_events::table
         .filter(referral_events::referral_id.eq(id))
         .order(referral_events::id.asc())
         .select((
@@ -672,8 +672,7 @@ pub fn timeline(connection: &mut DbConnection, id: &str) -> StoreResult<Vec<Time
             referral_events::to_status,
             referral_events::note,
         ))
-        .load(connection)?;
-    Ok(rows.into_iter().map(crate::timeline_entry).collect())
+        .load(connection)?)
 }
 
 /// Adds a message to a referral's case thread.

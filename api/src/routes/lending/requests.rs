@@ -18,6 +18,7 @@ use crate::api::{Api, Tx};
 use crate::auth::actor_name;
 use crate::error::{ApiError, BodyProblems, ObjectProblems};
 use crate::extract::{IdempotencyKey, ValidJson};
+use crate::views::lending as views;
 
 /// Checks a linked assessment or referral: it must be the borrower's, and
 /// the request may not claim more urgency than it recorded.
@@ -170,7 +171,7 @@ pub async fn request_loan(
             }),
         )?;
         alert_loan(tx, &row, "requested", &item_row.name)?;
-        Ok::<Loan, ApiError>(store::loan(&row, &item_row.name)?)
+        views::loan(&row, &item_row.name)
     })
     .await
 }
