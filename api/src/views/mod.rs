@@ -15,10 +15,12 @@ pub mod alerts;
 pub mod audit;
 pub mod lending;
 pub mod organizations;
+pub mod referrals;
 pub mod supplies;
 pub mod triage;
 pub mod webhooks;
 
+use chrono::{DateTime, NaiveDateTime, Utc};
 use uuid::Uuid;
 use warren_store::{StoreError, TimelineRow, parse_id, utc};
 use warren_wire::TimelineEntry;
@@ -33,6 +35,11 @@ fn id(text: &str) -> Result<Uuid, ApiError> {
 /// A stored identifier that may be absent.
 fn optional_id(text: Option<&str>) -> Result<Option<Uuid>, ApiError> {
     text.map(id).transpose()
+}
+
+/// A stored time that may be absent, as it goes on the wire.
+fn time(value: Option<NaiveDateTime>) -> Option<DateTime<Utc>> {
+    value.map(utc)
 }
 
 /// A stored JSON document, `what` naming it when it does not parse.

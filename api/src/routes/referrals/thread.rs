@@ -58,9 +58,12 @@ pub async fn timeline(api: Api, id: web::Path<Uuid>) -> Result<HttpResponse, Api
 )]
 #[get("/referrals/{id}/messages")]
 pub async fn messages(api: Api, id: web::Path<Uuid>) -> Result<HttpResponse, ApiError> {
-    let items = entries_of(api, id.into_inner(), store::messages, |message| {
-        Ok(message.clone())
-    })
+    let items = entries_of(
+        api,
+        id.into_inner(),
+        store::messages,
+        views::referrals::case_message,
+    )
     .await?;
     Ok(HttpResponse::Ok().json(CaseThread { items }))
 }
@@ -112,7 +115,7 @@ pub async fn post_message(
             let alerting = &tx.state.alerting;
             let (connection, raised) = tx.parts();
             alerting.case_message(connection, raised, &row, organization, by, &text)?;
-            Ok(message)
+            views::referrals::case_message(&message)
         })
         .await?;
     Ok(HttpResponse::Created().json(message))
