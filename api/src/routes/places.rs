@@ -21,6 +21,7 @@ use crate::auth::Principal;
 use crate::error::{ApiError, PublicProblems, RoleProblems};
 use crate::routes::public::admit;
 use crate::state::AppState;
+use crate::views;
 use warren_wire::ErrorCode;
 
 /// The largest file a load accepts: GeoNames' `allCountries.txt` of postal
@@ -93,7 +94,8 @@ pub async fn load(
     let format = query.into_inner().format;
     let summary = web::block(move || {
         state.store.write(|connection| {
-            let summary = store::load_lines(connection, BufReader::new(file), format)?;
+            let loaded = store::load_lines(connection, BufReader::new(file), format)?;
+            let summary = views::places::load_summary(&loaded);
             audit::record(
                 connection,
                 &principal.actor,

@@ -15,6 +15,7 @@ pub mod alerts;
 pub mod audit;
 pub mod lending;
 pub mod organizations;
+pub mod places;
 pub mod referrals;
 pub mod supplies;
 pub mod triage;
