@@ -1,10 +1,10 @@
-//! The wire shapes of what the store returns.
+//! Response types of the wire contract, built from what the store returns.
 //!
-//! The store answers with its own rows and with domain types; every mapping
-//! from those to a response type of the wire contract lives here, one
-//! module per resource, so every handler that answers with a type builds it
-//! the same way. The functions take rows by reference and copy what they
-//! show.
+//! The store answers with its own rows and records and with domain types; it
+//! knows nothing of the wire. The functions here turn those into the
+//! response types handlers send, one module per resource and one function
+//! per type, so every handler answering with a type builds it the same way.
+//! They take rows by reference and copy what they show.
 //!
 //! A stored value that does not parse is a fault of ours: it answers 500
 //! through [`warren_store::StoreError::Corrupt`], as if the store had

@@ -116,9 +116,12 @@ pub async fn unassigned_transports(api: Api) -> Result<HttpResponse, ApiError> {
                 None => Vec::new(),
             };
             let today = Utc::now().date_naive();
-            let shared = who.in_network
-                && has_skill(&skills, Skill::Transport, today)
-                && referral_store::transport_sharing(tx)?.0;
+            let shared = if who.in_network && has_skill(&skills, Skill::Transport, today) {
+                let (network_shares, _) = referral_store::transport_sharing(tx)?;
+                network_shares
+            } else {
+                false
+            };
             let rows = store::unassigned_transports(tx, &organizations, shared)?;
             // A shared leg of other organizations reaches the caller only if
             // their skill is still valid on the day it is driven.
