@@ -626,7 +626,7 @@ fn person(
         });
         let memberships = memberships
             .into_iter()
-            .map(|membership| (membership.organization.id.to_string(), membership.role))
+            .map(|membership| (membership.organization.id, membership.role))
             .collect();
         Ok(Principal {
             actor: Actor {

@@ -47,7 +47,17 @@ impl Raised {
             receiver_organization_id: stored_id(&row.receiver_org_id)?,
             at: chrono::Utc::now(),
         };
-        webhooks::enqueue(connection, &event)?;
+        let organizations = [
+            event.referrer_organization_id.to_string(),
+            event.receiver_organization_id.to_string(),
+        ];
+        webhooks::enqueue(
+            connection,
+            &organizations,
+            &event.id.to_string(),
+            &event.kind,
+            &event,
+        )?;
         self.push(connection, LiveEvent::Referral(event))
     }
 

@@ -662,20 +662,24 @@ impl Alerting {
         kind: &str,
         acknowledged_by: Option<&str>,
     ) -> Result<(), ApiError> {
-        webhooks::enqueue_alert(
+        let event = AlertEvent {
+            id: Uuid::now_v7(),
+            kind: kind.to_owned(),
+            chain_id: parse(&chain.id)?,
+            alert_kind: chain.kind()?,
+            organization_id: parse(&chain.organization_id)?,
+            referral_id: chain.referral_id.as_deref().map(parse).transpose()?,
+            tier: chain.tier()?,
+            title: chain.title.clone(),
+            acknowledged_by: acknowledged_by.map(str::to_owned),
+            at: Utc::now(),
+        };
+        webhooks::enqueue(
             connection,
-            &AlertEvent {
-                id: Uuid::now_v7(),
-                kind: kind.to_owned(),
-                chain_id: parse(&chain.id)?,
-                alert_kind: chain.kind()?,
-                organization_id: parse(&chain.organization_id)?,
-                referral_id: chain.referral_id.as_deref().map(parse).transpose()?,
-                tier: chain.tier()?,
-                title: chain.title.clone(),
-                acknowledged_by: acknowledged_by.map(str::to_owned),
-                at: Utc::now(),
-            },
+            &[event.organization_id.to_string()],
+            &event.id.to_string(),
+            &event.kind,
+            &event,
         )?;
         Ok(())
     }

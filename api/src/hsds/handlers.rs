@@ -28,6 +28,7 @@ use crate::directory::snapshot;
 use crate::error::{ApiError, PublicProblems};
 use crate::routes::public::admit;
 use crate::state::AppState;
+use crate::views;
 
 /// The `X-API-Key` header every HSDS endpoint reads, as the OpenAPI
 /// document lists it ([`admit`] reads the header itself).
@@ -81,13 +82,17 @@ async fn vetted_organizations(
         limit: MAX_ORGANIZATIONS,
         ..OrganizationFilter::default()
     };
-    let organizations = Api::public(state.clone())
-        .read(move |tx| Ok(organization_store::list(tx, &filter)?))
-        .await?;
-    Ok(organizations
-        .into_iter()
-        .map(|organization| (organization.id, organization))
-        .collect())
+    Api::public(state.clone())
+        .read(move |tx| {
+            organization_store::list(tx, &filter)?
+                .iter()
+                .map(|record| {
+                    let organization = views::organizations::organization(record)?;
+                    Ok((organization.id, organization))
+                })
+                .collect()
+        })
+        .await
 }
 
 /// `GET /api/hsds` (without the final slash): the same as [`about`].

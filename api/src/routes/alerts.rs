@@ -30,6 +30,7 @@ use crate::error::{
 use crate::extract::{IfMatch, ValidJson, versioned};
 use crate::routes::paging;
 use crate::state::AppState;
+use crate::views::alerts as views;
 use warren_wire::ErrorCode;
 
 /// Alerts as they go on the wire, each with its chain.
@@ -44,7 +45,7 @@ fn with_chains(
     let chains = store::chains(connection, &ids)?;
     records
         .iter()
-        .map(|alert| Ok(alert.to_wire(alert.chain_id.as_ref().and_then(|id| chains.get(id)))?))
+        .map(|alert| views::alert(alert, alert.chain_id.as_ref().and_then(|id| chains.get(id))))
         .collect()
 }
 
@@ -212,7 +213,7 @@ fn acknowledge_chain(
         .acknowledge(connection, raised, &chain, by_user, by, via)?;
     let chain = store::find_chain(tx, chain_id)?;
     Ok(Acknowledgement {
-        chain: chain.to_wire()?,
+        chain: views::chain_state(&chain)?,
         by_this_request,
     })
 }
@@ -258,7 +259,7 @@ pub async fn preview_by_token(
                     .as_deref()
                     .map(warren_store::parse_id)
                     .transpose()?,
-                chain: chain.map(|chain| chain.to_wire()).transpose()?,
+                chain: chain.as_ref().map(views::chain_state).transpose()?,
             })
         })
         .await?;

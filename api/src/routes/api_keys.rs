@@ -2,7 +2,7 @@
 
 use actix_web::{HttpResponse, delete, get, post, web};
 use uuid::Uuid;
-use warren_store::accounts::{self, ApiKeyRecord};
+use warren_store::accounts;
 use warren_store::organizations;
 use warren_wire::{ApiKeyList, CreateApiKeyRequest, CreatedApiKey};
 
@@ -10,6 +10,7 @@ use crate::api::Api;
 use crate::auth::{digest, new_secret};
 use crate::error::{ApiError, BodyProblems, ObjectProblems};
 use crate::extract::{IdempotencyKey, ValidJson};
+use crate::views::accounts as views;
 
 /// The API keys of an organization, newest first (its admins).
 #[utoipa::path(
@@ -27,9 +28,8 @@ pub async fn list(api: Api, id: web::Path<Uuid>) -> Result<HttpResponse, ApiErro
         .read(move |tx| {
             accounts::api_keys_of(tx, &id)?
                 .iter()
-                .map(ApiKeyRecord::to_wire)
+                .map(views::api_key)
                 .collect::<Result<Vec<_>, _>>()
-                .map_err(ApiError::from)
         })
         .await?;
     Ok(HttpResponse::Ok().json(ApiKeyList { items }))
@@ -97,7 +97,7 @@ pub async fn create(
             serde_json::json!({ "name": record.name, "prefix": prefix, "scopes": scopes });
         tx.audit("api_key.created", "api_key", &record.id, Some(&id), details)?;
         Ok(CreatedApiKey {
-            api_key: record.to_wire()?,
+            api_key: views::api_key(&record)?,
             secret,
         })
     })

@@ -7,6 +7,7 @@ use warren_wire::{AuditPage, AuditQuery};
 use crate::api::Api;
 use crate::error::{ApiError, AuthProblems};
 use crate::routes::paging;
+use crate::views;
 
 /// Read the audit log, newest first.
 ///
@@ -40,7 +41,14 @@ pub async fn list(api: Api, query: web::Query<AuditQuery>) -> Result<HttpRespons
         before,
         limit,
     };
-    let items = api.read(move |tx| Ok(audit::list(tx, &filter)?)).await?;
+    let items = api
+        .read(move |tx| {
+            audit::list(tx, &filter)?
+                .iter()
+                .map(views::audit::audit_entry)
+                .collect::<Result<Vec<_>, ApiError>>()
+        })
+        .await?;
     let (items, next_cursor) = paging::page(items, limit, |entry| entry.id.to_string());
     Ok(HttpResponse::Ok().json(AuditPage { items, next_cursor }))
 }

@@ -19,6 +19,8 @@ use crate::auth::{
 use crate::error::{ApiError, BodyProblems, ObjectProblems, PublicProblems};
 use crate::extract::{IdempotencyKey, ValidJson};
 use crate::state::AppState;
+use crate::views::accounts as views;
+use crate::views::organizations::organization_summary;
 use warren_wire::ErrorCode;
 
 /// How long an invitation stays valid.
@@ -40,9 +42,8 @@ pub async fn list(api: Api, id: web::Path<Uuid>) -> Result<HttpResponse, ApiErro
         .read(move |tx| {
             accounts::invitations_of(tx, &id)?
                 .iter()
-                .map(InvitationRecord::to_wire)
+                .map(views::invitation)
                 .collect::<Result<Vec<_>, _>>()
-                .map_err(ApiError::from)
         })
         .await?;
     Ok(HttpResponse::Ok().json(InvitationList { items }))
@@ -126,7 +127,7 @@ pub async fn create(
             INVITATION_DAYS,
         )?;
         Ok(CreatedInvitation {
-            invitation: record.to_wire()?,
+            invitation: views::invitation(&record)?,
             accept_url,
             token,
         })
@@ -224,7 +225,10 @@ pub async fn preview(
         .read(move |tx| {
             let invitation = pending_invitation(tx, &token)?;
             Ok(InvitationPreview {
-                organization: accounts::organization_summary_of(tx, &invitation.organization_id)?,
+                organization: organization_summary(&accounts::organization_summary_of(
+                    tx,
+                    &invitation.organization_id,
+                )?)?,
                 existing_account: accounts::find_user_by_email(tx, &invitation.email)?.is_some(),
                 email: invitation.email.clone(),
                 role: invitation.role()?,
@@ -335,8 +339,11 @@ pub async fn accept(
                 details,
             )?;
             Ok(AcceptedInvitation {
-                user: user.to_wire()?,
-                organization: accounts::organization_summary_of(tx, organization)?,
+                user: views::user(&user)?,
+                organization: organization_summary(&accounts::organization_summary_of(
+                    tx,
+                    organization,
+                )?)?,
                 role,
             })
         })

@@ -9,6 +9,8 @@ use crate::api::Api;
 use crate::auth::{Principal, hash_password_blocking, verify_password_blocking};
 use crate::error::{ApiError, AuthProblems, BodyProblems, VersionProblems};
 use crate::extract::{IfMatch, ValidJson, versioned};
+use crate::views::accounts as views;
+use crate::views::organizations::organization_summary;
 
 /// The answer for `principal`, with the version to send back as `If-Match`.
 fn me_of(connection: &mut DbConnection, principal: &Principal) -> Result<(Me, i64), ApiError> {
@@ -16,19 +18,25 @@ fn me_of(connection: &mut DbConnection, principal: &Principal) -> Result<(Me, i6
         (Some(user), _) => {
             let me = Me {
                 kind: PrincipalKind::User,
-                user: Some(user.to_wire()?),
+                user: Some(views::user(user)?),
                 api_key: None,
                 is_network_admin: principal.access.is_network_admin(),
-                memberships: accounts::memberships_of(connection, &user.id)?,
+                memberships: accounts::memberships_of(connection, &user.id)?
+                    .iter()
+                    .map(views::my_membership)
+                    .collect::<Result<_, _>>()?,
             };
             Ok((me, user.version))
         }
         (None, Some(key)) => {
-            let organization = accounts::organization_summary_of(connection, &key.organization_id)?;
+            let organization = organization_summary(&accounts::organization_summary_of(
+                connection,
+                &key.organization_id,
+            )?)?;
             let me = Me {
                 kind: PrincipalKind::ApiKey,
                 user: None,
-                api_key: Some(key.to_wire()?),
+                api_key: Some(views::api_key(key)?),
                 is_network_admin: false,
                 memberships: vec![MyMembership {
                     organization,

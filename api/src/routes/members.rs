@@ -9,6 +9,7 @@ use warren_wire::{ChangeRoleRequest, Member, MemberList};
 use crate::api::Api;
 use crate::error::{ApiError, BodyProblems, ObjectProblems};
 use crate::extract::ValidJson;
+use crate::views::accounts as views;
 
 /// The members of an organization (its members and network admins).
 #[utoipa::path(
@@ -23,7 +24,12 @@ pub async fn list(api: Api, id: web::Path<Uuid>) -> Result<HttpResponse, ApiErro
     let id = id.into_inner().to_string();
     api.who.require_read(&id)?;
     let items = api
-        .read(move |tx| Ok(accounts::members_of(tx, &id)?))
+        .read(move |tx| {
+            accounts::members_of(tx, &id)?
+                .iter()
+                .map(views::member)
+                .collect::<Result<Vec<_>, _>>()
+        })
         .await?;
     Ok(HttpResponse::Ok().json(MemberList { items }))
 }
@@ -70,6 +76,9 @@ pub async fn change_role(
             let details = serde_json::json!({ "from": current, "to": role });
             tx.audit("member.role_changed", "user", &user_id, Some(&id), details)?;
             accounts::members_of(tx, &id)?
+                .iter()
+                .map(views::member)
+                .collect::<Result<Vec<_>, _>>()?
                 .into_iter()
                 .find(|member| member.user.id.to_string() == user_id)
                 .ok_or(ApiError::NotFound)

@@ -24,6 +24,7 @@ use crate::error::{
 use crate::extract::{IdempotencyKey, IfMatch, ValidJson, versioned};
 use crate::routes::paging;
 use crate::state::AppState;
+use crate::views;
 use warren_wire::ErrorCode;
 
 /// Apply to join the network.
@@ -99,8 +100,8 @@ pub async fn apply(
         });
         tx.audit_as(&actor, "organization.applied", "organization", &id, Some(&id), details)?;
         Ok(Application {
-            organization,
-            admin: admin.to_wire()?,
+            organization: views::organizations::organization(&organization)?,
+            admin: views::accounts::user(&admin)?,
         })
     })
     .await
@@ -140,7 +141,14 @@ pub async fn list(
         after: paging::id_cursor(query.cursor.as_deref())?,
         limit,
     };
-    let items = api.read(move |tx| Ok(store::list(tx, &filter)?)).await?;
+    let items = api
+        .read(move |tx| {
+            store::list(tx, &filter)?
+                .iter()
+                .map(views::organizations::organization)
+                .collect::<Result<Vec<_>, ApiError>>()
+        })
+        .await?;
     let (items, next_cursor) =
         paging::page(items, limit, |organization| organization.id.to_string());
     Ok(HttpResponse::Ok().json(OrganizationPage { items, next_cursor }))
@@ -183,8 +191,12 @@ pub async fn pending_applications(
     let (organizations, mut applicants) = api
         .read(move |tx| {
             let organizations = store::list(tx, &filter)?;
-            let ids: Vec<String> = organizations.iter().map(|o| o.id.to_string()).collect();
+            let ids: Vec<String> = organizations.iter().map(|o| o.id.clone()).collect();
             let applicants = accounts::applicants_of(tx, &ids)?;
+            let organizations = organizations
+                .iter()
+                .map(views::organizations::organization)
+                .collect::<Result<Vec<_>, ApiError>>()?;
             Ok((organizations, applicants))
         })
         .await?;
@@ -218,7 +230,9 @@ pub async fn pending_applications(
 pub async fn read(api: Api, id: web::Path<Uuid>) -> Result<HttpResponse, ApiError> {
     let id = id.into_inner().to_string();
     api.who.require_read(&id)?;
-    let organization = api.read(move |tx| Ok(store::find(tx, &id)?)).await?;
+    let organization = api
+        .read(move |tx| views::organizations::organization(&store::find(tx, &id)?))
+        .await?;
     Ok(versioned(&organization, organization.version))
 }
 
@@ -259,7 +273,8 @@ pub async fn update(
                 description: change.description.map(|text| text.map(String::from)),
                 membership: None,
             };
-            let organization = store::update(tx, &id, version.0, change)?;
+            let organization =
+                views::organizations::organization(&store::update(tx, &id, version.0, change)?)?;
             tx.audit(
                 "organization.updated",
                 "organization",
@@ -323,7 +338,9 @@ pub async fn change_membership(
                 membership: Some(next),
                 ..OrganizationChange::default()
             };
-            let organization = store::update(tx, &id, version.0, membership)?;
+            let organization = views::organizations::organization(&store::update(
+                tx, &id, version.0, membership,
+            )?)?;
             let action = format!("organization.{}", moved.as_str());
             let details =
                 serde_json::json!({ "from": current.membership, "to": next, "reason": reason });

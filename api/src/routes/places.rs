@@ -20,6 +20,7 @@ use crate::api::Api;
 use crate::error::{ApiError, PublicProblems, RoleProblems};
 use crate::routes::public::admit;
 use crate::state::AppState;
+use crate::views;
 use warren_wire::ErrorCode;
 
 /// The largest file a load accepts: GeoNames' `allCountries.txt` of postal
@@ -87,7 +88,8 @@ pub async fn load(
     let format = query.into_inner().format;
     let summary = api
         .write(move |tx| {
-            let summary = store::load_lines(tx, BufReader::new(file), format)?;
+            let loaded = store::load_lines(tx, BufReader::new(file), format)?;
+            let summary = views::places::load_summary(&loaded);
             tx.audit(
                 "gazetteer.loaded",
                 "gazetteer",

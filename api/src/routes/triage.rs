@@ -22,6 +22,7 @@ use crate::extract::{IdempotencyKey, ValidJson};
 use crate::routes::paging;
 use crate::routes::sites::{require_edit, require_view};
 use crate::state::AppState;
+use crate::views::triage as views;
 use warren_wire::ErrorCode;
 
 /// The species code, resolved against the taxonomy (an unknown species of a
@@ -52,7 +53,7 @@ async fn species(
 #[get("/triage/protocol")]
 pub async fn current_protocol(state: web::Data<AppState>) -> Result<HttpResponse, ApiError> {
     let version = Api::public(state)
-        .read(|tx| Ok(store::current(tx)?))
+        .read(|tx| Ok(views::protocol_version(&store::current(tx)?)))
         .await?;
     Ok(HttpResponse::Ok().json(version))
 }
@@ -70,7 +71,12 @@ pub async fn current_protocol(state: web::Data<AppState>) -> Result<HttpResponse
 #[get("/triage/protocol/versions")]
 pub async fn protocol_versions(state: web::Data<AppState>) -> Result<HttpResponse, ApiError> {
     let items = Api::public(state)
-        .read(|tx| Ok(store::versions(tx)?))
+        .read(|tx| {
+            Ok(store::versions(tx)?
+                .iter()
+                .map(views::protocol_version_summary)
+                .collect::<Vec<_>>())
+        })
         .await?;
     Ok(HttpResponse::Ok().json(ProtocolVersionList { items }))
 }
@@ -93,7 +99,7 @@ pub async fn protocol_version(
 ) -> Result<HttpResponse, ApiError> {
     let version = version.into_inner();
     let found = Api::public(state)
-        .read(move |tx| Ok(store::version(tx, version)?))
+        .read(move |tx| Ok(views::protocol_version(&store::version(tx, version)?)))
         .await?;
     Ok(HttpResponse::Ok().json(found))
 }
@@ -148,7 +154,7 @@ pub async fn publish_protocol(
                 None,
                 serde_json::json!({ "changes": changes }),
             )?;
-            Ok(published)
+            Ok(views::protocol_version(&published))
         })
         .await?;
     Ok(HttpResponse::Created().json(published))
@@ -314,7 +320,7 @@ pub async fn create(
             .map(|sign| sign.capabilities.clone())
             .unwrap_or_default();
         let destinations = destinations(&snapshot, &needed, species.as_str(), near)?;
-        let variant_site = variant.as_ref().map(|variant| variant.site_id.to_string());
+        let variant_site = variant.as_ref().map(|variant| variant.site_id.clone());
         let actor = tx.who.actor.clone();
         let record = store::insert_assessment(
             tx,
@@ -332,14 +338,14 @@ pub async fn create(
         tx.audit(
             "triage.assessed",
             "assessment",
-            &record.id.to_string(),
+            &record.id,
             Some(&organization),
             serde_json::json!({
                 "tier": result.tier.tier.number(),
                 "protocol_version": result.protocol_version,
             }),
         )?;
-        Ok(record)
+        views::assessment(&record)
     })
     .await
 }
@@ -365,7 +371,10 @@ pub async fn list(
     let page = api
         .read(move |tx| {
             let items =
-                store::list_assessments(tx, &organization, query.cursor.as_deref(), limit + 1)?;
+                store::list_assessments(tx, &organization, query.cursor.as_deref(), limit + 1)?
+                    .iter()
+                    .map(views::assessment)
+                    .collect::<Result<Vec<_>, _>>()?;
             let (items, next_cursor) = paging::page(items, limit, |record| record.id.to_string());
             Ok(AssessmentPage { items, next_cursor })
         })
@@ -387,8 +396,8 @@ pub async fn read(api: Api, id: web::Path<Uuid>) -> Result<HttpResponse, ApiErro
     let record = api
         .read(move |tx| {
             let record = store::find_assessment(tx, &id)?;
-            tx.who.require_read(&record.organization_id.to_string())?;
-            Ok(record)
+            tx.who.require_read(&record.organization_id)?;
+            views::assessment(&record)
         })
         .await?;
     Ok(HttpResponse::Ok().json(record))
@@ -410,7 +419,8 @@ pub async fn read_variant(api: Api, id: web::Path<Uuid>) -> Result<HttpResponse,
         .read(move |tx| {
             let site = sites::find(tx, &id)?;
             require_view(tx.who, &site)?;
-            store::variant(tx, &id)?.ok_or(ApiError::NotFound)
+            let record = store::variant(tx, &id)?.ok_or(ApiError::NotFound)?;
+            views::site_variant(&record)
         })
         .await?;
     Ok(HttpResponse::Ok().json(variant))
@@ -456,7 +466,7 @@ pub async fn put_variant(
                 Some(&site.organization_id.to_string()),
                 serde_json::json!({ "signs": variant.signs.len() }),
             )?;
-            Ok(saved)
+            views::site_variant(&saved)
         })
         .await?;
     Ok(HttpResponse::Ok().json(saved))

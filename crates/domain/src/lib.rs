@@ -23,6 +23,7 @@ pub mod report;
 pub mod specialists;
 pub mod text;
 pub mod triage;
+pub mod webhooks;
 
 pub use access::{Access, ApiScope, Role};
 pub use organization::{MembershipChange, MembershipStatus, OrganizationKind, TransitionError};

@@ -288,6 +288,21 @@ pub fn invite(role: Role, by_network_admin: bool) -> Result<(), MemberError> {
     may_grant(role, by_network_admin).map_err(|_| MemberError::InvitesNetworkAdmin)
 }
 
+/// Where an invitation stands.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "snake_case")]
+pub enum InvitationStatus {
+    /// Waiting to be accepted.
+    Pending,
+    /// Accepted: the person is a member.
+    Accepted,
+    /// Withdrawn by an admin.
+    Revoked,
+    /// Not accepted in time.
+    Expired,
+}
+
 /// Whether a member whose role is `current` may be moved to `next` (`None`:
 /// removed, or leaving) by a caller (`by_network_admin` or not), in an
 /// organization that has `admins` admins now.

@@ -7,19 +7,17 @@
 
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
+use warren_domain::organization::InvitationStatus;
 use warren_domain::{
     ApiScope, Email, MembershipStatus, OrgName, OrganizationKind, PersonName, Role,
 };
-use warren_wire::{
-    ApiKey, Invitation, InvitationStatus, Member, MyMembership, OrganizationSummary, User,
-};
 
 use crate::audit::{self, Actor, Change};
-use crate::organizations::NewOrganization;
+use crate::organizations::{NewOrganization, SummaryColumns, SummaryRecord};
 use crate::schema::{
     account_tokens, api_keys, invitations, memberships, organizations, refresh_tokens, users,
 };
-use crate::{DbConnection, StoreError, StoreResult, new_id, now, parse_id, utc};
+use crate::{DbConnection, StoreError, StoreResult, new_id, now};
 
 // Users.
 
@@ -42,19 +40,6 @@ pub struct UserRecord {
     /// When the person proved the address is theirs; alerts are e-mailed
     /// only to confirmed addresses.
     pub email_confirmed_at: Option<NaiveDateTime>,
-}
-
-impl UserRecord {
-    /// The user as it goes on the wire.
-    pub fn to_wire(&self) -> StoreResult<User> {
-        Ok(User {
-            id: parse_id(&self.id)?,
-            email: self.email.clone(),
-            name: self.name.clone(),
-            created_at: utc(self.created_at),
-            email_confirmed: self.email_confirmed_at.is_some(),
-        })
-    }
 }
 
 /// Creates a user; a taken e-mail is a `Conflict("users.email")`.
@@ -310,26 +295,31 @@ fn parse_role(text: &str) -> StoreResult<Role> {
     Role::parse(text).ok_or_else(|| StoreError::Corrupt(format!("role {text:?}")))
 }
 
-type SummaryColumns = (String, String, String, String);
+/// One of a user's organizations, with their role there.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct MembershipRecord {
+    /// The organization.
+    pub organization: SummaryRecord,
+    /// The user's role in it.
+    pub role: Role,
+}
 
-fn organization_summary(
-    (id, name, kind, membership): SummaryColumns,
-) -> StoreResult<OrganizationSummary> {
-    Ok(OrganizationSummary {
-        id: parse_id(&id)?,
-        name,
-        kind: OrganizationKind::parse(&kind)
-            .ok_or_else(|| StoreError::Corrupt(format!("organization kind {kind:?}")))?,
-        membership: MembershipStatus::parse(&membership)
-            .ok_or_else(|| StoreError::Corrupt(format!("membership {membership:?}")))?,
-    })
+/// A member of an organization, as stored.
+#[derive(Debug, Clone)]
+pub struct MemberRecord {
+    /// The person.
+    pub user: UserRecord,
+    /// Their role in the organization.
+    pub role: Role,
+    /// When they joined it.
+    pub joined_at: NaiveDateTime,
 }
 
 /// A user's organizations and roles, by organization name.
 pub fn memberships_of(
     connection: &mut DbConnection,
     user_id: &str,
-) -> StoreResult<Vec<MyMembership>> {
+) -> StoreResult<Vec<MembershipRecord>> {
     memberships::table
         .inner_join(organizations::table)
         .filter(memberships::user_id.eq(user_id))
@@ -346,8 +336,8 @@ pub fn memberships_of(
         .load::<(SummaryColumns, String)>(connection)?
         .into_iter()
         .map(|(organization, role)| {
-            Ok(MyMembership {
-                organization: organization_summary(organization)?,
+            Ok(MembershipRecord {
+                organization: SummaryRecord::try_from(organization)?,
                 role: parse_role(&role)?,
             })
         })
@@ -358,7 +348,7 @@ pub fn memberships_of(
 pub fn organization_summary_of(
     connection: &mut DbConnection,
     organization_id: &str,
-) -> StoreResult<OrganizationSummary> {
+) -> StoreResult<SummaryRecord> {
     let columns = organizations::table
         .find(organization_id)
         .select((
@@ -368,14 +358,14 @@ pub fn organization_summary_of(
             organizations::membership,
         ))
         .first::<SummaryColumns>(connection)?;
-    organization_summary(columns)
+    SummaryRecord::try_from(columns)
 }
 
 /// The members of an organization, by name.
 pub fn members_of(
     connection: &mut DbConnection,
     organization_id: &str,
-) -> StoreResult<Vec<Member>> {
+) -> StoreResult<Vec<MemberRecord>> {
     memberships::table
         .inner_join(users::table)
         .filter(memberships::organization_id.eq(organization_id))
@@ -388,10 +378,10 @@ pub fn members_of(
         .load::<(UserRecord, String, NaiveDateTime)>(connection)?
         .into_iter()
         .map(|(user, role, joined)| {
-            Ok(Member {
-                user: user.to_wire()?,
+            Ok(MemberRecord {
+                user,
                 role: parse_role(&role)?,
-                joined_at: utc(joined),
+                joined_at: joined,
             })
         })
         .collect()
@@ -505,7 +495,7 @@ pub fn create_network_admin(
     let user = insert_user(connection, email.as_str(), name.as_str(), password_hash)?;
     // The operator creating the account vouches for its address.
     confirm_email(connection, &user.id, now())?;
-    let office_id = office.id.to_string();
+    let office_id = office.id;
     add_membership(connection, &user.id, &office_id, Role::NetworkAdmin)?;
     audit::record(
         connection,
@@ -722,19 +712,6 @@ impl InvitationRecord {
     pub fn role(&self) -> StoreResult<Role> {
         parse_role(&self.role)
     }
-
-    /// The invitation as it goes on the wire.
-    pub fn to_wire(&self) -> StoreResult<Invitation> {
-        Ok(Invitation {
-            id: parse_id(&self.id)?,
-            organization_id: parse_id(&self.organization_id)?,
-            email: self.email.clone(),
-            role: self.role()?,
-            status: self.status(now()),
-            created_at: utc(self.created_at),
-            expires_at: utc(self.expires_at),
-        })
-    }
 }
 
 /// Creates an invitation (storing the token's digest).
@@ -869,20 +846,6 @@ impl ApiKeyRecord {
             })
             .collect()
     }
-
-    /// The key as it goes on the wire.
-    pub fn to_wire(&self) -> StoreResult<ApiKey> {
-        Ok(ApiKey {
-            id: parse_id(&self.id)?,
-            organization_id: parse_id(&self.organization_id)?,
-            name: self.name.clone(),
-            prefix: self.prefix.clone(),
-            scopes: self.scopes()?,
-            created_at: utc(self.created_at),
-            last_used_at: self.last_used_at.map(utc),
-            revoked_at: self.revoked_at.map(utc),
-        })
-    }
 }
 
 /// Stores a new key's digest.
@@ -933,7 +896,7 @@ pub fn find_api_key(
 pub fn find_active_api_key_and_organization(
     connection: &mut DbConnection,
     key_hash: &str,
-) -> StoreResult<Option<(ApiKeyRecord, OrganizationSummary)>> {
+) -> StoreResult<Option<(ApiKeyRecord, SummaryRecord)>> {
     let found = api_keys::table
         .inner_join(organizations::table.on(organizations::id.eq(api_keys::organization_id)))
         .filter(api_keys::key_hash.eq(key_hash))
@@ -950,7 +913,7 @@ pub fn find_active_api_key_and_organization(
         .first::<(ApiKeyRecord, SummaryColumns)>(connection)
         .optional()?;
     found
-        .map(|(key, columns)| Ok((key, organization_summary(columns)?)))
+        .map(|(key, columns)| Ok((key, SummaryRecord::try_from(columns)?)))
         .transpose()
 }
 

@@ -28,12 +28,11 @@ use warren_domain::alerts::{
 };
 use warren_domain::directory::hours::Timezone;
 use warren_domain::triage::Tier;
-use warren_wire::{Alert, ChainState};
 
 use crate::schema::{
     alert_chains, alert_preferences, alert_settings, alerts, memberships, on_call_rotas, users,
 };
-use crate::{DbConnection, StoreError, StoreResult, json, new_id, now, parse_id, utc};
+use crate::{DbConnection, StoreError, StoreResult, json, new_id, now};
 
 /// The one row of the network's alert settings.
 const SETTINGS_ROW: i32 = 1;
@@ -468,24 +467,6 @@ impl ChainRecord {
     pub fn is_running(&self) -> bool {
         self.acknowledged_at.is_none() && self.exhausted_at.is_none() && self.closed_at.is_none()
     }
-
-    /// The chain as it goes on the wire.
-    pub fn to_wire(&self) -> StoreResult<ChainState> {
-        Ok(ChainState {
-            id: parse_id(&self.id)?,
-            tier: self.tier()?,
-            steps: u32::try_from(self.step).unwrap_or(0),
-            acknowledged_at: self.acknowledged_at.map(utc),
-            acknowledged_by: self.acknowledged_by.clone(),
-            acknowledged_via: self
-                .acknowledged_via
-                .as_deref()
-                .and_then(AcknowledgedVia::parse),
-            exhausted_at: self.exhausted_at.map(utc),
-            closed_at: self.closed_at.map(utc),
-            closed_reason: self.closed_reason.clone(),
-        })
-    }
 }
 
 /// A chain to start.
@@ -849,24 +830,6 @@ impl AlertRecord {
     pub fn delivery(&self) -> StoreResult<DeliveryMode> {
         DeliveryMode::parse(&self.delivery)
             .ok_or_else(|| StoreError::Corrupt(format!("alert delivery {:?}", self.delivery)))
-    }
-
-    /// The alert as it goes on the wire, with its chain.
-    pub fn to_wire(&self, chain: Option<&ChainRecord>) -> StoreResult<Alert> {
-        Ok(Alert {
-            id: parse_id(&self.id)?,
-            kind: self.kind()?,
-            urgent: self.urgent,
-            title: self.title.clone(),
-            body: self.body.clone(),
-            link: self.link.clone(),
-            organization_id: self.organization_id.as_deref().map(parse_id).transpose()?,
-            referral_id: self.referral_id.as_deref().map(parse_id).transpose()?,
-            delivery: self.delivery()?,
-            created_at: utc(self.created_at),
-            read_at: self.read_at.map(utc),
-            chain: chain.map(ChainRecord::to_wire).transpose()?,
-        })
     }
 }
 

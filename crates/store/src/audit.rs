@@ -5,10 +5,9 @@
 //! not at all. The tables refuse `UPDATE` and `DELETE` by trigger.
 
 use diesel::prelude::*;
-use warren_wire::AuditEntry;
 
 use crate::schema::audit_log;
-use crate::{StoreResult, now, parse_id, utc};
+use crate::{StoreResult, now};
 
 /// Who is acting, for the audit trail.
 #[derive(Debug, Clone, Default)]
@@ -86,20 +85,32 @@ pub fn record(
     Ok(())
 }
 
-#[derive(Queryable, Selectable)]
+/// An audit entry as stored.
+#[derive(Debug, Clone, Queryable, Selectable)]
 #[diesel(table_name = audit_log)]
-struct EntryRow {
-    id: i64,
-    at: chrono::NaiveDateTime,
-    actor: String,
-    actor_user_id: Option<String>,
-    actor_api_key_id: Option<String>,
-    action: String,
-    target_type: String,
-    target_id: String,
-    organization_id: Option<String>,
-    request_id: Option<String>,
-    details: String,
+pub struct EntryRow {
+    /// Increasing sequence number.
+    pub id: i64,
+    /// When the change happened.
+    pub at: chrono::NaiveDateTime,
+    /// Who made it, for people.
+    pub actor: String,
+    /// The acting user, if a person acted.
+    pub actor_user_id: Option<String>,
+    /// The acting API key, if an integration acted.
+    pub actor_api_key_id: Option<String>,
+    /// What happened, e.g. `organization.vetted`.
+    pub action: String,
+    /// The kind of object changed.
+    pub target_type: String,
+    /// The object changed.
+    pub target_id: String,
+    /// The organization the change belongs to.
+    pub organization_id: Option<String>,
+    /// The request that made the change.
+    pub request_id: Option<String>,
+    /// What changed, as JSON.
+    pub details: String,
 }
 
 /// Which entries to list.
@@ -119,7 +130,7 @@ pub struct AuditFilter {
 pub fn list(
     connection: &mut crate::DbConnection,
     filter: &AuditFilter,
-) -> StoreResult<Vec<AuditEntry>> {
+) -> StoreResult<Vec<EntryRow>> {
     let mut query = audit_log::table
         .select(EntryRow::as_select())
         .order(audit_log::id.desc())
@@ -134,23 +145,5 @@ pub fn list(
     if let Some(before) = filter.before {
         query = query.filter(audit_log::id.lt(before));
     }
-    query
-        .load::<EntryRow>(connection)?
-        .into_iter()
-        .map(|row| {
-            Ok(AuditEntry {
-                id: row.id,
-                at: utc(row.at),
-                actor: row.actor,
-                actor_user_id: row.actor_user_id.as_deref().map(parse_id).transpose()?,
-                actor_api_key_id: row.actor_api_key_id.as_deref().map(parse_id).transpose()?,
-                action: row.action,
-                target_type: row.target_type,
-                target_id: row.target_id,
-                organization_id: row.organization_id.as_deref().map(parse_id).transpose()?,
-                request_id: row.request_id,
-                details: serde_json::from_str(&row.details).unwrap_or(serde_json::Value::Null),
-            })
-        })
-        .collect()
+    Ok(query.load::<EntryRow>(connection)?)
 }

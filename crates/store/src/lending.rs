@@ -19,19 +19,18 @@ use chrono::{DateTime, NaiveDateTime, Utc};
 use diesel::prelude::*;
 use uuid::Uuid;
 use warren_domain::lending::{
-    CancelReason, ConditionReport, DeclineReason, Item, ItemCategory, ItemStatus, LoanWindow,
-    MaintenanceInterval, MaintenanceKind, MaintenancePlan, MaxLoanDays, Reservation,
-    ReservationStatus, Suitability, TermsAcceptance, Urgency, UsageTerms, lendable,
+    CancelReason, ConditionReport, DeclineReason, Item, ItemCategory, ItemStatus, LoanEvent,
+    LoanWindow, MaintenanceInterval, MaintenanceKind, MaintenancePlan, MaxLoanDays, Reservation,
+    ReservationStatus, Suitability, TermsAcceptance, Urgency, UsageTerms,
 };
 use warren_domain::triage::Tier;
 use warren_domain::{ClinicalNote, ShortText};
-use warren_wire::{KitItem, Loan, MaintenancePlanView, TimelineEntry};
 
 use crate::schema::{
     items, maintenance_plans, maintenance_records, organizations, reservation_events, reservations,
     sites,
 };
-use crate::{DbConnection, StoreError, StoreResult, json, now, parse_id, utc};
+use crate::{DbConnection, StoreError, StoreResult, TimelineRow, json, now, parse_id, utc};
 
 fn corrupt(what: impl std::fmt::Display) -> StoreError {
     StoreError::Corrupt(what.to_string())
@@ -286,48 +285,16 @@ impl Names {
             sites: sites.into_iter().collect(),
         })
     }
-}
 
-/// The wire shape of an item, with whether it can be lent at `at`.
-pub fn kit_item(
-    row: &ItemRow,
-    names: &Names,
-    plans: &[MaintenancePlan],
-    at: DateTime<Utc>,
-) -> StoreResult<KitItem> {
-    let item = row.item()?;
-    let unlendable = lendable(&item, plans, at)
-        .err()
-        .map(|not| not.reasons)
-        .unwrap_or_default();
-    Ok(KitItem {
-        id: item.id,
-        owner_id: item.owner_id,
-        owner_name: names
-            .organizations
-            .get(&row.owner_org_id)
-            .cloned()
-            .unwrap_or_default(),
-        home_site_id: item.home_site_id,
-        home_site_name: names
-            .sites
-            .get(&row.home_site_id)
-            .cloned()
-            .unwrap_or_default(),
-        name: row.name.clone(),
-        category: item.category,
-        description: row.description.clone(),
-        suitability: item.suitability,
-        condition: item.condition,
-        status: item.status,
-        terms: item.terms,
-        max_loan_days: item.max_loan_days.days(),
-        auto_approve: item.auto_approve,
-        last_returned_at: item.last_returned_at,
-        lendable: unlendable.is_empty(),
-        unlendable,
-        version: row.version,
-    })
+    /// The name of organization `id` (empty when it was not looked up).
+    pub fn organization(&self, id: &str) -> String {
+        self.organizations.get(id).cloned().unwrap_or_default()
+    }
+
+    /// The name of site `id` (empty when it was not looked up).
+    pub fn site(&self, id: &str) -> String {
+        self.sites.get(id).cloned().unwrap_or_default()
+    }
 }
 
 // Maintenance.
@@ -458,25 +425,6 @@ pub fn record_maintenance(
     Ok(())
 }
 
-/// The wire shape of a plan, its state at `at`.
-pub fn plan_view(
-    plan: &MaintenancePlan,
-    last_returned_at: Option<DateTime<Utc>>,
-    at: DateTime<Utc>,
-) -> MaintenancePlanView {
-    MaintenancePlanView {
-        id: plan.id,
-        item_id: plan.item_id,
-        kind: plan.kind,
-        interval: plan.interval,
-        blocking: plan.blocking,
-        last_done_at: plan.last_done_at,
-        note: plan.note.as_ref().map(ToString::to_string),
-        due: plan.due(last_returned_at),
-        state: plan.state(last_returned_at, at),
-    }
-}
-
 // Reservations.
 
 /// A reservation row as stored.
@@ -599,6 +547,55 @@ impl ReservationRow {
             .map(|text| parse_json("checkout report", text))
             .transpose()
     }
+
+    /// The return report.
+    pub fn returned(&self) -> StoreResult<Option<ConditionReport>> {
+        self.return_report
+            .as_deref()
+            .map(|text| parse_json("return report", text))
+            .transpose()
+    }
+
+    /// The slot offered instead, after a pre-emption.
+    pub fn offered(&self) -> Option<LoanWindow> {
+        match (self.offered_starts_at, self.offered_ends_at) {
+            (Some(starts), Some(ends)) => LoanWindow::new(utc(starts), utc(ends)).ok(),
+            _ => None,
+        }
+    }
+
+    /// The usage terms the borrower accepted at checkout.
+    pub fn terms_acceptance(&self) -> StoreResult<Option<TermsAcceptance>> {
+        match (
+            self.terms_version,
+            &self.terms_accepted_by,
+            self.terms_accepted_at,
+        ) {
+            (Some(version), Some(by), Some(at)) => Ok(Some(TermsAcceptance {
+                accepted_by: parse_id(by)?,
+                organization_id: parse_id(&self.borrower_org_id)?,
+                accepted_at: utc(at),
+                terms_version: u32::try_from(version).map_err(|_| corrupt("terms version"))?,
+            })),
+            _ => Ok(None),
+        }
+    }
+
+    /// Why it was cancelled.
+    pub fn cancel_reason(&self) -> StoreResult<Option<CancelReason>> {
+        self.cancel_reason
+            .as_deref()
+            .map(|text| code("cancel reason", text, CancelReason::parse))
+            .transpose()
+    }
+
+    /// Why it was declined.
+    pub fn decline_reason(&self) -> StoreResult<Option<DeclineReason>> {
+        self.decline_reason
+            .as_deref()
+            .map(|text| code("decline reason", text, DeclineReason::parse))
+            .transpose()
+    }
 }
 
 /// Inserts a reservation and its first timeline entry.
@@ -642,7 +639,7 @@ fn notify(
     reason: Option<&str>,
     offered: Option<LoanWindow>,
 ) -> StoreResult<()> {
-    let event = warren_wire::LoanEvent {
+    let event = LoanEvent {
         id: Uuid::now_v7(),
         kind: format!("loan.{kind}"),
         loan_id: parse_id(&row.id)?,
@@ -920,8 +917,8 @@ pub fn log(
 }
 
 /// A reservation's timeline, oldest first.
-pub fn timeline(connection: &mut DbConnection, id: &str) -> StoreResult<Vec<TimelineEntry>> {
-    let rows: Vec<crate::TimelineRow> = reservation_events::table
+pub fn timeline(connection: &mut DbConnection, id: &str) -> StoreResult<Vec<TimelineRow>> {
+    Ok(reservation_events::table
         .filter(reservation_events::reservation_id.eq(id))
         .order(reservation_events::id.asc())
         .select((
@@ -932,8 +929,7 @@ pub fn timeline(connection: &mut DbConnection, id: &str) -> StoreResult<Vec<Time
             reservation_events::to_status,
             reservation_events::note,
         ))
-        .load(connection)?;
-    Ok(rows.into_iter().map(crate::timeline_entry).collect())
+        .load(connection)?)
 }
 
 /// Active loans whose window ended before `at`: candidates for `overdue`.
@@ -949,66 +945,6 @@ pub fn past_due(
         .limit(limit)
         .select(ReservationRow::as_select())
         .load(connection)?)
-}
-
-/// The wire shape of a reservation.
-pub fn loan(row: &ReservationRow, item_name: &str) -> StoreResult<Loan> {
-    let reservation = row.reservation()?;
-    let offered = match (row.offered_starts_at, row.offered_ends_at) {
-        (Some(starts), Some(ends)) => LoanWindow::new(utc(starts), utc(ends)).ok(),
-        _ => None,
-    };
-    let terms_acceptance = match (
-        row.terms_version,
-        &row.terms_accepted_by,
-        row.terms_accepted_at,
-    ) {
-        (Some(version), Some(by), Some(at)) => Some(TermsAcceptance {
-            accepted_by: parse_id(by)?,
-            organization_id: reservation.borrower_id,
-            accepted_at: utc(at),
-            terms_version: u32::try_from(version).map_err(|_| corrupt("terms version"))?,
-        }),
-        _ => None,
-    };
-    Ok(Loan {
-        id: reservation.id,
-        item_id: reservation.item_id,
-        item_name: item_name.to_owned(),
-        owner_id: parse_id(&row.owner_org_id)?,
-        borrower_id: reservation.borrower_id,
-        borrower_site_id: row.borrower_site_id.as_deref().map(parse_id).transpose()?,
-        requested_by: row.requested_by.clone(),
-        requested_at: reservation.requested_at,
-        window: reservation.window,
-        status: reservation.status,
-        urgency: reservation.urgency,
-        decision: row.decision.clone(),
-        decision_reason: row.decision_reason.clone(),
-        displaced_by: row.displaced_by.as_deref().map(parse_id).transpose()?,
-        offered_slot: offered,
-        cancel_reason: row
-            .cancel_reason
-            .as_deref()
-            .map(|text| code("cancel reason", text, CancelReason::parse))
-            .transpose()?,
-        decline_reason: row
-            .decline_reason
-            .as_deref()
-            .map(|text| code("decline reason", text, DeclineReason::parse))
-            .transpose()?,
-        note: row.note.clone(),
-        terms_acceptance,
-        checkout_report: row.checkout()?,
-        checked_out_at: row.checked_out_at.map(utc),
-        return_report: row
-            .return_report
-            .as_deref()
-            .map(|text| parse_json("return report", text))
-            .transpose()?,
-        returned_at: row.returned_at.map(utc),
-        version: row.version,
-    })
 }
 
 /// Item names by id, for loan lists.

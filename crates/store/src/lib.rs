@@ -312,33 +312,26 @@ pub fn utc(time: NaiveDateTime) -> DateTime<Utc> {
     time.and_utc()
 }
 
-/// A timeline row as both timelines (referrals, loans) store it: at, actor,
-/// kind, from, to, note.
-pub(crate) type TimelineRow = (
-    NaiveDateTime,
-    String,
-    String,
-    Option<String>,
-    Option<String>,
-    Option<String>,
-);
-
-/// A stored timeline row as it goes on the wire.
-pub(crate) fn timeline_entry(
-    (at, actor, kind, from, to, note): TimelineRow,
-) -> warren_wire::TimelineEntry {
-    warren_wire::TimelineEntry {
-        at: utc(at),
-        actor,
-        kind,
-        from,
-        to,
-        note,
-    }
+/// One entry of a timeline as both timelines (referrals, loans) store it,
+/// oldest first.
+#[derive(Debug, Clone, PartialEq, Eq, diesel::Queryable)]
+pub struct TimelineRow {
+    /// When.
+    pub at: NaiveDateTime,
+    /// Who: a person's name, or `Warren`.
+    pub actor: String,
+    /// What, e.g. `created`, `status`.
+    pub kind: String,
+    /// The status before, for status changes.
+    pub from: Option<String>,
+    /// The status after.
+    pub to: Option<String>,
+    /// A sentence for people.
+    pub note: Option<String>,
 }
 
 /// A value serialized for a JSON column.
-pub(crate) fn json<T: serde::Serialize>(value: &T) -> StoreResult<String> {
+pub(crate) fn json<T: serde::Serialize + ?Sized>(value: &T) -> StoreResult<String> {
     serde_json::to_string(value).map_err(|error| StoreError::Corrupt(error.to_string()))
 }
 

@@ -6,10 +6,9 @@
 
 use diesel::prelude::*;
 use warren_domain::{MembershipStatus, OrganizationKind};
-use warren_wire::{Organization, OrganizationSummary};
 
 use crate::schema::organizations;
-use crate::{DbConnection, StoreError, StoreResult, like_pattern, new_id, now, parse_id, utc};
+use crate::{DbConnection, StoreError, StoreResult, like_pattern, new_id, now};
 
 diesel::define_sql_function! {
     /// SQL `LOWER(text)`, the same on both backends.
@@ -30,33 +29,83 @@ struct OrganizationRow {
     version: i64,
 }
 
-impl TryFrom<OrganizationRow> for Organization {
+/// An organization as stored, its kind and membership read.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct OrganizationRecord {
+    /// Stable identifier.
+    pub id: String,
+    /// Its name.
+    pub name: String,
+    /// What kind of member it is.
+    pub kind: OrganizationKind,
+    /// Where it stands in the network.
+    pub membership: MembershipStatus,
+    /// Its public website.
+    pub website: Option<String>,
+    /// What it does, in its own words.
+    pub description: Option<String>,
+    /// When it applied.
+    pub created_at: chrono::NaiveDateTime,
+    /// When it last changed.
+    pub updated_at: chrono::NaiveDateTime,
+    /// Increases with every change; the `ETag`.
+    pub version: i64,
+}
+
+fn kind(text: &str) -> StoreResult<OrganizationKind> {
+    OrganizationKind::parse(text)
+        .ok_or_else(|| StoreError::Corrupt(format!("organization kind {text:?}")))
+}
+
+fn membership(text: &str) -> StoreResult<MembershipStatus> {
+    MembershipStatus::parse(text).ok_or_else(|| StoreError::Corrupt(format!("membership {text:?}")))
+}
+
+impl TryFrom<OrganizationRow> for OrganizationRecord {
     type Error = StoreError;
 
     fn try_from(row: OrganizationRow) -> StoreResult<Self> {
-        Ok(Organization {
-            id: parse_id(&row.id)?,
-            kind: OrganizationKind::parse(&row.kind)
-                .ok_or_else(|| StoreError::Corrupt(format!("organization kind {:?}", row.kind)))?,
-            membership: MembershipStatus::parse(&row.membership)
-                .ok_or_else(|| StoreError::Corrupt(format!("membership {:?}", row.membership)))?,
+        Ok(OrganizationRecord {
+            kind: kind(&row.kind)?,
+            membership: membership(&row.membership)?,
+            id: row.id,
             name: row.name,
             website: row.website,
             description: row.description,
-            created_at: utc(row.created_at),
-            updated_at: utc(row.updated_at),
+            created_at: row.created_at,
+            updated_at: row.updated_at,
             version: row.version,
         })
     }
 }
 
-/// The short form of an organization.
-pub fn summary(organization: &Organization) -> OrganizationSummary {
-    OrganizationSummary {
-        id: organization.id,
-        name: organization.name.clone(),
-        kind: organization.kind,
-        membership: organization.membership,
+/// The short form of an organization, as stored: its id, name, kind and
+/// membership.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SummaryRecord {
+    /// Stable identifier.
+    pub id: String,
+    /// Its name.
+    pub name: String,
+    /// What kind of member it is.
+    pub kind: OrganizationKind,
+    /// Where it stands in the network.
+    pub membership: MembershipStatus,
+}
+
+/// The columns of [`SummaryRecord`], as other tables' queries join them.
+pub(crate) type SummaryColumns = (String, String, String, String);
+
+impl TryFrom<SummaryColumns> for SummaryRecord {
+    type Error = StoreError;
+
+    fn try_from((id, name, kind_text, membership_text): SummaryColumns) -> StoreResult<Self> {
+        Ok(SummaryRecord {
+            id,
+            name,
+            kind: kind(&kind_text)?,
+            membership: membership(&membership_text)?,
+        })
     }
 }
 
@@ -79,7 +128,7 @@ pub struct NewOrganization<'a> {
 pub fn insert(
     connection: &mut DbConnection,
     new: &NewOrganization<'_>,
-) -> StoreResult<Organization> {
+) -> StoreResult<OrganizationRecord> {
     let id = new_id();
     let at = now();
     diesel::insert_into(organizations::table)
@@ -99,7 +148,7 @@ pub fn insert(
 }
 
 /// One organization, or `NotFound`.
-pub fn find(connection: &mut DbConnection, id: &str) -> StoreResult<Organization> {
+pub fn find(connection: &mut DbConnection, id: &str) -> StoreResult<OrganizationRecord> {
     organizations::table
         .find(id)
         .select(OrganizationRow::as_select())
@@ -111,14 +160,14 @@ pub fn find(connection: &mut DbConnection, id: &str) -> StoreResult<Organization
 pub fn find_by_name(
     connection: &mut DbConnection,
     name: &str,
-) -> StoreResult<Option<Organization>> {
+) -> StoreResult<Option<OrganizationRecord>> {
     organizations::table
         .filter(organizations::name.eq(name))
         .order(organizations::id)
         .select(OrganizationRow::as_select())
         .first::<OrganizationRow>(connection)
         .optional()?
-        .map(Organization::try_from)
+        .map(OrganizationRecord::try_from)
         .transpose()
 }
 
@@ -144,7 +193,7 @@ pub struct OrganizationFilter {
 pub fn list(
     connection: &mut DbConnection,
     filter: &OrganizationFilter,
-) -> StoreResult<Vec<Organization>> {
+) -> StoreResult<Vec<OrganizationRecord>> {
     let mut query = organizations::table
         .select(OrganizationRow::as_select())
         .order(organizations::id)
@@ -172,7 +221,7 @@ pub fn list(
     query
         .load::<OrganizationRow>(connection)?
         .into_iter()
-        .map(Organization::try_from)
+        .map(OrganizationRecord::try_from)
         .collect()
 }
 
@@ -208,7 +257,7 @@ pub fn update(
     id: &str,
     expected_version: i64,
     change: OrganizationChange,
-) -> StoreResult<Organization> {
+) -> StoreResult<OrganizationRecord> {
     let directory_changes =
         change.membership.is_some() || change.name.is_some() || change.kind.is_some();
     let changes = ChangeSet {

@@ -19,7 +19,6 @@ use warren_domain::places::{
     GazetteerFormat, Place, PlaceKind, PlaceQuery, RowError, name_key, outward_area, outward_key,
     parse_row, postcode_key,
 };
-use warren_wire::GazetteerLoadSummary;
 
 use crate::schema::gazetteer_entries as entries;
 use crate::{DbConnection, StoreError, StoreResult};
@@ -45,6 +44,15 @@ pub struct LoadProgress {
     pub loaded: u64,
     /// Entries of an earlier load deleted.
     pub replaced: u64,
+}
+
+/// What a load did: the dump it read the file as, and where it got to.
+#[derive(Debug, Clone)]
+pub struct Loaded {
+    /// The dump the file was read as.
+    pub format: GazetteerFormat,
+    /// The countries it replaced, the entries it wrote and those it replaced.
+    pub progress: LoadProgress,
 }
 
 /// Writes a batch of entries of one kind, first deleting that kind's
@@ -138,7 +146,7 @@ pub fn load_lines(
     connection: &mut DbConnection,
     reader: impl BufRead,
     format: Option<GazetteerFormat>,
-) -> Result<GazetteerLoadSummary, LoadError> {
+) -> Result<Loaded, LoadError> {
     let mut format = format;
     let mut batch: Vec<Place> = Vec::with_capacity(BATCH_ROWS);
     let mut progress = LoadProgress::default();
@@ -193,12 +201,7 @@ pub fn load_lines(
         return Err(LoadError::Empty);
     };
     write(connection, Some(format), &batch, &mut progress)?;
-    Ok(GazetteerLoadSummary {
-        format,
-        countries: progress.countries.into_iter().collect(),
-        loaded: progress.loaded,
-        replaced: progress.replaced,
-    })
+    Ok(Loaded { format, progress })
 }
 
 fn write(

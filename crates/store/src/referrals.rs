@@ -17,19 +17,15 @@ use diesel::prelude::*;
 use uuid::Uuid;
 use warren_domain::referral::{
     AnswerTimes, BusinessStatus, Contact, Outcome, Party, Patient, ReferralStatus, RejectReason,
-    next_statuses,
+    TransportLeg,
 };
 use warren_domain::triage::{Assessment, Tier};
-use warren_wire::{
-    AnswerTimesSetting, CaseMessage, OutcomeRecord, PersonRef, Referral, ReferralParty,
-    ReferralSide, Rejection, TimelineEntry, TransportLeg, TransportSharingSetting,
-};
 
 use crate::schema::{
     organizations, referral_events, referral_messages, referral_settings, referrals, sites,
     transport_settings,
 };
-use crate::{DbConnection, StoreError, StoreResult, json, new_id, now, parse_id, utc};
+use crate::{DbConnection, StoreError, StoreResult, TimelineRow, json, new_id, now, parse_id, utc};
 
 fn corrupt(what: &str) -> impl Fn(serde_json::Error) -> StoreError + '_ {
     move |error| StoreError::Corrupt(format!("{what}: {error}"))
@@ -173,8 +169,32 @@ impl ReferralRow {
     }
 
     /// The patient.
-    pub fn patient(&self) -> StoreResult<warren_domain::referral::Patient> {
+    pub fn patient(&self) -> StoreResult<Patient> {
         parse("patient", &self.patient)
+    }
+
+    /// The owner or finder.
+    pub fn contact(&self) -> StoreResult<Option<Contact>> {
+        self.contact
+            .as_deref()
+            .map(|text| parse("contact", text))
+            .transpose()
+    }
+
+    /// The triage result carried over from the assessment.
+    pub fn triage(&self) -> StoreResult<Option<Assessment>> {
+        self.triage
+            .as_deref()
+            .map(|text| parse("triage", text))
+            .transpose()
+    }
+
+    /// How it ended, once the receiver recorded it.
+    pub fn outcome(&self) -> StoreResult<Option<Outcome>> {
+        self.outcome
+            .as_deref()
+            .map(|text| parse("outcome", text))
+            .transpose()
     }
 
     /// Which side `organizations` (the caller's) puts the caller on.
@@ -660,8 +680,8 @@ fn bump(
 }
 
 /// A referral's timeline, oldest first.
-pub fn timeline(connection: &mut DbConnection, id: &str) -> StoreResult<Vec<TimelineEntry>> {
-    let rows: Vec<crate::TimelineRow> = referral_events::table
+pub fn timeline(connection: &mut DbConnection, id: &str) -> StoreResult<Vec<TimelineRow>> {
+    Ok(referral_events::table
         .filter(referral_events::referral_id.eq(id))
         .order(referral_events::id.asc())
         .select((
@@ -672,8 +692,25 @@ pub fn timeline(connection: &mut DbConnection, id: &str) -> StoreResult<Vec<Time
             referral_events::to_status,
             referral_events::note,
         ))
-        .load(connection)?;
-    Ok(rows.into_iter().map(crate::timeline_entry).collect())
+        .load(connection)?)
+}
+
+/// A message of a referral's case thread, with its author's organization's
+/// name.
+#[derive(Debug, Clone, PartialEq, Eq, Queryable)]
+pub struct MessageRow {
+    /// Stable identifier.
+    pub id: String,
+    /// The author's name.
+    pub author: String,
+    /// The author's organization.
+    pub organization_id: String,
+    /// Its name.
+    pub organization_name: String,
+    /// The text.
+    pub body: String,
+    /// When.
+    pub at: NaiveDateTime,
 }
 
 /// Adds a message to a referral's case thread.
@@ -684,7 +721,7 @@ pub fn post_message(
     author: &str,
     author_user_id: Option<&str>,
     body: &str,
-) -> StoreResult<CaseMessage> {
+) -> StoreResult<MessageRow> {
     let id = new_id();
     diesel::insert_into(referral_messages::table)
         .values((
@@ -699,40 +736,25 @@ pub fn post_message(
         .execute(connection)?;
     messages(connection, referral_id)?
         .into_iter()
-        .find(|message| message.id.to_string() == id)
+        .find(|message| message.id == id)
         .ok_or(StoreError::NotFound)
 }
 
 /// A referral's case thread, oldest first.
-pub fn messages(connection: &mut DbConnection, referral_id: &str) -> StoreResult<Vec<CaseMessage>> {
-    let rows: Vec<(String, String, String, String, String, NaiveDateTime)> =
-        referral_messages::table
-            .inner_join(organizations::table)
-            .filter(referral_messages::referral_id.eq(referral_id))
-            .order((referral_messages::at.asc(), referral_messages::id.asc()))
-            .select((
-                referral_messages::id,
-                referral_messages::author,
-                referral_messages::organization_id,
-                organizations::name,
-                referral_messages::body,
-                referral_messages::at,
-            ))
-            .load(connection)?;
-    rows.into_iter()
-        .map(
-            |(id, author, organization_id, organization_name, body, at)| {
-                Ok(CaseMessage {
-                    id: parse_id(&id)?,
-                    author,
-                    organization_id: parse_id(&organization_id)?,
-                    organization_name,
-                    body,
-                    at: utc(at),
-                })
-            },
-        )
-        .collect()
+pub fn messages(connection: &mut DbConnection, referral_id: &str) -> StoreResult<Vec<MessageRow>> {
+    Ok(referral_messages::table
+        .inner_join(organizations::table)
+        .filter(referral_messages::referral_id.eq(referral_id))
+        .order((referral_messages::at.asc(), referral_messages::id.asc()))
+        .select((
+            referral_messages::id,
+            referral_messages::author,
+            referral_messages::organization_id,
+            organizations::name,
+            referral_messages::body,
+            referral_messages::at,
+        ))
+        .load(connection)?)
 }
 
 /// Which referrals a board shows.
@@ -864,8 +886,8 @@ impl BoardSide<'_> {
     }
 }
 
-/// Everything the wire shape needs besides the row: names and phones of
-/// the organizations and sites involved, looked up once per page.
+/// Everything a referral shows besides its row: names and phones of the
+/// organizations and sites involved, looked up once per page.
 #[derive(Debug, Default)]
 pub struct Names {
     organizations: HashMap<String, String>,
@@ -947,101 +969,15 @@ impl Names {
         self.organizations.get(id).cloned().unwrap_or_default()
     }
 
-    fn party(&self, organization_id: &str, site_id: Option<&str>) -> StoreResult<ReferralParty> {
-        let site = site_id.and_then(|id| self.sites.get(id));
-        Ok(ReferralParty {
-            organization_id: parse_id(organization_id)?,
-            organization_name: self
-                .organizations
-                .get(organization_id)
-                .cloned()
-                .unwrap_or_default(),
-            site_id: site_id.map(parse_id).transpose()?,
-            site_name: site.map(|(name, _)| name.clone()),
-            phone: site.and_then(|(_, phone)| phone.clone()),
-        })
+    /// The name of site `id` and the phone to call about its referrals
+    /// (none when it was not looked up).
+    pub fn site(&self, id: &str) -> Option<&(String, Option<String>)> {
+        self.sites.get(id)
     }
 }
 
 fn time(value: Option<NaiveDateTime>) -> Option<DateTime<Utc>> {
     value.map(utc)
-}
-
-/// The wire shape of a row for a caller on `side` (`None`: a network admin
-/// of neither side).
-pub fn referral(row: &ReferralRow, names: &Names, side: Option<Party>) -> StoreResult<Referral> {
-    let status = row.status()?;
-    let outcome = match (&row.outcome, &row.outcome_by, row.outcome_at) {
-        (Some(outcome), Some(by), Some(at)) => Some(OutcomeRecord {
-            outcome: parse("outcome", outcome)?,
-            recorded_by: by.clone(),
-            recorded_at: utc(at),
-        }),
-        _ => None,
-    };
-    let rejection = row
-        .reject_reason
-        .as_deref()
-        .and_then(RejectReason::parse)
-        .map(|reason| Rejection {
-            reason,
-            note: row.reject_note.clone(),
-        });
-    let assignee = match (&row.assignee_user_id, &row.assignee_name) {
-        (Some(id), Some(name)) => Some(PersonRef {
-            user_id: parse_id(id)?,
-            name: name.clone(),
-        }),
-        _ => None,
-    };
-    let party = side.unwrap_or(Party::Coordinator);
-    Ok(Referral {
-        id: parse_id(&row.id)?,
-        case_id: parse_id(&row.case_id)?,
-        status,
-        business_status: row
-            .business_status
-            .as_deref()
-            .and_then(BusinessStatus::parse),
-        priority: row.tier()?,
-        referrer: names.party(&row.referrer_org_id, row.referrer_site_id.as_deref())?,
-        receiver: names.party(&row.receiver_org_id, Some(&row.receiver_site_id))?,
-        assignee,
-        species: row.species.clone(),
-        patient: parse("patient", &row.patient)?,
-        contact: row
-            .contact
-            .as_deref()
-            .map(|text| parse("contact", text))
-            .transpose()?,
-        reason: row.reason.clone(),
-        history: row.history.clone(),
-        medications: row.medications.clone(),
-        allergies: row.allergies.clone(),
-        assessment_id: row.assessment_id.as_deref().map(parse_id).transpose()?,
-        triage: row
-            .triage
-            .as_deref()
-            .map(|text| parse("triage", text))
-            .transpose()?,
-        capabilities: row.capabilities()?,
-        rejection,
-        outcome,
-        transport: row.transport()?,
-        transport_reach: None,
-        escalated_from: row.escalated_from.as_deref().map(parse_id).transpose()?,
-        created_by: row.created_by.clone(),
-        created_at: utc(row.created_at),
-        sent_at: time(row.sent_at),
-        received_at: time(row.received_at),
-        accepted_at: time(row.accepted_at),
-        first_vet_at: time(row.first_vet_at),
-        closed_at: time(row.closed_at),
-        answer_due_at: time(row.answer_due_at),
-        next_statuses: next_statuses(status, party),
-        side: ReferralSide::of(party),
-        version: row.version,
-    })
 }
 
 /// Whether the case already has an open referral to `receiver_org_id`.
@@ -1094,8 +1030,11 @@ pub fn claim_escalation(connection: &mut DbConnection, row: &ReferralRow) -> Sto
     Ok(claimed == 1)
 }
 
-/// The network's answer times (the defaults until an admin sets them).
-pub fn answer_times(connection: &mut DbConnection) -> StoreResult<AnswerTimesSetting> {
+/// The network's answer times (the defaults until an admin sets them), and
+/// when they last changed (none while the defaults apply).
+pub fn answer_times(
+    connection: &mut DbConnection,
+) -> StoreResult<(AnswerTimes, Option<NaiveDateTime>)> {
     let row: Option<(String, NaiveDateTime)> = referral_settings::table
         .find(1)
         .select((
@@ -1105,14 +1044,8 @@ pub fn answer_times(connection: &mut DbConnection) -> StoreResult<AnswerTimesSet
         .first(connection)
         .optional()?;
     Ok(match row {
-        Some((times, updated_at)) => AnswerTimesSetting {
-            answer_times: parse("answer times", &times)?,
-            updated_at: Some(utc(updated_at)),
-        },
-        None => AnswerTimesSetting {
-            answer_times: AnswerTimes::default(),
-            updated_at: None,
-        },
+        Some((times, updated_at)) => (parse("answer times", &times)?, Some(updated_at)),
+        None => (AnswerTimes::default(), None),
     })
 }
 
@@ -1120,7 +1053,7 @@ pub fn answer_times(connection: &mut DbConnection) -> StoreResult<AnswerTimesSet
 pub fn set_answer_times(
     connection: &mut DbConnection,
     times: &AnswerTimes,
-) -> StoreResult<AnswerTimesSetting> {
+) -> StoreResult<(AnswerTimes, Option<NaiveDateTime>)> {
     diesel::delete(referral_settings::table.find(1)).execute(connection)?;
     diesel::insert_into(referral_settings::table)
         .values((
@@ -1133,8 +1066,11 @@ pub fn set_answer_times(
 }
 
 /// Whether organizations may share transport legs with the network's
-/// volunteers (on until a network admin turns it off).
-pub fn transport_sharing(connection: &mut DbConnection) -> StoreResult<TransportSharingSetting> {
+/// volunteers (on until a network admin turns it off), and when that last
+/// changed (none while the default applies).
+pub fn transport_sharing(
+    connection: &mut DbConnection,
+) -> StoreResult<(bool, Option<NaiveDateTime>)> {
     let row: Option<(bool, NaiveDateTime)> = transport_settings::table
         .find(1)
         .select((
@@ -1144,14 +1080,8 @@ pub fn transport_sharing(connection: &mut DbConnection) -> StoreResult<Transport
         .first(connection)
         .optional()?;
     Ok(match row {
-        Some((share_with_network, updated_at)) => TransportSharingSetting {
-            share_with_network,
-            updated_at: Some(utc(updated_at)),
-        },
-        None => TransportSharingSetting {
-            share_with_network: true,
-            updated_at: None,
-        },
+        Some((share_with_network, updated_at)) => (share_with_network, Some(updated_at)),
+        None => (true, None),
     })
 }
 
@@ -1159,7 +1089,7 @@ pub fn transport_sharing(connection: &mut DbConnection) -> StoreResult<Transport
 pub fn set_transport_sharing(
     connection: &mut DbConnection,
     share_with_network: bool,
-) -> StoreResult<TransportSharingSetting> {
+) -> StoreResult<(bool, Option<NaiveDateTime>)> {
     diesel::delete(transport_settings::table.find(1)).execute(connection)?;
     diesel::insert_into(transport_settings::table)
         .values((

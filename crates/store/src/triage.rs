@@ -13,15 +13,12 @@ use diesel::prelude::*;
 use warren_domain::triage::{
     Answer, Assessment, Protocol, REVISIONS, Variant, default_protocol, protocol_changes,
 };
-use warren_wire::{
-    AssessmentRecord, ProtocolVersion, ProtocolVersionSummary, SearchHit, SiteTriageVariant,
-};
 
 use crate::audit::Actor;
 use crate::schema::{
     assessments, site_triage_variants, triage_protocol_revisions, triage_protocols,
 };
-use crate::{DbConnection, StoreError, StoreResult, json, new_id, now, parse_id, utc};
+use crate::{DbConnection, StoreError, StoreResult, json, new_id, now};
 
 fn corrupt(what: &str) -> impl Fn(serde_json::Error) -> StoreError + '_ {
     move |error| StoreError::Corrupt(format!("{what}: {error}"))
@@ -37,22 +34,50 @@ struct ProtocolRow {
     published_by: String,
 }
 
+/// A published version of the network's protocol, without its body.
+#[derive(Debug, Clone, PartialEq)]
+pub struct VersionRecord {
+    /// The version number.
+    pub version: u32,
+    /// When it was published.
+    pub published_at: NaiveDateTime,
+    /// Who published it.
+    pub published_by: String,
+    /// What changed against the previous version, one line per change.
+    pub changes: Vec<String>,
+}
+
+/// A published version of the network's protocol.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ProtocolRecord {
+    /// The version number.
+    pub version: u32,
+    /// When it was published.
+    pub published_at: NaiveDateTime,
+    /// Who published it.
+    pub published_by: String,
+    /// What changed against the previous version, one line per change.
+    pub changes: Vec<String>,
+    /// The protocol itself, numbered as published.
+    pub protocol: Protocol,
+}
+
 impl ProtocolRow {
-    fn summary(&self) -> StoreResult<ProtocolVersionSummary> {
-        Ok(ProtocolVersionSummary {
+    fn summary(&self) -> StoreResult<VersionRecord> {
+        Ok(VersionRecord {
             version: u32::try_from(self.version).unwrap_or_default(),
-            published_at: utc(self.published_at),
+            published_at: self.published_at,
             published_by: self.published_by.clone(),
             changes: serde_json::from_str(&self.changes).map_err(corrupt("protocol changes"))?,
         })
     }
 
-    fn version(self) -> StoreResult<ProtocolVersion> {
+    fn version(self) -> StoreResult<ProtocolRecord> {
         let summary = self.summary()?;
         let mut protocol: Protocol =
             serde_json::from_str(&self.body).map_err(corrupt("protocol"))?;
         protocol.version = summary.version;
-        Ok(ProtocolVersion {
+        Ok(ProtocolRecord {
             version: summary.version,
             published_at: summary.published_at,
             published_by: summary.published_by,
@@ -133,7 +158,7 @@ pub fn seed_protocol(connection: &mut DbConnection) -> StoreResult<()> {
 }
 
 /// The newest published version.
-pub fn current(connection: &mut DbConnection) -> StoreResult<ProtocolVersion> {
+pub fn current(connection: &mut DbConnection) -> StoreResult<ProtocolRecord> {
     triage_protocols::table
         .order(triage_protocols::version.desc())
         .select(ProtocolRow::as_select())
@@ -142,7 +167,7 @@ pub fn current(connection: &mut DbConnection) -> StoreResult<ProtocolVersion> {
 }
 
 /// One published version.
-pub fn version(connection: &mut DbConnection, version: u32) -> StoreResult<ProtocolVersion> {
+pub fn version(connection: &mut DbConnection, version: u32) -> StoreResult<ProtocolRecord> {
     let version = i32::try_from(version).map_err(|_| StoreError::NotFound)?;
     triage_protocols::table
         .filter(triage_protocols::version.eq(version))
@@ -152,7 +177,7 @@ pub fn version(connection: &mut DbConnection, version: u32) -> StoreResult<Proto
 }
 
 /// Every published version, newest first.
-pub fn versions(connection: &mut DbConnection) -> StoreResult<Vec<ProtocolVersionSummary>> {
+pub fn versions(connection: &mut DbConnection) -> StoreResult<Vec<VersionRecord>> {
     triage_protocols::table
         .order(triage_protocols::version.desc())
         .select(ProtocolRow::as_select())
@@ -170,7 +195,7 @@ pub fn publish(
     protocol: &Protocol,
     changes: &[String],
     actor: &Actor,
-) -> StoreResult<ProtocolVersion> {
+) -> StoreResult<ProtocolRecord> {
     let next = previous + 1;
     let mut body = protocol.clone();
     body.version = next;
@@ -188,7 +213,7 @@ pub fn publish(
 }
 
 /// An assessment to record.
-pub struct NewAssessment<'a> {
+pub struct NewAssessment<'a, D: serde::Serialize + ?Sized> {
     /// The organization assessing.
     pub organization_id: &'a str,
     /// The species code.
@@ -199,8 +224,8 @@ pub struct NewAssessment<'a> {
     pub answers: &'a BTreeMap<String, Answer>,
     /// The result.
     pub result: &'a Assessment,
-    /// The recommended destinations.
-    pub destinations: &'a [SearchHit],
+    /// The recommended destinations, kept as JSON as they are shown.
+    pub destinations: &'a D,
     /// The site whose variant was used.
     pub variant_site_id: Option<&'a str>,
 }
@@ -220,32 +245,56 @@ struct AssessmentRow {
     variant_site_id: Option<String>,
 }
 
-impl TryFrom<AssessmentRow> for AssessmentRecord {
+/// A recorded assessment, its answers and result read.
+#[derive(Debug, Clone, PartialEq)]
+pub struct RecordedAssessment {
+    /// Stable identifier.
+    pub id: String,
+    /// The organization that assessed.
+    pub organization_id: String,
+    /// Who assessed.
+    pub assessed_by: String,
+    /// When.
+    pub assessed_at: NaiveDateTime,
+    /// The animal's species.
+    pub species: String,
+    /// The patient.
+    pub patient: Option<String>,
+    /// The answers given.
+    pub answers: BTreeMap<String, Answer>,
+    /// The result, with the protocol version it used.
+    pub result: Assessment,
+    /// The recommended destinations, as JSON, as they were shown.
+    pub destinations: String,
+    /// The site whose variant was used, if it has one.
+    pub variant_site_id: Option<String>,
+}
+
+impl TryFrom<AssessmentRow> for RecordedAssessment {
     type Error = StoreError;
 
     fn try_from(row: AssessmentRow) -> StoreResult<Self> {
-        Ok(AssessmentRecord {
-            id: parse_id(&row.id)?,
-            organization_id: parse_id(&row.organization_id)?,
-            assessed_by: row.assessed_by,
-            assessed_at: utc(row.assessed_at),
-            species: row.species,
-            patient: row.patient,
+        Ok(RecordedAssessment {
             answers: serde_json::from_str(&row.answers).map_err(corrupt("answers"))?,
             result: serde_json::from_str(&row.result).map_err(corrupt("result"))?,
-            destinations: serde_json::from_str(&row.destinations)
-                .map_err(corrupt("destinations"))?,
-            variant_site_id: row.variant_site_id.as_deref().map(parse_id).transpose()?,
+            id: row.id,
+            organization_id: row.organization_id,
+            assessed_by: row.assessed_by,
+            assessed_at: row.assessed_at,
+            species: row.species,
+            patient: row.patient,
+            destinations: row.destinations,
+            variant_site_id: row.variant_site_id,
         })
     }
 }
 
 /// Records an assessment and returns it.
-pub fn insert_assessment(
+pub fn insert_assessment<D: serde::Serialize + ?Sized>(
     connection: &mut DbConnection,
-    assessment: &NewAssessment<'_>,
+    assessment: &NewAssessment<'_, D>,
     actor: &Actor,
-) -> StoreResult<AssessmentRecord> {
+) -> StoreResult<RecordedAssessment> {
     let id = new_id();
     diesel::insert_into(assessments::table)
         .values((
@@ -261,7 +310,7 @@ pub fn insert_assessment(
             assessments::protocol_version
                 .eq(i32::try_from(assessment.result.protocol_version).unwrap_or(i32::MAX)),
             assessments::tier.eq(i32::from(assessment.result.tier.tier.number())),
-            assessments::destinations.eq(json(&assessment.destinations)?),
+            assessments::destinations.eq(json(assessment.destinations)?),
             assessments::variant_site_id.eq(assessment.variant_site_id),
         ))
         .execute(connection)?;
@@ -269,7 +318,7 @@ pub fn insert_assessment(
 }
 
 /// One assessment.
-pub fn find_assessment(connection: &mut DbConnection, id: &str) -> StoreResult<AssessmentRecord> {
+pub fn find_assessment(connection: &mut DbConnection, id: &str) -> StoreResult<RecordedAssessment> {
     assessments::table
         .filter(assessments::id.eq(id))
         .select(AssessmentRow::as_select())
@@ -284,7 +333,7 @@ pub fn list_assessments(
     organization_id: &str,
     before: Option<&str>,
     limit: i64,
-) -> StoreResult<Vec<AssessmentRecord>> {
+) -> StoreResult<Vec<RecordedAssessment>> {
     let mut query = assessments::table
         .filter(assessments::organization_id.eq(organization_id))
         .into_boxed();
@@ -297,15 +346,25 @@ pub fn list_assessments(
         .select(AssessmentRow::as_select())
         .load(connection)?
         .into_iter()
-        .map(AssessmentRecord::try_from)
+        .map(RecordedAssessment::try_from)
         .collect()
 }
 
+/// A site's own triage interventions, as stored.
+#[derive(Debug, Clone, PartialEq)]
+pub struct VariantRecord {
+    /// The site.
+    pub site_id: String,
+    /// Its interventions per sign.
+    pub variant: Variant,
+    /// When it last changed.
+    pub updated_at: NaiveDateTime,
+    /// Who changed it.
+    pub updated_by: String,
+}
+
 /// A site's variant, if it has one.
-pub fn variant(
-    connection: &mut DbConnection,
-    site_id: &str,
-) -> StoreResult<Option<SiteTriageVariant>> {
+pub fn variant(connection: &mut DbConnection, site_id: &str) -> StoreResult<Option<VariantRecord>> {
     let row: Option<(String, String, NaiveDateTime, String)> = site_triage_variants::table
         .filter(site_triage_variants::site_id.eq(site_id))
         .select((
@@ -317,10 +376,10 @@ pub fn variant(
         .first(connection)
         .optional()?;
     row.map(|(site_id, body, updated_at, updated_by)| {
-        Ok(SiteTriageVariant {
-            site_id: parse_id(&site_id)?,
+        Ok(VariantRecord {
+            site_id,
             variant: serde_json::from_str(&body).map_err(corrupt("variant"))?,
-            updated_at: utc(updated_at),
+            updated_at,
             updated_by,
         })
     })
@@ -333,7 +392,7 @@ pub fn put_variant(
     site_id: &str,
     variant: &Variant,
     actor: &Actor,
-) -> StoreResult<SiteTriageVariant> {
+) -> StoreResult<VariantRecord> {
     diesel::delete(site_triage_variants::table.filter(site_triage_variants::site_id.eq(site_id)))
         .execute(connection)?;
     diesel::insert_into(site_triage_variants::table)

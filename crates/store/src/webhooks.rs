@@ -21,12 +21,11 @@ use std::time::Duration;
 
 use chrono::{NaiveDateTime, TimeDelta};
 use diesel::prelude::*;
-use warren_wire::{
-    AlertEvent, DeliveryState, EventKind, LoanEvent, ReferralEvent, Webhook, WebhookDelivery,
-};
+use warren_domain::lending::LoanEvent;
+use warren_domain::webhooks::{DeliveryState, EventKind};
 
 use crate::schema::{webhook_deliveries, webhook_endpoints};
-use crate::{DbConnection, StoreError, StoreResult, new_id, now, parse_id, utc};
+use crate::{DbConnection, StoreError, StoreResult, new_id, now};
 
 /// A delivery waiting for its first attempt.
 pub const PENDING: &str = "pending";
@@ -37,22 +36,6 @@ pub const MAX_ATTEMPTS: i32 = 8;
 /// Longest error text kept per attempt.
 const MAX_ERROR_CHARS: usize = 500;
 
-/// Queues `event` for every active endpoint of the organizations in it that
-/// subscribed to its kind (or to `*`).
-pub fn enqueue(connection: &mut DbConnection, event: &ReferralEvent) -> StoreResult<()> {
-    let organizations = [
-        event.referrer_organization_id.to_string(),
-        event.receiver_organization_id.to_string(),
-    ];
-    enqueue_for(
-        connection,
-        &organizations,
-        &event.id.to_string(),
-        &event.kind,
-        event,
-    )
-}
-
 /// Queues a loan's `event` for the owner's and the borrower's endpoints that
 /// subscribed to its kind (or to `*`).
 pub fn enqueue_loan(connection: &mut DbConnection, event: &LoanEvent) -> StoreResult<()> {
@@ -60,7 +43,7 @@ pub fn enqueue_loan(connection: &mut DbConnection, event: &LoanEvent) -> StoreRe
         event.owner_organization_id.to_string(),
         event.borrower_organization_id.to_string(),
     ];
-    enqueue_for(
+    enqueue(
         connection,
         &organizations,
         &event.id.to_string(),
@@ -69,21 +52,9 @@ pub fn enqueue_loan(connection: &mut DbConnection, event: &LoanEvent) -> StoreRe
     )
 }
 
-/// Queues an alert chain's `event` for the alerted organization's endpoints
-/// that subscribed to its kind (or to `*`).
-pub fn enqueue_alert(connection: &mut DbConnection, event: &AlertEvent) -> StoreResult<()> {
-    enqueue_for(
-        connection,
-        &[event.organization_id.to_string()],
-        &event.id.to_string(),
-        &event.kind,
-        event,
-    )
-}
-
-/// Queues `payload`, as JSON, for every active endpoint of `organizations`
-/// that subscribed to `kind` (or to `*`).
-fn enqueue_for(
+/// Queues `payload` (the event `event_id`, as JSON) for every active
+/// endpoint of `organizations` that subscribed to `kind` (or to `*`).
+pub fn enqueue(
     connection: &mut DbConnection,
     organizations: &[String],
     event_id: &str,
@@ -161,20 +132,6 @@ impl EndpointRecord {
     pub fn events(&self) -> StoreResult<Vec<EventKind>> {
         serde_json::from_str(&self.events)
             .map_err(|error| StoreError::Corrupt(format!("webhook events: {error}")))
-    }
-
-    /// The endpoint as it goes on the wire (without its secret).
-    pub fn to_wire(&self) -> StoreResult<Webhook> {
-        Ok(Webhook {
-            id: parse_id(&self.id)?,
-            organization_id: parse_id(&self.organization_id)?,
-            url: self.url.clone(),
-            events: self.events()?,
-            description: self.description.clone(),
-            active: self.active,
-            created_at: utc(self.created_at),
-            created_by: self.created_by.clone(),
-        })
     }
 }
 
@@ -323,28 +280,6 @@ impl DeliveryRecord {
     pub fn state(&self) -> StoreResult<DeliveryState> {
         DeliveryState::parse(&self.state)
             .ok_or_else(|| StoreError::Corrupt(format!("delivery state {:?}", self.state)))
-    }
-
-    /// The delivery as it goes on the wire.
-    pub fn to_wire(&self) -> StoreResult<WebhookDelivery> {
-        Ok(WebhookDelivery {
-            id: parse_id(&self.id)?,
-            webhook_id: parse_id(&self.endpoint_id)?,
-            event_id: parse_id(&self.event_id)?,
-            kind: self.kind.clone(),
-            state: self.state()?,
-            attempts: u32::try_from(self.attempts).unwrap_or(0),
-            last_status: self
-                .last_status
-                .and_then(|status| u16::try_from(status).ok()),
-            last_error: self.last_error.clone(),
-            next_attempt_at: self.next_attempt_at.map(utc),
-            delivered_at: self.delivered_at.map(utc),
-            created_at: utc(self.created_at),
-            redelivery_of: self.redelivery_of.as_deref().map(parse_id).transpose()?,
-            payload: serde_json::from_str(&self.payload)
-                .map_err(|error| StoreError::Corrupt(format!("delivery payload: {error}")))?,
-        })
     }
 }
 

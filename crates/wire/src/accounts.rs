@@ -4,6 +4,7 @@
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
+pub use warren_domain::organization::InvitationStatus;
 use warren_domain::{ApiKeyName, ApiScope, Email, Password, PersonName, Role};
 
 use crate::organizations::OrganizationSummary;
@@ -116,21 +117,6 @@ pub struct CreateInvitationRequest {
     pub email: Email,
     /// The role they will have.
     pub role: Role,
-}
-
-/// Where an invitation stands.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
-#[serde(rename_all = "snake_case")]
-pub enum InvitationStatus {
-    /// Waiting to be accepted.
-    Pending,
-    /// Accepted: the person is a member.
-    Accepted,
-    /// Withdrawn by an admin.
-    Revoked,
-    /// Not accepted in time.
-    Expired,
 }
 
 /// An invitation to join an organization.

@@ -9,9 +9,9 @@ use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 pub use warren_domain::lending::{
     CancelReason, ChecklistEntry, Condition, ConditionReport, DeclineReason, ItemCategory,
-    ItemStatus, LoanWindow, MaintenanceDue, MaintenanceInterval, MaintenanceKind, MaintenanceState,
-    MaxLoanDays, ReservationStatus, Suitability, TermsAcceptance, Unlendable, Urgency, UsageTerms,
-    WeightRange,
+    ItemStatus, LoanEvent, LoanWindow, MaintenanceDue, MaintenanceInterval, MaintenanceKind,
+    MaintenanceState, MaxLoanDays, ReservationStatus, Suitability, TermsAcceptance, Unlendable,
+    Urgency, UsageTerms, WeightRange,
 };
 use warren_domain::{ClinicalNote, ShortText};
 
@@ -424,42 +424,4 @@ pub struct ReturnLoanRequest {
     /// The condition as it comes back; notes are required when it is worse
     /// than at checkout.
     pub report: ConditionReport,
-}
-
-/// Something happened to a loan: sent to the webhooks of the item's owner
-/// and of the borrower. `kind` is `loan.` and the timeline step:
-/// `loan.requested`, `loan.approved`, `loan.declined`, `loan.preempted` (a
-/// more urgent case took the slot; `offered_*` is the next free one),
-/// `loan.cancelled`, `loan.checked_out`, `loan.returned`, `loan.overdue`.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
-pub struct LoanEvent {
-    /// Stable identifier of the event.
-    pub id: Uuid,
-    /// The kind, e.g. `loan.preempted`.
-    pub kind: String,
-    /// The loan.
-    pub loan_id: Uuid,
-    /// The item lent.
-    pub item_id: Uuid,
-    /// The loan's status after the event.
-    pub status: ReservationStatus,
-    /// The tier of the request's urgency.
-    pub tier: u8,
-    /// The organization that owns the item.
-    pub owner_organization_id: Uuid,
-    /// The borrowing organization.
-    pub borrower_organization_id: Uuid,
-    /// Why, in words, when the step has a reason (a decision, a decline, a
-    /// pre-emption).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub reason: Option<String>,
-    /// For `loan.preempted`: the start of the slot offered instead.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub offered_starts_at: Option<DateTime<Utc>>,
-    /// For `loan.preempted`: the end of the slot offered instead.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub offered_ends_at: Option<DateTime<Utc>>,
-    /// When.
-    pub at: DateTime<Utc>,
 }

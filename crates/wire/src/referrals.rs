@@ -6,7 +6,7 @@ use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 use warren_domain::directory::taxonomy::TermCode;
-pub use warren_domain::referral::AnswerTimes;
+pub use warren_domain::referral::{AnswerTimes, PersonRef, TransportLeg};
 use warren_domain::referral::{
     BusinessStatus, Contact, Outcome, OutcomeKind, Party, Patient, ReferralStatus, RejectReason,
     TransportStatus,
@@ -137,16 +137,6 @@ impl std::fmt::Display for ReferralSide {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
-}
-
-/// A person named on a referral.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
-pub struct PersonRef {
-    /// The account.
-    pub user_id: Uuid,
-    /// Their display name.
-    pub name: String,
 }
 
 /// Why the receiver declined.
@@ -349,36 +339,6 @@ pub struct CaseThread {
 pub struct PostMessageRequest {
     /// The text.
     pub body: ClinicalNote,
-}
-
-/// A referral's transport leg.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
-pub struct TransportLeg {
-    /// Where it stands.
-    pub status: TransportStatus,
-    /// Where the animal is collected.
-    pub pickup: String,
-    /// Where it is taken.
-    pub dropoff: String,
-    /// Earliest pickup.
-    pub window_starts: Option<DateTime<Utc>>,
-    /// Latest arrival.
-    pub window_ends: Option<DateTime<Utc>>,
-    /// Notes for the driver.
-    pub notes: Option<String>,
-    /// The driver: a member of either organization, or a volunteer of the
-    /// network who took a shared leg.
-    pub driver: Option<PersonRef>,
-    /// Whether the referrer offers the leg to every volunteer of the network
-    /// with a valid transport skill, not only the two organizations' own
-    /// (it reaches them while the network shares legs).
-    #[serde(default)]
-    pub shared_with_network: bool,
-    /// When a driver is needed by: past it with nobody driving, the referral
-    /// shows a warning and the referrer's side is alerted once.
-    #[serde(default)]
-    pub needed_by: Option<DateTime<Utc>>,
 }
 
 /// Who can see a leg that waits for a driver, as its referral shows it to

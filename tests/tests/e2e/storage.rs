@@ -79,7 +79,10 @@ async fn a_sqlite_backup_is_a_whole_consistent_copy() {
                     limit: 10,
                     ..Default::default()
                 },
-            )
+            )?
+            .iter()
+            .map(warren_api::views::organizations::organization)
+            .collect::<Result<Vec<_>, warren_api::error::ApiError>>()
         })
     })
     .await

@@ -18,6 +18,7 @@ use crate::api::Api;
 use crate::directory::{Snapshot, snapshot};
 use crate::error::{ApiError, ObjectProblems, RoleProblems};
 use crate::routes::filters;
+use crate::views;
 
 fn window_filter(params: &CatalogParams) -> Result<Option<LoanWindow>, ApiError> {
     match (params.starts, params.ends) {
@@ -80,7 +81,7 @@ pub(super) fn catalog(
             })
         });
         items.push(CatalogEntry {
-            item: store::kit_item(row, &names, &plans, at)?,
+            item: views::lending::kit_item(row, &names, &plans, at)?,
             distance_km,
         });
     }

@@ -13,6 +13,7 @@ use super::{LENDING_REFUSAL, item_view, require_actor, require_item_reader, site
 use crate::api::Api;
 use crate::error::{ApiError, BodyProblems, ObjectProblems, VersionProblems};
 use crate::extract::{IdempotencyKey, IfMatch, ValidJson, versioned};
+use crate::views::lending as views;
 
 fn suitability_text(request: &warren_domain::lending::Suitability) -> Result<String, ApiError> {
     serde_json::to_string(request).map_err(|error| ApiError::Internal(error.to_string()))
@@ -105,7 +106,7 @@ pub async fn list_items(api: Api, id: web::Path<Uuid>) -> Result<HttpResponse, A
             let at = Utc::now();
             let items = rows
                 .iter()
-                .map(|row| store::kit_item(row, &names, &plans, at))
+                .map(|row| views::kit_item(row, &names, &plans, at))
                 .collect::<Result<Vec<_>, _>>()?;
             Ok(ItemList { items })
         })

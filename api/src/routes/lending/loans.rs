@@ -16,6 +16,7 @@ use crate::api::{Api, Tx};
 use crate::directory::snapshot;
 use crate::error::{ApiError, ObjectProblems};
 use crate::extract::versioned;
+use crate::views;
 
 /// The loan `id`, if the caller may see it (404 otherwise).
 fn readable_loan(tx: &mut Tx, id: &str) -> Result<ReservationRow, ApiError> {
@@ -74,7 +75,7 @@ fn loans(connection: &mut DbConnection, rows: &[ReservationRow]) -> Result<LoanL
     let names = store::item_names(connection, rows)?;
     let items = rows
         .iter()
-        .map(|row| store::loan(row, names.get(&row.item_id).map_or("", String::as_str)))
+        .map(|row| views::lending::loan(row, names.get(&row.item_id).map_or("", String::as_str)))
         .collect::<Result<Vec<_>, _>>()?;
     Ok(LoanList { items })
 }
@@ -189,7 +190,10 @@ pub async fn loan_timeline(api: Api, id: web::Path<Uuid>) -> Result<HttpResponse
         .read(move |tx| {
             readable_loan(tx, &id)?;
             Ok(Timeline {
-                items: store::timeline(tx, &id)?,
+                items: store::timeline(tx, &id)?
+                    .iter()
+                    .map(views::timeline_entry)
+                    .collect(),
             })
         })
         .await?;

@@ -18,6 +18,7 @@ use crate::api::{Api, Tx};
 use crate::auth::actor_name;
 use crate::error::{ApiError, BodyProblems, ObjectProblems};
 use crate::extract::{IdempotencyKey, ValidJson};
+use crate::views::lending as views;
 
 /// The item `id`, for a change to its maintenance by its owner's people.
 fn item_for_change(tx: &mut Tx, id: &str) -> Result<ItemRow, ApiError> {
@@ -49,7 +50,7 @@ pub async fn list_maintenance_plans(
             let at = Utc::now();
             let items = store::plans(tx, &[&id])?
                 .iter()
-                .map(|plan| store::plan_view(plan, item.last_returned_at, at))
+                .map(|plan| views::maintenance_plan(plan, item.last_returned_at, at))
                 .collect();
             Ok(MaintenancePlanList { items })
         })
@@ -121,7 +122,7 @@ pub async fn create_maintenance_plan(
             serde_json::json!({ "plan_id": row.id, "kind": row.kind, "blocking": row.blocking }),
         )?;
         let plan = row.plan()?;
-        Ok(store::plan_view(
+        Ok(views::maintenance_plan(
             &plan,
             item.item()?.last_returned_at,
             Utc::now(),
@@ -181,7 +182,11 @@ pub async fn record_maintenance(
             Some(&item.owner_org_id),
             serde_json::json!({ "plan_id": row.id, "done_at": done_at }),
         )?;
-        Ok(store::plan_view(&done, item.item()?.last_returned_at, at))
+        Ok(views::maintenance_plan(
+            &done,
+            item.item()?.last_returned_at,
+            at,
+        ))
     })
     .await
 }

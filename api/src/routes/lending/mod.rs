@@ -46,6 +46,7 @@ use crate::api::Tx;
 use crate::auth::Principal;
 use crate::auth::actor_name;
 use crate::error::ApiError;
+use crate::views::lending as views;
 
 /// Why a volunteer may not change loans or kit.
 const LENDING_REFUSAL: &str = "Volunteers cannot change loans or kit.";
@@ -156,12 +157,12 @@ fn require_item_reader(who: &Principal, row: &ItemRow) -> Result<(), ApiError> {
 fn item_view(connection: &mut DbConnection, row: &ItemRow) -> Result<KitItem, ApiError> {
     let names = store::Names::for_items(connection, std::slice::from_ref(row))?;
     let plans = store::plans(connection, &[&row.id])?;
-    Ok(store::kit_item(row, &names, &plans, Utc::now())?)
+    views::kit_item(row, &names, &plans, Utc::now())
 }
 
 fn loan_view(connection: &mut DbConnection, row: &ReservationRow) -> Result<Loan, ApiError> {
     let item = store::item_row(connection, &row.item_id)?;
-    Ok(store::loan(row, &item.name)?)
+    views::loan(row, &item.name)
 }
 
 /// `site` as a site of `organization`, or 422 naming `field`.

@@ -18,6 +18,7 @@ use crate::api::{Api, Tx};
 use crate::auth::actor_name;
 use crate::error::{ApiError, BodyProblems, ObjectProblems};
 use crate::extract::{IdempotencyKey, ValidJson};
+use crate::views::lending as views;
 
 /// Checks a linked assessment or referral: it must be the borrower's, and
 /// the request may not claim more urgency than it recorded.
@@ -30,7 +31,7 @@ fn check_links(
     if let Some(assessment) = request.urgency.assessment_id() {
         let record = warren_store::triage::find_assessment(connection, &assessment.to_string())
             .ok()
-            .filter(|record| record.organization_id.to_string() == borrower)
+            .filter(|record| record.organization_id == borrower)
             .ok_or_else(|| {
                 ApiError::invalid_field(
                     "urgency.assessment_id",
@@ -170,7 +171,7 @@ pub async fn request_loan(
             }),
         )?;
         alert_loan(tx, &row, "requested", &item_row.name)?;
-        Ok::<Loan, ApiError>(store::loan(&row, &item_row.name)?)
+        views::loan(&row, &item_row.name)
     })
     .await
 }

@@ -116,9 +116,12 @@ pub async fn unassigned_transports(api: Api) -> Result<HttpResponse, ApiError> {
                 None => Vec::new(),
             };
             let today = Utc::now().date_naive();
-            let shared = who.in_network
-                && has_skill(&skills, Skill::Transport, today)
-                && referral_store::transport_sharing(tx)?.share_with_network;
+            let shared = if who.in_network && has_skill(&skills, Skill::Transport, today) {
+                let (network_shares, _) = referral_store::transport_sharing(tx)?;
+                network_shares
+            } else {
+                false
+            };
             let rows = store::unassigned_transports(tx, &organizations, shared)?;
             // A shared leg of other organizations reaches the caller only if
             // their skill is still valid on the day it is driven.
@@ -178,7 +181,7 @@ fn load_for_driver(tx: &mut Tx, id: Uuid) -> Result<(ReferralRow, DriverReach), 
     let row = referral_store::row(tx, &id.to_string())?;
     let who = tx.who;
     let user_id = who.user.as_ref().map(|user| user.id.as_str());
-    let network_shares = referral_store::transport_sharing(tx)?.share_with_network;
+    let (network_shares, _) = referral_store::transport_sharing(tx)?;
     let reach = driver_reach(
         row.side_of(who.access.organizations()),
         who.access.is_network_admin(),

@@ -13,6 +13,7 @@ use crate::api::Api;
 use crate::error::{ApiError, ObjectProblems};
 use crate::extract::versioned;
 use crate::routes::paging;
+use crate::views::referrals as views;
 
 /// The board's filters, read from the query (400 naming the one that is
 /// not understood).
@@ -70,7 +71,7 @@ pub async fn list(
                 let side = row
                     .side_of(std::iter::once(&organization))
                     .unwrap_or(Party::Coordinator);
-                let mut referral = store::referral(row, &names, Some(side))?;
+                let mut referral = views::referral(row, &names, Some(side))?;
                 redact_for(tx.who, &organization, &mut referral);
                 items.push(referral);
             }

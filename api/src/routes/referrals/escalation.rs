@@ -109,9 +109,8 @@ fn escalate(
         EscalationStep::AfterHoursCover => cover,
         EscalationStep::NextCandidate => next_candidate(snapshot, row, &fresh)?,
     };
-    let minutes = store::answer_times(connection)?
-        .answer_times
-        .minutes(row.tier()?);
+    let (times, _) = store::answer_times(connection)?;
+    let minutes = times.minutes(row.tier()?);
     let Some(target) = target else {
         alerting.no_suitable_site(connection, raised, row, minutes)?;
         store::log(
@@ -133,7 +132,6 @@ fn escalate(
         .records
         .get(&target)
         .ok_or_else(|| ApiError::Internal("escalation target vanished".into()))?;
-    let times = store::answer_times(connection)?.answer_times;
     let at = now();
     let id = Uuid::now_v7().to_string();
     let how = match step {

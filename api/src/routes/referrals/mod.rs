@@ -51,6 +51,7 @@ use warren_wire::Referral;
 use crate::api::Tx;
 use crate::auth::Principal;
 use crate::error::ApiError;
+use crate::views;
 
 /// The caller's side of `row`: 404 for outsiders (a network admin of
 /// neither side reads as coordinator).
@@ -103,7 +104,7 @@ pub fn view(
     side: Party,
 ) -> Result<Referral, ApiError> {
     let names = store::Names::for_rows(connection, std::slice::from_ref(row))?;
-    let mut referral = store::referral(row, &names, Some(side))?;
+    let mut referral = views::referrals::referral(row, &names, Some(side))?;
     referral.transport_reach = transport_reach(connection, row)?;
     Ok(referral)
 }

@@ -57,7 +57,7 @@ pub async fn transition(
                 .transpose()?;
             let answer_due_at = (request.status == ReferralStatus::Requested)
                 .then(|| -> Result<_, ApiError> {
-                    let times = store::answer_times(tx)?.answer_times;
+                    let (times, _) = store::answer_times(tx)?;
                     Ok(times.due(row.tier()?, Utc::now()).naive_utc())
                 })
                 .transpose()?;

@@ -17,6 +17,7 @@ use crate::auth::actor_name;
 use crate::directory::{Snapshot, snapshot};
 use crate::error::{ApiError, BodyProblems, ObjectProblems};
 use crate::extract::{IdempotencyKey, ValidJson};
+use crate::views::referrals as views;
 
 /// Send a patient to one to five sites of other vetted organizations (its
 /// admins, clinicians and staff). Each receiver gets its own referral in one
@@ -93,9 +94,9 @@ pub async fn create(
         let assessment = request.assessment_id.map(|id| {
             warren_store::triage::find_assessment(tx, &id.to_string())
                 .ok()
-                .filter(|record| record.organization_id == referrer)
+                .filter(|record| record.organization_id == referrer.to_string())
         });
-        let times = store::answer_times(tx)?.answer_times;
+        let (times, _) = store::answer_times(tx)?;
         let at = now();
         let plan = plan_referral(
             ReferralRequest {
@@ -199,7 +200,7 @@ pub async fn create(
             known_names(&snapshot, &rows).map_or_else(|| store::Names::for_rows(tx, &rows), Ok)?;
         let items = rows
             .iter()
-            .map(|row| store::referral(row, &names, Some(Party::Referrer)))
+            .map(|row| views::referral(row, &names, Some(Party::Referrer)))
             .collect::<Result<Vec<_>, _>>()?;
         Ok(CreatedReferrals {
             case_id: Uuid::parse_str(&case_id)

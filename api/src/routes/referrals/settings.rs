@@ -9,6 +9,7 @@ use warren_wire::{AnswerTimesSetting, TransportSharingRequest, TransportSharingS
 use crate::api::Api;
 use crate::error::{ApiError, BodyProblems, RoleProblems};
 use crate::extract::ValidJson;
+use crate::views::referrals as views;
 
 /// The network's answer times: how long a receiver has, per tier, to accept
 /// before Warren escalates. Any signed-in member may read them.
@@ -20,7 +21,12 @@ use crate::extract::ValidJson;
 )]
 #[get("/referral-answer-times")]
 pub async fn answer_times(api: Api) -> Result<HttpResponse, ApiError> {
-    let setting = api.read(|tx| Ok(store::answer_times(tx)?)).await?;
+    let setting = api
+        .read(|tx| {
+            let (times, updated_at) = store::answer_times(tx)?;
+            Ok(views::answer_times_setting(times, updated_at))
+        })
+        .await?;
     Ok(HttpResponse::Ok().json(setting))
 }
 
@@ -50,7 +56,8 @@ pub async fn set_answer_times(
         .map_err(|(field, message)| ApiError::invalid_field(field, message))?;
     let setting = api
         .write(move |tx| {
-            let setting = store::set_answer_times(tx, &times)?;
+            let (times, updated_at) = store::set_answer_times(tx, &times)?;
+            let setting = views::answer_times_setting(times, updated_at);
             let details = serde_json::to_value(times).unwrap_or_default();
             tx.audit(
                 "referral.answer_times_set",
@@ -76,7 +83,12 @@ pub async fn set_answer_times(
 )]
 #[get("/transport-sharing")]
 pub async fn transport_sharing(api: Api) -> Result<HttpResponse, ApiError> {
-    let setting = api.read(|tx| Ok(store::transport_sharing(tx)?)).await?;
+    let setting = api
+        .read(|tx| {
+            let (share, updated_at) = store::transport_sharing(tx)?;
+            Ok(views::transport_sharing_setting(share, updated_at))
+        })
+        .await?;
     Ok(HttpResponse::Ok().json(setting))
 }
 
@@ -105,7 +117,8 @@ pub async fn set_transport_sharing(
     let share = body.value.share_with_network;
     let setting = api
         .write(move |tx| {
-            let setting = store::set_transport_sharing(tx, share)?;
+            let (shared, updated_at) = store::set_transport_sharing(tx, share)?;
+            let setting = views::transport_sharing_setting(shared, updated_at);
             let details = serde_json::json!({ "share_with_network": share });
             tx.audit(
                 "referral.transport_sharing_set",

@@ -12,17 +12,19 @@ use crate::api::Api;
 use crate::auth::actor_name;
 use crate::error::{ApiError, BodyProblems, ObjectProblems};
 use crate::extract::ValidJson;
+use crate::views;
 
 /// Reads `entries` of the referral `id` for a caller on either side of it
-/// (404 for outsiders).
-async fn entries_of<T: Send + 'static>(
+/// (404 for outsiders), each as `view` shows it.
+async fn entries_of<R: 'static, T: Send + 'static>(
     api: Api,
     id: Uuid,
-    entries: fn(&mut DbConnection, &str) -> StoreResult<Vec<T>>,
+    entries: fn(&mut DbConnection, &str) -> StoreResult<Vec<R>>,
+    view: fn(&R) -> Result<T, ApiError>,
 ) -> Result<Vec<T>, ApiError> {
     api.read(move |tx| {
         let (row, _) = load(tx, id)?;
-        Ok(entries(tx, &row.id)?)
+        entries(tx, &row.id)?.iter().map(view).collect()
     })
     .await
 }
@@ -38,7 +40,10 @@ async fn entries_of<T: Send + 'static>(
 )]
 #[get("/referrals/{id}/timeline")]
 pub async fn timeline(api: Api, id: web::Path<Uuid>) -> Result<HttpResponse, ApiError> {
-    let items = entries_of(api, id.into_inner(), store::timeline).await?;
+    let items = entries_of(api, id.into_inner(), store::timeline, |row| {
+        Ok(views::timeline_entry(row))
+    })
+    .await?;
     Ok(HttpResponse::Ok().json(Timeline { items }))
 }
 
@@ -53,7 +58,13 @@ pub async fn timeline(api: Api, id: web::Path<Uuid>) -> Result<HttpResponse, Api
 )]
 #[get("/referrals/{id}/messages")]
 pub async fn messages(api: Api, id: web::Path<Uuid>) -> Result<HttpResponse, ApiError> {
-    let items = entries_of(api, id.into_inner(), store::messages).await?;
+    let items = entries_of(
+        api,
+        id.into_inner(),
+        store::messages,
+        views::referrals::case_message,
+    )
+    .await?;
     Ok(HttpResponse::Ok().json(CaseThread { items }))
 }
 
@@ -104,7 +115,7 @@ pub async fn post_message(
             let alerting = &tx.state.alerting;
             let (connection, raised) = tx.parts();
             alerting.case_message(connection, raised, &row, organization, by, &text)?;
-            Ok(message)
+            views::referrals::case_message(&message)
         })
         .await?;
     Ok(HttpResponse::Created().json(message))

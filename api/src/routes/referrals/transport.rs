@@ -167,7 +167,7 @@ pub fn transport_reach(
     if !row.status()?.is_open() || !awaits_driver(leg.status, leg.driver.is_some()) {
         return Ok(None);
     }
-    let network_shares = store::transport_sharing(connection)?.share_with_network;
+    let (network_shares, _) = store::transport_sharing(connection)?;
     let shared = network_shares && leg.shared_with_network;
     let day = drive_day(leg.window_starts, Utc::now().date_naive());
     let mut qualified: u32 = 0;

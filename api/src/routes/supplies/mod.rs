@@ -31,6 +31,7 @@ use crate::auth::Principal;
 use crate::directory::Snapshot;
 use crate::error::ApiError;
 use crate::routes::lending::{Side, acting_side, side};
+use crate::views::supplies as views;
 
 /// Why a volunteer may not handle supplies.
 const SUPPLIES_REFUSAL: &str =
@@ -132,7 +133,7 @@ fn pickup_site(snapshot: &Snapshot, organization: &str, site_id: Uuid) -> Result
 
 fn offer_view(connection: &mut DbConnection, row: &OfferRow) -> Result<SupplyOfferView, ApiError> {
     let names = store::Names::load(connection, &[row], &[])?;
-    Ok(store::offer_view(row, &names, today(), None)?)
+    views::offer(row, &names, today(), None)
 }
 
 fn request_view(
@@ -142,10 +143,5 @@ fn request_view(
     side: LendingParty,
 ) -> Result<SupplyRequestView, ApiError> {
     let names = store::Names::load(connection, &[offer], &[request])?;
-    Ok(store::request_view(
-        request,
-        offer,
-        &names,
-        side_name(side),
-    )?)
+    views::request(request, offer, &names, side_name(side))
 }

@@ -25,6 +25,7 @@ use crate::error::{ApiError, BodyProblems, ObjectProblems, RoleProblems, Version
 use crate::extract::{IdempotencyKey, IfMatch, ValidJson, versioned};
 use crate::routes::lending::{invalid_filter, require_actor};
 use crate::routes::{filters, paging};
+use crate::views::supplies as views;
 
 /// The largest radius a board search takes, in kilometres.
 const MAX_RADIUS_KM: f64 = 1000.0;
@@ -125,7 +126,7 @@ pub async fn organization_offers(api: Api, id: web::Path<Uuid>) -> Result<HttpRe
             let today = today();
             let items = rows
                 .iter()
-                .map(|row| store::offer_view(row, &names, today, None))
+                .map(|row| views::offer(row, &names, today, None))
                 .collect::<Result<Vec<_>, _>>()?;
             Ok(SupplyOfferList { items })
         })
@@ -237,7 +238,7 @@ pub async fn search(
             let names = store::Names::load(tx, &refs, &[])?;
             let items = window
                 .iter()
-                .map(|(row, distance)| store::offer_view(row, &names, today, *distance))
+                .map(|(row, distance)| views::offer(row, &names, today, *distance))
                 .collect::<Result<Vec<_>, _>>()?;
             Ok(SupplyOfferPage {
                 items,
@@ -445,10 +446,10 @@ pub async fn queue(api: Api, id: web::Path<Uuid>) -> Result<HttpResponse, ApiErr
             };
             let items = ranked
                 .iter()
-                .map(|row| store::request_view(row, &offer, &names, side))
+                .map(|row| views::request(row, &offer, &names, side))
                 .collect::<Result<Vec<_>, _>>()?;
             Ok(SupplyQueue {
-                offer: store::offer_view(&offer, &names, today(), None)?,
+                offer: views::offer(&offer, &names, today(), None)?,
                 items,
                 suggestion,
             })

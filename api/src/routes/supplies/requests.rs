@@ -25,6 +25,7 @@ use crate::error::{ApiError, BodyProblems, ObjectProblems, VersionProblems};
 use crate::extract::{IdempotencyKey, IfMatch, ValidJson, versioned};
 use crate::routes::lending::{Side, require_actor};
 use crate::routes::paging;
+use crate::views::supplies as views;
 
 /// Ask for part of another organization's offer (the organization's admins,
 /// clinicians and staff; vetted organizations only), with a priority tier:
@@ -157,7 +158,7 @@ pub async fn organization_requests(
                 } else {
                     "requester"
                 };
-                items.push(store::request_view(row, offer, &names, side)?);
+                items.push(views::request(row, offer, &names, side)?);
             }
             Ok(SupplyRequestPage {
                 items,

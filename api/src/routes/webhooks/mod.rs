@@ -7,7 +7,7 @@ pub mod delivery;
 use actix_web::{HttpResponse, delete, get, post, web};
 use uuid::Uuid;
 use warren_store::organizations;
-use warren_store::webhooks::{self as store, DeliveryRecord, EndpointRecord, NewEndpoint};
+use warren_store::webhooks::{self as store, NewEndpoint};
 use warren_wire::{
     ALL_EVENTS, CreateWebhookRequest, CreatedWebhook, DeliveryPage, DeliveryQuery, EventKind,
     WebhookDelivery, WebhookList,
@@ -18,6 +18,7 @@ use crate::auth::new_secret;
 use crate::error::{ApiError, BodyProblems, ObjectProblems};
 use crate::extract::{IdempotencyKey, ValidJson};
 use crate::routes::paging;
+use crate::views::webhooks as views;
 use warren_wire::ErrorCode;
 
 /// An organization's webhook endpoints, newest first (its admins).
@@ -36,9 +37,8 @@ pub async fn list(api: Api, id: web::Path<Uuid>) -> Result<HttpResponse, ApiErro
         .read(move |tx| {
             store::endpoints_of(tx, &id)?
                 .iter()
-                .map(EndpointRecord::to_wire)
+                .map(views::webhook)
                 .collect::<Result<Vec<_>, _>>()
-                .map_err(ApiError::from)
         })
         .await?;
     Ok(HttpResponse::Ok().json(WebhookList { items }))
@@ -143,7 +143,7 @@ pub async fn create(
         let details = serde_json::json!({ "url": record.url, "events": events });
         tx.audit("webhook.created", "webhook", &record.id, Some(&id), details)?;
         Ok(CreatedWebhook {
-            webhook: record.to_wire()?,
+            webhook: views::webhook(&record)?,
             secret,
         })
     })
@@ -236,9 +236,8 @@ pub async fn deliveries(
             store::find_endpoint(tx, &id, &webhook_id)?;
             store::deliveries_of(tx, &webhook_id, before.as_deref(), limit)?
                 .iter()
-                .map(DeliveryRecord::to_wire)
+                .map(views::delivery)
                 .collect::<Result<Vec<_>, _>>()
-                .map_err(ApiError::from)
         })
         .await?;
     let (items, next_cursor) = paging::page(items, limit, |delivery: &WebhookDelivery| {
@@ -307,7 +306,7 @@ pub async fn redeliver(
             Some(&id),
             details,
         )?;
-        Ok(delivery.to_wire()?)
+        views::delivery(&delivery)
     })
     .await
 }

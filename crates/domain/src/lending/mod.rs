@@ -99,7 +99,7 @@ pub use items::{
 };
 pub use parties::{Prefer, party};
 pub use reservations::{
-    CancelReason, DeclineReason, LoanRequest, LoanWindow, Reservation, ReservationError,
+    CancelReason, DeclineReason, LoanEvent, LoanRequest, LoanWindow, Reservation, ReservationError,
     ReservationStatus, WindowError, check_cancellation, check_decline, check_request_window,
     check_transition, conflict, conflicts, next_free_slot, next_statuses, overdue_loans, overlaps,
 };

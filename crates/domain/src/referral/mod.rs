@@ -28,6 +28,7 @@ pub use plan::{
 
 use chrono::{DateTime, Duration, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
+use uuid::Uuid;
 
 use crate::text::{ClinicalNote, Email, Phone, ShortText};
 use crate::triage::Tier;
@@ -428,6 +429,46 @@ impl TransportStatus {
             Self::Cancelled => None,
         }
     }
+}
+
+/// A person named on a referral.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct PersonRef {
+    /// The account.
+    pub user_id: Uuid,
+    /// Their display name.
+    pub name: String,
+}
+
+/// A referral's transport leg.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct TransportLeg {
+    /// Where it stands.
+    pub status: TransportStatus,
+    /// Where the animal is collected.
+    pub pickup: String,
+    /// Where it is taken.
+    pub dropoff: String,
+    /// Earliest pickup.
+    pub window_starts: Option<DateTime<Utc>>,
+    /// Latest arrival.
+    pub window_ends: Option<DateTime<Utc>>,
+    /// Notes for the driver.
+    pub notes: Option<String>,
+    /// The driver: a member of either organization, or a volunteer of the
+    /// network who took a shared leg.
+    pub driver: Option<PersonRef>,
+    /// Whether the referrer offers the leg to every volunteer of the network
+    /// with a valid transport skill, not only the two organizations' own
+    /// (it reaches them while the network shares legs).
+    #[serde(default)]
+    pub shared_with_network: bool,
+    /// When a driver is needed by: past it with nobody driving, the referral
+    /// shows a warning and the referrer's side is alerted once.
+    #[serde(default)]
+    pub needed_by: Option<DateTime<Utc>>,
 }
 
 /// A transport move the rules refuse.

@@ -166,7 +166,7 @@ fn insert_loan(connection: &mut DbConnection, loan: &DemoLoan<'_>) -> Result<(),
     let person = accounts::members_of(connection, &loan.borrower.organization_id)?
         .into_iter()
         .next()
-        .map(|member| member.user.id.to_string());
+        .map(|member| member.user.id);
     let row = ReservationRow {
         id: new_id(),
         item_id: loan.item.id.clone(),

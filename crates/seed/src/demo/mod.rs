@@ -315,6 +315,7 @@ pub fn load_gazetteer(store: &Store) -> Result<u64, SeedError> {
                 warren_store::places::load_lines(connection, text.as_bytes(), None)
                     .map_err(SeedError::from)
             })?
+            .progress
             .loaded;
     }
     Ok(loaded)

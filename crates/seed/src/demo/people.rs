@@ -119,7 +119,7 @@ pub fn load(connection: &mut DbConnection) -> Result<usize, StoreError> {
     };
     let member = accounts::memberships_of(connection, &volunteer)?
         .iter()
-        .any(|membership| membership.organization.id.to_string() == organization);
+        .any(|membership| membership.organization.id == organization);
     if !member {
         accounts::add_membership(connection, &volunteer, &organization, Role::Volunteer)?;
     }
@@ -158,7 +158,7 @@ pub fn load(connection: &mut DbConnection) -> Result<usize, StoreError> {
     let fosterer_organization = match &fosterer {
         Some(user) => accounts::memberships_of(connection, &user.id)?
             .first()
-            .map(|membership| membership.organization.id.to_string()),
+            .map(|membership| membership.organization.id.clone()),
         None => None,
     };
     if let (Some(fosterer), Some(organization)) =
@@ -217,7 +217,7 @@ mod tests {
                 );
                 let organizations: Vec<String> = accounts::memberships_of(connection, &sam.id)?
                     .into_iter()
-                    .map(|membership| membership.organization.id.to_string())
+                    .map(|membership| membership.organization.id)
                     .collect();
                 assert!(
                     !people::unassigned_transports(connection, &organizations, false)?.is_empty(),
