@@ -25,3 +25,4 @@ pub mod routes;
 pub mod server;
 pub mod state;
 pub mod views;
+pub mod web_app;

@@ -6,17 +6,14 @@
 //! response may be shown in another site's frame, except the embed's pages
 //! ([`crate::embed`]), which state their own policy.
 
-use std::net::{SocketAddr, TcpListener};
-use std::path::{Path, PathBuf};
-
-use actix_files::{Files, NamedFile};
 use actix_web::body::{EitherBody, MessageBody};
-use actix_web::dev::{Service, ServiceRequest, ServiceResponse, fn_service};
+use actix_web::dev::{Service, ServiceRequest, ServiceResponse};
 use actix_web::http::header::{self, HeaderMap, HeaderName, HeaderValue};
 use actix_web::middleware::{DefaultHeaders, ErrorHandlers, Next, from_fn};
 use actix_web::{App, HttpMessage, HttpResponse, HttpServer, web};
 use actix_web_prom::PrometheusMetricsBuilder;
 use anyhow::Context;
+use std::net::{SocketAddr, TcpListener};
 use tracing_actix_web::{RequestId, TracingLogger};
 use utoipa::OpenApi;
 use utoipa_actix_web::AppExt;
@@ -92,7 +89,7 @@ pub fn start(config: Config, store: Store, listener: TcpListener) -> anyhow::Res
         .mask_unmatched_patterns("UNMATCHED")
         .build()
         .map_err(|error| anyhow::anyhow!("metrics: {error}"))?;
-    let web_dir = config.web_dir.clone();
+    let web_app = web::Data::new(crate::web_app::WebApp::new(config.web_dir.clone()));
     let demo_mailbox_folder = state.mailbox.clone().filter(|_| config.demo);
     let demo_mailbox = demo_mailbox_folder.is_some();
     let mail_destination = state.mail_destination.clone();
@@ -175,7 +172,8 @@ pub fn start(config: Config, store: Store, listener: TcpListener) -> anyhow::Res
                     crate::mailbox::routes(config, folder);
                 }
             })
-            .service(spa(&web_dir))
+            .app_data(web_app.clone())
+            .default_service(web::to(crate::web_app::serve))
     })
     .workers(config.workers.max(1))
     // Handlers run their database work on each worker's blocking threads;
@@ -281,29 +279,4 @@ fn refuse_framing(headers: &mut HeaderMap) {
 /// The OpenAPI document as JSON.
 async fn openapi_json(document: web::Data<utoipa::openapi::OpenApi>) -> HttpResponse {
     HttpResponse::Ok().json(document.get_ref())
-}
-
-/// The SPA: static files, with `index.html` for every client-side route.
-/// Unknown paths under `/api` stay 404 problems.
-fn spa(web_dir: &Path) -> Files {
-    let index = web_dir.join("index.html");
-    Files::new("/", web_dir)
-        .index_file("index.html")
-        .default_handler(fn_service(move |request: ServiceRequest| {
-            let index: PathBuf = index.clone();
-            async move {
-                let (request, _) = request.into_parts();
-                if request.path().starts_with("/api/") || request.path() == "/api" {
-                    let response = actix_web::ResponseError::error_response(&ApiError::NotFound);
-                    return Ok(ServiceResponse::new(request, response));
-                }
-                let response = match NamedFile::open_async(&index).await {
-                    Ok(file) => file.into_response(&request),
-                    Err(_) => HttpResponse::ServiceUnavailable()
-                        .content_type("text/plain; charset=utf-8")
-                        .body("The Warren web app is not built. Run `cargo xtask web`, or set WARREN_WEB_DIR."),
-                };
-                Ok(ServiceResponse::new(request, response))
-            }
-        }))
 }

@@ -71,14 +71,20 @@ pub struct TestApp {
     _data_dir: tempfile::TempDir,
 }
 
+/// The built browser app the test servers send: `WARREN_WEB_DIR`, else
+/// `web/dist` (`cargo xtask test` builds it).
+pub fn web_dir() -> PathBuf {
+    std::env::var("WARREN_WEB_DIR")
+        .map(PathBuf::from)
+        .unwrap_or_else(|_| PathBuf::from(concat!(env!("CARGO_MANIFEST_DIR"), "/../web/dist")))
+}
+
 /// A base configuration for tests; adjust fields before spawning.
 pub fn test_config(data_dir: PathBuf, database_url: String) -> Config {
     Config {
         database_url,
         addr: "127.0.0.1:0".into(),
-        web_dir: std::env::var("WARREN_WEB_DIR")
-            .map(PathBuf::from)
-            .unwrap_or_else(|_| PathBuf::from(concat!(env!("CARGO_MANIFEST_DIR"), "/../web/dist"))),
+        web_dir: web_dir(),
         public_url: None,
         tokens: TokenSettings {
             active_secret: JWT_SECRET.into(),
@@ -185,6 +191,12 @@ impl TestApp {
         let handle = running.handle.clone();
         tokio::spawn(running.server);
         (Client::new(&url), Replica(handle))
+    }
+
+    /// Takes the server down, as when Warren cannot be reached from the
+    /// browser; the database stays, for checks beneath the API.
+    pub async fn take_down(&self) {
+        let _ = tokio::time::timeout(Duration::from_secs(5), self.handle.stop(false)).await;
     }
 
     /// Signs in and returns the tokens.

@@ -1,4 +1,96 @@
 // Starts Warren's WebAssembly app. A file of its own, not an inline script,
 // so that the page's Content-Security-Policy can allow Warren's scripts only.
-import init from '/warren_web.js';
-init({ module_or_path: '/warren_web_bg.wasm' });
+//
+// It also registers the service worker (web/sw.js) and tells the app what
+// the worker knows, through `window.warren` and two window events the app
+// listens to (web/src/components/app_status.rs):
+// - `warren:status`: `window.warren.openedFromStore` (the page came from the
+//   copy on this device because Warren could not be reached) or
+//   `window.warren.updateReady` (a newer version is installed and waits)
+//   changed;
+// - `warren:apply-update`, sent by the app when the person chooses to reload
+//   into the newer version.
+// `cargo xtask web` rewrites the two file names below to their fingerprinted
+// names.
+
+const status = (window.warren = { openedFromStore: false, updateReady: false });
+const changed = () => window.dispatchEvent(new Event('warren:status'));
+
+function failed(error) {
+  console.error('Warren could not start', error);
+  const loading = document.getElementById('loading');
+  if (!loading) {
+    return;
+  }
+  loading.setAttribute('aria-busy', 'false');
+  loading.setAttribute('role', 'alert');
+  loading.replaceChildren();
+  const wordmark = document.createElement('span');
+  wordmark.className = 'wordmark';
+  wordmark.textContent = 'Warren';
+  const message = document.createElement('p');
+  message.textContent = navigator.onLine
+    ? 'Warren could not be loaded. The connection may have dropped while it downloaded.'
+    : 'Warren could not be loaded: this device is offline, and Warren has not been kept on it yet.';
+  const retry = document.createElement('button');
+  retry.type = 'button';
+  retry.className = 'button';
+  retry.id = 'boot-retry';
+  retry.textContent = 'Try again';
+  retry.addEventListener('click', () => window.location.reload());
+  loading.append(wordmark, message, retry);
+}
+
+async function start() {
+  const { default: init } = await import('/warren_web.js');
+  await init({ module_or_path: '/warren_web_bg.wasm' });
+}
+
+function watchForUpdates(registration) {
+  const announce = () => {
+    status.updateReady = true;
+    changed();
+  };
+  if (registration.waiting && navigator.serviceWorker.controller) {
+    announce();
+  }
+  registration.addEventListener('updatefound', () => {
+    const worker = registration.installing;
+    worker?.addEventListener('statechange', () => {
+      if (worker.state === 'installed' && navigator.serviceWorker.controller) {
+        announce();
+      }
+    });
+  });
+  let applying = false;
+  window.addEventListener('warren:apply-update', () => {
+    applying = true;
+    registration.waiting?.postMessage('warren:skip-waiting');
+  });
+  navigator.serviceWorker.addEventListener('controllerchange', () => {
+    if (applying) {
+      window.location.reload();
+    }
+  });
+}
+
+function keepOnDevice() {
+  if (!('serviceWorker' in navigator)) {
+    return;
+  }
+  navigator.serviceWorker.addEventListener('message', (event) => {
+    if (event.data === 'warren:opened-from-store') {
+      status.openedFromStore = true;
+      changed();
+    }
+  });
+  navigator.serviceWorker.controller?.postMessage('warren:how-was-i-opened');
+  navigator.serviceWorker
+    .register('/sw.js')
+    .then(watchForUpdates)
+    .catch((error) => console.warn('Warren will not open offline:', error));
+}
+
+// The worker is registered once the app runs, so that storing this version
+// (from the browser's cache, by then) never competes with the first visit.
+start().then(keepOnDevice, failed);

@@ -34,6 +34,10 @@ use warren_wire::{LoginRequest, Me, MyMembership, Problem, TokenResponse};
 
 /// The `localStorage` key holding the refresh token.
 pub const REFRESH_TOKEN_KEY: &str = "warren.refresh_token";
+/// The `localStorage` key holding the signed-in person as last loaded, so
+/// that the app opens signed in when Warren cannot be reached. It goes with
+/// the session: signing out, or the session ending, removes it.
+const ME_KEY: &str = "warren.me";
 
 /// The `localStorage` key holding the access token and its expiry, as
 /// `<expiry in ms since the epoch> <token>`, shared by the tabs.
@@ -293,6 +297,7 @@ impl Session {
     /// Reloads [`Me`] and marks the session signed in.
     pub async fn load_me(self) -> Result<(), ClientError> {
         let me = self.call(|client| async move { client.me().await }).await?;
+        keep_me(Some(&me));
         self.me.set(Some(me));
         self.state.set(SessionState::SignedIn);
         Ok(())
@@ -312,8 +317,19 @@ impl Session {
         if let Err(error) = restored
             && self.state.get_untracked() == SessionState::Restoring
         {
-            // The server could not be reached: keep the refresh token for
-            // the next attempt, but let the person see why.
+            // Warren could not be reached, and this device holds the person
+            // who signed in here last and did not sign out: open as them,
+            // with the copies the app keeps (triage works), and reach the
+            // server again on the next call.
+            if matches!(error, ClientError::Transport(_))
+                && let Some(me) = kept_me()
+            {
+                self.me.set(Some(me));
+                self.state.set(SessionState::SignedIn);
+                return;
+            }
+            // Otherwise keep the refresh token for the next attempt, but
+            // let the person see why.
             self.notice.set(Some(error.message()));
             self.state.set(SessionState::SignedOut);
         }
@@ -460,6 +476,7 @@ impl Session {
     /// Forgets the tokens and the person in this tab, leaving `notice` for
     /// the sign-in page.
     fn forget(self, notice: &str) {
+        keep_me(None);
         self.replace_timer(None);
         self.access_token.set(None);
         self.me.set(None);
@@ -537,6 +554,40 @@ impl StoredAccessToken {
 
     fn lasts_at_least(&self, duration: Duration) -> bool {
         self.remaining() >= duration
+    }
+}
+
+/// The person as last loaded, with its version, as kept on the device.
+#[derive(serde::Serialize, serde::Deserialize)]
+struct KeptMe {
+    me: Me,
+    etag: String,
+}
+
+fn kept_me() -> Option<Versioned<Me>> {
+    let text = local_storage()?.get_item(ME_KEY).ok().flatten()?;
+    let kept: KeptMe = serde_json::from_str(&text).ok()?;
+    Some(Versioned {
+        value: kept.me,
+        etag: kept.etag,
+    })
+}
+
+fn keep_me(me: Option<&Versioned<Me>>) {
+    if let Some(storage) = local_storage() {
+        let kept = me.and_then(|me| {
+            serde_json::to_string(&KeptMe {
+                me: me.value.clone(),
+                etag: me.etag.clone(),
+            })
+            .ok()
+        });
+        // Storage can refuse (private mode, quota): the app then only opens
+        // signed in while Warren can be reached.
+        let _ = match kept {
+            Some(text) => storage.set_item(ME_KEY, &text),
+            None => storage.remove_item(ME_KEY),
+        };
     }
 }
 

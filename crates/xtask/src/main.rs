@@ -10,10 +10,12 @@ mod bench_alerts;
 mod bench_endpoints;
 mod bench_lending;
 mod bench_referrals;
+mod bench_web;
 mod check_wasm;
 mod demo;
 mod openapi;
 mod postgres;
+mod publish;
 mod shell;
 mod system;
 mod test_suite;
@@ -103,6 +105,18 @@ enum Command {
         #[arg(long)]
         no_build: bool,
     },
+    /// Benchmark loading the browser app in headless Chromium: how long `/sign-in`, `/triage`,
+    /// `/volunteer` and `/directory` take to become usable with a cold cache, and what they
+    /// download first, on a desktop and on a phone profile (CPU 4× slower, 10 Mbit/s, 40 ms).
+    /// Builds and starts the demo unless given the address of one.
+    BenchWeb {
+        /// A running Warren with the demo network, e.g. http://127.0.0.1:8080.
+        #[arg(long)]
+        url: Option<String>,
+        /// Cold visits of each page on each profile; the table gives the median.
+        #[arg(long, default_value_t = 3)]
+        runs: usize,
+    },
 }
 
 fn main() -> ExitCode {
@@ -120,6 +134,7 @@ fn main() -> ExitCode {
         Command::Test { cargo_args } => test_suite::run(&ws, &cargo_args),
         Command::CheckWasm => check_wasm::run(&ws),
         Command::Openapi => openapi::run(&ws).map(|()| ExitCode::SUCCESS),
+        Command::BenchWeb { url, runs } => bench_web::run(&ws, &bench_web::Options { url, runs }),
         Command::Bench {
             backend,
             sites,

@@ -1,5 +1,6 @@
 //! `cargo xtask test`: everything the test suite needs on a fresh Debian machine with only Rust
-//! installed — Chromium and chromedriver, PostgreSQL, an SMTP server, the built browser app —
+//! installed — Chromium and chromedriver, PostgreSQL, an SMTP server, axe-core, the built
+//! browser app —
 //! then `cargo test` over the whole workspace.
 
 use std::fs;
@@ -20,6 +21,7 @@ pub fn run(ws: &Workspace, cargo_args: &[String]) -> Result<ExitCode> {
     let mut apt = Apt::new();
     let (chromium, chromedriver) = browser(&mut apt)?;
     smtp_server(&mut apt)?;
+    accessibility_checker(ws, &mut apt)?;
 
     let database_url = std::env::var("WARREN_TEST_DATABASE_URL")
         .ok()
@@ -58,6 +60,26 @@ pub fn run(ws: &Workspace, cargo_args: &[String]) -> Result<ExitCode> {
             .unwrap_or(1);
         Ok(ExitCode::from(code.max(1)))
     }
+}
+
+/// Installs axe-core, which the accessibility browser test loads into each
+/// page, from the npm registry at the version and checksum
+/// `tests/browser/package-lock.json` pins (`npm ci`, no install scripts).
+fn accessibility_checker(ws: &Workspace, apt: &mut Apt) -> Result<()> {
+    if system::find_program("npm").is_none() {
+        apt.install(
+            &["npm"],
+            "the accessibility test's checker, axe-core, comes from the npm registry",
+        )?;
+    }
+    let npm =
+        system::find_program("npm").context("npm is still not on PATH after installing it")?;
+    shell::run(
+        std::process::Command::new(npm)
+            .args(["ci", "--ignore-scripts", "--no-audit", "--no-fund"])
+            .current_dir(ws.root.join("tests").join("browser")),
+    )
+    .context("installing axe-core with npm failed; see above")
 }
 
 /// Debian's Python, which the alert tests run their SMTP server with.

@@ -1,17 +1,17 @@
 //! `cargo xtask web`: builds the Leptos app for wasm32, generates its JavaScript glue with
 //! wasm-bindgen (as a library, pinned to the same version as the `wasm-bindgen` crate), shrinks
-//! it with wasm-opt when available and gathers everything the browser needs in `web/dist/`.
+//! it with wasm-opt when available, gathers everything the browser needs in `web/dist/` and
+//! makes it ready to send ([`crate::publish`]: fingerprinted names, compressed copies, the
+//! service worker's list and `build.json`).
 
 use std::fs;
-use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 
 use anyhow::{Context, Result, bail};
-use flate2::Compression;
-use flate2::write::GzEncoder;
 use wasm_bindgen_cli_support::Bindgen;
 
+use crate::publish::{self, Compress};
 use crate::shell;
 use crate::system::{self, Apt, WASM_TARGET};
 use crate::workspace::Workspace;
@@ -72,14 +72,20 @@ pub fn build(ws: &Workspace, profile: Profile, binaryen: Binaryen) -> Result<Pat
         })?;
 
     let bg_wasm = dist.join(format!("{OUT_NAME}_bg.wasm"));
-    let js = dist.join(format!("{OUT_NAME}.js"));
-    match profile {
-        Profile::Release => optimise(&bg_wasm, binaryen),
-        Profile::Dev => eprintln!("xtask: dev build, not running wasm-opt"),
-    }
+    let compress = match profile {
+        Profile::Release => {
+            optimise(&bg_wasm, binaryen);
+            Compress::Best
+        }
+        Profile::Dev => {
+            eprintln!("xtask: dev build, not running wasm-opt nor compressing");
+            Compress::None
+        }
+    };
 
     copy_static_files(ws, &dist)?;
-    print_sizes(&[&bg_wasm, &js])?;
+    publish::publish(&dist, OUT_NAME, compress)?;
+    print_sizes(&dist)?;
     eprintln!("xtask: the browser app is in {}", dist.display());
     Ok(dist)
 }
@@ -188,28 +194,24 @@ fn optimise(wasm: &Path, binaryen: Binaryen) {
     }
 }
 
-/// Copies `index.html`, `style.css` and `assets/` from `web/` into `dist`.
+/// The files of `web/` the browser is sent, beside the app wasm-bindgen made.
+const STATIC_FILES: [&str; 4] = ["index.html", "style.css", "sw.js", "manifest.webmanifest"];
+/// The folders of `web/` the browser is sent.
+const STATIC_FOLDERS: [&str; 2] = ["assets", "icons"];
+
+/// Copies [`STATIC_FILES`] and [`STATIC_FOLDERS`] from `web/` into `dist`.
 fn copy_static_files(ws: &Workspace, dist: &Path) -> Result<()> {
     let web = ws.root.join("web");
-    let index = web.join("index.html");
-    if !index.is_file() {
-        bail!(
-            "{} is missing; the app needs it to load {OUT_NAME}.js",
-            index.display()
-        );
+    for file in STATIC_FILES {
+        let from = web.join(file);
+        if !from.is_file() {
+            bail!("{} is missing; the app needs it", from.display());
+        }
+        fs::copy(&from, dist.join(file))
+            .with_context(|| format!("could not copy {}", from.display()))?;
     }
-    fs::copy(&index, dist.join("index.html"))
-        .with_context(|| format!("could not copy {}", index.display()))?;
-    let style = web.join("style.css");
-    if style.is_file() {
-        fs::copy(&style, dist.join("style.css"))
-            .with_context(|| format!("could not copy {}", style.display()))?;
-    } else {
-        eprintln!("xtask: warning: {} is missing", style.display());
-    }
-    let assets = web.join("assets");
-    if assets.is_dir() {
-        copy_dir(&assets, &dist.join("assets"))?;
+    for folder in STATIC_FOLDERS {
+        copy_dir(&web.join(folder), &dist.join(folder))?;
     }
     Ok(())
 }
@@ -229,19 +231,29 @@ fn copy_dir(from: &Path, to: &Path) -> Result<()> {
     Ok(())
 }
 
-/// Prints the raw and gzipped size of each file.
-fn print_sizes(files: &[&Path]) -> Result<()> {
-    eprintln!("xtask: {:<24} {:>10} {:>10}", "file", "raw", "gzip");
-    for file in files {
-        let bytes = fs::read(file).with_context(|| format!("could not read {}", file.display()))?;
-        let mut gzip = GzEncoder::new(Vec::new(), Compression::best());
-        gzip.write_all(&bytes)?;
-        let gzipped = gzip.finish()?.len();
-        let name = file.file_name().unwrap_or_default().to_string_lossy();
+/// Prints what a first visit downloads, from the build manifest.
+fn print_sizes(dist: &Path) -> Result<()> {
+    let path = dist.join(publish::MANIFEST);
+    let manifest: serde_json::Value = serde_json::from_slice(
+        &fs::read(&path).with_context(|| format!("could not read {}", path.display()))?,
+    )?;
+    eprintln!(
+        "xtask: {:<40} {:>10} {:>10} {:>10}",
+        "first visit", "raw", "gzip", "brotli"
+    );
+    let size = |value: &serde_json::Value| {
+        value
+            .as_u64()
+            .map_or("-".to_owned(), |bytes| kilobytes(bytes as usize))
+    };
+    for file in manifest["entry"].as_array().into_iter().flatten() {
+        let name = file.as_str().unwrap_or_default();
+        let sent = &manifest["files"][name];
         eprintln!(
-            "xtask: {name:<24} {:>10} {:>10}",
-            kilobytes(bytes.len()),
-            kilobytes(gzipped)
+            "xtask: {name:<40} {:>10} {:>10} {:>10}",
+            size(&sent["bytes"]),
+            size(&sent["gzip"]),
+            size(&sent["br"])
         );
     }
     Ok(())

@@ -2,6 +2,7 @@
 //! client (or raw HTTP, for malformed input), on SQLite and on PostgreSQL.
 
 mod access;
+mod accessibility_browser;
 mod accounts;
 mod alerts;
 mod alerts_browser;
@@ -18,6 +19,7 @@ mod lending;
 mod lending_browser;
 mod library;
 mod library_browser;
+mod offline_browser;
 mod places;
 mod places_browser;
 mod plain_words_browser;
@@ -38,4 +40,5 @@ mod triage_browser;
 mod vetting_browser;
 mod volunteers;
 mod volunteers_browser;
+mod web_app;
 mod webhooks;

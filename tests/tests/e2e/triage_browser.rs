@@ -54,7 +54,7 @@ fn closed_for_hours() -> String {
 }
 
 /// Answers the question `code` with `answer` (`yes`, `no` or `unknown`).
-async fn answer(browser: &Client, code: &str, answer: &str) {
+pub(crate) async fn answer(browser: &Client, code: &str, answer: &str) {
     appears(
         browser,
         Locator::Css(&format!(
@@ -69,7 +69,7 @@ async fn answer(browser: &Client, code: &str, answer: &str) {
 }
 
 /// Waits for the tier block to show tier `number`.
-async fn tier_shows(browser: &Client, number: u8) -> fantoccini::elements::Element {
+pub(crate) async fn tier_shows(browser: &Client, number: u8) -> fantoccini::elements::Element {
     appears(
         browser,
         Locator::Css(&format!("[data-testid=tier][data-tier='{number}']")),

@@ -4,7 +4,7 @@
 
 use reqwest::Method;
 use serde_json::{Value, json};
-use warren_tests::TestApp;
+use warren_tests::{TestApp, web_dir};
 
 use crate::schema::HOSTILE;
 use crate::world::{Caller, World, call};
@@ -194,7 +194,21 @@ warren_tests::on_both_databases! {
                 .collect::<Vec<_>>()
                 .join(", ")
         };
-        for path in ["/", "/referrals", "/api/v1/me", "/api/v1/public/taxonomy", "/healthz", "/style.css"] {
+        // A static file of the app, by the name the build gave it.
+        let build: serde_json::Value = serde_json::from_slice(
+            &std::fs::read(web_dir().join("build.json")).expect("build the app with `cargo xtask web`"),
+        )
+        .unwrap();
+        let stylesheet = build["entry"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter_map(|file| file.as_str())
+            .find(|file| file.ends_with(".css"))
+            .map(|file| format!("/{file}"))
+            .expect("the stylesheet");
+        let stylesheet: &'static str = Box::leak(stylesheet.into_boxed_str());
+        for path in ["/", "/referrals", "/api/v1/me", "/api/v1/public/taxonomy", "/healthz", stylesheet, "/sw.js"] {
             let response = get(path).await.unwrap();
             let policy = header(&response, "content-security-policy");
             assert!(policy.contains("frame-ancestors 'none'"), "{path}: {policy}");

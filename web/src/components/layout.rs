@@ -9,6 +9,7 @@ use leptos_router::components::A;
 use leptos_router::hooks::{use_location, use_navigate};
 use uuid::Uuid;
 
+use crate::components::app_status::AppStatus;
 use crate::components::live_alerts::{AlertsLink, LiveAlerts, UrgentBanner};
 use crate::session::{SessionState, use_session};
 
@@ -71,6 +72,7 @@ pub fn Layout(children: Children) -> impl IntoView {
             "Skip to content"
         </a>
         <TopBar/>
+        <AppStatus/>
         <Show when=move || signed_in.get()>
             <UrgentBanner/>
         </Show>
@@ -202,7 +204,7 @@ fn Navigation(open: ReadSignal<bool>) -> impl IntoView {
                 </div>
             </Show>
             <div class="account">
-                <a class="account-name" href="/profile" data-testid="user-name" title="Your profile">
+                <a class="account-name" href="/profile" data-testid="user-name" title=move || format!("{}: your profile", name())>
                     {name}
                 </a>
                 <button type="button" id="sign-out" class="button secondary small" on:click=sign_out>

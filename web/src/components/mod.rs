@@ -3,6 +3,7 @@
 //! listing pieces and vocabulary pickers, and the pieces of a triage result.
 
 mod alert;
+mod app_status;
 mod awaiting_vetting;
 mod badge;
 mod confirm_button;
@@ -23,6 +24,7 @@ mod terms;
 mod triage;
 
 pub use alert::{ErrorAlert, SuccessNotice, error_of};
+pub use app_status::AppStatus;
 pub use awaiting_vetting::{AwaitingVetting, VETTING_TAKES, VettingSteps, watch_for_vetting};
 pub use badge::{InvitationBadge, MembershipBadge};
 pub use confirm_button::ConfirmButton;

@@ -69,7 +69,7 @@ fn ApiKeys(id: Uuid) -> impl IntoView {
                         }
                         Ok(list) => {
                             view! {
-                                <div class="table-scroll">
+                                <div class="table-scroll" tabindex="0">
                                     <table>
                                         <thead>
                                             <tr>

@@ -165,7 +165,7 @@ fn AuditLog() -> impl IntoView {
                     }
                 }
             >
-                <div class="table-scroll">
+                <div class="table-scroll" tabindex="0">
                     <table class="audit-table">
                         <thead>
                             <tr>

@@ -451,7 +451,7 @@ fn ChartCard(table: Table, from: String, to: String) -> impl IntoView {
             <BarChart table=table.clone()/>
             <details class="chart-numbers">
                 <summary>"The numbers"</summary>
-                <div class="table-scroll">
+                <div class="table-scroll" tabindex="0">
                     <table class="report-table" data-testid=format!("table-{}", table.name)>
                         <thead><tr>{head}</tr></thead>
                         <tbody>{body}</tbody>
@@ -470,6 +470,12 @@ const RIGHT: f64 = 8.0;
 const TOP: f64 = 18.0;
 /// Room under the bars for their labels.
 const BOTTOM: f64 = 64.0;
+/// How far below the axis a bar's label starts.
+const LABEL_DROP: f64 = 12.0;
+/// The width of one character of a label, about, at 11 px.
+const LABEL_CHAR_WIDTH: f64 = 6.2;
+/// What a slanted label's last letters reach below its run.
+const LABEL_DESCENT: f64 = 8.0;
 
 /// A round axis maximum at or above `value`.
 fn axis_max(value: f64) -> f64 {
@@ -514,8 +520,18 @@ fn BarChart(table: Table) -> impl IntoView {
         .map(|row| display_label(&row.label).chars().count())
         .max()
         .unwrap_or(0);
-    let rotate = rows > 8 || longest as f64 * 6.2 > group;
+    let rotate = rows > 8 || longest as f64 * LABEL_CHAR_WIDTH > group;
     let y = move |value: f64| TOP + plot_height - value / top * plot_height;
+    // A slanted label runs down and to the left of its bar: the drawing
+    // grows below and before the plot by as much as the longest one needs,
+    // so that none is cut off.
+    let slant = if rotate {
+        LABEL_DROP + longest as f64 * LABEL_CHAR_WIDTH * std::f64::consts::FRAC_1_SQRT_2
+    } else {
+        0.0
+    };
+    let below = (slant + LABEL_DESCENT - BOTTOM).max(0.0);
+    let before = (slant - (LEFT + group / 2.0)).max(0.0);
 
     let alternative = {
         let lines: Vec<String> = table
@@ -592,8 +608,8 @@ fn BarChart(table: Table) -> impl IntoView {
             };
             let label = if rotate {
                 view! {
-                    <text class="chart-label" x=centre y=y(0.0) + 12.0 text-anchor="end"
-                        transform=format!("rotate(-45 {centre} {})", y(0.0) + 12.0)>
+                    <text class="chart-label" x=centre y=y(0.0) + LABEL_DROP text-anchor="end"
+                        transform=format!("rotate(-45 {centre} {})", y(0.0) + LABEL_DROP)>
                         {text}
                     </text>
                 }
@@ -623,10 +639,10 @@ fn BarChart(table: Table) -> impl IntoView {
         .collect_view();
     view! {
         <figure class="chart">
-            <div class="chart-scroll">
+            <div class="chart-scroll" tabindex="0">
             <svg
                 class="chart-svg"
-                viewBox=format!("0 0 {WIDTH} {HEIGHT}")
+                viewBox=format!("{} 0 {} {}", -before, WIDTH + before, HEIGHT + below)
                 role="img"
                 aria-label=alternative.clone()
                 data-testid=format!("svg-{}", table.name)

@@ -134,7 +134,7 @@ fn AuditQueue() -> impl IntoView {
                     }
                 }
             >
-                <div class="table-scroll">
+                <div class="table-scroll" tabindex="0">
                     <table>
                         <thead>
                             <tr>

@@ -67,7 +67,7 @@ fn MembersAndInvitations(id: Uuid) -> impl IntoView {
                         Ok(list) if list.items.is_empty() => view! { <p class="empty">"No members."</p> }.into_any(),
                         Ok(list) => {
                             view! {
-                                <div class="table-scroll">
+                                <div class="table-scroll" tabindex="0">
                                     <table>
                                         <thead>
                                             <tr>
@@ -111,7 +111,7 @@ fn MembersAndInvitations(id: Uuid) -> impl IntoView {
                         }
                         Ok(list) => {
                             view! {
-                                <div class="table-scroll">
+                                <div class="table-scroll" tabindex="0">
                                     <table>
                                         <thead>
                                             <tr>

@@ -206,7 +206,7 @@ fn Report(report: PublicReport) -> impl IntoView {
         <ReportTableView title="Cases by species" id="report-species" table=cases_by_species labels=species_label/>
         <section class="card report-section" aria-labelledby="report-rates">
             <h2 id="report-rates">"Acceptance and time to a vet"</h2>
-            <div class="table-scroll">
+            <div class="table-scroll" tabindex="0">
                 <table class="report-table" data-testid="report-rates">
                     <thead>
                         <tr>
@@ -268,7 +268,7 @@ fn ReportTableView(
     view! {
         <section class="card report-section" aria-labelledby=id>
             <h2 id=id>{title}</h2>
-            <div class="table-scroll">
+            <div class="table-scroll" tabindex="0">
                 <table class="report-table" data-testid=id>
                     <thead>
                         <tr>

@@ -574,7 +574,7 @@ fn History(id: Uuid) -> impl IntoView {
                     }
                 }
             >
-                <div class="table-scroll">
+                <div class="table-scroll" tabindex="0">
                     <table class="history-table">
                         <thead>
                             <tr>

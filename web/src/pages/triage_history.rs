@@ -202,7 +202,7 @@ fn Assessments(
     let pending = load_more.pending();
     let error = Signal::derive(move || error_of(load_more.value().get()));
     view! {
-        <div class="table-scroll">
+        <div class="table-scroll" tabindex="0">
             <table class="assessments">
                 <thead>
                     <tr>

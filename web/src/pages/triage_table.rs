@@ -193,7 +193,7 @@ fn EngineTable(protocol: ProtocolVersion, terms: TermList) -> impl IntoView {
             <p class="hint">
                 "“Sign only”: that sign answered Yes, the rest still to ask. “Others No”: that sign Yes and every other sign asked for the group answered No."
             </p>
-            <div class="table-scroll">
+            <div class="table-scroll" tabindex="0">
                 <table class="engine-table" data-testid="engine-rows">
                     <thead>
                         <tr>

@@ -184,7 +184,7 @@ fn Applications() -> impl IntoView {
                         }
                         Ok(applications) => {
                             view! {
-                                <div class="table-scroll">
+                                <div class="table-scroll" tabindex="0">
                                     <table class="vetting-queue">
                                         <thead>
                                             <tr>
@@ -474,7 +474,7 @@ fn Members(notice: RwSignal<Option<String>>) -> impl IntoView {
                         }
                         Ok(members) => {
                             view! {
-                                <div class="table-scroll">
+                                <div class="table-scroll" tabindex="0">
                                     <table>
                                         <thead>
                                             <tr>

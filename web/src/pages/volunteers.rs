@@ -150,7 +150,7 @@ fn RosterAndPlacements(id: Uuid) -> impl IntoView {
 #[component]
 fn RosterTable(items: Vec<RosterEntry>) -> impl IntoView {
     view! {
-        <div class="table-scroll">
+        <div class="table-scroll" tabindex="0">
             <table class="data-table roster-table">
                 <thead>
                     <tr>

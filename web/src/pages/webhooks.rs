@@ -245,7 +245,7 @@ fn DeliveryLog(
                         Ok(page) => {
                             let next = page.next_cursor.clone();
                             view! {
-                                <div class="table-scroll">
+                                <div class="table-scroll" tabindex="0">
                                     <table>
                                         <thead>
                                             <tr>
