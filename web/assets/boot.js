@@ -74,7 +74,9 @@ function watchForUpdates(registration) {
   });
 }
 
-function keepOnDevice() {
+// Asks the worker how this page was opened: from the network, or from the
+// copy on the device because Warren did not answer.
+function askHowOpened() {
   if (!('serviceWorker' in navigator)) {
     return;
   }
@@ -85,12 +87,31 @@ function keepOnDevice() {
     }
   });
   navigator.serviceWorker.controller?.postMessage('warren:how-was-i-opened');
+}
+
+function keepOnDevice() {
+  if (!('serviceWorker' in navigator)) {
+    return;
+  }
   navigator.serviceWorker
     .register('/sw.js')
     .then(watchForUpdates)
     .catch((error) => console.warn('Warren will not open offline:', error));
 }
 
-// The worker is registered once the app runs, so that storing this version
-// (from the browser's cache, by then) never competes with the first visit.
-start().then(keepOnDevice, failed);
+// Once the browser has nothing better to do (or after ten seconds at most).
+function whenIdle(work) {
+  if ('requestIdleCallback' in window) {
+    window.requestIdleCallback(work, { timeout: 10000 });
+  } else {
+    setTimeout(work, 3000);
+  }
+}
+
+// The worker is registered once the app runs and the page is idle, so that
+// storing this version (from the browser's cache, by then) never competes
+// with the page's first requests.
+start().then(() => {
+  askHowOpened();
+  whenIdle(keepOnDevice);
+}, failed);
