@@ -51,17 +51,25 @@ function watchForUpdates(registration) {
     status.updateReady = true;
     changed();
   };
-  if (registration.waiting && navigator.serviceWorker.controller) {
-    announce();
-  }
-  registration.addEventListener('updatefound', () => {
-    const worker = registration.installing;
-    worker?.addEventListener('statechange', () => {
+  // A newer worker announces itself once installed, if an older one runs
+  // this page. It may already be installing when registering resolves.
+  const follow = (worker) => {
+    if (!worker) {
+      return;
+    }
+    const check = () => {
       if (worker.state === 'installed' && navigator.serviceWorker.controller) {
         announce();
       }
-    });
-  });
+    };
+    check();
+    worker.addEventListener('statechange', check);
+  };
+  if (registration.waiting && navigator.serviceWorker.controller) {
+    announce();
+  }
+  follow(registration.installing);
+  registration.addEventListener('updatefound', () => follow(registration.installing));
   let applying = false;
   window.addEventListener('warren:apply-update', () => {
     applying = true;

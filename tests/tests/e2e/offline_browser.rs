@@ -2,9 +2,10 @@
 //! the triage screen, a nurse opens it again while Warren cannot be reached
 //! (the server is down, not a page pretending), is still signed in, is told
 //! the app is offline, assesses a guinea pig and keeps the record on the
-//! device. And a first visit whose app cannot be downloaded says so and
-//! offers to try again, rather than a blank page, and starts when tried
-//! again.
+//! device. A first visit whose app cannot be downloaded says so and offers
+//! to try again, rather than a blank page, and starts when tried again. And
+//! when a newer version is published, the page offers it and reloads into
+//! it when asked.
 //!
 //! Needs what `browser.rs` needs: the built SPA, Chromium and chromedriver.
 
@@ -141,6 +142,78 @@ warren_tests::on_both_databases! {
             .unwrap();
         retry.click().await.unwrap();
         appears(&browser, Locator::Css("#email"), "the sign-in form, after trying again").await;
+        browser.close().await.unwrap();
+    }
+}
+
+/// Copies the folder `from` into `to`, recursively.
+fn copy_folder(from: &std::path::Path, to: &std::path::Path) {
+    std::fs::create_dir_all(to).unwrap();
+    for entry in std::fs::read_dir(from).unwrap() {
+        let entry = entry.unwrap();
+        let target = to.join(entry.file_name());
+        if entry.file_type().unwrap().is_dir() {
+            copy_folder(&entry.path(), &target);
+        } else {
+            std::fs::copy(entry.path(), &target).unwrap();
+        }
+    }
+}
+
+warren_tests::on_both_databases! {
+    async fn a_newer_version_is_offered_and_the_page_reloads_into_it(backend: Backend) {
+        // A copy of the app this server alone sends, so that it can change.
+        let folder = tempfile::tempdir().unwrap();
+        copy_folder(&web_dir(), folder.path());
+        let served = folder.path().to_owned();
+        let app = TestApp::spawn_with(backend, move |config| config.web_dir = served).await;
+        let (browser, _driver) = browser().await;
+        browser.goto(&format!("{}/sign-in", app.url)).await.unwrap();
+        appears(&browser, Locator::Css("#email"), "the sign-in form").await;
+        kept_on_device(&browser).await;
+        let kept = |browser: Client| async move {
+            browser
+                .execute_async("caches.keys().then(arguments[arguments.length - 1]);", vec![])
+                .await
+                .unwrap()
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|name| name.as_str().unwrap().to_owned())
+                .collect::<Vec<_>>()
+        };
+        let before = kept(browser.clone()).await;
+        assert_eq!(before.len(), 1, "{before:?}");
+
+        // A new version is published: its service worker differs.
+        let worker = folder.path().join("sw.js");
+        let script = std::fs::read_to_string(&worker).unwrap();
+        std::fs::write(&worker, script.replacen("const VERSION = '", "const VERSION = 'next-", 1)).unwrap();
+        for copy in ["sw.js.br", "sw.js.gz"] {
+            let _ = std::fs::remove_file(folder.path().join(copy));
+        }
+        browser.goto(&format!("{}/sign-in", app.url)).await.unwrap();
+        let offer = appears(&browser, Locator::Css(".app-status-update"), "the offer of the newer version").await;
+        assert!(offer.text().await.unwrap().contains("newer version"));
+        browser
+            .find(Locator::Css(".app-status-update button"))
+            .await
+            .unwrap()
+            .click()
+            .await
+            .unwrap();
+        let deadline = Instant::now() + Duration::from_secs(20);
+        loop {
+            let now = kept(browser.clone()).await;
+            let updated = now.len() == 1 && now[0].starts_with("warren-next-");
+            let offered = !browser.find_all(Locator::Css(".app-status-update")).await.unwrap().is_empty();
+            if updated && !offered {
+                break;
+            }
+            assert!(Instant::now() < deadline, "the newer version took over within 20 s: {now:?}");
+            tokio::time::sleep(Duration::from_millis(250)).await;
+        }
+        appears(&browser, Locator::Css("#email"), "the sign-in form, in the newer version").await;
         browser.close().await.unwrap();
     }
 }
