@@ -15,8 +15,8 @@
 //! - **The service worker** (`/sw.js`) may fetch from Warren: its own policy
 //!   allows `connect-src 'self'`, which the data policy every other file gets
 //!   would not.
-//! - Paths under `/api` that no route matched stay 404 problems; methods
-//!   other than GET and HEAD are 405.
+//! - Paths under `/api` that no route matched stay 404 problems, whatever
+//!   the method; elsewhere, methods other than GET and HEAD are 405.
 
 use std::path::{Path, PathBuf};
 
@@ -71,12 +71,14 @@ impl WebApp {
 
 /// Answers every request no route took: a file of the app, or `index.html`.
 pub async fn serve(request: HttpRequest, app: web::Data<WebApp>) -> HttpResponse {
-    if !matches!(*request.method(), Method::GET | Method::HEAD) {
-        return HttpResponse::MethodNotAllowed().finish();
-    }
+    // The API's own paths first: one no route took is unknown, whatever
+    // the method (this service is also the API scope's fallback).
     let path = request.path();
     if path == "/api" || path.starts_with("/api/") {
         return ApiError::NotFound.error_response();
+    }
+    if !matches!(*request.method(), Method::GET | Method::HEAD) {
+        return HttpResponse::MethodNotAllowed().finish();
     }
     let file = app
         .file(path)

@@ -137,9 +137,15 @@ warren_tests::on_both_databases! {
         }
         let posted = http.post(format!("{}/", app.url)).send().await.unwrap();
         assert_eq!(posted.status(), StatusCode::METHOD_NOT_ALLOWED);
-        let unknown = http.get(format!("{}/api/v1/no-such-thing", app.url)).send().await.unwrap();
-        assert_eq!(unknown.status(), StatusCode::NOT_FOUND);
-        assert_eq!(header(&unknown, CONTENT_TYPE), "application/problem+json");
+        for method in [reqwest::Method::GET, reqwest::Method::PATCH, reqwest::Method::DELETE] {
+            let unknown = http
+                .request(method.clone(), format!("{}/api/v1/no-such-thing/", app.url))
+                .send()
+                .await
+                .unwrap();
+            assert_eq!(unknown.status(), StatusCode::NOT_FOUND, "{method}");
+            assert_eq!(header(&unknown, CONTENT_TYPE), "application/problem+json", "{method}");
+        }
     }
 
     async fn the_app_can_be_installed_and_its_service_worker_keeps_this_version(app) {
