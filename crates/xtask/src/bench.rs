@@ -198,18 +198,11 @@ pub fn run(ws: &Workspace, options: &Options) -> Result<ExitCode> {
     if cfg!(debug_assertions) {
         return rerun_optimized(ws, options);
     }
-    if !options.no_build {
-        shell::run(ws.cargo().args([
-            "build",
-            "--release",
-            "--package",
-            "warren-api",
-            "--bin",
-            "warren",
-        ]))
-        .context("building the server failed; see above")?;
-    }
-    let server = ws.target_dir.join("release").join("warren");
+    let server = if options.no_build {
+        ws.release_server()
+    } else {
+        ws.build_release_server()?
+    };
     anyhow::ensure!(
         server.is_file(),
         "{} is missing; run without --no-build",

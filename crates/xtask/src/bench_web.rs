@@ -427,19 +427,11 @@ impl Drop for ServerProcess {
 /// free port, on the embedded database in a scratch folder.
 fn start_demo(ws: &Workspace) -> Result<(String, Child)> {
     let web_dir = web::build(ws, Profile::Release, Binaryen::TryInstall)?;
-    shell::run(ws.cargo().args([
-        "build",
-        "--release",
-        "--package",
-        "warren-api",
-        "--bin",
-        "warren",
-    ]))
-    .context("building the server failed; see above")?;
+    let server = ws.build_release_server()?;
     let data = std::env::temp_dir().join(format!("warren-bench-web-{}", std::process::id()));
     std::fs::create_dir_all(&data)?;
     let addr = format!("127.0.0.1:{}", free_port()?);
-    let mut command = Command::new(ws.target_dir.join("release").join("warren"));
+    let mut command = Command::new(server);
     command
         .args(["serve", "--demo", "--addr", &addr])
         .env("WARREN_WEB_DIR", &web_dir)

@@ -12,17 +12,7 @@ use crate::workspace::Workspace;
 /// Builds everything and runs `warren serve --demo --addr <addr>` until it stops (Ctrl-C).
 pub fn run(ws: &Workspace, addr: &str) -> Result<ExitCode> {
     let web_dir = web::build(ws, Profile::Release, Binaryen::TryInstall)?;
-    shell::run(ws.cargo().args([
-        "build",
-        "--release",
-        "--package",
-        "warren-api",
-        "--bin",
-        "warren",
-    ]))
-    .context("building the server failed; see above")?;
-
-    let server = ws.target_dir.join("release").join("warren");
+    let server = ws.build_release_server()?;
     let mut command = std::process::Command::new(&server);
     command
         .args(["serve", "--demo", "--addr", addr])

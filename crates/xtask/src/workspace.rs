@@ -61,6 +61,25 @@ impl Workspace {
         command
     }
 
+    /// Where `cargo build --release` puts the server: `<target>/release/warren`.
+    pub fn release_server(&self) -> PathBuf {
+        self.target_dir.join("release").join("warren")
+    }
+
+    /// Builds the server in release mode and returns where it is.
+    pub fn build_release_server(&self) -> anyhow::Result<PathBuf> {
+        crate::shell::run(self.cargo().args([
+            "build",
+            "--release",
+            "--package",
+            "warren-api",
+            "--bin",
+            "warren",
+        ]))
+        .map_err(|error| error.context("building the server failed; see above"))?;
+        Ok(self.release_server())
+    }
+
     /// Where the built browser app goes: `<root>/web/dist`.
     pub fn web_dist(&self) -> PathBuf {
         self.root.join("web").join("dist")
