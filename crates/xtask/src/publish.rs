@@ -227,7 +227,7 @@ fn write(path: &Path, bytes: &[u8]) -> Result<()> {
 }
 
 /// `bytes` gzipped at the best level.
-pub fn gzipped(bytes: &[u8]) -> Result<Vec<u8>> {
+fn gzipped(bytes: &[u8]) -> Result<Vec<u8>> {
     let mut encoder = GzEncoder::new(Vec::new(), Compression::best());
     encoder.write_all(bytes)?;
     Ok(encoder.finish()?)

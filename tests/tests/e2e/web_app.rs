@@ -5,7 +5,6 @@
 //! Warren, and the web app manifest with icons that load.
 
 use std::io::Read;
-use std::path::PathBuf;
 
 use reqwest::StatusCode;
 use reqwest::header::{
@@ -13,14 +12,9 @@ use reqwest::header::{
 };
 use warren_tests::*;
 
-/// The folder the app was built into.
-pub(crate) fn dist() -> PathBuf {
-    web_dir()
-}
-
 /// `build.json`, which `cargo xtask web` writes beside the app.
 pub(crate) fn build_manifest() -> serde_json::Value {
-    let path = dist().join("build.json");
+    let path = web_dir().join("build.json");
     let text = std::fs::read(&path).unwrap_or_else(|error| {
         panic!(
             "{}: {error}; build the app with `cargo xtask web`",
@@ -76,7 +70,7 @@ warren_tests::on_both_databases! {
         let entry = entry();
         assert_eq!(entry.first().map(String::as_str), Some("index.html"), "{entry:?}");
         for file in &entry {
-            let on_disk = std::fs::read(dist().join(file)).unwrap();
+            let on_disk = std::fs::read(web_dir().join(file)).unwrap();
             let path = if file == "index.html" { String::new() } else { file.clone() };
 
             let browser = get(path.clone(), "gzip, deflate, br, zstd").await.unwrap();
@@ -124,12 +118,12 @@ warren_tests::on_both_databases! {
         let route = get("referrals/new".into(), "identity").await.unwrap();
         assert_eq!(header(&route, CACHE_CONTROL), "no-cache");
         assert!(header(&route, CONTENT_TYPE).starts_with("text/html"));
-        assert_eq!(route.text().await.unwrap(), String::from_utf8(std::fs::read(dist().join("index.html")).unwrap()).unwrap());
+        assert_eq!(route.text().await.unwrap(), String::from_utf8(std::fs::read(web_dir().join("index.html")).unwrap()).unwrap());
     }
 
     async fn nothing_outside_the_app_nor_its_compressed_copies_are_sent_by_name(app) {
         let http = reqwest::Client::new();
-        let index = std::fs::read_to_string(dist().join("index.html")).unwrap();
+        let index = std::fs::read_to_string(web_dir().join("index.html")).unwrap();
         for path in ["/build.json.br", "/index.html.gz", "/..%2fCargo.toml", "/%2e%2e/%2e%2e/Cargo.toml", "/.hidden"] {
             let response = http.get(format!("{}{path}", app.url)).send().await.unwrap();
             assert_eq!(response.status(), StatusCode::OK, "{path}: the app, which routes it");
