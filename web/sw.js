@@ -7,8 +7,13 @@
 //   `cargo xtask web` writes the list and the version's name below.
 // - Pages (navigations) come from the network, and from the stored shell when
 //   Warren cannot be reached; the worker then tells the page, which says so.
-// - Fingerprinted files never change under their name: they come from the
-//   store first. Other files of the app are fetched and kept as a fallback.
+// - Fingerprinted files, and everything in a version's folder `/app/<hash>/`
+//   (the app's code, cut into one piece per page), never change under their
+//   name: they come from the store first, and are stored when first fetched.
+//   The pieces the page downloaded before this worker took over are stored
+//   when the page lists them (`warren:keep`), so every page a person used
+//   opens offline, not only the shell.
+// - Other files of the app are fetched and kept as a fallback.
 // - The API, the embed, the demo mailbox and the health and metrics pages
 //   are never answered from the store: their requests pass through.
 // - A new version installs in the background and waits; the page offers to
@@ -17,7 +22,8 @@
 const VERSION = '__VERSION__';
 const PRECACHE = ['__PRECACHE__'];
 const CACHE = `warren-${VERSION}`;
-const FINGERPRINTED = /\.[0-9a-f]{16}\.[a-z]+$/;
+const FINGERPRINTED = /(\.[0-9a-f]{16}\.[a-z]+$)|(^\/app\/[0-9a-f]{16}\/)/;
+const APP_CODE = /^\/app\/[0-9a-f]{16}\/[^/]+$/;
 // The pages this worker opened from the store, until they ask.
 const servedFromStore = new Set();
 
@@ -43,11 +49,32 @@ self.addEventListener('activate', (event) => {
 self.addEventListener('message', (event) => {
   if (event.data === 'warren:skip-waiting') {
     self.skipWaiting();
+  } else if (event.data?.keep && Array.isArray(event.data.keep)) {
+    event.waitUntil(keep(event.data.keep));
   } else if (event.data === 'warren:how-was-i-opened' && event.source) {
     const fromStore = servedFromStore.delete(event.source.id);
     event.source.postMessage(fromStore ? 'warren:opened-from-store' : 'warren:opened-from-network');
   }
 });
+
+// Stores the pieces of the app's code a page already downloaded, unless
+// they are stored already; only same-origin files of a version's folder.
+async function keep(urls) {
+  const cache = await caches.open(CACHE);
+  for (const href of urls) {
+    const url = new URL(href, self.location.origin);
+    if (url.origin !== self.location.origin || !APP_CODE.test(url.pathname)) {
+      continue;
+    }
+    if (!(await cache.match(url.pathname))) {
+      try {
+        await cache.add(url.pathname);
+      } catch (error) {
+        console.warn('Warren could not keep', url.pathname, error);
+      }
+    }
+  }
+}
 
 async function page(event) {
   try {

@@ -8,8 +8,12 @@
 //!   Accept-Encoding`, and the file itself otherwise. Nothing is compressed
 //!   per request.
 //! - **Cached by name.** A name carrying the content's fingerprint
-//!   (`name.<16 hex digits>.ext`) never changes what it holds: it may be
-//!   kept a year, `immutable`. Everything else (`index.html`, `sw.js`, the
+//!   (`name.<16 hex digits>.ext`, or any file in a version's folder
+//!   `app/<16 hex digits>/`, which holds the app's code cut into one piece
+//!   per page) never changes what it holds: it may be kept a year,
+//!   `immutable`. A file missing from a version's folder is a 404, never
+//!   `index.html`: a tab still running an older version then says the page
+//!   could not be downloaded, rather than trying to run a web page as code. Everything else (`index.html`, `sw.js`, the
 //!   manifest, icons) is revalidated each time (`no-cache`, with its `ETag`),
 //!   so a return visit downloads only the files of a newer version.
 //! - **The service worker** (`/sw.js`) may fetch from Warren: its own policy
@@ -80,10 +84,12 @@ pub async fn serve(request: HttpRequest, app: web::Data<WebApp>) -> HttpResponse
     if !matches!(*request.method(), Method::GET | Method::HEAD) {
         return HttpResponse::MethodNotAllowed().finish();
     }
-    let file = app
-        .file(path)
-        .unwrap_or_else(|| app.folder.join("index.html"));
-    match send(&request, &file).await {
+    let file = match app.file(path) {
+        Some(file) => file,
+        None if path.starts_with("/app/") => return HttpResponse::NotFound().finish(),
+        None => app.folder.join("index.html"),
+    };
+    match send(&request, &file, fingerprinted(path)).await {
         Some(response) => response,
         None => HttpResponse::ServiceUnavailable()
             .content_type("text/plain; charset=utf-8")
@@ -91,8 +97,9 @@ pub async fn serve(request: HttpRequest, app: web::Data<WebApp>) -> HttpResponse
     }
 }
 
-/// `file`, or its compressed copy the browser accepts, with its caching.
-async fn send(request: &HttpRequest, file: &Path) -> Option<HttpResponse> {
+/// `file`, or its compressed copy the browser accepts, with its caching:
+/// for good when `immutable`, revalidated otherwise.
+async fn send(request: &HttpRequest, file: &Path, immutable: bool) -> Option<HttpResponse> {
     let name = file.file_name()?.to_str()?;
     let extension = name.rsplit_once('.').map_or("", |(_, extension)| extension);
     let mime = actix_files::file_extension_to_mime(extension);
@@ -122,11 +129,7 @@ async fn send(request: &HttpRequest, file: &Path) -> Option<HttpResponse> {
         .into_response(request);
     let headers = response.headers_mut();
     headers.insert(header::VARY, HeaderValue::from_static("accept-encoding"));
-    let caching = if fingerprinted(name) {
-        IMMUTABLE
-    } else {
-        REVALIDATE
-    };
+    let caching = if immutable { IMMUTABLE } else { REVALIDATE };
     headers.insert(header::CACHE_CONTROL, HeaderValue::from_static(caching));
     if name == "sw.js" {
         headers.insert(
@@ -154,17 +157,29 @@ fn accepts(request: &HttpRequest, encoding: Encoding) -> bool {
         .is_some_and(|quality| quality > Quality::ZERO)
 }
 
-/// Whether `name` is `stem.<16 lowercase hex digits>.extension`, a name
-/// `cargo xtask web` gives only to content that never changes under it.
-fn fingerprinted(name: &str) -> bool {
+/// Whether the file at `path` is named after its content: its name is
+/// `stem.<16 lowercase hex digits>.extension`, or it lies in a version's
+/// folder `/app/<16 lowercase hex digits>/`. `cargo xtask web` gives such
+/// names only to content that never changes under them.
+fn fingerprinted(path: &str) -> bool {
+    let relative = path.strip_prefix('/').unwrap_or(path);
+    if let Some(rest) = relative.strip_prefix("app/") {
+        return rest
+            .split_once('/')
+            .is_some_and(|(version, file)| is_hash(version) && !file.is_empty());
+    }
+    let name = relative.rsplit('/').next().unwrap_or_default();
     let mut parts = name.rsplit('.');
     let _extension = parts.next();
-    parts.next().is_some_and(|hash| {
-        hash.len() == 16
-            && hash
-                .bytes()
-                .all(|byte| byte.is_ascii_digit() || (b'a'..=b'f').contains(&byte))
-    }) && parts.next().is_some()
+    parts.next().is_some_and(is_hash) && parts.next().is_some()
+}
+
+/// Whether `text` is 16 lowercase hex digits, the fingerprint's length.
+fn is_hash(text: &str) -> bool {
+    text.len() == 16
+        && text
+            .bytes()
+            .all(|byte| byte.is_ascii_digit() || (b'a'..=b'f').contains(&byte))
 }
 
 #[cfg(test)]
@@ -182,6 +197,15 @@ mod tests {
         assert!(!fingerprinted("style.0123456789ABCDEF.css"));
         assert!(!fingerprinted("style.0123456789abcde.css"));
         assert!(!fingerprinted("sw.js"));
+        assert!(fingerprinted("/assets/boot.0123456789abcdef.js"));
+        assert!(fingerprinted(
+            "/app/0123456789abcdef/split_page_triage.wasm"
+        ));
+        assert!(fingerprinted("/app/0123456789abcdef/warren_web.js"));
+        assert!(!fingerprinted("/app/0123456789abcdef/"));
+        assert!(!fingerprinted("/app/0123456789ABCDEF/warren_web.js"));
+        assert!(!fingerprinted("/app/latest/warren_web.js"));
+        assert!(!fingerprinted("/apps/0123456789abcdef/warren_web.js"));
     }
 
     #[test]

@@ -11,7 +11,7 @@
 // - `warren:apply-update`, sent by the app when the person chooses to reload
 //   into the newer version.
 // `cargo xtask web` rewrites the two file names below to their fingerprinted
-// names.
+// names, and fills in the pages' pieces.
 
 const status = (window.warren = { openedFromStore: false, updateReady: false });
 const changed = () => window.dispatchEvent(new Event('warren:status'));
@@ -41,7 +41,39 @@ function failed(error) {
   loading.append(wordmark, message, retry);
 }
 
+// The pieces of the app's code each part of the app needs (files under
+// APP), and which part each route belongs to, from web/src/app.rs. The page
+// being opened starts downloading its pieces at once, beside the main
+// WebAssembly, instead of once the app runs and its router asks for them.
+const APP = '__APP__';
+const PARTS = { '__PARTS__': [] };
+const ROUTES = [['__ROUTES__', '']];
+
+function routeMatches(pattern, path) {
+  const want = pattern.split('/');
+  const have = path.split('/');
+  if (want.length !== have.length) {
+    return false;
+  }
+  return want.every((part, index) => part.startsWith(':') ? have[index] !== '' : part === have[index]);
+}
+
+function preloadPage() {
+  const path = window.location.pathname.replace(/(.)\/+$/, '$1');
+  const route = ROUTES.find(([pattern]) => routeMatches(pattern, path));
+  for (const file of route ? PARTS[route[1]] || [] : []) {
+    const link = document.createElement('link');
+    link.rel = 'preload';
+    link.as = 'fetch';
+    link.type = 'application/wasm';
+    link.crossOrigin = 'anonymous';
+    link.href = APP + file;
+    document.head.append(link);
+  }
+}
+
 async function start() {
+  preloadPage();
   const { default: init } = await import('/warren_web.js');
   await init({ module_or_path: '/warren_web_bg.wasm' });
 }
@@ -97,13 +129,27 @@ function askHowOpened() {
   navigator.serviceWorker.controller?.postMessage('warren:how-was-i-opened');
 }
 
+// The pieces of the app's code this page downloaded so far (the pages
+// opened before the worker took over): the worker keeps them too.
+function downloadedCode() {
+  return performance
+    .getEntriesByType('resource')
+    .map((entry) => new URL(entry.name))
+    .filter((url) => url.origin === window.location.origin && url.pathname.startsWith('/app/'))
+    .map((url) => url.pathname);
+}
+
 function keepOnDevice() {
   if (!('serviceWorker' in navigator)) {
     return;
   }
   navigator.serviceWorker
     .register('/sw.js')
-    .then(watchForUpdates)
+    .then((registration) => {
+      watchForUpdates(registration);
+      return navigator.serviceWorker.ready;
+    })
+    .then((registration) => registration.active?.postMessage({ keep: downloadedCode() }))
     .catch((error) => console.warn('Warren will not open offline:', error));
 }
 

@@ -14,6 +14,7 @@ pub mod local_time;
 pub mod offline;
 pub mod pages;
 pub mod session;
+pub mod split;
 
 pub use app::App;
 

@@ -1,12 +1,16 @@
 //! What the server sends of the browser app, made ready once at build time:
 //!
-//! - **Fingerprinted names.** The app's WebAssembly, its JavaScript, the
-//!   stylesheet and the boot script are renamed `name.<hash>.ext` (the first
-//!   16 hex digits of the content's SHA-256), and the files that name them
-//!   (`index.html`, the boot script, the service worker) are rewritten to
-//!   match. The server caches such names for a year as `immutable`; everything
-//!   else (`index.html`, the service worker, the web app manifest) is
-//!   revalidated on every visit, so a return visit downloads only what changed.
+//! - **A version's folder and fingerprinted names.** The app's code (the
+//!   main WebAssembly, its JavaScript, the loader of the pages' pieces and
+//!   the pieces) moves into `app/<hash>/`, the hash being the first 16 hex
+//!   digits of the SHA-256 of all of it: the pieces name each other and the
+//!   loader relatively, so none of them needs rewriting. The stylesheet and
+//!   the boot script are renamed `name.<hash>.ext` after their own content.
+//!   The files that name them (`index.html`, the boot script, the service
+//!   worker) are rewritten to match. The server caches both kinds for a year
+//!   as `immutable`; everything else (`index.html`, the service worker, the
+//!   web app manifest) is revalidated on every visit, so a return visit
+//!   downloads only what changed.
 //! - **Compressed copies.** Every text file and the WebAssembly get a brotli
 //!   (`.br`) and a gzip (`.gz`) copy beside them; the server picks one by the
 //!   browser's `Accept-Encoding` and never compresses on the fly.
@@ -14,8 +18,9 @@
 //!   version of the app (and the version's name), so that it can keep them
 //!   for opening Warren with the network down.
 //! - **The build manifest**, `build.json`: every file with its size raw,
-//!   gzipped and brotli'd, and the files a first visit downloads before the
-//!   app starts. The size budget test and the loading benchmark read it.
+//!   gzipped and brotli'd, the files a first visit downloads before the app
+//!   starts, and the pieces each page downloads when first opened. The size
+//!   budget test and the loading benchmark read it.
 
 use std::collections::BTreeMap;
 use std::fs;
@@ -30,6 +35,12 @@ use sha2::{Digest, Sha256};
 
 /// The name of the build manifest in `web/dist/`.
 pub const MANIFEST: &str = "build.json";
+/// The folder of `web/dist/` the app's code is gathered in, and under which
+/// it is published in its version's folder.
+pub const APP_FOLDER: &str = "app";
+/// The list of the pages' pieces the split leaves in `web/dist/` (split
+/// point → the stems of the files it needs), folded into [`MANIFEST`].
+pub const SPLITS: &str = "splits.json";
 
 /// How hard to compress: the best each format offers, since it is paid once
 /// per build and saved on every visit. Development builds, whose WebAssembly
@@ -61,23 +72,68 @@ struct BuildManifest {
     /// The files every first visit downloads before the app starts, in the
     /// order the browser asks for them.
     entry: Vec<String>,
+    /// The files each part of the app downloads when one of its pages is
+    /// first opened, by the name of its split point (`part_directory`).
+    pages: BTreeMap<String, Vec<String>>,
+    /// The part each route downloaded when first opened belongs to; routes
+    /// not listed are pages of the app itself.
+    routes: BTreeMap<String, String>,
     /// Every file the server sends, by its path under `web/dist/`.
     files: BTreeMap<String, Sent>,
 }
 
 /// Fingerprints, rewrites and compresses the app gathered in `dist`
 /// (`index.html`, `style.css`, `sw.js`, `manifest.webmanifest`, `assets/`,
-/// `icons/` and wasm-bindgen's `{out_name}.js` and `{out_name}_bg.wasm`), and
-/// writes `build.json`.
-pub fn publish(dist: &Path, out_name: &str, compress: Compress) -> Result<()> {
-    let wasm = fingerprint(dist, &format!("{out_name}_bg.wasm"))?;
-    let glue = fingerprint(dist, &format!("{out_name}.js"))?;
+/// `icons/`, and in `app/` wasm-bindgen's `{out_name}.js` and
+/// `{out_name}_bg.wasm` with the split loader and pieces), and writes
+/// `build.json`.
+pub fn publish(
+    dist: &Path,
+    out_name: &str,
+    routes: &[(String, String)],
+    compress: Compress,
+) -> Result<()> {
+    let app = version_folder(dist)?;
+    let wasm = format!("{app}/{out_name}_bg.wasm");
+    let glue = format!("{app}/{out_name}.js");
+    let loader = format!("{app}/__wasm_split.js");
+    for file in [&wasm, &glue, &loader] {
+        if !dist.join(file).is_file() {
+            bail!("the app's {file} is missing");
+        }
+    }
+    let pages = pages(dist, &app)?;
     let style = fingerprint(dist, "style.css")?;
+    for (route, part) in routes {
+        if !pages.contains_key(part) {
+            bail!("the route {route} belongs to {part}, which the split did not make");
+        }
+    }
+    let prefix = format!("{app}/");
+    let parts: BTreeMap<&String, Vec<&str>> = pages
+        .iter()
+        .map(|(part, files)| {
+            let files = files
+                .iter()
+                .map(|file| file.strip_prefix(&prefix).unwrap_or(file))
+                .collect();
+            (part, files)
+        })
+        .collect();
     rewrite(
         &dist.join("assets/boot.js"),
         &[
             (format!("/{out_name}.js"), format!("/{glue}")),
             (format!("/{out_name}_bg.wasm"), format!("/{wasm}")),
+            ("'__APP__'".to_owned(), format!("'/{prefix}'")),
+            (
+                "{ '__PARTS__': [] }".to_owned(),
+                serde_json::to_string(&parts)?,
+            ),
+            (
+                "[['__ROUTES__', '']]".to_owned(),
+                serde_json::to_string(routes)?,
+            ),
         ],
     )?;
     let boot = fingerprint(dist, "assets/boot.js")?;
@@ -90,12 +146,13 @@ pub fn publish(dist: &Path, out_name: &str, compress: Compress) -> Result<()> {
                 "<!-- preloads -->".to_owned(),
                 format!(
                     "<link rel=\"modulepreload\" href=\"/{glue}\">\n    \
+                     <link rel=\"modulepreload\" href=\"/{loader}\">\n    \
                      <link rel=\"preload\" href=\"/{wasm}\" as=\"fetch\" type=\"application/wasm\" crossorigin>"
                 ),
             ),
         ],
     )?;
-    let entry = vec!["index.html".to_owned(), style, boot, glue, wasm];
+    let entry = vec!["index.html".to_owned(), style, boot, glue, loader, wasm];
     let mut shell = entry.clone();
     shell.push("manifest.webmanifest".to_owned());
     shell.extend(files_under(dist, "icons")?);
@@ -146,12 +203,61 @@ pub fn publish(dist: &Path, out_name: &str, compress: Compress) -> Result<()> {
     let manifest = BuildManifest {
         version,
         entry,
+        pages,
+        routes: routes.iter().cloned().collect(),
         files,
     };
     write(
         &dist.join(MANIFEST),
         serde_json::to_string_pretty(&manifest)?.as_bytes(),
     )
+}
+
+/// Moves `dist/app/` to `dist/app/<hash>/`, named after everything in it,
+/// and returns that folder relative to `dist`.
+fn version_folder(dist: &Path) -> Result<String> {
+    let gathered = dist.join(APP_FOLDER);
+    let mut digest = Sha256::new();
+    for file in files_under(&gathered, "")? {
+        let bytes = fs::read(gathered.join(&file))
+            .with_context(|| format!("could not read {file} of the app"))?;
+        digest.update(file.as_bytes());
+        digest.update((bytes.len() as u64).to_le_bytes());
+        digest.update(&bytes);
+    }
+    let hash = &hex(&digest.finalize())[..16];
+    let moving = dist.join(format!("{APP_FOLDER}.{hash}"));
+    fs::rename(&gathered, &moving)
+        .with_context(|| format!("could not rename {}", gathered.display()))?;
+    fs::create_dir(&gathered)
+        .with_context(|| format!("could not create {}", gathered.display()))?;
+    fs::rename(&moving, gathered.join(hash))
+        .with_context(|| format!("could not rename {}", moving.display()))?;
+    Ok(format!("{APP_FOLDER}/{hash}"))
+}
+
+/// The files each page's split point needs, as paths under `dist`, from the
+/// list the split left in `dist/{SPLITS}` (which goes: it is not sent).
+fn pages(dist: &Path, app: &str) -> Result<BTreeMap<String, Vec<String>>> {
+    let path = dist.join(SPLITS);
+    let splits: BTreeMap<String, Vec<String>> = serde_json::from_slice(
+        &fs::read(&path).with_context(|| format!("could not read {}", path.display()))?,
+    )
+    .with_context(|| format!("{} is not a list of pieces", path.display()))?;
+    fs::remove_file(&path).with_context(|| format!("could not remove {}", path.display()))?;
+    let mut pages = BTreeMap::new();
+    for (split, stems) in splits {
+        let mut files = Vec::new();
+        for stem in stems {
+            let file = format!("{app}/{stem}.wasm");
+            if !dist.join(&file).is_file() {
+                bail!("the piece {file} of {split} is missing");
+            }
+            files.push(file);
+        }
+        pages.insert(split, files);
+    }
+    Ok(pages)
 }
 
 /// Renames `dist/{file}` to its fingerprinted name and returns that name,
@@ -185,7 +291,7 @@ fn rewrite(path: &Path, replacements: &[(String, String)]) -> Result<()> {
 
 /// The files under `dist/{folder}`, as paths relative to `dist` with `/`
 /// between folders, sorted.
-fn files_under(dist: &Path, folder: &str) -> Result<Vec<String>> {
+pub fn files_under(dist: &Path, folder: &str) -> Result<Vec<String>> {
     let mut found = Vec::new();
     let mut pending = vec![dist.join(folder)];
     while let Some(directory) = pending.pop() {

@@ -1,8 +1,10 @@
-//! `cargo xtask web`: builds the Leptos app for wasm32, generates its JavaScript glue with
-//! wasm-bindgen (as a library, pinned to the same version as the `wasm-bindgen` crate), shrinks
-//! it with wasm-opt when available, gathers everything the browser needs in `web/dist/` and
-//! makes it ready to send ([`crate::publish`]: fingerprinted names, compressed copies, the
-//! service worker's list and `build.json`).
+//! `cargo xtask web`: builds the Leptos app for wasm32, cuts it into one piece per page
+//! (`wasm_split_cli_support`, at the split points `web/src/split.rs` declares), generates the
+//! JavaScript glue with wasm-bindgen (as a library, pinned to the same version as the
+//! `wasm-bindgen` crate), shrinks the pieces with wasm-opt when available, gathers everything
+//! the browser needs in `web/dist/` and makes it ready to send ([`crate::publish`]: a
+//! version's folder and fingerprinted names, compressed copies, the service worker's list and
+//! `build.json`).
 
 use std::fs;
 use std::path::{Path, PathBuf};
@@ -20,6 +22,9 @@ use crate::workspace::Workspace;
 const PACKAGE: &str = "warren-web";
 /// Base name of the generated files: `warren_web.js` and `warren_web_bg.wasm`.
 const OUT_NAME: &str = "warren_web";
+/// The module the split pieces load through, beside the glue; the main
+/// WebAssembly imports it and it imports the glue's `initSync`.
+const SPLIT_LOADER: &str = "__wasm_split.js";
 
 /// Which cargo profile the app is built with.
 #[derive(Clone, Copy, PartialEq, Eq)]
@@ -51,30 +56,42 @@ pub fn build(ws: &Workspace, profile: Profile, binaryen: Binaryen) -> Result<Pat
     }
     fs::create_dir_all(&dist).with_context(|| format!("could not create {}", dist.display()))?;
 
+    let app = dist.join(publish::APP_FOLDER);
+    fs::create_dir_all(&app).with_context(|| format!("could not create {}", app.display()))?;
+    let main = split(&wasm, &app)?;
+
     eprintln!(
         "xtask: wasm-bindgen {} -> {}",
-        wasm.display(),
-        dist.display()
+        main.display(),
+        app.display()
     );
     Bindgen::new()
-        .input_path(&wasm)
+        .input_path(&main)
         .web(true)?
         .typescript(false)
         .debug(profile == Profile::Dev)
+        // The split pieces call into the main module through the linker's
+        // own export names, so they must stay, unmangled.
+        .keep_lld_exports(true)
+        .demangle(false)
         .out_name(OUT_NAME)
-        .generate(&dist)
+        .generate(&app)
         .with_context(|| {
             format!(
                 "wasm-bindgen could not process {}; if it mentions a schema version, make the \
                  `wasm-bindgen` and `wasm-bindgen-cli-support` versions in Cargo.toml equal",
-                wasm.display()
+                main.display()
             )
         })?;
 
-    let bg_wasm = dist.join(format!("{OUT_NAME}_bg.wasm"));
     let compress = match profile {
         Profile::Release => {
-            optimise(&bg_wasm, binaryen);
+            let pieces: Vec<PathBuf> = publish::files_under(&app, "")?
+                .into_iter()
+                .filter(|file| file.ends_with(".wasm"))
+                .map(|file| app.join(file))
+                .collect();
+            optimise(&pieces, binaryen);
             Compress::Best
         }
         Profile::Dev => {
@@ -84,10 +101,94 @@ pub fn build(ws: &Workspace, profile: Profile, binaryen: Binaryen) -> Result<Pat
     };
 
     copy_static_files(ws, &dist)?;
-    publish::publish(&dist, OUT_NAME, compress)?;
+    let routes = routes(&ws.root.join("web/src/app.rs"))?;
+    publish::publish(&dist, OUT_NAME, &routes, compress)?;
     print_sizes(&dist)?;
     eprintln!("xtask: the browser app is in {}", dist.display());
     Ok(dist)
+}
+
+/// Cuts the linked app `wasm` at its split points: writes each page's piece,
+/// the pieces they share and the loader into `app`, with the pages' pieces
+/// listed in [`publish::SPLITS`], and returns the main module (still to go
+/// through wasm-bindgen), written beside `wasm`.
+fn split(wasm: &Path, app: &Path) -> Result<PathBuf> {
+    let input = fs::read(wasm).with_context(|| format!("could not read {}", wasm.display()))?;
+    let main = wasm.with_file_name(format!("{OUT_NAME}_split.wasm"));
+    let main_module = format!("./{OUT_NAME}.js");
+    let link_name = format!("./{SPLIT_LOADER}");
+    let mut options = wasm_split_cli_support::Options::new(&input);
+    options.output_dir = app;
+    options.main_out_path = &main;
+    options.main_module = &main_module;
+    options.link_name = &link_name;
+    let split = wasm_split_cli_support::transform(options).map_err(|error| {
+        anyhow::anyhow!(
+            "could not cut {} into pages: {error:#}; it must be linked with --emit-relocs \
+             (web/build.rs asks for it)",
+            wasm.display()
+        )
+    })?;
+    eprintln!(
+        "xtask: cut the app into {} pieces for its {} parts",
+        split.split_modules.len(),
+        split.prefetch_map.len()
+    );
+    let splits: std::collections::BTreeMap<_, _> = split.prefetch_map.into_iter().collect();
+    fs::write(
+        app.with_file_name(publish::SPLITS),
+        serde_json::to_string_pretty(&splits)?,
+    )
+    .context("could not write the list of pieces")?;
+    Ok(main)
+}
+
+/// Each lazy route of the app's route table (`web/src/app.rs`) with the
+/// split point of its page: the boot script starts downloading the page's
+/// pieces as it starts the app. A lazy route whose page was not declared
+/// with `split_page!` stops the build; routes of pages in the app itself
+/// (`view=SomePage`) need nothing.
+fn routes(app_rs: &Path) -> Result<Vec<(String, String)>> {
+    let source = fs::read_to_string(app_rs)
+        .with_context(|| format!("could not read {}", app_rs.display()))?;
+    let mut parts = std::collections::HashMap::new();
+    for declaration in source.split("split_page!(").skip(1) {
+        let arguments = declaration.split(')').next().unwrap_or_default();
+        let mut words = arguments.split([',', ' ']).filter(|word| !word.is_empty());
+        if let (Some(route), Some(_module), Some("in"), Some(part)) =
+            (words.next(), words.next(), words.next(), words.next())
+        {
+            parts.insert(route.to_owned(), part.to_owned());
+        }
+    }
+    let mut routes = Vec::new();
+    for line in source
+        .lines()
+        .filter(|line| line.contains("<Route path=path!(\""))
+    {
+        let path = line
+            .split("path!(\"")
+            .nth(1)
+            .and_then(|rest| rest.split('"').next());
+        let lazy = line
+            .split("Lazy::<")
+            .nth(1)
+            .and_then(|rest| rest.split('>').next());
+        match (path, lazy, lazy.and_then(|route| parts.get(route))) {
+            (Some(_), None, _) => {}
+            (Some(path), Some(_), Some(part)) => routes.push((path.to_owned(), part.clone())),
+            _ => bail!(
+                "{}: every route must be `<Route path=path!(\"…\") view={{Lazy::<XRoute>::new()}}/>` \
+                 with `split_page!(XRoute, module in part, Page)`: {}",
+                app_rs.display(),
+                line.trim()
+            ),
+        }
+    }
+    if routes.is_empty() {
+        bail!("{} has no lazy routes", app_rs.display());
+    }
+    Ok(routes)
 }
 
 /// Runs `cargo build` for wasm32 and returns the `.wasm` file cargo produced.
@@ -134,9 +235,9 @@ fn cargo_build(ws: &Workspace, profile: Profile) -> Result<PathBuf> {
     }
 }
 
-/// Shrinks `wasm` in place with `wasm-opt -Oz`. Never fails: without wasm-opt, or if it fails,
-/// the unoptimised file stays, which works, only bigger.
-fn optimise(wasm: &Path, binaryen: Binaryen) {
+/// Shrinks each of `pieces` in place with `wasm-opt -Oz`. Never fails: without wasm-opt, or if
+/// it fails, the unoptimised file stays, which works, only bigger.
+fn optimise(pieces: &[PathBuf], binaryen: Binaryen) {
     if system::find_program("wasm-opt").is_none()
         && binaryen == Binaryen::TryInstall
         && let Err(error) =
@@ -170,6 +271,12 @@ fn optimise(wasm: &Path, binaryen: Binaryen) {
         );
         return;
     }
+    for wasm in pieces {
+        optimise_one(&wasm_opt, wasm);
+    }
+}
+
+fn optimise_one(wasm_opt: &Path, wasm: &Path) {
     let optimised = wasm.with_extension("opt.wasm");
     let mut command = Command::new(wasm_opt);
     command

@@ -19,25 +19,45 @@ use crate::browser::{appears, browser, listing, screenshots, sign_in};
 use crate::triage_browser::{answer, tier_shows};
 
 /// Waits until the service worker controls the page, which it does once it
-/// has stored this version of the app.
+/// has stored this version of the app, and has kept every piece of the
+/// app's code the page downloaded (the pages opened so far).
 async fn kept_on_device(browser: &Client) {
     let deadline = Instant::now() + Duration::from_secs(30);
     loop {
-        let controlled = browser
+        let kept = browser
             .execute(
-                "return !!(navigator.serviceWorker && navigator.serviceWorker.controller);",
+                r#"return (async () => {
+                    if (!navigator.serviceWorker || !navigator.serviceWorker.controller) {
+                        return false;
+                    }
+                    const pieces = performance
+                        .getEntriesByType('resource')
+                        .map((entry) => new URL(entry.name).pathname)
+                        .filter((path) => path.startsWith('/app/') && path.endsWith('.wasm'));
+                    const names = (await caches.keys()).filter((name) => name.startsWith('warren-'));
+                    if (names.length !== 1 || pieces.length < 1) {
+                        return false;
+                    }
+                    const cache = await caches.open(names[0]);
+                    for (const piece of pieces) {
+                        if (!(await cache.match(piece))) {
+                            return false;
+                        }
+                    }
+                    return true;
+                })();"#,
                 vec![],
             )
             .await
             .unwrap()
             .as_bool()
             .unwrap_or(false);
-        if controlled {
+        if kept {
             return;
         }
         assert!(
             Instant::now() < deadline,
-            "the service worker controls the page within 30 s"
+            "the service worker controls the page and keeps its pieces within 30 s"
         );
         tokio::time::sleep(Duration::from_millis(250)).await;
     }
@@ -142,6 +162,42 @@ warren_tests::on_both_databases! {
             .unwrap();
         retry.click().await.unwrap();
         appears(&browser, Locator::Css("#email"), "the sign-in form, after trying again").await;
+        browser.close().await.unwrap();
+    }
+}
+
+warren_tests::on_both_databases! {
+    async fn a_page_whose_piece_cannot_download_says_so_and_offers_to_try_again(app) {
+        let (browser, _driver) = browser().await;
+        // The app itself arrives; the pieces of the pages downloaded when
+        // first opened do not (the public report is one of them).
+        browser.issue_cmd(Cdp::new("Network.enable", serde_json::json!({}))).await.unwrap();
+        browser
+            .issue_cmd(Cdp::new(
+                "Network.setBlockedURLs",
+                serde_json::json!({ "urls": ["*/split_part_*", "*/chunk_*"] }),
+            ))
+            .await
+            .unwrap();
+        browser.goto(&format!("{}/report", app.url)).await.unwrap();
+        let failed = appears(
+            &browser,
+            Locator::Css("[data-testid=page-download-failed] [role=alert]"),
+            "the page says it could not be downloaded",
+        )
+        .await;
+        assert!(failed.text().await.unwrap().contains("could not be downloaded"), "{}", failed.text().await.unwrap());
+        // The rest of the app runs: the top bar is there, not a blank page.
+        assert!(!browser.find_all(Locator::Css("header.topbar")).await.unwrap().is_empty(), "the top bar");
+        let retry = browser.find(Locator::Css("#page-retry")).await.unwrap();
+        assert_eq!(retry.text().await.unwrap(), "Try again");
+        browser
+            .issue_cmd(Cdp::new("Network.setBlockedURLs", serde_json::json!({ "urls": [] })))
+            .await
+            .unwrap();
+        retry.click().await.unwrap();
+        let heading = appears(&browser, Locator::Css("h1"), "the report, after trying again").await;
+        assert_eq!(heading.text().await.unwrap(), "Network report");
         browser.close().await.unwrap();
     }
 }

@@ -121,6 +121,39 @@ warren_tests::on_both_databases! {
         assert_eq!(route.text().await.unwrap(), String::from_utf8(std::fs::read(web_dir().join("index.html")).unwrap()).unwrap());
     }
 
+    async fn every_pages_pieces_go_compressed_and_kept_for_good_and_a_missing_piece_is_a_404(app) {
+        let http = reqwest::Client::new();
+        let manifest = build_manifest();
+        let pages = manifest["pages"].as_object().expect("build.json lists the pages' pieces");
+        let pieces: std::collections::BTreeSet<&str> = pages
+            .values()
+            .flat_map(|pieces| pieces.as_array().unwrap())
+            .map(|piece| piece.as_str().unwrap())
+            .collect();
+        assert!(!pieces.is_empty());
+        for piece in &pieces {
+            let response = http
+                .get(format!("{}/{piece}", app.url))
+                .header(ACCEPT_ENCODING, "gzip, deflate, br, zstd")
+                .send()
+                .await
+                .unwrap();
+            assert_eq!(response.status(), StatusCode::OK, "{piece}");
+            assert_eq!(header(&response, CONTENT_ENCODING), "br", "{piece}");
+            assert_eq!(header(&response, CONTENT_TYPE), "application/wasm", "{piece}");
+            assert!(header(&response, CACHE_CONTROL).contains("immutable"), "{piece}");
+            let on_disk = std::fs::read(web_dir().join(piece)).unwrap();
+            assert_eq!(unbrotli(&response.bytes().await.unwrap()), on_disk, "{piece}");
+        }
+        // A tab of an older version asks for a piece this one does not
+        // have: it gets a 404, never the app's page in its place.
+        let folder = pieces.first().unwrap().rsplit_once('/').unwrap().0;
+        for path in [format!("{folder}/split_no_such_page.wasm"), "app/0123456789abcdef/warren_web.js".to_owned()] {
+            let missing = http.get(format!("{}/{path}", app.url)).send().await.unwrap();
+            assert_eq!(missing.status(), StatusCode::NOT_FOUND, "{path}");
+        }
+    }
+
     async fn nothing_outside_the_app_nor_its_compressed_copies_are_sent_by_name(app) {
         let http = reqwest::Client::new();
         let index = std::fs::read_to_string(web_dir().join("index.html")).unwrap();

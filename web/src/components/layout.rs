@@ -11,7 +11,9 @@ use uuid::Uuid;
 
 use crate::components::app_status::AppStatus;
 use crate::components::live_alerts::{AlertsLink, LiveAlerts, UrgentBanner};
+use crate::components::loading::Loading;
 use crate::session::{SessionState, use_session};
+use crate::split::PageLoads;
 
 /// Sections of the product still to be built.
 ///
@@ -67,6 +69,7 @@ pub fn Layout(children: Children) -> impl IntoView {
     let session = use_session();
     LiveAlerts::provide();
     let signed_in = Memo::new(move |_| session.state() == SessionState::SignedIn);
+    let loads = PageLoads::get();
     view! {
         <a class="skip-link" href="#main">
             "Skip to content"
@@ -76,7 +79,18 @@ pub fn Layout(children: Children) -> impl IntoView {
         <Show when=move || signed_in.get()>
             <UrgentBanner/>
         </Show>
-        <main id="main" class="container" tabindex="-1">
+        <main
+            id="main"
+            class="container"
+            tabindex="-1"
+            aria-busy=move || loads.is_some_and(PageLoads::busy).to_string()
+        >
+            <Show when=move || loads.is_some_and(PageLoads::routing)>
+                <div class="route-progress" aria-hidden="true"></div>
+            </Show>
+            <Show when=move || loads.is_some_and(PageLoads::opening)>
+                <Loading label="Loading the page…"/>
+            </Show>
             {children()}
         </main>
     }

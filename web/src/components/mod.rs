@@ -21,7 +21,9 @@ mod referral_stream;
 mod require_sign_in;
 mod site_form;
 mod terms;
+mod timeline;
 mod triage;
+mod versioned;
 
 pub use alert::{ErrorAlert, SuccessNotice, error_of};
 pub use app_status::AppStatus;
@@ -47,7 +49,7 @@ pub use live_alerts::{
     AlertsLink, LiveAlerts, UrgentBanner, acknowledgeable, chain_state, chain_text,
     use_live_alerts, when_text,
 };
-pub use loading::Loading;
+pub use loading::{Loaded, Loading};
 pub use org_header::{OrgHeader, OrgTab};
 pub use referral::{
     BusinessStatusBadge, DueCountdown, LiveIndicator, PriorityBadge, ReferLinks,
@@ -61,8 +63,10 @@ pub use site_form::SiteForm;
 pub use terms::{
     SpeciesGroup, SpeciesOptions, TermCheckboxes, TermChips, capabilities, species_groups,
 };
+pub use timeline::TimelineCard;
 pub use triage::{
     AnswerList, CannotRuleOutNotice, Checklist, Countdown, DestinationList, TierBadge, TierBlock,
     TriageAnnouncer, WithheldList, answer_text, countdown_minutes_text, countdown_text,
     target_text,
 };
+pub use versioned::{Changes, StaleNotice};

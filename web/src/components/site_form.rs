@@ -36,8 +36,8 @@ use wasm_bindgen::closure::Closure;
 use wasm_bindgen::{JsCast, JsValue};
 
 use crate::components::{
-    ErrorAlert, FieldErrors, HoursEditor, Loading, TermCheckboxes, TextArea, TextField,
-    capabilities, reveal_problem, species_groups,
+    FieldErrors, HoursEditor, Loaded, TermCheckboxes, TextArea, TextField, capabilities,
+    reveal_problem, species_groups,
 };
 use crate::session::{Session, use_session};
 
@@ -561,14 +561,9 @@ pub fn SiteForm(
                     {cover_radio("on_call", "An on-call service")}
                 </div>
                 <Show when=move || fields.cover_kind.with(|kind| kind == "site")>
-                    <Transition fallback=|| view! { <Loading label="Loading sites…"/> }>
-                        {move || Suspend::new(async move {
-                            match choices.await {
-                                Ok(choices) => view! { <CoverSiteSelect choices fields errors/> }.into_any(),
-                                Err(error) => view! { <ErrorAlert error=Signal::stored(Some(error))/> }.into_any(),
-                            }
-                        })}
-                    </Transition>
+                    <Loaded resource=choices label="Loading sites…" let:choices>
+                        <CoverSiteSelect choices fields errors/>
+                    </Loaded>
                 </Show>
                 <Show when=move || fields.cover_kind.with(|kind| kind == "on_call")>
                     <div class="form-grid">
@@ -590,14 +585,9 @@ pub fn SiteForm(
                 </Show>
                 <FieldMessage error=errors.of("after_hours_cover")/>
             </fieldset>
-            <Transition fallback=|| view! { <Loading label="Loading the vocabulary…"/> }>
-                {move || Suspend::new(async move {
-                    match terms.await {
-                        Ok(terms) => view! { <TermFieldsets terms=terms.items fields errors/> }.into_any(),
-                        Err(error) => view! { <ErrorAlert error=Signal::stored(Some(error))/> }.into_any(),
-                    }
-                })}
-            </Transition>
+            <Loaded resource=terms label="Loading the vocabulary…" let:terms>
+                <TermFieldsets terms=terms.items fields errors/>
+            </Loaded>
             <fieldset>
                 <legend>"Limitations"</legend>
                 <TextField

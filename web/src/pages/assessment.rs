@@ -7,8 +7,8 @@ use uuid::Uuid;
 use warren_wire::AssessmentRecord;
 
 use crate::components::{
-    AnswerList, CannotRuleOutNotice, Checklist, DestinationList, ErrorAlert, Loading,
-    RequireSignIn, TierBlock, WithheldList, label_of, term_labels,
+    AnswerList, CannotRuleOutNotice, Checklist, DestinationList, Loaded, RequireSignIn, TierBlock,
+    WithheldList, label_of, term_labels,
 };
 use crate::components::{ReferLinks, refer_href};
 use crate::local_time;
@@ -36,14 +36,9 @@ fn AssessmentView(id: Uuid) -> impl IntoView {
         session.call(move |client| async move { client.assessment(id).await })
     });
     view! {
-        <Transition fallback=|| view! { <Loading label="Loading the assessment…"/> }>
-            {move || Suspend::new(async move {
-                match record.await {
-                    Ok(record) => view! { <Record record/> }.into_any(),
-                    Err(error) => view! { <ErrorAlert error=Signal::stored(Some(error))/> }.into_any(),
-                }
-            })}
-        </Transition>
+        <Loaded resource=record label="Loading the assessment…" let:record>
+            <Record record/>
+        </Loaded>
     }
 }
 

@@ -18,7 +18,7 @@ use warren_domain::referral::RejectReason;
 use warren_wire::{Dashboard, DashboardFigures, DashboardQuery, OrganizationQuery, Table};
 use wasm_bindgen::{JsCast, JsValue};
 
-use crate::components::{ErrorAlert, Loading, RequireSignIn};
+use crate::components::{Loaded, RequireSignIn};
 use crate::session::use_session;
 
 /// The dashboard page: admins only.
@@ -250,14 +250,9 @@ fn DashboardView() -> impl IntoView {
             </div>
             <button type="submit" class="button primary">"Show"</button>
         </form>
-        <Transition fallback=|| view! { <Loading label="Loading the dashboard…"/> }>
-            {move || Suspend::new(async move {
-                match board.await {
-                    Ok(dashboard) => view! { <Board dashboard/> }.into_any(),
-                    Err(error) => view! { <ErrorAlert error=Signal::stored(Some(error))/> }.into_any(),
-                }
-            })}
-        </Transition>
+        <Loaded resource=board label="Loading the dashboard…" let:dashboard>
+            <Board dashboard/>
+        </Loaded>
     }
 }
 

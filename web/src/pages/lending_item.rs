@@ -32,9 +32,10 @@ use warren_wire::{
 
 use crate::components::{
     ActingOrganization, ConditionBadge, DecisionNote, ErrorAlert, FieldErrors, ItemStatusBadge,
-    LendingTab, LendingTabs, Loading, LoanStatusBadge, RequireSignIn, SuccessNotice, TextArea,
-    TierPicker, acting_organizations, interval_text, label_of, local_date, local_midnight,
-    reveal_problem, sites_of, suitability_text, term_labels, tier_name, vocabulary, window_text,
+    LendingTab, LendingTabs, Loaded, Loading, LoanStatusBadge, RequireSignIn, SuccessNotice,
+    TextArea, TierPicker, acting_organizations, interval_text, label_of, local_date,
+    local_midnight, reveal_problem, sites_of, suitability_text, term_labels, tier_name, vocabulary,
+    window_text,
 };
 use crate::idempotency::IdempotencyKey;
 use crate::local_time;
@@ -65,14 +66,9 @@ fn ItemView(id: Uuid) -> impl IntoView {
         session.call(move |client| async move { client.item(id).await })
     });
     view! {
-        <Transition fallback=|| view! { <Loading label="Loading the item…"/> }>
-            {move || Suspend::new(async move {
-                match first.await {
-                    Ok(initial) => view! { <Detail initial/> }.into_any(),
-                    Err(error) => view! { <ErrorAlert error=Signal::stored(Some(error))/> }.into_any(),
-                }
-            })}
-        </Transition>
+        <Loaded resource=first label="Loading the item…" let:initial>
+            <Detail initial/>
+        </Loaded>
     }
 }
 

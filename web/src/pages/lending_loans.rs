@@ -12,7 +12,7 @@ use warren_domain::lending::CancelReason;
 use warren_wire::{Loan, LoanQuery};
 
 use crate::components::{
-    ActingOrganization, DecisionNote, ErrorAlert, LendingTab, LendingTabs, Loading,
+    ActingOrganization, DecisionNote, ErrorAlert, LendingTab, LendingTabs, Loaded, Loading,
     LoanStatusBadge, OfferedSlot, RequireSignIn, acting_organizations, tier_name, window_text,
 };
 use crate::local_time;
@@ -109,14 +109,9 @@ fn MyLoans() -> impl IntoView {
         </section>
         <section class="loan-section" aria-labelledby="lending-heading" data-testid="lending">
             <h2 id="lending-heading">"Lending out"</h2>
-            <Transition fallback=|| view! { <Loading label="Loading your items' loans…"/> }>
-                {move || Suspend::new(async move {
-                    match lending.await {
-                        Ok(items) => view! { <LoanList items role=Role::Owner may_act=false/> }.into_any(),
-                        Err(error) => view! { <ErrorAlert error=Signal::stored(Some(error))/> }.into_any(),
-                    }
-                })}
-            </Transition>
+            <Loaded resource=lending label="Loading your items' loans…" let:items>
+                <LoanList items role=Role::Owner may_act=false/>
+            </Loaded>
         </section>
     }
 }

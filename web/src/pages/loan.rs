@@ -19,16 +19,15 @@ use uuid::Uuid;
 use warren_client::{Client, ClientError, Versioned};
 use warren_domain::Role;
 use warren_domain::lending::{CancelReason, ReservationStatus, default_checklist};
-use warren_wire::ErrorCode;
 use warren_wire::{
     CancelLoanRequest, CheckoutRequest, DeclineLoanRequest, KitItem, Loan, ReturnLoanRequest,
     TimelineEntry,
 };
 
 use crate::components::{
-    ConfirmButton, DecisionNote, DeclineLoanForm, ErrorAlert, FieldErrors, Loading,
-    LoanStatusBadge, OfferedSlot, ReportDraft, ReportFields, ReportSummary, RequireSignIn,
-    SuccessNotice, reveal_problem, tier_name, urgency_text, window_text,
+    Changes, ConfirmButton, DecisionNote, DeclineLoanForm, ErrorAlert, FieldErrors, Loaded,
+    Loading, LoanStatusBadge, OfferedSlot, ReportDraft, ReportFields, ReportSummary, RequireSignIn,
+    StaleNotice, SuccessNotice, TimelineCard, reveal_problem, tier_name, urgency_text, window_text,
 };
 use crate::local_time;
 use crate::pages::{NotFoundPage, route_id};
@@ -55,14 +54,9 @@ fn LoanView(id: Uuid) -> impl IntoView {
         session.call(move |client| async move { client.loan(id).await })
     });
     view! {
-        <Transition fallback=|| view! { <Loading label="Loading the loan…"/> }>
-            {move || Suspend::new(async move {
-                match first.await {
-                    Ok(initial) => view! { <Detail id initial/> }.into_any(),
-                    Err(error) => view! { <ErrorAlert error=Signal::stored(Some(error))/> }.into_any(),
-                }
-            })}
-        </Transition>
+        <Loaded resource=first label="Loading the loan…" let:initial>
+            <Detail id initial/>
+        </Loaded>
     }
 }
 
@@ -118,13 +112,11 @@ enum Side {
 struct Page {
     id: Uuid,
     session: Session,
-    current: RwSignal<Versioned<Loan>>,
+    /// The loan as last read or changed, and the last change's outcome.
+    changes: Changes<Loan>,
     loan: Memo<Loan>,
     item: RwSignal<Option<KitItem>>,
     timeline: RwSignal<Vec<TimelineEntry>>,
-    notice: RwSignal<Option<String>>,
-    problem: RwSignal<Option<ClientError>>,
-    stale: RwSignal<bool>,
     change: Action<Change, bool>,
     checkout_errors: FieldErrors,
     return_errors: FieldErrors,
@@ -140,7 +132,7 @@ impl Page {
             .call(move |client| async move { client.loan(id).await })
             .await
         {
-            self.current.try_set(loan);
+            self.changes.current.try_set(loan);
         }
         if let Ok(timeline) = self
             .session
@@ -149,7 +141,10 @@ impl Page {
         {
             self.timeline.try_set(timeline.items);
         }
-        let item_id = self.current.with_untracked(|loan| loan.value.item_id);
+        let item_id = self
+            .changes
+            .current
+            .with_untracked(|loan| loan.value.item_id);
         if let Ok(item) = self
             .session
             .call(move |client| async move { client.item(item_id).await })
@@ -174,42 +169,25 @@ impl Page {
     }
 
     async fn apply(self, change: Change) -> bool {
-        self.notice.set(None);
-        self.problem.set(None);
-        self.stale.set(false);
         let errors = self.errors_of(&change);
-        if let Some(errors) = errors {
-            errors.clear();
-        }
+        self.changes.start(errors);
         let id = self.id;
-        let etag = self.current.get_untracked().etag;
         let request = change.clone();
-        let answer = self
-            .session
-            .call(move |client| request.clone().send(client, id, etag.clone()))
+        let made = self
+            .changes
+            .send(self.session, errors, move |client, etag| {
+                request.clone().send(client, id, etag)
+            })
             .await;
-        match answer {
-            Ok(loan) => {
-                self.current.set(loan);
-                self.declining.set(false);
-                self.notice.set(Some(change.done().to_owned()));
-                self.reload().await;
-                true
-            }
-            Err(error) => {
-                if error.is(ErrorCode::PreconditionFailed) {
-                    self.stale.set(true);
-                } else {
-                    if let Some(errors) = errors {
-                        errors.absorb(&error);
-                    }
-                    self.problem.set(Some(error));
-                }
-                self.reload().await;
-                reveal_problem();
-                false
-            }
+        if made {
+            self.declining.set(false);
+            self.changes.done(change.done());
         }
+        self.reload().await;
+        if !made {
+            reveal_problem();
+        }
+        made
     }
 
     /// The caller's side, and whether they may act for it (reactive).
@@ -237,8 +215,8 @@ fn use_page() -> Page {
 #[component]
 fn Detail(id: Uuid, initial: Versioned<Loan>) -> impl IntoView {
     let session = use_session();
-    let current = RwSignal::new(initial);
-    let loan = Memo::new(move |_| current.with(|current| current.value.clone()));
+    let changes = Changes::new(initial);
+    let loan = Memo::new(move |_| changes.current.with(|current| current.value.clone()));
     let slot = StoredValue::new(None::<Page>);
     let change = Action::new_local(move |change: &Change| {
         let change = change.clone();
@@ -253,13 +231,10 @@ fn Detail(id: Uuid, initial: Versioned<Loan>) -> impl IntoView {
     let page = Page {
         id,
         session,
-        current,
+        changes,
         loan,
         item: RwSignal::new(None),
         timeline: RwSignal::new(Vec::new()),
-        notice: RwSignal::new(None),
-        problem: RwSignal::new(None),
-        stale: RwSignal::new(false),
         change,
         checkout_errors: FieldErrors::new(),
         return_errors: FieldErrors::new(),
@@ -270,7 +245,6 @@ fn Detail(id: Uuid, initial: Versioned<Loan>) -> impl IntoView {
     provide_context(page);
     leptos::task::spawn_local(page.reload());
 
-    let stale = page.stale;
     view! {
         <header class="page-header">
             <p class="eyebrow">
@@ -297,13 +271,12 @@ fn Detail(id: Uuid, initial: Versioned<Loan>) -> impl IntoView {
             </div>
             <p class="lead" data-testid="loan-window">{move || loan.with(|loan| window_text(loan.window))}</p>
         </header>
-        <Show when=move || stale.get()>
-            <div class="alert alert-error" role="alert" data-code="precondition_failed" data-testid="stale">
-                <p>"Changed by the other side meanwhile — reloaded. Check the loan as it is now, then try again."</p>
-            </div>
-        </Show>
-        <ErrorAlert error=page.problem/>
-        <SuccessNotice message=page.notice/>
+        <StaleNotice
+            stale=changes.stale
+            message="Changed by the other side meanwhile — reloaded. Check the loan as it is now, then try again."
+        />
+        <ErrorAlert error=changes.problem/>
+        <SuccessNotice message=changes.notice/>
         <div class="lending-layout">
             <div class="lending-main">
                 <DecisionCard/>
@@ -312,7 +285,7 @@ fn Detail(id: Uuid, initial: Versioned<Loan>) -> impl IntoView {
             </div>
             <div class="lending-side">
                 <FactsCard/>
-                <TimelineCard/>
+                <Timeline/>
             </div>
         </div>
     }
@@ -673,52 +646,12 @@ fn FactsCard() -> impl IntoView {
 
 /// What happened, in order.
 #[component]
-fn TimelineCard() -> impl IntoView {
+fn Timeline() -> impl IntoView {
     let page = use_page();
-    let timeline = page.timeline;
-    let describe = |entry: &TimelineEntry| {
-        if let Some(note) = &entry.note {
-            return note.clone();
-        }
-        let status = |code: &Option<String>| {
-            code.as_deref().map(|code| {
-                ReservationStatus::parse(code)
-                    .map_or(code.to_owned(), |status| status.label().to_owned())
-            })
-        };
-        match (status(&entry.from), status(&entry.to)) {
-            (Some(from), Some(to)) => format!("{from} → {to}"),
-            (None, Some(to)) => to,
-            _ => entry.kind.replace('_', " "),
-        }
-    };
     view! {
-        <section class="card" aria-labelledby="timeline-heading" data-testid="timeline">
-            <h2 id="timeline-heading">"Timeline"</h2>
-            {move || {
-                let entries = timeline.get();
-                if entries.is_empty() {
-                    return view! { <p class="empty">"Nothing yet."</p> }.into_any();
-                }
-                view! {
-                    <ol class="timeline">
-                        {entries
-                            .into_iter()
-                            .map(|entry| {
-                                let text = describe(&entry);
-                                view! {
-                                    <li data-testid="timeline-entry" data-kind=entry.kind.clone()>
-                                        <time datetime=entry.at.to_rfc3339()>{local_time::date_time(entry.at)}</time>
-                                        <span class="timeline-text">{text}</span>
-                                        <span class="muted small">{entry.actor}</span>
-                                    </li>
-                                }
-                            })
-                            .collect_view()}
-                    </ol>
-                }
-                .into_any()
-            }}
-        </section>
+        <TimelineCard
+            entries=page.timeline
+            status_label=|code| ReservationStatus::parse(code).map(|status| status.label())
+        />
     }
 }

@@ -22,7 +22,7 @@ use warren_domain::{Role, ShortText};
 use warren_wire::{OnCallRota, PersonRef, Span};
 
 use crate::components::{
-    ErrorAlert, FieldErrors, Loading, RequireSignIn, SuccessNotice, focus_on, reveal_problem,
+    ErrorAlert, FieldErrors, Loaded, RequireSignIn, SuccessNotice, focus_on, reveal_problem,
 };
 use crate::local_time;
 use crate::pages::{NotFoundPage, route_id};
@@ -103,14 +103,9 @@ fn OnCall(id: Uuid) -> impl IntoView {
     });
     let reload = Callback::new(move |()| loaded.refetch());
     view! {
-        <Transition fallback=|| view! { <Loading label="Loading the on-call rota…"/> }>
-            {move || Suspend::new(async move {
-                match loaded.await {
-                    Ok(loaded) => view! { <RotaPage id loaded reload/> }.into_any(),
-                    Err(error) => view! { <ErrorAlert error=Signal::stored(Some(error))/> }.into_any(),
-                }
-            })}
-        </Transition>
+        <Loaded resource=loaded label="Loading the on-call rota…" let:loaded>
+            <RotaPage id loaded reload/>
+        </Loaded>
     }
 }
 

@@ -9,8 +9,8 @@ use warren_wire::ErrorCode;
 use warren_wire::{Organization, UpdateOrganizationRequest};
 
 use crate::components::{
-    AvailabilityBadge, CapacityBadge, ErrorAlert, FieldErrors, KindSelect, Loading, OrgHeader,
-    OrgTab, RequireSignIn, SuccessNotice, TextArea, TextField, VerifiedBadge, error_of,
+    AvailabilityBadge, CapacityBadge, ErrorAlert, FieldErrors, KindSelect, Loaded, Loading,
+    OrgHeader, OrgTab, RequireSignIn, SuccessNotice, TextArea, TextField, VerifiedBadge, error_of,
 };
 use crate::local_time;
 use crate::pages::{NotFoundPage, organization_id};
@@ -52,14 +52,9 @@ fn OrganizationDetails(id: Uuid) -> impl IntoView {
                 " \u{2014} send this organization's referral events to its own systems."
             </p>
         </Show>
-        <Transition fallback=|| view! { <Loading label="Loading the organization…"/> }>
-            {move || Suspend::new(async move {
-                match organization.await {
-                    Ok(organization) => view! { <OrganizationEditor organization reload/> }.into_any(),
-                    Err(error) => view! { <ErrorAlert error=Signal::stored(Some(error))/> }.into_any(),
-                }
-            })}
-        </Transition>
+        <Loaded resource=organization label="Loading the organization…" let:organization>
+            <OrganizationEditor organization reload/>
+        </Loaded>
         <Sites id/>
     }
 }

@@ -8,7 +8,7 @@ use warren_domain::{Password, PersonName};
 use warren_wire::{Me, UpdateMeRequest};
 
 use crate::components::{
-    ErrorAlert, FieldErrors, Loading, MembershipBadge, RequireSignIn, SuccessNotice, TextField,
+    ErrorAlert, FieldErrors, Loaded, MembershipBadge, RequireSignIn, SuccessNotice, TextField,
     error_of, focus_on,
 };
 use crate::pages::profile_alerts::AlertSettings;
@@ -54,14 +54,9 @@ fn Profile() -> impl IntoView {
         <header class="page-header">
             <h1>"Your profile"</h1>
         </header>
-        <Transition fallback=|| view! { <Loading label="Loading your profile…"/> }>
-            {move || Suspend::new(async move {
-                match me.await {
-                    Ok(me) => view! { <ProfileForms me/> }.into_any(),
-                    Err(error) => view! { <ErrorAlert error=Signal::stored(Some(error))/> }.into_any(),
-                }
-            })}
-        </Transition>
+        <Loaded resource=me label="Loading your profile…" let:me>
+            <ProfileForms me/>
+        </Loaded>
     }
 }
 

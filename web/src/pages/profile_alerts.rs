@@ -19,7 +19,7 @@ use warren_wire::{AlertPreferencesView, MyShifts};
 use wasm_bindgen::JsValue;
 
 use crate::components::{
-    ErrorAlert, FieldErrors, Loading, SuccessNotice, TextField, error_of, reveal_problem,
+    ErrorAlert, FieldErrors, Loaded, SuccessNotice, TextField, error_of, reveal_problem,
 };
 use crate::local_time;
 use crate::session::use_session;
@@ -37,23 +37,13 @@ pub fn AlertSettings() -> impl IntoView {
     view! {
         <section class="card alert-settings" id="alerts" tabindex="-1" aria-labelledby="alerts-heading">
             <h2 id="alerts-heading">"Alerts"</h2>
-            <Transition fallback=|| view! { <Loading label="Loading your alert settings…"/> }>
-                {move || Suspend::new(async move {
-                    match preferences.await {
-                        Ok(current) => view! { <PreferencesForm current reload/> }.into_any(),
-                        Err(error) => view! { <ErrorAlert error=Signal::stored(Some(error))/> }.into_any(),
-                    }
-                })}
-            </Transition>
+            <Loaded resource=preferences label="Loading your alert settings…" let:current>
+                <PreferencesForm current reload/>
+            </Loaded>
             <h3 id="shifts-heading">"Your shifts on call"</h3>
-            <Transition fallback=|| view! { <Loading label="Loading your shifts…"/> }>
-                {move || Suspend::new(async move {
-                    match shifts.await {
-                        Ok(shifts) => view! { <ShiftList shifts/> }.into_any(),
-                        Err(error) => view! { <ErrorAlert error=Signal::stored(Some(error))/> }.into_any(),
-                    }
-                })}
-            </Transition>
+            <Loaded resource=shifts label="Loading your shifts…" let:shifts>
+                <ShiftList shifts/>
+            </Loaded>
         </section>
     }
 }

@@ -29,7 +29,7 @@ use warren_domain::{ClinicalNote, Email, Phone, Role, ShortText};
 use warren_wire::{AssessmentRecord, CreateReferralRequest, SearchHit, Term};
 
 use crate::components::{
-    AvailabilityBadge, ErrorAlert, FieldErrors, Loading, RequireSignIn, SpeciesOptions, TermChips,
+    AvailabilityBadge, ErrorAlert, FieldErrors, Loaded, RequireSignIn, SpeciesOptions, TermChips,
     TextArea, TextField, capabilities, reveal_problem, tier_name,
 };
 use crate::idempotency::IdempotencyKey;
@@ -115,14 +115,9 @@ fn NewReferral() -> impl IntoView {
             <h1>"New referral"</h1>
             <p class="lead">"Send a patient to another clinic or rescue — up to five at once; the first to accept takes it."</p>
         </header>
-        <Transition fallback=|| view! { <Loading label="Loading the form…"/> }>
-            {move || Suspend::new(async move {
-                match loaded.await {
-                    Ok(start) => view! { <ReferralForm terms=start.terms assessment=start.assessment to/> }.into_any(),
-                    Err(error) => view! { <ErrorAlert error=Signal::stored(Some(error))/> }.into_any(),
-                }
-            })}
-        </Transition>
+        <Loaded resource=loaded label="Loading the form…" let:start>
+            <ReferralForm terms=start.terms assessment=start.assessment to/>
+        </Loaded>
     }
 }
 

@@ -19,7 +19,7 @@ use warren_wire::{
 };
 
 use crate::components::{
-    ErrorAlert, FieldErrors, Loading, RequireSignIn, SuccessNotice, reveal_problem, tier_name,
+    ErrorAlert, FieldErrors, Loaded, RequireSignIn, SuccessNotice, reveal_problem, tier_name,
 };
 use crate::local_time;
 use crate::session::use_session;
@@ -81,42 +81,27 @@ fn Settings() -> impl IntoView {
                 <p class="lead">
                     "How long a receiver has to accept a referral before Warren escalates it — to the site's after-hours cover, then to the next suitable site."
                 </p>
-                <Transition fallback=|| view! { <Loading label="Loading the answer times…"/> }>
-                    {move || Suspend::new(async move {
-                        match setting.await {
-                            Ok(setting) => view! { <AnswerTimesForm setting/> }.into_any(),
-                            Err(error) => view! { <ErrorAlert error=Signal::stored(Some(error))/> }.into_any(),
-                        }
-                    })}
-                </Transition>
+                <Loaded resource=setting label="Loading the answer times…" let:setting>
+                    <AnswerTimesForm setting/>
+                </Loaded>
             </section>
             <section aria-labelledby="transport-sharing-heading">
                 <h2 id="transport-sharing-heading">"Transport legs"</h2>
                 <p class="lead">
                     "Whether a referrer may offer a leg without a driver to every volunteer of the network with a valid transport skill, so a clinic with no volunteers of its own still gets a driver."
                 </p>
-                <Transition fallback=|| view! { <Loading label="Loading the transport setting…"/> }>
-                    {move || Suspend::new(async move {
-                        match sharing.await {
-                            Ok(setting) => view! { <TransportSharingForm setting/> }.into_any(),
-                            Err(error) => view! { <ErrorAlert error=Signal::stored(Some(error))/> }.into_any(),
-                        }
-                    })}
-                </Transition>
+                <Loaded resource=sharing label="Loading the transport setting…" let:setting>
+                    <TransportSharingForm setting/>
+                </Loaded>
             </section>
             <section aria-labelledby="acknowledge-times-heading">
                 <h2 id="acknowledge-times-heading">"Acknowledge times"</h2>
                 <p class="lead">
                     "How long the person alerted for an urgent referral, consult or loan has to acknowledge it before Warren alerts the next person on call, then the organization's admins."
                 </p>
-                <Transition fallback=|| view! { <Loading label="Loading the acknowledge times…"/> }>
-                    {move || Suspend::new(async move {
-                        match acknowledge.await {
-                            Ok(setting) => view! { <AcknowledgeTimesForm setting/> }.into_any(),
-                            Err(error) => view! { <ErrorAlert error=Signal::stored(Some(error))/> }.into_any(),
-                        }
-                    })}
-                </Transition>
+                <Loaded resource=acknowledge label="Loading the acknowledge times…" let:setting>
+                    <AcknowledgeTimesForm setting/>
+                </Loaded>
             </section>
         </div>
     }

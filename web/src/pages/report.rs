@@ -9,7 +9,7 @@ use chrono::{Datelike, Months};
 use leptos::prelude::*;
 use warren_wire::{PublicReport, ReportQuery, ReportTable};
 
-use crate::components::{ErrorAlert, Loading};
+use crate::components::Loaded;
 use crate::session::use_session;
 
 /// A hidden count, as shown.
@@ -124,14 +124,9 @@ pub fn ReportPage() -> impl IntoView {
                 </p>
             </Show>
         </form>
-        <Transition fallback=|| view! { <Loading label="Loading the report…"/> }>
-            {move || Suspend::new(async move {
-                match report.await {
-                    Ok(report) => view! { <Report report/> }.into_any(),
-                    Err(error) => view! { <ErrorAlert error=Signal::stored(Some(error))/> }.into_any(),
-                }
-            })}
-        </Transition>
+        <Loaded resource=report label="Loading the report…" let:report>
+            <Report report/>
+        </Loaded>
     }
 }
 

@@ -13,8 +13,8 @@ use warren_domain::directory::{CapacityLevel, DEFAULT_CAPACITY_MINUTES, Limitati
 use warren_wire::{HistoryQuery, SetCapacityRequest, Site, SiteChange, SiteHistory, TermRef};
 
 use crate::components::{
-    AvailabilityBadge, CallLink, CapacityBadge, ErrorAlert, Loading, RequireSignIn, SuccessNotice,
-    VerifiedBadge, WeekHours, error_of,
+    AvailabilityBadge, CallLink, CapacityBadge, ErrorAlert, Loaded, Loading, RequireSignIn,
+    SuccessNotice, VerifiedBadge, WeekHours, error_of,
 };
 use crate::local_time;
 use crate::pages::{NotFoundPage, route_id};
@@ -62,14 +62,9 @@ fn SiteView(id: Uuid) -> impl IntoView {
     let reload = Callback::new(move |()| site.refetch());
     view! {
         <SuccessNotice message=notice/>
-        <Transition fallback=|| view! { <Loading label="Loading the site…"/> }>
-            {move || Suspend::new(async move {
-                match site.await {
-                    Ok(site) => view! { <SiteDetails site=site.value notice expiry reload/> }.into_any(),
-                    Err(error) => view! { <ErrorAlert error=Signal::stored(Some(error))/> }.into_any(),
-                }
-            })}
-        </Transition>
+        <Loaded resource=site label="Loading the site…" let:site>
+            <SiteDetails site=site.value notice expiry reload/>
+        </Loaded>
     }
 }
 

@@ -11,7 +11,7 @@ use warren_client::ClientError;
 use warren_domain::triage::{Protocol, check_protocol};
 use warren_wire::{ProtocolVersion, ProtocolVersionList, PublishProtocolRequest};
 
-use crate::components::{ErrorAlert, Loading, RequireSignIn, SuccessNotice, reveal_problem};
+use crate::components::{ErrorAlert, Loaded, RequireSignIn, SuccessNotice, reveal_problem};
 use crate::local_time;
 use crate::session::use_session;
 
@@ -63,22 +63,12 @@ fn ProtocolEditor() -> impl IntoView {
         </header>
         <SuccessNotice message=notice/>
         <div class="protocol-layout">
-            <Transition fallback=|| view! { <Loading label="Loading the protocol…"/> }>
-                {move || Suspend::new(async move {
-                    match current.await {
-                        Ok(current) => view! { <Editor current published/> }.into_any(),
-                        Err(error) => view! { <ErrorAlert error=Signal::stored(Some(error))/> }.into_any(),
-                    }
-                })}
-            </Transition>
-            <Transition fallback=|| view! { <Loading label="Loading the versions…"/> }>
-                {move || Suspend::new(async move {
-                    match versions.await {
-                        Ok(versions) => view! { <Versions versions/> }.into_any(),
-                        Err(error) => view! { <ErrorAlert error=Signal::stored(Some(error))/> }.into_any(),
-                    }
-                })}
-            </Transition>
+            <Loaded resource=current label="Loading the protocol…" let:current>
+                <Editor current published/>
+            </Loaded>
+            <Loaded resource=versions label="Loading the versions…" let:versions>
+                <Versions versions/>
+            </Loaded>
         </div>
     }
 }

@@ -20,9 +20,7 @@ use warren_client::{Client, ClientError};
 use warren_domain::triage::{Discriminator, Protocol, Variant, VariantSign, check_variant};
 use warren_wire::{Problem, Site, SiteTriageVariant};
 
-use crate::components::{
-    ConfirmButton, ErrorAlert, Loading, RequireSignIn, SuccessNotice, reveal_problem,
-};
+use crate::components::{ConfirmButton, Loaded, RequireSignIn, SuccessNotice, reveal_problem};
 use crate::local_time;
 use crate::pages::{NotFoundPage, route_id};
 use crate::session::use_session;
@@ -124,14 +122,9 @@ fn SiteKit(id: Uuid) -> impl IntoView {
         })
     });
     view! {
-        <Transition fallback=|| view! { <Loading label="Loading the triage kit…"/> }>
-            {move || Suspend::new(async move {
-                match loaded.await {
-                    Ok(loaded) => view! { <KitEditor loaded/> }.into_any(),
-                    Err(error) => view! { <ErrorAlert error=Signal::stored(Some(error))/> }.into_any(),
-                }
-            })}
-        </Transition>
+        <Loaded resource=loaded label="Loading the triage kit…" let:loaded>
+            <KitEditor loaded/>
+        </Loaded>
     }
 }
 

@@ -12,7 +12,7 @@ use warren_domain::text::{Description, ShortText};
 use warren_wire::{Skill, SkillEntry, VolunteerProfile, VolunteerProfileRequest};
 
 use crate::components::{
-    ErrorAlert, FieldErrors, Loading, RequireSignIn, TextArea, TextField, error_of, reveal_problem,
+    ErrorAlert, FieldErrors, Loaded, RequireSignIn, TextArea, TextField, error_of, reveal_problem,
 };
 use crate::session::use_session;
 
@@ -45,14 +45,9 @@ fn ProfileLoader() -> impl IntoView {
             <h1>"Your volunteer profile"</h1>
             <p class="lead">"Coordinators find volunteers by skill, time and area; drives need a transport skill valid on the day."</p>
         </header>
-        <Transition fallback=|| view! { <Loading label="Loading your profile…"/> }>
-            {move || Suspend::new(async move {
-                match existing.await {
-                    Ok(found) => view! { <ProfileForm found/> }.into_any(),
-                    Err(error) => view! { <ErrorAlert error=Signal::stored(Some(error))/> }.into_any(),
-                }
-            })}
-        </Transition>
+        <Loaded resource=existing label="Loading your profile…" let:found>
+            <ProfileForm found/>
+        </Loaded>
     }
 }
 
