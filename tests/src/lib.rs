@@ -415,3 +415,38 @@ macro_rules! on_both_databases {
         )*
     };
 }
+
+/// Runs each test body once, on the backend named first (`Sqlite` or `Postgres`): for the
+/// browser tests.
+///
+/// A browser test's subject is the web app in Chromium, which sees nothing but the HTTP API, and
+/// the API tests prove that API on both databases. Running every browser scenario on both again
+/// only doubled the slowest half of the suite; so each runs once, and the browser test files
+/// alternate backends, so that the app is driven against both.
+///
+/// ```ignore
+/// on_one_database! { Postgres:
+///     async fn a_vet_acknowledges_an_alert_in_one_click(app) { … }
+/// }
+/// ```
+#[macro_export]
+macro_rules! on_one_database {
+    ($database:ident: $(async fn $name:ident($app:ident) $body:block)*) => {
+        $(
+            #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+            async fn $name() {
+                let $app = $crate::TestApp::spawn($crate::Backend::$database).await;
+                $body
+            }
+        )*
+    };
+    ($database:ident: $(async fn $name:ident($backend:ident: Backend) $body:block)*) => {
+        $(
+            #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+            async fn $name() {
+                let $backend = $crate::Backend::$database;
+                $body
+            }
+        )*
+    };
+}

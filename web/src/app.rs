@@ -2,11 +2,12 @@
 //! route table.
 //!
 //! The pages people open in a hurry, on a phone, are part of the app
-//! itself: home, signing in and the pages reached from an e-mail, triage
-//! and volunteering. The others are downloaded when first opened
-//! ([`crate::split`]), in four parts: the directory, referrals, lending,
-//! and running an organization and the network; the layout shows while one
-//! is on its way ([`PageLoads`]).
+//! itself: home, signing in (and resetting a password), acknowledging an
+//! alert from its e-mail, triage and a volunteer's jobs. The others are
+//! downloaded when first opened ([`crate::split`]), in four parts: the
+//! directory, referrals, lending, and joining and running an organization
+//! and the network; the layout shows while one is on its way
+//! ([`PageLoads`]).
 
 use leptos::prelude::*;
 use leptos_router::components::{Route, Router, Routes};
@@ -15,9 +16,8 @@ use leptos_router::{Lazy, path};
 use crate::components::{Layout, ReferralStream};
 use crate::offline::Outbox;
 use crate::pages::{
-    AcceptInvitationPage, AlertAcknowledgePage, ApplyPage, AssessmentPage, ConfirmEmailPage,
-    ForgotPasswordPage, HomePage, NotFoundPage, ResetPasswordPage, SignInPage, TriageHistoryPage,
-    TriagePage, UnsubscribePage, VolunteerPage, VolunteerProfilePage, VolunteersPage,
+    AlertAcknowledgePage, AssessmentPage, ForgotPasswordPage, HomePage, NotFoundPage,
+    ResetPasswordPage, SignInPage, TriageHistoryPage, TriagePage, VolunteerPage,
 };
 use crate::session::Session;
 use crate::split::PageLoads;
@@ -53,7 +53,15 @@ split_page!(NewArticleRoute, page_new_article in part_lending, NewArticlePage);
 split_page!(LibraryArticleRoute, page_library_article in part_lending, LibraryArticlePage);
 split_page!(EditArticleRoute, page_edit_article in part_lending, EditArticlePage);
 
-// Running an organization and the network: the organization's pages, vetting, the audit log, the profile, setting triage up, the dashboard and the public report.
+// Joining and running an organization and the network: applying, accepting an invitation,
+// confirming an address, the organization's pages and volunteers, vetting, the audit log, one's
+// profiles and e-mail choices, setting triage up, the dashboard and the public report.
+split_page!(ApplyRoute, page_apply in part_admin, ApplyPage);
+split_page!(AcceptInvitationRoute, page_accept_invitation in part_admin, AcceptInvitationPage);
+split_page!(ConfirmEmailRoute, page_confirm_email in part_admin, ConfirmEmailPage);
+split_page!(UnsubscribeRoute, page_unsubscribe in part_admin, UnsubscribePage);
+split_page!(VolunteersRoute, page_volunteers in part_admin, VolunteersPage);
+split_page!(VolunteerProfileRoute, page_volunteer_profile in part_admin, VolunteerProfilePage);
 split_page!(TriageVariantRoute, page_triage_variant in part_admin, TriageVariantPage);
 split_page!(TriageProtocolRoute, page_triage_protocol in part_admin, TriageProtocolPage);
 split_page!(TriageTableRoute, page_triage_table in part_admin, TriageTablePage);
@@ -84,8 +92,8 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/sign-in") view=SignInPage/>
                     <Route path=path!("/forgot-password") view=ForgotPasswordPage/>
                     <Route path=path!("/reset-password") view=ResetPasswordPage/>
-                    <Route path=path!("/confirm-email") view=ConfirmEmailPage/>
-                    <Route path=path!("/apply") view=ApplyPage/>
+                    <Route path=path!("/confirm-email") view={Lazy::<ConfirmEmailRoute>::new()}/>
+                    <Route path=path!("/apply") view={Lazy::<ApplyRoute>::new()}/>
                     <Route path=path!("/vetting") view={Lazy::<VettingRoute>::new()}/>
                     <Route path=path!("/organizations/:id") view={Lazy::<OrganizationRoute>::new()}/>
                     <Route path=path!("/organizations/:id/members") view={Lazy::<MembersRoute>::new()}/>
@@ -103,11 +111,11 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/triage/protocol") view={Lazy::<TriageProtocolRoute>::new()}/>
                     <Route path=path!("/triage/table") view={Lazy::<TriageTableRoute>::new()}/>
                     <Route path=path!("/assessments/:id") view=AssessmentPage/>
-                    <Route path=path!("/invitations/accept") view=AcceptInvitationPage/>
+                    <Route path=path!("/invitations/accept") view={Lazy::<AcceptInvitationRoute>::new()}/>
                     <Route path=path!("/profile") view={Lazy::<ProfileRoute>::new()}/>
                     <Route path=path!("/inbox") view={Lazy::<InboxRoute>::new()}/>
                     <Route path=path!("/alerts/acknowledge") view=AlertAcknowledgePage/>
-                    <Route path=path!("/unsubscribe") view=UnsubscribePage/>
+                    <Route path=path!("/unsubscribe") view={Lazy::<UnsubscribeRoute>::new()}/>
                     <Route path=path!("/referrals") view={Lazy::<ReferralsRoute>::new()}/>
                     <Route path=path!("/referrals/new") view={Lazy::<NewReferralRoute>::new()}/>
                     <Route path=path!("/referrals/settings") view={Lazy::<ReferralSettingsRoute>::new()}/>
@@ -125,8 +133,8 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/organizations/:id/lending") view={Lazy::<OrganizationLendingRoute>::new()}/>
                     <Route path=path!("/supplies") view={Lazy::<SuppliesRoute>::new()}/>
                     <Route path=path!("/volunteer") view=VolunteerPage/>
-                    <Route path=path!("/volunteer/profile") view=VolunteerProfilePage/>
-                    <Route path=path!("/organizations/:id/volunteers") view=VolunteersPage/>
+                    <Route path=path!("/volunteer/profile") view={Lazy::<VolunteerProfileRoute>::new()}/>
+                    <Route path=path!("/organizations/:id/volunteers") view={Lazy::<VolunteersRoute>::new()}/>
                     <Route path=path!("/dashboard") view={Lazy::<DashboardRoute>::new()}/>
                     <Route path=path!("/specialists") view={Lazy::<SpecialistsRoute>::new()}/>
                     <Route path=path!("/profile/specialist") view={Lazy::<SpecialistProfileRoute>::new()}/>

@@ -262,14 +262,8 @@ impl Outbox {
                 } = waiting;
                 let sent = outbox
                     .session
-                    .call(|client| {
-                        let (key, request) = (key.clone(), request.clone());
-                        async move {
-                            client
-                                .create_assessment(organization_id, &request, Some(&key))
-                                .await
-                        }
-                    })
+                    .api()
+                    .create_assessment(organization_id, &request, Some(&key))
                     .await;
                 let delivery = match sent {
                     Ok(record) => Delivery::Sent(Box::new(record)),

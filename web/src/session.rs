@@ -4,8 +4,8 @@
 //! The tokens are kept in `localStorage` ([`REFRESH_TOKEN_KEY`],
 //! [`ACCESS_TOKEN_KEY`]) so that a reload keeps the person signed in and
 //! every tab of the browser shares one sign-in. A silent refresh is scheduled
-//! shortly before the access token expires, and [`Session::call`] refreshes
-//! once and retries once when the server answers 401.
+//! shortly before the access token expires, and the client of [`Session::api`]
+//! renews the token and sends a call again, once, when the server answers 401.
 //!
 //! Refresh tokens are single-use (presenting a used one, after the server's
 //! short grace window, revokes the whole sign-in), so refreshes are folded
@@ -21,6 +21,7 @@
 //! event and end too, with the same reason.
 
 use std::future::Future;
+use std::sync::Arc;
 use std::time::Duration;
 use warren_wire::ErrorCode;
 
@@ -28,7 +29,7 @@ use futures_util::future::{FutureExt, LocalBoxFuture, Shared};
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use uuid::Uuid;
-use warren_client::{Client, ClientError, Versioned};
+use warren_client::{Client, ClientError, TokenFuture, TokenSource, Versioned};
 use warren_domain::Role;
 use warren_wire::{LoginRequest, Me, MyMembership, Problem, TokenResponse};
 
@@ -72,6 +73,51 @@ pub enum SessionState {
 
 /// One refresh in flight, shared by every caller that needs a new token.
 type PendingRefresh = Shared<LocalBoxFuture<'static, Result<String, ClientError>>>;
+
+/// Renewal for [`Session::api`]'s client: the token in hand, or a refresh shared by every call
+/// that needs one.
+impl TokenSource for Session {
+    fn current(&self) -> TokenFuture<'_> {
+        let session = *self;
+        token_future(async move {
+            match session.access_token.get_untracked() {
+                Some(token) => Ok(token),
+                None => session.refresh().await,
+            }
+        })
+    }
+
+    fn renew(&self, refused: String) -> TokenFuture<'_> {
+        let session = *self;
+        token_future(async move {
+            match session.access_token.get_untracked() {
+                // Another call refreshed meanwhile: use its token.
+                Some(current) if current != refused => Ok(current),
+                _ => session.refresh().await,
+            }
+        })
+    }
+
+    fn ended(&self, refusal: &ClientError) {
+        self.end(ended_because(refusal.error_code()));
+    }
+}
+
+/// A token for the client. The app runs in the browser, whose futures never need to be `Send`;
+/// compiled natively (for the lints only) the client asks for `Send` ones, which the wrapper
+/// claims, and which would panic if one were ever polled on another thread.
+fn token_future<'a>(
+    future: impl Future<Output = Result<String, ClientError>> + 'a,
+) -> TokenFuture<'a> {
+    #[cfg(target_arch = "wasm32")]
+    {
+        Box::pin(future)
+    }
+    #[cfg(not(target_arch = "wasm32"))]
+    {
+        Box::pin(send_wrapper::SendWrapper::new(future))
+    }
+}
 
 /// The session, provided as context by [`crate::App`]; cheap to copy.
 #[derive(Clone, Copy)]
@@ -260,52 +306,22 @@ impl Session {
         }
     }
 
-    /// Calls the API as the signed-in person.
-    ///
-    /// `request` receives a client carrying the access token; it runs again,
-    /// once, with a new token if the server says the token has expired. When
-    /// the session cannot be renewed it ends and the error is returned.
-    pub async fn call<T, F, Fut>(self, request: F) -> Result<T, ClientError>
-    where
-        F: Fn(Client) -> Fut,
-        Fut: Future<Output = Result<T, ClientError>>,
-    {
-        let token = match self.access_token.get_untracked() {
-            Some(token) => token,
-            None => self.refresh().await?,
-        };
-        match request(self.with_token(&token)).await {
-            Err(error) if needs_new_token(&error) => {
-                let current = self.access_token.get_untracked();
-                let token = match current {
-                    // Another call refreshed meanwhile: use its token.
-                    Some(current) if current != token => current,
-                    _ => self.refresh().await?,
-                };
-                let retried = request(self.with_token(&token)).await;
-                if let Err(error) = &retried
-                    && needs_new_token(error)
-                {
-                    self.end(ended_because(error.error_code()));
-                }
-                retried
-            }
-            answer => answer,
-        }
+    /// A client acting as the signed-in person: each call sends the current access token, and
+    /// when the server says it has expired the client renews it (once for every call refused
+    /// together, and across the tabs) and sends the call again. When the session cannot be
+    /// renewed it ends and the call returns the refusal.
+    pub fn api(&self) -> Client {
+        self.base
+            .with_value(|client| client.with_session(Arc::new(*self)))
     }
 
     /// Reloads [`Me`] and marks the session signed in.
     pub async fn load_me(self) -> Result<(), ClientError> {
-        let me = self.call(|client| async move { client.me().await }).await?;
+        let me = self.api().me().await?;
         keep_me(Some(&me));
         self.me.set(Some(me));
         self.state.set(SessionState::SignedIn);
         Ok(())
-    }
-
-    fn with_token(&self, token: &str) -> Client {
-        self.base
-            .with_value(|client| client.with_access_token(token))
     }
 
     /// Exchanges the stored refresh token at start-up.
@@ -512,12 +528,6 @@ fn ended_because(code: Option<ErrorCode>) -> &'static str {
         }
         _ => "Your session ended. Please sign in again.",
     }
-}
-
-/// Whether an error means the access token is no longer good (rather than,
-/// say, a wrong current password).
-fn needs_new_token(error: &ClientError) -> bool {
-    error.status() == Some(401) && !error.is(ErrorCode::InvalidCredentials)
 }
 
 fn local_storage() -> Option<web_sys::Storage> {

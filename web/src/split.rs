@@ -70,9 +70,9 @@ macro_rules! split_page {
             }
 
             async fn view(_this: Self) -> ::leptos::prelude::AnyView {
-                $crate::split::PageLoads::waiting(true);
+                let on_its_way = $crate::split::PageLoads::start();
                 let page = $module::page().await;
-                $crate::split::PageLoads::waiting(false);
+                drop(on_its_way);
                 $crate::split::page_or_failure(page)
             }
 
@@ -130,15 +130,31 @@ pub fn PageDownloadFailed() -> impl IntoView {
 /// meanwhile.
 #[derive(Clone, Copy)]
 pub struct PageLoads {
-    waiting: RwSignal<bool>,
+    /// How many pieces are on their way: a person may move on before one arrives, and the next
+    /// page's download overlaps it.
+    in_flight: RwSignal<u32>,
     routing: RwSignal<bool>,
+}
+
+/// One page's piece on its way, counted by [`PageLoads`] until dropped: when it arrived, failed,
+/// or the router gave up waiting for it because the person went elsewhere.
+#[must_use = "the piece counts as on its way until this is dropped"]
+pub struct OnItsWay(Option<RwSignal<u32>>);
+
+impl Drop for OnItsWay {
+    fn drop(&mut self) {
+        if let Some(in_flight) = self.0 {
+            // The app may be gone already (the tab is closing).
+            in_flight.try_update(|count| *count = count.saturating_sub(1));
+        }
+    }
 }
 
 impl PageLoads {
     /// Provides the app's one [`PageLoads`] and returns it.
     pub fn provide() -> Self {
         let loads = PageLoads {
-            waiting: RwSignal::new(false),
+            in_flight: RwSignal::new(0),
             routing: RwSignal::new(false),
         };
         provide_context(loads);
@@ -150,11 +166,17 @@ impl PageLoads {
         use_context::<Self>()
     }
 
-    /// Notes that a page's piece is (or no longer is) on its way.
-    pub fn waiting(waiting: bool) {
-        if let Some(loads) = Self::get() {
-            loads.waiting.set(waiting);
+    /// Notes that a page's piece is on its way, until the answer is dropped.
+    pub fn start() -> OnItsWay {
+        let in_flight = Self::get().map(|loads| loads.in_flight);
+        if let Some(in_flight) = in_flight {
+            in_flight.update(|count| *count += 1);
         }
+        OnItsWay(in_flight)
+    }
+
+    fn waiting(self) -> bool {
+        self.in_flight.get() > 0
     }
 
     /// What the router sets while it waits for a page.
@@ -165,7 +187,7 @@ impl PageLoads {
     /// Whether the page being opened is on its way, with no page shown
     /// meanwhile (the router is not moving from one).
     pub fn opening(self) -> bool {
-        self.waiting.get() && !self.routing.get()
+        self.waiting() && !self.routing.get()
     }
 
     /// Whether the router waits for the next page.
@@ -175,6 +197,6 @@ impl PageLoads {
 
     /// Whether anything is on its way.
     pub fn busy(self) -> bool {
-        self.waiting.get() || self.routing.get()
+        self.waiting() || self.routing.get()
     }
 }

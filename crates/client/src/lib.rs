@@ -19,6 +19,12 @@
 //! # Ok(()) }
 //! ```
 
+use std::fmt;
+use std::future::Future;
+use std::pin::Pin;
+use std::sync::Arc;
+
+use reqwest::header::HeaderMap;
 use reqwest::{Method, RequestBuilder, StatusCode, header};
 use serde::de::DeserializeOwned;
 use uuid::Uuid;
@@ -69,6 +75,12 @@ impl ClientError {
         matches!(self, Self::Problem(problem) if problem.is(code))
     }
 
+    /// Whether the server refused the access token (expired, or signed out elsewhere) rather
+    /// than the request: a renewed token may succeed. Wrong credentials at sign-in are not.
+    pub fn asks_for_new_token(&self) -> bool {
+        self.status() == Some(401) && !self.is(ErrorCode::InvalidCredentials)
+    }
+
     /// A sentence to show a person.
     pub fn message(&self) -> String {
         match self {
@@ -105,11 +117,51 @@ pub struct Versioned<T> {
 }
 
 /// How the client identifies itself.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Clone)]
 enum Credentials {
     Anonymous,
     AccessToken(String),
     ApiKey(String),
+    /// A signed-in person whose access token is renewed when the server refuses it.
+    Session(Arc<dyn TokenSource>),
+}
+
+impl fmt::Debug for Credentials {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        // Never the secrets themselves.
+        f.write_str(match self {
+            Self::Anonymous => "Anonymous",
+            Self::AccessToken(_) => "AccessToken",
+            Self::ApiKey(_) => "ApiKey",
+            Self::Session(_) => "Session",
+        })
+    }
+}
+
+/// A future of an access token: `Send` natively, where calls may move between threads; not in
+/// the browser, whose futures never are.
+#[cfg(not(target_arch = "wasm32"))]
+pub type TokenFuture<'a> = Pin<Box<dyn Future<Output = Result<String>> + Send + 'a>>;
+/// A future of an access token: `Send` natively, where calls may move between threads; not in
+/// the browser, whose futures never are.
+#[cfg(target_arch = "wasm32")]
+pub type TokenFuture<'a> = Pin<Box<dyn Future<Output = Result<String>> + 'a>>;
+
+/// Where a signed-in client ([`Client::with_session`]) gets its access token, and a new one
+/// when the server refuses the one it sent.
+///
+/// Every call of such a client sends [`TokenSource::current`]; when the server answers that the
+/// token needs renewing ([`ClientError::asks_for_new_token`]) the client asks
+/// [`TokenSource::renew`] once and sends the same request again, and if the renewed token is
+/// refused too it tells [`TokenSource::ended`] and returns that refusal.
+pub trait TokenSource: Send + Sync {
+    /// The access token to send now, obtaining one first when there is none.
+    fn current(&self) -> TokenFuture<'_>;
+    /// A token newer than `refused`, which the server no longer accepts. Calls made at the same
+    /// time are all refused together: the source renews once and hands each the same new token.
+    fn renew(&self, refused: String) -> TokenFuture<'_>;
+    /// The server refused a renewed token too (`refusal`): the sign-in is over.
+    fn ended(&self, refusal: &ClientError);
 }
 
 /// A connection to one Warren server. Cheap to clone.
@@ -159,6 +211,15 @@ impl Client {
         }
     }
 
+    /// The same client, acting as a signed-in person whose tokens come from `tokens`, which
+    /// renews them as the server asks (see [`TokenSource`]).
+    pub fn with_session(&self, tokens: Arc<dyn TokenSource>) -> Self {
+        Self {
+            credentials: Credentials::Session(tokens),
+            ..self.clone()
+        }
+    }
+
     /// The same client, without credentials.
     pub fn anonymous(&self) -> Self {
         Self {
@@ -168,56 +229,130 @@ impl Client {
     }
 
     /// A request to `path` (under the server root, e.g. `/api/v1/me`) with the
-    /// client's credentials.
+    /// client's credentials; send it with [`Client::exchange`] so that a session's token is
+    /// added (and renewed).
     pub fn request(&self, method: Method, path: &str) -> RequestBuilder {
         let builder = self
             .http
             .request(method, format!("{}{}", self.base_url, path));
         match &self.credentials {
-            Credentials::Anonymous => builder,
+            Credentials::Anonymous | Credentials::Session(_) => builder,
             Credentials::AccessToken(token) => builder.bearer_auth(token),
             Credentials::ApiKey(secret) => builder.header(API_KEY_HEADER, secret),
         }
     }
 
-    /// Sends `builder` and reads the answer as `T`, with the `ETag` if the
-    /// server sent one. A `204` with no body reads as JSON `null`.
-    async fn send<T: DeserializeOwned>(builder: RequestBuilder) -> Result<(T, Option<String>)> {
-        let response = builder.send().await?;
-        let status = response.status();
-        let etag = response
-            .headers()
-            .get(header::ETAG)
-            .and_then(|value| value.to_str().ok())
-            .map(str::to_owned);
-        let body = response.text().await?;
-        if !status.is_success() {
-            return Err(failure(status, body));
+    /// Sends a request made by [`Client::request`] and reads the whole answer, whatever its
+    /// status. A session's access token is added here: when the server refuses it, it is
+    /// renewed once and the request sent again (see [`TokenSource`]).
+    ///
+    /// One function for every call, so the browser app carries this once rather than once per
+    /// answer type.
+    pub async fn exchange(&self, builder: RequestBuilder) -> Result<Answer> {
+        let Credentials::Session(tokens) = &self.credentials else {
+            return Answer::read(builder.send().await?).await;
+        };
+        let request = builder.build()?;
+        let token = tokens.current().await?;
+        let answer = self.send_as(&request, &token).await?;
+        if !answer
+            .failure()
+            .is_some_and(|refusal| refusal.asks_for_new_token())
+        {
+            return Ok(answer);
         }
-        let body = if status == StatusCode::NO_CONTENT && body.is_empty() {
+        let token = tokens.renew(token).await?;
+        let answer = self.send_as(&request, &token).await?;
+        if let Some(refusal) = answer.failure()
+            && refusal.asks_for_new_token()
+        {
+            tokens.ended(&refusal);
+        }
+        Ok(answer)
+    }
+
+    /// Sends a copy of `request` with `token`.
+    async fn send_as(&self, request: &reqwest::Request, token: &str) -> Result<Answer> {
+        let mut request = request.try_clone().ok_or_else(|| {
+            ClientError::Transport("a request with a streaming body cannot be sent again".into())
+        })?;
+        let bearer = header::HeaderValue::try_from(format!("Bearer {token}"))
+            .map_err(|_| ClientError::Transport("the access token is not a header value".into()))?;
+        request.headers_mut().insert(header::AUTHORIZATION, bearer);
+        Answer::read(self.http.execute(request).await?).await
+    }
+
+    /// Sends `builder` and reads the answer as `T`.
+    async fn value<T: DeserializeOwned>(&self, builder: RequestBuilder) -> Result<T> {
+        self.exchange(builder).await?.json()
+    }
+
+    /// Sends `builder` and reads the answer as `T` with its version.
+    async fn versioned<T: DeserializeOwned>(
+        &self,
+        builder: RequestBuilder,
+    ) -> Result<Versioned<T>> {
+        let answer = self.exchange(builder).await?;
+        let etag = answer.header(header::ETAG).unwrap_or_default();
+        answer.json().map(|value| Versioned { value, etag })
+    }
+}
+
+/// A whole answer: status, headers and body.
+#[derive(Debug, Clone)]
+pub struct Answer {
+    /// The HTTP status.
+    pub status: StatusCode,
+    /// The headers.
+    pub headers: HeaderMap,
+    /// The body, as text.
+    pub body: String,
+}
+
+impl Answer {
+    async fn read(response: reqwest::Response) -> Result<Self> {
+        let status = response.status();
+        let headers = response.headers().clone();
+        let body = response.text().await?;
+        Ok(Self {
+            status,
+            headers,
+            body,
+        })
+    }
+
+    /// A header's value, when it is present and text.
+    pub fn header(&self, name: header::HeaderName) -> Option<String> {
+        self.headers
+            .get(name)
+            .and_then(|value| value.to_str().ok())
+            .map(str::to_owned)
+    }
+
+    /// The error this answer stands for, when it is not a success.
+    pub fn failure(&self) -> Option<ClientError> {
+        (!self.status.is_success()).then(|| failure(self.status, self.body.clone()))
+    }
+
+    /// The body read as `T`, or the error a non-success answer stands for. A `204` with no
+    /// body reads as JSON `null`.
+    #[allow(
+        clippy::result_large_err,
+        reason = "the error every call of the client returns, boxing it here alone gains nothing; \
+                  smaller on wasm32, where the lint does not fire"
+    )]
+    pub fn json<T: DeserializeOwned>(self) -> Result<T> {
+        if let Some(error) = self.failure() {
+            return Err(error);
+        }
+        let body = if self.status == StatusCode::NO_CONTENT && self.body.is_empty() {
             "null"
         } else {
-            &body
+            &self.body
         };
-        serde_json::from_str(body)
-            .map(|value| (value, etag))
-            .map_err(|_| ClientError::UnexpectedAnswer {
-                status: status.as_u16(),
-                body: body.to_owned(),
-            })
-    }
-
-    /// Sends `builder` and reads the answer.
-    async fn value<T: DeserializeOwned>(builder: RequestBuilder) -> Result<T> {
-        Self::send(builder).await.map(|(value, _)| value)
-    }
-
-    /// Sends `builder` and reads the answer with its version.
-    async fn versioned<T: DeserializeOwned>(builder: RequestBuilder) -> Result<Versioned<T>> {
-        let (value, etag) = Self::send(builder).await?;
-        Ok(Versioned {
-            value,
-            etag: etag.unwrap_or_default(),
+        serde_json::from_str(body).map_err(|_| ClientError::UnexpectedAnswer {
+            status: self.status.as_u16(),
+            body: self.body.clone(),
         })
     }
 }
@@ -280,7 +415,7 @@ macro_rules! endpoints {
             $(#[$doc])*
             pub async fn $name(&self, $($arg: $arg_ty),*) -> Result<$answer $(<$inner>)?> {
                 let builder = self.request(Method::$method, &format!($path))$(.$step($($step_arg),*))*;
-                read_answer!($answer, builder)
+                read_answer!(self, $answer, builder)
             }
         )*}
     )*};
@@ -288,11 +423,11 @@ macro_rules! endpoints {
 
 /// Reads a `Versioned<T>` answer with its `ETag`, any other without.
 macro_rules! read_answer {
-    (Versioned, $builder:expr) => {
-        Self::versioned($builder).await
+    ($self:ident, Versioned, $builder:expr) => {
+        $self.versioned($builder).await
     };
-    ($plain:tt, $builder:expr) => {
-        Self::value($builder).await
+    ($self:ident, $plain:tt, $builder:expr) => {
+        $self.value($builder).await
     };
 }
 
@@ -1123,33 +1258,27 @@ impl Client {
 
     /// One of the dashboard's tables as CSV.
     pub async fn dashboard_csv(&self, query: &DashboardCsvQuery) -> Result<CsvFile> {
-        let response = self
-            .request(Method::GET, "/api/v1/dashboard/csv")
-            .query(query)
-            .send()
+        let answer = self
+            .exchange(
+                self.request(Method::GET, "/api/v1/dashboard/csv")
+                    .query(query),
+            )
             .await?;
-        let status = response.status();
-        let text_header = |name: header::HeaderName| {
-            response
-                .headers()
-                .get(name)
-                .and_then(|value| value.to_str().ok())
-                .map(str::to_owned)
-        };
-        let content_type = text_header(header::CONTENT_TYPE).unwrap_or_default();
-        let file_name = text_header(header::CONTENT_DISPOSITION).and_then(|value| {
-            value
-                .split_once("filename=")
-                .map(|(_, name)| name.trim_matches('"').to_owned())
-        });
-        let body = response.text().await?;
-        if !status.is_success() {
-            return Err(failure(status, body));
+        if let Some(error) = answer.failure() {
+            return Err(error);
         }
+        let content_type = answer.header(header::CONTENT_TYPE).unwrap_or_default();
+        let file_name = answer
+            .header(header::CONTENT_DISPOSITION)
+            .and_then(|value| {
+                value
+                    .split_once("filename=")
+                    .map(|(_, name)| name.trim_matches('"').to_owned())
+            });
         Ok(CsvFile {
             content_type,
             file_name,
-            body,
+            body: answer.body,
         })
     }
 }

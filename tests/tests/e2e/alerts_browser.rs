@@ -57,7 +57,7 @@ async fn type_into(browser: &Browser, css: &str, text: &str) {
     input.send_keys(text).await.unwrap();
 }
 
-warren_tests::on_both_databases! {
+warren_tests::on_one_database! { Postgres:
     async fn the_vet_on_call_sees_an_urgent_referral_arrive_and_acknowledges_it_in_one_click(app) {
         let net = night(&app, night_rota).await;
         let (browser, _driver) = browser().await;
@@ -108,7 +108,7 @@ warren_tests::on_both_databases! {
     }
 }
 
-warren_tests::on_both_databases! {
+warren_tests::on_one_database! { Postgres:
     async fn the_backup_acknowledges_from_the_email_and_the_referrer_sees_who_on_the_timeline(backend: Backend) {
         let smtp = SmtpServer::start();
         let app = TestApp::spawn_with(backend, |config| config.mail.smtp_url = Some(smtp.url())).await;

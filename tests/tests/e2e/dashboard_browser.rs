@@ -43,7 +43,7 @@ const CATCH_DOWNLOADS: &str = r#"
     };
 "#;
 
-warren_tests::on_both_databases! {
+warren_tests::on_one_database! { Postgres:
     async fn a_coordinator_reads_last_months_dashboard_downloads_a_csv_and_finds_it_in_the_report(app) {
         let store = app.store.clone();
         tokio::task::spawn_blocking(move || warren_seed::demo::load(&store)).await.unwrap().unwrap();

@@ -18,7 +18,7 @@ const HOSTILE: [&str; 3] = [
     "<svg onload=\"window.__warrenRan = 'svg'\"></svg>",
 ];
 
-warren_tests::on_both_databases! {
+warren_tests::on_one_database! { Sqlite:
     async fn markup_in_a_case_thread_is_shown_as_text_and_never_runs(app) {
         let network = network(&app).await;
         let mut request = rat_request(vec![network.receiver_site]);

@@ -93,7 +93,7 @@ async fn catalog_ids(browser: &Client) -> Vec<Uuid> {
     ids
 }
 
-warren_tests::on_both_databases! {
+warren_tests::on_one_database! { Postgres:
     async fn a_tier_one_case_preempts_a_routine_booking_and_the_loan_goes_out_and_back_in_the_browser(app) {
         let coordinator = app.network_admin().await;
         let (library, library_admin) = app

@@ -55,7 +55,7 @@ const TEMPLATE: &str = "Degus are social, diurnal burrowers; an under-stimulated
 <script>window.__libraryScriptRan = true;</script>\n\n\
 > Record what each group uses most.\n";
 
-warren_tests::on_both_databases! {
+warren_tests::on_one_database! { Sqlite:
     async fn a_clinician_finds_the_enrichment_template_for_degus_and_reads_it_in_the_browser(app) {
         let coordinator = app.network_admin().await;
         let (_rescue, rescue_admin) = app

@@ -63,7 +63,7 @@ async fn kept_on_device(browser: &Client) {
     }
 }
 
-warren_tests::on_both_databases! {
+warren_tests::on_one_database! { Sqlite:
     async fn after_one_visit_triage_opens_and_assesses_with_warren_down(app) {
         let coordinator = app.network_admin().await;
         let (clinic, clinic_admin) = app
@@ -135,7 +135,7 @@ warren_tests::on_both_databases! {
     }
 }
 
-warren_tests::on_both_databases! {
+warren_tests::on_one_database! { Sqlite:
     async fn a_first_visit_whose_app_cannot_download_says_so_and_offers_to_try_again(app) {
         let (browser, _driver) = browser().await;
         // The page and its boot script arrive; the app's WebAssembly does
@@ -166,7 +166,7 @@ warren_tests::on_both_databases! {
     }
 }
 
-warren_tests::on_both_databases! {
+warren_tests::on_one_database! { Postgres:
     async fn a_page_whose_piece_cannot_download_says_so_and_offers_to_try_again(app) {
         let (browser, _driver) = browser().await;
         // The app itself arrives; the pieces of the pages downloaded when
@@ -216,7 +216,7 @@ fn copy_folder(from: &std::path::Path, to: &std::path::Path) {
     }
 }
 
-warren_tests::on_both_databases! {
+warren_tests::on_one_database! { Sqlite:
     async fn a_newer_version_is_offered_and_the_page_reloads_into_it(backend: Backend) {
         // A copy of the app this server alone sends, so that it can change.
         let folder = tempfile::tempdir().unwrap();

@@ -42,7 +42,7 @@ async fn count_saying(browser: &Client, text: &str) -> usize {
         .len()
 }
 
-warren_tests::on_both_databases! {
+warren_tests::on_one_database! { Postgres:
     async fn a_receptionist_adds_a_site_by_postcode_with_the_weekly_hours_grid(app) {
         let coordinator = app.network_admin().await;
         coordinator.load_gazetteer(None, warren_seed::demo::GAZETTEER[0]).await.expect("the sample postcodes");

@@ -61,7 +61,7 @@ async fn shows_words(
     panic!("{path} should say {expect:?} and show no codes or UTC times: {last}");
 }
 
-warren_tests::on_both_databases! {
+warren_tests::on_one_database! { Sqlite:
     async fn pages_show_labels_and_local_times_not_codes(app) {
         let coordinator = app.network_admin().await;
         let (library, library_admin) = app.vetted(&coordinator, "Plain Kit Library", "kit@plain.test").await;

@@ -41,7 +41,7 @@ async fn not_reloaded(browser: &Client, what: &str) {
     );
 }
 
-warren_tests::on_both_databases! {
+warren_tests::on_one_database! { Postgres:
     async fn two_clinics_hand_a_rat_over_and_each_sees_the_other_act_live_in_the_browser(app) {
         let coordinator = app.network_admin().await;
         let (harbour, harbour_admin) = app

@@ -57,7 +57,7 @@ async fn signed_in(browser: &fantoccini::Client) -> bool {
         .unwrap_or(false)
 }
 
-warren_tests::on_both_databases! {
+warren_tests::on_one_database! { Postgres:
     async fn three_tabs_reloaded_together_all_stay_signed_in(backend: Backend) {
         // Access tokens that expire at once, so every reload must refresh,
         // and the server's grace window as it is by default: the tabs take

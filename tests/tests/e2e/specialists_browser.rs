@@ -16,7 +16,7 @@ use warren_tests::*;
 use crate::browser::{appears, browser, click, screenshots, sign_in};
 use crate::specialists::{dentist, rabbit_request, site};
 
-warren_tests::on_both_databases! {
+warren_tests::on_one_database! { Sqlite:
     async fn a_clinician_asks_a_dentist_from_the_referral_and_reads_the_answer_in_the_browser(app) {
         let coordinator = app.network_admin().await;
         let (harbour, harbour_admin) = app.vetted(&coordinator, "Harbour Vets", "a@harbour.test").await;
@@ -101,7 +101,7 @@ warren_tests::on_both_databases! {
     }
 }
 
-warren_tests::on_both_databases! {
+warren_tests::on_one_database! { Postgres:
     async fn a_specialist_outside_their_consult_hours_shows_when_they_next_accept_in_the_browser(app) {
         use chrono::Datelike;
         use warren_domain::specialists::{Availability, ClockTime, ConsultSlot, Weekday};

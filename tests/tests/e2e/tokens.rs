@@ -40,6 +40,64 @@ fn claims(sub: &str) -> serde_json::Value {
     json!({ "iss": "warren", "aud": "warren", "sub": sub, "exp": now() + 600, "nbf": now() - 10, "iat": now() - 10 })
 }
 
+/// The tokens of a session client under test: it starts with `first`, renews by exchanging
+/// `refresh` (or, when `renewed` is set, by handing that instead) and counts what it was asked.
+struct Tokens {
+    client: warren_client::Client,
+    first: String,
+    refresh: String,
+    renewed: Option<String>,
+    renewals: std::sync::atomic::AtomicUsize,
+    endings: std::sync::Mutex<Vec<String>>,
+}
+
+impl Tokens {
+    fn new(
+        app: &TestApp,
+        first: String,
+        refresh: String,
+        renewed: Option<String>,
+    ) -> std::sync::Arc<Self> {
+        std::sync::Arc::new(Self {
+            client: app.client.clone(),
+            first,
+            refresh,
+            renewed,
+            renewals: Default::default(),
+            endings: Default::default(),
+        })
+    }
+
+    fn renewals(&self) -> usize {
+        self.renewals.load(std::sync::atomic::Ordering::SeqCst)
+    }
+}
+
+impl warren_client::TokenSource for Tokens {
+    fn current(&self) -> warren_client::TokenFuture<'_> {
+        Box::pin(async move { Ok(self.first.clone()) })
+    }
+
+    fn renew(&self, refused: String) -> warren_client::TokenFuture<'_> {
+        assert_eq!(refused, self.first, "the refused token is the one sent");
+        self.renewals
+            .fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+        Box::pin(async move {
+            match &self.renewed {
+                Some(renewed) => Ok(renewed.clone()),
+                None => Ok(self.client.refresh(&self.refresh).await?.access_token),
+            }
+        })
+    }
+
+    fn ended(&self, refusal: &warren_client::ClientError) {
+        self.endings
+            .lock()
+            .unwrap()
+            .push(refusal.code().unwrap_or_default().to_owned());
+    }
+}
+
 async fn answer(app: &TestApp, token: &str) -> (u16, String) {
     match app.client.with_access_token(token).me().await {
         Ok(_) => (200, String::new()),
@@ -99,6 +157,44 @@ warren_tests::on_both_databases! {
         let basic = app.client.request(reqwest::Method::GET, "/api/v1/me").header("Authorization", "Basic Zm9vOmJhcg==").send().await.unwrap();
         assert_eq!(basic.status().as_u16(), 401);
         assert!(basic.headers().contains_key("www-authenticate"));
+    }
+
+    async fn a_session_client_renews_a_refused_token_once_and_sends_the_call_again(app) {
+        let coordinator = app.network_admin().await;
+        let sub = coordinator.me().await.unwrap().value.user.unwrap().id.to_string();
+        let mut stale = claims(&sub);
+        stale["exp"] = json!(now() - 60);
+        let expired = forge(Algorithm::HS256, JWT_SECRET, stale, Some(kid()));
+        let signed_in = app.tokens("coordinator@network.test", PASSWORD).await;
+
+        // The expired token is refused, renewed once, and the same call succeeds.
+        let tokens = Tokens::new(&app, expired.clone(), signed_in.refresh_token.clone(), None);
+        let client = app.client.with_session(tokens.clone());
+        let me = client.me().await.expect("the call succeeds with the renewed token");
+        assert_eq!(me.value.user.as_ref().unwrap().id.to_string(), sub);
+        assert_eq!(tokens.renewals(), 1);
+        assert!(tokens.endings.lock().unwrap().is_empty());
+
+        // A write is sent again whole, body and headers, with the new token.
+        let signed_in = app.tokens("coordinator@network.test", PASSWORD).await;
+        let tokens = Tokens::new(&app, expired.clone(), signed_in.refresh_token, None);
+        let change: warren_wire::UpdateMeRequest = serde_json::from_value(json!({ "name": "Renewed Coordinator" })).unwrap();
+        let renamed = app.client.with_session(tokens.clone()).update_me(&change, &me.etag).await.expect("the change is made");
+        assert_eq!(renamed.value.user.unwrap().name, "Renewed Coordinator");
+        assert_eq!(tokens.renewals(), 1);
+
+        // A renewed token refused too ends the session: the refusal comes back, once.
+        let tokens = Tokens::new(&app, expired.clone(), String::new(), Some(expired.clone()));
+        let refusal = app.client.with_session(tokens.clone()).me().await.unwrap_err();
+        assert_eq!(refusal.status(), Some(401));
+        assert_eq!(tokens.renewals(), 1);
+        assert_eq!(tokens.endings.lock().unwrap().len(), 1);
+
+        // A refusal that is not about the token is returned as it is, without renewing.
+        let tokens = Tokens::new(&app, signed_in.access_token.clone(), String::new(), None);
+        let missing = app.client.with_session(tokens.clone()).organization(uuid::Uuid::nil()).await.unwrap_err();
+        assert_eq!(missing.status(), Some(404));
+        assert_eq!(tokens.renewals(), 0);
     }
 
     async fn a_reused_refresh_token_revokes_the_session(app) {

@@ -57,7 +57,7 @@ async fn countdown_clipping(browser: &Client) -> Vec<f64> {
         .collect()
 }
 
-warren_tests::on_both_databases! {
+warren_tests::on_one_database! { Postgres:
     async fn a_network_volunteer_on_a_phone_takes_the_leg_of_a_clinic_without_volunteers(app) {
         let net = network(&app).await;
         let (severn, severn_admin) = app.vetted(&net.coordinator, "Severn Rescue", "c@severn.test").await;

@@ -139,7 +139,7 @@ async fn network_back(browser: &Client) {
         .unwrap();
 }
 
-warren_tests::on_both_databases! {
+warren_tests::on_one_database! { Sqlite:
     async fn staff_triage_a_guinea_pig_not_eating_and_breathing_fast_as_tier_1_with_the_nearest_open_oxygen_site(app) {
         let coordinator = app.network_admin().await;
         let (clinic, clinic_admin) = app
@@ -475,7 +475,7 @@ async fn text_content(browser: &Client, css: &str) -> String {
     value.as_str().unwrap_or_default().to_owned()
 }
 
-warren_tests::on_both_databases! {
+warren_tests::on_one_database! { Postgres:
     async fn the_browser_assesses_the_whole_discriminator_table_exactly_as_the_server(app) {
         let anonymous = app.client.anonymous();
         let current = anonymous.triage_protocol().await.expect("the protocol is public");
@@ -824,7 +824,7 @@ async fn live_changes(browser: &Client) -> Vec<String> {
     .unwrap()
 }
 
-warren_tests::on_both_databases! {
+warren_tests::on_one_database! { Sqlite:
     async fn a_guinea_pig_struggling_to_breathe_is_not_told_to_eat_and_a_not_sure_says_treat_as_tier_1(app) {
         let coordinator = app.network_admin().await;
         let (clinic, clinic_admin) = app.vetted(&coordinator, "Clifton Small Pets", "cs@clifton.test").await;

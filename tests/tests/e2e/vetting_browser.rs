@@ -44,7 +44,7 @@ async fn membership(coordinator: &warren_client::Client, id: uuid::Uuid) -> Memb
     coordinator.organization(id).await.unwrap().value.membership
 }
 
-warren_tests::on_both_databases! {
+warren_tests::on_one_database! { Postgres:
     async fn the_vetting_queue_shows_the_applicant_asks_before_vetting_and_keeps_rows_and_focus_in_place(app) {
         let coordinator = app.network_admin().await;
         let (first, _) = app.apply("Hedgehog Rescue Bristol", "ann@hedgehogs.test").await;

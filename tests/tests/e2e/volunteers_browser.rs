@@ -16,7 +16,7 @@ use crate::browser::{appears, backend_name, browser, click, screenshots, sign_in
 use crate::referrals::network;
 use crate::volunteers::referral_needing_a_driver;
 
-warren_tests::on_both_databases! {
+warren_tests::on_one_database! { Sqlite:
     async fn a_volunteer_on_a_phone_takes_a_transport_without_a_driver(app) {
         let net = network(&app).await;
         let referral = referral_needing_a_driver(&net).await;

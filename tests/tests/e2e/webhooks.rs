@@ -459,7 +459,8 @@ warren_tests::on_both_databases! {
     }
 }
 
-/// The endpoint's newest delivery once it has been attempted.
+/// The endpoint's newest delivery once an attempt has been made and its outcome recorded (a
+/// delivery counts its attempt when the sender claims it, before it is sent).
 async fn loop_until_attempted(
     admin: &Client,
     organization: Uuid,
@@ -470,12 +471,12 @@ async fn loop_until_attempted(
             .webhook_deliveries(organization, webhook, &DeliveryQuery::default())
             .await
             .expect("the delivery log");
-        if let Some(newest) = page
-            .items
-            .into_iter()
-            .next()
-            .filter(|delivery| delivery.attempts > 0)
-        {
+        if let Some(newest) = page.items.into_iter().next().filter(|delivery| {
+            delivery.attempts > 0
+                && (delivery.last_error.is_some()
+                    || delivery.last_status.is_some()
+                    || delivery.delivered_at.is_some())
+        }) {
             return newest;
         }
         tokio::time::sleep(Duration::from_millis(100)).await;

@@ -24,13 +24,10 @@ use crate::session::Session;
 /// The network's vocabulary (species and capabilities), read through the
 /// device's copy; empty when it cannot be read.
 pub async fn vocabulary(session: Session) -> Vec<warren_wire::Term> {
-    read_through(
-        TAXONOMY_KEY,
-        session.call(|client| async move { client.taxonomy().await }),
-    )
-    .await
-    .map(|cached| cached.value.items)
-    .unwrap_or_default()
+    read_through(TAXONOMY_KEY, async move { session.api().taxonomy().await })
+        .await
+        .map(|cached| cached.value.items)
+        .unwrap_or_default()
 }
 
 /// An organization's sites as (id, name), by name; empty when they cannot
@@ -40,7 +37,8 @@ pub async fn sites_of(session: Session, organization: Option<Uuid>) -> Vec<(Uuid
         return Vec::new();
     };
     session
-        .call(move |client| async move { client.sites(organization).await })
+        .api()
+        .sites(organization)
         .await
         .map(|sites| {
             sites
@@ -729,11 +727,8 @@ pub fn OfferedSlot(
         let key = key.clone();
         async move {
             let result = session
-                .call(move |client| {
-                    let request = request.clone();
-                    let key = key.clone();
-                    async move { client.request_loan(borrower, &request, Some(&key)).await }
-                })
+                .api()
+                .request_loan(borrower, &request, Some(&key))
                 .await;
             answer.set(Some(result));
         }
@@ -788,9 +783,8 @@ pub fn AlternativeItems(
     loan: Uuid,
 ) -> impl IntoView {
     let session = crate::session::use_session();
-    let alternatives = LocalResource::new(move || {
-        session.call(move |client| async move { client.loan_alternatives(loan).await })
-    });
+    let alternatives =
+        LocalResource::new(move || async move { session.api().loan_alternatives(loan).await });
     move || {
         let items = match alternatives.get() {
             Some(Ok(page)) => page.items,

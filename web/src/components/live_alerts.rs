@@ -97,7 +97,8 @@ impl LiveAlerts {
             let navigate = navigate.clone();
             spawn_local(async move {
                 let waiting = session
-                    .call(|client| async move { client.my_alerts(&waiting_query()).await })
+                    .api()
+                    .my_alerts(&waiting_query())
                     .await
                     .map(|page| page.items)
                     .unwrap_or_default();
@@ -151,10 +152,7 @@ impl LiveAlerts {
     /// Acknowledges the urgent alert `id` ("I am on it"), then reads the
     /// alerts again.
     pub async fn acknowledge(self, id: Uuid) -> Result<Acknowledgement, ClientError> {
-        let answer = self
-            .session
-            .call(move |client| async move { client.acknowledge_alert(id).await })
-            .await;
+        let answer = self.session.api().acknowledge_alert(id).await;
         self.refresh();
         answer
     }
@@ -168,16 +166,14 @@ impl LiveAlerts {
         }) else {
             return;
         };
-        let summary = self
-            .session
-            .call(|client| async move { client.my_alert_summary().await })
-            .await;
+        let summary = self.session.api().my_alert_summary().await;
         let Ok(summary) = summary else {
             return;
         };
         let waiting = if summary.awaiting_acknowledgement > 0 {
             self.session
-                .call(|client| async move { client.my_alerts(&waiting_query()).await })
+                .api()
+                .my_alerts(&waiting_query())
                 .await
                 .map(|page| page.items)
                 .ok()

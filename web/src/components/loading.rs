@@ -38,6 +38,10 @@ pub fn Loaded<T, V, F>(
     /// What is loading, said while it does.
     #[prop(default = "Loading…")]
     label: &'static str,
+    /// Told `true` while the call runs again behind the previous view, and
+    /// `false` when it is done.
+    #[prop(optional, into)]
+    set_pending: Option<SignalSetter<bool>>,
     /// The view of the answer.
     children: F,
 ) -> impl IntoView
@@ -46,19 +50,20 @@ where
     V: IntoView + 'static,
     F: Fn(T) -> V + Clone + Send + Sync + 'static,
 {
-    view! {
-        <Transition fallback=move || view! { <Loading label/> }>
-            {move || {
-                let children = children.clone();
-                Suspend::new(async move {
-                    match resource.await {
-                        Ok(answer) => children(answer).into_any(),
-                        Err(error) => {
-                            view! { <ErrorAlert error=Signal::stored(Some(error))/> }.into_any()
-                        }
-                    }
-                })
-            }}
-        </Transition>
+    let fallback = move || view! { <Loading label/> };
+    let answer = move || {
+        let children = children.clone();
+        Suspend::new(async move {
+            match resource.await {
+                Ok(answer) => children(answer).into_any(),
+                Err(error) => view! { <ErrorAlert error=Signal::stored(Some(error))/> }.into_any(),
+            }
+        })
+    };
+    match set_pending {
+        Some(set_pending) => {
+            view! { <Transition fallback set_pending>{answer}</Transition> }.into_any()
+        }
+        None => view! { <Transition fallback>{answer}</Transition> }.into_any(),
     }
 }

@@ -53,7 +53,8 @@ pub use loading::{Loaded, Loading};
 pub use org_header::{OrgHeader, OrgTab};
 pub use referral::{
     BusinessStatusBadge, DueCountdown, LiveIndicator, PriorityBadge, ReferLinks,
-    ReferralStatusBadge, due_text, label_of, patient_title, refer_href, term_labels, tier_name,
+    ReferralStatusBadge, due_text, label_of, patient_title, refer_href, shared_term_labels,
+    term_labels, tier_name,
 };
 pub use referral_stream::{
     AlertChanges, ReferralChanges, ReferralStream, StreamState, use_referral_stream,

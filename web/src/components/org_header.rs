@@ -33,9 +33,8 @@ pub fn OrgHeader(
     title: &'static str,
 ) -> impl IntoView {
     let session = use_session();
-    let loaded = LocalResource::new(move || {
-        session.call(move |client| async move { client.organization(organization).await })
-    });
+    let loaded =
+        LocalResource::new(move || async move { session.api().organization(organization).await });
     let summary = move || {
         loaded.get().and_then(Result::ok).map(|organization| {
             view! {

@@ -11,6 +11,7 @@ use std::collections::BTreeMap;
 use std::time::Duration;
 
 use chrono::{DateTime, Utc};
+use futures_util::future::{FutureExt, LocalBoxFuture, Shared};
 use leptos::prelude::*;
 use uuid::Uuid;
 use warren_domain::directory::taxonomy::Taxonomy;
@@ -44,24 +45,34 @@ pub fn patient_title(referral: &Referral, species: &str) -> String {
         .map_or_else(|| species.to_owned(), ToString::to_string)
 }
 
+/// The species labels ([`term_labels`]) as a future that asks once and that every reload of a
+/// page's list can await: keep it in the page (a `StoredValue`) and clone it into each call.
+///
+/// A plain shared future rather than a resource, because a resource must not be awaited inside
+/// another one: the other can still be waiting when the page closes and disposes of the first,
+/// and awaiting a disposed resource stops the app.
+pub fn shared_term_labels(session: Session) -> SharedLabels {
+    term_labels(session).boxed_local().shared()
+}
+
+/// See [`shared_term_labels`].
+pub type SharedLabels = Shared<LocalBoxFuture<'static, BTreeMap<String, String>>>;
+
 /// Species and capability labels by code, read through the device's copy
 /// of the taxonomy; empty when it cannot be read (codes are shown then).
 pub async fn term_labels(session: Session) -> BTreeMap<String, String> {
-    read_through(
-        TAXONOMY_KEY,
-        session.call(|client| async move { client.taxonomy().await }),
-    )
-    .await
-    .map(|cached| {
-        cached
-            .value
-            .items
-            .into_iter()
-            .filter(|term| matches!(term.taxonomy, Taxonomy::Species | Taxonomy::Capability))
-            .map(|term| (term.code.to_string(), term.label))
-            .collect()
-    })
-    .unwrap_or_default()
+    read_through(TAXONOMY_KEY, async move { session.api().taxonomy().await })
+        .await
+        .map(|cached| {
+            cached
+                .value
+                .items
+                .into_iter()
+                .filter(|term| matches!(term.taxonomy, Taxonomy::Species | Taxonomy::Capability))
+                .map(|term| (term.code.to_string(), term.label))
+                .collect()
+        })
+        .unwrap_or_default()
 }
 
 /// The label of `code` in `labels`, or the code itself.

@@ -217,10 +217,7 @@ impl Link {
             return;
         }
         spawn_local(async move {
-            let ticket = self
-                .session
-                .call(|client| async move { client.stream_ticket().await })
-                .await;
+            let ticket = self.session.api().stream_ticket().await;
             if self.is_closed() {
                 return;
             }

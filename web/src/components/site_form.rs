@@ -309,9 +309,7 @@ async fn cover_choices(
     organization: Uuid,
     exclude: Option<Uuid>,
 ) -> Result<Vec<CoverChoice>, ClientError> {
-    let own = session
-        .call(move |client| async move { client.sites(organization).await })
-        .await?;
+    let own = session.api().sites(organization).await?;
     let mut choices: Vec<CoverChoice> = own
         .items
         .into_iter()
@@ -326,10 +324,8 @@ async fn cover_choices(
         ..SearchParams::default()
     };
     let network = session
-        .call(move |client| {
-            let everyone = everyone.clone();
-            async move { client.search(&everyone).await }
-        })
+        .api()
+        .search(&everyone)
         .await
         .map(|page| page.items)
         .unwrap_or_default();
@@ -369,9 +365,7 @@ pub fn SiteForm(
     let session = use_session();
     let exclude = site.as_ref().map(|site| site.listing.id);
     let fields = SiteFields::new(site.as_ref());
-    let terms = LocalResource::new(move || {
-        session.call(move |client| async move { client.taxonomy().await })
-    });
+    let terms = LocalResource::new(move || async move { session.api().taxonomy().await });
     let choices = LocalResource::new(move || cover_choices(session, organization, exclude));
 
     let place = PlaceTools::new(session, fields);
@@ -745,10 +739,8 @@ impl PlaceTools {
             limit: Some(1),
         };
         self.session
-            .call(move |client| {
-                let lookup = lookup.clone();
-                async move { client.lookup_place(&lookup).await }
-            })
+            .api()
+            .lookup_place(&lookup)
             .await
             .ok()
             .and_then(|list| list.items.into_iter().next())

@@ -75,7 +75,7 @@ impl<T: Clone + Send + Sync + 'static> Changes<T> {
         Fut: Future<Output = Result<Versioned<T>, ClientError>>,
     {
         let etag = self.current.with_untracked(|current| current.etag.clone());
-        match session.call(|client| request(client, etag.clone())).await {
+        match request(session.api(), etag).await {
             Ok(changed) => {
                 self.current.set(changed);
                 true

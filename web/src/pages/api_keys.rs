@@ -8,7 +8,7 @@ use warren_domain::{ApiKeyName, ApiScope};
 use warren_wire::{API_KEY_HEADER, ApiKey, CreateApiKeyRequest, CreatedApiKey};
 
 use crate::components::{
-    ConfirmButton, CopyBox, ErrorAlert, FieldErrors, Loading, OrgHeader, OrgTab, RequireSignIn,
+    ConfirmButton, CopyBox, ErrorAlert, FieldErrors, Loaded, OrgHeader, OrgTab, RequireSignIn,
     SuccessNotice, TextField, error_of,
 };
 use crate::idempotency::IdempotencyKey;
@@ -43,9 +43,7 @@ fn scope_description(scope: ApiScope) -> &'static str {
 fn ApiKeys(id: Uuid) -> impl IntoView {
     let session = use_session();
     let notice = RwSignal::new(None::<String>);
-    let keys = LocalResource::new(move || {
-        session.call(move |client| async move { client.api_keys(id).await })
-    });
+    let keys = LocalResource::new(move || async move { session.api().api_keys(id).await });
     let reload = Callback::new(move |()| keys.refetch());
     view! {
         <OrgHeader organization=id current=OrgTab::ApiKeys title="API keys"/>
@@ -60,42 +58,36 @@ fn ApiKeys(id: Uuid) -> impl IntoView {
         </section>
         <section class="card" aria-labelledby="keys-heading">
             <h2 id="keys-heading">"Keys"</h2>
-            <Transition fallback=|| view! { <Loading label="Loading keys…"/> }>
-                {move || Suspend::new(async move {
-                    match keys.await {
-                        Err(error) => view! { <ErrorAlert error=Signal::stored(Some(error))/> }.into_any(),
-                        Ok(list) if list.items.is_empty() => {
-                            view! { <p class="empty">"No API keys yet."</p> }.into_any()
-                        }
-                        Ok(list) => {
-                            view! {
-                                <div class="table-scroll" tabindex="0">
-                                    <table>
-                                        <thead>
-                                            <tr>
-                                                <th scope="col">"Name"</th>
-                                                <th scope="col">"Prefix"</th>
-                                                <th scope="col">"Scopes"</th>
-                                                <th scope="col">"Created"</th>
-                                                <th scope="col">"Last used"</th>
-                                                <th scope="col">"Status"</th>
-                                            </tr>
-                                        </thead>
-                                        <tbody>
-                                            {list
-                                                .items
-                                                .into_iter()
-                                                .map(|key| view! { <KeyRow key notice reload/> })
-                                                .collect_view()}
-                                        </tbody>
-                                    </table>
-                                </div>
-                            }
-                                .into_any()
-                        }
+            <Loaded resource=keys label="Loading keys…" let:list>
+                {if list.items.is_empty() {
+                    view! { <p class="empty">"No API keys yet."</p> }.into_any()
+                } else {
+                    view! {
+                        <div class="table-scroll" tabindex="0">
+                            <table>
+                                <thead>
+                                    <tr>
+                                        <th scope="col">"Name"</th>
+                                        <th scope="col">"Prefix"</th>
+                                        <th scope="col">"Scopes"</th>
+                                        <th scope="col">"Created"</th>
+                                        <th scope="col">"Last used"</th>
+                                        <th scope="col">"Status"</th>
+                                    </tr>
+                                </thead>
+                                <tbody>
+                                    {list
+                                        .items
+                                        .into_iter()
+                                        .map(|key| view! { <KeyRow key notice reload/> })
+                                        .collect_view()}
+                                </tbody>
+                            </table>
+                        </div>
                     }
-                })}
-            </Transition>
+                        .into_any()
+                }}
+            </Loaded>
         </section>
     }
 }
@@ -107,9 +99,10 @@ fn KeyRow(key: ApiKey, notice: RwSignal<Option<String>>, reload: Callback<()>) -
     let organization = key.organization_id;
     let id = key.id;
     let name = key.name.clone();
-    let revoke = Action::new_local(move |()| {
-        session.call(move |client| async move { client.revoke_api_key(organization, id).await })
-    });
+    let revoke =
+        Action::new_local(
+            move |()| async move { session.api().revoke_api_key(organization, id).await },
+        );
     let revoked_name = name.clone();
     Effect::new(move |_| {
         if let Some(Ok(())) = revoke.value().get() {
@@ -183,15 +176,8 @@ fn CreateKeyForm(organization: Uuid, reload: Callback<()>) -> impl IntoView {
         let key = submission.for_body(&request);
         async move {
             let answer: Result<CreatedApiKey, ClientError> = session
-                .call(move |client| {
-                    let request = request.clone();
-                    let key = key.clone();
-                    async move {
-                        client
-                            .create_api_key(organization, &request, Some(&key))
-                            .await
-                    }
-                })
+                .api()
+                .create_api_key(organization, &request, Some(&key))
                 .await;
             match &answer {
                 Ok(_) => {

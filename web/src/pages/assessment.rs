@@ -32,9 +32,7 @@ pub fn AssessmentPage() -> impl IntoView {
 #[component]
 fn AssessmentView(id: Uuid) -> impl IntoView {
     let session = use_session();
-    let record = LocalResource::new(move || {
-        session.call(move |client| async move { client.assessment(id).await })
-    });
+    let record = LocalResource::new(move || async move { session.api().assessment(id).await });
     view! {
         <Loaded resource=record label="Loading the assessment…" let:record>
             <Record record/>

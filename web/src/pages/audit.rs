@@ -74,10 +74,8 @@ fn AuditLog() -> impl IntoView {
                 ..Default::default()
             };
             session
-                .call(move |client| {
-                    let query = query.clone();
-                    async move { client.organizations(&query).await }
-                })
+                .api()
+                .organizations(&query)
                 .await
                 .map(|page| page.items.into_iter().map(|o| (o.id, o.name)).collect())
                 .unwrap_or(administered)
@@ -88,12 +86,7 @@ fn AuditLog() -> impl IntoView {
         let query = query.clone();
         let append = *append;
         async move {
-            let page: Result<AuditPage, ClientError> = session
-                .call(move |client| {
-                    let query = query.clone();
-                    async move { client.audit_log(&query).await }
-                })
-                .await;
+            let page: Result<AuditPage, ClientError> = session.api().audit_log(&query).await;
             if let Ok(page) = &page {
                 next_cursor.set(page.next_cursor.clone());
                 if append {

@@ -14,7 +14,8 @@ use warren_wire::{
 };
 
 use crate::components::{
-    ErrorAlert, FieldErrors, Loading, PriorityBadge, RequireSignIn, TextArea, label_of, term_labels,
+    ErrorAlert, FieldErrors, Loaded, PriorityBadge, RequireSignIn, TextArea, label_of,
+    shared_term_labels,
 };
 use crate::local_time;
 use crate::session::use_session;
@@ -66,11 +67,19 @@ pub fn ConsultStatusBadge(status: ConsultStatus) -> impl IntoView {
 fn Inbox() -> impl IntoView {
     let session = use_session();
     let reloads = RwSignal::new(0_u32);
+    let labels = StoredValue::new_local(shared_term_labels(session));
     let consults = LocalResource::new(move || {
         reloads.track();
-        session.call(|client| async move { client.my_consults(&ConsultQuery::default()).await })
+        let labels = labels.get_value();
+        async move {
+            let (list, labels) = futures_util::future::join(
+                session.api().my_consults(&ConsultQuery::default()),
+                labels,
+            )
+            .await;
+            list.map(|list| (list, labels))
+        }
     });
-    let labels = LocalResource::new(move || term_labels(session));
     view! {
         <header class="page-header">
             <p class="eyebrow"><a href="/specialists">"Specialists"</a></p>
@@ -79,19 +88,20 @@ fn Inbox() -> impl IntoView {
                 "Questions colleagues asked you about their referrals. Your answer also goes into the referral's case thread, where both sides read it."
             </p>
         </header>
-        <Transition fallback=|| view! { <Loading label="Loading consults…"/> }>
-            {move || Suspend::new(async move {
-                let labels = labels.await;
-                match consults.await {
-                    Ok(list) if list.items.is_empty() => view! {
+        <Loaded resource=consults label="Loading consults…" let:loaded>
+            {
+                let (list, labels) = loaded;
+                if list.items.is_empty() {
+                    view! {
                         <p class="empty" data-testid="consults-empty">
                             "No consults yet. Keep your "
                             <a href="/profile/specialist">"specialist profile"</a>
                             " up to date so colleagues find you."
                         </p>
                     }
-                    .into_any(),
-                    Ok(list) => view! {
+                        .into_any()
+                } else {
+                    view! {
                         <ul class="article-list" data-testid="consult-list">
                             {list
                                 .items
@@ -100,11 +110,10 @@ fn Inbox() -> impl IntoView {
                                 .collect_view()}
                         </ul>
                     }
-                    .into_any(),
-                    Err(error) => view! { <ErrorAlert error=Signal::stored(Some(error))/> }.into_any(),
+                        .into_any()
                 }
-            })}
-        </Transition>
+            }
+        </Loaded>
     }
 }
 
@@ -132,26 +141,19 @@ fn ConsultCard(
         let reply = reply.clone();
         let etag = etag.clone();
         async move {
-            let sent = session
-                .call(move |client| {
-                    let reply = reply.clone();
-                    let etag = etag.clone();
-                    async move {
-                        match reply {
-                            Reply::Answer(answer) => {
-                                client
-                                    .answer_consult(id, &AnswerConsultRequest { answer }, &etag)
-                                    .await
-                            }
-                            Reply::Decline(reason) => {
-                                client
-                                    .decline_consult(id, &DeclineConsultRequest { reason }, &etag)
-                                    .await
-                            }
-                        }
-                    }
-                })
-                .await;
+            let client = session.api();
+            let sent = match reply {
+                Reply::Answer(answer) => {
+                    client
+                        .answer_consult(id, &AnswerConsultRequest { answer }, &etag)
+                        .await
+                }
+                Reply::Decline(reason) => {
+                    client
+                        .decline_consult(id, &DeclineConsultRequest { reason }, &etag)
+                        .await
+                }
+            };
             match sent {
                 Ok(_) => reloads.update(|n| *n += 1),
                 Err(error) => {

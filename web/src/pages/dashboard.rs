@@ -145,10 +145,8 @@ fn DashboardView() -> impl IntoView {
                 ..Default::default()
             };
             session
-                .call(move |client| {
-                    let query = query.clone();
-                    async move { client.organizations(&query).await }
-                })
+                .api()
+                .organizations(&query)
                 .await
                 .map(|page| page.items.into_iter().map(|o| (o.id, o.name)).collect())
                 .unwrap_or(administered)
@@ -157,12 +155,7 @@ fn DashboardView() -> impl IntoView {
     let board = LocalResource::new(move || {
         let query = asked.get();
         async move {
-            let answer = session
-                .call(move |client| {
-                    let query = query.clone();
-                    async move { client.dashboard(&query).await }
-                })
-                .await;
+            let answer = session.api().dashboard(&query).await;
             if let Ok(dashboard) = &answer {
                 from.set(dashboard.from.to_string());
                 to.set(dashboard.to.to_string());

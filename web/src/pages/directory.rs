@@ -21,7 +21,7 @@ use warren_client::ClientError;
 use warren_wire::{SearchHit, SearchPage, SearchParams, Term};
 
 use crate::components::{
-    AwaitingVetting, ErrorAlert, HitCard, Loading, RequireSignIn, SpeciesOptions, TermChips,
+    AwaitingVetting, ErrorAlert, HitCard, Loaded, RequireSignIn, SpeciesOptions, TermChips,
     capabilities, error_of,
 };
 use crate::local_time;
@@ -78,9 +78,7 @@ async fn own_sites(session: Session) -> Result<Vec<OwnSite>, ClientError> {
         .collect();
     let mut sites = Vec::new();
     for organization in organizations {
-        let list = session
-            .call(move |client| async move { client.sites(organization).await })
-            .await?;
+        let list = session.api().sites(organization).await?;
         sites.extend(list.items.into_iter().map(|site| OwnSite {
             id: site.listing.id,
             name: site.listing.name,
@@ -348,10 +346,9 @@ impl FilterForm {
 #[component]
 fn Directory() -> impl IntoView {
     let session = use_session();
-    let terms = LocalResource::new(move || {
-        session.call(move |client| async move { client.taxonomy().await })
+    let loaded = LocalResource::new(move || async move {
+        futures_util::future::try_join(session.api().taxonomy(), own_sites(session)).await
     });
-    let sites = LocalResource::new(move || own_sites(session));
     view! {
         <header class="page-header with-actions">
             <div>
@@ -364,18 +361,12 @@ fn Directory() -> impl IntoView {
                 </a>
             </Show>
         </header>
-        <Transition fallback=|| view! { <Loading label="Loading the directory…"/> }>
-            {move || Suspend::new(async move {
-                let terms = terms.await;
-                let sites = sites.await;
-                match (terms, sites) {
-                    (Ok(terms), Ok(own)) => view! { <Search terms=terms.items own/> }.into_any(),
-                    (Err(error), _) | (_, Err(error)) => {
-                        view! { <ErrorAlert error=Signal::stored(Some(error))/> }.into_any()
-                    }
-                }
-            })}
-        </Transition>
+        <Loaded resource=loaded label="Loading the directory…" let:loaded>
+            {
+                let (terms, own) = loaded;
+                view! { <Search terms=terms.items own/> }
+            }
+        </Loaded>
     }
 }
 
@@ -400,12 +391,7 @@ fn Search(terms: Vec<Term>, own: Vec<OwnSite>) -> impl IntoView {
         let (params, query) =
             own.with_value(|own| (filters.params(own, None), filters.to_query(own)));
         async move {
-            let page = session
-                .call(move |client| {
-                    let params = params.clone();
-                    async move { client.search(&params).await }
-                })
-                .await?;
+            let page = session.api().search(&params).await?;
             Ok::<_, ClientError>((query, page))
         }
     });
@@ -415,12 +401,7 @@ fn Search(terms: Vec<Term>, own: Vec<OwnSite>) -> impl IntoView {
     let load_more = Action::new_local(move |offset: &u64| {
         let params = own.with_value(|own| filters.get_untracked().params(own, Some(*offset)));
         async move {
-            let page = session
-                .call(move |client| {
-                    let params = params.clone();
-                    async move { client.search(&params).await }
-                })
-                .await?;
+            let page = session.api().search(&params).await?;
             more.update(|more| more.extend(page.items));
             more_next.set(Some(page.next_offset));
             Ok::<_, ClientError>(())
@@ -451,17 +432,17 @@ fn Search(terms: Vec<Term>, own: Vec<OwnSite>) -> impl IntoView {
     view! {
         <SearchForm terms own=own.get_value() form searching on_search=search/>
         <div aria-live="polite" aria-busy=move || searching.get().to_string()>
-            <Transition
-                fallback=|| view! { <Loading label="Searching…"/> }
+            <Loaded
+                resource=first_page
+                label="Searching…"
                 set_pending=searching.write_only()
+                let:found
             >
-                {move || Suspend::new(async move {
-                    match first_page.await {
-                        Ok((query, page)) => view! { <Results page query more more_next load_more/> }.into_any(),
-                        Err(error) => view! { <ErrorAlert error=Signal::stored(Some(error))/> }.into_any(),
-                    }
-                })}
-            </Transition>
+                {
+                    let (query, page) = found;
+                    view! { <Results page query more more_next load_more/> }
+                }
+            </Loaded>
         </div>
     }
 }

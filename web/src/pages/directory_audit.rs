@@ -60,12 +60,7 @@ fn AuditQueue() -> impl IntoView {
         };
         let append = offset.is_some();
         async move {
-            let page = session
-                .call(move |client| {
-                    let query = query.clone();
-                    async move { client.audit_queue(&query).await }
-                })
-                .await?;
+            let page = session.api().audit_queue(&query).await?;
             queue.update(|queue| {
                 if !append {
                     queue.items.clear();
@@ -183,9 +178,7 @@ fn QueueRow(item: AuditQueueItem, on_assured: Callback<String>) -> impl IntoView
     let session = use_session();
     let id: Uuid = item.site_id;
     let name = item.name.clone();
-    let assure = Action::new_local(move |()| {
-        session.call(move |client| async move { client.assure_site(id).await })
-    });
+    let assure = Action::new_local(move |()| async move { session.api().assure_site(id).await });
     Effect::new(move |_| {
         if let Some(Ok(_)) = assure.value().get() {
             on_assured.run(name.clone());

@@ -13,7 +13,7 @@ use warren_wire::ErrorCode;
 use warren_wire::{Site, SiteInput};
 
 use crate::components::{
-    ErrorAlert, FieldErrors, Loading, RequireSignIn, SiteForm, error_of, reveal_problem,
+    ErrorAlert, FieldErrors, Loaded, RequireSignIn, SiteForm, error_of, reveal_problem,
 };
 use crate::pages::{NotFoundPage, route_id};
 use crate::session::use_session;
@@ -35,29 +35,23 @@ pub fn EditSitePage() -> impl IntoView {
 #[component]
 fn EditSite(id: Uuid) -> impl IntoView {
     let session = use_session();
-    let site = LocalResource::new(move || {
-        session.call(move |client| async move { client.site(id).await })
-    });
+    let site = LocalResource::new(move || async move { session.api().site(id).await });
     let reload = Callback::new(move |()| site.refetch());
     view! {
-        <Transition fallback=|| view! { <Loading label="Loading the listing…"/> }>
-            {move || Suspend::new(async move {
-                match site.await {
-                    Ok(site) if site.value.editable => view! { <SiteEditor site reload/> }.into_any(),
-                    Ok(site) => {
-                        view! {
-                            <section class="card narrow">
-                                <h1>{site.value.listing.name}</h1>
-                                <p>"Only the site's own staff and the network's coordinators edit its listing."</p>
-                                <a href=format!("/sites/{id}")>"Back to the site"</a>
-                            </section>
-                        }
-                            .into_any()
-                    }
-                    Err(error) => view! { <ErrorAlert error=Signal::stored(Some(error))/> }.into_any(),
+        <Loaded resource=site label="Loading the listing…" let:site>
+            {if site.value.editable {
+                view! { <SiteEditor site reload/> }.into_any()
+            } else {
+                view! {
+                    <section class="card narrow">
+                        <h1>{site.value.listing.name}</h1>
+                        <p>"Only the site's own staff and the network's coordinators edit its listing."</p>
+                        <a href=format!("/sites/{id}")>"Back to the site"</a>
+                    </section>
                 }
-            })}
-        </Transition>
+                    .into_any()
+            }}
+        </Loaded>
     }
 }
 
@@ -76,11 +70,8 @@ fn SiteEditor(site: Versioned<Site>, reload: Callback<()>) -> impl IntoView {
         let navigate = navigate.clone();
         async move {
             let answer = session
-                .call(move |client| {
-                    let input = input.clone();
-                    let etag = etag.get_value();
-                    async move { client.update_site(id, &input, &etag).await }
-                })
+                .api()
+                .update_site(id, &input, &etag.get_value())
                 .await;
             match &answer {
                 Ok(_) => navigate(&format!("/sites/{id}?saved=1"), NavigateOptions::default()),

@@ -21,7 +21,7 @@ use warren_wire::{Alert, AlertFilter, AlertQuery, MarkAlertsReadRequest};
 
 use crate::alarm::{self, Permission};
 use crate::components::{
-    ErrorAlert, Loading, RequireSignIn, SuccessNotice, acknowledgeable, chain_state, chain_text,
+    ErrorAlert, Loaded, RequireSignIn, SuccessNotice, acknowledgeable, chain_state, chain_text,
     focus_on, reveal_problem, use_live_alerts, when_text,
 };
 use crate::session::use_session;
@@ -104,10 +104,10 @@ fn Inbox() -> impl IntoView {
             limit: Some(PAGE_SIZE),
             kind: None,
         };
-        session.call(move |client| {
+        {
             let query = query.clone();
-            async move { client.my_alerts(&query).await }
-        })
+            async move { session.api().my_alerts(&query).await }
+        }
     });
     let notice = RwSignal::new(None::<Done>);
     let problem = RwSignal::new(None::<ClientError>);
@@ -141,12 +141,7 @@ fn Inbox() -> impl IntoView {
     let mark_read = Action::new_local(move |ids: &Option<Vec<Uuid>>| {
         let request = MarkAlertsReadRequest { ids: ids.clone() };
         async move {
-            let answer = session
-                .call(move |client| {
-                    let request = request.clone();
-                    async move { client.mark_alerts_read(&request).await }
-                })
-                .await;
+            let answer = session.api().mark_alerts_read(&request).await;
             alerts.refresh();
             match answer {
                 Ok(marked) => {
@@ -233,74 +228,68 @@ fn Inbox() -> impl IntoView {
         </div>
         <SuccessNotice message/>
         <ErrorAlert error=problem/>
-        <Transition fallback=|| view! { <Loading label="Loading your alerts…"/> }>
-            {move || Suspend::new(async move {
-                match page.await {
-                    Ok(page) => {
-                        let next = page.next.clone();
-                        let empty = match filter.get_untracked() {
-                            AlertFilter::All => "No alerts yet.",
-                            AlertFilter::Unread => "Nothing unread.",
-                            AlertFilter::Unacknowledged => "No urgent alert is waiting for an acknowledgement.",
-                        };
-                        let on_later_page = cursor.get_untracked().is_some();
+        <Loaded resource=page label="Loading your alerts…" let:page>
+            {
+                let next = page.next.clone();
+                let empty = match filter.get_untracked() {
+                    AlertFilter::All => "No alerts yet.",
+                    AlertFilter::Unread => "Nothing unread.",
+                    AlertFilter::Unacknowledged => "No urgent alert is waiting for an acknowledgement.",
+                };
+                let on_later_page = cursor.get_untracked().is_some();
+                view! {
+                    {if page.items.is_empty() {
+                        view! { <p class="empty" data-testid="no-alerts">{empty}</p> }.into_any()
+                    } else {
                         view! {
-                            {if page.items.is_empty() {
-                                view! { <p class="empty" data-testid="no-alerts">{empty}</p> }.into_any()
-                            } else {
-                                view! {
-                                    <ul class="alert-list" aria-labelledby="inbox-heading">
-                                        {page
-                                            .items
-                                            .into_iter()
-                                            .map(|alert| {
-                                                view! {
-                                                    <AlertItem
-                                                        alert
-                                                        busy
-                                                        on_acknowledge=Callback::new(move |id| {
-                                                            acknowledge.dispatch(id);
-                                                        })
-                                                        on_read=Callback::new(move |id| {
-                                                            mark_read.dispatch(Some(vec![id]));
-                                                        })
-                                                    />
-                                                }
-                                            })
-                                            .collect_view()}
-                                    </ul>
-                                }
-                                .into_any()
-                            }}
-                            <nav class="pager" aria-label="Pages of alerts">
-                                {on_later_page
-                                    .then(|| {
+                            <ul class="alert-list" aria-labelledby="inbox-heading">
+                                {page
+                                    .items
+                                    .into_iter()
+                                    .map(|alert| {
                                         view! {
-                                            <a class="button secondary small" href=inbox_href(filter.get_untracked(), urgent.get_untracked(), None)>
-                                                "Newest alerts"
-                                            </a>
+                                            <AlertItem
+                                                alert
+                                                busy
+                                                on_acknowledge=Callback::new(move |id| {
+                                                    acknowledge.dispatch(id);
+                                                })
+                                                on_read=Callback::new(move |id| {
+                                                    mark_read.dispatch(Some(vec![id]));
+                                                })
+                                            />
                                         }
-                                    })}
-                                {next
-                                    .map(|next| {
-                                        view! {
-                                            <a
-                                                class="button secondary small"
-                                                data-testid="older-alerts"
-                                                href=inbox_href(filter.get_untracked(), urgent.get_untracked(), Some(&next))
-                                            >
-                                                "Older alerts"
-                                            </a>
-                                        }
-                                    })}
-                            </nav>
+                                    })
+                                    .collect_view()}
+                            </ul>
                         }
-                            .into_any()
-                    }
-                    Err(error) => view! { <ErrorAlert error=Signal::stored(Some(error))/> }.into_any(),
+                        .into_any()
+                    }}
+                    <nav class="pager" aria-label="Pages of alerts">
+                        {on_later_page
+                            .then(|| {
+                                view! {
+                                    <a class="button secondary small" href=inbox_href(filter.get_untracked(), urgent.get_untracked(), None)>
+                                        "Newest alerts"
+                                    </a>
+                                }
+                            })}
+                        {next
+                            .map(|next| {
+                                view! {
+                                    <a
+                                        class="button secondary small"
+                                        data-testid="older-alerts"
+                                        href=inbox_href(filter.get_untracked(), urgent.get_untracked(), Some(&next))
+                                    >
+                                        "Older alerts"
+                                    </a>
+                                }
+                            })}
+                    </nav>
                 }
-            })}
-        </Transition>
+            }
+        </Loaded>
     }
 }
 

@@ -10,15 +10,16 @@
 
 use std::collections::BTreeMap;
 
+use futures_util::FutureExt;
 use leptos::prelude::*;
 use uuid::Uuid;
 use warren_domain::lending::ItemCategory;
 use warren_wire::{CatalogEntry, CatalogParams};
 
 use crate::components::{
-    ActingOrganization, AwaitingVetting, ConditionBadge, ErrorAlert, FieldErrors, ItemStatusBadge,
-    LendingTab, LendingTabs, Loading, RequireSignIn, SpeciesOptions, acting_organizations,
-    label_of, sites_of, suitability_text, vocabulary,
+    ActingOrganization, AwaitingVetting, ConditionBadge, FieldErrors, ItemStatusBadge, LendingTab,
+    LendingTabs, Loaded, RequireSignIn, SpeciesOptions, acting_organizations, label_of, sites_of,
+    suitability_text, vocabulary,
 };
 use crate::local_time;
 use crate::session::use_session;
@@ -56,7 +57,9 @@ fn Catalog() -> impl IntoView {
     let session = use_session();
     let choices = untrack(|| acting_organizations(session));
     let organization = RwSignal::new(choices.first().map(|(id, _)| *id));
-    let terms = LocalResource::new(move || vocabulary(session));
+    // The vocabulary, asked for once: for the species choices and for every search's labels.
+    let vocabulary_once = StoredValue::new_local(vocabulary(session).boxed_local().shared());
+    let terms = LocalResource::new(move || vocabulary_once.get_value());
     let sites = LocalResource::new(move || sites_of(session, organization.get()));
 
     let category = RwSignal::new(String::new());
@@ -82,16 +85,20 @@ fn Catalog() -> impl IntoView {
         }
     });
 
+    // Each answer carries the labels of its suitability and the search it
+    // answers, for `data-query`.
     let results = LocalResource::new(move || {
         let params = search.get();
+        let terms = vocabulary_once.get_value();
         async move {
-            session
-                .call(move |client| {
-                    let params = params.clone();
-                    async move { client.catalog(&params).await }
-                })
-                .await
-                .map(|page| page.items)
+            let query = serde_json::to_string(&params).unwrap_or_default();
+            let (terms, page) =
+                futures_util::future::join(terms, session.api().catalog(&params)).await;
+            let labels: BTreeMap<String, String> = terms
+                .into_iter()
+                .map(|term| (term.code.to_string(), term.label))
+                .collect();
+            page.map(|page| (page.items, labels, query))
         }
     });
 
@@ -214,20 +221,12 @@ fn Catalog() -> impl IntoView {
                 <button type="submit" id="catalog-search" class="button primary">"Search"</button>
             </div>
         </form>
-        <Transition fallback=|| view! { <Loading label="Searching the kit library…"/> }>
-            {move || Suspend::new(async move {
-                let terms = terms.await;
-                let labels: BTreeMap<String, String> = terms
-                    .into_iter()
-                    .map(|term| (term.code.to_string(), term.label))
-                    .collect();
-                let query = serde_json::to_string(&search.get_untracked()).unwrap_or_default();
-                match results.await {
-                    Ok(items) => view! { <Results items labels query/> }.into_any(),
-                    Err(error) => view! { <ErrorAlert error=Signal::stored(Some(error))/> }.into_any(),
-                }
-            })}
-        </Transition>
+        <Loaded resource=results label="Searching the kit library…" let:found>
+            {
+                let (items, labels, query) = found;
+                view! { <Results items labels query/> }
+            }
+        </Loaded>
     }
 }
 

@@ -32,10 +32,9 @@ use warren_wire::{
 
 use crate::components::{
     ActingOrganization, ConditionBadge, DecisionNote, ErrorAlert, FieldErrors, ItemStatusBadge,
-    LendingTab, LendingTabs, Loaded, Loading, LoanStatusBadge, RequireSignIn, SuccessNotice,
-    TextArea, TierPicker, acting_organizations, interval_text, label_of, local_date,
-    local_midnight, reveal_problem, sites_of, suitability_text, term_labels, tier_name, vocabulary,
-    window_text,
+    LendingTab, LendingTabs, Loaded, LoanStatusBadge, RequireSignIn, SuccessNotice, TextArea,
+    TierPicker, acting_organizations, interval_text, label_of, local_date, local_midnight,
+    reveal_problem, sites_of, suitability_text, term_labels, tier_name, vocabulary, window_text,
 };
 use crate::idempotency::IdempotencyKey;
 use crate::local_time;
@@ -62,9 +61,7 @@ pub fn LendingItemPage() -> impl IntoView {
 #[component]
 fn ItemView(id: Uuid) -> impl IntoView {
     let session = use_session();
-    let first = LocalResource::new(move || {
-        session.call(move |client| async move { client.item(id).await })
-    });
+    let first = LocalResource::new(move || async move { session.api().item(id).await });
     view! {
         <Loaded resource=first label="Loading the item…" let:initial>
             <Detail initial/>
@@ -98,7 +95,8 @@ fn Detail(initial: Versioned<KitItem>) -> impl IntoView {
         changes.track();
         async move {
             session
-                .call(move |client| async move { client.maintenance_plans(id).await })
+                .api()
+                .maintenance_plans(id)
                 .await
                 .map(|plans| plans.items)
         }
@@ -108,10 +106,7 @@ fn Detail(initial: Versioned<KitItem>) -> impl IntoView {
         changes.track();
         if previous.is_some() {
             leptos::task::spawn_local(async move {
-                if let Ok(fresh) = session
-                    .call(move |client| async move { client.item(id).await })
-                    .await
-                {
+                if let Ok(fresh) = session.api().item(id).await {
                     item.try_set(fresh.value);
                 }
             });
@@ -291,14 +286,7 @@ fn CalendarCard(
             from: range.0,
             to: range.1,
         };
-        async move {
-            session
-                .call(move |client| {
-                    let params = params.clone();
-                    async move { client.item_calendar(id, &params).await }
-                })
-                .await
-        }
+        async move { session.api().item_calendar(id, &params).await }
     });
     let days = move || {
         let busy = calendar
@@ -442,11 +430,8 @@ fn MaintenanceCard(
             };
             let key = Uuid::new_v4().to_string();
             match session
-                .call(move |client| {
-                    let request = request.clone();
-                    let key = key.clone();
-                    async move { client.record_maintenance(plan, &request, Some(&key)).await }
-                })
+                .api()
+                .record_maintenance(plan, &request, Some(&key))
                 .await
             {
                 Ok(plan) => {
@@ -462,23 +447,21 @@ fn MaintenanceCard(
             <h2 id="maintenance-heading">"Maintenance"</h2>
             <ErrorAlert error=problem/>
             <SuccessNotice message=notice/>
-            <Transition fallback=|| view! { <Loading label="Loading the plans…"/> }>
-                {move || Suspend::new(async move {
-                    match plans.await {
-                        Ok(plans) if plans.is_empty() => view! { <p class="empty">"No maintenance plans."</p> }.into_any(),
-                        Ok(plans) => view! {
-                            <ul class="plan-list">
-                                {plans
-                                    .into_iter()
-                                    .map(|plan| view! { <PlanRow plan is_owner record/> })
-                                    .collect_view()}
-                            </ul>
-                        }
-                        .into_any(),
-                        Err(error) => view! { <ErrorAlert error=Signal::stored(Some(error))/> }.into_any(),
+            <Loaded resource=plans label="Loading the plans…" let:plans>
+                {if plans.is_empty() {
+                    view! { <p class="empty">"No maintenance plans."</p> }.into_any()
+                } else {
+                    view! {
+                        <ul class="plan-list">
+                            {plans
+                                .into_iter()
+                                .map(|plan| view! { <PlanRow plan is_owner record/> })
+                                .collect_view()}
+                        </ul>
                     }
-                })}
-            </Transition>
+                        .into_any()
+                }}
+            </Loaded>
             <Show when=move || is_owner.get()>
                 <NewPlanForm id changes/>
             </Show>
@@ -573,15 +556,8 @@ fn NewPlanForm(id: Uuid, changes: RwSignal<u32>) -> impl IntoView {
         let key = idempotency.for_body(&request);
         async move {
             match session
-                .call(move |client| {
-                    let request = request.clone();
-                    let key = key.clone();
-                    async move {
-                        client
-                            .create_maintenance_plan(id, &request, Some(&key))
-                            .await
-                    }
-                })
+                .api()
+                .create_maintenance_plan(id, &request, Some(&key))
                 .await
             {
                 Ok(_) => {
@@ -739,17 +715,14 @@ async fn links_of(session: Session, organization: Option<Uuid>) -> (Vec<Link>, V
     };
     let labels = term_labels(session).await;
     let assessments = session
-        .call(move |client| async move {
-            client
-                .assessments(
-                    organization,
-                    &AssessmentQuery {
-                        cursor: None,
-                        limit: Some(20),
-                    },
-                )
-                .await
-        })
+        .api()
+        .assessments(
+            organization,
+            &AssessmentQuery {
+                cursor: None,
+                limit: Some(20),
+            },
+        )
         .await
         .map(|page| {
             page.items
@@ -771,15 +744,14 @@ async fn links_of(session: Session, organization: Option<Uuid>) -> (Vec<Link>, V
                 .collect()
         })
         .unwrap_or_default();
+    let query = ReferralQuery {
+        direction: Some("outgoing".into()),
+        limit: Some(50),
+        ..ReferralQuery::default()
+    };
     let referrals = session
-        .call(move |client| async move {
-            let query = ReferralQuery {
-                direction: Some("outgoing".into()),
-                limit: Some(50),
-                ..ReferralQuery::default()
-            };
-            client.referrals(organization, &query).await
-        })
+        .api()
+        .referrals(organization, &query)
         .await
         .map(|page| {
             page.items
@@ -859,15 +831,8 @@ fn RequestCard(item: ReadSignal<KitItem>, changes: RwSignal<u32>) -> impl IntoVi
         let key = idempotency.for_body(&request);
         async move {
             let result = session
-                .call(move |client| {
-                    let request = request.clone();
-                    let key = key.clone();
-                    async move {
-                        client
-                            .request_loan(organization, &request, Some(&key))
-                            .await
-                    }
-                })
+                .api()
+                .request_loan(organization, &request, Some(&key))
                 .await;
             match result {
                 Ok(loan) => {

@@ -12,8 +12,8 @@ use warren_domain::lending::CancelReason;
 use warren_wire::{Loan, LoanQuery};
 
 use crate::components::{
-    ActingOrganization, DecisionNote, ErrorAlert, LendingTab, LendingTabs, Loaded, Loading,
-    LoanStatusBadge, OfferedSlot, RequireSignIn, acting_organizations, tier_name, window_text,
+    ActingOrganization, DecisionNote, LendingTab, LendingTabs, Loaded, LoanStatusBadge,
+    OfferedSlot, RequireSignIn, acting_organizations, tier_name, window_text,
 };
 use crate::local_time;
 use crate::session::use_session;
@@ -70,13 +70,7 @@ fn MyLoans() -> impl IntoView {
                     role: Some(role.as_str().to_owned()),
                     state: Some("all".to_owned()),
                 };
-                let mut items = session
-                    .call(move |client| {
-                        let query = query.clone();
-                        async move { client.loans(organization, &query).await }
-                    })
-                    .await?
-                    .items;
+                let mut items = session.api().loans(organization, &query).await?.items;
                 // Open ones first, then the rest; newest request first in each.
                 items.sort_by_key(|loan| {
                     (loan.status.is_final(), std::cmp::Reverse(loan.requested_at))
@@ -97,15 +91,9 @@ fn MyLoans() -> impl IntoView {
         <ActingOrganization id="loans-org" choices=all chosen=organization/>
         <section class="loan-section" aria-labelledby="borrowing-heading" data-testid="borrowing">
             <h2 id="borrowing-heading">"Borrowing"</h2>
-            <Transition fallback=|| view! { <Loading label="Loading your loans…"/> }>
-                {move || Suspend::new(async move {
-                    let may_act = may_act.get();
-                    match borrowing.await {
-                        Ok(items) => view! { <LoanList items role=Role::Borrower may_act/> }.into_any(),
-                        Err(error) => view! { <ErrorAlert error=Signal::stored(Some(error))/> }.into_any(),
-                    }
-                })}
-            </Transition>
+            <Loaded resource=borrowing label="Loading your loans…" let:items>
+                <LoanList items role=Role::Borrower may_act=may_act.get()/>
+            </Loaded>
         </section>
         <section class="loan-section" aria-labelledby="lending-heading" data-testid="lending">
             <h2 id="lending-heading">"Lending out"</h2>

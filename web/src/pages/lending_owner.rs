@@ -25,7 +25,7 @@ use warren_wire::{CreateItemRequest, DeclineLoanRequest, KitItem, Loan, LoanQuer
 
 use crate::components::{
     ConditionBadge, DecisionNote, DeclineLoanForm, ErrorAlert, FieldErrors, ItemStatusBadge,
-    LendingTab, LendingTabs, Loading, LoanStatusBadge, RequireSignIn, SuccessNotice, TermChips,
+    LendingTab, LendingTabs, Loaded, LoanStatusBadge, RequireSignIn, SuccessNotice, TermChips,
     TextArea, TextField, etag_of, reveal_problem, sites_of, tier_name, urgency_text, vocabulary,
     window_text,
 };
@@ -52,21 +52,21 @@ pub fn OrganizationLendingPage() -> impl IntoView {
 #[component]
 fn OwnerLending(organization: Uuid) -> impl IntoView {
     let session = use_session();
-    let name = LocalResource::new(move || {
-        session.call(move |client| async move { client.organization(organization).await })
-    });
+    let name =
+        LocalResource::new(move || async move { session.api().organization(organization).await });
     // Bumped after every change, to read the lists again.
     let changes = RwSignal::new(0_u32);
     let notice = RwSignal::new(None::<String>);
     let problem = RwSignal::new(None::<ClientError>);
     let queue = LocalResource::new(move || {
         changes.track();
-        session.call(move |client| async move { client.loan_queue(organization).await })
+        async move { session.api().loan_queue(organization).await }
     });
     let out = LocalResource::new(move || {
         changes.track();
-        session.call(move |client| async move {
-            client
+        async move {
+            session
+                .api()
                 .loans(
                     organization,
                     &LoanQuery {
@@ -75,11 +75,11 @@ fn OwnerLending(organization: Uuid) -> impl IntoView {
                     },
                 )
                 .await
-        })
+        }
     });
     let items = LocalResource::new(move || {
         changes.track();
-        session.call(move |client| async move { client.items(organization).await })
+        async move { session.api().items(organization).await }
     });
     let approve = Action::new_local(move |loan: &Loan| {
         let (id, etag, name) = (loan.id, etag_of(loan.version), loan.item_name.clone());
@@ -87,10 +87,7 @@ fn OwnerLending(organization: Uuid) -> impl IntoView {
             notice.set(None);
             problem.set(None);
             match session
-                .call(move |client| {
-                    let etag = etag.clone();
-                    async move { client.approve_loan(id, &etag).await }
-                })
+                .api().approve_loan(id, &etag)
                 .await
             {
                 Ok(_) => notice.set(Some(format!("Approved: {name} is reserved for the borrower."))),
@@ -117,81 +114,73 @@ fn OwnerLending(organization: Uuid) -> impl IntoView {
         <SuccessNotice message=notice/>
         <section class="card" aria-labelledby="queue-heading" data-testid="loan-queue">
             <h2 id="queue-heading">"Waiting for your approval"</h2>
-            <Transition fallback=|| view! { <Loading label="Loading the queue…"/> }>
-                {move || Suspend::new(async move {
-                    match queue.await {
-                        Ok(list) if list.items.is_empty() => view! { <p class="empty" data-testid="queue-empty">"No request is waiting."</p> }.into_any(),
-                        Ok(list) => view! {
-                            <ol class="queue-list">
-                                {list
-                                    .items
-                                    .into_iter()
-                                    .enumerate()
-                                    .map(|(index, loan)| view! { <QueueRow position=index + 1 loan approve changes notice/> })
-                                    .collect_view()}
-                            </ol>
-                        }
-                        .into_any(),
-                        Err(error) => view! { <ErrorAlert error=Signal::stored(Some(error))/> }.into_any(),
+            <Loaded resource=queue label="Loading the queue…" let:list>
+                {if list.items.is_empty() {
+                    view! { <p class="empty" data-testid="queue-empty">"No request is waiting."</p> }.into_any()
+                } else {
+                    view! {
+                        <ol class="queue-list">
+                            {list
+                                .items
+                                .into_iter()
+                                .enumerate()
+                                .map(|(index, loan)| view! { <QueueRow position=index + 1 loan approve changes notice/> })
+                                .collect_view()}
+                        </ol>
                     }
-                })}
-            </Transition>
+                        .into_any()
+                }}
+            </Loaded>
         </section>
         <section class="card" aria-labelledby="out-heading" data-testid="owner-loans">
             <h2 id="out-heading">"Reserved and out"</h2>
-            <Transition fallback=|| view! { <Loading label="Loading the loans…"/> }>
-                {move || Suspend::new(async move {
-                    match out.await {
-                        Ok(list) => {
-                            let held: Vec<Loan> = list
-                                .items
-                                .into_iter()
-                                .filter(|loan| loan.status != ReservationStatus::Requested)
-                                .collect();
-                            if held.is_empty() {
-                                return view! { <p class="empty">"Nothing is reserved or out."</p> }.into_any();
-                            }
-                            view! {
-                                <ul class="plain-list held-list">
-                                    {held
-                                        .into_iter()
-                                        .map(|loan| {
-                                            let href = format!("/loans/{}", loan.id);
-                                            view! {
-                                                <li data-testid="held-loan" data-loan-id=loan.id.to_string()>
-                                                    <a href=href><strong>{loan.item_name.clone()}</strong></a>
-                                                    " "
-                                                    <LoanStatusBadge status=loan.status/>
-                                                    <span class="small muted">{format!(" · {} · tier {}", window_text(loan.window), loan.urgency.tier().number())}</span>
-                                                </li>
-                                            }
-                                        })
-                                        .collect_view()}
-                                </ul>
-                            }
-                            .into_any()
+            <Loaded resource=out label="Loading the loans…" let:list>
+                {
+                    let held: Vec<Loan> = list
+                        .items
+                        .into_iter()
+                        .filter(|loan| loan.status != ReservationStatus::Requested)
+                        .collect();
+                    if held.is_empty() {
+                        view! { <p class="empty">"Nothing is reserved or out."</p> }.into_any()
+                    } else {
+                        view! {
+                            <ul class="plain-list held-list">
+                                {held
+                                    .into_iter()
+                                    .map(|loan| {
+                                        let href = format!("/loans/{}", loan.id);
+                                        view! {
+                                            <li data-testid="held-loan" data-loan-id=loan.id.to_string()>
+                                                <a href=href><strong>{loan.item_name.clone()}</strong></a>
+                                                " "
+                                                <LoanStatusBadge status=loan.status/>
+                                                <span class="small muted">{format!(" · {} · tier {}", window_text(loan.window), loan.urgency.tier().number())}</span>
+                                            </li>
+                                        }
+                                    })
+                                    .collect_view()}
+                            </ul>
                         }
-                        Err(error) => view! { <ErrorAlert error=Signal::stored(Some(error))/> }.into_any(),
+                            .into_any()
                     }
-                })}
-            </Transition>
+                }
+            </Loaded>
         </section>
         <section class="card" aria-labelledby="items-heading" data-testid="own-items">
             <h2 id="items-heading">"Our items"</h2>
-            <Transition fallback=|| view! { <Loading label="Loading the items…"/> }>
-                {move || Suspend::new(async move {
-                    match items.await {
-                        Ok(list) if list.items.is_empty() => view! { <p class="empty">"No items yet: add the first below."</p> }.into_any(),
-                        Ok(list) => view! {
-                            <ul class="own-items">
-                                {list.items.into_iter().map(|item| view! { <OwnItem item/> }).collect_view()}
-                            </ul>
-                        }
-                        .into_any(),
-                        Err(error) => view! { <ErrorAlert error=Signal::stored(Some(error))/> }.into_any(),
+            <Loaded resource=items label="Loading the items…" let:list>
+                {if list.items.is_empty() {
+                    view! { <p class="empty">"No items yet: add the first below."</p> }.into_any()
+                } else {
+                    view! {
+                        <ul class="own-items">
+                            {list.items.into_iter().map(|item| view! { <OwnItem item/> }).collect_view()}
+                        </ul>
                     }
-                })}
-            </Transition>
+                        .into_any()
+                }}
+            </Loaded>
         </section>
         <NewItemForm organization/>
     }
@@ -215,14 +204,7 @@ fn QueueRow(
         let request = request.clone();
         let etag = etag.clone();
         async move {
-            match session
-                .call(move |client| {
-                    let request = request.clone();
-                    let etag = etag.clone();
-                    async move { client.decline_loan(id, &request, &etag).await }
-                })
-                .await
-            {
+            match session.api().decline_loan(id, &request, &etag).await {
                 Ok(_) => {
                     notice.set(Some("Declined; the borrower sees your reason.".to_owned()));
                     changes.update(|count| *count += 1);
@@ -342,11 +324,8 @@ fn NewItemForm(organization: Uuid) -> impl IntoView {
         let key = idempotency.for_body(&request);
         async move {
             match session
-                .call(move |client| {
-                    let request = request.clone();
-                    let key = key.clone();
-                    async move { client.create_item(organization, &request, Some(&key)).await }
-                })
+                .api()
+                .create_item(organization, &request, Some(&key))
                 .await
             {
                 Ok(item) => {

@@ -15,9 +15,7 @@ use leptos_router::hooks::{use_navigate, use_query_map};
 use warren_domain::directory::taxonomy::Term;
 use warren_wire::{ArticleHit, ArticleKind, ArticleQuery, Visibility};
 
-use crate::components::{
-    ErrorAlert, Loading, RequireSignIn, SpeciesOptions, label_of, term_labels,
-};
+use crate::components::{Loaded, RequireSignIn, SpeciesOptions, label_of, shared_term_labels};
 use crate::local_time;
 use crate::session::use_session;
 
@@ -86,14 +84,16 @@ fn Library() -> impl IntoView {
     });
     let terms = LocalResource::new(move || async move {
         session
-            .call(|client| async move { client.taxonomy().await })
+            .api()
+            .taxonomy()
             .await
             .map(|list| list.items)
             .unwrap_or_default()
     });
-    let labels = LocalResource::new(move || term_labels(session));
+    let labels = StoredValue::new_local(shared_term_labels(session));
     let results = LocalResource::new(move || {
         let (q, k, s) = current.get();
+        let labels = labels.get_value();
         async move {
             let query = ArticleQuery {
                 q: (!q.trim().is_empty()).then_some(q),
@@ -102,12 +102,9 @@ fn Library() -> impl IntoView {
                 limit: Some(RESULTS),
                 ..ArticleQuery::default()
             };
-            session
-                .call(move |client| {
-                    let query = query.clone();
-                    async move { client.search_articles(&query).await }
-                })
-                .await
+            let (page, labels) =
+                futures_util::future::join(session.api().search_articles(&query), labels).await;
+            page.map(|page| (page.items, labels))
         }
     });
     let submit = move |event: leptos::ev::SubmitEvent| {
@@ -195,15 +192,12 @@ fn Library() -> impl IntoView {
                 </div>
             </div>
         </form>
-        <Transition fallback=|| view! { <Loading label="Searching the library…"/> }>
-            {move || Suspend::new(async move {
-                let labels = labels.await;
-                match results.await {
-                    Ok(page) => view! { <Results items=page.items labels/> }.into_any(),
-                    Err(error) => view! { <ErrorAlert error=Signal::stored(Some(error))/> }.into_any(),
-                }
-            })}
-        </Transition>
+        <Loaded resource=results label="Searching the library…" let:found>
+            {
+                let (items, labels) = found;
+                view! { <Results items labels/> }
+            }
+        </Loaded>
     }
 }
 

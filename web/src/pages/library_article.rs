@@ -41,22 +41,15 @@ fn ArticleView(id: Uuid) -> impl IntoView {
     let chosen = Memo::new(move |_| {
         query.with(|query| query.get("version").and_then(|n| n.parse::<i64>().ok()))
     });
-    let article = LocalResource::new(move || {
-        session.call(move |client| async move { client.article(id).await })
-    });
-    let history = LocalResource::new(move || {
-        session.call(move |client| async move { client.article_versions(id).await })
-    });
+    let article = LocalResource::new(move || async move { session.api().article(id).await });
+    let history =
+        LocalResource::new(move || async move { session.api().article_versions(id).await });
     let old = LocalResource::new(move || {
         let number = chosen.get();
         async move {
             match number {
                 None => None,
-                Some(number) => Some(
-                    session
-                        .call(move |client| async move { client.article_version(id, number).await })
-                        .await,
-                ),
+                Some(number) => Some(session.api().article_version(id, number).await),
             }
         }
     });
@@ -221,12 +214,7 @@ fn Archive(id: Uuid, etag: String) -> impl IntoView {
     let archive = Action::new_local(move |_: &()| {
         let navigate = navigate.clone();
         async move {
-            let answer = session
-                .call(move |client| {
-                    let etag = etag.get_value();
-                    async move { client.archive_article(id, &etag).await }
-                })
-                .await;
+            let answer = session.api().archive_article(id, &etag.get_value()).await;
             if answer.is_ok() {
                 session.set_notice("The article was archived.");
                 navigate("/library", NavigateOptions::default());

@@ -21,7 +21,7 @@ use warren_wire::{
 };
 
 use crate::components::{
-    ErrorAlert, FieldErrors, Loading, RequireSignIn, TermChips, TextField, error_of, reveal_problem,
+    ErrorAlert, FieldErrors, Loaded, RequireSignIn, TermChips, TextField, error_of, reveal_problem,
 };
 use crate::idempotency::IdempotencyKey;
 use crate::pages::{NotFoundPage, route_id};
@@ -58,36 +58,32 @@ pub fn EditArticlePage() -> impl IntoView {
 #[component]
 fn EditArticle(id: Uuid) -> impl IntoView {
     let session = use_session();
-    let article = LocalResource::new(move || {
-        session.call(move |client| async move { client.article(id).await })
-    });
+    let article = LocalResource::new(move || async move { session.api().article(id).await });
     let reload = Callback::new(move |()| article.refetch());
     view! {
-        <Transition fallback=|| view! { <Loading label="Loading the article…"/> }>
-            {move || Suspend::new(async move {
-                match article.await {
-                    Ok(article) if article.value.can_edit => view! {
-                        <header class="page-header">
-                            <p class="eyebrow">
-                                <a href=format!("/library/{id}")>{article.value.title.clone()}</a>
-                            </p>
-                            <h1>"Edit article"</h1>
-                        </header>
-                        <ArticleForm article=Some(article) reload=Some(reload)/>
-                    }
-                    .into_any(),
-                    Ok(article) => view! {
-                        <section class="card narrow">
-                            <h1>{article.value.title}</h1>
-                            <p>"Only the organization's admins, clinicians and staff edit its articles."</p>
-                            <a href=format!("/library/{id}")>"Back to the article"</a>
-                        </section>
-                    }
-                    .into_any(),
-                    Err(error) => view! { <ErrorAlert error=Signal::stored(Some(error))/> }.into_any(),
+        <Loaded resource=article label="Loading the article…" let:article>
+            {if article.value.can_edit {
+                view! {
+                    <header class="page-header">
+                        <p class="eyebrow">
+                            <a href=format!("/library/{id}")>{article.value.title.clone()}</a>
+                        </p>
+                        <h1>"Edit article"</h1>
+                    </header>
+                    <ArticleForm article=Some(article) reload=Some(reload)/>
                 }
-            })}
-        </Transition>
+                    .into_any()
+            } else {
+                view! {
+                    <section class="card narrow">
+                        <h1>{article.value.title}</h1>
+                        <p>"Only the organization's admins, clinicians and staff edit its articles."</p>
+                        <a href=format!("/library/{id}")>"Back to the article"</a>
+                    </section>
+                }
+                    .into_any()
+            }}
+        </Loaded>
     }
 }
 
@@ -150,7 +146,8 @@ fn ArticleForm(article: Option<Versioned<Article>>, reload: Option<Callback<()>>
     let errors = FieldErrors::new();
     let terms = LocalResource::new(move || async move {
         session
-            .call(|client| async move { client.taxonomy().await })
+            .api()
+            .taxonomy()
             .await
             .map(|list| {
                 list.items
@@ -169,10 +166,8 @@ fn ArticleForm(article: Option<Versioned<Article>>, reload: Option<Callback<()>>
                 Err(_) => return Ok(String::new()),
             };
             session
-                .call(move |client| {
-                    let request = request.clone();
-                    async move { client.preview_article(&request).await }
-                })
+                .api()
+                .preview_article(&request)
                 .await
                 .map(|preview| preview.body_html)
         }
@@ -191,24 +186,21 @@ fn ArticleForm(article: Option<Versioned<Article>>, reload: Option<Callback<()>>
         let submission = submission.clone();
         let navigate = navigate.clone();
         async move {
-            let answer = session
-                .call(move |client| {
-                    let submission = submission.clone();
-                    let etag = etag.get_value();
-                    async move {
-                        match submission {
-                            Submission::Create(request) => {
-                                let key = key.for_body(&request);
-                                client.create_article(&request, Some(&key)).await
-                            }
-                            Submission::Update(id, request) => client
-                                .update_article(id, &request, etag.as_deref().unwrap_or_default())
-                                .await
-                                .map(|versioned| versioned.value),
-                        }
-                    }
-                })
-                .await;
+            let client = session.api();
+            let answer = match submission {
+                Submission::Create(request) => {
+                    let key = key.for_body(&request);
+                    client.create_article(&request, Some(&key)).await
+                }
+                Submission::Update(id, request) => client
+                    .update_article(
+                        id,
+                        &request,
+                        etag.get_value().as_deref().unwrap_or_default(),
+                    )
+                    .await
+                    .map(|versioned| versioned.value),
+            };
             match &answer {
                 Ok(article) => {
                     key.finish();

@@ -50,9 +50,7 @@ pub fn LoanPage() -> impl IntoView {
 #[component]
 fn LoanView(id: Uuid) -> impl IntoView {
     let session = use_session();
-    let first = LocalResource::new(move || {
-        session.call(move |client| async move { client.loan(id).await })
-    });
+    let first = LocalResource::new(move || async move { session.api().loan(id).await });
     view! {
         <Loaded resource=first label="Loading the loan…" let:initial>
             <Detail id initial/>
@@ -127,28 +125,17 @@ struct Page {
 impl Page {
     async fn reload(self) {
         let id = self.id;
-        if let Ok(loan) = self
-            .session
-            .call(move |client| async move { client.loan(id).await })
-            .await
-        {
+        if let Ok(loan) = self.session.api().loan(id).await {
             self.changes.current.try_set(loan);
         }
-        if let Ok(timeline) = self
-            .session
-            .call(move |client| async move { client.loan_timeline(id).await })
-            .await
-        {
+        if let Ok(timeline) = self.session.api().loan_timeline(id).await {
             self.timeline.try_set(timeline.items);
         }
         let item_id = self
             .changes
             .current
             .with_untracked(|loan| loan.value.item_id);
-        if let Ok(item) = self
-            .session
-            .call(move |client| async move { client.item(item_id).await })
-            .await
+        if let Ok(item) = self.session.api().item(item_id).await
             && self
                 .item
                 .try_with_untracked(|shown| shown.as_ref() != Some(&item.value))

@@ -11,7 +11,7 @@ use warren_wire::{
 };
 
 use crate::components::{
-    ConfirmButton, CopyBox, ErrorAlert, FieldErrors, InvitationBadge, Loading, OrgHeader, OrgTab,
+    ConfirmButton, CopyBox, ErrorAlert, FieldErrors, InvitationBadge, Loaded, OrgHeader, OrgTab,
     RequireSignIn, SuccessNotice, TextField, error_of,
 };
 use crate::idempotency::IdempotencyKey;
@@ -46,12 +46,9 @@ fn grantable_roles(is_network_admin: bool) -> Vec<Role> {
 fn MembersAndInvitations(id: Uuid) -> impl IntoView {
     let session = use_session();
     let notice = RwSignal::new(None::<String>);
-    let members = LocalResource::new(move || {
-        session.call(move |client| async move { client.members(id).await })
-    });
-    let invitations = LocalResource::new(move || {
-        session.call(move |client| async move { client.invitations(id).await })
-    });
+    let members = LocalResource::new(move || async move { session.api().members(id).await });
+    let invitations =
+        LocalResource::new(move || async move { session.api().invitations(id).await });
     let reload_members = Callback::new(move |()| members.refetch());
     let reload_invitations = Callback::new(move |()| invitations.refetch());
 
@@ -60,41 +57,37 @@ fn MembersAndInvitations(id: Uuid) -> impl IntoView {
         <SuccessNotice message=notice/>
         <section class="card" aria-labelledby="members-heading">
             <h2 id="members-heading">"Members"</h2>
-            <Transition fallback=|| view! { <Loading label="Loading members…"/> }>
-                {move || Suspend::new(async move {
-                    match members.await {
-                        Err(error) => view! { <ErrorAlert error=Signal::stored(Some(error))/> }.into_any(),
-                        Ok(list) if list.items.is_empty() => view! { <p class="empty">"No members."</p> }.into_any(),
-                        Ok(list) => {
-                            view! {
-                                <div class="table-scroll" tabindex="0">
-                                    <table>
-                                        <thead>
-                                            <tr>
-                                                <th scope="col">"Name"</th>
-                                                <th scope="col">"E-mail"</th>
-                                                <th scope="col">"Role"</th>
-                                                <th scope="col">"Joined"</th>
-                                                <th scope="col">"Remove"</th>
-                                            </tr>
-                                        </thead>
-                                        <tbody>
-                                            {list
-                                                .items
-                                                .into_iter()
-                                                .map(|member| {
-                                                    view! { <MemberRow organization=id member notice reload=reload_members/> }
-                                                })
-                                                .collect_view()}
-                                        </tbody>
-                                    </table>
-                                </div>
-                            }
-                                .into_any()
-                        }
+            <Loaded resource=members label="Loading members…" let:list>
+                {if list.items.is_empty() {
+                    view! { <p class="empty">"No members."</p> }.into_any()
+                } else {
+                    view! {
+                        <div class="table-scroll" tabindex="0">
+                            <table>
+                                <thead>
+                                    <tr>
+                                        <th scope="col">"Name"</th>
+                                        <th scope="col">"E-mail"</th>
+                                        <th scope="col">"Role"</th>
+                                        <th scope="col">"Joined"</th>
+                                        <th scope="col">"Remove"</th>
+                                    </tr>
+                                </thead>
+                                <tbody>
+                                    {list
+                                        .items
+                                        .into_iter()
+                                        .map(|member| {
+                                            view! { <MemberRow organization=id member notice reload=reload_members/> }
+                                        })
+                                        .collect_view()}
+                                </tbody>
+                            </table>
+                        </div>
                     }
-                })}
-            </Transition>
+                        .into_any()
+                }}
+            </Loaded>
         </section>
         <section class="card" aria-labelledby="invite-heading">
             <h2 id="invite-heading">"Invite someone"</h2>
@@ -102,44 +95,38 @@ fn MembersAndInvitations(id: Uuid) -> impl IntoView {
         </section>
         <section class="card" aria-labelledby="invitations-heading">
             <h2 id="invitations-heading">"Invitations"</h2>
-            <Transition fallback=|| view! { <Loading label="Loading invitations…"/> }>
-                {move || Suspend::new(async move {
-                    match invitations.await {
-                        Err(error) => view! { <ErrorAlert error=Signal::stored(Some(error))/> }.into_any(),
-                        Ok(list) if list.items.is_empty() => {
-                            view! { <p class="empty">"No invitations sent yet."</p> }.into_any()
-                        }
-                        Ok(list) => {
-                            view! {
-                                <div class="table-scroll" tabindex="0">
-                                    <table>
-                                        <thead>
-                                            <tr>
-                                                <th scope="col">"E-mail"</th>
-                                                <th scope="col">"Role"</th>
-                                                <th scope="col">"Status"</th>
-                                                <th scope="col">"Sent"</th>
-                                                <th scope="col">"Expires"</th>
-                                                <th scope="col">"Revoke"</th>
-                                            </tr>
-                                        </thead>
-                                        <tbody>
-                                            {list
-                                                .items
-                                                .into_iter()
-                                                .map(|invitation| {
-                                                    view! { <InvitationRow invitation notice reload=reload_invitations/> }
-                                                })
-                                                .collect_view()}
-                                        </tbody>
-                                    </table>
-                                </div>
-                            }
-                                .into_any()
-                        }
+            <Loaded resource=invitations label="Loading invitations…" let:list>
+                {if list.items.is_empty() {
+                    view! { <p class="empty">"No invitations sent yet."</p> }.into_any()
+                } else {
+                    view! {
+                        <div class="table-scroll" tabindex="0">
+                            <table>
+                                <thead>
+                                    <tr>
+                                        <th scope="col">"E-mail"</th>
+                                        <th scope="col">"Role"</th>
+                                        <th scope="col">"Status"</th>
+                                        <th scope="col">"Sent"</th>
+                                        <th scope="col">"Expires"</th>
+                                        <th scope="col">"Revoke"</th>
+                                    </tr>
+                                </thead>
+                                <tbody>
+                                    {list
+                                        .items
+                                        .into_iter()
+                                        .map(|invitation| {
+                                            view! { <InvitationRow invitation notice reload=reload_invitations/> }
+                                        })
+                                        .collect_view()}
+                                </tbody>
+                            </table>
+                        </div>
                     }
-                })}
-            </Transition>
+                        .into_any()
+                }}
+            </Loaded>
         </section>
     }
 }
@@ -162,10 +149,10 @@ fn MemberRow(
 
     let change_role = Action::new_local(move |new_role: &Role| {
         let change = ChangeRoleRequest { role: *new_role };
-        session.call(move |client| {
+        {
             let change = change.clone();
-            async move { client.change_role(organization, user, &change).await }
-        })
+            async move { session.api().change_role(organization, user, &change).await }
+        }
     });
     let role_name = name.clone();
     Effect::new(move |_| match change_role.value().get() {
@@ -180,8 +167,8 @@ fn MemberRow(
         Some(Err(_)) => role.set(role.get_untracked()),
         None => {}
     });
-    let remove = Action::new_local(move |()| {
-        session.call(move |client| async move { client.remove_member(organization, user).await })
+    let remove = Action::new_local(move |()| async move {
+        session.api().remove_member(organization, user).await
     });
     let removed_name = name.clone();
     Effect::new(move |_| {
@@ -260,8 +247,8 @@ fn InvitationRow(
     let organization = invitation.organization_id;
     let id = invitation.id;
     let email = invitation.email.clone();
-    let revoke = Action::new_local(move |()| {
-        session.call(move |client| async move { client.revoke_invitation(organization, id).await })
+    let revoke = Action::new_local(move |()| async move {
+        session.api().revoke_invitation(organization, id).await
     });
     let revoked_email = email.clone();
     Effect::new(move |_| {
@@ -319,11 +306,8 @@ fn InviteForm(organization: Uuid, reload: Callback<()>) -> impl IntoView {
         let key = submission.for_body(&request);
         async move {
             let answer: Result<CreatedInvitation, ClientError> = session
-                .call(move |client| {
-                    let request = request.clone();
-                    let key = key.clone();
-                    async move { client.invite(organization, &request, Some(&key)).await }
-                })
+                .api()
+                .invite(organization, &request, Some(&key))
                 .await;
             match &answer {
                 Ok(_) => {

@@ -40,11 +40,8 @@ fn NewSite(organization: Uuid) -> impl IntoView {
         let navigate = navigate.clone();
         async move {
             let answer = session
-                .call(move |client| {
-                    let input = input.clone();
-                    let key = key.clone();
-                    async move { client.create_site(organization, &input, Some(&key)).await }
-                })
+                .api()
+                .create_site(organization, &input, Some(&key))
                 .await;
             match &answer {
                 Ok(created) => {

@@ -53,12 +53,8 @@ struct Loaded {
 }
 
 async fn load(session: Session, id: Uuid) -> Result<Loaded, ClientError> {
-    let rota = session
-        .call(move |client| async move { client.on_call_rota(id).await })
-        .await?;
-    let site = session
-        .call(move |client| async move { client.site(id).await })
-        .await?;
+    let rota = session.api().on_call_rota(id).await?;
+    let site = session.api().site(id).await?;
     let organization = rota.value.organization_id;
     let editable = untrack(|| {
         session.is_network_admin()
@@ -68,9 +64,7 @@ async fn load(session: Session, id: Uuid) -> Result<Loaded, ClientError> {
                 .any(|membership| membership.organization.id == organization)
     });
     let candidates = if editable {
-        let members = session
-            .call(move |client| async move { client.members(organization).await })
-            .await?;
+        let members = session.api().members(organization).await?;
         // Only those who answer for the site's cases may be on call.
         Some(
             members
@@ -479,11 +473,8 @@ fn RotaEditor(
         let rota = rota.clone();
         async move {
             let answer = session
-                .call(move |client| {
-                    let rota = rota.clone();
-                    let etag = etag.get_value();
-                    async move { client.save_on_call_rota(id, &rota, &etag).await }
-                })
+                .api()
+                .save_on_call_rota(id, &rota, &etag.get_value())
                 .await;
             match &answer {
                 Ok(saved) => {

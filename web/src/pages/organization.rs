@@ -3,14 +3,14 @@
 
 use leptos::prelude::*;
 use uuid::Uuid;
-use warren_client::{ClientError, Versioned};
+use warren_client::Versioned;
 use warren_domain::{Description, OrgName, Website};
 use warren_wire::ErrorCode;
 use warren_wire::{Organization, UpdateOrganizationRequest};
 
 use crate::components::{
-    AvailabilityBadge, CapacityBadge, ErrorAlert, FieldErrors, KindSelect, Loaded, Loading,
-    OrgHeader, OrgTab, RequireSignIn, SuccessNotice, TextArea, TextField, VerifiedBadge, error_of,
+    AvailabilityBadge, CapacityBadge, ErrorAlert, FieldErrors, KindSelect, Loaded, OrgHeader,
+    OrgTab, RequireSignIn, SuccessNotice, TextArea, TextField, VerifiedBadge, error_of,
 };
 use crate::local_time;
 use crate::pages::{NotFoundPage, organization_id};
@@ -33,9 +33,8 @@ pub fn OrganizationPage() -> impl IntoView {
 #[component]
 fn OrganizationDetails(id: Uuid) -> impl IntoView {
     let session = use_session();
-    let organization = LocalResource::new(move || {
-        session.call(move |client| async move { client.organization(id).await })
-    });
+    let organization =
+        LocalResource::new(move || async move { session.api().organization(id).await });
     let reload = Callback::new(move |()| organization.refetch());
     let administers = move || {
         session.is_network_admin()
@@ -80,11 +79,8 @@ fn OrganizationEditor(
         let change = change.clone();
         async move {
             let answer = session
-                .call(move |client| {
-                    let change = change.clone();
-                    let etag = etag.get_value();
-                    async move { client.update_organization(id, &change, &etag).await }
-                })
+                .api()
+                .update_organization(id, &change, &etag.get_value())
                 .await;
             match &answer {
                 Ok(updated) => {
@@ -181,9 +177,7 @@ fn OrganizationEditor(
 #[component]
 fn Sites(id: Uuid) -> impl IntoView {
     let session = use_session();
-    let sites = LocalResource::new(move || {
-        session.call(move |client| async move { client.sites(id).await })
-    });
+    let sites = LocalResource::new(move || async move { session.api().sites(id).await });
     let may_edit = move || session.may_edit_listings(id);
     view! {
         <section class="card" aria-labelledby="sites-heading">
@@ -195,49 +189,43 @@ fn Sites(id: Uuid) -> impl IntoView {
                     </a>
                 </Show>
             </div>
-            <Transition fallback=|| view! { <Loading label="Loading sites…"/> }>
-                {move || Suspend::new(async move {
-                    match sites.await {
-                        Err(error) => view! { <ErrorAlert error=Signal::stored(Some::<ClientError>(error))/> }.into_any(),
-                        Ok(sites) if sites.items.is_empty() => {
-                            view! { <p class="empty">"No sites yet: the directory does not list this organization."</p> }
-                                .into_any()
-                        }
-                        Ok(sites) => {
-                            let now = local_time::now();
-                            view! {
-                                <ul class="site-list">
-                                    {sites
-                                        .items
-                                        .into_iter()
-                                        .map(|site| {
-                                            let listing = site.listing;
-                                            view! {
-                                                <li class="site-row" data-testid="site" data-site-id=listing.id.to_string()>
-                                                    <AvailabilityBadge availability=listing.availability at=now/>
-                                                    <div>
-                                                        <a class="site-row-name" href=format!("/sites/{}", listing.id)>
-                                                            {listing.name}
-                                                        </a>
-                                                        <p class="muted">
-                                                            {format!("{}, {} {}", listing.address, listing.town, listing.postcode)}
-                                                        </p>
-                                                        <p class="badges">
-                                                            <CapacityBadge status=listing.capacity.status/>
-                                                            <VerifiedBadge verified=listing.verified assured_at=listing.assured_at/>
-                                                        </p>
-                                                    </div>
-                                                </li>
-                                            }
-                                        })
-                                        .collect_view()}
-                                </ul>
-                            }
-                                .into_any()
-                        }
+            <Loaded resource=sites label="Loading sites…" let:sites>
+                {if sites.items.is_empty() {
+                    view! { <p class="empty">"No sites yet: the directory does not list this organization."</p> }
+                        .into_any()
+                } else {
+                    let now = local_time::now();
+                    view! {
+                        <ul class="site-list">
+                            {sites
+                                .items
+                                .into_iter()
+                                .map(|site| {
+                                    let listing = site.listing;
+                                    view! {
+                                        <li class="site-row" data-testid="site" data-site-id=listing.id.to_string()>
+                                            <AvailabilityBadge availability=listing.availability at=now/>
+                                            <div>
+                                                <a class="site-row-name" href=format!("/sites/{}", listing.id)>
+                                                    {listing.name}
+                                                </a>
+                                                <p class="muted">
+                                                    {format!("{}, {} {}", listing.address, listing.town, listing.postcode)}
+                                                </p>
+                                                <p class="badges">
+                                                    <CapacityBadge status=listing.capacity.status/>
+                                                    <VerifiedBadge verified=listing.verified assured_at=listing.assured_at/>
+                                                </p>
+                                            </div>
+                                        </li>
+                                    }
+                                })
+                                .collect_view()}
+                        </ul>
                     }
-                })}
-            </Transition>
+                        .into_any()
+                }}
+            </Loaded>
         </section>
     }
 }

@@ -31,13 +31,7 @@ async fn update_me(
     etag: StoredValue<String>,
     change: UpdateMeRequest,
 ) -> Result<Versioned<Me>, ClientError> {
-    let answer = session
-        .call(move |client| {
-            let change = change.clone();
-            let etag = etag.get_value();
-            async move { client.update_me(&change, &etag).await }
-        })
-        .await;
+    let answer = session.api().update_me(&change, &etag.get_value()).await;
     if let Ok(me) = &answer {
         etag.set_value(me.etag.clone());
         session.set_me(me.clone());
@@ -49,7 +43,7 @@ async fn update_me(
 fn Profile() -> impl IntoView {
     let session = use_session();
     // A fresh read, for the current version (ETag).
-    let me = LocalResource::new(move || session.call(|client| async move { client.me().await }));
+    let me = LocalResource::new(move || async move { session.api().me().await });
     view! {
         <header class="page-header">
             <h1>"Your profile"</h1>

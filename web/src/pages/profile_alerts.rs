@@ -28,11 +28,9 @@ use crate::session::use_session;
 #[component]
 pub fn AlertSettings() -> impl IntoView {
     let session = use_session();
-    let preferences = LocalResource::new(move || {
-        session.call(|client| async move { client.my_alert_preferences().await })
-    });
-    let shifts =
-        LocalResource::new(move || session.call(|client| async move { client.my_shifts().await }));
+    let preferences =
+        LocalResource::new(move || async move { session.api().my_alert_preferences().await });
+    let shifts = LocalResource::new(move || async move { session.api().my_shifts().await });
     let reload = Callback::new(move |()| preferences.refetch());
     view! {
         <section class="card alert-settings" id="alerts" tabindex="-1" aria-labelledby="alerts-heading">
@@ -105,11 +103,8 @@ fn PreferencesForm(
         let preferences = preferences.clone();
         async move {
             let answer = session
-                .call(move |client| {
-                    let preferences = preferences.clone();
-                    let etag = etag.get_value();
-                    async move { client.save_my_alert_preferences(&preferences, &etag).await }
-                })
+                .api()
+                .save_my_alert_preferences(&preferences, &etag.get_value())
                 .await;
             match &answer {
                 Ok(saved) => {
@@ -323,9 +318,7 @@ fn EmailLine(email: String, email_confirmed: bool) -> impl IntoView {
     let session = use_session();
     let confirmed = RwSignal::new(email_confirmed);
     let send = Action::new_local(move |(): &()| async move {
-        let answer = session
-            .call(|client| async move { client.request_email_confirmation().await })
-            .await;
+        let answer = session.api().request_email_confirmation().await;
         if let Err(error) = &answer
             && error.is(ErrorCode::AlreadyConfirmed)
         {

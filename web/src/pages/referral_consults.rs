@@ -12,7 +12,7 @@ use warren_client::ClientError;
 use warren_domain::ClinicalNote;
 use warren_wire::{Consult, RequestConsultRequest, SpecialistQuery};
 
-use crate::components::{ErrorAlert, FieldErrors, TextArea};
+use crate::components::{ErrorAlert, FieldErrors, Loaded, TextArea};
 use crate::idempotency::IdempotencyKey;
 use crate::local_time;
 use crate::pages::consults::ConsultStatusBadge;
@@ -42,7 +42,7 @@ pub fn ConsultsCard(
     let consults = LocalResource::new(move || {
         changed.track();
         reloads.track();
-        session.call(move |client| async move { client.referral_consults(referral).await })
+        async move { session.api().referral_consults(referral).await }
     });
     let specialists = LocalResource::new(move || {
         let species = species.get();
@@ -53,10 +53,8 @@ pub fn ConsultsCard(
                 ..SpecialistQuery::default()
             };
             session
-                .call(move |client| {
-                    let query = query.clone();
-                    async move { client.search_specialists(&query).await }
-                })
+                .api()
+                .search_specialists(&query)
                 .await
                 .map(|page| page.items)
                 .unwrap_or_default()
@@ -73,11 +71,8 @@ pub fn ConsultsCard(
         let key = submission.for_body(&request);
         async move {
             let asked = session
-                .call(move |client| {
-                    let request = request.clone();
-                    let key = key.clone();
-                    async move { client.request_consult(referral, &request, Some(&key)).await }
-                })
+                .api()
+                .request_consult(referral, &request, Some(&key))
                 .await;
             match asked {
                 Ok(_) => {
@@ -99,12 +94,7 @@ pub fn ConsultsCard(
         let id = consult.id;
         let etag = format!("\"{}\"", consult.version);
         async move {
-            let cancelled = session
-                .call(move |client| {
-                    let etag = etag.clone();
-                    async move { client.cancel_consult(id, &etag).await }
-                })
-                .await;
+            let cancelled = session.api().cancel_consult(id, &etag).await;
             match cancelled {
                 Ok(_) => {
                     reloads.update(|n| *n += 1);
@@ -135,54 +125,52 @@ pub fn ConsultsCard(
     view! {
         <section class="card consults-card" aria-labelledby="consults-heading" data-testid="consults">
             <h2 id="consults-heading">"Ask a specialist"</h2>
-            <Transition fallback=|| view! { <p class="muted">"Loading consults…"</p> }>
-                {move || Suspend::new(async move {
-                    match consults.await {
-                        Ok(list) if list.items.is_empty() => view! {
-                            <p class="empty">"No consults yet."</p>
-                        }
-                        .into_any(),
-                        Ok(list) => view! {
-                            <ul class="consult-list">
-                                {list
-                                    .items
-                                    .into_iter()
-                                    .map(|consult| {
-                                        let can_cancel = consult.can_cancel;
-                                        let to_cancel = consult.clone();
-                                        view! {
-                                            <li class="consult-item" data-testid="referral-consult" data-status=consult.status.as_str()>
-                                                <p class="message-meta">
-                                                    <ConsultStatusBadge status=consult.status/>
-                                                    " "
-                                                    <strong>{consult.specialist_name.clone()}</strong>
-                                                    <span class="muted">{format!(" · {} · asked by {} on {}", consult.specialist_organization_name, consult.requester_name, local_time::date_time(consult.created_at))}</span>
-                                                </p>
-                                                <p class="notes">{consult.question.clone()}</p>
-                                                {consult.answer.clone().map(|answer| view! {
-                                                    <p class="consult-answer notes" data-testid="referral-consult-answer">
-                                                        <strong>"Answer: "</strong>{answer}
-                                                    </p>
-                                                })}
-                                                {consult.decline_reason.clone().map(|reason| view! {
-                                                    <p class="muted notes"><strong>"Declined: "</strong>{reason}</p>
-                                                })}
-                                                {can_cancel.then(|| view! {
-                                                    <button type="button" class="button secondary small" on:click=move |_| { cancel.dispatch(to_cancel.clone()); }>
-                                                        "Cancel consult"
-                                                    </button>
-                                                })}
-                                            </li>
-                                        }
-                                    })
-                                    .collect_view()}
-                            </ul>
-                        }
-                        .into_any(),
-                        Err(error) => view! { <ErrorAlert error=Signal::stored(Some(error))/> }.into_any(),
+            <Loaded resource=consults label="Loading consults…" let:list>
+                {if list.items.is_empty() {
+                    view! {
+                        <p class="empty">"No consults yet."</p>
                     }
-                })}
-            </Transition>
+                        .into_any()
+                } else {
+                    view! {
+                        <ul class="consult-list">
+                            {list
+                                .items
+                                .into_iter()
+                                .map(|consult| {
+                                    let can_cancel = consult.can_cancel;
+                                    let to_cancel = consult.clone();
+                                    view! {
+                                        <li class="consult-item" data-testid="referral-consult" data-status=consult.status.as_str()>
+                                            <p class="message-meta">
+                                                <ConsultStatusBadge status=consult.status/>
+                                                " "
+                                                <strong>{consult.specialist_name.clone()}</strong>
+                                                <span class="muted">{format!(" · {} · asked by {} on {}", consult.specialist_organization_name, consult.requester_name, local_time::date_time(consult.created_at))}</span>
+                                            </p>
+                                            <p class="notes">{consult.question.clone()}</p>
+                                            {consult.answer.clone().map(|answer| view! {
+                                                <p class="consult-answer notes" data-testid="referral-consult-answer">
+                                                    <strong>"Answer: "</strong>{answer}
+                                                </p>
+                                            })}
+                                            {consult.decline_reason.clone().map(|reason| view! {
+                                                <p class="muted notes"><strong>"Declined: "</strong>{reason}</p>
+                                            })}
+                                            {can_cancel.then(|| view! {
+                                                <button type="button" class="button secondary small" on:click=move |_| { cancel.dispatch(to_cancel.clone()); }>
+                                                    "Cancel consult"
+                                                </button>
+                                            })}
+                                        </li>
+                                    }
+                                })
+                                .collect_view()}
+                        </ul>
+                    }
+                        .into_any()
+                }}
+            </Loaded>
             <ErrorAlert error=problem/>
             <Show when=move || may_ask.get()>
                 <form class="consult-form" novalidate on:submit=submit data-testid="consult-form">

@@ -65,18 +65,13 @@ struct Start {
 }
 
 async fn start(session: Session, assessment: Option<Uuid>) -> Result<Start, ClientError> {
-    let terms = read_through(
-        TAXONOMY_KEY,
-        session.call(|client| async move { client.taxonomy().await }),
-    )
-    .await?
-    .value
-    .items;
+    let terms = read_through(TAXONOMY_KEY, async move { session.api().taxonomy().await })
+        .await?
+        .value
+        .items;
     let assessment = match assessment {
         Some(id) => {
-            let record = session
-                .call(move |client| async move { client.assessment(id).await })
-                .await?;
+            let record = session.api().assessment(id).await?;
             let version = record.result.protocol_version;
             let signs = session
                 .client()
@@ -192,7 +187,8 @@ fn ReferralForm(
                 return Vec::new();
             };
             session
-                .call(move |client| async move { client.sites(organization).await })
+                .api()
+                .sites(organization)
                 .await
                 .map(|list| {
                     list.items
@@ -297,15 +293,8 @@ fn ReferralForm(
             let navigate = navigate.clone();
             async move {
                 let created = session
-                    .call(move |client| {
-                        let request = request.clone();
-                        let key = key.clone();
-                        async move {
-                            client
-                                .create_referral(organization, &request, Some(&key))
-                                .await
-                        }
-                    })
+                    .api()
+                    .create_referral(organization, &request, Some(&key))
                     .await;
                 match &created {
                     Ok(created) => {
@@ -782,14 +771,7 @@ fn SitePicker(
     let open_now = RwSignal::new(true);
     let search = Action::new_local(move |params: &SearchParams| {
         let params = params.clone();
-        async move {
-            session
-                .call(move |client| {
-                    let params = params.clone();
-                    async move { client.search(&params).await }
-                })
-                .await
-        }
+        async move { session.api().search(&params).await }
     });
     let run = move || {
         let nonempty = |text: String| (!text.trim().is_empty()).then(|| text.trim().to_owned());

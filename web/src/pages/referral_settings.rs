@@ -59,15 +59,11 @@ fn minutes_text(minutes: &str) -> String {
 #[component]
 fn Settings() -> impl IntoView {
     let session = use_session();
-    let setting = LocalResource::new(move || {
-        session.call(|client| async move { client.answer_times().await })
-    });
-    let sharing = LocalResource::new(move || {
-        session.call(|client| async move { client.transport_sharing().await })
-    });
-    let acknowledge = LocalResource::new(move || {
-        session.call(|client| async move { client.acknowledge_times().await })
-    });
+    let setting = LocalResource::new(move || async move { session.api().answer_times().await });
+    let sharing =
+        LocalResource::new(move || async move { session.api().transport_sharing().await });
+    let acknowledge =
+        LocalResource::new(move || async move { session.api().acknowledge_times().await });
     view! {
         <header class="page-header">
             <p class="eyebrow">
@@ -128,9 +124,7 @@ fn AnswerTimesForm(setting: AnswerTimesSetting) -> impl IntoView {
     let save = Action::new_local(move |times: &AnswerTimes| {
         let times = *times;
         async move {
-            let saved = session
-                .call(move |client| async move { client.set_answer_times(&times).await })
-                .await;
+            let saved = session.api().set_answer_times(&times).await;
             match &saved {
                 Ok(setting) => {
                     updated_at.set(setting.updated_at);
@@ -288,9 +282,7 @@ fn AcknowledgeTimesForm(setting: AcknowledgeTimesSetting) -> impl IntoView {
     let save = Action::new_local(move |times: &AcknowledgeTimes| {
         let times = *times;
         async move {
-            let saved = session
-                .call(move |client| async move { client.set_acknowledge_times(&times).await })
-                .await;
+            let saved = session.api().set_acknowledge_times(&times).await;
             match &saved {
                 Ok(setting) => {
                     updated_at.set(setting.updated_at);
@@ -430,12 +422,7 @@ fn TransportSharingForm(setting: TransportSharingSetting) -> impl IntoView {
             share_with_network: *share,
         };
         async move {
-            let saved = session
-                .call(move |client| {
-                    let request = request.clone();
-                    async move { client.set_transport_sharing(&request).await }
-                })
-                .await;
+            let saved = session.api().set_transport_sharing(&request).await;
             if let Ok(setting) = &saved {
                 shared.set(setting.share_with_network);
                 notice.set(Some(if setting.share_with_network {

@@ -22,8 +22,8 @@ use warren_domain::triage::Tier;
 use warren_wire::{Referral, ReferralQuery};
 
 use crate::components::{
-    BusinessStatusBadge, CallLink, DueCountdown, ErrorAlert, LiveIndicator, Loading, PriorityBadge,
-    ReferralStatusBadge, RequireSignIn, label_of, patient_title, term_labels, tier_name,
+    BusinessStatusBadge, CallLink, DueCountdown, LiveIndicator, Loaded, PriorityBadge,
+    ReferralStatusBadge, RequireSignIn, label_of, patient_title, shared_term_labels, tier_name,
     use_referral_stream,
 };
 use crate::local_time;
@@ -114,32 +114,36 @@ fn Board() -> impl IntoView {
     };
 
     let stream = use_referral_stream();
-    let labels = LocalResource::new(move || term_labels(session));
+    let labels = StoredValue::new_local(shared_term_labels(session));
+    // The board's referrals, with the labels of their species.
     let board = LocalResource::new(move || {
         stream.generation();
+        let labels = labels.get_value();
         let organization = organization.get();
         let state = state.get().to_owned();
         async move {
-            let Some(organization) = organization else {
-                return Ok(Vec::new());
+            let referrals = async move {
+                let Some(organization) = organization else {
+                    return Ok(Vec::new());
+                };
+                let query = ReferralQuery {
+                    direction: Some("all".into()),
+                    state: Some(state),
+                    limit: Some(BOARD_LIMIT),
+                    ..ReferralQuery::default()
+                };
+                session
+                    .api()
+                    .referrals(organization, &query)
+                    .await
+                    .map(|page| page.items)
             };
-            let query = ReferralQuery {
-                direction: Some("all".into()),
-                state: Some(state),
-                limit: Some(BOARD_LIMIT),
-                ..ReferralQuery::default()
-            };
-            session
-                .call(move |client| {
-                    let query = query.clone();
-                    async move { client.referrals(organization, &query).await }
-                })
-                .await
-                .map(|page| page.items)
+            let (items, labels) = futures_util::future::join(referrals, labels).await;
+            items.map(|items| (items, labels))
         }
     });
     let count = move |direction: Direction| {
-        board.get().and_then(Result::ok).map(|items| {
+        board.get().and_then(Result::ok).map(|(items, _)| {
             items
                 .iter()
                 .filter(|referral| referral.side == direction.side())
@@ -235,27 +239,23 @@ fn Board() -> impl IntoView {
                     .collect_view()}
             </div>
         </div>
-        <Transition fallback=|| view! { <Loading label="Loading the referrals…"/> }>
-            {move || {
-                // Read here, outside the suspense, so that a tab or filter
-                // change draws the list again.
-                let direction = direction.get();
-                let state = state.get();
-                Suspend::new(async move {
-                    let labels = labels.await;
-                    match board.await {
-                        Ok(items) => {
-                            let items: Vec<Referral> = items
-                                .into_iter()
-                                .filter(|referral| referral.side == direction.side())
-                                .collect();
-                            view! { <BoardList items labels direction state/> }.into_any()
-                        }
-                        Err(error) => view! { <ErrorAlert error=Signal::stored(Some(error))/> }.into_any(),
-                    }
-                })
-            }}
-        </Transition>
+        <Loaded resource=board label="Loading the referrals…" let:board>
+            {
+                let (items, labels) = board;
+                // A view of its own, so that a tab or filter change draws the list again.
+                move || {
+                    let direction = direction.get();
+                    let state = state.get();
+                    let items: Vec<Referral> = items
+                        .iter()
+                        .filter(|referral| referral.side == direction.side())
+                        .cloned()
+                        .collect();
+                    let labels = labels.clone();
+                    view! { <BoardList items labels direction state/> }
+                }
+            }
+        </Loaded>
     }
 }
 

@@ -56,9 +56,7 @@ fn SiteView(id: Uuid) -> impl IntoView {
     );
     // Outside the details, so a reload keeps the expiry last chosen.
     let expiry = RwSignal::new(DEFAULT_CAPACITY_MINUTES);
-    let site = LocalResource::new(move || {
-        session.call(move |client| async move { client.site(id).await })
-    });
+    let site = LocalResource::new(move || async move { session.api().site(id).await });
     let reload = Callback::new(move |()| site.refetch());
     view! {
         <SuccessNotice message=notice/>
@@ -320,10 +318,10 @@ fn CapacityCard(
             status: *level,
             expires_in_minutes: Some(expiry.get_untracked()),
         };
-        session.call(move |client| {
+        {
             let request = request.clone();
-            async move { client.set_capacity(id, &request).await }
-        })
+            async move { session.api().set_capacity(id, &request).await }
+        }
     });
     Effect::new(move |_| {
         if let Some(Ok(updated)) = declare.value().get() {
@@ -450,9 +448,7 @@ fn AccuracyCard(
     let now = local_time::now();
     let overdue = listing.next_audit_due <= now;
     let never_assured = listing.assured_at.is_none();
-    let assure = Action::new_local(move |()| {
-        session.call(move |client| async move { client.assure_site(id).await })
-    });
+    let assure = Action::new_local(move |()| async move { session.api().assure_site(id).await });
     Effect::new(move |_| {
         if let Some(Ok(_)) = assure.value().get() {
             notice.set(Some(
@@ -537,12 +533,7 @@ fn History(id: Uuid) -> impl IntoView {
         };
         let append = cursor.is_some();
         async move {
-            let page: SiteHistory = session
-                .call(move |client| {
-                    let query = query.clone();
-                    async move { client.site_history(id, &query).await }
-                })
-                .await?;
+            let page: SiteHistory = session.api().site_history(id, &query).await?;
             next_cursor.set(page.next_cursor);
             if append {
                 changes.update(|changes| changes.extend(page.items));

@@ -15,7 +15,7 @@ use warren_domain::{ClinicalNote, ShortText};
 use warren_wire::{Discipline, SpecialistProfile, SpecialistProfileRequest};
 
 use crate::components::{
-    ErrorAlert, FieldErrors, Loading, RequireSignIn, SuccessNotice, TermCheckboxes, TextArea,
+    ErrorAlert, FieldErrors, Loaded, RequireSignIn, SuccessNotice, TermCheckboxes, TextArea,
     TextField, reveal_problem,
 };
 use crate::session::use_session;
@@ -43,11 +43,10 @@ struct SlotDraft {
 fn Editor() -> impl IntoView {
     let session = use_session();
     let loaded = LocalResource::new(move || async move {
-        let profile = session
-            .call(|client| async move { client.my_specialist_profile().await })
-            .await;
+        let profile = session.api().my_specialist_profile().await;
         let terms = session
-            .call(|client| async move { client.taxonomy().await })
+            .api()
+            .taxonomy()
             .await
             .map(|list| list.items)
             .unwrap_or_default();
@@ -65,14 +64,12 @@ fn Editor() -> impl IntoView {
                 "What you offer consults in, for which species, and when. Colleagues across the network find you by these and ask from their referrals."
             </p>
         </header>
-        <Transition fallback=|| view! { <Loading label="Loading your profile…"/> }>
-            {move || Suspend::new(async move {
-                match loaded.await {
-                    Ok((profile, terms)) => view! { <ProfileForm profile terms/> }.into_any(),
-                    Err(error) => view! { <ErrorAlert error=Signal::stored(Some(error))/> }.into_any(),
-                }
-            })}
-        </Transition>
+        <Loaded resource=loaded label="Loading your profile…" let:loaded>
+            {
+                let (profile, terms) = loaded;
+                view! { <ProfileForm profile terms/> }
+            }
+        </Loaded>
     }
 }
 
@@ -175,15 +172,8 @@ fn ProfileForm(
         async move {
             let current = etag.get_untracked();
             let saved = session
-                .call(move |client| {
-                    let request = request.clone();
-                    let current = current.clone();
-                    async move {
-                        client
-                            .put_my_specialist_profile(&request, current.as_deref())
-                            .await
-                    }
-                })
+                .api()
+                .put_my_specialist_profile(&request, current.as_deref())
                 .await;
             match saved {
                 Ok(saved) => {

@@ -15,9 +15,7 @@ use leptos_router::hooks::{use_navigate, use_query_map};
 use warren_domain::directory::taxonomy::Term;
 use warren_wire::{ConsultSlot, Discipline, SpecialistProfile, SpecialistQuery};
 
-use crate::components::{
-    ErrorAlert, Loading, RequireSignIn, SpeciesOptions, label_of, term_labels,
-};
+use crate::components::{Loaded, RequireSignIn, SpeciesOptions, label_of, shared_term_labels};
 use crate::local_time;
 use crate::session::use_session;
 
@@ -99,14 +97,16 @@ fn Specialists() -> impl IntoView {
     });
     let terms = LocalResource::new(move || async move {
         session
-            .call(|client| async move { client.taxonomy().await })
+            .api()
+            .taxonomy()
             .await
             .map(|list| list.items)
             .unwrap_or_default()
     });
-    let labels = LocalResource::new(move || term_labels(session));
+    let labels = StoredValue::new_local(shared_term_labels(session));
     let results = LocalResource::new(move || {
         let (s, d, q, a) = current.get();
+        let labels = labels.get_value();
         async move {
             let query = SpecialistQuery {
                 species: (!s.is_empty()).then_some(s),
@@ -116,12 +116,9 @@ fn Specialists() -> impl IntoView {
                 limit: Some(RESULTS),
                 ..SpecialistQuery::default()
             };
-            session
-                .call(move |client| {
-                    let query = query.clone();
-                    async move { client.search_specialists(&query).await }
-                })
-                .await
+            let (page, labels) =
+                futures_util::future::join(session.api().search_specialists(&query), labels).await;
+            page.map(|page| (page.items, labels))
         }
     });
     let submit = move |event: leptos::ev::SubmitEvent| {
@@ -214,15 +211,12 @@ fn Specialists() -> impl IntoView {
                 </div>
             </div>
         </form>
-        <Transition fallback=|| view! { <Loading label="Finding specialists…"/> }>
-            {move || Suspend::new(async move {
-                let labels = labels.await;
-                match results.await {
-                    Ok(page) => view! { <Results items=page.items labels/> }.into_any(),
-                    Err(error) => view! { <ErrorAlert error=Signal::stored(Some(error))/> }.into_any(),
-                }
-            })}
-        </Transition>
+        <Loaded resource=results label="Finding specialists…" let:found>
+            {
+                let (items, labels) = found;
+                view! { <Results items labels/> }
+            }
+        </Loaded>
     }
 }
 

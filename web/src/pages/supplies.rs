@@ -24,7 +24,7 @@ use warren_wire::{
 };
 
 use crate::components::{
-    ActingOrganization, ErrorAlert, FieldErrors, LendingTab, LendingTabs, Loading, RequireSignIn,
+    ActingOrganization, ErrorAlert, FieldErrors, LendingTab, LendingTabs, Loaded, RequireSignIn,
     SuccessNotice, TextField, acting_organizations, etag_of, reveal_problem, sites_of, tier_name,
 };
 use crate::idempotency::IdempotencyKey;
@@ -91,10 +91,8 @@ fn Board() -> impl IntoView {
         let query = search.get();
         async move {
             session
-                .call(move |client| {
-                    let query = query.clone();
-                    async move { client.search_supply_offers(&query).await }
-                })
+                .api()
+                .search_supply_offers(&query)
                 .await
                 .map(|page| page.items)
         }
@@ -146,20 +144,18 @@ fn Board() -> impl IntoView {
         </form>
         <section aria-labelledby="board-heading" data-testid="supply-board" class="loan-section">
             <h2 id="board-heading">"On the board"</h2>
-            <Transition fallback=|| view! { <Loading label="Loading the board…"/> }>
-                {move || Suspend::new(async move {
-                    match offers.await {
-                        Ok(offers) if offers.is_empty() => view! { <p class="empty" data-testid="board-empty">"Nothing on offer matches."</p> }.into_any(),
-                        Ok(offers) => view! {
-                            <ul class="offer-list">
-                                {offers.into_iter().map(|offer| view! { <OfferCard offer/> }).collect_view()}
-                            </ul>
-                        }
-                        .into_any(),
-                        Err(error) => view! { <ErrorAlert error=Signal::stored(Some(error))/> }.into_any(),
+            <Loaded resource=offers label="Loading the board…" let:offers>
+                {if offers.is_empty() {
+                    view! { <p class="empty" data-testid="board-empty">"Nothing on offer matches."</p> }.into_any()
+                } else {
+                    view! {
+                        <ul class="offer-list">
+                            {offers.into_iter().map(|offer| view! { <OfferCard offer/> }).collect_view()}
+                        </ul>
                     }
-                })}
-            </Transition>
+                        .into_any()
+                }}
+            </Loaded>
         </section>
         <NewOfferForm/>
         <OwnOffers/>
@@ -192,15 +188,8 @@ fn OfferCard(offer: SupplyOfferView) -> impl IntoView {
             async move {
                 let asked = request.quantity.units();
                 match session
-                    .call(move |client| {
-                        let request = request.clone();
-                        let key = key.clone();
-                        async move {
-                            client
-                                .create_supply_request(organization, &request, Some(&key))
-                                .await
-                        }
-                    })
+                    .api()
+                    .create_supply_request(organization, &request, Some(&key))
                     .await
                 {
                     Ok(_) => {
@@ -325,15 +314,8 @@ fn NewOfferForm() -> impl IntoView {
             let key = idempotency.for_body(&request);
             async move {
                 match session
-                    .call(move |client| {
-                        let request = request.clone();
-                        let key = key.clone();
-                        async move {
-                            client
-                                .create_supply_offer(organization, &request, Some(&key))
-                                .await
-                        }
-                    })
+                    .api()
+                    .create_supply_offer(organization, &request, Some(&key))
                     .await
                 {
                     Ok(offer) => {
@@ -465,7 +447,8 @@ fn OwnOffers() -> impl IntoView {
                 return Ok(Vec::new());
             };
             session
-                .call(move |client| async move { client.organization_supply_offers(organization).await })
+                .api()
+                .organization_supply_offers(organization)
                 .await
                 .map(|list| list.items)
         }
@@ -473,20 +456,18 @@ fn OwnOffers() -> impl IntoView {
     view! {
         <section class="card" aria-labelledby="own-offers-heading" data-testid="own-offers">
             <h2 id="own-offers-heading">"Our offers"</h2>
-            <Transition fallback=|| view! { <Loading label="Loading your offers…"/> }>
-                {move || Suspend::new(async move {
-                    match offers.await {
-                        Ok(offers) if offers.is_empty() => view! { <p class="empty">"You offer nothing now."</p> }.into_any(),
-                        Ok(offers) => view! {
-                            <ul class="plain-list">
-                                {offers.into_iter().map(|offer| view! { <OwnOffer offer/> }).collect_view()}
-                            </ul>
-                        }
-                        .into_any(),
-                        Err(error) => view! { <ErrorAlert error=Signal::stored(Some(error))/> }.into_any(),
+            <Loaded resource=offers label="Loading your offers…" let:offers>
+                {if offers.is_empty() {
+                    view! { <p class="empty">"You offer nothing now."</p> }.into_any()
+                } else {
+                    view! {
+                        <ul class="plain-list">
+                            {offers.into_iter().map(|offer| view! { <OwnOffer offer/> }).collect_view()}
+                        </ul>
                     }
-                })}
-            </Transition>
+                        .into_any()
+                }}
+            </Loaded>
         </section>
     }
 }
@@ -538,36 +519,32 @@ fn Queue(offer: Uuid) -> impl IntoView {
     let shared = use_context::<Shared>().expect("the supplies page provides its context");
     let queue = LocalResource::new(move || {
         shared.changes.track();
-        session.call(move |client| async move { client.supply_queue(offer).await })
+        async move { session.api().supply_queue(offer).await }
     });
     view! {
-        <Transition fallback=|| view! { <Loading label="Loading the requests…"/> }>
-            {move || Suspend::new(async move {
-                match queue.await {
-                    Ok(queue) if queue.items.is_empty() => view! { <p class="empty">"No open requests."</p> }.into_any(),
-                    Ok(queue) => {
-                        let suggestion = queue.suggestion.clone();
-                        view! {
-                            <ol class="supply-queue" data-testid="supply-queue">
-                                {queue
-                                    .items
-                                    .into_iter()
-                                    .map(|request| {
-                                        let suggested = suggestion
-                                            .iter()
-                                            .find(|share| share.request_id == request.id)
-                                            .map_or(request.outstanding, |share| share.quantity);
-                                        view! { <QueueEntry request suggested/> }
-                                    })
-                                    .collect_view()}
-                            </ol>
-                        }
-                        .into_any()
-                    }
-                    Err(error) => view! { <ErrorAlert error=Signal::stored(Some(error))/> }.into_any(),
+        <Loaded resource=queue label="Loading the requests…" let:queue>
+            {if queue.items.is_empty() {
+                view! { <p class="empty">"No open requests."</p> }.into_any()
+            } else {
+                let suggestion = queue.suggestion.clone();
+                view! {
+                    <ol class="supply-queue" data-testid="supply-queue">
+                        {queue
+                            .items
+                            .into_iter()
+                            .map(|request| {
+                                let suggested = suggestion
+                                    .iter()
+                                    .find(|share| share.request_id == request.id)
+                                    .map_or(request.outstanding, |share| share.quantity);
+                                view! { <QueueEntry request suggested/> }
+                            })
+                            .collect_view()}
+                    </ol>
                 }
-            })}
-        </Transition>
+                    .into_any()
+            }}
+        </Loaded>
     }
 }
 
@@ -590,14 +567,7 @@ fn QueueEntry(request: SupplyRequestView, suggested: u32) -> impl IntoView {
                 }
             };
             let body = FulfilSupplyRequest { quantity };
-            match session
-                .call(move |client| {
-                    let body = body.clone();
-                    let etag = etag.clone();
-                    async move { client.fulfil_supply_request(id, &body, &etag).await }
-                })
-                .await
-            {
+            match session.api().fulfil_supply_request(id, &body, &etag).await {
                 Ok(done) => shared.changed(format!(
                     "Given {} to {} ({}).",
                     amount(done.value.fulfilled, unit),
@@ -616,11 +586,8 @@ fn QueueEntry(request: SupplyRequestView, suggested: u32) -> impl IntoView {
                 status: SupplyRequestStatus::Declined,
             };
             match session
-                .call(move |client| {
-                    let body = body.clone();
-                    let etag = etag.clone();
-                    async move { client.transition_supply_request(id, &body, &etag).await }
-                })
+                .api()
+                .transition_supply_request(id, &body, &etag)
                 .await
             {
                 Ok(_) => shared.changed("Declined: nothing more will be given.".to_owned()),
@@ -684,10 +651,8 @@ fn OwnRequests() -> impl IntoView {
                 ..SupplyRequestQuery::default()
             };
             session
-                .call(move |client| {
-                    let query = query.clone();
-                    async move { client.supply_requests(organization, &query).await }
-                })
+                .api()
+                .supply_requests(organization, &query)
                 .await
                 .map(|page| page.items)
         }
@@ -699,11 +664,8 @@ fn OwnRequests() -> impl IntoView {
                 status: SupplyRequestStatus::Withdrawn,
             };
             match session
-                .call(move |client| {
-                    let body = body.clone();
-                    let etag = etag.clone();
-                    async move { client.transition_supply_request(id, &body, &etag).await }
-                })
+                .api()
+                .transition_supply_request(id, &body, &etag)
                 .await
             {
                 Ok(_) => shared.changed("Withdrawn.".to_owned()),
@@ -714,46 +676,44 @@ fn OwnRequests() -> impl IntoView {
     view! {
         <section class="card" aria-labelledby="own-requests-heading" data-testid="own-requests">
             <h2 id="own-requests-heading">"Our requests"</h2>
-            <Transition fallback=|| view! { <Loading label="Loading your requests…"/> }>
-                {move || Suspend::new(async move {
-                    match requests.await {
-                        Ok(requests) if requests.is_empty() => view! { <p class="empty">"You have asked for nothing."</p> }.into_any(),
-                        Ok(requests) => view! {
-                            <ul class="plain-list">
-                                {requests
-                                    .into_iter()
-                                    .map(|request| {
-                                        let open = request.status == SupplyRequestStatus::Open;
-                                        let withdrawing = request.clone();
-                                        view! {
-                                            <li data-testid="own-request" data-status=request.status.as_str() data-fulfilment=request.fulfilment.as_str()>
-                                                <strong>{request.item.clone()}</strong>
-                                                {format!(
-                                                    " from {} · {} asked, {} given ({}) · {} · {}",
-                                                    request.offerer_organization_name,
-                                                    amount(request.quantity, request.unit),
-                                                    request.fulfilled,
-                                                    request.fulfilment.label().to_lowercase(),
-                                                    request.status.label(),
-                                                    local_time::date(request.requested_at)
-                                                )}
-                                                {open.then(|| view! {
-                                                    " "
-                                                    <button type="button" class="button secondary small" on:click=move |_| { withdraw.dispatch(withdrawing.clone()); }>
-                                                        "Withdraw"
-                                                    </button>
-                                                })}
-                                            </li>
-                                        }
-                                    })
-                                    .collect_view()}
-                            </ul>
-                        }
-                        .into_any(),
-                        Err(error) => view! { <ErrorAlert error=Signal::stored(Some(error))/> }.into_any(),
+            <Loaded resource=requests label="Loading your requests…" let:requests>
+                {if requests.is_empty() {
+                    view! { <p class="empty">"You have asked for nothing."</p> }.into_any()
+                } else {
+                    view! {
+                        <ul class="plain-list">
+                            {requests
+                                .into_iter()
+                                .map(|request| {
+                                    let open = request.status == SupplyRequestStatus::Open;
+                                    let withdrawing = request.clone();
+                                    view! {
+                                        <li data-testid="own-request" data-status=request.status.as_str() data-fulfilment=request.fulfilment.as_str()>
+                                            <strong>{request.item.clone()}</strong>
+                                            {format!(
+                                                " from {} · {} asked, {} given ({}) · {} · {}",
+                                                request.offerer_organization_name,
+                                                amount(request.quantity, request.unit),
+                                                request.fulfilled,
+                                                request.fulfilment.label().to_lowercase(),
+                                                request.status.label(),
+                                                local_time::date(request.requested_at)
+                                            )}
+                                            {open.then(|| view! {
+                                                " "
+                                                <button type="button" class="button secondary small" on:click=move |_| { withdraw.dispatch(withdrawing.clone()); }>
+                                                    "Withdraw"
+                                                </button>
+                                            })}
+                                        </li>
+                                    }
+                                })
+                                .collect_view()}
+                        </ul>
                     }
-                })}
-            </Transition>
+                        .into_any()
+                }}
+            </Loaded>
         </section>
     }
 }

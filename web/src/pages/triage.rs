@@ -40,8 +40,9 @@ use warren_domain::triage::{
 use warren_wire::{CreateAssessmentRequest, ProtocolVersion, SiteTriageVariant, TermList};
 
 use crate::components::{
-    CannotRuleOutNotice, Checklist, Countdown, DestinationList, ErrorAlert, Loading, ReferLinks,
-    RequireSignIn, SpeciesOptions, TierBlock, TriageAnnouncer, WithheldList, target_text,
+    CannotRuleOutNotice, Checklist, Countdown, DestinationList, ErrorAlert, Loaded, Loading,
+    ReferLinks, RequireSignIn, SpeciesOptions, TierBlock, TriageAnnouncer, WithheldList,
+    target_text,
 };
 use crate::idempotency::IdempotencyKey;
 use crate::local_time;
@@ -84,9 +85,7 @@ async fn own_sites(session: Session) -> Vec<OwnSite> {
     let fetch = async move {
         let mut sites = Vec::new();
         for organization in organizations {
-            let list = session
-                .call(move |client| async move { client.sites(organization).await })
-                .await?;
+            let list = session.api().sites(organization).await?;
             sites.extend(list.items.into_iter().map(|site| OwnSite {
                 id: site.listing.id,
                 organization_id: organization,
@@ -105,26 +104,23 @@ async fn own_sites(session: Session) -> Vec<OwnSite> {
 /// `Ok(None)` when the site runs the network's steps, an error when Warren
 /// cannot be reached and the device has no copy.
 async fn site_kit(session: Session, site: Uuid) -> Result<Option<SiteTriageVariant>, ClientError> {
-    read_through(
-        &variant_key(site),
-        session.call(move |client| read_site_variant(client, site)),
-    )
-    .await
-    .map(|cached| cached.value)
+    read_through(&variant_key(site), read_site_variant(session.api(), site))
+        .await
+        .map(|cached| cached.value)
 }
 
 #[component]
 fn Triage() -> impl IntoView {
     let session = use_session();
-    let protocol = LocalResource::new(move || {
+    let loaded = LocalResource::new(move || {
         let client = session.client();
-        async move { read_through(PROTOCOL_KEY, client.triage_protocol()).await }
-    });
-    let terms = LocalResource::new(move || {
-        read_through(
-            TAXONOMY_KEY,
-            session.call(move |client| async move { client.taxonomy().await }),
-        )
+        async move {
+            futures_util::future::try_join(
+                read_through(PROTOCOL_KEY, client.triage_protocol()),
+                read_through(TAXONOMY_KEY, async move { session.api().taxonomy().await }),
+            )
+            .await
+        }
     });
     view! {
         <header class="page-header with-actions">
@@ -143,16 +139,12 @@ fn Triage() -> impl IntoView {
                 </Show>
             </div>
         </header>
-        <Transition fallback=|| view! { <Loading label="Loading the protocol…"/> }>
-            {move || Suspend::new(async move {
-                match (protocol.await, terms.await) {
-                    (Ok(protocol), Ok(terms)) => view! { <Assess protocol terms/> }.into_any(),
-                    (Err(error), _) | (_, Err(error)) => {
-                        view! { <ErrorAlert error=Signal::stored(Some(error))/> }.into_any()
-                    }
-                }
-            })}
-        </Transition>
+        <Loaded resource=loaded label="Loading the protocol…" let:loaded>
+            {
+                let (protocol, terms) = loaded;
+                view! { <Assess protocol terms/> }
+            }
+        </Loaded>
     }
 }
 

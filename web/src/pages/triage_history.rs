@@ -7,7 +7,7 @@ use warren_client::ClientError;
 use warren_wire::{AssessmentPage, AssessmentQuery, AssessmentRecord};
 
 use crate::components::{
-    ErrorAlert, Loading, RequireSignIn, TierBadge, error_of, label_of, term_labels,
+    ErrorAlert, Loaded, RequireSignIn, TierBadge, error_of, label_of, term_labels,
 };
 use crate::local_time;
 use crate::offline::{saved_at_text, use_outbox};
@@ -58,17 +58,14 @@ fn History() -> impl IntoView {
                 return Ok(None);
             };
             session
-                .call(move |client| async move {
-                    client
-                        .assessments(
-                            organization,
-                            &AssessmentQuery {
-                                cursor: None,
-                                limit: Some(PAGE_SIZE),
-                            },
-                        )
-                        .await
-                })
+                .api()
+                .assessments(
+                    organization,
+                    &AssessmentQuery {
+                        cursor: None,
+                        limit: Some(PAGE_SIZE),
+                    },
+                )
                 .await
                 .map(Some)
         }
@@ -88,20 +85,14 @@ fn History() -> impl IntoView {
                 return Ok(());
             };
             let page = session
-                .call(move |client| {
-                    let cursor = cursor.clone();
-                    async move {
-                        client
-                            .assessments(
-                                organization,
-                                &AssessmentQuery {
-                                    cursor: Some(cursor),
-                                    limit: Some(PAGE_SIZE),
-                                },
-                            )
-                            .await
-                    }
-                })
+                .api()
+                .assessments(
+                    organization,
+                    &AssessmentQuery {
+                        cursor: Some(cursor),
+                        limit: Some(PAGE_SIZE),
+                    },
+                )
                 .await?;
             more.update(|more| more.extend(page.items));
             more_cursor.set(Some(page.next_cursor));
@@ -171,18 +162,15 @@ fn History() -> impl IntoView {
                 </ul>
             </section>
         </Show>
-        <Transition fallback=|| view! { <Loading label="Loading the assessments…"/> }>
-            {move || Suspend::new(async move {
-                match first_page.await {
-                    Ok(Some(page)) => view! { <Assessments page more more_cursor load_more/> }.into_any(),
-                    Ok(None) => {
-                        view! { <p class="empty">"Only members of an organization record assessments."</p> }
-                            .into_any()
-                    }
-                    Err(error) => view! { <ErrorAlert error=Signal::stored(Some(error))/> }.into_any(),
+        <Loaded resource=first_page label="Loading the assessments…" let:page>
+            {match page {
+                Some(page) => view! { <Assessments page more more_cursor load_more/> }.into_any(),
+                None => {
+                    view! { <p class="empty">"Only members of an organization record assessments."</p> }
+                        .into_any()
                 }
-            })}
-        </Transition>
+            }}
+        </Loaded>
     }
 }
 

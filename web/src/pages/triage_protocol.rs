@@ -39,12 +39,9 @@ pub fn TriageProtocolPage() -> impl IntoView {
 #[component]
 fn ProtocolEditor() -> impl IntoView {
     let session = use_session();
-    let current = LocalResource::new(move || {
-        session.call(move |client| async move { client.triage_protocol().await })
-    });
-    let versions = LocalResource::new(move || {
-        session.call(move |client| async move { client.triage_protocol_versions().await })
-    });
+    let current = LocalResource::new(move || async move { session.api().triage_protocol().await });
+    let versions =
+        LocalResource::new(move || async move { session.api().triage_protocol_versions().await });
     let notice = RwSignal::new(None::<String>);
     let published = Callback::new(move |version: ProtocolVersion| {
         notice.set(Some(format!(
@@ -130,12 +127,7 @@ fn Editor(current: ProtocolVersion, published: Callback<ProtocolVersion>) -> imp
             protocol: protocol.clone(),
         };
         async move {
-            let version = session
-                .call(|client| {
-                    let request = request.clone();
-                    async move { client.publish_triage_protocol(&request).await }
-                })
-                .await?;
+            let version = session.api().publish_triage_protocol(&request).await?;
             published.run(version);
             Ok::<_, ClientError>(())
         }

@@ -25,7 +25,7 @@ use warren_domain::directory::taxonomy::{Taxonomy, TermCode};
 use warren_domain::triage::{Answer, Assessment, Protocol, SpeciesGroup, assess};
 use warren_wire::{ProtocolVersion, TermList};
 
-use crate::components::{ErrorAlert, Loading, TierBadge};
+use crate::components::{Loaded, TierBadge};
 
 /// Which answers a row gives besides its sign's Yes.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
@@ -73,14 +73,12 @@ pub fn TriageTablePage() -> impl IntoView {
                 "Every sign of the network's protocol, for one species of each group, assessed in this browser by the engine the triage screen runs."
             </p>
         </header>
-        <Transition fallback=|| view! { <Loading label="Loading the protocol…"/> }>
-            {move || Suspend::new(async move {
-                match loaded.await {
-                    Ok((protocol, terms)) => view! { <EngineTable protocol terms/> }.into_any(),
-                    Err(error) => view! { <ErrorAlert error=Signal::stored(Some(error))/> }.into_any(),
-                }
-            })}
-        </Transition>
+        <Loaded resource=loaded label="Loading the protocol…" let:loaded>
+            {
+                let (protocol, terms) = loaded;
+                view! { <EngineTable protocol terms/> }
+            }
+        </Loaded>
     }
 }
 

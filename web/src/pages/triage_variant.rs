@@ -18,7 +18,7 @@ use leptos::prelude::*;
 use uuid::Uuid;
 use warren_client::{Client, ClientError};
 use warren_domain::triage::{Discriminator, Protocol, Variant, VariantSign, check_variant};
-use warren_wire::{Problem, Site, SiteTriageVariant};
+use warren_wire::{Site, SiteTriageVariant};
 
 use crate::components::{ConfirmButton, Loaded, RequireSignIn, SuccessNotice, reveal_problem};
 use crate::local_time;
@@ -53,21 +53,8 @@ async fn variant_call(
     if let Some(body) = &body {
         request = request.json(body);
     }
-    let response = request.send().await?;
-    let status = response.status().as_u16();
-    let text = response.text().await?;
-    if status == 204 {
-        return Ok(None);
-    }
-    if (200..300).contains(&status) {
-        return serde_json::from_str(&text)
-            .map(Some)
-            .map_err(|_| ClientError::UnexpectedAnswer { status, body: text });
-    }
-    Err(match serde_json::from_str::<Problem>(&text) {
-        Ok(problem) => ClientError::Problem(problem),
-        Err(_) => ClientError::UnexpectedAnswer { status, body: text },
-    })
+    // A 204 has no body, which reads as `None`.
+    client.exchange(request).await?.json()
 }
 
 /// The variant `site` runs, or `None` when it runs the network's protocol
@@ -108,13 +95,9 @@ struct Loaded {
 fn SiteKit(id: Uuid) -> impl IntoView {
     let session = use_session();
     let loaded = LocalResource::new(move || async move {
-        let site = session
-            .call(move |client| async move { client.site(id).await })
-            .await?;
+        let site = session.api().site(id).await?;
         let protocol = session.client().triage_protocol().await?;
-        let variant = session
-            .call(move |client| read_site_variant(client, id))
-            .await?;
+        let variant = read_site_variant(session.api(), id).await?;
         Ok::<_, ClientError>(Loaded {
             site: site.value,
             protocol: protocol.protocol,
@@ -298,9 +281,7 @@ fn KitEditor(loaded: Loaded) -> impl IntoView {
         let variant = variant.clone();
         async move {
             let sent = variant.clone();
-            let answer = session
-                .call(move |client| variant_call(client, "PUT", id, Some(variant.clone())))
-                .await;
+            let answer = variant_call(session.api(), "PUT", id, Some(variant)).await;
             match answer {
                 Ok(saved) => {
                     current.set(saved);
@@ -319,9 +300,7 @@ fn KitEditor(loaded: Loaded) -> impl IntoView {
         }
     });
     let drop_kit = Action::new_local(move |()| async move {
-        let answer = session
-            .call(move |client| variant_call(client, "DELETE", id, None))
-            .await;
+        let answer = variant_call(session.api(), "DELETE", id, None).await;
         match answer {
             Ok(_) => {
                 current.set(None);

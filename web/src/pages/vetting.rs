@@ -3,7 +3,7 @@
 
 use leptos::prelude::*;
 use uuid::Uuid;
-use warren_client::{Client, ClientError};
+use warren_client::ClientError;
 use warren_domain::MembershipStatus;
 use warren_wire::{
     MembershipChangeRequest, Organization, OrganizationQuery, PendingApplication,
@@ -11,7 +11,7 @@ use warren_wire::{
 };
 
 use crate::components::{
-    ErrorAlert, Loading, MembershipBadge, RequireSignIn, SuccessNotice, error_of,
+    ErrorAlert, Loaded, MembershipBadge, RequireSignIn, SuccessNotice, error_of,
 };
 use crate::local_time;
 use crate::session::{Session, use_session};
@@ -61,12 +61,7 @@ async fn all_organizations(
             limit: Some(warren_wire::MAX_PAGE_SIZE),
             ..Default::default()
         };
-        let page = session
-            .call(move |client| {
-                let query = query.clone();
-                async move { client.organizations(&query).await }
-            })
-            .await?;
+        let page = session.api().organizations(&query).await?;
         organizations.extend(page.items);
         match page.next_cursor {
             Some(next) => cursor = Some(next),
@@ -83,18 +78,12 @@ async fn change_membership(
     reason: Option<String>,
 ) -> Result<Organization, ClientError> {
     let change = MembershipChangeRequest { membership, reason };
-    session
-        .call(move |client: Client| {
-            let change = change.clone();
-            async move {
-                let current = client.organization(id).await?;
-                client
-                    .change_membership(id, &change, &current.etag)
-                    .await
-                    .map(|changed| changed.value)
-            }
-        })
+    let client = session.api();
+    let current = client.organization(id).await?;
+    client
+        .change_membership(id, &change, &current.etag)
         .await
+        .map(|changed| changed.value)
 }
 
 #[component]
@@ -148,12 +137,7 @@ async fn all_applications(session: Session) -> Result<Vec<PendingApplication>, C
             cursor: cursor.clone(),
             limit: Some(warren_wire::MAX_PAGE_SIZE),
         };
-        let page = session
-            .call(move |client| {
-                let query = query.clone();
-                async move { client.pending_applications(&query).await }
-            })
-            .await?;
+        let page = session.api().pending_applications(&query).await?;
         applications.extend(page.items);
         match page.next_cursor {
             Some(next) => cursor = Some(next),
@@ -174,41 +158,34 @@ fn Applications() -> impl IntoView {
     let queue = LocalResource::new(move || all_applications(session));
     view! {
         <section role="tabpanel" aria-labelledby="tab-applications">
-            <Transition fallback=|| view! { <Loading label="Loading the queue…"/> }>
-                {move || Suspend::new(async move {
-                    match queue.await {
-                        Err(error) => view! { <ErrorAlert error=Signal::stored(Some(error))/> }.into_any(),
-                        Ok(applications) if applications.is_empty() => {
-                            view! { <p class="empty" data-testid="vetting-empty">"No applications waiting."</p> }
-                                .into_any()
-                        }
-                        Ok(applications) => {
-                            view! {
-                                <div class="table-scroll" tabindex="0">
-                                    <table class="vetting-queue">
-                                        <thead>
-                                            <tr>
-                                                <th scope="col">"Organization"</th>
-                                                <th scope="col">"Applicant"</th>
-                                                <th scope="col">"Applied"</th>
-                                                <th scope="col">"What they wrote"</th>
-                                                <th scope="col">"Decision"</th>
-                                            </tr>
-                                        </thead>
-                                        <tbody>
-                                            {applications
-                                                .into_iter()
-                                                .map(|application| view! { <ApplicationRow application/> })
-                                                .collect_view()}
-                                        </tbody>
-                                    </table>
-                                </div>
-                            }
-                                .into_any()
-                        }
+            <Loaded resource=queue label="Loading the queue…" let:applications>
+                {if applications.is_empty() {
+                    view! { <p class="empty" data-testid="vetting-empty">"No applications waiting."</p> }.into_any()
+                } else {
+                    view! {
+                        <div class="table-scroll" tabindex="0">
+                            <table class="vetting-queue">
+                                <thead>
+                                    <tr>
+                                        <th scope="col">"Organization"</th>
+                                        <th scope="col">"Applicant"</th>
+                                        <th scope="col">"Applied"</th>
+                                        <th scope="col">"What they wrote"</th>
+                                        <th scope="col">"Decision"</th>
+                                    </tr>
+                                </thead>
+                                <tbody>
+                                    {applications
+                                        .into_iter()
+                                        .map(|application| view! { <ApplicationRow application/> })
+                                        .collect_view()}
+                                </tbody>
+                            </table>
+                        </div>
                     }
-                })}
-            </Transition>
+                        .into_any()
+                }}
+            </Loaded>
         </section>
     }
 }
@@ -465,40 +442,34 @@ fn Members(notice: RwSignal<Option<String>>) -> impl IntoView {
     });
     view! {
         <section role="tabpanel" aria-labelledby="tab-members">
-            <Transition fallback=|| view! { <Loading label="Loading members…"/> }>
-                {move || Suspend::new(async move {
-                    match members.await {
-                        Err(error) => view! { <ErrorAlert error=Signal::stored(Some(error))/> }.into_any(),
-                        Ok(members) if members.is_empty() => {
-                            view! { <p class="empty">"No members yet."</p> }.into_any()
-                        }
-                        Ok(members) => {
-                            view! {
-                                <div class="table-scroll" tabindex="0">
-                                    <table>
-                                        <thead>
-                                            <tr>
-                                                <th scope="col">"Organization"</th>
-                                                <th scope="col">"Kind"</th>
-                                                <th scope="col">"Status"</th>
-                                                <th scope="col">"Member since"</th>
-                                                <th scope="col">"Action"</th>
-                                            </tr>
-                                        </thead>
-                                        <tbody>
-                                            {members
-                                                .into_iter()
-                                                .map(|organization| view! { <MemberRow organization notice/> })
-                                                .collect_view()}
-                                        </tbody>
-                                    </table>
-                                </div>
-                            }
-                                .into_any()
-                        }
+            <Loaded resource=members label="Loading members…" let:members>
+                {if members.is_empty() {
+                    view! { <p class="empty">"No members yet."</p> }.into_any()
+                } else {
+                    view! {
+                        <div class="table-scroll" tabindex="0">
+                            <table>
+                                <thead>
+                                    <tr>
+                                        <th scope="col">"Organization"</th>
+                                        <th scope="col">"Kind"</th>
+                                        <th scope="col">"Status"</th>
+                                        <th scope="col">"Member since"</th>
+                                        <th scope="col">"Action"</th>
+                                    </tr>
+                                </thead>
+                                <tbody>
+                                    {members
+                                        .into_iter()
+                                        .map(|organization| view! { <MemberRow organization notice/> })
+                                        .collect_view()}
+                                </tbody>
+                            </table>
+                        </div>
                     }
-                })}
-            </Transition>
+                        .into_any()
+                }}
+            </Loaded>
         </section>
     }
 }

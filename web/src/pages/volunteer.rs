@@ -17,7 +17,7 @@ use warren_wire::{
     VolunteerProfile,
 };
 
-use crate::components::{ErrorAlert, Loading, RequireSignIn, etag_of, tier_name};
+use crate::components::{ErrorAlert, Loaded, RequireSignIn, etag_of, tier_name};
 use crate::local_time;
 use crate::session::use_session;
 
@@ -38,27 +38,16 @@ fn Volunteer() -> impl IntoView {
     let changed = RwSignal::new(0_u32);
     let assignments = LocalResource::new(move || {
         changed.track();
-        async move {
-            session
-                .call(|client| async move { client.my_assignments().await })
-                .await
-        }
+        async move { session.api().my_assignments().await }
     });
     let unassigned = LocalResource::new(move || {
         changed.track();
-        async move {
-            session
-                .call(|client| async move { client.unassigned_transports().await })
-                .await
-        }
+        async move { session.api().unassigned_transports().await }
     });
     let profile = LocalResource::new(move || {
         changed.track();
         async move {
-            match session
-                .call(|client| async move { client.my_volunteer_profile().await })
-                .await
-            {
+            match session.api().my_volunteer_profile().await {
                 Ok(profile) => Ok(Some(profile.value)),
                 Err(error) if error.status() == Some(404) => Ok(None),
                 Err(error) => Err(error),
@@ -93,57 +82,55 @@ fn Volunteer() -> impl IntoView {
         </div>
         <section class="volunteer-section" aria-labelledby="mine-heading" data-testid="my-assignments">
             <h2 id="mine-heading">"My assignments"</h2>
-            <Transition fallback=|| view! { <Loading label="Loading your assignments…"/> }>
-                {move || Suspend::new(async move {
-                    match assignments.await {
-                        Ok(mine) if mine.transports.is_empty() && mine.placements.is_empty() => view! {
-                            <p class="empty" data-testid="no-assignments">"Nothing assigned to you right now."</p>
-                        }.into_any(),
-                        Ok(mine) => view! {
-                            <ul class="job-list">
-                                {mine.transports.into_iter().map(|job| view! { <JobCard job mine=true done/> }).collect_view()}
-                                {mine.placements.into_iter().map(|placement| view! { <PlacementCard placement done/> }).collect_view()}
-                            </ul>
-                        }.into_any(),
-                        Err(error) => view! { <ErrorAlert error=Signal::stored(Some(error))/> }.into_any(),
+            <Loaded resource=assignments label="Loading your assignments…" let:mine>
+                {if mine.transports.is_empty() && mine.placements.is_empty() {
+                    view! {
+                        <p class="empty" data-testid="no-assignments">"Nothing assigned to you right now."</p>
                     }
-                })}
-            </Transition>
+                        .into_any()
+                } else {
+                    view! {
+                        <ul class="job-list">
+                            {mine.transports.into_iter().map(|job| view! { <JobCard job mine=true done/> }).collect_view()}
+                            {mine.placements.into_iter().map(|placement| view! { <PlacementCard placement done/> }).collect_view()}
+                        </ul>
+                    }
+                        .into_any()
+                }}
+            </Loaded>
         </section>
         <section class="volunteer-section" aria-labelledby="open-heading" data-testid="unassigned">
             <h2 id="open-heading">"Transports without a driver"</h2>
-            <Transition fallback=|| view! { <Loading label="Loading transports…"/> }>
-                {move || Suspend::new(async move {
-                    match unassigned.await {
-                        Ok(list) if list.items.is_empty() => view! {
-                            <p class="empty" data-testid="no-unassigned">"No transport you can see needs a driver right now."</p>
-                        }.into_any(),
-                        Ok(list) => view! {
-                            <ul class="job-list">
-                                {list.items.into_iter().map(|job| view! { <JobCard job mine=false done/> }).collect_view()}
-                            </ul>
-                        }.into_any(),
-                        Err(error) => view! { <ErrorAlert error=Signal::stored(Some(error))/> }.into_any(),
+            <Loaded resource=unassigned label="Loading transports…" let:list>
+                {if list.items.is_empty() {
+                    view! {
+                        <p class="empty" data-testid="no-unassigned">"No transport you can see needs a driver right now."</p>
                     }
-                })}
-            </Transition>
+                        .into_any()
+                } else {
+                    view! {
+                        <ul class="job-list">
+                            {list.items.into_iter().map(|job| view! { <JobCard job mine=false done/> }).collect_view()}
+                        </ul>
+                    }
+                        .into_any()
+                }}
+            </Loaded>
         </section>
         <section class="volunteer-section" aria-labelledby="profile-heading">
             <h2 id="profile-heading">"Your volunteer profile"</h2>
-            <Transition fallback=|| view! { <Loading label="Loading your profile…"/> }>
-                {move || Suspend::new(async move {
-                    match profile.await {
-                        Ok(Some(profile)) => view! { <ProfileSummary profile/> }.into_any(),
-                        Ok(None) => view! {
-                            <div class="card" data-testid="no-profile">
-                                <p>"Add your skills, when you are free and the area you cover, so coordinators can find you and you can take drives."</p>
-                                <p><a class="button primary" href="/volunteer/profile">"Create your volunteer profile"</a></p>
-                            </div>
-                        }.into_any(),
-                        Err(error) => view! { <ErrorAlert error=Signal::stored(Some(error))/> }.into_any(),
+            <Loaded resource=profile label="Loading your profile…" let:profile>
+                {match profile {
+                    Some(profile) => view! { <ProfileSummary profile/> }.into_any(),
+                    None => view! {
+                        <div class="card" data-testid="no-profile">
+                            <p>"Add your skills, when you are free and the area you cover, so coordinators can find you and you can take drives."</p>
+                            <p><a class="button primary" href="/volunteer/profile">"Create your volunteer profile"</a></p>
+                        </div>
                     }
-                })}
-            </Transition>
+                        .into_any(),
+                }}
+            </Loaded>
         </section>
     }
 }
@@ -180,7 +167,8 @@ fn JobCard(
     let route = format!("{} → {}", job.pickup, job.dropoff);
     let accept = Action::new_local(move |_: &()| async move {
         let result = session
-            .call(move |client| async move { client.accept_transport(referral).await })
+            .api()
+            .accept_transport(referral)
             .await
             .map(|_| "You are the driver. Both organizations can see it.".to_owned());
         done(result);
@@ -188,10 +176,8 @@ fn JobCard(
     let decline = Action::new_local(move |_: &()| async move {
         let request = DeclineDriveRequest { reason: None };
         let result = session
-            .call(move |client| {
-                let request = request.clone();
-                async move { client.decline_transport(referral, &request).await }
-            })
+            .api()
+            .decline_transport(referral, &request)
             .await
             .map(|_| "Given back. It is listed for other drivers again.".to_owned());
         done(result);
@@ -281,11 +267,8 @@ fn PlacementCard(
         let etag = etag.clone();
         async move {
             let result = session
-                .call(move |client| {
-                    let request = request.clone();
-                    let etag = etag.clone();
-                    async move { client.transition_placement(id, &request, &etag).await }
-                })
+                .api()
+                .transition_placement(id, &request, &etag)
                 .await
                 .map(|answer| format!("Placement {}.", answer.value.status.label().to_lowercase()));
             done(result);

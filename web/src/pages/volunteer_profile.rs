@@ -30,10 +30,7 @@ pub fn VolunteerProfilePage() -> impl IntoView {
 fn ProfileLoader() -> impl IntoView {
     let session = use_session();
     let existing = LocalResource::new(move || async move {
-        match session
-            .call(|client| async move { client.my_volunteer_profile().await })
-            .await
-        {
+        match session.api().my_volunteer_profile().await {
             Ok(profile) => Ok(Some((profile.value, profile.etag))),
             Err(error) if error.status() == Some(404) => Ok(None),
             Err(error) => Err(error),
@@ -113,15 +110,8 @@ fn ProfileForm(found: Option<(VolunteerProfile, String)>) -> impl IntoView {
         let etag = etag.clone();
         async move {
             session
-                .call(move |client| {
-                    let request = request.clone();
-                    let etag = etag.clone();
-                    async move {
-                        client
-                            .save_volunteer_profile(&request, etag.as_deref())
-                            .await
-                    }
-                })
+                .api()
+                .save_volunteer_profile(&request, etag.as_deref())
                 .await
         }
     });

@@ -15,7 +15,7 @@ use warren_wire::{
 };
 
 use crate::components::{
-    ErrorAlert, FieldErrors, Loading, OrgHeader, OrgTab, RequireSignIn, SpeciesOptions, TextArea,
+    ErrorAlert, FieldErrors, Loaded, OrgHeader, OrgTab, RequireSignIn, SpeciesOptions, TextArea,
     TextField, error_of, etag_of,
 };
 use crate::idempotency::IdempotencyKey;
@@ -51,14 +51,7 @@ fn RosterAndPlacements(id: Uuid) -> impl IntoView {
             has_vehicle: vehicle.get().then_some(true),
             include_inactive: None,
         };
-        async move {
-            session
-                .call(move |client| {
-                    let query = query.clone();
-                    async move { client.volunteers(id, &query).await }
-                })
-                .await
-        }
+        async move { session.api().volunteers(id, &query).await }
     });
     // Everyone who can foster, whatever the filters, for the offer form.
     let fosterers = LocalResource::new(move || async move {
@@ -66,20 +59,11 @@ fn RosterAndPlacements(id: Uuid) -> impl IntoView {
             skill: Some(Skill::Foster),
             ..RosterQuery::default()
         };
-        session
-            .call(move |client| {
-                let query = query.clone();
-                async move { client.volunteers(id, &query).await }
-            })
-            .await
+        session.api().volunteers(id, &query).await
     });
     let placements = LocalResource::new(move || {
         changed.track();
-        async move {
-            session
-                .call(move |client| async move { client.placements(id).await })
-                .await
-        }
+        async move { session.api().placements(id).await }
     });
     let reload = Callback::new(move |()| changed.update(|count| *count += 1));
     view! {
@@ -103,45 +87,42 @@ fn RosterAndPlacements(id: Uuid) -> impl IntoView {
                     "Own vehicle"
                 </label>
             </div>
-            <Transition fallback=|| view! { <Loading label="Loading the roster…"/> }>
-                {move || Suspend::new(async move {
-                    match roster.await {
-                        Ok(roster) if roster.items.is_empty() => view! {
-                            <p class="empty">"No volunteer matches. Members add themselves on their Volunteering page."</p>
-                        }.into_any(),
-                        Ok(roster) => view! { <RosterTable items=roster.items/> }.into_any(),
-                        Err(error) => view! { <ErrorAlert error=Signal::stored(Some(error))/> }.into_any(),
+            <Loaded resource=roster label="Loading the roster…" let:roster>
+                {if roster.items.is_empty() {
+                    view! {
+                        <p class="empty">"No volunteer matches. Members add themselves on their Volunteering page."</p>
                     }
-                })}
-            </Transition>
+                        .into_any()
+                } else {
+                    view! { <RosterTable items=roster.items/> }.into_any()
+                }}
+            </Loaded>
         </section>
         <section class="card" aria-labelledby="placements-heading" data-testid="placements">
             <h2 id="placements-heading">"Foster placements"</h2>
-            <Transition fallback=|| view! { <Loading label="Loading placements…"/> }>
-                {move || Suspend::new(async move {
-                    match placements.await {
-                        Ok(list) if list.items.is_empty() => view! { <p class="empty">"No placements yet."</p> }.into_any(),
-                        Ok(list) => view! {
-                            <ul class="job-list">
-                                {list.items.into_iter().map(|placement| view! { <PlacementRow placement reload/> }).collect_view()}
-                            </ul>
-                        }.into_any(),
-                        Err(error) => view! { <ErrorAlert error=Signal::stored(Some(error))/> }.into_any(),
+            <Loaded resource=placements label="Loading placements…" let:list>
+                {if list.items.is_empty() {
+                    view! { <p class="empty">"No placements yet."</p> }.into_any()
+                } else {
+                    view! {
+                        <ul class="job-list">
+                            {list.items.into_iter().map(|placement| view! { <PlacementRow placement reload/> }).collect_view()}
+                        </ul>
                     }
-                })}
-            </Transition>
+                        .into_any()
+                }}
+            </Loaded>
             <h3>"Offer a placement"</h3>
-            <Transition fallback=|| view! { <Loading label="Loading fosterers…"/> }>
-                {move || Suspend::new(async move {
-                    match fosterers.await {
-                        Ok(list) if list.items.is_empty() => view! {
-                            <p class="empty">"Nobody on the roster has foster care valid today."</p>
-                        }.into_any(),
-                        Ok(list) => view! { <OfferForm organization=id fosterers=list.items reload/> }.into_any(),
-                        Err(error) => view! { <ErrorAlert error=Signal::stored(Some(error))/> }.into_any(),
+            <Loaded resource=fosterers label="Loading fosterers…" let:list>
+                {if list.items.is_empty() {
+                    view! {
+                        <p class="empty">"Nobody on the roster has foster care valid today."</p>
                     }
-                })}
-            </Transition>
+                        .into_any()
+                } else {
+                    view! { <OfferForm organization=id fosterers=list.items reload/> }.into_any()
+                }}
+            </Loaded>
         </section>
     }
 }
@@ -209,11 +190,8 @@ fn PlacementRow(placement: Placement, reload: Callback<()>) -> impl IntoView {
         let etag = etag.clone();
         async move {
             let answer = session
-                .call(move |client| {
-                    let request = request.clone();
-                    let etag = etag.clone();
-                    async move { client.transition_placement(id, &request, &etag).await }
-                })
+                .api()
+                .transition_placement(id, &request, &etag)
                 .await;
             if answer.is_ok() {
                 reload.run(());
@@ -267,7 +245,8 @@ fn OfferForm(
     let session = use_session();
     let terms = LocalResource::new(move || async move {
         session
-            .call(|client| async move { client.taxonomy().await })
+            .api()
+            .taxonomy()
             .await
             .map(|taxonomy| taxonomy.items)
     });
@@ -289,15 +268,8 @@ fn OfferForm(
         let key = submission.for_body(&request);
         async move {
             let answer: Result<Placement, ClientError> = session
-                .call(move |client| {
-                    let request = request.clone();
-                    let key = key.clone();
-                    async move {
-                        client
-                            .create_placement(organization, &request, Some(&key))
-                            .await
-                    }
-                })
+                .api()
+                .create_placement(organization, &request, Some(&key))
                 .await;
             match &answer {
                 Ok(_) => {

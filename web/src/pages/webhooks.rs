@@ -12,7 +12,7 @@ use warren_wire::{
 };
 
 use crate::components::{
-    ConfirmButton, CopyBox, ErrorAlert, FieldErrors, Loading, RequireSignIn, SuccessNotice,
+    ConfirmButton, CopyBox, ErrorAlert, FieldErrors, Loaded, RequireSignIn, SuccessNotice,
     TextField, error_of,
 };
 use crate::idempotency::IdempotencyKey;
@@ -66,9 +66,7 @@ fn kind_description(kind: &str) -> &'static str {
 fn Webhooks(id: Uuid) -> impl IntoView {
     let session = use_session();
     let notice = RwSignal::new(None::<String>);
-    let hooks = LocalResource::new(move || {
-        session.call(move |client| async move { client.webhooks(id).await })
-    });
+    let hooks = LocalResource::new(move || async move { session.api().webhooks(id).await });
     let reload = Callback::new(move |()| hooks.refetch());
     view! {
         <header class="page-header">
@@ -89,28 +87,22 @@ fn Webhooks(id: Uuid) -> impl IntoView {
         </section>
         <section class="card" aria-labelledby="webhooks-heading">
             <h2 id="webhooks-heading">"Endpoints"</h2>
-            <Transition fallback=|| view! { <Loading label="Loading endpoints…"/> }>
-                {move || Suspend::new(async move {
-                    match hooks.await {
-                        Err(error) => view! { <ErrorAlert error=Signal::stored(Some(error))/> }.into_any(),
-                        Ok(list) if list.items.is_empty() => {
-                            view! { <p class="empty">"No endpoints yet."</p> }.into_any()
-                        }
-                        Ok(list) => {
-                            view! {
-                                <ul class="webhook-list">
-                                    {list
-                                        .items
-                                        .into_iter()
-                                        .map(|webhook| view! { <WebhookItem webhook notice reload/> })
-                                        .collect_view()}
-                                </ul>
-                            }
-                                .into_any()
-                        }
+            <Loaded resource=hooks label="Loading endpoints…" let:list>
+                {if list.items.is_empty() {
+                    view! { <p class="empty">"No endpoints yet."</p> }.into_any()
+                } else {
+                    view! {
+                        <ul class="webhook-list">
+                            {list
+                                .items
+                                .into_iter()
+                                .map(|webhook| view! { <WebhookItem webhook notice reload/> })
+                                .collect_view()}
+                        </ul>
                     }
-                })}
-            </Transition>
+                        .into_any()
+                }}
+            </Loaded>
         </section>
     }
 }
@@ -126,9 +118,10 @@ fn WebhookItem(
     let organization = webhook.organization_id;
     let id = webhook.id;
     let url = webhook.url.clone();
-    let revoke = Action::new_local(move |()| {
-        session.call(move |client| async move { client.revoke_webhook(organization, id).await })
-    });
+    let revoke =
+        Action::new_local(
+            move |()| async move { session.api().revoke_webhook(organization, id).await },
+        );
     let revoked_url = url.clone();
     Effect::new(move |_| {
         if let Some(Ok(())) = revoke.value().get() {
@@ -217,14 +210,15 @@ fn DeliveryLog(
             cursor: cursor.get(),
             limit: Some(LOG_PAGE),
         };
-        session.call(move |client| {
+        {
             let query = query.clone();
             async move {
-                client
+                session
+                    .api()
                     .webhook_deliveries(organization, webhook, &query)
                     .await
             }
-        })
+        }
     });
     let reload = Callback::new(move |()| log.refetch());
     view! {
@@ -235,74 +229,68 @@ fn DeliveryLog(
                     "Refresh"
                 </button>
             </div>
-            <Transition fallback=|| view! { <Loading label="Loading deliveries…"/> }>
-                {move || Suspend::new(async move {
-                    match log.await {
-                        Err(error) => view! { <ErrorAlert error=Signal::stored(Some(error))/> }.into_any(),
-                        Ok(page) if page.items.is_empty() => {
-                            view! { <p class="empty">"Nothing delivered yet."</p> }.into_any()
-                        }
-                        Ok(page) => {
-                            let next = page.next_cursor.clone();
-                            view! {
-                                <div class="table-scroll" tabindex="0">
-                                    <table>
-                                        <thead>
-                                            <tr>
-                                                <th scope="col">"Queued"</th>
-                                                <th scope="col">"Event"</th>
-                                                <th scope="col">"State"</th>
-                                                <th scope="col">"Attempts"</th>
-                                                <th scope="col">"Last answer"</th>
-                                                <th scope="col">"Next attempt / delivered"</th>
-                                                <th scope="col"><span class="visually-hidden">"Actions"</span></th>
-                                            </tr>
-                                        </thead>
-                                        <tbody>
-                                            {page
-                                                .items
-                                                .into_iter()
-                                                .map(|delivery| view! { <DeliveryRow organization delivery active notice reload/> })
-                                                .collect_view()}
-                                        </tbody>
-                                    </table>
-                                </div>
-                                <div class="form-actions">
-                                    <Show when=move || !previous.with(Vec::is_empty)>
-                                        <button
-                                            type="button"
-                                            class="button secondary small"
-                                            on:click=move |_| {
-                                                let mut stack = previous.get_untracked();
-                                                cursor.set(stack.pop().flatten());
-                                                previous.set(stack);
-                                            }
-                                        >
-                                            "Newer"
-                                        </button>
-                                    </Show>
-                                    {next.map(|next| {
-                                        let next = StoredValue::new(next);
-                                        view! {
-                                            <button
-                                                type="button"
-                                                class="button secondary small"
-                                                on:click=move |_| {
-                                                    previous.update(|stack| stack.push(cursor.get_untracked()));
-                                                    cursor.set(Some(next.get_value()));
-                                                }
-                                            >
-                                                "Older"
-                                            </button>
+            <Loaded resource=log label="Loading deliveries…" let:page>
+                {if page.items.is_empty() {
+                    view! { <p class="empty">"Nothing delivered yet."</p> }.into_any()
+                } else {
+                    let next = page.next_cursor.clone();
+                    view! {
+                        <div class="table-scroll" tabindex="0">
+                            <table>
+                                <thead>
+                                    <tr>
+                                        <th scope="col">"Queued"</th>
+                                        <th scope="col">"Event"</th>
+                                        <th scope="col">"State"</th>
+                                        <th scope="col">"Attempts"</th>
+                                        <th scope="col">"Last answer"</th>
+                                        <th scope="col">"Next attempt / delivered"</th>
+                                        <th scope="col"><span class="visually-hidden">"Actions"</span></th>
+                                    </tr>
+                                </thead>
+                                <tbody>
+                                    {page
+                                        .items
+                                        .into_iter()
+                                        .map(|delivery| view! { <DeliveryRow organization delivery active notice reload/> })
+                                        .collect_view()}
+                                </tbody>
+                            </table>
+                        </div>
+                        <div class="form-actions">
+                            <Show when=move || !previous.with(Vec::is_empty)>
+                                <button
+                                    type="button"
+                                    class="button secondary small"
+                                    on:click=move |_| {
+                                        let mut stack = previous.get_untracked();
+                                        cursor.set(stack.pop().flatten());
+                                        previous.set(stack);
+                                    }
+                                >
+                                    "Newer"
+                                </button>
+                            </Show>
+                            {next.map(|next| {
+                                let next = StoredValue::new(next);
+                                view! {
+                                    <button
+                                        type="button"
+                                        class="button secondary small"
+                                        on:click=move |_| {
+                                            previous.update(|stack| stack.push(cursor.get_untracked()));
+                                            cursor.set(Some(next.get_value()));
                                         }
-                                    })}
-                                </div>
-                            }
-                                .into_any()
-                        }
+                                    >
+                                        "Older"
+                                    </button>
+                                }
+                            })}
+                        </div>
                     }
-                })}
-            </Transition>
+                        .into_any()
+                }}
+            </Loaded>
         </div>
     }
 }
@@ -328,12 +316,11 @@ fn DeliveryRow(
     let session = use_session();
     let webhook = delivery.webhook_id;
     let id = delivery.id;
-    let redeliver = Action::new_local(move |()| {
-        session.call(move |client| async move {
-            client
-                .redeliver_webhook(organization, webhook, id, None)
-                .await
-        })
+    let redeliver = Action::new_local(move |()| async move {
+        session
+            .api()
+            .redeliver_webhook(organization, webhook, id, None)
+            .await
     });
     let kind = delivery.kind.clone();
     let redelivered_kind = kind.clone();
@@ -410,15 +397,8 @@ fn CreateWebhookForm(organization: Uuid, reload: Callback<()>) -> impl IntoView 
         let key = submission.for_body(&request);
         async move {
             let answer: Result<CreatedWebhook, ClientError> = session
-                .call(move |client| {
-                    let request = request.clone();
-                    let key = key.clone();
-                    async move {
-                        client
-                            .create_webhook(organization, &request, Some(&key))
-                            .await
-                    }
-                })
+                .api()
+                .create_webhook(organization, &request, Some(&key))
                 .await;
             match &answer {
                 Ok(_) => {

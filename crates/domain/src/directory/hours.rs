@@ -30,20 +30,30 @@ use crate::text::TextError;
 pub struct OpeningHoursText(String);
 
 impl OpeningHoursText {
+    /// The longest expression accepted, in characters.
+    const LONGEST: usize = 500;
+
     /// Checks that `input` is a valid expression.
     pub fn parse(input: impl Into<String>) -> Result<Self, TextError> {
-        let text = input.into().trim().to_owned();
-        if text.is_empty() {
-            return Err(TextError::Empty);
-        }
-        if text.chars().count() > 500 {
-            return Err(TextError::TooLong(500));
-        }
-        text.parse::<OpeningHours>().map_err(|_| {
+        let text = Self::within_limits(input.into())?;
+        text.0.parse::<OpeningHours>().map_err(|_| {
             TextError::Malformed(
                 "must be OpenStreetMap opening_hours syntax, e.g. `Mo-Fr 08:00-18:00; PH off`",
             )
         })?;
+        Ok(text)
+    }
+
+    /// Trims `input` and checks that it is neither empty nor too long, without checking its
+    /// grammar.
+    fn within_limits(input: String) -> Result<Self, TextError> {
+        let text = input.trim().to_owned();
+        if text.is_empty() {
+            return Err(TextError::Empty);
+        }
+        if text.chars().count() > Self::LONGEST {
+            return Err(TextError::TooLong(Self::LONGEST));
+        }
         Ok(Self(text))
     }
 
@@ -53,11 +63,26 @@ impl OpeningHoursText {
     }
 }
 
+/// How an expression is read from JSON.
+///
+/// On the server, and wherever else Warren reads input, it must parse ([`OpeningHoursText::parse`]).
+/// In the browser app (wasm32) an expression read from JSON came from Warren's server, which only
+/// ever stores expressions that parse, so there only its length is checked: checking the grammar
+/// again would put the whole OpenStreetMap grammar (over 100 KB of WebAssembly) into the
+/// first download of every page that shows a volunteer's availability or a person's quiet hours.
+/// The browser's forms still check what a person types with [`OpeningHoursText::parse`], in the
+/// pages that have them.
 impl TryFrom<String> for OpeningHoursText {
     type Error = TextError;
 
+    #[cfg(not(target_arch = "wasm32"))]
     fn try_from(value: String) -> Result<Self, Self::Error> {
         Self::parse(value)
+    }
+
+    #[cfg(target_arch = "wasm32")]
+    fn try_from(value: String) -> Result<Self, Self::Error> {
+        Self::within_limits(value)
     }
 }
 

@@ -69,9 +69,7 @@ pub fn ReferralPage() -> impl IntoView {
 #[component]
 fn ReferralView(id: Uuid) -> impl IntoView {
     let session = use_session();
-    let first = LocalResource::new(move || {
-        session.call(move |client| async move { client.referral(id).await })
-    });
+    let first = LocalResource::new(move || async move { session.api().referral(id).await });
     view! {
         <Loaded resource=first label="Loading the referral…" let:initial>
             <Detail id initial/>
@@ -179,18 +177,9 @@ impl Page {
             generation = *reloads;
         });
         let id = self.id;
-        let referral = self
-            .session
-            .call(move |client| async move { client.referral(id).await })
-            .await;
-        let timeline = self
-            .session
-            .call(move |client| async move { client.referral_timeline(id).await })
-            .await;
-        let thread = self
-            .session
-            .call(move |client| async move { client.referral_messages(id).await })
-            .await;
+        let referral = self.session.api().referral(id).await;
+        let timeline = self.session.api().referral_timeline(id).await;
+        let thread = self.session.api().referral_messages(id).await;
         if self.reloads.try_get_value() != Some(generation) {
             return;
         }

@@ -14,12 +14,7 @@ pub(super) fn ThreadCard() -> impl IntoView {
     let post = Action::new_local(move |text: &ClinicalNote| {
         let request = PostMessageRequest { body: text.clone() };
         async move {
-            let posted = session
-                .call(move |client| {
-                    let request = request.clone();
-                    async move { client.post_referral_message(id, &request).await }
-                })
-                .await;
+            let posted = session.api().post_referral_message(id, &request).await;
             match &posted {
                 Ok(message) => {
                     body.try_set(String::new());

@@ -226,7 +226,8 @@ fn TransportForm() -> impl IntoView {
             return Vec::new();
         };
         let mut members = session
-            .call(move |client| async move { client.members(organization).await })
+            .api()
+            .members(organization)
             .await
             .map(|list| list.items)
             .unwrap_or_default();
