@@ -72,7 +72,67 @@ function preloadPage() {
   }
 }
 
+// A person who signed in earlier has a refresh token on this device: it is
+// exchanged here, while the app's WebAssembly downloads, instead of once the
+// app runs — on a phone that is a round trip and the app's start-up sooner.
+// It follows the app's own rules (web/src/session.rs): under the same Web
+// Lock, so that no two tabs ever present one single-use token; the new pair
+// stored under the same keys, in the same form; skipped when the access
+// token stored still lasts. The app then finds a fresh access token and
+// adopts it, as it adopts one another tab stored. Anything else — a refused
+// token, no network, no Web Locks — leaves the device as it was, for the app
+// to handle as it always has; a refusal is handed to the app
+// (`window.warren.refusedRefresh`), which ends the session with its reason.
+const REFRESH_TOKEN_KEY = 'warren.refresh_token';
+const ACCESS_TOKEN_KEY = 'warren.access_token';
+const REFRESH_LOCK = 'warren.refresh';
+
+function accessTokenLasts() {
+  const stored = localStorage.getItem(ACCESS_TOKEN_KEY);
+  const expiry = stored ? Number(stored.split(' ')[0]) : 0;
+  return expiry - Date.now() > 60000;
+}
+
+async function refreshEarly() {
+  try {
+    if (!navigator.locks || !localStorage.getItem(REFRESH_TOKEN_KEY) || accessTokenLasts()) {
+      return;
+    }
+    await navigator.locks.request(REFRESH_LOCK, async () => {
+      // Another tab may have refreshed while this one waited.
+      const refreshToken = localStorage.getItem(REFRESH_TOKEN_KEY);
+      if (!refreshToken || accessTokenLasts()) {
+        return;
+      }
+      const response = await fetch('/api/v1/auth/refresh', {
+        method: 'POST',
+        headers: { 'Content-Type': 'application/json' },
+        body: JSON.stringify({ refresh_token: refreshToken }),
+      });
+      if (response.status >= 400 && response.status < 500) {
+        // Refused: the app ends the session with this answer's reason, as
+        // if it had asked itself (presented again, a token refused as
+        // reused would be refused as ended, and the reason lost).
+        status.refusedRefresh = { token: refreshToken, problem: await response.text() };
+        return;
+      }
+      if (!response.ok) {
+        return;
+      }
+      const tokens = await response.json();
+      localStorage.setItem(REFRESH_TOKEN_KEY, tokens.refresh_token);
+      localStorage.setItem(
+        ACCESS_TOKEN_KEY,
+        `${Date.now() + tokens.expires_in * 1000} ${tokens.access_token}`,
+      );
+    });
+  } catch (error) {
+    console.warn('Warren will restore the session once it runs:', error);
+  }
+}
+
 async function start() {
+  refreshEarly();
   preloadPage();
   const { default: init } = await import('/warren_web.js');
   await init({ module_or_path: '/warren_web_bg.wasm' });

@@ -48,7 +48,9 @@ pub const ACCESS_TOKEN_KEY: &str = "warren.access_token";
 /// tabs (written just before the tokens are removed).
 pub const ENDED_REASON_KEY: &str = "warren.session_ended";
 
-/// The name of the Web Lock held while a tab refreshes the tokens.
+/// The name of the Web Lock held while a tab refreshes the tokens. The page's
+/// start-up script (`web/assets/boot.js`) takes it too, and shares the keys
+/// above: it may exchange the refresh token before the app runs.
 const REFRESH_LOCK: &str = "warren.refresh";
 
 /// Why a session ends when the person signed out themselves.
@@ -82,7 +84,15 @@ impl TokenSource for Session {
         token_future(async move {
             match session.access_token.get_untracked() {
                 Some(token) => Ok(token),
-                None => session.refresh().await,
+                // While the session is restored, an access token another tab
+                // or the start-up script stored serves at once: the restore
+                // adopts the same token, after the lock.
+                None => match stored_access_token()
+                    .filter(|stored| stored.lasts_at_least(SHORTEST_REFRESH_DELAY))
+                {
+                    Some(stored) => Ok(stored.token),
+                    None => session.refresh().await,
+                },
             }
         })
     }
@@ -392,7 +402,11 @@ impl Session {
                     .with_detail("Please sign in to continue."),
             ));
         };
-        match self.client().refresh(&refresh_token).await {
+        let answer = match early_refusal(&refresh_token) {
+            Some(refusal) => Err(refusal),
+            None => self.client().refresh(&refresh_token).await,
+        };
+        match answer {
             Ok(tokens) => Ok(self.accept_tokens(tokens)),
             Err(error) => {
                 if error
@@ -528,6 +542,37 @@ fn ended_because(code: Option<ErrorCode>) -> &'static str {
         }
         _ => "Your session ended. Please sign in again.",
     }
+}
+
+/// The page's start-up script (`web/assets/boot.js`) exchanges the stored
+/// refresh token while the app downloads, under the same lock and keys as
+/// [`Session`]; a pair it gets is in storage, to adopt. A refusal it got for
+/// `refresh_token` is kept on `window.warren.refusedRefresh` and taken here,
+/// once, as the answer: presenting the token again would be refused for
+/// another reason (a reused token revokes its sign-in, which then answers
+/// "ended"), and the person would be told the wrong one.
+fn early_refusal(refresh_token: &str) -> Option<ClientError> {
+    let status = js_sys::Reflect::get(&web_sys::window()?.into(), &"warren".into()).ok()?;
+    let key = wasm_bindgen::JsValue::from_str("refusedRefresh");
+    let refused = js_sys::Reflect::get(&status, &key).ok()?;
+    if !refused.is_object() {
+        return None;
+    }
+    let _ = js_sys::Reflect::delete_property(
+        wasm_bindgen::JsCast::unchecked_ref::<js_sys::Object>(&status),
+        &key,
+    );
+    let field = |name: &str| {
+        js_sys::Reflect::get(&refused, &name.into())
+            .ok()
+            .and_then(|value| value.as_string())
+    };
+    if field("token")? != refresh_token {
+        return None;
+    }
+    serde_json::from_str::<Problem>(&field("problem")?)
+        .ok()
+        .map(ClientError::Problem)
 }
 
 fn local_storage() -> Option<web_sys::Storage> {

@@ -47,6 +47,8 @@ pub struct Options {
     pub url: Option<String>,
     /// Cold visits per page and profile; the table gives the median.
     pub runs: usize,
+    /// Print the requests of each median visit, with when each started and ended.
+    pub waterfall: bool,
 }
 
 /// How the browser is held back.
@@ -113,6 +115,9 @@ struct Visit {
     app_bytes: u64,
     api_bytes: u64,
     requests: usize,
+    /// Each request until the page was usable: its path, when it started and ended (ms from the
+    /// start of the navigation) and its bytes.
+    timeline: Vec<(String, f64, f64, u64)>,
 }
 
 /// Runs the benchmark and prints its table.
@@ -140,7 +145,7 @@ pub fn run(ws: &Workspace, options: &Options) -> Result<ExitCode> {
         "{:<12} {:<8} {:>12} {:>12} {:>12} {:>10} {:>9}",
         "page", "device", "usable ms", "min–max ms", "app KB", "API KB", "requests"
     );
-    for (page, device, visits) in rows {
+    for (page, device, visits) in &rows {
         let mut times: Vec<f64> = visits.iter().map(|visit| visit.usable_ms).collect();
         times.sort_by(f64::total_cmp);
         let median = |values: &[f64]| values[values.len() / 2];
@@ -158,6 +163,23 @@ pub fn run(ws: &Workspace, options: &Options) -> Result<ExitCode> {
             median(&api) / 1024.0,
             visits[visits.len() / 2].requests
         );
+    }
+    if options.waterfall {
+        for (page, device, visits) in &rows {
+            let mut by_time: Vec<&Visit> = visits.iter().collect();
+            by_time.sort_by(|a, b| a.usable_ms.total_cmp(&b.usable_ms));
+            let median = by_time[by_time.len() / 2];
+            println!(
+                "\n{page} on {device}, usable at {:.0} ms:",
+                median.usable_ms
+            );
+            for (path, start, end, bytes) in &median.timeline {
+                println!(
+                    "  {start:>7.0} → {end:>7.0} ms {:>8.1} KB  {path}",
+                    *bytes as f64 / 1024.0
+                );
+            }
+        }
     }
     Ok(ExitCode::SUCCESS)
 }
@@ -278,7 +300,8 @@ async fn visit(
                  return performance.getEntriesByType('navigation')
                    .concat(performance.getEntriesByType('resource'))
                    .filter((entry) => entry.startTime <= until)
-                   .map((entry) => [new URL(entry.name).pathname, entry.transferSize]);",
+                   .map((entry) => [new URL(entry.name).pathname, entry.transferSize,
+                                    entry.startTime, entry.responseEnd]);",
                 vec![],
             )
             .await?;
@@ -287,11 +310,18 @@ async fn visit(
             app_bytes: 0,
             api_bytes: 0,
             requests: 0,
+            timeline: Vec::new(),
         };
         for entry in entries.as_array().into_iter().flatten() {
             let path = entry[0].as_str().unwrap_or_default();
             let bytes = entry[1].as_u64().unwrap_or(0);
             visit.requests += 1;
+            visit.timeline.push((
+                path.to_owned(),
+                entry[2].as_f64().unwrap_or(0.0),
+                entry[3].as_f64().unwrap_or(0.0),
+                bytes,
+            ));
             if path.starts_with("/api/") {
                 visit.api_bytes += bytes;
             } else {

@@ -61,7 +61,8 @@ enum Command {
         #[arg(last = true)]
         cargo_args: Vec<String>,
     },
-    /// Check that the browser-side crates build for wasm32 and pull in no server crates.
+    /// Check that the browser app and the crates it shares build for wasm32 and pull in no server
+    /// crates.
     CheckWasm,
     /// Write the API's OpenAPI document to openapi.yaml at the workspace root.
     Openapi,
@@ -116,6 +117,10 @@ enum Command {
         /// Cold visits of each page on each profile; the table gives the median.
         #[arg(long, default_value_t = 3)]
         runs: usize,
+        /// Also print, for each page and profile, when each request of the median visit started
+        /// and ended: what the page waited for.
+        #[arg(long)]
+        waterfall: bool,
     },
 }
 
@@ -134,7 +139,18 @@ fn main() -> ExitCode {
         Command::Test { cargo_args } => test_suite::run(&ws, &cargo_args),
         Command::CheckWasm => check_wasm::run(&ws),
         Command::Openapi => openapi::run(&ws).map(|()| ExitCode::SUCCESS),
-        Command::BenchWeb { url, runs } => bench_web::run(&ws, &bench_web::Options { url, runs }),
+        Command::BenchWeb {
+            url,
+            runs,
+            waterfall,
+        } => bench_web::run(
+            &ws,
+            &bench_web::Options {
+                url,
+                runs,
+                waterfall,
+            },
+        ),
         Command::Bench {
             backend,
             sites,

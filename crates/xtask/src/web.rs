@@ -19,7 +19,7 @@ use crate::system::{self, Apt, WASM_TARGET};
 use crate::workspace::Workspace;
 
 /// The package of the browser app.
-const PACKAGE: &str = "warren-web";
+pub const PACKAGE: &str = "warren-web";
 /// Base name of the generated files: `warren_web.js` and `warren_web_bg.wasm`.
 const OUT_NAME: &str = "warren_web";
 /// The module the split pieces load through, beside the glue; the main
@@ -192,7 +192,8 @@ fn routes(app_rs: &Path) -> Result<Vec<(String, String)>> {
 }
 
 /// Runs `cargo build` for wasm32 and returns the `.wasm` file cargo produced.
-fn cargo_build(ws: &Workspace, profile: Profile) -> Result<PathBuf> {
+/// Compiles the browser app with cargo (the first step of [`build`]) and returns its `.wasm`.
+pub fn cargo_build(ws: &Workspace, profile: Profile) -> Result<PathBuf> {
     let mut command = ws.cargo();
     command.args(["build", "--package", PACKAGE, "--target", WASM_TARGET]);
     if profile == Profile::Release {

@@ -148,7 +148,7 @@ pub(crate) async fn click(browser: &Client, css: &str, what: &str) {
         .unwrap();
 }
 
-warren_tests::on_both_databases! {
+warren_tests::on_one_database! { Postgres:
     async fn a_network_admin_vets_an_application_in_the_browser(backend: Backend) {
         let app = TestApp::spawn(backend).await;
         let coordinator = app.network_admin().await;
@@ -339,7 +339,7 @@ async fn result_ids(browser: &Client) -> Vec<uuid::Uuid> {
     ids
 }
 
-warren_tests::on_both_databases! {
+warren_tests::on_one_database! { Sqlite:
     async fn a_clinic_finds_who_can_take_a_guinea_pig_needing_oxygen_at_23_00_in_the_browser(app) {
         use warren_domain::directory::{CapacityStatus, Cover};
 
@@ -721,7 +721,7 @@ async fn retype(browser: &Client, css: &str, text: &str) {
     input.send_keys(text).await.unwrap();
 }
 
-warren_tests::on_both_databases! {
+warren_tests::on_one_database! { Postgres:
     async fn an_edit_made_meanwhile_by_someone_else_is_not_overwritten_in_the_browser(app) {
         use warren_domain::Phone;
 

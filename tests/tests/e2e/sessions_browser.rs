@@ -146,4 +146,34 @@ warren_tests::on_one_database! { Postgres:
         );
         browser.close().await.unwrap();
     }
+
+    async fn a_sign_in_used_first_elsewhere_ends_here_saying_it_was_revoked_for_safety(backend: Backend) {
+        let app = TestApp::spawn(backend).await;
+        app.network_admin().await;
+        // The refresh token this device keeps is presented first somewhere
+        // else, as a copied one would be.
+        let tokens = app.tokens("coordinator@network.test", PASSWORD).await;
+        app.client.refresh(&tokens.refresh_token).await.expect("the first use succeeds");
+
+        let (browser, _driver) = browser().await;
+        browser.goto(&format!("{}/healthz", app.url)).await.unwrap();
+        browser
+            .execute(
+                "localStorage.setItem('warren.refresh_token', arguments[0]);",
+                vec![serde_json::json!(tokens.refresh_token)],
+            )
+            .await
+            .unwrap();
+        // The page's start-up script presents it before the app runs; the
+        // app must tell the person the reason the server gave for that
+        // refusal, not the one a second presentation would get.
+        browser.goto(&format!("{}/triage", app.url)).await.unwrap();
+        let notice = appears(&browser, Locator::Css("[data-testid=sign-in-notice]"), "the sign-in page says why")
+            .await
+            .text()
+            .await
+            .unwrap();
+        assert!(notice.contains("revoked for safety"), "{notice}");
+        browser.close().await.unwrap();
+    }
 }

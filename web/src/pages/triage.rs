@@ -54,14 +54,34 @@ use crate::pages::triage_variant::read_site_variant;
 use crate::session::{Session, use_session};
 
 /// The new assessment.
+///
+/// The protocol and the vocabularies need no sign-in, so they are asked for
+/// at once, and the form shows while the session is still being restored:
+/// on a phone it is ready a round trip or two sooner. What depends on the
+/// person (their sites, recording) follows when their profile arrives.
 #[component]
 pub fn TriagePage() -> impl IntoView {
+    let session = use_session();
+    let loaded = LocalResource::new(move || {
+        let client = session.client();
+        async move {
+            futures_util::future::try_join(
+                read_through(PROTOCOL_KEY, client.triage_protocol()),
+                read_through(TAXONOMY_KEY, client.taxonomy()),
+            )
+            .await
+        }
+    });
     view! {
-        <RequireSignIn>
-            <Triage/>
+        <RequireSignIn while_restoring=true>
+            <Triage loaded/>
         </RequireSignIn>
     }
 }
+
+/// The protocol and the vocabularies, as the device last had them when
+/// Warren cannot be reached.
+type ProtocolAndTerms = Result<(Cached<ProtocolVersion>, Cached<TermList>), ClientError>;
 
 /// One of the person's own sites, where the animal may be.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -74,14 +94,11 @@ struct OwnSite {
 /// Every site of every organization the person belongs to, read through the
 /// device's copy; none when Warren cannot be reached and the device has no
 /// copy (the server then picks the organization's first site).
-async fn own_sites(session: Session) -> Vec<OwnSite> {
+/// `organizations` are the person's, once their profile is known.
+async fn own_sites(session: Session, organizations: Vec<Uuid>) -> Vec<OwnSite> {
     let Some(me) = session.user_id_untracked() else {
         return Vec::new();
     };
-    let organizations: Vec<Uuid> = untrack(|| session.memberships())
-        .into_iter()
-        .map(|membership| membership.organization.id)
-        .collect();
     let fetch = async move {
         let mut sites = Vec::new();
         for organization in organizations {
@@ -110,18 +127,8 @@ async fn site_kit(session: Session, site: Uuid) -> Result<Option<SiteTriageVaria
 }
 
 #[component]
-fn Triage() -> impl IntoView {
+fn Triage(loaded: LocalResource<ProtocolAndTerms>) -> impl IntoView {
     let session = use_session();
-    let loaded = LocalResource::new(move || {
-        let client = session.client();
-        async move {
-            futures_util::future::try_join(
-                read_through(PROTOCOL_KEY, client.triage_protocol()),
-                read_through(TAXONOMY_KEY, async move { session.api().taxonomy().await }),
-            )
-            .await
-        }
-    });
     view! {
         <header class="page-header with-actions">
             <div>
@@ -176,7 +183,17 @@ fn Assess(protocol: Cached<ProtocolVersion>, terms: Cached<TermList>) -> impl In
     let record_key = RwSignal::new(None::<String>);
     let idempotency = IdempotencyKey::new();
 
-    let sites = LocalResource::new(move || own_sites(session));
+    // The page shows while the session is being restored; the person's
+    // organizations, and so their sites, are known when their profile
+    // arrives, and read again then.
+    let sites = LocalResource::new(move || {
+        let organizations: Vec<Uuid> = session
+            .memberships()
+            .into_iter()
+            .map(|membership| membership.organization.id)
+            .collect();
+        own_sites(session, organizations)
+    });
     // The first own site, once known, is where the animal is.
     Effect::new(move |_| {
         if let Some(sites) = sites.get()
@@ -490,7 +507,7 @@ fn Assess(protocol: Cached<ProtocolVersion>, terms: Cached<TermList>) -> impl In
                         >
                             "Record and find destinations"
                         </button>
-                        <Show when=move || session.memberships().is_empty()>
+                        <Show when=move || session.me().is_some() && session.memberships().is_empty()>
                             <p class="hint">"Only members of an organization record assessments."</p>
                         </Show>
                         {move || delivery.get().map(|delivery| view! { <DeliveryStatus delivery/> })}

@@ -21,11 +21,12 @@ use crate::components::{ErrorAlert, Loaded, RequireSignIn, etag_of, tier_name};
 use crate::local_time;
 use crate::session::use_session;
 
-/// The volunteer page.
+/// The volunteer page. It needs no more of the person than their token, so it
+/// asks for the jobs while the session is being restored.
 #[component]
 pub fn VolunteerPage() -> impl IntoView {
     view! {
-        <RequireSignIn>
+        <RequireSignIn while_restoring=true>
             <Volunteer/>
         </RequireSignIn>
     }
