@@ -326,11 +326,13 @@ fn describe(error: &lettre::transport::smtp::Error) -> String {
 pub fn start(state: web::Data<AppState>, email: Arc<dyn Channel>) {
     let interval = state.config.job_interval;
     let mut events = state.events.subscribe();
-    tokio::spawn(async move {
+    let jobs = state.jobs.clone();
+    jobs.spawn(move |stopping| async move {
         let mut every = tokio::time::interval(interval);
         every.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
         loop {
             tokio::select! {
+                () = stopping.cancelled() => return,
                 _ = every.tick() => {}
                 heard = events.recv() => match heard {
                     Ok(LiveEvent::MailQueued) => {}

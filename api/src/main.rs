@@ -234,5 +234,7 @@ async fn serve(load_demo: bool, addr: Option<String>) -> anyhow::Result<()> {
         );
     }
     running.server.await?;
+    // A round in progress (an e-mail being sent) finishes before the exit.
+    running.jobs.stop().await;
     Ok(())
 }

@@ -46,6 +46,8 @@ pub struct Running {
     pub handle: actix_web::dev::ServerHandle,
     /// Resolves when the server has stopped.
     pub server: actix_web::dev::Server,
+    /// The background rounds: stop them once the server has stopped.
+    pub jobs: crate::jobs::Jobs,
     /// Where e-mail goes, in words.
     pub mail_destination: String,
     /// Whether the demo mailbox page is served (`/demo/mailbox`).
@@ -82,6 +84,7 @@ pub fn start(config: Config, store: Store, listener: TcpListener) -> anyhow::Res
         events: crate::events::Events::start(&store).with_metrics(alert_metrics.clone()),
         store,
         config: config.clone(),
+        jobs: crate::jobs::Jobs::default(),
     });
     let metrics = PrometheusMetricsBuilder::new("warren")
         .registry(registry)
@@ -93,6 +96,7 @@ pub fn start(config: Config, store: Store, listener: TcpListener) -> anyhow::Res
     let demo_mailbox_folder = state.mailbox.clone().filter(|_| config.demo);
     let demo_mailbox = demo_mailbox_folder.is_some();
     let mail_destination = state.mail_destination.clone();
+    let jobs = state.jobs.clone();
     let document = web::Data::new(crate::openapi::document());
     crate::routes::referrals::escalation::start_jobs(state.clone());
     crate::routes::lending::overdue::start_jobs(state.clone());
@@ -100,15 +104,14 @@ pub fn start(config: Config, store: Store, listener: TcpListener) -> anyhow::Res
     crate::alerts::jobs::start(state.clone());
     crate::mail::start(state.clone(), std::sync::Arc::new(email));
     let shrink_state = state.clone();
-    tokio::spawn(async move {
-        let mut every_minute = tokio::time::interval(std::time::Duration::from_secs(60));
-        loop {
-            every_minute.tick().await;
+    state
+        .jobs
+        .every(std::time::Duration::from_secs(60), move || {
             shrink_state.login_limiter.shrink();
             shrink_state.reset_limiter.shrink();
             shrink_state.public_limiter.shrink();
-        }
-    });
+            std::future::ready(())
+        });
     let server = HttpServer::new(move || {
         let document = document.clone();
         let (app, _) = App::new()
@@ -189,6 +192,7 @@ pub fn start(config: Config, store: Store, listener: TcpListener) -> anyhow::Res
         addr,
         handle: server.handle(),
         server,
+        jobs,
         mail_destination,
         demo_mailbox,
     })

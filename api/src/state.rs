@@ -11,6 +11,8 @@ use crate::routes::public::PublicLimiter;
 pub struct AppState {
     /// The database.
     pub store: Store,
+    /// The background rounds, stopped with the server.
+    pub jobs: crate::jobs::Jobs,
     /// Access token keys.
     pub tokens: TokenKeys,
     /// Sign-in rate limits.

@@ -67,6 +67,7 @@ pub struct TestApp {
     /// The server's store, for checks beneath the API.
     pub store: Store,
     handle: actix_web::dev::ServerHandle,
+    jobs: warren_api::jobs::Jobs,
     postgres_database: Option<String>,
     _data_dir: tempfile::TempDir,
 }
@@ -159,6 +160,7 @@ impl TestApp {
             warren_api::server::start(config, store.clone(), listener).expect("start the server");
         let url = format!("http://{}", running.addr);
         let handle = running.handle.clone();
+        let jobs = running.jobs.clone();
         tokio::spawn(running.server);
         TestApp {
             client: Client::new(&url),
@@ -166,6 +168,7 @@ impl TestApp {
             backend,
             store,
             handle,
+            jobs,
             postgres_database,
             _data_dir: data_dir,
         }
@@ -189,8 +192,9 @@ impl TestApp {
             .expect("start the replica");
         let url = format!("http://{}", running.addr);
         let handle = running.handle.clone();
+        let jobs = running.jobs.clone();
         tokio::spawn(running.server);
-        (Client::new(&url), Replica(handle))
+        (Client::new(&url), Replica(handle, jobs))
     }
 
     /// Takes the server down, as when Warren cannot be reached from the
@@ -321,7 +325,7 @@ pub fn application(name: &str, admin_email: &str) -> ApplyRequest {
 impl Drop for TestApp {
     fn drop(&mut self) {
         // Not gracefully: the database is dropped with FORCE below.
-        stop(&self.handle);
+        stop(&self.handle, &self.jobs);
         if let Some(name) = self.postgres_database.take() {
             let dropped = std::thread::spawn(move || {
                 let mut admin = PgConnection::establish(&postgres_admin_url())?;
@@ -337,10 +341,18 @@ impl Drop for TestApp {
     }
 }
 
-/// Stops a server and waits until its workers have let go of the store, so
-/// that a finished test leaves no server behind.
-fn stop(handle: &actix_web::dev::ServerHandle) {
-    let stopping = handle.stop(false);
+/// Stops a server and waits until its workers have let go of the store, and
+/// its background rounds have finished, so that a finished test leaves no
+/// server behind. A round still running when the test's database is removed
+/// would wait out the pool's timeout for a connection that cannot come, and
+/// the test's runtime would wait for it.
+fn stop(handle: &actix_web::dev::ServerHandle, jobs: &warren_api::jobs::Jobs) {
+    // Asked at once; awaited below when a runtime can wait.
+    let server_stopped = handle.stop(false);
+    let stopping = async {
+        let _ = server_stopped.await;
+        jobs.stop().await;
+    };
     match tokio::runtime::Handle::try_current() {
         Ok(runtime) if runtime.runtime_flavor() == RuntimeFlavor::MultiThread => {
             tokio::task::block_in_place(|| {
@@ -354,11 +366,11 @@ fn stop(handle: &actix_web::dev::ServerHandle) {
 }
 
 /// A second server over a test's database, stopped when dropped.
-pub struct Replica(actix_web::dev::ServerHandle);
+pub struct Replica(actix_web::dev::ServerHandle, warren_api::jobs::Jobs);
 
 impl Drop for Replica {
     fn drop(&mut self) {
-        stop(&self.0);
+        stop(&self.0, &self.1);
     }
 }
 

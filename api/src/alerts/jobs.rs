@@ -51,16 +51,13 @@ const SKILL_NOTICE_DAYS: i64 = 14;
 
 /// Starts the chain, digest and sweep jobs.
 pub fn start(state: web::Data<AppState>) {
-    let interval = state.config.job_interval;
-    tokio::spawn(async move {
-        let mut every = tokio::time::interval(interval);
-        every.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
-        let mut round: u32 = 0;
-        loop {
-            every.tick().await;
-            let sweep = round.is_multiple_of(SWEEP_EVERY);
-            round = round.wrapping_add(1);
-            let state = state.clone();
+    let jobs = state.jobs.clone();
+    let mut round: u32 = 0;
+    jobs.every(state.config.job_interval, move || {
+        let sweep = round.is_multiple_of(SWEEP_EVERY);
+        round = round.wrapping_add(1);
+        let state = state.clone();
+        async move {
             let done = web::block(move || {
                 let chains = advance_due_chains(&state);
                 let digests = send_digests(&state);

@@ -157,11 +157,11 @@ pub fn start(state: web::Data<AppState>) {
             return;
         }
     };
-    tokio::spawn(async move {
-        let mut every = tokio::time::interval(interval);
-        every.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
-        loop {
-            every.tick().await;
+    let jobs = state.jobs.clone();
+    jobs.every(interval, move || {
+        let state = state.clone();
+        let http = http.clone();
+        async move {
             match deliver_due(&state, &http, public_only).await {
                 Ok(0) => {}
                 Ok(sent) => tracing::debug!(sent, "webhook deliveries attempted"),
