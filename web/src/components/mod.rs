@@ -12,6 +12,7 @@ mod form;
 mod hours_editor;
 mod layout;
 mod lending;
+mod list_table;
 mod listing;
 mod live_alerts;
 mod loading;
@@ -41,6 +42,7 @@ pub use lending::{
     interval_text, length_text, local_date, local_midnight, sites_of, suitability_text,
     urgency_text, vocabulary, window_text,
 };
+pub use list_table::ListTable;
 pub use listing::{
     AvailabilityBadge, CallLink, CapacityBadge, HitCard, ReasonChips, VerifiedBadge, WeekHours,
     availability_state,

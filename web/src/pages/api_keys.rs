@@ -8,8 +8,8 @@ use warren_domain::{ApiKeyName, ApiScope};
 use warren_wire::{API_KEY_HEADER, ApiKey, CreateApiKeyRequest, CreatedApiKey};
 
 use crate::components::{
-    ConfirmButton, CopyBox, ErrorAlert, FieldErrors, Loaded, OrgHeader, OrgTab, RequireSignIn,
-    SuccessNotice, TextField, error_of,
+    ConfirmButton, CopyBox, ErrorAlert, FieldErrors, ListTable, Loaded, OrgHeader, OrgTab,
+    RequireSignIn, SuccessNotice, TextField, error_of,
 };
 use crate::idempotency::IdempotencyKey;
 use crate::local_time;
@@ -59,34 +59,13 @@ fn ApiKeys(id: Uuid) -> impl IntoView {
         <section class="card" aria-labelledby="keys-heading">
             <h2 id="keys-heading">"Keys"</h2>
             <Loaded resource=keys label="Loading keys…" let:list>
-                {if list.items.is_empty() {
-                    view! { <p class="empty">"No API keys yet."</p> }.into_any()
-                } else {
-                    view! {
-                        <div class="table-scroll" tabindex="0">
-                            <table>
-                                <thead>
-                                    <tr>
-                                        <th scope="col">"Name"</th>
-                                        <th scope="col">"Prefix"</th>
-                                        <th scope="col">"Scopes"</th>
-                                        <th scope="col">"Created"</th>
-                                        <th scope="col">"Last used"</th>
-                                        <th scope="col">"Status"</th>
-                                    </tr>
-                                </thead>
-                                <tbody>
-                                    {list
-                                        .items
-                                        .into_iter()
-                                        .map(|key| view! { <KeyRow key notice reload/> })
-                                        .collect_view()}
-                                </tbody>
-                            </table>
-                        </div>
-                    }
-                        .into_any()
-                }}
+                <ListTable
+                    is_empty=list.items.is_empty()
+                    empty="No API keys yet."
+                    headings=&["Name", "Prefix", "Scopes", "Created", "Last used", "Status"]
+                >
+                    {list.items.into_iter().map(|key| view! { <KeyRow key notice reload/> }).collect_view()}
+                </ListTable>
             </Loaded>
         </section>
     }

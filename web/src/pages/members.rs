@@ -11,8 +11,8 @@ use warren_wire::{
 };
 
 use crate::components::{
-    ConfirmButton, CopyBox, ErrorAlert, FieldErrors, InvitationBadge, Loaded, OrgHeader, OrgTab,
-    RequireSignIn, SuccessNotice, TextField, error_of,
+    ConfirmButton, CopyBox, ErrorAlert, FieldErrors, InvitationBadge, ListTable, Loaded, OrgHeader,
+    OrgTab, RequireSignIn, SuccessNotice, TextField, error_of,
 };
 use crate::idempotency::IdempotencyKey;
 use crate::local_time;
@@ -58,35 +58,17 @@ fn MembersAndInvitations(id: Uuid) -> impl IntoView {
         <section class="card" aria-labelledby="members-heading">
             <h2 id="members-heading">"Members"</h2>
             <Loaded resource=members label="Loading members…" let:list>
-                {if list.items.is_empty() {
-                    view! { <p class="empty">"No members."</p> }.into_any()
-                } else {
-                    view! {
-                        <div class="table-scroll" tabindex="0">
-                            <table>
-                                <thead>
-                                    <tr>
-                                        <th scope="col">"Name"</th>
-                                        <th scope="col">"E-mail"</th>
-                                        <th scope="col">"Role"</th>
-                                        <th scope="col">"Joined"</th>
-                                        <th scope="col">"Remove"</th>
-                                    </tr>
-                                </thead>
-                                <tbody>
-                                    {list
-                                        .items
-                                        .into_iter()
-                                        .map(|member| {
-                                            view! { <MemberRow organization=id member notice reload=reload_members/> }
-                                        })
-                                        .collect_view()}
-                                </tbody>
-                            </table>
-                        </div>
-                    }
-                        .into_any()
-                }}
+                <ListTable
+                    is_empty=list.items.is_empty()
+                    empty="No members."
+                    headings=&["Name", "E-mail", "Role", "Joined", "Remove"]
+                >
+                    {list
+                        .items
+                        .into_iter()
+                        .map(|member| view! { <MemberRow organization=id member notice reload=reload_members/> })
+                        .collect_view()}
+                </ListTable>
             </Loaded>
         </section>
         <section class="card" aria-labelledby="invite-heading">
@@ -96,36 +78,17 @@ fn MembersAndInvitations(id: Uuid) -> impl IntoView {
         <section class="card" aria-labelledby="invitations-heading">
             <h2 id="invitations-heading">"Invitations"</h2>
             <Loaded resource=invitations label="Loading invitations…" let:list>
-                {if list.items.is_empty() {
-                    view! { <p class="empty">"No invitations sent yet."</p> }.into_any()
-                } else {
-                    view! {
-                        <div class="table-scroll" tabindex="0">
-                            <table>
-                                <thead>
-                                    <tr>
-                                        <th scope="col">"E-mail"</th>
-                                        <th scope="col">"Role"</th>
-                                        <th scope="col">"Status"</th>
-                                        <th scope="col">"Sent"</th>
-                                        <th scope="col">"Expires"</th>
-                                        <th scope="col">"Revoke"</th>
-                                    </tr>
-                                </thead>
-                                <tbody>
-                                    {list
-                                        .items
-                                        .into_iter()
-                                        .map(|invitation| {
-                                            view! { <InvitationRow invitation notice reload=reload_invitations/> }
-                                        })
-                                        .collect_view()}
-                                </tbody>
-                            </table>
-                        </div>
-                    }
-                        .into_any()
-                }}
+                <ListTable
+                    is_empty=list.items.is_empty()
+                    empty="No invitations sent yet."
+                    headings=&["E-mail", "Role", "Status", "Sent", "Expires", "Revoke"]
+                >
+                    {list
+                        .items
+                        .into_iter()
+                        .map(|invitation| view! { <InvitationRow invitation notice reload=reload_invitations/> })
+                        .collect_view()}
+                </ListTable>
             </Loaded>
         </section>
     }

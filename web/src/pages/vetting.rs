@@ -11,7 +11,7 @@ use warren_wire::{
 };
 
 use crate::components::{
-    ErrorAlert, Loaded, MembershipBadge, RequireSignIn, SuccessNotice, error_of,
+    ErrorAlert, ListTable, Loaded, MembershipBadge, RequireSignIn, SuccessNotice, error_of,
 };
 use crate::local_time;
 use crate::session::{Session, use_session};
@@ -443,32 +443,16 @@ fn Members(notice: RwSignal<Option<String>>) -> impl IntoView {
     view! {
         <section role="tabpanel" aria-labelledby="tab-members">
             <Loaded resource=members label="Loading members…" let:members>
-                {if members.is_empty() {
-                    view! { <p class="empty">"No members yet."</p> }.into_any()
-                } else {
-                    view! {
-                        <div class="table-scroll" tabindex="0">
-                            <table>
-                                <thead>
-                                    <tr>
-                                        <th scope="col">"Organization"</th>
-                                        <th scope="col">"Kind"</th>
-                                        <th scope="col">"Status"</th>
-                                        <th scope="col">"Member since"</th>
-                                        <th scope="col">"Action"</th>
-                                    </tr>
-                                </thead>
-                                <tbody>
-                                    {members
-                                        .into_iter()
-                                        .map(|organization| view! { <MemberRow organization notice/> })
-                                        .collect_view()}
-                                </tbody>
-                            </table>
-                        </div>
-                    }
-                        .into_any()
-                }}
+                <ListTable
+                    is_empty=members.is_empty()
+                    empty="No members yet."
+                    headings=&["Organization", "Kind", "Status", "Member since", "Action"]
+                >
+                    {members
+                        .into_iter()
+                        .map(|organization| view! { <MemberRow organization notice/> })
+                        .collect_view()}
+                </ListTable>
             </Loaded>
         </section>
     }
