@@ -48,9 +48,32 @@ pub struct Config {
     pub workers: usize,
     /// How e-mail leaves Warren.
     pub mail: MailSettings,
+    /// Where the files attached to cases are kept.
+    pub files: FileSettings,
     /// Whether this is the demo (`warren serve --demo`): with no SMTP
     /// server, the demo mailbox page shows the e-mails Warren sent.
     pub demo: bool,
+}
+
+/// Where the files attached to cases are kept: an S3-compatible bucket when
+/// `object_store_url` is set (the choice for several replicas, which must
+/// all see the same files), else a folder under the data directory.
+#[derive(Debug, Clone)]
+pub struct FileSettings {
+    /// `s3://bucket` (`WARREN_OBJECT_STORE_URL`); `AWS_*` variables say how
+    /// to reach it.
+    pub object_store_url: Option<String>,
+    /// Settings of the bucket's client beyond the `AWS_*` variables
+    /// (`aws_endpoint`, `aws_allow_http`, …), as `object_store` names them.
+    pub object_store_options: Vec<(String, String)>,
+    /// The folder used without a bucket.
+    pub folder: PathBuf,
+    /// The largest file kept (`WARREN_MAX_UPLOAD_BYTES`).
+    pub max_bytes: u64,
+    /// How old a stored object must be before the sweep may remove it when
+    /// no file names it: longer than any upload takes between storing its
+    /// bytes and committing its row.
+    pub sweep_age: Duration,
 }
 
 /// How e-mail leaves Warren: through an SMTP server, or into a mailbox
@@ -173,6 +196,8 @@ impl Config {
     /// | `WARREN_SMTP_CA_FILE` | none | PEM file of extra authorities to trust for the SMTP server |
     /// | `WARREN_MAIL_FROM` | `Warren <warren@HOST>` (HOST of the public URL) | sender of every e-mail |
     /// | `WARREN_MAIL_RETRY_BASE_MS` | `10000` | first wait before retrying an e-mail the server did not take; then 2×, 6×, 30×, 120× and 360× it; failed after 8 attempts |
+    /// | `WARREN_OBJECT_STORE_URL` | none: files go to `$WARREN_DATA_DIR/files` | an S3-compatible bucket, `s3://bucket` (credentials, region and endpoint from the usual `AWS_*` variables; `AWS_ENDPOINT` for a server other than Amazon's, `AWS_ALLOW_HTTP=true` for one without TLS) |
+    /// | `WARREN_MAX_UPLOAD_BYTES` | `26214400` (25 MB) | largest file attached to a case |
     /// | `WARREN_WORKERS` | number of CPUs | HTTP worker threads |
     /// | `RUST_LOG` | `info` | log filter |
     pub fn from_env() -> anyhow::Result<Self> {
@@ -225,6 +250,16 @@ impl Config {
                 from: var("WARREN_MAIL_FROM"),
                 mailbox_dir: data_dir.join("mailbox"),
                 retry_base: Duration::from_millis(number("WARREN_MAIL_RETRY_BASE_MS", 10_000)?),
+            },
+            files: FileSettings {
+                object_store_url: var("WARREN_OBJECT_STORE_URL"),
+                object_store_options: vec![],
+                folder: data_dir.join("files"),
+                max_bytes: number(
+                    "WARREN_MAX_UPLOAD_BYTES",
+                    warren_domain::attachments::DEFAULT_MAX_BYTES,
+                )?,
+                sweep_age: Duration::from_secs(3600),
             },
             demo: false,
             data_dir,

@@ -16,6 +16,7 @@ pub mod embed;
 pub mod error;
 pub mod events;
 pub mod extract;
+pub mod files;
 pub mod hsds;
 pub mod jobs;
 pub mod mail;

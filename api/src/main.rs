@@ -50,7 +50,8 @@ enum Command {
         #[command(subcommand)]
         command: AdminCommand,
     },
-    /// Write a consistent copy of the SQLite database to PATH (PostgreSQL: use pg_dump).
+    /// Write a consistent copy of the SQLite database to PATH (PostgreSQL: use pg_dump), and the
+    /// files attached to cases, when they are kept in the local folder, to PATH.files.
     Backup {
         /// Where to write the copy; must not exist.
         path: PathBuf,
@@ -150,6 +151,21 @@ fn main() -> anyhow::Result<()> {
                 .backup(&path)
                 .map_err(|error| anyhow::anyhow!("{error}"))?;
             println!("Backed up to {}.", path.display());
+            let mut files = path.clone().into_os_string();
+            files.push(".files");
+            let files = PathBuf::from(files);
+            match warren_api::files::back_up(&config.files, &files)? {
+                Some(copied) => println!(
+                    "Copied {copied} stored files to {} (restore it as {}).",
+                    files.display(),
+                    config.files.folder.display()
+                ),
+                None => println!(
+                    "The files attached to cases are in the bucket {}; back it up with its own \
+                     versioning or replication.",
+                    config.files.object_store_url.as_deref().unwrap_or_default()
+                ),
+            }
             Ok(())
         }
         Command::BenchSeed {

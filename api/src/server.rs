@@ -50,6 +50,8 @@ pub struct Running {
     pub jobs: crate::jobs::Jobs,
     /// Where e-mail goes, in words.
     pub mail_destination: String,
+    /// Where the files attached to cases are kept.
+    pub files: crate::files::Files,
     /// Whether the demo mailbox page is served (`/demo/mailbox`).
     pub demo_mailbox: bool,
 }
@@ -85,6 +87,7 @@ pub fn start(config: Config, store: Store, listener: TcpListener) -> anyhow::Res
         store,
         config: config.clone(),
         jobs: crate::jobs::Jobs::default(),
+        files: crate::files::Files::open(&config.files)?,
     });
     let metrics = PrometheusMetricsBuilder::new("warren")
         .registry(registry)
@@ -103,6 +106,8 @@ pub fn start(config: Config, store: Store, listener: TcpListener) -> anyhow::Res
     crate::routes::webhooks::delivery::start(state.clone());
     crate::alerts::jobs::start(state.clone());
     crate::mail::start(state.clone(), std::sync::Arc::new(email));
+    crate::routes::attachments::start_sweep(state.clone());
+    let files = state.files.clone();
     let shrink_state = state.clone();
     state
         .jobs
@@ -194,6 +199,7 @@ pub fn start(config: Config, store: Store, listener: TcpListener) -> anyhow::Res
         server,
         jobs,
         mail_destination,
+        files,
         demo_mailbox,
     })
 }

@@ -13,6 +13,8 @@ pub struct AppState {
     pub store: Store,
     /// The background rounds, stopped with the server.
     pub jobs: crate::jobs::Jobs,
+    /// Where the files attached to cases are kept.
+    pub files: crate::files::Files,
     /// Access token keys.
     pub tokens: TokenKeys,
     /// Sign-in rate limits.

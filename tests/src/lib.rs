@@ -7,6 +7,7 @@
 //! client the SPA uses. [`on_both_databases!`] turns one test body into a
 //! SQLite test and a PostgreSQL test.
 
+pub mod s3;
 pub mod smtp;
 
 use std::net::TcpListener;
@@ -66,6 +67,8 @@ pub struct TestApp {
     pub backend: Backend,
     /// The server's store, for checks beneath the API.
     pub store: Store,
+    /// Where the server keeps the files attached to cases.
+    pub files: warren_api::files::Files,
     handle: actix_web::dev::ServerHandle,
     jobs: warren_api::jobs::Jobs,
     postgres_database: Option<String>,
@@ -114,6 +117,13 @@ pub fn test_config(data_dir: PathBuf, database_url: String) -> Config {
             mailbox_dir: data_dir.join("mailbox"),
             retry_base: Duration::from_millis(100),
         },
+        files: warren_api::config::FileSettings {
+            object_store_url: None,
+            object_store_options: vec![],
+            folder: data_dir.join("files"),
+            max_bytes: warren_domain::attachments::DEFAULT_MAX_BYTES,
+            sweep_age: Duration::from_secs(3600),
+        },
         demo: false,
         data_dir,
     }
@@ -161,8 +171,10 @@ impl TestApp {
         let url = format!("http://{}", running.addr);
         let handle = running.handle.clone();
         let jobs = running.jobs.clone();
+        let files = running.files.clone();
         tokio::spawn(running.server);
         TestApp {
+            files,
             client: Client::new(&url),
             url,
             backend,

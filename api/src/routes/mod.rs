@@ -6,6 +6,7 @@
 
 pub mod alerts;
 pub mod api_keys;
+pub mod attachments;
 pub mod audit;
 pub mod dashboard;
 pub mod directory;
@@ -265,6 +266,14 @@ pub fn api(config: &mut ServiceConfig) {
             .service(specialists::answer_consult)
             .service(specialists::decline_consult)
             .service(specialists::cancel_consult)
+            .service(attachments::attach_to_referral)
+            .service(attachments::attach_to_consult)
+            .service(attachments::referral_attachments)
+            .service(attachments::consult_attachments)
+            .service(attachments::read_attachment)
+            .service(attachments::attachment_content)
+            .service(attachments::attachment_thumbnail)
+            .service(attachments::remove_attachment)
             .service(members::list)
             .service(members::change_role)
             .service(members::remove)

@@ -282,6 +282,78 @@ impl Client {
         Answer::read(self.http.execute(request).await?).await
     }
 
+    /// Reads a file at `path` (under the server root), such as an attachment's content:
+    /// its bytes and type, or the error a refusal stands for.
+    pub async fn download(&self, path: &str) -> Result<Download> {
+        let answer = self.exchange(self.request(Method::GET, path)).await?;
+        if let Some(error) = answer.failure() {
+            return Err(error);
+        }
+        let media_type = answer.header(header::CONTENT_TYPE).unwrap_or_default();
+        let bytes = if answer.bytes.is_empty() {
+            answer.body.into_bytes()
+        } else {
+            answer.bytes
+        };
+        Ok(Download { media_type, bytes })
+    }
+
+    /// An attachment's content.
+    pub async fn attachment_content(&self, id: Uuid) -> Result<Download> {
+        self.download(&format!("/api/v1/attachments/{id}/content"))
+            .await
+    }
+
+    /// An image attachment's thumbnail (a JPEG).
+    pub async fn attachment_thumbnail(&self, id: Uuid) -> Result<Download> {
+        self.download(&format!("/api/v1/attachments/{id}/thumbnail"))
+            .await
+    }
+
+    /// Attaches a file to the referral `referral` (and, with `message`, to a
+    /// message of its case thread). Native only: the browser app sends its
+    /// form itself, to show the upload's progress.
+    #[cfg(not(target_arch = "wasm32"))]
+    pub async fn attach_to_referral(
+        &self,
+        referral: Uuid,
+        file: &FileUpload,
+        message: Option<Uuid>,
+        idempotency_key: Option<&str>,
+    ) -> Result<Attachment> {
+        let mut form = file.form();
+        if let Some(message) = message {
+            form = form.text("message_id", message.to_string());
+        }
+        let builder = self
+            .request(
+                Method::POST,
+                &format!("/api/v1/referrals/{referral}/attachments"),
+            )
+            .multipart(form)
+            .idempotency_key(idempotency_key);
+        self.value(builder).await
+    }
+
+    /// Attaches a file to the consult `consult`. Native only, like
+    /// [`Client::attach_to_referral`].
+    #[cfg(not(target_arch = "wasm32"))]
+    pub async fn attach_to_consult(
+        &self,
+        consult: Uuid,
+        file: &FileUpload,
+        idempotency_key: Option<&str>,
+    ) -> Result<Attachment> {
+        let builder = self
+            .request(
+                Method::POST,
+                &format!("/api/v1/consults/{consult}/attachments"),
+            )
+            .multipart(file.form())
+            .idempotency_key(idempotency_key);
+        self.value(builder).await
+    }
+
     /// Sends `builder` and reads the answer as `T`.
     async fn value<T: DeserializeOwned>(&self, builder: RequestBuilder) -> Result<T> {
         self.exchange(builder).await?.json()
@@ -298,6 +370,42 @@ impl Client {
     }
 }
 
+/// A file read from the server.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Download {
+    /// Its `Content-Type`.
+    pub media_type: String,
+    /// Its content.
+    pub bytes: Vec<u8>,
+}
+
+/// A file to attach: its name, content and caption.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FileUpload {
+    /// The name it had on the sender's machine.
+    pub file_name: String,
+    /// Its content.
+    pub bytes: Vec<u8>,
+    /// What it shows.
+    pub caption: Option<String>,
+}
+
+#[cfg(not(target_arch = "wasm32"))]
+impl FileUpload {
+    /// The multipart form of this file.
+    fn form(&self) -> reqwest::multipart::Form {
+        let part = reqwest::multipart::Part::bytes(self.bytes.clone())
+            .file_name(self.file_name.clone())
+            .mime_str("application/octet-stream")
+            .unwrap_or_else(|_| reqwest::multipart::Part::bytes(self.bytes.clone()));
+        let form = reqwest::multipart::Form::new().part("file", part);
+        match &self.caption {
+            Some(caption) => form.text("caption", caption.clone()),
+            None => form,
+        }
+    }
+}
+
 /// A whole answer: status, headers and body.
 #[derive(Debug, Clone)]
 pub struct Answer {
@@ -305,19 +413,30 @@ pub struct Answer {
     pub status: StatusCode,
     /// The headers.
     pub headers: HeaderMap,
-    /// The body, as text.
+    /// The body, as text (JSON, problem details, text); empty for a file.
     pub body: String,
+    /// The body of a file (any type that is not JSON or text); empty otherwise.
+    pub bytes: Vec<u8>,
 }
 
 impl Answer {
     async fn read(response: reqwest::Response) -> Result<Self> {
         let status = response.status();
         let headers = response.headers().clone();
-        let body = response.text().await?;
+        let is_text = headers
+            .get(header::CONTENT_TYPE)
+            .and_then(|value| value.to_str().ok())
+            .is_none_or(|value| value.contains("json") || value.starts_with("text/"));
+        let (body, bytes) = if is_text {
+            (response.text().await?, Vec::new())
+        } else {
+            (String::new(), response.bytes().await?.to_vec())
+        };
         Ok(Self {
             status,
             headers,
             body,
+            bytes,
         })
     }
 
@@ -591,6 +710,22 @@ endpoints! {
         /// Drops a site's variant.
         fn delete_site_triage_variant(site: Uuid) -> ()
             = DELETE "/api/v1/sites/{site}/triage-variant";
+
+        // Files on a case.
+
+        /// The files on a referral (and its messages and consults), oldest first.
+        fn referral_attachments(referral: Uuid) -> AttachmentList
+            = GET "/api/v1/referrals/{referral}/attachments";
+
+        /// The files on a consult, oldest first.
+        fn consult_attachments(consult: Uuid) -> AttachmentList
+            = GET "/api/v1/consults/{consult}/attachments";
+
+        /// One file's description.
+        fn attachment(id: Uuid) -> Attachment = GET "/api/v1/attachments/{id}";
+
+        /// Removes a file.
+        fn remove_attachment(id: Uuid) -> () = DELETE "/api/v1/attachments/{id}";
 
         // Referrals.
 

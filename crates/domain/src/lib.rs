@@ -10,6 +10,7 @@ mod macros;
 
 pub mod access;
 pub mod alerts;
+pub mod attachments;
 pub mod directory;
 pub mod error_code;
 pub use error_code::ErrorCode;

@@ -14,6 +14,7 @@
 
 pub mod accounts;
 pub mod alerts;
+pub mod attachments;
 pub mod audit;
 pub mod bulk;
 pub mod connection;

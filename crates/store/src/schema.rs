@@ -858,3 +858,30 @@ diesel::table! {
         population -> Nullable<BigInt>,
     }
 }
+
+diesel::table! {
+    attachments (id) {
+        id -> Text,
+        referral_id -> Text,
+        message_id -> Nullable<Text>,
+        consult_id -> Nullable<Text>,
+        organization_id -> Text,
+        uploaded_by -> Text,
+        uploaded_by_user_id -> Nullable<Text>,
+        caption -> Nullable<Text>,
+        file_name -> Text,
+        media_type -> Text,
+        kind -> Text,
+        size -> BigInt,
+        sha256 -> Text,
+        width -> Nullable<Integer>,
+        height -> Nullable<Integer>,
+        thumbnail_sha256 -> Nullable<Text>,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::joinable!(attachments -> organizations (organization_id));
+diesel::allow_tables_to_appear_in_same_query!(attachments, organizations);
+diesel::allow_tables_to_appear_in_same_query!(attachments, referrals);
+diesel::allow_tables_to_appear_in_same_query!(attachments, consults);

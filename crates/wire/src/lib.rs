@@ -8,6 +8,7 @@
 
 pub mod accounts;
 pub mod alerts;
+pub mod attachments;
 pub mod audit;
 pub mod auth;
 pub mod dashboard;
@@ -27,6 +28,7 @@ pub mod webhooks;
 
 pub use accounts::*;
 pub use alerts::*;
+pub use attachments::*;
 pub use audit::*;
 pub use auth::*;
 pub use dashboard::*;

@@ -1,7 +1,6 @@
 //! `cargo xtask test`: everything the test suite needs on a fresh Debian machine with only Rust
-//! installed — Chromium and chromedriver, PostgreSQL, an SMTP server, axe-core, the built
-//! browser app —
-//! then `cargo test` over the whole workspace.
+//! installed — Chromium and chromedriver, PostgreSQL, an SMTP server, an S3-compatible server,
+//! axe-core, the built browser app — then `cargo test` over the whole workspace.
 
 use std::fs;
 use std::path::PathBuf;
@@ -21,6 +20,7 @@ pub fn run(ws: &Workspace, cargo_args: &[String]) -> Result<ExitCode> {
     let mut apt = Apt::new();
     let (chromium, chromedriver) = browser(&mut apt)?;
     smtp_server(&mut apt)?;
+    let s3_server = s3_server(ws, &mut apt)?;
     accessibility_checker(ws, &mut apt)?;
 
     let database_url = std::env::var("WARREN_TEST_DATABASE_URL")
@@ -47,6 +47,7 @@ pub fn run(ws: &Workspace, cargo_args: &[String]) -> Result<ExitCode> {
         .env("CHROMIUM", &chromium)
         .env("CHROMEDRIVER", &chromedriver)
         .env("WARREN_TEST_DATABASE_URL", &database_url)
+        .env("WARREN_TEST_S3_SERVER", &s3_server)
         .env("WARREN_ARTIFACTS_DIR", &artifacts);
     let status = shell::status(&mut command)?;
     if status.success() {
@@ -119,6 +120,52 @@ fn smtp_server(apt: &mut Apt) -> Result<()> {
         "{SYSTEM_PYTHON} still cannot import aiosmtpd after installing python3-aiosmtpd"
     );
     Ok(())
+}
+
+/// The S3-compatible server the attachment tests keep files in: moto's
+/// server mode, from PyPI at a pinned version, in a virtual environment under
+/// the target folder (made once, then reused). Returns `moto_server`'s path.
+fn s3_server(ws: &Workspace, apt: &mut Apt) -> Result<PathBuf> {
+    const MOTO: &str = "moto[server]==5.2.6";
+    let venv = ws.target_dir.join("s3-server");
+    let program = venv.join("bin").join("moto_server");
+    let marker = venv.join(MOTO);
+    if program.exists() && marker.exists() {
+        return Ok(program);
+    }
+    let venv_works = || {
+        std::process::Command::new(SYSTEM_PYTHON)
+            .args(["-c", "import venv, ensurepip"])
+            .stdout(std::process::Stdio::null())
+            .stderr(std::process::Stdio::null())
+            .status()
+            .is_ok_and(|status| status.success())
+    };
+    if !venv_works() {
+        apt.install(
+            &["python3-venv"],
+            "the attachment tests run an S3-compatible server (moto) from a Python virtual \
+             environment",
+        )?;
+    }
+    let _ = fs::remove_dir_all(&venv);
+    shell::run(
+        std::process::Command::new(SYSTEM_PYTHON)
+            .args(["-m", "venv"])
+            .arg(&venv),
+    )
+    .context("could not make a Python virtual environment for moto")?;
+    shell::run(
+        std::process::Command::new(venv.join("bin").join("pip")).args([
+            "install",
+            "--quiet",
+            "--disable-pip-version-check",
+            MOTO,
+        ]),
+    )
+    .context("installing moto from PyPI failed; see above")?;
+    fs::write(&marker, "").with_context(|| format!("could not write {}", marker.display()))?;
+    Ok(program)
 }
 
 /// Finds Chromium and chromedriver, installing them (with binaryen, for wasm-opt) when either

@@ -6,6 +6,7 @@ mod accessibility_browser;
 mod accounts;
 mod alerts;
 mod alerts_browser;
+mod attachments;
 mod browser;
 mod budgets;
 mod contract;

@@ -154,7 +154,17 @@ fn access(operation: &str) -> Access {
         | "supply_offer_queue"
         | "read_foster_placement"
         | "read_consult"
+        | "list_referral_attachments"
+        | "list_consult_attachments"
+        | "read_attachment"
+        | "read_attachment_content"
+        | "read_attachment_thumbnail"
         | "read_on_call_rota" => Read,
+
+        // The organization's members attach files to its referrals, as they
+        // write in the case thread; the coordinator, of neither side, does
+        // not.
+        "attach_to_referral" => Private,
 
         "update_site"
         | "create_site"
@@ -171,6 +181,8 @@ fn access(operation: &str) -> Access {
         | "arrange_referral_transport"
         | "request_consult"
         | "cancel_consult"
+        | "attach_to_consult"
+        | "remove_attachment"
         | "accept_referral_transport"
         | "decline_referral_transport"
         | "create_item"

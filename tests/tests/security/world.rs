@@ -405,6 +405,34 @@ impl World {
         )
         .await;
         ids.insert("consult", consult["id"].as_str().unwrap().to_owned());
+        // A radiograph on the referral, so the file routes (a thumbnail
+        // among them) have one to read.
+        let radiograph = {
+            let mut png = std::io::Cursor::new(Vec::new());
+            image::DynamicImage::ImageRgb8(image::RgbImage::from_fn(64, 48, |x, y| {
+                image::Rgb([x as u8, y as u8, 90])
+            }))
+            .write_to(&mut png, image::ImageFormat::Png)
+            .expect("a PNG");
+            png.into_inner()
+        };
+        let form = reqwest::multipart::Form::new()
+            .part(
+                "file",
+                reqwest::multipart::Part::bytes(radiograph).file_name("skull.png"),
+            )
+            .text("caption", "Skull, lateral");
+        let attachment = call(
+            admin
+                .request(
+                    Method::POST,
+                    &format!("/api/v1/referrals/{referral}/attachments"),
+                )
+                .multipart(form),
+            None,
+        )
+        .await;
+        ids.insert("attachment", attachment["id"].as_str().unwrap().to_owned());
         // The volunteer fosters, so Harbourside can offer a placement.
         call(
             volunteer.request(Method::PUT, "/api/v1/me/volunteer-profile"),
@@ -504,6 +532,7 @@ impl World {
         let kind = |prefix: &str| -> &str {
             match prefix {
                 "articles" => "article",
+                "attachments" => "attachment",
                 "assessments" => "assessment",
                 "consults" => "consult",
                 "foster-placements" => "placement",
