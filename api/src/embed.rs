@@ -10,6 +10,9 @@
 //! - `directory.html`, `directory.js`, `directory.css`, the page shown in the
 //!   partner's `<iframe>`. It calls the public API on its own origin
 //!   (`/api/v1/public/taxonomy`, `/search`, `/sites/{id}`);
+//! - `status.html`, `status.js`, `status.css`, the page an owner or finder
+//!   opens from a clinic's status link (`/embed/status.html#SECRET`, not
+//!   framed), which reads `POST /api/v1/public/case-status`;
 //! - `report.html`, `report.js`, `report.css`, the network's public report
 //!   for funders and owners (`/api/v1/public/report`), shown instead with
 //!   `data-page="report"` (and `data-from`, `data-to` as `YYYY-MM`).
@@ -139,6 +142,24 @@ pub const ASSETS: &[Asset] = &[
         name: "report.css",
         content_type: "text/css; charset=utf-8",
         body: include_bytes!("../embed/report.css"),
+        frameable: false,
+    },
+    Asset {
+        name: "status.html",
+        content_type: "text/html; charset=utf-8",
+        body: include_bytes!("../embed/status.html"),
+        frameable: false,
+    },
+    Asset {
+        name: "status.js",
+        content_type: "text/javascript; charset=utf-8",
+        body: include_bytes!("../embed/status.js"),
+        frameable: false,
+    },
+    Asset {
+        name: "status.css",
+        content_type: "text/css; charset=utf-8",
+        body: include_bytes!("../embed/status.css"),
         frameable: false,
     },
     Asset {

@@ -266,6 +266,11 @@ pub fn api(config: &mut ServiceConfig) {
             .service(specialists::answer_consult)
             .service(specialists::decline_consult)
             .service(specialists::cancel_consult)
+            .service(referrals::create_status_link)
+            .service(referrals::list_status_links)
+            .service(referrals::revoke_status_link)
+            .service(referrals::post_status_update)
+            .service(referrals::list_status_updates)
             .service(attachments::attach_to_referral)
             .service(attachments::attach_to_consult)
             .service(attachments::referral_attachments)
@@ -312,6 +317,7 @@ pub fn api(config: &mut ServiceConfig) {
                     .service(public::site)
                     .service(public::taxonomy)
                     .service(places::lookup)
+                    .service(referrals::read_case_status)
                     .service(public::report),
             ),
     );

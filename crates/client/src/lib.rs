@@ -711,6 +711,32 @@ endpoints! {
         fn delete_site_triage_variant(site: Uuid) -> ()
             = DELETE "/api/v1/sites/{site}/triage-variant";
 
+        // Status links for owners and finders.
+
+        /// Makes a status link; the answer carries its address, once.
+        fn create_status_link(referral: Uuid, request: &StatusLinkRequest) -> StatusLink
+            = POST "/api/v1/referrals/{referral}/status-links" .json(request);
+
+        /// The status links of a referral's case.
+        fn status_links(referral: Uuid) -> StatusLinkList
+            = GET "/api/v1/referrals/{referral}/status-links";
+
+        /// Revokes a status link.
+        fn revoke_status_link(referral: Uuid, link: Uuid) -> ()
+            = DELETE "/api/v1/referrals/{referral}/status-links/{link}";
+
+        /// Shares an update with the owner or finder.
+        fn post_status_update(referral: Uuid, request: &StatusUpdateRequest) -> StatusUpdate
+            = POST "/api/v1/referrals/{referral}/status-updates" .json(request);
+
+        /// The updates shared with the owner or finder.
+        fn status_updates(referral: Uuid) -> StatusUpdateList
+            = GET "/api/v1/referrals/{referral}/status-updates";
+
+        /// What a status link shows (no account needed).
+        fn case_status(request: &CaseStatusRequest) -> CaseStatus
+            = POST "/api/v1/public/case-status" .json(request);
+
         // Files on a case.
 
         /// The files on a referral (and its messages and consults), oldest first.

@@ -32,6 +32,7 @@ pub mod referrals;
 pub mod schema;
 pub mod sites;
 pub mod specialists;
+pub mod status_links;
 pub mod supplies;
 pub mod triage;
 pub mod webhooks;

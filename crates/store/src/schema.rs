@@ -885,3 +885,33 @@ diesel::joinable!(attachments -> organizations (organization_id));
 diesel::allow_tables_to_appear_in_same_query!(attachments, organizations);
 diesel::allow_tables_to_appear_in_same_query!(attachments, referrals);
 diesel::allow_tables_to_appear_in_same_query!(attachments, consults);
+
+diesel::table! {
+    status_links (id) {
+        id -> Text,
+        case_id -> Text,
+        referral_id -> Text,
+        organization_id -> Text,
+        token_hash -> Text,
+        label -> Nullable<Text>,
+        what_to_bring -> Nullable<Text>,
+        share_updates -> Bool,
+        share_outcome -> Bool,
+        created_by -> Text,
+        created_at -> Timestamp,
+        revoked_at -> Nullable<Timestamp>,
+    }
+}
+
+diesel::table! {
+    status_updates (id) {
+        id -> Text,
+        case_id -> Text,
+        organization_id -> Text,
+        body -> Text,
+        at -> Timestamp,
+    }
+}
+
+diesel::joinable!(status_updates -> organizations (organization_id));
+diesel::allow_tables_to_appear_in_same_query!(status_updates, organizations);

@@ -31,6 +31,7 @@ mod report_browser;
 mod sessions_browser;
 mod specialists;
 mod specialists_browser;
+mod status_links;
 mod storage;
 mod supplies;
 mod tokens;

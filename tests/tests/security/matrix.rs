@@ -82,7 +82,9 @@ fn access(operation: &str) -> Access {
         | "preview_alert_acknowledgement"
         | "acknowledge_alert_by_token"
         | "unsubscribe_from_alert_emails"
-        | "lookup_place" => Public,
+        | "lookup_place"
+        // The status link's secret is the credential.
+        | "read_case_status" => Public,
         id if id.starts_with("hsds_") => Public,
 
         "referral_event_stream" => Ticket,
@@ -159,6 +161,7 @@ fn access(operation: &str) -> Access {
         | "read_attachment"
         | "read_attachment_content"
         | "read_attachment_thumbnail"
+        | "list_status_updates"
         | "read_on_call_rota" => Read,
 
         // The organization's members attach files to its referrals, as they
@@ -172,7 +175,10 @@ fn access(operation: &str) -> Access {
         | "put_site_triage_variant"
         | "delete_site_triage_variant"
         | "list_volunteers"
-        | "list_foster_placements" => Edit,
+        | "list_foster_placements"
+        // Either side's admins, clinicians and staff share updates with the
+        // owner or finder; here the coordinator's office is the receiver.
+        | "post_status_update" => Edit,
 
         "create_referral"
         | "transition_referral"
@@ -183,6 +189,9 @@ fn access(operation: &str) -> Access {
         | "cancel_consult"
         | "attach_to_consult"
         | "remove_attachment"
+        | "create_status_link"
+        | "list_status_links"
+        | "revoke_status_link"
         | "accept_referral_transport"
         | "decline_referral_transport"
         | "create_item"

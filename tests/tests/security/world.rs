@@ -433,6 +433,15 @@ impl World {
         )
         .await;
         ids.insert("attachment", attachment["id"].as_str().unwrap().to_owned());
+        let link = call(
+            admin.request(
+                Method::POST,
+                &format!("/api/v1/referrals/{referral}/status-links"),
+            ),
+            Some(json!({ "share_updates": true })),
+        )
+        .await;
+        ids.insert("status_link", link["id"].as_str().unwrap().to_owned());
         // The volunteer fosters, so Harbourside can offer a placement.
         call(
             volunteer.request(Method::PUT, "/api/v1/me/volunteer-profile"),
@@ -560,6 +569,7 @@ impl World {
                 "{id}" if path.starts_with("/api/hsds/") => Some(self.hsds_id(previous)),
                 "{id}" => self.id(kind(previous)).map(str::to_owned),
                 "{key_id}" => self.id("api_key").map(str::to_owned),
+                "{link_id}" => self.id("status_link").map(str::to_owned),
                 "{invitation_id}" => self.id("invitation").map(str::to_owned),
                 "{user_id}" => self.id("member").map(str::to_owned),
                 "{webhook_id}" => self.id("webhook").map(str::to_owned),

@@ -17,6 +17,7 @@ mod figures;
 mod moves;
 mod send;
 mod settings;
+mod status_links;
 mod stream;
 mod thread;
 mod transport;
@@ -32,6 +33,12 @@ pub use settings::{
     __path_answer_times, __path_set_answer_times, __path_set_transport_sharing,
     __path_transport_sharing, answer_times, set_answer_times, set_transport_sharing,
     transport_sharing,
+};
+pub use status_links::{
+    __path_create_status_link, __path_list_status_links, __path_list_status_updates,
+    __path_post_status_update, __path_read_case_status, __path_revoke_status_link,
+    create_status_link, list_status_links, list_status_updates, post_status_update,
+    read_case_status, revoke_status_link,
 };
 pub use stream::{
     __path_event_stream, __path_stream_ticket, StreamQuery, event_stream, stream_ticket,

@@ -15,6 +15,7 @@
 mod drive;
 pub mod metrics;
 mod plan;
+pub mod status_link;
 #[cfg(test)]
 mod tests;
 

@@ -1,0 +1,2 @@
+DROP TABLE status_updates;
+DROP TABLE status_links;
