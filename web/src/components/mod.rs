@@ -1,9 +1,11 @@
 //! Pieces shared by the pages: the layout, the live stream and the person's
 //! alerts, error and success boxes, form fields, badges, the directory's
-//! listing pieces and vocabulary pickers, and the pieces of a triage result.
+//! listing pieces and vocabulary pickers, the pieces of a triage result, and
+//! the files of a case with their viewer.
 
 mod alert;
 mod app_status;
+mod attachments;
 mod awaiting_vetting;
 mod badge;
 mod confirm_button;
@@ -28,6 +30,7 @@ mod versioned;
 
 pub use alert::{ErrorAlert, SuccessNotice, error_of};
 pub use app_status::AppStatus;
+pub use attachments::{CaseFiles, FilesOf, PageFiles};
 pub use awaiting_vetting::{AwaitingVetting, VETTING_TAKES, VettingSteps, watch_for_vetting};
 pub use badge::{InvitationBadge, MembershipBadge};
 pub use confirm_button::ConfirmButton;

@@ -1,6 +1,7 @@
 //! `/consults`: the consults asked of the signed-in specialist, newest
-//! first, each with its case (never the owner's or finder's contact), and
-//! the forms to answer or decline the ones still waiting.
+//! first, each with its case (never the owner's or finder's contact) and
+//! the files sent with it (radiographs open in the viewer, to zoom, adjust
+//! and compare), and the forms to answer or decline the ones still waiting.
 
 use std::collections::BTreeMap;
 
@@ -14,8 +15,8 @@ use warren_wire::{
 };
 
 use crate::components::{
-    ErrorAlert, FieldErrors, Loaded, PriorityBadge, RequireSignIn, TextArea, label_of,
-    shared_term_labels,
+    CaseFiles, ErrorAlert, FieldErrors, FilesOf, Loaded, PageFiles, PriorityBadge, RequireSignIn,
+    TextArea, label_of, shared_term_labels,
 };
 use crate::local_time;
 use crate::session::use_session;
@@ -66,6 +67,8 @@ pub fn ConsultStatusBadge(status: ConsultStatus) -> impl IntoView {
 #[component]
 fn Inbox() -> impl IntoView {
     let session = use_session();
+    // The consults' files keep what they were doing while the list reloads.
+    PageFiles::provide();
     let reloads = RwSignal::new(0_u32);
     let labels = StoredValue::new_local(shared_term_labels(session));
     let consults = LocalResource::new(move || {
@@ -180,6 +183,12 @@ fn ConsultCard(
     let case = consult.case.clone();
     let species = label_of(&labels, &case.species);
     let can_answer = consult.can_answer;
+    // The specialist sends files back (an annotated radiograph, a protocol)
+    // while the consult is open or answered.
+    let may_attach = matches!(
+        consult.status,
+        ConsultStatus::Requested | ConsultStatus::Answered
+    ) && session.user_id_untracked() == Some(consult.specialist_user_id);
     view! {
         <li class="card article-card consult-card" data-testid="consult-card" data-consult-id=id.to_string()>
             <div class="badges">
@@ -215,6 +224,7 @@ fn ConsultCard(
             {consult.decline_reason.clone().map(|reason| view! {
                 <p class="muted notes"><strong>"Declined: "</strong>{reason}</p>
             })}
+            <CaseFiles parent=FilesOf::Consult(id) may_attach heading="Files of the case" nested=true/>
             <ErrorAlert error=problem/>
             <Show when=move || can_answer>
                 <form class="consult-reply" novalidate on:submit=send_answer>

@@ -1,6 +1,8 @@
 //! The "Ask a specialist" panel of a referral's page: the consults asked
 //! about this referral, with their answers, and a form to ask a specialist
-//! for this species who accepts consults now.
+//! for this species who accepts consults now. Each consult carries its
+//! files (the radiographs and reports its specialist reads), which the
+//! asking organization's admins, clinicians and staff attach.
 //!
 //! The question and the answer also go into the case thread, so the panel
 //! reloads whenever the thread changes (the live stream brings the other
@@ -9,15 +11,35 @@
 use leptos::prelude::*;
 use uuid::Uuid;
 use warren_client::ClientError;
-use warren_domain::ClinicalNote;
-use warren_wire::{Consult, RequestConsultRequest, SpecialistQuery};
+use warren_domain::{ClinicalNote, Role};
+use warren_wire::{Consult, ConsultStatus, RequestConsultRequest, SpecialistQuery};
 
-use crate::components::{ErrorAlert, FieldErrors, Loaded, TextArea};
+use crate::components::{CaseFiles, ErrorAlert, FieldErrors, FilesOf, Loaded, TextArea};
 use crate::idempotency::IdempotencyKey;
 use crate::local_time;
 use crate::pages::consults::ConsultStatusBadge;
 use crate::pages::specialists::availability_text;
 use crate::session::use_session;
+
+/// Whether the signed-in person may attach files to `consult`: its
+/// specialist, or an admin, clinician or staff member of the organization
+/// that asked, while the consult is open or answered (reactive). The server
+/// decides; this only hides a form it would refuse.
+fn may_attach_to(consult: &Consult) -> Signal<bool> {
+    let session = use_session();
+    let specialist = consult.specialist_user_id;
+    let requester = consult.requester_organization_id;
+    let open = matches!(
+        consult.status,
+        ConsultStatus::Requested | ConsultStatus::Answered
+    );
+    Signal::derive(move || {
+        open && (session.user_id_untracked() == Some(specialist)
+            || session.memberships().iter().any(|membership| {
+                membership.organization.id == requester && membership.role != Role::Volunteer
+            }))
+    })
+}
 
 /// The referral's consults and the form to ask one.
 #[component]
@@ -140,6 +162,8 @@ pub fn ConsultsCard(
                                 .map(|consult| {
                                     let can_cancel = consult.can_cancel;
                                     let to_cancel = consult.clone();
+                                    let consult_id = consult.id;
+                                    let may_attach = may_attach_to(&consult);
                                     view! {
                                         <li class="consult-item" data-testid="referral-consult" data-status=consult.status.as_str()>
                                             <p class="message-meta">
@@ -162,6 +186,12 @@ pub fn ConsultsCard(
                                                     "Cancel consult"
                                                 </button>
                                             })}
+                                            <CaseFiles
+                                                parent=FilesOf::Consult(consult_id)
+                                                may_attach
+                                                heading="Files for the specialist"
+                                                nested=true
+                                            />
                                         </li>
                                     }
                                 })

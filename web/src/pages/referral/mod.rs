@@ -4,7 +4,8 @@
 //! each, where it stands and the moves the caller's side may make now (the
 //! server's `next_statuses`; declining asks for a reason from the list), the
 //! transport leg and its steps, the outcome (recorded by the receiver), the
-//! timeline and the case thread between the two sides.
+//! files of the case (radiographs, photos, documents, videos), the timeline
+//! and the case thread between the two sides.
 //!
 //! Every change is sent with the version the page shows (`If-Match`); when
 //! someone else changed the referral meanwhile the server refuses it (412),
@@ -30,10 +31,10 @@ use warren_wire::{
 };
 
 use crate::components::{
-    BusinessStatusBadge, CallLink, Changes, ConfirmButton, DueCountdown, ErrorAlert, FieldErrors,
-    LiveIndicator, Loaded, PriorityBadge, ReferralStatusBadge, RequireSignIn, StaleNotice,
-    SuccessNotice, TextArea, TextField, TierBadge, TimelineCard, label_of, patient_title,
-    reveal_problem, term_labels, use_referral_stream,
+    BusinessStatusBadge, CallLink, CaseFiles, Changes, ConfirmButton, DueCountdown, ErrorAlert,
+    FieldErrors, FilesOf, LiveIndicator, Loaded, PageFiles, PriorityBadge, ReferralStatusBadge,
+    RequireSignIn, StaleNotice, SuccessNotice, TextArea, TextField, TierBadge, TimelineCard,
+    label_of, patient_title, reveal_problem, term_labels, use_referral_stream,
 };
 use crate::local_time;
 use crate::pages::referral_consults::ConsultsCard;
@@ -42,12 +43,14 @@ use crate::session::{Session, use_session};
 
 mod clinical;
 mod outcome;
+mod owner_link;
 mod status;
 mod thread;
 mod transport;
 
 use clinical::{ClinicalCard, PartiesCard, PatientCard};
 use outcome::OutcomeCard;
+use owner_link::OwnerLinkCard;
 use status::StatusCard;
 use thread::{ThreadCard, Timeline};
 use transport::TransportCard;
@@ -154,6 +157,9 @@ struct Page {
     timeline: RwSignal<Vec<TimelineEntry>>,
     thread: RwSignal<Vec<CaseMessage>>,
     labels: RwSignal<BTreeMap<String, String>>,
+    /// The files of the page's sections (the referral's, its consults'),
+    /// listed again whenever the page reloads.
+    files: PageFiles,
     /// Counts reloads, so that only the latest one is shown.
     reloads: StoredValue<u64>,
     /// Sends a change; true once it is made.
@@ -198,6 +204,11 @@ impl Page {
         }
         if let Ok(thread) = thread {
             self.thread.try_set(thread.items);
+        }
+        // The other side may have attached files meanwhile (the first
+        // reload runs as the files are first listed).
+        if generation > 1 {
+            self.files.bump();
         }
     }
 
@@ -290,6 +301,7 @@ fn Detail(id: Uuid, initial: Versioned<Referral>) -> impl IntoView {
         timeline: RwSignal::new(Vec::new()),
         thread: RwSignal::new(Vec::new()),
         labels: RwSignal::new(BTreeMap::new()),
+        files: PageFiles::provide(),
         reloads: StoredValue::new(0),
         change,
         declining: RwSignal::new(false),
@@ -369,6 +381,11 @@ fn Detail(id: Uuid, initial: Versioned<Referral>) -> impl IntoView {
             <div class="referral-main">
                 <StatusCard/>
                 <ClinicalCard/>
+                // Members of either organization attach, as they write in the thread.
+                <CaseFiles
+                    parent=FilesOf::Referral(id)
+                    may_attach=Signal::derive(move || page.own_organization().is_some())
+                />
                 <PatientCard/>
                 <TransportCard/>
                 <OutcomeCard/>
@@ -376,6 +393,7 @@ fn Detail(id: Uuid, initial: Versioned<Referral>) -> impl IntoView {
             <div class="referral-side">
                 <PartiesCard/>
                 <ThreadCard/>
+                <OwnerLinkCard/>
                 <ConsultsCard
                     referral=id
                     species=Signal::derive(move || referral.with(|referral| referral.species.clone()))
