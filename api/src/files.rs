@@ -132,15 +132,6 @@ impl Files {
         Ok(found.into_stream())
     }
 
-    /// Whether an object is stored under `digest`.
-    pub async fn exists(&self, digest: &str) -> anyhow::Result<bool> {
-        match self.objects.head(&Self::path(digest)).await {
-            Ok(_) => Ok(true),
-            Err(object_store::Error::NotFound { .. }) => Ok(false),
-            Err(error) => Err(error).context("looking for an object"),
-        }
-    }
-
     /// Every stored object's digest.
     pub async fn digests(&self) -> anyhow::Result<Vec<String>> {
         let prefix = Path::from(PREFIX);
@@ -273,12 +264,13 @@ pub fn prepare(content: Bytes, max_bytes: u64) -> Result<Prepared, FileError> {
         ImageFormat::Jpeg,
     )
     .ok_or(FileError::UnreadableImage)?;
+    let thumbnail_digest = digest(&thumbnail);
     Ok(Prepared {
         media_type,
         digest: digest(&encoded),
         content: Bytes::from(encoded),
         dimensions: Some((image.width(), image.height())),
-        thumbnail: Some((Bytes::from(thumbnail.clone()), digest(&thumbnail))),
+        thumbnail: Some((Bytes::from(thumbnail), thumbnail_digest)),
     })
 }
 

@@ -555,14 +555,12 @@ pub struct ContentQuery {
 /// sandboxing `Content-Security-Policy`, `nosniff`, and a
 /// `Content-Disposition` naming the file.
 async fn send_object(
-    api: &Api,
+    files: &files::Files,
     digest: &str,
     media_type: &str,
     disposition: String,
 ) -> Result<HttpResponse, ApiError> {
-    let stream = api
-        .state
-        .files
+    let stream = files
         .get(digest)
         .await
         .map_err(|error| ApiError::Unavailable(format!("{error:#}")))?;
@@ -607,10 +605,7 @@ pub async fn attachment_content(
     id: web::Path<Uuid>,
     query: web::Query<ContentQuery>,
 ) -> Result<HttpResponse, ApiError> {
-    let state = Api {
-        state: api.state.clone(),
-        who: api.who.clone(),
-    };
+    let files = api.state.files.clone();
     let (row, _) = readable_row(api, id.into_inner()).await?;
     let kind = if query.download {
         "attachment"
@@ -618,7 +613,7 @@ pub async fn attachment_content(
         "inline"
     };
     send_object(
-        &state,
+        &files,
         &row.sha256,
         &row.media_type,
         disposition(kind, &row.file_name),
@@ -640,14 +635,11 @@ pub async fn attachment_content(
 )]
 #[get("/attachments/{id}/thumbnail")]
 pub async fn attachment_thumbnail(api: Api, id: web::Path<Uuid>) -> Result<HttpResponse, ApiError> {
-    let state = Api {
-        state: api.state.clone(),
-        who: api.who.clone(),
-    };
+    let files = api.state.files.clone();
     let (row, _) = readable_row(api, id.into_inner()).await?;
     let digest = row.thumbnail_sha256.ok_or(ApiError::NotFound)?;
     send_object(
-        &state,
+        &files,
         &digest,
         "image/jpeg",
         disposition("inline", "thumbnail.jpg"),

@@ -170,11 +170,8 @@ pub fn of_referral(
     connection: &mut DbConnection,
     referral_id: &str,
 ) -> StoreResult<Vec<AttachmentRow>> {
-    Ok(attachments::table
-        .inner_join(organizations::table)
+    Ok(listed()
         .filter(attachments::referral_id.eq(referral_id))
-        .order((attachments::created_at.asc(), attachments::id.asc()))
-        .select(COLUMNS)
         .load(connection)?)
 }
 
@@ -183,12 +180,29 @@ pub fn of_consult(
     connection: &mut DbConnection,
     consult_id: &str,
 ) -> StoreResult<Vec<AttachmentRow>> {
-    Ok(attachments::table
-        .inner_join(organizations::table)
+    Ok(listed()
         .filter(attachments::consult_id.eq(consult_id))
+        .load(connection)?)
+}
+
+/// The query of every file with its organization's name, oldest first.
+type Listed = diesel::dsl::Select<
+    diesel::dsl::Order<
+        diesel::dsl::InnerJoin<attachments::table, organizations::table>,
+        (
+            diesel::dsl::Asc<attachments::created_at>,
+            diesel::dsl::Asc<attachments::id>,
+        ),
+    >,
+    Columns,
+>;
+
+/// Files with their organization's name, oldest first.
+fn listed() -> Listed {
+    attachments::table
+        .inner_join(organizations::table)
         .order((attachments::created_at.asc(), attachments::id.asc()))
         .select(COLUMNS)
-        .load(connection)?)
 }
 
 /// Removes a file's row (its object goes with the next sweep once no row

@@ -19,7 +19,7 @@ use chrono::Utc;
 use uuid::Uuid;
 use warren_domain::directory::taxonomy::Taxonomy;
 use warren_domain::referral::status_link::{self, CaseStage};
-use warren_domain::referral::{Outcome, Party, ReferralStatus};
+use warren_domain::referral::{Outcome, Party};
 use warren_store::referrals::{self as store, ReferralRow};
 use warren_store::status_links::{self as links, LinkRow, NewLink, UpdateRow};
 use warren_store::{parse_id, utc};
@@ -289,24 +289,6 @@ pub async fn list_status_updates(api: Api, id: web::Path<Uuid>) -> Result<HttpRe
     Ok(HttpResponse::Ok().json(StatusUpdateList { items }))
 }
 
-/// The request that speaks for the case: the most advanced one.
-fn leading(case: &[ReferralRow]) -> Result<Option<&ReferralRow>, ApiError> {
-    let rank = |status: ReferralStatus| match status {
-        ReferralStatus::Completed => 4,
-        ReferralStatus::InProgress => 3,
-        ReferralStatus::Accepted | ReferralStatus::OnHold => 2,
-        _ => 0,
-    };
-    let mut best: Option<(&ReferralRow, u8)> = None;
-    for row in case {
-        let rank = rank(row.status()?);
-        if rank > 0 && best.is_none_or(|(_, best)| rank > best) {
-            best = Some((row, rank));
-        }
-    }
-    Ok(best.map(|(row, _)| row))
-}
-
 /// What a status link shows (no account needed; the secret is the
 /// credential). The same 404 for a secret that is unknown, revoked or
 /// expired. Rate-limited like the public directory.
@@ -350,7 +332,7 @@ pub async fn read_case_status(
                 .map(ReferralRow::status)
                 .collect::<Result<Vec<_>, _>>()?;
             let stage = status_link::stage(&statuses);
-            let leading = leading(&case)?;
+            let leading = status_link::leading(&statuses).map(|index| &case[index]);
             let place = match leading {
                 Some(row) => {
                     let site = parse_id(&row.receiver_site_id)?;

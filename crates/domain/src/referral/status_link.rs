@@ -32,23 +32,44 @@ codes!(
     }
 );
 
+/// How far a request has gone with the animal: 0 for one no place has
+/// taken (asking, or ended without being taken).
+fn progress(status: ReferralStatus) -> u8 {
+    use ReferralStatus::*;
+    match status {
+        Completed => 3,
+        InProgress => 2,
+        Accepted | OnHold => 1,
+        _ => 0,
+    }
+}
+
+/// The request that speaks for the case, by its index in `statuses`: the
+/// one a place took that has gone furthest, if any place took it.
+pub fn leading(statuses: &[ReferralStatus]) -> Option<usize> {
+    statuses
+        .iter()
+        .enumerate()
+        .filter(|(_, status)| progress(**status) > 0)
+        .max_by_key(|(index, status)| (progress(**status), std::cmp::Reverse(*index)))
+        .map(|(index, _)| index)
+}
+
 /// Where a case stands, from the statuses of its requests: the most advanced
 /// request speaks for the case.
 pub fn stage(statuses: &[ReferralStatus]) -> CaseStage {
     use ReferralStatus::*;
-    if statuses.contains(&Completed) {
-        CaseStage::Finished
-    } else if statuses.contains(&InProgress) {
-        CaseStage::InCare
-    } else if statuses.iter().any(|s| matches!(s, Accepted | OnHold)) {
-        CaseStage::Accepted
-    } else if statuses
-        .iter()
-        .any(|s| matches!(s, Requested | Received | Draft))
-    {
-        CaseStage::Asking
-    } else {
-        CaseStage::NotGoingAhead
+    match leading(statuses).map(|index| statuses[index]) {
+        Some(Completed) => CaseStage::Finished,
+        Some(InProgress) => CaseStage::InCare,
+        Some(_) => CaseStage::Accepted,
+        None if statuses
+            .iter()
+            .any(|s| matches!(s, Requested | Received | Draft)) =>
+        {
+            CaseStage::Asking
+        }
+        None => CaseStage::NotGoingAhead,
     }
 }
 
@@ -150,6 +171,8 @@ mod tests {
         assert_eq!(stage(&[Completed, Rejected]), CaseStage::Finished);
         assert_eq!(stage(&[Rejected, Cancelled]), CaseStage::NotGoingAhead);
         assert_eq!(stage(&[]), CaseStage::NotGoingAhead);
+        assert_eq!(leading(&[Cancelled, Accepted, InProgress]), Some(2));
+        assert_eq!(leading(&[Requested, Rejected]), None);
     }
 
     #[test]
