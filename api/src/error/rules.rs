@@ -7,6 +7,7 @@
 //! booking) is 409 with its own code.
 
 use warren_domain::access::AuditRefusal;
+use warren_domain::care::CareError;
 use warren_domain::lending::SupplyError;
 use warren_domain::lending::{
     ApprovalError, CheckoutError, ItemError, MaintenanceError, NotLendable, RequestError,
@@ -340,6 +341,23 @@ impl From<AuditRefusal> for ApiError {
         match error {
             AuditRefusal::NotAnAdmin => ApiError::Forbidden(error.to_string()),
             AuditRefusal::NotYours => ApiError::NotFound,
+        }
+    }
+}
+
+impl From<CareError> for ApiError {
+    fn from(error: CareError) -> Self {
+        let sentence = ApiError::sentence(&error);
+        match error {
+            CareError::InTheFuture => ApiError::invalid_field("at", sentence),
+            CareError::TargetDay => ApiError::invalid_field("target_day", sentence),
+            CareError::NeedlessOverride => ApiError::invalid_field("override_reason", sentence),
+            CareError::OverrideNotClinician => ApiError::Forbidden(sentence),
+            CareError::CriteriaUnmet(_) => ApiError::conflict(ErrorCode::CriteriaUnmet, sentence),
+            CareError::Ended(_)
+            | CareError::NotReleased
+            | CareError::AlreadyEnded(_)
+            | CareError::SameStage(_) => ApiError::conflict(ErrorCode::IllegalTransition, sentence),
         }
     }
 }

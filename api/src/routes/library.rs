@@ -64,7 +64,7 @@ fn readable(principal: &Principal, row: &ArticleRow) -> Result<bool, ApiError> {
 }
 
 /// The article, or 404 when the caller may not read it.
-fn require_reader(principal: &Principal, row: &ArticleRow) -> Result<(), ApiError> {
+pub(crate) fn require_reader(principal: &Principal, row: &ArticleRow) -> Result<(), ApiError> {
     if readable(principal, row)? {
         Ok(())
     } else {

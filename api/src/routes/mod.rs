@@ -8,6 +8,7 @@ pub mod alerts;
 pub mod api_keys;
 pub mod attachments;
 pub mod audit;
+pub mod care;
 pub mod dashboard;
 pub mod directory;
 pub mod health;
@@ -279,6 +280,15 @@ pub fn api(config: &mut ServiceConfig) {
             .service(attachments::attachment_content)
             .service(attachments::attachment_thumbnail)
             .service(attachments::remove_attachment)
+            .service(care::start_record)
+            .service(care::read_record)
+            .service(care::update_patient)
+            .service(care::add_entry)
+            .service(care::resolve_problem)
+            .service(care::change_stage)
+            .service(care::create_plan)
+            .service(care::meet_item)
+            .service(care::list_patients)
             .service(members::list)
             .service(members::change_role)
             .service(members::remove)

@@ -89,6 +89,7 @@ pub fn referral(
         transport: row.transport()?,
         transport_reach: None,
         escalated_from: optional_id(row.escalated_from.as_deref())?,
+        record_id: optional_id(row.record_id.as_deref())?,
         created_by: row.created_by.clone(),
         created_at: utc(row.created_at),
         sent_at: time(row.sent_at),

@@ -737,6 +737,49 @@ endpoints! {
         fn case_status(request: &CaseStatusRequest) -> CaseStatus
             = POST "/api/v1/public/case-status" .json(request);
 
+        // The patient record that travels with the animal.
+
+        /// Starts the patient record of a referral's animal (the answer is
+        /// the existing one when it has one).
+        fn start_patient_record(referral: Uuid) -> Versioned<PatientRecord>
+            = POST "/api/v1/referrals/{referral}/record";
+
+        /// One patient record.
+        fn patient_record(id: Uuid) -> Versioned<PatientRecord>
+            = GET "/api/v1/patient-records/{id}";
+
+        /// Changes the animal's details; `etag` must be the record's version.
+        fn update_patient(id: Uuid, change: &UpdatePatientRequest, etag: &str)
+            -> Versioned<PatientRecord>
+            = PATCH "/api/v1/patient-records/{id}" .json(change) .if_match(etag);
+
+        /// Adds an entry (a weight, problem, medication, observation, or
+        /// what was seen after release).
+        fn add_patient_entry(id: Uuid, request: &NewEntryRequest) -> Versioned<PatientRecord>
+            = POST "/api/v1/patient-records/{id}/entries" .json(request);
+
+        /// Marks a problem resolved.
+        fn resolve_problem(id: Uuid, entry: Uuid) -> Versioned<PatientRecord>
+            = POST "/api/v1/patient-records/{id}/entries/{entry}/resolve";
+
+        /// Moves the animal to another care stage, or ends its care.
+        fn change_care_stage(id: Uuid, request: &StageRequest) -> Versioned<PatientRecord>
+            = POST "/api/v1/patient-records/{id}/stages" .json(request);
+
+        /// Makes the rehabilitation plan.
+        fn create_rehab_plan(id: Uuid, request: &PlanRequest) -> Versioned<PatientRecord>
+            = POST "/api/v1/patient-records/{id}/plan" .json(request);
+
+        /// Ticks a milestone or release criterion as met.
+        fn meet_plan_item(id: Uuid, item: Uuid, request: &MeetRequest)
+            -> Versioned<PatientRecord>
+            = POST "/api/v1/patient-records/{id}/plan/items/{item}/met" .json(request);
+
+        /// The animals an organization holds now, and those it released with
+        /// a follow-up due.
+        fn patients(organization: Uuid) -> PatientList
+            = GET "/api/v1/organizations/{organization}/patients";
+
         // Files on a case.
 
         /// The files on a referral (and its messages and consults), oldest first.

@@ -79,6 +79,8 @@ codes!(
         InternalError = "internal_error", "Internal error";
         /// A move the lifecycle does not have from the current state.
         IllegalTransition = "illegal_transition", "Not possible from the current state";
+        /// A release asked for while release criteria are unmet.
+        CriteriaUnmet = "criteria_unmet", "Release criteria not met";
         /// A referral is completed by recording its outcome.
         OutcomeRequired = "outcome_required", "The outcome must be recorded";
         /// The referral is closed.

@@ -11,6 +11,7 @@ mod macros;
 pub mod access;
 pub mod alerts;
 pub mod attachments;
+pub mod care;
 pub mod directory;
 pub mod error_code;
 pub use error_code::ErrorCode;

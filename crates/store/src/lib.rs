@@ -17,6 +17,7 @@ pub mod alerts;
 pub mod attachments;
 pub mod audit;
 pub mod bulk;
+pub mod care;
 pub mod connection;
 pub mod credentials;
 pub mod dashboard;

@@ -142,6 +142,8 @@ pub struct ReferralRow {
     pub updated_at: NaiveDateTime,
     /// Version for `If-Match`.
     pub version: i64,
+    /// The animal's patient record, once it has one.
+    pub record_id: Option<String>,
 }
 
 impl ReferralRow {
@@ -275,6 +277,8 @@ pub struct NewReferral {
     pub answer_due_at: Option<NaiveDateTime>,
     /// Last change.
     pub updated_at: NaiveDateTime,
+    /// The animal's patient record, when it travels with this referral.
+    pub record_id: Option<String>,
 }
 
 impl NewReferral {
@@ -323,6 +327,7 @@ impl NewReferral {
             answer_due_at: self.answer_due_at,
             updated_at: self.updated_at,
             version: 1,
+            record_id: self.record_id.clone(),
         }
     }
 

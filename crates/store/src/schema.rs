@@ -279,6 +279,7 @@ diesel::table! {
         transport_shared -> Bool,
         transport_needed_by -> Nullable<Timestamp>,
         transport_late_alerted -> Bool,
+        record_id -> Nullable<Text>,
     }
 }
 
@@ -583,6 +584,88 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    patient_records (id) {
+        id -> Text,
+        species -> Text,
+        name -> Text,
+        sex -> Text,
+        age_class -> Text,
+        identifiers -> Text,
+        stage -> Text,
+        stage_at -> Timestamp,
+        follow_up_due -> Nullable<Date>,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+        version -> BigInt,
+    }
+}
+
+diesel::table! {
+    patient_holders (record_id, organization_id, since) {
+        record_id -> Text,
+        organization_id -> Text,
+        since -> Timestamp,
+        until -> Nullable<Timestamp>,
+    }
+}
+
+diesel::table! {
+    patient_entries (id) {
+        id -> Text,
+        record_id -> Text,
+        organization_id -> Text,
+        author -> Text,
+        at -> Timestamp,
+        kind -> Text,
+        details -> Text,
+        resolved_at -> Nullable<Timestamp>,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    care_stages (id) {
+        id -> Text,
+        record_id -> Text,
+        stage -> Text,
+        at -> Timestamp,
+        organization_id -> Text,
+        author -> Text,
+        note -> Nullable<Text>,
+        override_reason -> Nullable<Text>,
+    }
+}
+
+diesel::table! {
+    rehab_plans (record_id) {
+        record_id -> Text,
+        title -> Text,
+        started_on -> Date,
+        milestone_article_id -> Nullable<Text>,
+        criteria_article_id -> Nullable<Text>,
+        created_by -> Text,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    plan_items (id) {
+        id -> Text,
+        record_id -> Text,
+        kind -> Text,
+        position -> Integer,
+        text -> Text,
+        target_day -> Nullable<Integer>,
+        met_on -> Nullable<Date>,
+        note -> Nullable<Text>,
+        met_by -> Nullable<Text>,
+    }
+}
+
+diesel::joinable!(patient_holders -> organizations (organization_id));
+diesel::joinable!(patient_entries -> organizations (organization_id));
+diesel::joinable!(care_stages -> organizations (organization_id));
 diesel::joinable!(memberships -> users (user_id));
 diesel::joinable!(memberships -> organizations (organization_id));
 diesel::joinable!(sites -> organizations (organization_id));
@@ -915,3 +998,18 @@ diesel::table! {
 
 diesel::joinable!(status_updates -> organizations (organization_id));
 diesel::allow_tables_to_appear_in_same_query!(status_updates, organizations);
+diesel::allow_tables_to_appear_in_same_query!(
+    patient_records,
+    patient_holders,
+    patient_entries,
+    care_stages,
+    rehab_plans,
+    plan_items,
+);
+diesel::allow_tables_to_appear_in_same_query!(patient_records, organizations);
+diesel::allow_tables_to_appear_in_same_query!(patient_records, referrals);
+diesel::allow_tables_to_appear_in_same_query!(patient_holders, organizations);
+diesel::allow_tables_to_appear_in_same_query!(patient_entries, organizations);
+diesel::allow_tables_to_appear_in_same_query!(care_stages, organizations);
+diesel::allow_tables_to_appear_in_same_query!(rehab_plans, organizations);
+diesel::allow_tables_to_appear_in_same_query!(plan_items, organizations);

@@ -9,6 +9,7 @@
 pub mod accounts;
 pub mod alerts;
 pub mod attachments;
+pub mod care;
 pub mod audit;
 pub mod auth;
 pub mod dashboard;
@@ -30,6 +31,7 @@ pub mod webhooks;
 pub use accounts::*;
 pub use alerts::*;
 pub use attachments::*;
+pub use care::*;
 pub use audit::*;
 pub use auth::*;
 pub use dashboard::*;

@@ -62,6 +62,11 @@ pub struct CreateReferralRequest {
     /// Keep it as a draft instead of sending it now.
     #[serde(default)]
     pub draft: bool,
+    /// The animal's patient record, when it already has one that your
+    /// organization holds (a patient handed on or back): the record travels
+    /// with this referral, and whoever accepts it reads and writes it next.
+    #[serde(default)]
+    pub patient_record_id: Option<Uuid>,
 }
 
 fn no_patient() -> Patient {
@@ -216,6 +221,10 @@ pub struct Referral {
     pub transport_reach: Option<TransportReach>,
     /// The referral this one escalated from.
     pub escalated_from: Option<Uuid>,
+    /// The animal's patient record, once it has one (readable by the
+    /// organizations that have held the animal).
+    #[serde(default)]
+    pub record_id: Option<Uuid>,
     /// Who created it.
     pub created_by: String,
     /// When it was created.

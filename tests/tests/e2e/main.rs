@@ -10,6 +10,8 @@ mod attachments;
 mod attachments_browser;
 mod browser;
 mod budgets;
+mod care;
+mod care_browser;
 mod contract;
 mod dashboard;
 mod dashboard_browser;

@@ -167,6 +167,7 @@ fn escalate(
         sent_at: Some(at),
         answer_due_at: Some(times.due(row.tier()?, Utc::now()).naive_utc()),
         updated_at: at,
+        record_id: row.record_id.clone(),
     };
     let receiver_name = snapshot
         .records

@@ -97,6 +97,7 @@ pub async fn transition(
             alerting.referral_moved(connection, raised, &after, from, by)?;
             if request.status == ReferralStatus::Accepted {
                 withdraw_others(tx, &after)?;
+                crate::routes::care::handed_over(tx, &after)?;
             }
             reread(tx, &row.id, side)
         })

@@ -135,6 +135,10 @@ pub async fn create(
             request.medications.as_ref().map(ToString::to_string),
             request.allergies.as_ref().map(ToString::to_string),
         )?;
+        let record_id = request
+            .patient_record_id
+            .map(|record| crate::routes::care::carried(tx, record, &organization))
+            .transpose()?;
         let case_id = store::new_case_id();
         let sent = plan.status == ReferralStatus::Requested;
         let mut rows = Vec::new();
@@ -171,6 +175,7 @@ pub async fn create(
                 sent_at: sent.then_some(at),
                 answer_due_at: plan.answer_due.map(|due| due.naive_utc()),
                 updated_at: at,
+                record_id: record_id.clone(),
             };
             let note = match snapshot.records.get(site_id) {
                 Some(receiver) if sent => format!("Sent to {}.", receiver.fields.name),

@@ -215,6 +215,7 @@ fn sent_referral(
         answer_due_at: None,
         updated_at: sent,
         version: 1,
+        record_id: None,
     }
 }
 

@@ -238,5 +238,6 @@ fn new_referral(
         sent_at: Some(sent),
         answer_due_at: Some(times.due(tier, sent.and_utc()).naive_utc()),
         updated_at: sent,
+        record_id: None,
     }
 }

@@ -1,0 +1,1 @@
+//! Placeholder: the browser tests of patient records are written next.
