@@ -25,7 +25,7 @@ use warren_domain::care::{
     self as rules, AgeClass, CareError, CareStage, EntryDetails, Identifier, MilestoneState,
     StageChange as Change,
 };
-use warren_domain::referral::{Party, Sex};
+use warren_domain::referral::Sex;
 use warren_domain::{ErrorCode, Role};
 use warren_store::care::{self as store, HolderRow, NewEntry, NewRecord, NewStage, RecordRow};
 use warren_store::referrals::ReferralRow;
@@ -36,7 +36,7 @@ use warren_wire::{
     StageRequest, UpdatePatientRequest,
 };
 
-use super::referrals::load;
+use super::referrals::{acting_organization, load};
 use crate::api::{Api, Tx};
 use crate::auth::actor_name;
 use crate::error::{ApiError, BodyProblems, ObjectProblems, VersionProblems};
@@ -406,6 +406,16 @@ pub async fn start_record(api: Api, id: web::Path<Uuid>) -> Result<HttpResponse,
     let (record, created) = api
         .write(move |tx| {
             let (row, side) = load(tx, id)?;
+            let refuse = || {
+                ApiError::Forbidden(
+                    "Only the admins, clinicians and staff of the organization holding the animal start its record."
+                        .into(),
+                )
+            };
+            let access = &tx.who.access;
+            if !acting_organization(&row, side).is_some_and(|org| access.can_act(&org.to_owned())) {
+                return Err(refuse());
+            }
             if let Some(record) = &row.record_id {
                 return Ok((reread(tx, record)?, false));
             }
@@ -413,13 +423,8 @@ pub async fn start_record(api: Api, id: web::Path<Uuid>) -> Result<HttpResponse,
                 Some(_) => &row.receiver_org_id,
                 None => &row.referrer_org_id,
             };
-            let acts = matches!(side, Party::Referrer | Party::Receiver)
-                && tx.who.access.can_act(holder);
-            if !acts {
-                return Err(ApiError::Forbidden(
-                    "Only the admins, clinicians and staff of the organization holding the animal start its record."
-                        .into(),
-                ));
+            if !access.can_act(holder) {
+                return Err(refuse());
             }
             let author = actor_name(tx.who);
             let record = start(tx, &row, &author)?;

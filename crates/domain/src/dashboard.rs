@@ -20,6 +20,7 @@ use chrono::{DateTime, Datelike, Duration, Months, NaiveDate, NaiveDateTime, Nai
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
+use crate::care::{CareStage, days_per_stage};
 use crate::referral::RejectReason;
 use crate::referral::metrics::{Timing, quantile, summarize};
 use crate::report::{Month, ReportedReferral, cases, median, tier_code};
@@ -306,6 +307,22 @@ pub struct Snapshot {
     pub loans: Vec<Loan>,
     /// Urgent alerts' chains started in the period.
     pub chains: Vec<ChainTiming>,
+    /// The care of the animals in care during the period.
+    pub care: Vec<CareHistory>,
+}
+
+/// One animal's care, as the dashboard counts it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CareHistory {
+    /// Species or group code.
+    pub species: String,
+    /// Its stage changes, oldest first.
+    pub stages: Vec<(CareStage, DateTime<Utc>)>,
+    /// Its plan's milestones: the date each is due by (if it has a target)
+    /// and the date it was met.
+    pub milestones: Vec<(Option<NaiveDate>, Option<NaiveDate>)>,
+    /// When its next post-release follow-up is due.
+    pub follow_up_due: Option<NaiveDate>,
 }
 
 /// One urgent alert's chain: its tier, how long until someone acknowledged
@@ -398,6 +415,27 @@ pub struct DashboardFigures {
     /// and the admins alerted) with nobody acknowledging in time.
     #[serde(default)]
     pub alerts_unacknowledged: u64,
+    /// Animals in care now (their care has not ended).
+    #[serde(default)]
+    pub animals_in_care: u64,
+    /// Animals whose care ended in the period.
+    #[serde(default)]
+    pub care_ended: u64,
+    /// Of those, the animals released.
+    #[serde(default)]
+    pub released: u64,
+    /// Released ÷ care ended in the period; absent when none ended.
+    #[serde(default)]
+    pub release_rate: Option<f64>,
+    /// Rehabilitation milestones met in the period.
+    #[serde(default)]
+    pub milestones_met: u64,
+    /// Of those, the ones met by their target day.
+    #[serde(default)]
+    pub milestones_on_time: u64,
+    /// Released animals whose post-release follow-up is due now.
+    #[serde(default)]
+    pub follow_ups_due: u64,
 }
 
 /// The dashboard of one organization or the whole network over a period.
@@ -428,7 +466,7 @@ impl Dashboard {
 }
 
 /// The names of the tables, in display order.
-pub const TABLES: [&str; 9] = [
+pub const TABLES: [&str; 11] = [
     "cases_by_tier",
     "first_vet_by_tier",
     "referrals_over_time",
@@ -438,6 +476,8 @@ pub const TABLES: [&str; 9] = [
     "directory_freshness",
     "kit_utilisation",
     "acknowledgement_by_tier",
+    "days_in_care",
+    "care_outcomes",
 ];
 
 fn minutes_between(from: DateTime<Utc>, to: DateTime<Utc>) -> f64 {
@@ -745,7 +785,15 @@ pub fn dashboard(
             .iter()
             .filter(|chain| chain.exhausted)
             .count() as u64,
+        animals_in_care: 0,
+        care_ended: 0,
+        released: 0,
+        release_rate: None,
+        milestones_met: 0,
+        milestones_on_time: 0,
+        follow_ups_due: 0,
     };
+    let (figures, care_tables) = care(figures, period, &snapshot.care, now);
 
     let tables = vec![
         table(
@@ -838,7 +886,10 @@ pub fn dashboard(
             &[2, 3],
             acknowledgement_rows,
         ),
-    ];
+    ]
+    .into_iter()
+    .chain(care_tables)
+    .collect();
     Dashboard {
         from: period.from,
         to: period.to,
@@ -848,6 +899,113 @@ pub fn dashboard(
         figures,
         tables,
     }
+}
+
+/// The care figures and tables: days in care by species and stage (each
+/// animal in care during the period, over its whole stay so far), how care
+/// ended in the period, the release rate (released ÷ ended), milestones met
+/// in the period and how many by their target day, and follow-ups due now.
+fn care(
+    mut figures: DashboardFigures,
+    period: Period,
+    histories: &[CareHistory],
+    now: DateTime<Utc>,
+) -> (DashboardFigures, Vec<Table>) {
+    let (start, end) = (period.start().and_utc(), period.end().and_utc());
+    let today = now.date_naive();
+    let mut days: BTreeMap<(String, Option<CareStage>), Vec<f64>> = BTreeMap::new();
+    let mut outcomes: BTreeMap<CareStage, u64> = BTreeMap::new();
+    for history in histories {
+        let ended = history.stages.last().filter(|(stage, _)| stage.is_end());
+        match ended {
+            None => figures.animals_in_care += 1,
+            Some((stage, at)) if *at >= start && *at < end => {
+                figures.care_ended += 1;
+                *outcomes.entry(*stage).or_default() += 1;
+                if *stage == CareStage::Released {
+                    figures.released += 1;
+                    if history.follow_up_due.is_some_and(|due| due <= today) {
+                        figures.follow_ups_due += 1;
+                    }
+                }
+            }
+            Some((CareStage::Released, _)) => {
+                if history.follow_up_due.is_some_and(|due| due <= today) {
+                    figures.follow_ups_due += 1;
+                }
+            }
+            Some(_) => {}
+        }
+        let until = ended.map_or(now, |(_, at)| *at);
+        let per_stage = days_per_stage(&history.stages, until);
+        let total: f64 = per_stage.iter().map(|(_, days)| days).sum();
+        days.entry((history.species.clone(), None))
+            .or_default()
+            .push(total);
+        for (stage, stage_days) in per_stage {
+            days.entry((history.species.clone(), Some(stage)))
+                .or_default()
+                .push(stage_days);
+        }
+        for (due, met) in &history.milestones {
+            if let Some(met) = met
+                && *met >= period.from
+                && *met <= period.to
+            {
+                figures.milestones_met += 1;
+                if due.is_none_or(|due| *met <= due) {
+                    figures.milestones_on_time += 1;
+                }
+            }
+        }
+    }
+    figures.release_rate =
+        (figures.care_ended > 0).then(|| figures.released as f64 / figures.care_ended as f64);
+    let days_rows = days
+        .into_iter()
+        .map(|((species, stage), values)| {
+            let animals = values.len() as u64;
+            let mean = values.iter().sum::<f64>() / values.len().max(1) as f64;
+            TableRow {
+                label: match stage {
+                    Some(stage) => format!("{species} · {}", stage.as_str()),
+                    None => format!("{species} · all stages"),
+                },
+                values: vec![
+                    count(animals),
+                    rounded(median(values)),
+                    rounded(Some(mean)),
+                ],
+            }
+        })
+        .collect();
+    let outcome_rows = CareStage::ALL
+        .iter()
+        .filter(|stage| stage.is_end())
+        .map(|stage| TableRow {
+            label: stage.as_str().to_owned(),
+            values: vec![count(outcomes.get(stage).copied().unwrap_or(0))],
+        })
+        .collect();
+    let tables = vec![
+        table(
+            TABLES[9],
+            "Days in care by species and stage",
+            "species_and_stage",
+            &["animals", "median_days", "mean_days"],
+            &[1],
+            days_rows,
+        ),
+        table(
+            TABLES[10],
+            "How care ended",
+            "end",
+            &["animals"],
+            &[0],
+            outcome_rows,
+        ),
+    ];
+    (figures, tables)
 }
 
 fn granularity_label(granularity: Granularity) -> &'static str {
@@ -1034,6 +1192,7 @@ mod tests {
                 back: Some(day("2026-10-16").and_hms_opt(12, 0, 0).unwrap().and_utc()),
             }],
             chains: vec![],
+            care: vec![],
         };
         let board = dashboard(period, None, &sent, &snapshot, &[], now);
         assert_eq!(board.figures.referrals, 4);
@@ -1090,5 +1249,63 @@ mod tests {
         assert_eq!(table.value("immediate", "unacknowledged"), Some(1.0));
         assert_eq!(table.value("very_urgent", "p90_minutes"), Some(1.0));
         assert_eq!(table.value("urgent", "acknowledged"), Some(0.0));
+    }
+
+    #[test]
+    fn care_counts_days_per_stage_releases_and_milestones_on_time() {
+        let period = Period::new(day("2026-11-01"), day("2026-11-30")).unwrap();
+        let now = day("2026-12-05").and_hms_opt(12, 0, 0).unwrap().and_utc();
+        let at = |text: &str| day(text).and_hms_opt(0, 0, 0).unwrap().and_utc();
+        let hedgehog = |stages: Vec<(CareStage, DateTime<Utc>)>| CareHistory {
+            species: "wildlife/hedgehog".into(),
+            stages,
+            milestones: vec![],
+            follow_up_due: None,
+        };
+        let released = CareHistory {
+            milestones: vec![
+                (Some(day("2026-11-05")), Some(day("2026-11-04"))),
+                (Some(day("2026-11-10")), Some(day("2026-11-12"))),
+                (None, Some(day("2026-10-20"))),
+                (Some(day("2026-11-20")), None),
+            ],
+            follow_up_due: Some(day("2026-12-01")),
+            ..hedgehog(vec![
+                (CareStage::Intake, at("2026-11-01")),
+                (CareStage::Rehabilitation, at("2026-11-03")),
+                (CareStage::Released, at("2026-11-21")),
+            ])
+        };
+        let died = hedgehog(vec![
+            (CareStage::Intake, at("2026-11-02")),
+            (CareStage::Died, at("2026-11-03")),
+        ]);
+        let in_care = hedgehog(vec![(CareStage::Intake, at("2026-12-01"))]);
+        let snapshot = Snapshot {
+            care: vec![released, died, in_care],
+            ..Snapshot::default()
+        };
+        let board = dashboard(period, None, &[], &snapshot, &[], now);
+        assert_eq!(board.figures.animals_in_care, 1);
+        assert_eq!(board.figures.care_ended, 2);
+        assert_eq!(board.figures.released, 1);
+        assert_eq!(board.figures.release_rate, Some(0.5));
+        assert_eq!(board.figures.milestones_met, 2);
+        assert_eq!(board.figures.milestones_on_time, 1);
+        assert_eq!(board.figures.follow_ups_due, 1);
+        let days = board.table("days_in_care").unwrap();
+        assert_eq!(
+            days.value("wildlife/hedgehog · rehabilitation", "median_days"),
+            Some(18.0)
+        );
+        assert_eq!(
+            days.value("wildlife/hedgehog · all stages", "animals"),
+            Some(3.0)
+        );
+        assert_eq!(days.value("wildlife/hedgehog · intake", "animals"), Some(3.0));
+        let ended = board.table("care_outcomes").unwrap();
+        assert_eq!(ended.value("released", "animals"), Some(1.0));
+        assert_eq!(ended.value("died", "animals"), Some(1.0));
+        assert_eq!(ended.value("rehomed", "animals"), Some(0.0));
     }
 }

@@ -6,7 +6,9 @@ use std::collections::HashMap;
 
 use chrono::{NaiveDate, NaiveDateTime};
 use diesel::prelude::*;
-use warren_domain::care::CareStage;
+use chrono::Utc;
+use warren_domain::care::{CareStage, due_date};
+use warren_domain::dashboard::CareHistory;
 
 use crate::schema::{
     care_stages, organizations, patient_entries, patient_holders, patient_records, plan_items,
@@ -603,21 +605,6 @@ pub fn latest_referrals(
         .collect())
 }
 
-/// What the dashboard needs of one animal's care: its species, its stage
-/// changes in order, and its milestones (target day, met on) with the
-/// plan's start.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct CareHistory {
-    /// Species or group code.
-    pub species: String,
-    /// Stage changes, oldest first: stable name and time.
-    pub stages: Vec<(String, NaiveDateTime)>,
-    /// The plan's day 1 and its milestones' target days and dates met.
-    pub milestones: Option<(NaiveDate, Vec<(Option<i32>, Option<NaiveDate>)>)>,
-    /// The next post-release follow-up.
-    pub follow_up_due: Option<NaiveDate>,
-}
-
 /// The care of every animal `organization` held (or every animal, for the
 /// whole network) whose care started before `to` and had not ended before
 /// `from`.
@@ -639,7 +626,7 @@ pub fn histories(
     }
     let records: Vec<RecordRow> = query.load(connection)?;
     let ids: Vec<String> = records.iter().map(|record| record.id.clone()).collect();
-    let mut stages: HashMap<String, Vec<(String, NaiveDateTime)>> = HashMap::new();
+    let mut stages: HashMap<String, Vec<(CareStage, chrono::DateTime<Utc>)>> = HashMap::new();
     let mut plans: HashMap<String, NaiveDate> = HashMap::new();
     let mut milestones: HashMap<String, Vec<(Option<i32>, Option<NaiveDate>)>> = HashMap::new();
     for chunk in ids.chunks(500) {
@@ -649,7 +636,9 @@ pub fn histories(
             .select((care_stages::record_id, care_stages::stage, care_stages::at))
             .load(connection)?;
         for (record, stage, at) in rows {
-            stages.entry(record).or_default().push((stage, at));
+            let stage = CareStage::parse(&stage)
+                .ok_or_else(|| StoreError::Corrupt(format!("care stage {stage}")))?;
+            stages.entry(record).or_default().push((stage, at.and_utc()));
         }
         plans.extend(
             rehab_plans::table
@@ -666,30 +655,35 @@ pub fn histories(
             }
         }
     }
+    let from = from.and_utc();
     Ok(records
         .into_iter()
-        .map(|record| CareHistory {
-            stages: stages.remove(&record.id).unwrap_or_default(),
-            milestones: plans.get(&record.id).map(|started_on| {
-                (
-                    *started_on,
-                    milestones.remove(&record.id).unwrap_or_default(),
-                )
-            }),
-            species: record.species,
-            follow_up_due: record.follow_up_due,
+        .map(|record| {
+            let started_on = plans.get(&record.id).copied();
+            CareHistory {
+                stages: stages.remove(&record.id).unwrap_or_default(),
+                milestones: milestones
+                    .remove(&record.id)
+                    .unwrap_or_default()
+                    .into_iter()
+                    .map(|(day, met)| {
+                        let due = started_on.zip(day.and_then(|day| u16::try_from(day).ok()));
+                        (due.map(|(start, day)| due_date(start, day)), met)
+                    })
+                    .collect(),
+                species: record.species,
+                follow_up_due: record.follow_up_due,
+            }
         })
         .filter(|history| {
             history
                 .stages
-                .iter()
-                .rev()
-                .find(|(stage, _)| is_end(stage))
+                .last()
+                .filter(|(stage, _)| stage.is_end())
                 .is_none_or(|(_, at)| *at >= from)
         })
         .collect())
 }
-
 /// The stable names of the stages that end care.
 fn ends() -> Vec<&'static str> {
     CareStage::ALL
@@ -697,8 +691,4 @@ fn ends() -> Vec<&'static str> {
         .filter(|stage| stage.is_end())
         .map(|stage| stage.as_str())
         .collect()
-}
-
-fn is_end(stage: &str) -> bool {
-    CareStage::parse(stage).is_some_and(CareStage::is_end)
 }

@@ -329,6 +329,7 @@ pub fn snapshot(
         kit,
         loans,
         chains,
+        care: crate::care::histories(connection, organization_id, from, to)?,
     })
 }
 

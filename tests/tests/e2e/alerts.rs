@@ -234,6 +234,7 @@ pub(crate) fn rabbit(receivers: Vec<Uuid>, tier: Tier) -> CreateReferralRequest 
         capabilities: vec![],
         transport_needed: false,
         draft: false,
+        patient_record_id: None,
     }
 }
 

@@ -90,6 +90,7 @@ pub(crate) fn rat_request(receivers: Vec<Uuid>) -> CreateReferralRequest {
         capabilities: vec![],
         transport_needed: false,
         draft: false,
+        patient_record_id: None,
     }
 }
 

@@ -142,6 +142,7 @@ pub(crate) fn rabbit_request(receiver_site: Uuid) -> CreateReferralRequest {
         capabilities: vec![],
         transport_needed: false,
         draft: false,
+        patient_record_id: None,
     }
 }
 

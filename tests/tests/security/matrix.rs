@@ -131,6 +131,10 @@ fn access(operation: &str) -> Access {
 
         "read_article" | "list_article_versions" | "read_article_version" => Private,
 
+        // The organizations that held the animal read its record, volunteers
+        // included; nobody else, the coordinator neither.
+        "read_patient_record" => Private,
+
         // Volunteers of the organization triage the animals they find and
         // write in the case thread; the coordinator, as coordinator, too.
         "get_organization"
@@ -162,6 +166,7 @@ fn access(operation: &str) -> Access {
         | "read_attachment_content"
         | "read_attachment_thumbnail"
         | "list_status_updates"
+        | "list_patients"
         | "read_on_call_rota" => Read,
 
         // The organization's members attach files to its referrals, as they
@@ -212,7 +217,15 @@ fn access(operation: &str) -> Access {
         | "create_foster_placement"
         | "transition_foster_placement"
         | "update_article"
-        | "archive_article" => Act,
+        | "archive_article"
+        // The organization holding the animal now writes its record.
+        | "start_patient_record"
+        | "update_patient"
+        | "add_patient_entry"
+        | "resolve_problem"
+        | "change_care_stage"
+        | "create_rehab_plan"
+        | "meet_plan_item" => Act,
 
         "update_organization"
         | "list_invitations"

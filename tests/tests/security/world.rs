@@ -442,6 +442,14 @@ impl World {
         )
         .await;
         ids.insert("status_link", link["id"].as_str().unwrap().to_owned());
+        // The animal's patient record, which Harbourside holds until a place
+        // accepts it.
+        let record = call(
+            admin.request(Method::POST, &format!("/api/v1/referrals/{referral}/record")),
+            None,
+        )
+        .await;
+        ids.insert("patient_record", record["id"].as_str().unwrap().to_owned());
         // The volunteer fosters, so Harbourside can offer a placement.
         call(
             volunteer.request(Method::PUT, "/api/v1/me/volunteer-profile"),
@@ -549,6 +557,7 @@ impl World {
                 "loans" => "loan",
                 "maintenance-plans" => "maintenance_plan",
                 "organizations" => "organization",
+                "patient-records" => "patient_record",
                 "referrals" => "referral",
                 "sites" => "site",
                 "specialists" => "specialist",
