@@ -36,6 +36,8 @@
     text("expectation", status.expectation);
     show("bring", !!status.what_to_bring);
     text("what-to-bring", status.what_to_bring);
+    show("care-card", !!status.care);
+    text("care", status.care);
     show("outcome-card", !!status.outcome);
     text("outcome", status.outcome);
     var list = byId("updates");

@@ -262,6 +262,22 @@ pub fn referral_ids(connection: &mut DbConnection, record_id: &str) -> StoreResu
         .load(connection)?)
 }
 
+/// The cases that carried the animal, in the order they began.
+pub fn cases(connection: &mut DbConnection, record_id: &str) -> StoreResult<Vec<String>> {
+    let rows: Vec<String> = referrals::table
+        .filter(referrals::record_id.eq(record_id))
+        .order((referrals::created_at.asc(), referrals::id.asc()))
+        .select(referrals::case_id)
+        .load(connection)?;
+    let mut cases: Vec<String> = Vec::new();
+    for case in rows {
+        if !cases.contains(&case) {
+            cases.push(case);
+        }
+    }
+    Ok(cases)
+}
+
 /// An entry as stored, with its organization's name.
 #[derive(Debug, Clone, PartialEq, Eq, Queryable)]
 pub struct EntryRow {

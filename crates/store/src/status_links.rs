@@ -150,17 +150,18 @@ pub fn post_update(
             status_updates::at.eq(now()),
         ))
         .execute(connection)?;
-    updates(connection, case_id)?
+    updates(connection, &[case_id.to_owned()])?
         .into_iter()
         .find(|update| update.id == id)
         .ok_or(StoreError::NotFound)
 }
 
-/// A case's shared updates, oldest first.
-pub fn updates(connection: &mut DbConnection, case_id: &str) -> StoreResult<Vec<UpdateRow>> {
+/// The updates shared on `case_ids` (one case, or every case of an
+/// animal's record), oldest first.
+pub fn updates(connection: &mut DbConnection, case_ids: &[String]) -> StoreResult<Vec<UpdateRow>> {
     Ok(status_updates::table
         .inner_join(organizations::table)
-        .filter(status_updates::case_id.eq(case_id))
+        .filter(status_updates::case_id.eq_any(case_ids))
         .order((status_updates::at.asc(), status_updates::id.asc()))
         .select((
             status_updates::id,

@@ -156,6 +156,11 @@ pub struct CaseStatus {
     pub updates: Vec<StatusUpdate>,
     /// The outcome in plain words (when the link shares it and there is one).
     pub outcome: Option<String>,
+    /// Where the animal is in its care, in plain words ("Is recovering and
+    /// building up strength"): while in care when the link shares updates,
+    /// how care ended when it shares the outcome.
+    #[serde(default)]
+    pub care: Option<String>,
     /// When the link stops working.
     pub expires_at: Option<DateTime<Utc>>,
 }

@@ -13,7 +13,7 @@ use warren_client::{Client, ClientError};
 use warren_domain::referral::ReferralStatus;
 use warren_tests::*;
 use warren_wire::{
-    CareStage, CreateArticleRequest, CreateReferralRequest, DashboardQuery, MeetRequest,
+    CareStage, CaseStatusRequest, CreateArticleRequest, StatusLinkRequest, StatusUpdateRequest, CreateReferralRequest, DashboardQuery, MeetRequest,
     MilestoneState, NewEntryRequest, PatientRecord, PlanRequest, StageRequest, TransitionRequest,
     UpdatePatientRequest,
 };
@@ -168,6 +168,13 @@ warren_tests::on_both_databases! {
         assert_eq!(status_of(&refused), 422);
         assert!(format!("{refused:?}").contains("patient_record_id"), "{refused:?}");
 
+        // The finder was given a link on the first referral.
+        let link = case.rescue
+            .create_status_link(case.referral, &StatusLinkRequest { label: None, what_to_bring: None, share_updates: true, share_outcome: false })
+            .await
+            .unwrap();
+        let token = link.url.unwrap().split_once('#').unwrap().1.to_owned();
+
         // Back to the rescue for rehabilitation: the same record travels.
         let back = CreateReferralRequest {
             patient_record_id: Some(case.record),
@@ -184,6 +191,18 @@ warren_tests::on_both_databases! {
         assert!(!case.hospital.patient_record(case.record).await.unwrap().value.writable, "the hospital reads what it held");
         assert_eq!(status_of(&case.hospital.add_patient_entry(case.record, &weight).await.unwrap_err()), 403);
         assert_eq!(status_of(&case.stranger.patient_record(case.record).await.unwrap_err()), 404);
+
+        // The link follows the animal: where it is now, how it is doing, and
+        // what the rescue shares on the case that brought it back.
+        case.rescue
+            .change_care_stage(case.record, &stage(json!({"stage": "rehabilitation"})))
+            .await
+            .unwrap();
+        case.rescue.post_status_update(back, &StatusUpdateRequest { body: note("Back with us and eating well") }).await.unwrap();
+        let seen = app.client.anonymous().case_status(&CaseStatusRequest { token }).await.unwrap();
+        assert_eq!(seen.care.as_deref(), Some("Is recovering and building up strength."));
+        assert_eq!(seen.place.unwrap().organization_name, "Hedgerow Rescue");
+        assert!(seen.updates.iter().any(|update| update.body == "Back with us and eating well"), "{:?}", seen.updates);
 
         // The rescue's list of animals in its care has it.
         let held = case.rescue.patients(case.rescue_id).await.unwrap();

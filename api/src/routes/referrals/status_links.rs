@@ -17,6 +17,7 @@ use actix_web::{HttpRequest, HttpResponse, delete, get, post, web};
 use base64::Engine;
 use chrono::Utc;
 use uuid::Uuid;
+use warren_domain::care::CareStage;
 use warren_domain::directory::taxonomy::Taxonomy;
 use warren_domain::referral::status_link::{self, CaseStage};
 use warren_domain::referral::{Outcome, Party};
@@ -76,6 +77,24 @@ fn update_view(row: &UpdateRow) -> Result<StatusUpdate, ApiError> {
         organization_name: row.organization_name.clone(),
         body: row.body.clone(),
         at: utc(row.at),
+    })
+}
+
+/// The cases a link on `case_id` follows: every case that carried the
+/// animal's record, or the one case when it has none.
+fn followed_cases(tx: &mut Tx, case_id: &str) -> Result<Vec<String>, ApiError> {
+    let record = store::case_rows(tx, case_id)?
+        .into_iter()
+        .find_map(|row| row.record_id);
+    Ok(match record {
+        Some(record) => {
+            let mut cases = warren_store::care::cases(tx, &record)?;
+            if !cases.iter().any(|case| case == case_id) {
+                cases.insert(0, case_id.to_owned());
+            }
+            cases
+        }
+        None => vec![case_id.to_owned()],
     })
 }
 
@@ -280,7 +299,7 @@ pub async fn list_status_updates(api: Api, id: web::Path<Uuid>) -> Result<HttpRe
     let items = api
         .read(move |tx| {
             let (row, _) = load(tx, id)?;
-            links::updates(tx, &row.case_id)?
+            links::updates(tx, std::slice::from_ref(&row.case_id))?
                 .iter()
                 .map(update_view)
                 .collect::<Result<Vec<_>, _>>()
@@ -322,10 +341,29 @@ pub async fn read_case_status(
             if link.revoked_at.is_some() {
                 return Err(ApiError::NotFound);
             }
-            let case = store::case_rows(tx, &link.case_id)?;
-            let expires_at = status_link::expires_at(closed_at(&case)?);
+            // The link follows the animal: every case that carried its
+            // record (handed to a hospital and back), the latest one a place
+            // took speaking for where it is.
+            let followed = followed_cases(tx, &link.case_id)?;
+            let mut cases = Vec::new();
+            for case_id in &followed {
+                cases.push(store::case_rows(tx, case_id)?);
+            }
+            let every_row: Vec<ReferralRow> = cases.iter().flatten().cloned().collect();
+            let expires_at = status_link::expires_at(closed_at(&every_row)?);
             if expires_at.is_some_and(|at| at <= Utc::now()) {
                 return Err(ApiError::NotFound);
+            }
+            let mut case = store::case_rows(tx, &link.case_id)?;
+            for candidate in cases.iter().rev() {
+                let statuses = candidate
+                    .iter()
+                    .map(ReferralRow::status)
+                    .collect::<Result<Vec<_>, _>>()?;
+                if status_link::leading(&statuses).is_some() {
+                    case = candidate.clone();
+                    break;
+                }
             }
             let statuses = case
                 .iter()
@@ -367,8 +405,21 @@ pub async fn read_case_status(
                 }
                 _ => None,
             };
+            let care = match case.iter().find_map(|row| row.record_id.clone()) {
+                Some(record) => {
+                    let care = CareStage::parse(&warren_store::care::one(tx, &record)?.stage)
+                        .ok_or_else(|| ApiError::Internal("a stored care stage is unknown".into()))?;
+                    let shared = if care.is_end() {
+                        link.share_outcome
+                    } else {
+                        link.share_updates
+                    };
+                    shared.then(|| care.plain_words().to_owned())
+                }
+                None => None,
+            };
             let updates = if link.share_updates {
-                links::updates(tx, &link.case_id)?
+                links::updates(tx, &followed)?
                     .iter()
                     .map(update_view)
                     .collect::<Result<Vec<_>, _>>()?
@@ -394,6 +445,7 @@ pub async fn read_case_status(
                 what_to_bring: link.what_to_bring,
                 updates,
                 outcome,
+                care,
                 expires_at,
             })
         })
