@@ -40,7 +40,7 @@ use super::referrals::{acting_organization, load};
 use crate::api::{Api, Tx};
 use crate::auth::actor_name;
 use crate::error::{ApiError, BodyProblems, ObjectProblems, VersionProblems};
-use crate::extract::{IfMatch, ValidJson, versioned};
+use crate::extract::{IdempotencyKey, IfMatch, ValidJson, versioned};
 
 /// The most identifiers a record keeps.
 const MAX_IDENTIFIERS: usize = 10;
@@ -119,8 +119,8 @@ fn start(tx: &mut Tx, row: &ReferralRow, author: &str) -> Result<RecordRow, ApiE
             value: value.clone(),
         })
         .collect();
-    let identifiers =
-        serde_json::to_string(&identifiers).map_err(|error| ApiError::Internal(error.to_string()))?;
+    let identifiers = serde_json::to_string(&identifiers)
+        .map_err(|error| ApiError::Internal(error.to_string()))?;
     let name = patient
         .name
         .as_ref()
@@ -229,7 +229,11 @@ fn days_in_care(row: &RecordRow, stage: CareStage, now: DateTime<Utc>) -> f64 {
 }
 
 /// The plan of `row`, as it stands `today`.
-fn plan_view(tx: &mut Tx, row: &RecordRow, today: NaiveDate) -> Result<Option<RehabPlan>, ApiError> {
+fn plan_view(
+    tx: &mut Tx,
+    row: &RecordRow,
+    today: NaiveDate,
+) -> Result<Option<RehabPlan>, ApiError> {
     let Some(plan) = store::find_plan(tx, &row.id)? else {
         return Ok(None);
     };
@@ -265,8 +269,16 @@ fn plan_view(tx: &mut Tx, row: &RecordRow, today: NaiveDate) -> Result<Option<Re
     Ok(Some(RehabPlan {
         title: plan.title,
         started_on: plan.started_on,
-        milestone_article_id: plan.milestone_article_id.as_deref().map(parse_id).transpose()?,
-        criteria_article_id: plan.criteria_article_id.as_deref().map(parse_id).transpose()?,
+        milestone_article_id: plan
+            .milestone_article_id
+            .as_deref()
+            .map(parse_id)
+            .transpose()?,
+        criteria_article_id: plan
+            .criteria_article_id
+            .as_deref()
+            .map(parse_id)
+            .transpose()?,
         overdue: count(
             milestones
                 .iter()
@@ -519,7 +531,10 @@ pub async fn update_patient(
             store::update_details(
                 tx,
                 &id,
-                change.name.as_ref().map_or(row.name.as_str(), |name| name.as_str()),
+                change
+                    .name
+                    .as_ref()
+                    .map_or(row.name.as_str(), |name| name.as_str()),
                 change.sex.map_or(row.sex.as_str(), |sex| sex.as_str()),
                 change
                     .age_class
@@ -536,15 +551,19 @@ pub async fn update_patient(
 /// route; its time and who gave it are the entry's), an observation, or —
 /// once the animal is released — what was seen of it (sighting, recapture,
 /// ring recovery, found dead), which may set the next follow-up (the
-/// holding organization's admins, clinicians and staff).
+/// holding organization's admins, clinicians and staff). Honours
+/// `Idempotency-Key`: a retried weighing is written once.
 #[utoipa::path(
     operation_id = "add_patient_entry",
     tag = "patient-records",
     security(("bearer" = []), ("api_key" = [])),
     request_body = NewEntryRequest,
-    params(("id" = Uuid, Path, description = "The record.")),
+    params(
+        ("id" = Uuid, Path, description = "The record."),
+        ("Idempotency-Key" = Option<String>, Header, description = "Makes a retry return the first answer."),
+    ),
     responses(
-        (status = 200, description = "The record with the entry.", body = PatientRecord),
+        (status = 201, description = "The record with the entry.", body = PatientRecord),
         (status = 409, description = "Care has ended (only monitoring after a release), or a monitoring entry before one.", body = warren_wire::Problem, content_type = "application/problem+json"),
         ObjectProblems,
         BodyProblems,
@@ -554,11 +573,16 @@ pub async fn update_patient(
 pub async fn add_entry(
     api: Api,
     id: web::Path<Uuid>,
+    key: IdempotencyKey,
     body: ValidJson<NewEntryRequest>,
 ) -> Result<HttpResponse, ApiError> {
+    let id = id.into_inner().to_string();
+    let fingerprint = format!("{id}:{}", body.fingerprint());
     let request = body.value;
     let at = dated(request.at)?;
-    write_record(api, id.into_inner(), move |tx, reached, writer| {
+    api.create(key, fingerprint, move |tx| {
+        let reached = reach(tx, &id)?;
+        let writer = reached.writer()?.to_owned();
         let stage = stage_of(&reached.row.stage)?;
         rules::check_entry(&request.details, stage, at, Utc::now())?;
         let details = to_json(&request.details)?;
@@ -566,8 +590,8 @@ pub async fn add_entry(
         store::add_entry(
             tx,
             &NewEntry {
-                record_id: &reached.row.id,
-                organization_id: writer,
+                record_id: &id,
+                organization_id: &writer,
                 author: &author,
                 at: at.naive_utc(),
                 kind: request.details.kind(),
@@ -575,9 +599,10 @@ pub async fn add_entry(
             },
         )?;
         if let EntryDetails::Monitoring { .. } = request.details {
-            store::set_follow_up(tx, &reached.row.id, request.follow_up_on)?;
+            store::set_follow_up(tx, &id, request.follow_up_on)?;
         }
-        Ok(())
+        store::bump(tx, &id, None)?;
+        reread(tx, &id)
     })
     .await
 }
@@ -644,7 +669,10 @@ pub async fn change_stage(
                 .collect(),
             None => Vec::new(),
         };
-        let override_reason = request.override_reason.as_ref().map(|reason| reason.as_str());
+        let override_reason = request
+            .override_reason
+            .as_ref()
+            .map(|reason| reason.as_str());
         let overrides = rules::check_stage_change(Change {
             from: stage_of(&row.stage)?,
             to: request.stage,
@@ -726,7 +754,8 @@ pub async fn create_plan(
             let Some(id) = id else {
                 return Ok(None);
             };
-            let refuse = || ApiError::invalid_field(field, format!("is not a {kind} article you read"));
+            let refuse =
+                || ApiError::invalid_field(field, format!("is not a {kind} article you read"));
             let row = match warren_store::library::article(tx, &id.to_string()) {
                 Ok(row) => row,
                 Err(warren_store::StoreError::NotFound) => return Err(refuse()),

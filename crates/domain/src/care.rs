@@ -544,7 +544,10 @@ mod tests {
             check_entry(&sighting, CareStage::PreRelease, now, now),
             Err(CareError::NotReleased)
         );
-        assert_eq!(check_entry(&sighting, CareStage::Released, now, now), Ok(()));
+        assert_eq!(
+            check_entry(&sighting, CareStage::Released, now, now),
+            Ok(())
+        );
         assert_eq!(
             check_entry(&weight, CareStage::Released, now, now),
             Err(CareError::Ended(CareStage::Released))
@@ -570,8 +573,14 @@ mod tests {
         };
         assert_eq!(state(None, "2026-11-05"), MilestoneState::Pending);
         assert_eq!(state(None, "2026-11-06"), MilestoneState::Overdue);
-        assert_eq!(state(Some("2026-11-05"), "2026-12-01"), MilestoneState::MetOnTime);
-        assert_eq!(state(Some("2026-11-06"), "2026-12-01"), MilestoneState::MetLate);
+        assert_eq!(
+            state(Some("2026-11-05"), "2026-12-01"),
+            MilestoneState::MetOnTime
+        );
+        assert_eq!(
+            state(Some("2026-11-06"), "2026-12-01"),
+            MilestoneState::MetLate
+        );
         assert_eq!(
             milestone_state(start, None, None, day("2027-01-01")),
             MilestoneState::Pending

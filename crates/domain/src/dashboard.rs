@@ -971,11 +971,7 @@ fn care(
                     Some(stage) => format!("{species} · {}", stage.as_str()),
                     None => format!("{species} · all stages"),
                 },
-                values: vec![
-                    count(animals),
-                    rounded(median(values)),
-                    rounded(Some(mean)),
-                ],
+                values: vec![count(animals), rounded(median(values)), rounded(Some(mean))],
             }
         })
         .collect();
@@ -1302,7 +1298,10 @@ mod tests {
             days.value("wildlife/hedgehog · all stages", "animals"),
             Some(3.0)
         );
-        assert_eq!(days.value("wildlife/hedgehog · intake", "animals"), Some(3.0));
+        assert_eq!(
+            days.value("wildlife/hedgehog · intake", "animals"),
+            Some(3.0)
+        );
         let ended = board.table("care_outcomes").unwrap();
         assert_eq!(ended.value("released", "animals"), Some(1.0));
         assert_eq!(ended.value("died", "animals"), Some(1.0));

@@ -4,9 +4,9 @@
 
 use std::collections::HashMap;
 
+use chrono::Utc;
 use chrono::{NaiveDate, NaiveDateTime};
 use diesel::prelude::*;
-use chrono::Utc;
 use warren_domain::care::{CareStage, due_date};
 use warren_domain::dashboard::CareHistory;
 
@@ -197,7 +197,10 @@ pub fn holders(connection: &mut DbConnection, record_id: &str) -> StoreResult<Ve
     Ok(patient_holders::table
         .inner_join(organizations::table)
         .filter(patient_holders::record_id.eq(record_id))
-        .order((patient_holders::since.asc(), patient_holders::organization_id.asc()))
+        .order((
+            patient_holders::since.asc(),
+            patient_holders::organization_id.asc(),
+        ))
         .select((
             patient_holders::organization_id,
             organizations::name,
@@ -621,6 +624,9 @@ pub fn latest_referrals(
         .collect())
 }
 
+/// A milestone's target day and the date it was met.
+type Milestone = (Option<i32>, Option<NaiveDate>);
+
 /// The care of every animal `organization` held (or every animal, for the
 /// whole network) whose care started before `to` and had not ended before
 /// `from`.
@@ -644,7 +650,7 @@ pub fn histories(
     let ids: Vec<String> = records.iter().map(|record| record.id.clone()).collect();
     let mut stages: HashMap<String, Vec<(CareStage, chrono::DateTime<Utc>)>> = HashMap::new();
     let mut plans: HashMap<String, NaiveDate> = HashMap::new();
-    let mut milestones: HashMap<String, Vec<(Option<i32>, Option<NaiveDate>)>> = HashMap::new();
+    let mut milestones: HashMap<String, Vec<Milestone>> = HashMap::new();
     for chunk in ids.chunks(500) {
         let rows: Vec<(String, String, NaiveDateTime)> = care_stages::table
             .filter(care_stages::record_id.eq_any(chunk))
@@ -654,7 +660,10 @@ pub fn histories(
         for (record, stage, at) in rows {
             let stage = CareStage::parse(&stage)
                 .ok_or_else(|| StoreError::Corrupt(format!("care stage {stage}")))?;
-            stages.entry(record).or_default().push((stage, at.and_utc()));
+            stages
+                .entry(record)
+                .or_default()
+                .push((stage, at.and_utc()));
         }
         plans.extend(
             rehab_plans::table

@@ -13,9 +13,9 @@ use warren_client::{Client, ClientError};
 use warren_domain::referral::ReferralStatus;
 use warren_tests::*;
 use warren_wire::{
-    CareStage, CaseStatusRequest, CreateArticleRequest, StatusLinkRequest, StatusUpdateRequest, CreateReferralRequest, DashboardQuery, MeetRequest,
-    MilestoneState, NewEntryRequest, PatientRecord, PlanRequest, StageRequest, TransitionRequest,
-    UpdatePatientRequest,
+    CareStage, CaseStatusRequest, CreateArticleRequest, CreateReferralRequest, DashboardQuery,
+    MeetRequest, MilestoneState, NewEntryRequest, PatientRecord, PlanRequest, StageRequest,
+    StatusLinkRequest, StatusUpdateRequest, TransitionRequest, UpdatePatientRequest,
 };
 
 use crate::specialists::{note, rabbit_request, site};
@@ -71,9 +71,15 @@ struct Handover {
 
 async fn handover(app: &TestApp) -> Handover {
     let coordinator = app.network_admin().await;
-    let (rescue_id, rescue) = app.vetted(&coordinator, "Hedgerow Rescue", "a@hedgerow.test").await;
-    let (hospital_id, hospital) = app.vetted(&coordinator, "Avon Exotics", "b@avon.test").await;
-    let (_, stranger) = app.vetted(&coordinator, "Far Away Rescue", "c@faraway.test").await;
+    let (rescue_id, rescue) = app
+        .vetted(&coordinator, "Hedgerow Rescue", "a@hedgerow.test")
+        .await;
+    let (hospital_id, hospital) = app
+        .vetted(&coordinator, "Avon Exotics", "b@avon.test")
+        .await;
+    let (_, stranger) = app
+        .vetted(&coordinator, "Far Away Rescue", "c@faraway.test")
+        .await;
     let rescue_site = rescue
         .create_site(rescue_id, &site("Hedgerow Rescue Centre"), None)
         .await
@@ -94,7 +100,11 @@ async fn handover(app: &TestApp) -> Handover {
         .unwrap()
         .items[0]
         .id;
-    assert_eq!(rescue.referral(referral).await.unwrap().value.record_id, None, "no record before a place takes the animal");
+    assert_eq!(
+        rescue.referral(referral).await.unwrap().value.record_id,
+        None,
+        "no record before a place takes the animal"
+    );
     accept(&hospital, referral).await;
     let record = hospital
         .referral(referral)
@@ -103,7 +113,17 @@ async fn handover(app: &TestApp) -> Handover {
         .value
         .record_id
         .expect("accepting starts the record");
-    Handover { rescue_id, rescue, rescue_site, hospital_id, hospital, hospital_site, stranger, referral, record }
+    Handover {
+        rescue_id,
+        rescue,
+        rescue_site,
+        hospital_id,
+        hospital,
+        hospital_site,
+        stranger,
+        referral,
+        record,
+    }
 }
 
 warren_tests::on_both_databases! {

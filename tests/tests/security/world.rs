@@ -445,7 +445,10 @@ impl World {
         // The animal's patient record, which Harbourside holds until a place
         // accepts it.
         let record = call(
-            admin.request(Method::POST, &format!("/api/v1/referrals/{referral}/record")),
+            admin.request(
+                Method::POST,
+                &format!("/api/v1/referrals/{referral}/record"),
+            ),
             None,
         )
         .await;

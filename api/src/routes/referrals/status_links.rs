@@ -408,7 +408,9 @@ pub async fn read_case_status(
             let care = match case.iter().find_map(|row| row.record_id.clone()) {
                 Some(record) => {
                     let care = CareStage::parse(&warren_store::care::one(tx, &record)?.stage)
-                        .ok_or_else(|| ApiError::Internal("a stored care stage is unknown".into()))?;
+                        .ok_or_else(|| {
+                            ApiError::Internal("a stored care stage is unknown".into())
+                        })?;
                     let shared = if care.is_end() {
                         link.share_outcome
                     } else {

@@ -172,12 +172,12 @@ Smokey, a 6-year-old male chinchilla, arrived at 16:40 after a referral transpor
         summary: "The stages an underweight autumn juvenile passes through from admission to spring release, and how to tell each is reached.",
         species: &["wildlife/hedgehog"],
         topics: &["rehabilitation", "overwintering", "weight"],
-        body: "Juveniles found after October under 450 g cannot fatten enough to hibernate safely. They overwinter with us in stages.\n\n\
-1. **Stabilised** — warm, hydrated, eating cat food unaided; parasite screen done.\n\
-2. **Growing** — gaining 5–10 g a day on a weighed diet; weighed every morning before feeding.\n\
-3. **Ready to hibernate or stay awake** — over 600 g. In the unheated unit it may hibernate; weigh weekly, never wake it.\n\
-4. **Spring conditioning** — awake, in an outdoor pen for 2 weeks, foraging for live food.\n\
-5. **Releasable** — see the *Hedgehog reintroduction criteria*.\n\n\
+        body: "Juveniles found after October under 450 g cannot fatten enough to hibernate safely. They overwinter with us in stages; each is due by the day of care it names, and a plan made from this article ticks them off.\n\n\
+1. **Stabilised** — warm, hydrated, eating cat food unaided; parasite screen done, by day 5.\n\
+2. **Growing** — gaining 5–10 g a day on a weighed diet, weighed every morning before feeding; steady gain by day 14.\n\
+3. **Ready to hibernate or stay awake** — over 600 g by day 60. In the unheated unit it may hibernate; weigh weekly, never wake it.\n\
+4. **Spring conditioning** — awake, in an outdoor pen for 2 weeks, foraging for live food, by day 150.\n\
+5. **Releasable** — every one of the *Hedgehog reintroduction criteria* met, by day 165.\n\n\
 A juvenile that loses more than 10 % in a week at any stage goes back to stage 1.\n",
         age_days: 95,
         revision: None,
@@ -229,11 +229,11 @@ Reluctance to move, swollen joints, rough coat, bleeding gums, weight loss. **Se
         species: &["wildlife/raptor"],
         topics: &["rehabilitation", "flight", "release"],
         body: "Each stage needs a vet's sign-off in the bird's record.\n\n\
-1. **Cage rest** — fracture or soft-tissue healing confirmed on radiographs.\n\
-2. **Short flights** — free flight in the 10 m aviary without falling or crash-landing.\n\
-3. **Stamina** — 10 consecutive lengths of the 30 m flight without open-mouth breathing.\n\
-4. **Hunting** — kills live prey in the aviary on three days running.\n\
-5. **Waterproof** — plumage sheds water after a mist spray.\n\n\
+1. **Cage rest** — fracture or soft-tissue healing confirmed on radiographs by day 21.\n\
+2. **Short flights** — free flight in the 10 m aviary without falling or crash-landing, by day 28.\n\
+3. **Stamina** — 10 consecutive lengths of the 30 m flight without open-mouth breathing, by day 35.\n\
+4. **Hunting** — kills live prey in the aviary on three days running, by day 42.\n\
+5. **Waterproof** — plumage sheds water after a mist spray, by day 45.\n\n\
 Birds are released at dusk (owls) or mid-morning (diurnal raptors) near the find site.\n",
         age_days: 200,
         revision: None,
