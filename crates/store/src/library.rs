@@ -204,6 +204,16 @@ pub fn article(connection: &mut DbConnection, id: &str) -> StoreResult<ArticleRo
         .first(connection)?)
 }
 
+/// The article titled exactly `title`, if there is one.
+pub fn by_title(connection: &mut DbConnection, title: &str) -> StoreResult<Option<ArticleRow>> {
+    Ok(articles::table
+        .filter(articles::title.eq(title))
+        .order(articles::id)
+        .select(ArticleRow::as_select())
+        .first(connection)
+        .optional()?)
+}
+
 /// What an edit writes: the editable fields of the next version.
 #[derive(Debug, Clone)]
 pub struct Edit<'a> {

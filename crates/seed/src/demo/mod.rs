@@ -8,6 +8,7 @@
 //! current, lapsed and never-declared capacity and of verified, overdue and
 //! never-audited listings.
 
+mod care;
 pub mod data;
 pub mod lending;
 pub mod library;
@@ -133,6 +134,7 @@ pub fn load(store: &Store) -> Result<Loaded, SeedError> {
         let referral_count = referrals::load(connection, &members)?;
         lending::load(connection, &members)?;
         let article_count = library::load(connection)?;
+        care::load(connection, &members)?;
         people::load(connection)?;
         specialists::load(connection)?;
         on_call::load(connection)?;
@@ -589,6 +591,41 @@ mod tests {
                 "{status}"
             );
         }
+        // Two hedgehogs in care, one on a plan from the library's articles.
+        let harbourside = store
+            .read(|connection| {
+                warren_store::organizations::find_by_name(connection, "Harbourside Exotic Vets")
+            })
+            .expect("a read")
+            .expect("Harbourside");
+        let histories = store
+            .read(|connection| {
+                warren_store::care::histories(
+                    connection,
+                    Some(&harbourside.id.to_string()),
+                    (Utc::now() - Duration::days(365)).naive_utc(),
+                    (Utc::now() + Duration::days(1)).naive_utc(),
+                )
+            })
+            .expect("the animals in care");
+        assert_eq!(histories.len(), 2);
+        let planned = histories
+            .iter()
+            .find(|history| !history.milestones.is_empty())
+            .expect("a plan");
+        assert_eq!(planned.milestones.len(), 5);
+        assert!(
+            planned.milestones.iter().all(|(due, _)| due.is_some()),
+            "every milestone has its target day"
+        );
+        assert_eq!(
+            planned
+                .milestones
+                .iter()
+                .filter(|(_, met)| met.is_some())
+                .count(),
+            2
+        );
         drop(store);
         let _ = std::fs::remove_dir_all(&folder);
     }

@@ -197,7 +197,7 @@ pub fn load(connection: &mut DbConnection, members: &[Member]) -> Result<usize, 
 }
 
 #[expect(clippy::too_many_arguments, reason = "one referral's parts")]
-fn new_referral(
+pub(crate) fn new_referral(
     referrer: &Member,
     receiver: &Member,
     species: &str,
