@@ -269,4 +269,49 @@ warren_tests::on_both_databases! {
         let board = net.referrer_admin.referral(to_downs.id).await.unwrap().value;
         assert_eq!(board.receiver.phone.as_deref(), Some("0117 496 0999"));
     }
+
+    async fn the_referrers_volunteers_drive_and_never_receive_the_owners_contact(app) {
+        let net = network(&app).await;
+        let (driver, _) = volunteer(&app, &net.referrer_admin, net.referrer, "drive@harbour.test", vec![skill(Skill::Transport, None)]).await;
+        let referral = referral_at(&net, Tier::Urgent).await;
+        let current = net.receiver_admin.referral(referral.id).await.unwrap();
+        net.receiver_admin
+            .transition_referral(referral.id, &TransitionRequest { status: ReferralStatus::Accepted, reason: None, note: None }, &current.etag)
+            .await
+            .unwrap();
+        arrange(&net.referrer_admin, &referral, &leg(Some(false))).await;
+        assert!(net.referrer_admin.referral(referral.id).await.unwrap().value.contact.is_some(), "those who decide read it");
+        assert!(driver.referral(referral.id).await.unwrap().value.contact.is_none());
+
+        // Taking the leg answers the referral as the volunteer reads it.
+        let raw = driver
+            .request(Method::POST, &format!("/api/v1/referrals/{}/transport/accept", referral.id))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(raw.status().as_u16(), 200);
+        let body = raw.text().await.unwrap();
+        assert!(!body.contains("Sam Owner") && !body.contains("07700"), "{body}");
+
+        // Volunteers drive; they do not set the referral's transport step,
+        // and a refusal carries nothing of the case.
+        let etag = driver.referral(referral.id).await.unwrap().etag;
+        let set = driver
+            .request(Method::PUT, &format!("/api/v1/referrals/{}/business-status", referral.id))
+            .header("If-Match", etag.as_str())
+            .json(&serde_json::json!({ "business_status": "in_transit" }))
+            .send()
+            .await
+            .unwrap();
+        let status = set.status().as_u16();
+        let body = set.text().await.unwrap();
+        assert!(!body.contains("Sam Owner") && !body.contains("07700"), "{body}");
+        assert_eq!(status, 403, "{body}");
+        let etag = net.referrer_admin.referral(referral.id).await.unwrap().etag;
+        let set = net.referrer_admin
+            .set_business_status(referral.id, &warren_wire::BusinessStatusRequest { business_status: warren_domain::referral::BusinessStatus::InTransit }, &etag)
+            .await
+            .unwrap();
+        assert!(set.value.contact.is_some());
+    }
 }

@@ -116,10 +116,12 @@ pub fn view(
     Ok(referral)
 }
 
-/// The referral `id` as it is now, as `side` sees it (after a change).
+/// The referral `id` as it is now, as the caller on `side` may read it
+/// (after a change): every write's answer goes through here, so a
+/// volunteer's never carries the owner's or finder's contact.
 fn reread(tx: &mut Tx, id: &str, side: Party) -> Result<Referral, ApiError> {
     let row = store::row(tx, id)?;
-    view(tx, &row, side)
+    view_for(tx, &row, side)
 }
 
 /// The referral as the caller on `side` may read it: without the owner's

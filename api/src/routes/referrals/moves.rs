@@ -203,9 +203,10 @@ pub async fn record_outcome(
     Ok(versioned(&referral, referral.version))
 }
 
-/// Set the transport step shown on the referral (either organization,
-/// `If-Match` required): to be arranged, to be picked up, in transit,
-/// arrived.
+/// Set the transport step shown on the referral (either organization's
+/// admins, clinicians and staff; `If-Match` required): to be arranged, to
+/// be picked up, in transit, arrived. Volunteers drive a leg through its
+/// driver's routes; they do not set the referral's step.
 #[utoipa::path(
     operation_id = "set_referral_business_status",
     tag = "referrals",
@@ -233,6 +234,7 @@ pub async fn set_business_status(
     let referral = api
         .write(move |tx| {
             let (row, side) = load(tx, id)?;
+            forbid_volunteers(tx.who, &row, side)?;
             check_transport_step(side, row.status()?)?;
             let name = actor_name(tx.who);
             store::set_business_status(tx, &row, version.0, step, &name)?;
