@@ -18,7 +18,7 @@ use uuid::Uuid;
 use warren_domain::directory::hours::{CountryCode, Hours, OpeningHoursText, Timezone};
 use warren_domain::directory::search::{Directory, Hit, Listing};
 use warren_domain::directory::taxonomy::{Taxonomy, TermCode, Vocabulary};
-use warren_domain::directory::{Accuracy, Capacity, CapacityLevel, Cover, Limitations};
+use warren_domain::directory::{Accuracy, Availability, Capacity, CapacityLevel, Cover, Limitations};
 use warren_domain::{Description, Email, PersonName, Phone};
 use warren_store::sites::{SiteFields, SiteRecord};
 use warren_store::{DbConnection, Store, StoreError, sites as site_store};
@@ -310,7 +310,8 @@ pub fn public_site(record: &SiteRecord, snapshot: &Snapshot, now: DateTime<Utc>)
         offset: 0,
         limit: 1,
     };
-    let availability = snapshot.directory.availability(&listing, &query, now);
+    let availability =
+        public_availability(snapshot.directory.availability(&listing, &query, now), snapshot);
     let after_hours_cover = listing.cover.as_ref().map(|cover| match cover {
         Cover::Site { site_id } => {
             let covering = snapshot.directory.listing(*site_id);
@@ -403,6 +404,29 @@ pub fn member_site(
     }
 }
 
+/// `availability` as the public may read it: a covering site's public line,
+/// never its referral line or private phone (an on-call cover's number is
+/// the one the site publishes for after hours).
+pub fn public_availability(availability: Availability, snapshot: &Snapshot) -> Availability {
+    match availability {
+        Availability::Covered {
+            site_id: Some(site_id),
+            name,
+            until,
+            ..
+        } => Availability::Covered {
+            site_id: Some(site_id),
+            name,
+            phone: snapshot
+                .directory
+                .listing(site_id)
+                .and_then(|cover| cover.public_phone.clone()),
+            until,
+        },
+        other => other,
+    }
+}
+
 /// A search hit for the wire; members are given the referral line to call,
 /// the public the public number.
 pub fn search_hit(hit: &Hit<'_>, snapshot: &Snapshot, member: bool) -> SearchHit {
@@ -444,7 +468,11 @@ pub fn search_hit(hit: &Hit<'_>, snapshot: &Snapshot, member: bool) -> SearchHit
         postcode: listing.postcode.clone(),
         latitude: listing.latitude,
         longitude: listing.longitude,
-        availability: hit.availability.clone(),
+        availability: if member {
+            hit.availability.clone()
+        } else {
+            public_availability(hit.availability.clone(), snapshot)
+        },
         phone,
         distance_km: hit.distance_km.map(|km| (km * 10.0).round() / 10.0),
         capacity: hit.capacity,

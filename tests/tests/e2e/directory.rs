@@ -245,6 +245,18 @@ warren_tests::on_both_databases! {
         assert!(texts.contains(&"deposit required"), "the cover's limitation: {texts:?}");
         assert!(!texts.contains(&"referral only"), "not the clinic's limitation: {texts:?}");
         assert!(!texts.contains(&"space available"), "{texts:?}");
+
+        // The public sees the cover's public line only, never a members' one.
+        let public = app.client.anonymous().public_search(&filters("10")).await.expect("public search");
+        let hit = &public.items[0];
+        assert_eq!(hit.site_id, clinic);
+        assert_eq!(hit.phone.as_deref(), Some("0117 496 0400"));
+        let answer = serde_json::to_string(&public).unwrap();
+        let site = app.client.anonymous().public_site(clinic).await.expect("the public site");
+        let answer = answer + &serde_json::to_string(&site).unwrap();
+        for private in ["0117 496 0444", "0117 496 0999", "0117 496 0555"] {
+            assert!(!answer.contains(private), "{private} in a public answer: {answer}");
+        }
     }
 
     async fn space_declared_for_now_is_not_promised_for_a_time_after_it_lapses(app) {
