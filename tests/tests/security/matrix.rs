@@ -449,8 +449,14 @@ pub async fn run(world: &World) -> (String, Vec<String>) {
             } else {
                 &[]
             };
+            let signed_out = if caller == Caller::Anonymous {
+                &world.members_only[..]
+            } else {
+                &[]
+            };
             if let Some(secret) = watched
                 .iter()
+                .chain(signed_out)
                 .find(|secret| answer.body.contains(secret.as_str()))
             {
                 violations.push(format!(

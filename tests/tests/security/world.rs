@@ -140,8 +140,47 @@ pub struct World {
     pub harbour: String,
     /// Text only Harbourside and the network's coordinator may ever see.
     pub secrets: Vec<String>,
+    /// Every value the network keeps for its members only — sites' private
+    /// phones, referral lines and contacts, staff e-mail addresses — which
+    /// no answer to someone signed out may carry.
+    pub members_only: Vec<String>,
     callers: BTreeMap<Caller, Client>,
     ids: BTreeMap<&'static str, String>,
+}
+
+/// The demo network's members-only values: every site's private phone and
+/// referral contact, and every staff e-mail address, leaving out any that a
+/// site also publishes.
+fn members_only() -> Vec<String> {
+    use warren_seed::demo::data::ORGANIZATIONS;
+    let sites = || ORGANIZATIONS.iter().flat_map(|organization| organization.sites);
+    let public: Vec<&str> = sites()
+        .flat_map(|site| [Some(site.phone), site.email])
+        .flatten()
+        .collect();
+    let mut values: Vec<String> = sites()
+        .flat_map(|site| {
+            let referral = site.referral.as_ref();
+            [
+                site.private_phone,
+                referral.map(|contact| contact.name),
+                referral.map(|contact| contact.phone),
+                referral.and_then(|contact| contact.email),
+            ]
+        })
+        .flatten()
+        .chain(
+            ORGANIZATIONS
+                .iter()
+                .flat_map(|organization| organization.staff)
+                .map(|person| person.email),
+        )
+        .filter(|value| !public.contains(value))
+        .map(str::to_owned)
+        .collect();
+    values.sort();
+    values.dedup();
+    values
 }
 
 /// A demo person's client.
@@ -496,6 +535,7 @@ impl World {
         )
         .await;
         ids.insert("article", article["id"].as_str().unwrap().to_owned());
+        let members_only = members_only();
         let secrets = vec![
             secret.to_owned(),
             "Ottoline Quarrington".to_owned(),
@@ -530,6 +570,7 @@ impl World {
             document,
             harbour,
             secrets,
+            members_only,
             callers,
             ids,
         }
