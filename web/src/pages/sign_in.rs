@@ -10,10 +10,17 @@ use crate::components::{ErrorAlert, TextField, error_of};
 use crate::session::{SessionState, use_session};
 
 /// Where to go after signing in: the `next` query parameter when it is a
-/// path of this app, else home (never another site).
+/// path of this app, else home (never another site). The path is resolved
+/// against an origin the way a browser resolves it, so `/\evil.example`,
+/// `//evil.example` or a tab inside the slashes, which browsers read as
+/// another host, go home instead.
 fn destination(next: Option<String>) -> String {
-    next.filter(|next| next.starts_with('/') && !next.starts_with("//"))
-        .filter(|next| !next.starts_with("/sign-in"))
+    let base = url::Url::parse("https://warren.invalid/").expect("a fixed base");
+    next.filter(|next| next.starts_with('/'))
+        .and_then(|next| base.join(&next).ok())
+        .filter(|url| url.origin() == base.origin())
+        .map(|url| url[url::Position::BeforePath..].to_owned())
+        .filter(|path| !path.starts_with("/sign-in"))
         .unwrap_or_else(|| "/".to_owned())
 }
 
@@ -124,5 +131,30 @@ pub fn SignInPage() -> impl IntoView {
                 "Joining an existing organization? Ask its administrator for an invitation link."
             </p>
         </section>
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::destination;
+
+    #[test]
+    fn only_a_path_of_this_app_is_a_destination() {
+        let go = |next: &str| destination(Some(next.to_owned()));
+        assert_eq!(go("/referrals/42?tab=files#top"), "/referrals/42?tab=files#top");
+        assert_eq!(go("/triage"), "/triage");
+        for elsewhere in [
+            "/\\evil.example/",
+            "//evil.example/",
+            "/\t/evil.example",
+            "/\\/evil.example",
+            "https://evil.example/",
+            "javascript:alert(1)",
+            "evil.example",
+            "/sign-in?next=/x",
+        ] {
+            assert_eq!(go(elsewhere), "/", "{elsewhere:?}");
+        }
+        assert_eq!(destination(None), "/");
     }
 }
