@@ -53,7 +53,34 @@ fn site_view(principal: &Principal, record: &SiteRecord, snapshot: &Snapshot) ->
     let editable = principal
         .access
         .can_edit_listing(record.organization_id.to_string().as_str());
-    member_site(record, snapshot, Utc::now(), editable)
+    let mut site = member_site(record, snapshot, Utc::now(), editable);
+    if !sees_addresses(principal, record) {
+        for label in [&mut site.capacity_declared_by, &mut site.assured_by]
+            .into_iter()
+            .flatten()
+        {
+            *label = name_only(label);
+        }
+    }
+    site
+}
+
+/// Whether the caller reads the e-mail addresses in who changed a listing
+/// ("Name <e-mail>", which is how people sign in): the organization's
+/// members and network admins. Everyone else in the network sees names
+/// only, so no member can collect the staff's sign-in addresses.
+fn sees_addresses(principal: &Principal, record: &SiteRecord) -> bool {
+    principal
+        .access
+        .can_read(record.organization_id.to_string().as_str())
+}
+
+/// The name of an actor label `Name <e-mail>`.
+fn name_only(label: &str) -> String {
+    label
+        .split_once(" <")
+        .map_or(label, |(name, _)| name)
+        .to_owned()
 }
 
 /// Audits `action` on the site `record` as it is after the change, and
@@ -357,15 +384,23 @@ pub async fn history(
             let who = tx.who;
             let record = store::find(tx, &id)?;
             require_view(who, &record)?;
-            Ok(store::history(tx, &id, before, limit + 1)?)
+            Ok((
+                sees_addresses(who, &record),
+                store::history(tx, &id, before, limit + 1)?,
+            ))
         })
         .await?;
+    let (addresses, changes) = changes;
     let (changes, next_cursor) = paging::page(changes, limit, |change| change.id.to_string());
     let items = changes
         .into_iter()
         .map(|change| SiteChange {
             at: change.at,
-            actor: change.actor,
+            actor: if addresses {
+                change.actor
+            } else {
+                name_only(&change.actor)
+            },
             field: change.field,
             old: change.old,
             new: change.new,

@@ -259,6 +259,38 @@ warren_tests::on_both_databases! {
         }
     }
 
+    async fn other_members_see_who_changed_a_listing_by_name_never_by_sign_in_address(app) {
+        let coordinator = app.network_admin().await;
+        let (owner, owner_admin) = app.vetted(&coordinator, "Listing Owners", "owner@listing.test").await;
+        let (_, other_admin) = app.vetted(&coordinator, "Other Members", "other@other.test").await;
+        let site_id = owner_admin
+            .create_site(owner, &site("Owner Clinic", 1.0, Some("24/7"), &[], &["small_mammal"]), None)
+            .await
+            .unwrap()
+            .value
+            .listing
+            .id;
+        owner_admin
+            .set_capacity(site_id, &SetCapacityRequest { status: CapacityLevel::Normal, expires_in_minutes: Some(60) })
+            .await
+            .unwrap();
+        coordinator.assure_site(site_id).await.unwrap();
+
+        let by_owner = owner_admin.site(site_id).await.unwrap().value;
+        assert!(by_owner.capacity_declared_by.as_deref().is_some_and(|label| label.contains("owner@listing.test")));
+        let seen = other_admin.site(site_id).await.unwrap().value;
+        let history = other_admin.site_history(site_id, &HistoryQuery::default()).await.unwrap();
+        let answers = serde_json::to_string(&seen).unwrap() + &serde_json::to_string(&history).unwrap();
+        for address in ["owner@listing.test", "coordinator@network.test"] {
+            assert!(!answers.contains(address), "{address} shown to another member: {answers}");
+        }
+        assert!(seen.capacity_declared_by.is_some() && seen.assured_by.is_some(), "the names still show");
+        assert!(!history.items.is_empty());
+        assert!(history.items.iter().all(|change| !change.actor.is_empty()));
+        let own_history = owner_admin.site_history(site_id, &HistoryQuery::default()).await.unwrap();
+        assert!(own_history.items.iter().any(|change| change.actor.contains("owner@listing.test")));
+    }
+
     async fn space_declared_for_now_is_not_promised_for_a_time_after_it_lapses(app) {
         let coordinator = app.network_admin().await;
         let (partners, partner_admin) = app.vetted(&coordinator, "Lapse Partners", "lp@lapse.test").await;
