@@ -159,6 +159,7 @@ pub fn start(config: Config, store: Store, listener: TcpListener) -> anyhow::Res
                     .add((header::REFERRER_POLICY, "strict-origin-when-cross-origin")),
             )
             .wrap(from_fn(security_policy))
+            .wrap(from_fn(private_by_default))
             .wrap(from_fn(refuse_nul_in_query))
             .wrap(metrics.clone())
             .wrap(TracingLogger::default())
@@ -219,6 +220,29 @@ async fn refuse_nul_in_query(
         return Ok(request.into_response(response).map_into_right_body());
     }
     Ok(next.call(request).await?.map_into_left_body())
+}
+
+/// Marks `Cache-Control: no-store` on every answer that states no caching
+/// of its own and is someone's: to a request with credentials (a bearer
+/// token or an API key), and from the sign-in routes, which hand out
+/// tokens. Secrets shown once (API keys, webhook secrets, invitation links)
+/// and every member's data so never rest in a browser's or proxy's cache;
+/// public answers keep their own caching.
+async fn private_by_default(
+    request: ServiceRequest,
+    next: Next<impl MessageBody>,
+) -> Result<ServiceResponse<impl MessageBody>, actix_web::Error> {
+    let headers = request.headers();
+    let private = headers.contains_key(header::AUTHORIZATION)
+        || headers.contains_key("x-api-key")
+        || request.path().starts_with("/api/v1/auth/");
+    let mut response = next.call(request).await?;
+    if private && !response.headers().contains_key(header::CACHE_CONTROL) {
+        response
+            .headers_mut()
+            .insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    }
+    Ok(response)
 }
 
 /// The policy of the app's pages: Warren's own scripts, WebAssembly and

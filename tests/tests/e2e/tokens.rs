@@ -280,3 +280,35 @@ warren_tests::on_both_databases! {
         assert_eq!(after.code(), Some("session_ended"));
     }
 }
+
+warren_tests::on_both_databases! {
+    async fn tokens_secrets_and_members_data_are_never_cached(app) {
+        let coordinator = app.network_admin().await;
+        let (organization, admin) = app.vetted(&coordinator, "Cache Clinic", "cache@clinic.test").await;
+        let no_store = |response: &reqwest::Response| {
+            response.headers().get("cache-control").and_then(|value| value.to_str().ok()).map(str::to_owned)
+        };
+        let login = app
+            .client
+            .http()
+            .post(format!("{}/api/v1/auth/login", app.url))
+            .json(&json!({ "email": "cache@clinic.test", "password": PASSWORD }))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(login.status().as_u16(), 200);
+        assert_eq!(no_store(&login).as_deref(), Some("no-store"), "tokens");
+        let me = admin.request(reqwest::Method::GET, "/api/v1/me").send().await.unwrap();
+        assert_eq!(no_store(&me).as_deref(), Some("no-store"), "a member's data");
+        let key = admin
+            .request(reqwest::Method::POST, &format!("/api/v1/organizations/{organization}/api-keys"))
+            .json(&json!({ "name": "Cache check", "scopes": ["read"] }))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(key.status().as_u16(), 201);
+        assert_eq!(no_store(&key).as_deref(), Some("no-store"), "a secret shown once");
+        let public = app.client.http().get(format!("{}/api/v1/public/taxonomy", app.url)).send().await.unwrap();
+        assert_ne!(no_store(&public).as_deref(), Some("no-store"), "public answers keep their own caching");
+    }
+}
