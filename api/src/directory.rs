@@ -18,7 +18,9 @@ use uuid::Uuid;
 use warren_domain::directory::hours::{CountryCode, Hours, OpeningHoursText, Timezone};
 use warren_domain::directory::search::{Directory, Hit, Listing};
 use warren_domain::directory::taxonomy::{Taxonomy, TermCode, Vocabulary};
-use warren_domain::directory::{Accuracy, Availability, Capacity, CapacityLevel, Cover, Limitations};
+use warren_domain::directory::{
+    Accuracy, Availability, Capacity, CapacityLevel, Cover, Limitations,
+};
 use warren_domain::{Description, Email, PersonName, Phone};
 use warren_store::sites::{SiteFields, SiteRecord};
 use warren_store::{DbConnection, Store, StoreError, sites as site_store};
@@ -310,8 +312,10 @@ pub fn public_site(record: &SiteRecord, snapshot: &Snapshot, now: DateTime<Utc>)
         offset: 0,
         limit: 1,
     };
-    let availability =
-        public_availability(snapshot.directory.availability(&listing, &query, now), snapshot);
+    let availability = public_availability(
+        snapshot.directory.availability(&listing, &query, now),
+        snapshot,
+    );
     let after_hours_cover = listing.cover.as_ref().map(|cover| match cover {
         Cover::Site { site_id } => {
             let covering = snapshot.directory.listing(*site_id);

@@ -31,7 +31,7 @@ split_page!(SiteRoute, page_site in part_directory, SitePage);
 split_page!(EditSiteRoute, page_edit_site in part_directory, EditSitePage);
 split_page!(OnCallRoute, page_on_call in part_directory, OnCallPage);
 
-// Referrals, the inbox, consults and specialists.
+// Referrals, the inbox, consults, specialists and the animals in care.
 split_page!(InboxRoute, page_inbox in part_referrals, InboxPage);
 split_page!(ReferralsRoute, page_referrals in part_referrals, ReferralsPage);
 split_page!(NewReferralRoute, page_new_referral in part_referrals, NewReferralPage);
@@ -40,6 +40,7 @@ split_page!(ReferralRoute, page_referral in part_referrals, ReferralPage);
 split_page!(SpecialistsRoute, page_specialists in part_referrals, SpecialistsPage);
 split_page!(SpecialistProfileRoute, page_specialist_profile in part_referrals, SpecialistProfilePage);
 split_page!(ConsultsRoute, page_consults in part_referrals, ConsultsPage);
+split_page!(PatientsRoute, page_patients in part_referrals, PatientsPage);
 
 // Lending, supplies and the library.
 split_page!(LendingRoute, page_lending in part_lending, LendingPage);
@@ -120,6 +121,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/referrals/new") view={Lazy::<NewReferralRoute>::new()}/>
                     <Route path=path!("/referrals/settings") view={Lazy::<ReferralSettingsRoute>::new()}/>
                     <Route path=path!("/referrals/:id") view={Lazy::<ReferralRoute>::new()}/>
+                    <Route path=path!("/patients") view={Lazy::<PatientsRoute>::new()}/>
                     <Route path=path!("/report") view={Lazy::<ReportRoute>::new()}/>
                     <Route path=path!("/audit") view={Lazy::<AuditRoute>::new()}/>
                     <Route path=path!("/library") view={Lazy::<LibraryRoute>::new()}/>

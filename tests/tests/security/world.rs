@@ -153,7 +153,11 @@ pub struct World {
 /// site also publishes.
 fn members_only() -> Vec<String> {
     use warren_seed::demo::data::ORGANIZATIONS;
-    let sites = || ORGANIZATIONS.iter().flat_map(|organization| organization.sites);
+    let sites = || {
+        ORGANIZATIONS
+            .iter()
+            .flat_map(|organization| organization.sites)
+    };
     let public: Vec<&str> = sites()
         .flat_map(|site| [Some(site.phone), site.email])
         .flatten()

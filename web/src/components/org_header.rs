@@ -1,5 +1,6 @@
 //! The header of one organization's pages: its name, and tabs between its
-//! details, members and API keys.
+//! details, members, volunteers, API keys, the animals it holds and its
+//! audit log.
 
 use leptos::prelude::*;
 use uuid::Uuid;
@@ -20,6 +21,8 @@ pub enum OrgTab {
     Volunteers,
     /// `/audit?organization={id}` (a page of its own, linked from here).
     Audit,
+    /// `/patients?org={id}` (a page of its own, linked from here).
+    Patients,
 }
 
 /// The page title under the organization's name, and the tabs.
@@ -83,6 +86,11 @@ fn OrgTabs(
             OrgTab::ApiKeys,
             "API keys",
             format!("/organizations/{organization}/api-keys"),
+        ),
+        (
+            OrgTab::Patients,
+            "Patients",
+            format!("/patients?org={organization}"),
         ),
         (
             OrgTab::Audit,

@@ -12,6 +12,7 @@
 
 use leptos::prelude::*;
 use uuid::Uuid;
+use warren_domain::care::CareStage;
 use warren_domain::dashboard::{Period, format_value};
 use warren_domain::lending::ItemCategory;
 use warren_domain::referral::RejectReason;
@@ -202,7 +203,7 @@ fn DashboardView() -> impl IntoView {
         <header class="page-header">
             <h1>"Dashboard"</h1>
             <p class="lead">
-                "How fast the network answers and sees its cases, how fast urgent alerts are acknowledged, how full the boards are, how true the directory is and how the kit is used."
+                "How fast the network answers and sees its cases, how fast urgent alerts are acknowledged, how full the boards are, how true the directory is, how the kit is used, and how the animals in care fare."
             </p>
         </header>
         <form class="card report-period dashboard-period" data-testid="dashboard-period" on:submit=submit>
@@ -285,6 +286,13 @@ fn Board(dashboard: Dashboard) -> impl IntoView {
         median_minutes_to_acknowledge,
         p90_minutes_to_acknowledge,
         alerts_unacknowledged,
+        animals_in_care,
+        care_ended,
+        released,
+        release_rate,
+        milestones_met,
+        milestones_on_time,
+        follow_ups_due,
     } = dashboard.figures.clone();
     let card = |id: &'static str, label: &'static str, value: String, note: String, warn: bool| {
         view! {
@@ -319,6 +327,10 @@ fn Board(dashboard: Dashboard) -> impl IntoView {
             {card("acknowledge", "Median time to acknowledge", minutes(median_minutes_to_acknowledge), format!("90 % within {}; {urgent_alerts} urgent {}", minutes(p90_minutes_to_acknowledge), if urgent_alerts == 1 { "alert" } else { "alerts" }), false)}
             {card("unacknowledged", "Urgent alerts nobody acknowledged", alerts_unacknowledged.to_string(), "everyone on call and the admins alerted".to_owned(), alerts_unacknowledged > 0)}
             {card("kit", "Kit utilisation", rate(kit_utilisation), format!("{kit_items} items, {overdue_loans} {} overdue", if overdue_loans == 1 { "loan" } else { "loans" }), overdue_loans > 0)}
+            {card("in-care", "Animals in care", animals_in_care.to_string(), "held now, care not ended".to_owned(), false)}
+            {card("release-rate", "Release rate", rate(release_rate), format!("{released} released of {care_ended} whose care ended"), false)}
+            {card("milestones", "Milestones met on time", format!("{milestones_on_time} of {milestones_met}"), "rehabilitation milestones met in the period".to_owned(), milestones_on_time < milestones_met)}
+            {card("follow-ups", "Follow-ups due", follow_ups_due.to_string(), "released animals to check on now".to_owned(), follow_ups_due > 0)}
         </ul>
         <div class="chart-grid">{charts}</div>
     }
@@ -345,6 +357,16 @@ fn display_label(label: &str) -> String {
     }
     if let Some(category) = ItemCategory::parse(label) {
         return category.label().to_owned();
+    }
+    if let Some(stage) = CareStage::parse(label) {
+        return stage.label().to_owned();
+    }
+    // Days in care: "wildlife/hedgehog · rehabilitation".
+    if let Some((species, stage)) = label.split_once(" · ") {
+        let species = species.rsplit('/').next().unwrap_or(species);
+        let stage = CareStage::parse(stage)
+            .map_or_else(|| stage.replace('_', " "), |stage| stage.label().to_owned());
+        return format!("{} · {stage}", species.replace('_', " "));
     }
     label.replace('_', " ")
 }

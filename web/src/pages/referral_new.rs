@@ -11,6 +11,11 @@
 //! `?assessment=<id>` carries an assessment over in one click: its tier,
 //! result and needs, the species and patient, and its recommended
 //! destinations offered as receivers (`&to=<site>` picks one already).
+//! `?record=<id>` hands an animal on, or back, with its patient record: the
+//! species, name, sex, identifiers and latest weight come from the record,
+//! the referring organization is the one holding the animal, and the record
+//! travels with the referral (`patient_record_id`), so whoever accepts it
+//! reads and writes it next.
 //! Fields are checked with the domain's own rules before sending; the
 //! server's field errors (422) are shown next to the same fields.
 
@@ -26,7 +31,9 @@ use warren_domain::directory::taxonomy::TermCode;
 use warren_domain::referral::{Contact, MAX_RECEIVERS, Patient, Sex, Weight};
 use warren_domain::triage::Tier;
 use warren_domain::{ClinicalNote, Email, Phone, Role, ShortText};
-use warren_wire::{AssessmentRecord, CreateReferralRequest, SearchHit, Term};
+use warren_wire::{
+    AssessmentRecord, CreateReferralRequest, EntryDetails, PatientRecord, SearchHit, Term,
+};
 
 use crate::components::{
     AvailabilityBadge, ErrorAlert, FieldErrors, Loaded, RequireSignIn, SpeciesOptions, TermChips,
@@ -56,15 +63,21 @@ pub fn NewReferralPage() -> impl IntoView {
     }
 }
 
-/// What the form starts from: the vocabulary and, with `?assessment=`, the
-/// assessment with the labels of its protocol's signs.
+/// What the form starts from: the vocabulary; with `?assessment=`, the
+/// assessment with the labels of its protocol's signs; with `?record=`, the
+/// patient record that goes with the referral.
 #[derive(Clone)]
 struct Start {
     terms: Vec<Term>,
     assessment: Option<(AssessmentRecord, BTreeMap<String, String>)>,
+    record: Option<PatientRecord>,
 }
 
-async fn start(session: Session, assessment: Option<Uuid>) -> Result<Start, ClientError> {
+async fn start(
+    session: Session,
+    assessment: Option<Uuid>,
+    record: Option<Uuid>,
+) -> Result<Start, ClientError> {
     let terms = read_through(TAXONOMY_KEY, async move { session.api().taxonomy().await })
         .await?
         .value
@@ -90,18 +103,26 @@ async fn start(session: Session, assessment: Option<Uuid>) -> Result<Start, Clie
         }
         None => None,
     };
-    Ok(Start { terms, assessment })
+    let record = match record {
+        Some(id) => Some(session.api().patient_record(id).await?.value),
+        None => None,
+    };
+    Ok(Start {
+        terms,
+        assessment,
+        record,
+    })
 }
 
 #[component]
 fn NewReferral() -> impl IntoView {
     let session = use_session();
     let query = use_query_map();
-    let (assessment, to) = query.with_untracked(|query| {
+    let (assessment, to, record) = query.with_untracked(|query| {
         let id = |key: &str| query.get(key).and_then(|id| Uuid::parse_str(&id).ok());
-        (id("assessment"), id("to"))
+        (id("assessment"), id("to"), id("record"))
     });
-    let loaded = LocalResource::new(move || start(session, assessment));
+    let loaded = LocalResource::new(move || start(session, assessment, record));
     view! {
         <header class="page-header">
             <p class="eyebrow">
@@ -111,7 +132,7 @@ fn NewReferral() -> impl IntoView {
             <p class="lead">"Send a patient to another clinic or rescue — up to five at once; the first to accept takes it."</p>
         </header>
         <Loaded resource=loaded label="Loading the form…" let:start>
-            <ReferralForm terms=start.terms assessment=start.assessment to/>
+            <ReferralForm terms=start.terms assessment=start.assessment record=start.record to/>
         </Loaded>
     }
 }
@@ -157,6 +178,7 @@ fn add_receiver(receivers: RwSignal<Vec<Receiver>>, site: Receiver) {
 fn ReferralForm(
     terms: Vec<Term>,
     assessment: Option<(AssessmentRecord, BTreeMap<String, String>)>,
+    record: Option<PatientRecord>,
     to: Option<Uuid>,
 ) -> impl IntoView {
     let session = use_session();
@@ -175,9 +197,18 @@ fn ReferralForm(
         .filter(|membership| membership.role != Role::Volunteer)
         .map(|membership| (membership.organization.id, membership.organization.name))
         .collect();
+    // The organization holding the animal hands it on.
+    let holder = record.as_ref().and_then(|record| {
+        record
+            .custody
+            .iter()
+            .find(|custody| custody.until.is_none())
+            .map(|custody| custody.organization_id)
+    });
     let first_org = assessment
         .as_ref()
         .map(|record| record.organization_id)
+        .or(holder.filter(|holder| actors.iter().any(|(id, _)| id == holder)))
         .or_else(|| actors.first().map(|(id, _)| *id));
     let organization = RwSignal::new(first_org);
     let sites = LocalResource::new(move || {
@@ -221,21 +252,77 @@ fn ReferralForm(
     });
 
     let species = RwSignal::new(
-        assessment
+        record
             .as_ref()
             .map(|record| record.species.clone())
+            .or_else(|| assessment.as_ref().map(|record| record.species.clone()))
             .unwrap_or_default(),
     );
     let name = RwSignal::new(
-        assessment
+        record
             .as_ref()
-            .and_then(|record| record.patient.clone())
+            .map(|record| record.name.clone())
+            .or_else(|| {
+                assessment
+                    .as_ref()
+                    .and_then(|record| record.patient.clone())
+            })
             .unwrap_or_default(),
     );
-    let sex = RwSignal::new(String::new());
-    let age = RwSignal::new(String::new());
-    let weight = RwSignal::new(String::new());
-    let identifiers = RwSignal::new(String::new());
+    let sex = RwSignal::new(
+        record
+            .as_ref()
+            .map(|record| record.sex)
+            .filter(|sex| *sex != Sex::Unknown)
+            .map(|sex| sex.as_str().to_owned())
+            .unwrap_or_default(),
+    );
+    let age = RwSignal::new(
+        record
+            .as_ref()
+            .map(|record| record.age_class)
+            .filter(|age| *age != warren_wire::AgeClass::Unknown)
+            .map(|age| age.label().to_owned())
+            .unwrap_or_default(),
+    );
+    let weight = RwSignal::new(
+        record
+            .as_ref()
+            .and_then(|record| {
+                record
+                    .entries
+                    .iter()
+                    .rev()
+                    .find_map(|entry| match entry.details {
+                        EntryDetails::Weight { grams } => Some(grams.grams().to_string()),
+                        _ => None,
+                    })
+            })
+            .unwrap_or_default(),
+    );
+    let identifiers = RwSignal::new(
+        record
+            .as_ref()
+            .map(|record| {
+                record
+                    .identifiers
+                    .iter()
+                    .map(|identifier| identifier.value.to_string())
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            })
+            .unwrap_or_default(),
+    );
+    let patient_record_id = record.as_ref().map(|record| record.id);
+    let carried = record.as_ref().map(|record| {
+        let holder = record
+            .custody
+            .iter()
+            .find(|custody| custody.until.is_none())
+            .map(|custody| custody.organization_name.clone())
+            .unwrap_or_default();
+        (record.name.clone(), record.stage.label(), holder)
+    });
     let contact_name = RwSignal::new(String::new());
     let contact_phone = RwSignal::new(String::new());
     let contact_email = RwSignal::new(String::new());
@@ -444,6 +531,7 @@ fn ReferralForm(
             capabilities,
             transport_needed: transport_needed.get_untracked(),
             draft,
+            patient_record_id,
         };
         Some((request, organization?))
     };
@@ -475,6 +563,20 @@ fn ReferralForm(
                             {format!(" {} · assessed {at} by {by}.", patient.unwrap_or_default())}
                         </p>
                         <p class="alert-meta">"Its tier, result and needs go with the referral; check the rest and send."</p>
+                    </div>
+                }
+            })}
+        {carried
+            .map(|(name, stage, holder)| {
+                let error = errors.of("patient_record_id");
+                view! {
+                    <div class="alert alert-info carried" data-testid="record-carried">
+                        <p>
+                            <strong>"The patient record goes with it: "</strong>
+                            {format!("{name}, at {}, held by {holder}.", stage.to_lowercase())}
+                        </p>
+                        <p class="alert-meta">"Whoever accepts the referral holds the animal next, and reads and writes its record; you keep reading it."</p>
+                        {move || error.get().map(|error| view! { <p class="field-error" role="alert">{error}</p> })}
                     </div>
                 }
             })}

@@ -158,6 +158,9 @@ fn Board() -> impl IntoView {
                 <p class="lead">"Patients your organization sends and receives, as it happens."</p>
             </div>
             <div class="button-row">
+                <a class="button secondary" href="/patients" data-testid="patients-link">
+                    "Patients in care"
+                </a>
                 <a class="button secondary" href="/referrals/settings">
                     "Answer times"
                 </a>

@@ -141,7 +141,10 @@ mod tests {
     #[test]
     fn only_a_path_of_this_app_is_a_destination() {
         let go = |next: &str| destination(Some(next.to_owned()));
-        assert_eq!(go("/referrals/42?tab=files#top"), "/referrals/42?tab=files#top");
+        assert_eq!(
+            go("/referrals/42?tab=files#top"),
+            "/referrals/42?tab=files#top"
+        );
         assert_eq!(go("/triage"), "/triage");
         for elsewhere in [
             "/\\evil.example/",

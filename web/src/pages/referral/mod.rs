@@ -4,8 +4,10 @@
 //! each, where it stands and the moves the caller's side may make now (the
 //! server's `next_statuses`; declining asks for a reason from the list), the
 //! transport leg and its steps, the outcome (recorded by the receiver), the
-//! files of the case (radiographs, photos, documents, videos), the timeline
-//! and the case thread between the two sides.
+//! animal's patient record (which travels with it from one organization to
+//! the next: [`record`]), the files of the case (radiographs, photos,
+//! documents, videos), the timeline and the case thread between the two
+//! sides.
 //!
 //! Every change is sent with the version the page shows (`If-Match`); when
 //! someone else changed the referral meanwhile the server refuses it (412),
@@ -44,6 +46,7 @@ use crate::session::{Session, use_session};
 mod clinical;
 mod outcome;
 mod owner_link;
+mod record;
 mod status;
 mod thread;
 mod transport;
@@ -51,6 +54,7 @@ mod transport;
 use clinical::{ClinicalCard, PartiesCard, PatientCard};
 use outcome::OutcomeCard;
 use owner_link::OwnerLinkCard;
+use record::RecordSection;
 use status::StatusCard;
 use thread::{ThreadCard, Timeline};
 use transport::TransportCard;
@@ -387,6 +391,7 @@ fn Detail(id: Uuid, initial: Versioned<Referral>) -> impl IntoView {
                     may_attach=Signal::derive(move || page.own_organization().is_some())
                 />
                 <PatientCard/>
+                <RecordSection/>
                 <TransportCard/>
                 <OutcomeCard/>
             </div>
