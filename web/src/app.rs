@@ -30,17 +30,19 @@ split_page!(DirectoryAuditRoute, page_directory_audit in part_directory, Directo
 split_page!(SiteRoute, page_site in part_directory, SitePage);
 split_page!(EditSiteRoute, page_edit_site in part_directory, EditSitePage);
 split_page!(OnCallRoute, page_on_call in part_directory, OnCallPage);
+// Finding a specialist and an organization's animals in care are searches
+// and lists too; they keep the referral pages' part under its budget.
+split_page!(SpecialistsRoute, page_specialists in part_directory, SpecialistsPage);
+split_page!(SpecialistProfileRoute, page_specialist_profile in part_directory, SpecialistProfilePage);
+split_page!(PatientsRoute, page_patients in part_directory, PatientsPage);
 
-// Referrals, the inbox, consults, specialists and the animals in care.
+// Referrals, the inbox and consults.
 split_page!(InboxRoute, page_inbox in part_referrals, InboxPage);
 split_page!(ReferralsRoute, page_referrals in part_referrals, ReferralsPage);
 split_page!(NewReferralRoute, page_new_referral in part_referrals, NewReferralPage);
 split_page!(ReferralSettingsRoute, page_referral_settings in part_referrals, ReferralSettingsPage);
 split_page!(ReferralRoute, page_referral in part_referrals, ReferralPage);
-split_page!(SpecialistsRoute, page_specialists in part_referrals, SpecialistsPage);
-split_page!(SpecialistProfileRoute, page_specialist_profile in part_referrals, SpecialistProfilePage);
 split_page!(ConsultsRoute, page_consults in part_referrals, ConsultsPage);
-split_page!(PatientsRoute, page_patients in part_referrals, PatientsPage);
 
 // Lending, supplies and the library.
 split_page!(LendingRoute, page_lending in part_lending, LendingPage);
