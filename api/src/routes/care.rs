@@ -22,7 +22,7 @@ use actix_web::{HttpResponse, get, patch, post, web};
 use chrono::{DateTime, NaiveDate, Utc};
 use uuid::Uuid;
 use warren_domain::care::{
-    self as rules, AgeClass, CareError, CareStage, EntryDetails, Identifier, MilestoneState,
+    self as rules, AgeClass, CareStage, EntryDetails, Identifier, MilestoneState,
     StageChange as Change,
 };
 use warren_domain::referral::Sex;
@@ -388,11 +388,9 @@ where
 /// future) or now.
 fn dated(at: Option<DateTime<Utc>>) -> Result<DateTime<Utc>, ApiError> {
     let now = Utc::now();
-    match at {
-        Some(at) if at > now + chrono::Duration::minutes(5) => Err(CareError::InTheFuture.into()),
-        Some(at) => Ok(at),
-        None => Ok(now),
-    }
+    let at = at.unwrap_or(now);
+    rules::check_time(at, now)?;
+    Ok(at)
 }
 
 /// Start the patient record of a referral's animal (either organization's

@@ -262,6 +262,16 @@ pub enum CareError {
     TargetDay,
 }
 
+/// Checks the time an entry or stage change is dated: never in the
+/// future, with five minutes of grace for a device clock slightly ahead.
+pub fn check_time(at: DateTime<Utc>, now: DateTime<Utc>) -> Result<(), CareError> {
+    if at > now + chrono::Duration::minutes(5) {
+        Err(CareError::InTheFuture)
+    } else {
+        Ok(())
+    }
+}
+
 /// Checks an entry against the record's current stage.
 pub fn check_entry(
     details: &EntryDetails,
@@ -269,10 +279,7 @@ pub fn check_entry(
     at: DateTime<Utc>,
     now: DateTime<Utc>,
 ) -> Result<(), CareError> {
-    // Five minutes of grace for a device clock slightly ahead.
-    if at > now + chrono::Duration::minutes(5) {
-        return Err(CareError::InTheFuture);
-    }
+    check_time(at, now)?;
     match details {
         EntryDetails::Monitoring { .. } if stage != CareStage::Released => {
             Err(CareError::NotReleased)
