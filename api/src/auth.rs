@@ -13,23 +13,24 @@
 
 use std::collections::HashMap;
 use std::future::Future;
-use std::num::NonZeroU32;
 use std::pin::Pin;
+use std::time::Duration;
 
 use actix_web::dev::Payload;
 use actix_web::http::header;
 use actix_web::{FromRequest, HttpMessage, HttpRequest, web};
-use governor::{DefaultKeyedRateLimiter, Quota, RateLimiter};
 use jsonwebtoken::{DecodingKey, EncodingKey, Header, Validation, decode, decode_header, encode};
 use serde::{Deserialize, Serialize};
 use tracing_actix_web::RequestId;
 use warren_domain::alerts::AlertKind;
 use warren_domain::{Access, ApiScope, Role};
+use warren_store::Store;
 use warren_store::accounts::{self, ApiKeyRecord, UserRecord};
 use warren_store::audit::Actor;
 
 use crate::config::TokenSettings;
 use crate::error::ApiError;
+use crate::limits::{RateLimit, Sharing};
 use crate::state::AppState;
 use warren_wire::ErrorCode;
 
@@ -179,6 +180,25 @@ pub struct StreamAccess {
 }
 
 impl StreamAccess {
+    /// The person holding the ticket, if a person does.
+    pub fn user_id(&self) -> Option<&str> {
+        self.user_id.as_deref()
+    }
+
+    /// Keeps only what the holder's current `memberships` still allow: a
+    /// ticket signed before someone was removed from an organization must
+    /// not go on hearing its referrals.
+    pub fn narrow(&mut self, memberships: &[accounts::MembershipRecord]) {
+        self.organizations.retain(|organization| {
+            memberships
+                .iter()
+                .any(|membership| membership.organization.id == *organization)
+        });
+        self.network_admin &= memberships
+            .iter()
+            .any(|membership| membership.role == Role::NetworkAdmin);
+    }
+
     /// Whether the holder may hear `event`.
     pub fn sees(&self, event: &warren_wire::ReferralEvent) -> bool {
         self.network_admin
@@ -326,59 +346,62 @@ struct Unsubscribe {
 
 // Sign-in rate limits.
 
-/// Sign-in attempts per client address and per account.
+/// Sign-in attempts per client address and per account (see
+/// [`crate::limits`] for how replicas share them).
 pub struct LoginLimiter {
-    by_client: DefaultKeyedRateLimiter<String>,
-    by_account: DefaultKeyedRateLimiter<String>,
+    by_client: RateLimit,
+    by_account: RateLimit,
 }
 
 impl LoginLimiter {
-    /// Allows `per_minute` attempts a minute (with that many in a burst).
-    pub fn new(per_minute: u32) -> Self {
-        let quota =
-            Quota::per_minute(NonZeroU32::new(per_minute.max(1)).unwrap_or(NonZeroU32::MIN));
+    /// Allows `per_minute` attempts a minute (with that many in a burst),
+    /// per client address and per account. `name` tells its counts apart
+    /// from other limits'.
+    pub fn new(store: &Store, name: &'static [&'static str; 2], per_minute: u32) -> Self {
+        let minute = Duration::from_secs(60);
         Self {
-            by_client: RateLimiter::keyed(quota),
-            by_account: RateLimiter::keyed(quota),
+            by_client: RateLimit::new(store, name[0], per_minute, minute, Sharing::EveryHit),
+            by_account: RateLimit::new(store, name[1], per_minute, minute, Sharing::EveryHit),
         }
     }
 
     /// Allows `per_minute` attempts a minute per client address, and
     /// `per_hour` an hour per account (password resets: a few links an
     /// hour are plenty, and more would flood someone's mailbox).
-    pub fn hourly_per_account(per_minute: u32, per_hour: u32) -> Self {
-        let minute =
-            Quota::per_minute(NonZeroU32::new(per_minute.max(1)).unwrap_or(NonZeroU32::MIN));
-        let hour = Quota::per_hour(NonZeroU32::new(per_hour.max(1)).unwrap_or(NonZeroU32::MIN));
+    pub fn hourly_per_account(
+        store: &Store,
+        name: &'static [&'static str; 2],
+        per_minute: u32,
+        per_hour: u32,
+    ) -> Self {
         Self {
-            by_client: RateLimiter::keyed(minute),
-            by_account: RateLimiter::keyed(hour),
+            by_client: RateLimit::new(
+                store,
+                name[0],
+                per_minute,
+                Duration::from_secs(60),
+                Sharing::EveryHit,
+            ),
+            by_account: RateLimit::new(
+                store,
+                name[1],
+                per_hour,
+                Duration::from_secs(3600),
+                Sharing::EveryHit,
+            ),
         }
     }
 
     /// Counts an attempt; refuses it past the limit.
-    pub fn check(&self, client: &str, account: &str) -> Result<(), ApiError> {
-        let refuse = |not_until: governor::NotUntil<governor::clock::QuantaInstant>| {
-            let wait = not_until.wait_time_from(governor::clock::Clock::now(
-                &governor::clock::DefaultClock::default(),
-            ));
-            ApiError::RateLimited {
-                retry_after: wait.as_secs().max(1),
-            }
-        };
-        self.by_client
-            .check_key(&client.to_owned())
-            .map_err(refuse)?;
-        self.by_account
-            .check_key(&account.to_owned())
-            .map_err(refuse)?;
-        Ok(())
+    pub async fn check(&self, client: &str, account: &str) -> Result<(), ApiError> {
+        self.by_client.check(client).await?;
+        self.by_account.check(account).await
     }
 
     /// Forgets idle keys so memory stays bounded.
-    pub fn shrink(&self) {
-        self.by_client.retain_recent();
-        self.by_account.retain_recent();
+    pub async fn shrink(&self) {
+        self.by_client.exchange().await;
+        self.by_account.exchange().await;
     }
 }
 
@@ -539,12 +562,13 @@ pub fn anonymous_actor(request: &HttpRequest, label: &str) -> Actor {
     }
 }
 
-/// The client's address, the key of per-client rate limits.
+/// The client's address, the key of per-client rate limits: the connection's
+/// peer, or what a trusted proxy says of its client (`crate::edge`).
 pub fn client_address(request: &HttpRequest) -> String {
-    request
-        .peer_addr()
-        .map(|address| address.ip().to_string())
-        .unwrap_or_default()
+    match request.app_data::<actix_web::web::Data<crate::state::AppState>>() {
+        Some(state) => crate::edge::client_address(request, &state.config.trusted_proxies),
+        None => crate::edge::client_address(request, &crate::edge::TrustedProxies::default()),
+    }
 }
 
 /// The request id tracing assigned to this request.

@@ -33,6 +33,14 @@ pub struct Config {
     /// Public directory requests allowed per minute per partner API key
     /// (`WARREN_PARTNER_REQUESTS_PER_MINUTE`).
     pub partner_requests_per_minute: u32,
+    /// Organization applications allowed an hour per client address and per
+    /// e-mail address (`WARREN_APPLICATIONS_PER_HOUR`).
+    pub applications_per_hour: u32,
+    /// The reverse proxies whose forwarding header names the client
+    /// (`WARREN_TRUSTED_PROXIES`, `WARREN_FORWARDED_HEADER`).
+    pub trusted_proxies: crate::edge::TrustedProxies,
+    /// Where Prometheus reads `/metrics`.
+    pub metrics: MetricsSettings,
     /// How often background jobs (escalation, webhook delivery) run
     /// (`WARREN_JOB_INTERVAL_MS`, default 5000).
     pub job_interval: Duration,
@@ -53,6 +61,30 @@ pub struct Config {
     /// Whether this is the demo (`warren serve --demo`): with no SMTP
     /// server, the demo mailbox page shows the e-mails Warren sent.
     pub demo: bool,
+}
+
+/// Who may read `/metrics`. The counters say how busy each route is and how
+/// many alerts went out, which is nobody's business outside the people
+/// running Warren, so they are not public on the app's port.
+#[derive(Clone, Default)]
+pub struct MetricsSettings {
+    /// A separate address serving only `/metrics` (`WARREN_METRICS_ADDR`),
+    /// e.g. `127.0.0.1:9090` or an address only the monitoring network
+    /// reaches. Without a token, anyone who reaches it may read.
+    pub addr: Option<String>,
+    /// A bearer token (`WARREN_METRICS_TOKEN`): with it, `/metrics` on the
+    /// app's port (and on the separate address) answers to
+    /// `Authorization: Bearer <token>` only.
+    pub token: Option<String>,
+}
+
+impl std::fmt::Debug for MetricsSettings {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("MetricsSettings")
+            .field("addr", &self.addr)
+            .field("token", &self.token.as_ref().map(|_| "configured"))
+            .finish()
+    }
 }
 
 /// Where the files attached to cases are kept: an S3-compatible bucket when
@@ -189,6 +221,11 @@ impl Config {
     /// | `WARREN_LOGIN_ATTEMPTS_PER_MINUTE` | `10` | sign-in attempts per client address and per account |
     /// | `WARREN_PUBLIC_REQUESTS_PER_MINUTE` | `120` | public directory requests per client address |
     /// | `WARREN_PARTNER_REQUESTS_PER_MINUTE` | `1200` | public directory requests per partner API key |
+    /// | `WARREN_APPLICATIONS_PER_HOUR` | `10` | organization applications per client address and per e-mail address |
+    /// | `WARREN_TRUSTED_PROXIES` | none | addresses and CIDR networks of the reverse proxies in front of Warren; only from them is the forwarding header believed (its right-most hop that is not a listed proxy is the client) |
+    /// | `WARREN_FORWARDED_HEADER` | `x-forwarded-for` | the header those proxies write: `x-forwarded-for` or `forwarded` (RFC 7239) |
+    /// | `WARREN_METRICS_TOKEN` | none | bearer token Prometheus sends for `/metrics`; without it and without `WARREN_METRICS_ADDR`, `/metrics` is not served |
+    /// | `WARREN_METRICS_ADDR` | none | a separate address serving only `/metrics` (also checked against the token when one is set) |
     /// | `WARREN_JOB_INTERVAL_MS` | `5000` | how often escalation and webhook delivery run |
     /// | `WARREN_WEBHOOK_RETRY_BASE_MS` | `10000` | first wait before retrying a failed webhook delivery; then 3×, 12×, 60×, 360× and 2160× it (10 s, 30 s, 2 min, 10 min, 1 h, 6 h); given up after 8 attempts |
     /// | `WARREN_WEBHOOKS_TO_PRIVATE_ADDRESSES` | `false` | `true` lets webhooks reach loopback, private and link-local addresses (a receiver inside the network Warren runs in) |
@@ -234,6 +271,20 @@ impl Config {
             login_attempts_per_minute: number("WARREN_LOGIN_ATTEMPTS_PER_MINUTE", 10)?,
             public_requests_per_minute: number("WARREN_PUBLIC_REQUESTS_PER_MINUTE", 120)?,
             partner_requests_per_minute: number("WARREN_PARTNER_REQUESTS_PER_MINUTE", 1200)?,
+            applications_per_hour: number("WARREN_APPLICATIONS_PER_HOUR", 10)?,
+            trusted_proxies: crate::edge::TrustedProxies::parse(
+                &var("WARREN_TRUSTED_PROXIES").unwrap_or_default(),
+                var("WARREN_FORWARDED_HEADER")
+                    .map(|name| name.parse())
+                    .transpose()
+                    .map_err(|error: String| anyhow::anyhow!("WARREN_FORWARDED_HEADER: {error}"))?
+                    .unwrap_or_default(),
+            )
+            .map_err(|error| anyhow::anyhow!("WARREN_TRUSTED_PROXIES: {error}"))?,
+            metrics: MetricsSettings {
+                addr: var("WARREN_METRICS_ADDR"),
+                token: var("WARREN_METRICS_TOKEN"),
+            },
             job_interval: Duration::from_millis(number("WARREN_JOB_INTERVAL_MS", 5000)?),
             webhook_retry_base: Duration::from_millis(number(
                 "WARREN_WEBHOOK_RETRY_BASE_MS",

@@ -93,6 +93,13 @@ pub enum LiveEvent {
     Alert(AlertNotice),
     /// Messages were queued in the outbox: the sender may go now.
     MailQueued,
+    /// A person's memberships changed (removed from an organization, or a
+    /// new role): their open event streams narrow to what they may still
+    /// hear, on every replica.
+    AccessChanged {
+        /// The person.
+        user_id: String,
+    },
     /// An alert was raised (counted on `/metrics` once its change commits;
     /// never announced to other replicas nor streamed).
     AlertRaised {

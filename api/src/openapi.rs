@@ -1,8 +1,17 @@
 //! The OpenAPI document, built from the same route table the server runs.
+//!
+//! Mainstream tools must accept it as it is: `redocly lint` (recommended
+//! rules) without errors, openapi-typescript and openapi-python-client
+//! generating clients that build, and YAML 1.1 readers reading `openapi.yaml`
+//! as the JSON the server publishes. The contract tests run those tools.
+
+mod yaml;
 
 use actix_web::App;
 use utoipa::openapi::path::ParameterIn;
-use utoipa::openapi::security::{ApiKey, ApiKeyValue, HttpAuthScheme, HttpBuilder, SecurityScheme};
+use utoipa::openapi::security::{
+    ApiKey, ApiKeyValue, HttpAuthScheme, HttpBuilder, SecurityRequirement, SecurityScheme,
+};
 use utoipa::{Modify, OpenApi};
 use utoipa_actix_web::AppExt;
 
@@ -19,12 +28,17 @@ Errors are RFC 9457 `application/problem+json` with a stable `code`; validation 
 Changes to versioned resources need the `ETag` you read as `If-Match` (a stale one answers 412). \
 Creating requests accept an `Idempotency-Key` header: a retry with the same key returns the first answer. \
 People authenticate with a short-lived JWT (`Authorization: Bearer`, from `/api/v1/auth/login`) and rotate it with a single-use refresh token; \
-integrations use an organization's API key in the `X-API-Key` header. \
+integrations use an organization's API key in the `X-API-Key` header; sending both answers 400 `ambiguous_credentials`. \
+A path the API has, asked with a method it does not take, answers 405 `method_not_allowed` with an `Allow` header. \
 Every response carries an `X-Request-Id`.",
-        license(name = "AGPL-3.0-or-later")
+        license(name = "AGPL-3.0-or-later", identifier = "AGPL-3.0-or-later")
     ),
+    // Paths are absolute (`/api/v1/…`, `/api/hsds/…`): the server is the
+    // host the document is read from.
+    servers((url = "/", description = "The Warren server that publishes this document.")),
     components(schemas(
         warren_wire::Problem,
+        warren_wire::AlertFilter,
         warren_wire::FieldError,
         warren_wire::ReferralEvent,
         warren_wire::LoanEvent,
@@ -101,7 +115,87 @@ pub fn document() -> utoipa::openapi::OpenApi {
         .configure(routes::api)
         .split_for_parts();
     add_common_problems(&mut document);
+    declare_public_operations(&mut document);
+    document_hsds_root_without_slash(&mut document);
+    state_text_lengths(&mut document);
     document
+}
+
+/// Puts the lengths the server allows on the schemas of its validated text
+/// types, from the same constants their `parse` checks. utoipa takes no
+/// `min_length`/`max_length` on a newtype's own schema, so they are set
+/// here. The server counts characters after trimming surrounding white space
+/// (a password as given); JSON Schema counts characters too.
+fn state_text_lengths(document: &mut utoipa::openapi::OpenApi) {
+    use utoipa::ToSchema;
+    use utoipa::openapi::{RefOr, Schema};
+    use warren_domain::text::*;
+
+    let lengths = [
+        (PersonName::name(), PersonName::LENGTH),
+        (OrgName::name(), OrgName::LENGTH),
+        (ApiKeyName::name(), ApiKeyName::LENGTH),
+        (Description::name(), Description::LENGTH),
+        (Email::name(), Email::LENGTH),
+        (Password::name(), Password::LENGTH),
+        (Website::name(), Website::LENGTH),
+        (AddressLine::name(), AddressLine::LENGTH),
+        (Phone::name(), Phone::LENGTH),
+        (ShortText::name(), ShortText::LENGTH),
+        (ClinicalNote::name(), ClinicalNote::LENGTH),
+    ];
+    let Some(components) = document.components.as_mut() else {
+        return;
+    };
+    for (name, (min, max)) in lengths {
+        if let Some(RefOr::T(Schema::Object(schema))) = components.schemas.get_mut(name.as_ref()) {
+            schema.min_length = Some(min);
+            schema.max_length = Some(max);
+        }
+    }
+}
+
+/// Whether `operation` needs credentials: some requirement names a scheme.
+/// `[{}]`, the empty requirement, is how a public operation says it needs
+/// none.
+pub fn needs_credentials(operation: &utoipa::openapi::path::Operation) -> bool {
+    operation
+        .security
+        .iter()
+        .flatten()
+        .any(|requirement| *requirement != SecurityRequirement::default())
+}
+
+/// Gives every operation that names no security scheme the empty
+/// requirement, `security: [{}]`: stated public, not forgotten. Which
+/// operations are public is checked against the server's access rules by
+/// the contract and security suites.
+fn declare_public_operations(document: &mut utoipa::openapi::OpenApi) {
+    for item in document.paths.paths.values_mut() {
+        for operation in [
+            &mut item.get,
+            &mut item.post,
+            &mut item.put,
+            &mut item.patch,
+            &mut item.delete,
+        ]
+        .into_iter()
+        .flatten()
+        {
+            if operation.security.as_ref().is_none_or(Vec::is_empty) {
+                operation.security = Some(vec![SecurityRequirement::default()]);
+            }
+        }
+    }
+}
+
+/// Documents the HSDS root as `/api/hsds`, the spelling without a trailing
+/// slash that linters ask for. The server answers both spellings alike
+/// ([`crate::hsds::routes`]), but the documented handler is mounted at `/`.
+fn document_hsds_root_without_slash(document: &mut utoipa::openapi::OpenApi) {
+    if let Some(item) = document.paths.paths.remove("/api/hsds/") {
+        document.paths.paths.insert("/api/hsds".to_owned(), item);
+    }
 }
 
 /// Adds the answers every operation of a kind can give, so that no route
@@ -132,10 +226,7 @@ fn add_common_problems(document: &mut utoipa::openapi::OpenApi) {
             let named = |name: &str| parameters.iter().any(|parameter| parameter.name == name);
             let if_match = named("If-Match");
             let partner_key = named(warren_wire::API_KEY_HEADER);
-            let secured = operation
-                .security
-                .as_ref()
-                .is_some_and(|requirements| !requirements.is_empty());
+            let secured = needs_credentials(operation);
             let responses = &mut operation.responses.responses;
             let mut add = |status: &str, description: &str| {
                 responses
@@ -157,13 +248,26 @@ fn add_common_problems(document: &mut utoipa::openapi::OpenApi) {
             if method != "get" {
                 add("507", "The database's disk is full; nothing was changed.");
             }
+            if secured || partner_key {
+                let both = "Both a bearer token and an `X-API-Key` were sent (`ambiguous_credentials`): send one.";
+                match responses.get_mut("400") {
+                    Some(utoipa::openapi::RefOr::T(response)) => {
+                        if !response.description.contains("ambiguous_credentials") {
+                            response.description = format!("{} {both}", response.description);
+                        }
+                    }
+                    Some(utoipa::openapi::RefOr::Ref(_)) => {}
+                    None => {
+                        responses.insert("400".to_owned(), problem_response(both));
+                    }
+                }
+            }
         }
     }
 }
 
-/// The document as committed in `openapi.yaml`.
+/// The document as committed in `openapi.yaml`: YAML that YAML 1.1 and 1.2
+/// readers both read as [`document`]'s JSON.
 pub fn yaml() -> String {
-    document()
-        .to_yaml()
-        .expect("the OpenAPI document serializes to YAML")
+    yaml::to_yaml(&document()).expect("the OpenAPI document serializes to YAML")
 }

@@ -72,13 +72,26 @@ pub fn start(config: Config, store: Store, listener: TcpListener) -> anyhow::Res
         mail_destination,
         mailbox,
         tokens,
-        login_limiter: LoginLimiter::new(config.login_attempts_per_minute),
+        login_limiter: LoginLimiter::new(
+            &store,
+            &["sign_in.client", "sign_in.account"],
+            config.login_attempts_per_minute,
+        ),
         reset_limiter: LoginLimiter::hourly_per_account(
+            &store,
+            &["reset.client", "reset.account"],
             config.login_attempts_per_minute,
             crate::routes::recovery::RESETS_PER_HOUR,
         ),
+        application_limiter: LoginLimiter::hourly_per_account(
+            &store,
+            &["apply.client", "apply.account"],
+            config.applications_per_hour,
+            config.applications_per_hour,
+        ),
         directory: crate::directory::DirectoryCache::load(&store)?,
         public_limiter: crate::routes::public::PublicLimiter::new(
+            &store,
             config.public_requests_per_minute,
             config.partner_requests_per_minute,
         ),
@@ -89,9 +102,23 @@ pub fn start(config: Config, store: Store, listener: TcpListener) -> anyhow::Res
         jobs: crate::jobs::Jobs::default(),
         files: crate::files::Files::open(&config.files)?,
     });
+    let metrics_listener = match &config.metrics.addr {
+        Some(address) => Some(
+            TcpListener::bind(address)
+                .with_context(|| format!("cannot listen for /metrics on {address}"))?,
+        ),
+        None => None,
+    };
+    let exposure = web::Data::new(MetricsExposure {
+        registry: registry.clone(),
+        token_digest: config.metrics.token.as_deref().map(crate::auth::digest),
+        own_addr: match &metrics_listener {
+            Some(listener) => Some(listener.local_addr()?),
+            None => None,
+        },
+    });
     let metrics = PrometheusMetricsBuilder::new("warren")
         .registry(registry)
-        .endpoint("/metrics")
         .mask_unmatched_patterns("UNMATCHED")
         .build()
         .map_err(|error| anyhow::anyhow!("metrics: {error}"))?;
@@ -101,21 +128,38 @@ pub fn start(config: Config, store: Store, listener: TcpListener) -> anyhow::Res
     let mail_destination = state.mail_destination.clone();
     let jobs = state.jobs.clone();
     let document = web::Data::new(crate::openapi::document());
+    let api_routes = web::Data::new(crate::web_app::ApiRoutes::from_document(&document));
     crate::routes::referrals::escalation::start_jobs(state.clone());
+    crate::routes::referrals::privacy::start_jobs(state.clone());
     crate::routes::lending::overdue::start_jobs(state.clone());
     crate::routes::webhooks::delivery::start(state.clone());
     crate::alerts::jobs::start(state.clone());
     crate::mail::start(state.clone(), std::sync::Arc::new(email));
     crate::routes::attachments::start_sweep(state.clone());
     let files = state.files.clone();
+    let limits_state = state.clone();
+    state
+        .jobs
+        .every(std::time::Duration::from_secs(1), move || {
+            let state = limits_state.clone();
+            async move { state.public_limiter.exchange().await }
+        });
     let shrink_state = state.clone();
     state
         .jobs
         .every(std::time::Duration::from_secs(60), move || {
-            shrink_state.login_limiter.shrink();
-            shrink_state.reset_limiter.shrink();
-            shrink_state.public_limiter.shrink();
-            std::future::ready(())
+            let state = shrink_state.clone();
+            async move {
+                state.login_limiter.shrink().await;
+                state.reset_limiter.shrink().await;
+                state.application_limiter.shrink().await;
+                let store = state.store.clone();
+                match web::block(move || crate::limits::sweep(&store)).await {
+                    Ok(Ok(_)) => {}
+                    Ok(Err(error)) => tracing::warn!(%error, "sweeping rate-limit windows failed"),
+                    Err(error) => tracing::warn!(%error, "sweeping rate-limit windows failed"),
+                }
+            }
         });
     let server = HttpServer::new(move || {
         let document = document.clone();
@@ -162,7 +206,10 @@ pub fn start(config: Config, store: Store, listener: TcpListener) -> anyhow::Res
             .wrap(from_fn(private_by_default))
             .wrap(from_fn(refuse_nul_in_query))
             .wrap(metrics.clone())
+            .wrap(from_fn(only_metrics_on_their_port))
             .wrap(TracingLogger::default())
+            .app_data(exposure.clone())
+            .route("/metrics", web::get().to(metrics_endpoint))
             .service(
                 SwaggerUi::new("/api/docs/{_:.*}")
                     .url("/api/v1/openapi.json", document.get_ref().clone()),
@@ -182,6 +229,7 @@ pub fn start(config: Config, store: Store, listener: TcpListener) -> anyhow::Res
                 }
             })
             .app_data(web_app.clone())
+            .app_data(api_routes.clone())
             .default_service(web::to(crate::web_app::serve))
     })
     .workers(config.workers.max(1))
@@ -192,7 +240,13 @@ pub fn start(config: Config, store: Store, listener: TcpListener) -> anyhow::Res
     .worker_max_blocking_threads(config.pool_size as usize + 2)
     .shutdown_timeout(30)
     .listen(listener)
-    .context("cannot listen")?
+    .context("cannot listen")?;
+    let server = match metrics_listener {
+        Some(listener) => server
+            .listen(listener)
+            .context("cannot listen for /metrics")?,
+        None => server,
+    }
     .run();
     Ok(Running {
         addr,
@@ -203,6 +257,70 @@ pub fn start(config: Config, store: Store, listener: TcpListener) -> anyhow::Res
         files,
         demo_mailbox,
     })
+}
+
+/// Who may read `/metrics` (see `config::MetricsSettings`).
+struct MetricsExposure {
+    registry: prometheus::Registry,
+    /// The SHA-256 of the bearer token, when one is configured.
+    token_digest: Option<String>,
+    /// The separate address serving only `/metrics`, when one is configured.
+    own_addr: Option<std::net::SocketAddr>,
+}
+
+impl MetricsExposure {
+    fn on_own_port(&self, request: &actix_web::HttpRequest) -> bool {
+        self.own_addr == Some(request.app_config().local_addr())
+    }
+}
+
+/// Prometheus's counters. With a token configured, only to
+/// `Authorization: Bearer <token>` (401 otherwise); without one, only on the
+/// separate metrics address — on the app's port it is not found.
+async fn metrics_endpoint(
+    request: actix_web::HttpRequest,
+    exposure: web::Data<MetricsExposure>,
+) -> Result<HttpResponse, ApiError> {
+    match &exposure.token_digest {
+        Some(expected) => {
+            let given = request
+                .headers()
+                .get(header::AUTHORIZATION)
+                .and_then(|value| value.to_str().ok())
+                .and_then(|value| value.strip_prefix("Bearer "))
+                .map(|token| crate::auth::digest(token.trim()));
+            if given.as_ref() != Some(expected) {
+                return Err(ApiError::Unauthorized {
+                    code: ErrorCode::Unauthorized,
+                    detail: "/metrics needs the metrics token as a bearer token.".into(),
+                });
+            }
+        }
+        None if exposure.on_own_port(&request) => {}
+        None => return Err(ApiError::NotFound),
+    }
+    let encoder = prometheus::TextEncoder::new();
+    let text = encoder
+        .encode_to_string(&exposure.registry.gather())
+        .map_err(|error| ApiError::Internal(format!("metrics: {error}")))?;
+    Ok(HttpResponse::Ok()
+        .content_type(prometheus::TEXT_FORMAT)
+        .body(text))
+}
+
+/// The separate metrics address serves `/metrics` and nothing else.
+async fn only_metrics_on_their_port(
+    request: ServiceRequest,
+    next: Next<impl MessageBody + 'static>,
+) -> Result<ServiceResponse<EitherBody<impl MessageBody>>, actix_web::Error> {
+    let own_port = request
+        .app_data::<web::Data<MetricsExposure>>()
+        .is_some_and(|exposure| exposure.on_own_port(request.request()));
+    if own_port && request.path() != "/metrics" {
+        let response = actix_web::ResponseError::error_response(&ApiError::NotFound);
+        return Ok(request.into_response(response).map_into_right_body());
+    }
+    Ok(next.call(request).await?.map_into_left_body())
 }
 
 /// Refuses a query string holding an encoded NUL character (`%00`), which no

@@ -22,6 +22,10 @@ pub struct AppState {
     /// Password-reset request limits, per client address and per address
     /// asked about.
     pub reset_limiter: LoginLimiter,
+    /// Organization applications, per client address and per e-mail, an
+    /// hour: applying is how an outsider could probe which addresses have
+    /// accounts, and each one sends an e-mail.
+    pub application_limiter: LoginLimiter,
     /// The in-memory directory searches read.
     pub directory: DirectoryCache,
     /// Public directory rate limits.

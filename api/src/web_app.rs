@@ -73,13 +73,103 @@ impl WebApp {
     }
 }
 
+/// The API's paths and the methods each takes, from the OpenAPI document:
+/// a request to a known path with a method it does not take is 405 with
+/// `Allow`, not 404.
+pub struct ApiRoutes {
+    routes: Vec<(Vec<String>, Vec<Method>)>,
+}
+
+impl ApiRoutes {
+    /// Reads the paths of `document`.
+    pub fn from_document(document: &utoipa::openapi::OpenApi) -> Self {
+        let routes = document
+            .paths
+            .paths
+            .iter()
+            .map(|(template, item)| {
+                let segments = template.split('/').map(str::to_owned).collect();
+                let methods = [
+                    (Method::GET, item.get.is_some()),
+                    (Method::HEAD, item.head.is_some()),
+                    (Method::POST, item.post.is_some()),
+                    (Method::PUT, item.put.is_some()),
+                    (Method::PATCH, item.patch.is_some()),
+                    (Method::DELETE, item.delete.is_some()),
+                    (Method::OPTIONS, item.options.is_some()),
+                ]
+                .into_iter()
+                .filter_map(|(method, present)| present.then_some(method))
+                .collect();
+                (segments, methods)
+            })
+            .collect();
+        Self { routes }
+    }
+
+    /// The methods the path `path` takes, if it is one of the API's.
+    pub fn methods_of(&self, path: &str) -> Option<Vec<Method>> {
+        let asked: Vec<&str> = path.split('/').collect();
+        // The closest template wins: a literal segment before a parameter
+        // (`/organizations/applications` before `/organizations/{id}`).
+        let mut best: Option<(usize, Vec<Method>)> = None;
+        for (segments, taken) in &self.routes {
+            if segments.len() != asked.len() {
+                continue;
+            }
+            let mut parameters = 0;
+            let matches = segments.iter().zip(&asked).all(|(segment, part)| {
+                if segment == part {
+                    true
+                } else if segment.starts_with('{') && segment.ends_with('}') && !part.is_empty() {
+                    parameters += 1;
+                    true
+                } else {
+                    false
+                }
+            });
+            if !matches {
+                continue;
+            }
+            match &mut best {
+                Some((fewest, methods)) if *fewest == parameters => {
+                    for method in taken {
+                        if !methods.contains(method) {
+                            methods.push(method.clone());
+                        }
+                    }
+                }
+                Some((fewest, _)) if *fewest < parameters => {}
+                _ => best = Some((parameters, taken.clone())),
+            }
+        }
+        best.map(|(_, methods)| methods)
+    }
+}
+
 /// Answers every request no route took: a file of the app, or `index.html`.
 pub async fn serve(request: HttpRequest, app: web::Data<WebApp>) -> HttpResponse {
     // The API's own paths first: one no route took is unknown, whatever
     // the method (this service is also the API scope's fallback).
     let path = request.path();
     if path == "/api" || path.starts_with("/api/") {
-        return ApiError::NotFound.error_response();
+        let allowed = request
+            .app_data::<web::Data<ApiRoutes>>()
+            .and_then(|routes| routes.methods_of(path));
+        return match allowed {
+            Some(methods) if !methods.contains(request.method()) => {
+                let allow = methods
+                    .iter()
+                    .map(Method::as_str)
+                    .collect::<Vec<_>>()
+                    .join(", ");
+                // The error handlers turn it into problem details, keeping `Allow`.
+                HttpResponse::MethodNotAllowed()
+                    .insert_header((header::ALLOW, allow))
+                    .finish()
+            }
+            _ => ApiError::NotFound.error_response(),
+        };
     }
     if !matches!(*request.method(), Method::GET | Method::HEAD) {
         return HttpResponse::MethodNotAllowed().finish();

@@ -33,6 +33,8 @@ pub use warren_domain::{
 pub const PASSWORD: &str = "a long test password";
 /// The secret the harness signs access tokens with.
 pub const JWT_SECRET: &str = "a test signing secret that is long enough";
+/// The bearer token test servers want for `/metrics`.
+pub const METRICS_TOKEN: &str = "a test metrics token";
 
 /// Which database a test runs on.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -105,6 +107,12 @@ pub fn test_config(data_dir: PathBuf, database_url: String) -> Config {
         login_attempts_per_minute: 1000,
         public_requests_per_minute: 100_000,
         partner_requests_per_minute: 100_000,
+        applications_per_hour: 1000,
+        trusted_proxies: warren_api::edge::TrustedProxies::default(),
+        metrics: warren_api::config::MetricsSettings {
+            addr: None,
+            token: Some(METRICS_TOKEN.into()),
+        },
         workers: 2,
         job_interval: Duration::from_millis(100),
         webhook_retry_base: Duration::from_millis(50),

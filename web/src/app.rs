@@ -27,6 +27,7 @@ use crate::split_page;
 split_page!(NewSiteRoute, page_new_site in part_directory, NewSitePage);
 split_page!(DirectoryRoute, page_directory in part_directory, DirectoryPage);
 split_page!(DirectoryAuditRoute, page_directory_audit in part_directory, DirectoryAuditPage);
+split_page!(VocabularyRoute, page_vocabulary in part_directory, VocabularyPage);
 split_page!(SiteRoute, page_site in part_directory, SitePage);
 split_page!(EditSiteRoute, page_edit_site in part_directory, EditSitePage);
 split_page!(OnCallRoute, page_on_call in part_directory, OnCallPage);
@@ -105,6 +106,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/organizations/:id/sites/new") view={Lazy::<NewSiteRoute>::new()}/>
                     <Route path=path!("/directory") view={Lazy::<DirectoryRoute>::new()}/>
                     <Route path=path!("/directory/audit") view={Lazy::<DirectoryAuditRoute>::new()}/>
+                    <Route path=path!("/directory/vocabulary") view={Lazy::<VocabularyRoute>::new()}/>
                     <Route path=path!("/sites/:id") view={Lazy::<SiteRoute>::new()}/>
                     <Route path=path!("/sites/:id/edit") view={Lazy::<EditSiteRoute>::new()}/>
                     <Route path=path!("/sites/:id/triage-variant") view={Lazy::<TriageVariantRoute>::new()}/>

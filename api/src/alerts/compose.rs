@@ -210,6 +210,32 @@ pub fn password_reset(name: &str, url: &str, minutes: i64) -> Composed {
     )
 }
 
+/// The e-mail to an address that has an account when someone applies for a
+/// new organization with it: the answer to the application does not say so.
+pub fn already_registered(name: &str, organization: &str, sign_in_url: &str) -> Composed {
+    let words = format!(
+        "Hello {name},\n\nSomeone (we hope you) applied for {organization} to join Warren with \
+         this e-mail address. You already have a Warren account with it, so no new account or \
+         organization was made.\n\nSign in with the account you have; if you forgot its \
+         password, \"Forgot your password?\" on the sign-in page sends a link. To add another \
+         organization, ask a network coordinator, or apply with a different address."
+    );
+    build(
+        "You already have a Warren account",
+        "You already have a Warren account",
+        &[
+            Part::Text(&words),
+            Part::Action {
+                label: "Sign in",
+                url: sign_in_url,
+            },
+            Part::Small(
+                "If you did not apply, ignore this e-mail: nothing changed.\nWarren, the care network's platform.",
+            ),
+        ],
+    )
+}
+
 /// The invitation e-mail.
 pub fn invitation(inviter: &str, organization: &str, role: &str, url: &str, days: i64) -> Composed {
     let words = format!(

@@ -746,6 +746,26 @@ impl Alerting {
         )
     }
 
+    /// Tells the owner of an address that has an account that someone
+    /// applied with it (see `routes::organizations::apply`).
+    pub fn already_registered_mail(
+        &self,
+        connection: &mut DbConnection,
+        raised: &mut Raised,
+        user: &warren_store::accounts::UserRecord,
+        organization: &str,
+    ) -> Result<(), ApiError> {
+        let url = self.url("/sign-in");
+        let composed = compose::already_registered(&user.name, organization, &url);
+        self.account_mail(
+            connection,
+            raised,
+            "already_registered",
+            (&user.name, &user.email, Some(&user.id)),
+            composed,
+        )
+    }
+
     /// Sends a new account a link to confirm its address with `token`.
     pub fn confirmation_mail(
         &self,

@@ -333,6 +333,7 @@ impl Alerting {
         raised: &mut Raised,
         row: &ReferralRow,
         minutes: u32,
+        radius_km: u32,
     ) -> Result<(), ApiError> {
         let tier = row.tier()?;
         let patient = patient_words(row);
@@ -352,8 +353,8 @@ impl Alerting {
                 title: format!("No other site for the {patient}: call around"),
                 body: format!(
                     "{receiver} has not answered your {} referral of a {patient} within {minutes} min, and \
-                     no other suitable site is open and accepting now. Call around, or find a site in the \
-                     directory.",
+                     no other suitable site within {radius_km} km is open and accepting now. Call around, \
+                     or find a site in the directory.",
                     tier_words(tier)
                 ),
                 link: format!("/referrals/{}", row.id),

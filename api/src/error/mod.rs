@@ -66,6 +66,15 @@ pub enum ApiError {
         /// For people.
         detail: String,
     },
+    /// 409 `reservation_conflict`: the time asked for is booked; the
+    /// problem names the next free slot of the same length, when there is one.
+    #[error("{detail}")]
+    ReservationConflict {
+        /// For people.
+        detail: String,
+        /// The next free slot, for programs.
+        next_free_slot: Option<warren_domain::lending::LoanWindow>,
+    },
     /// 412: the object changed since the caller read it.
     #[error("stale version")]
     Stale,
@@ -181,6 +190,14 @@ impl ApiError {
             Self::Conflict { code, detail } => {
                 Problem::new(status, *code, "Conflict").with_detail(detail)
             }
+            Self::ReservationConflict {
+                detail,
+                next_free_slot,
+            } => Problem {
+                next_free_slot: next_free_slot.map(Box::new),
+                ..Problem::new(status, ErrorCode::ReservationConflict, "Conflict")
+                    .with_detail(detail)
+            },
             Self::Stale => Problem::new(
                 status,
                 ErrorCode::PreconditionFailed,
@@ -242,7 +259,7 @@ impl ResponseError for ApiError {
             Self::Unauthorized { .. } => StatusCode::UNAUTHORIZED,
             Self::Forbidden(_) => StatusCode::FORBIDDEN,
             Self::NotFound => StatusCode::NOT_FOUND,
-            Self::Conflict { .. } => StatusCode::CONFLICT,
+            Self::Conflict { .. } | Self::ReservationConflict { .. } => StatusCode::CONFLICT,
             Self::Stale => StatusCode::PRECONDITION_FAILED,
             Self::PreconditionRequired => StatusCode::PRECONDITION_REQUIRED,
             Self::PayloadTooLarge(_) => StatusCode::PAYLOAD_TOO_LARGE,

@@ -62,9 +62,10 @@ impl From<RequestError> for ApiError {
         match error {
             RequestError::Window(error) => Self::from(error),
             RequestError::NotLendable(error) => Self::from(error),
-            RequestError::Taken { reason } => {
-                ApiError::conflict(ErrorCode::ReservationConflict, reason)
-            }
+            RequestError::Taken { reason, next_free } => ApiError::ReservationConflict {
+                detail: reason,
+                next_free_slot: next_free,
+            },
             RequestError::WrongItem => ApiError::Internal(error.to_string()),
         }
     }

@@ -7,7 +7,7 @@
 //! parts every list shares — [`Paging`] and, for sites, [`SiteFilter`] — are
 //! then read from the same query string by the part that uses them.
 //!
-//! Lists are paged as HSDS specifies (`page` from 1, `per_page` 1–200,
+//! Lists are paged as HSDS specifies (`page` from 1 to 1,000,000, `per_page` 1–200,
 //! default 50; `total_items`, `total_pages`, `page_number`, `size`,
 //! `first_page`, `last_page`, `empty`, `contents`) or, with `format=ndjson`,
 //! streamed whole, one JSON object per line.
@@ -136,6 +136,11 @@ fn counted(
         .ok_or_else(|| invalid(field, message))
 }
 
+/// The highest page number asked for: past it a request is a mistake (or a
+/// probe), answered 422, not an empty page. With one result a page that is
+/// still a million results, more than a national directory lists.
+pub const MAX_PAGE: usize = 1_000_000;
+
 /// The paging parameters every list takes.
 #[derive(Debug, Deserialize)]
 struct PageQuery {
@@ -171,7 +176,13 @@ impl Paging {
         format: Option<&str>,
     ) -> Result<Self, ApiError> {
         let max = warren_wire::MAX_PAGE_SIZE as usize;
-        let page = counted("page", page, 1, usize::MAX, "must be a whole number from 1")?;
+        let page = counted(
+            "page",
+            page,
+            1,
+            MAX_PAGE,
+            &format!("must be a whole number from 1 to {MAX_PAGE}"),
+        )?;
         let limit = format!("must be a whole number from 1 to {max}");
         let per_page = counted("per_page", per_page, DEFAULT_PER_PAGE, max, &limit)?;
         let ndjson = match trimmed(format) {
@@ -235,8 +246,8 @@ pub struct ServiceParams {
     /// Text to find in the service, its site (name, address, town,
     /// postcode), its organization or its capabilities and species.
     pub search: Option<String>,
-    /// Page number, from 1.
-    #[param(value_type = Option<u32>, minimum = 1)]
+    /// Page number, from 1 to 1,000,000 (a page past the last is empty).
+    #[param(value_type = Option<u32>, minimum = 1, maximum = 1_000_000)]
     pub page: Option<String>,
     /// Results per page, 1–200 (default 50).
     #[param(value_type = Option<u32>, minimum = 1, maximum = 200)]
@@ -288,8 +299,8 @@ pub struct ServiceAtLocationParams {
     /// `true` for fully nested services at locations.
     #[param(value_type = Option<bool>)]
     pub full: Option<String>,
-    /// Page number, from 1.
-    #[param(value_type = Option<u32>, minimum = 1)]
+    /// Page number, from 1 to 1,000,000 (a page past the last is empty).
+    #[param(value_type = Option<u32>, minimum = 1, maximum = 1_000_000)]
     pub page: Option<String>,
     /// Results per page, 1–200 (default 50).
     #[param(value_type = Option<u32>, minimum = 1, maximum = 200)]
@@ -320,8 +331,8 @@ pub struct OrganizationParams {
     /// `true` for organizations with their locations and services.
     #[param(value_type = Option<bool>)]
     pub full: Option<String>,
-    /// Page number, from 1.
-    #[param(value_type = Option<u32>, minimum = 1)]
+    /// Page number, from 1 to 1,000,000 (a page past the last is empty).
+    #[param(value_type = Option<u32>, minimum = 1, maximum = 1_000_000)]
     pub page: Option<String>,
     /// Results per page, 1–200 (default 50).
     #[param(value_type = Option<u32>, minimum = 1, maximum = 200)]
@@ -347,8 +358,8 @@ pub struct OrganizationReadParams {
 pub struct TaxonomyParams {
     /// Text to find in the taxonomy's name or description.
     pub search: Option<String>,
-    /// Page number, from 1.
-    #[param(value_type = Option<u32>, minimum = 1)]
+    /// Page number, from 1 to 1,000,000 (a page past the last is empty).
+    #[param(value_type = Option<u32>, minimum = 1, maximum = 1_000_000)]
     pub page: Option<String>,
     /// Results per page, 1–200 (default 50).
     #[param(value_type = Option<u32>, minimum = 1, maximum = 200)]
@@ -364,8 +375,8 @@ pub struct TaxonomyParams {
 pub struct TaxonomyTermParams {
     /// Text to find in the term's name or code.
     pub search: Option<String>,
-    /// Page number, from 1.
-    #[param(value_type = Option<u32>, minimum = 1)]
+    /// Page number, from 1 to 1,000,000 (a page past the last is empty).
+    #[param(value_type = Option<u32>, minimum = 1, maximum = 1_000_000)]
     pub page: Option<String>,
     /// Results per page, 1–200 (default 50).
     #[param(value_type = Option<u32>, minimum = 1, maximum = 200)]

@@ -51,14 +51,6 @@ struct Standing {
     attaches_for: Option<String>,
 }
 
-/// Whether the caller is the consult `consult`'s specialist.
-fn is_specialist(tx: &Tx, specialist_user_id: &str) -> bool {
-    tx.who
-        .user
-        .as_ref()
-        .is_some_and(|user| user.id == specialist_user_id)
-}
-
 /// The caller's standing on `parent` (404 when they may not read it).
 fn standing(tx: &mut Tx, parent: Parent) -> Result<Standing, ApiError> {
     match parent {
@@ -75,7 +67,7 @@ fn standing(tx: &mut Tx, parent: Parent) -> Result<Standing, ApiError> {
         Parent::Consult(id) => {
             let consult = consult_store::consult(tx, &id.to_string())?;
             let referral = referral_store::row(tx, &consult.referral_id)?;
-            let attaches_for = if is_specialist(tx, &consult.specialist_user_id) {
+            let attaches_for = if crate::routes::specialists::specialist_of(tx.who, &consult) {
                 Some(consult.specialist_organization_id.clone())
             } else {
                 side(tx.who, &referral)?;

@@ -275,7 +275,8 @@ pub async fn accept(
         .await?;
     state
         .login_limiter
-        .check(&client_address(&request), &invitation.email)?;
+        .check(&client_address(&request), &invitation.email)
+        .await?;
     let new_account = match joining(
         existing.is_some(),
         acceptance.name.clone(),

@@ -73,6 +73,7 @@ pub async fn change_role(
             let admins = accounts::count_admins(tx, &id)?;
             change_member(current, Some(role), by_network_admin, admins)?;
             accounts::set_role(tx, &id, &user_id, role)?;
+            access_changed(tx, &user_id)?;
             let details = serde_json::json!({ "from": current, "to": role });
             tx.audit("member.role_changed", "user", &user_id, Some(&id), details)?;
             accounts::members_of(tx, &id)?
@@ -118,6 +119,7 @@ pub async fn remove(api: Api, path: web::Path<(Uuid, Uuid)>) -> Result<HttpRespo
         let admins = accounts::count_admins(tx, &id)?;
         change_member(current, None, by_network_admin, admins)?;
         accounts::remove_membership(tx, &id, &user_id)?;
+        access_changed(tx, &user_id)?;
         let action = if leaving {
             "member.left"
         } else {
@@ -128,4 +130,16 @@ pub async fn remove(api: Api, path: web::Path<(Uuid, Uuid)>) -> Result<HttpRespo
     })
     .await?;
     Ok(HttpResponse::NoContent().finish())
+}
+
+/// Tells every replica that `user_id`'s access changed, once the change
+/// commits: their open event streams stop hearing what they no longer may.
+fn access_changed(tx: &mut crate::api::Tx, user_id: &str) -> Result<(), ApiError> {
+    let (connection, raised) = tx.parts();
+    raised.push(
+        connection,
+        crate::events::LiveEvent::AccessChanged {
+            user_id: user_id.to_owned(),
+        },
+    )
 }

@@ -17,7 +17,7 @@ use warren_wire::{
 };
 
 use crate::api::Api;
-use crate::auth::{anonymous_actor, hash_password_blocking};
+use crate::auth::{anonymous_actor, client_address, hash_password_blocking};
 use crate::error::{
     ApiError, AuthProblems, BodyProblems, ObjectProblems, PublicProblems, VersionProblems,
 };
@@ -32,14 +32,21 @@ use warren_wire::ErrorCode;
 /// Creates the organization in the vetting queue (`applied`) and its first
 /// user, its org admin, who can sign in at once and will see the
 /// organization's status. No sign-in needed. Honours `Idempotency-Key`.
+///
+/// The answer never says whether the e-mail address has an account: when it
+/// has, nothing is created, the answer looks the same, and the address is
+/// e-mailed instead ("you already have an account": sign in, or reset the
+/// password). Limited to so many applications an hour per client address and
+/// per e-mail address (10 unless the deployment says otherwise; 429 past it).
 #[utoipa::path(
     operation_id = "apply",
     tag = "organizations",
     request_body = ApplyRequest,
     params(("Idempotency-Key" = Option<String>, Header, description = "Makes a retry return the first answer.")),
     responses(
-        (status = 201, description = "Application received.", body = Application),
-        (status = 409, description = "An account with this e-mail exists.", body = warren_wire::Problem, content_type = "application/problem+json"),
+        (status = 201, description = "Application received (also when the address has an account: see above).", body = Application),
+        (status = 409, description = "Two applications for one new e-mail address raced; send it again.", body = warren_wire::Problem, content_type = "application/problem+json"),
+        (status = 429, description = "Too many applications from this address or for this e-mail; `Retry-After` says when to try again.", body = warren_wire::Problem, content_type = "application/problem+json"),
         BodyProblems,
         PublicProblems,
     )
@@ -53,6 +60,11 @@ pub async fn apply(
 ) -> Result<HttpResponse, ApiError> {
     let fingerprint = body.fingerprint().to_owned();
     let application = body.value;
+    let email = application.admin.email.as_str().trim().to_lowercase();
+    state
+        .application_limiter
+        .check(&client_address(&request), &email)
+        .await?;
     let password_hash =
         hash_password_blocking(application.admin.password.as_str().to_owned()).await?;
     let actor = anonymous_actor(
@@ -61,6 +73,30 @@ pub async fn apply(
     );
     let api = Api::anonymous(state, actor.clone());
     api.create(key, fingerprint, move |tx| {
+        if let Some(existing) = accounts::find_user_by_email(tx, &email)? {
+            let state = tx.state;
+            let (connection, raised) = tx.parts();
+            state.alerting.already_registered_mail(
+                connection,
+                raised,
+                &existing,
+                application.organization.name.as_str(),
+            )?;
+            let actor = Actor {
+                user_id: Some(existing.id.clone()),
+                ..actor
+            };
+            let details = serde_json::json!({ "name": application.organization.name.as_str() });
+            tx.audit_as(
+                &actor,
+                "organization.application_for_existing_account",
+                "user",
+                &existing.id,
+                None,
+                details,
+            )?;
+            return Ok(unsaved(&application));
+        }
         let organization = store::insert(
             tx,
             &NewOrganization {
@@ -105,6 +141,41 @@ pub async fn apply(
         })
     })
     .await
+}
+
+/// The answer to an application whose e-mail address has an account: shaped
+/// like a new application's, with ids that name nothing, so that the answer
+/// does not tell an outsider which addresses have accounts.
+fn unsaved(application: &ApplyRequest) -> Application {
+    let now = chrono::Utc::now();
+    Application {
+        organization: Organization {
+            id: Uuid::now_v7(),
+            name: application.organization.name.as_str().to_owned(),
+            kind: application.organization.kind,
+            membership: MembershipStatus::Applied,
+            website: application
+                .organization
+                .website
+                .as_ref()
+                .map(|w| w.as_str().to_owned()),
+            description: application
+                .organization
+                .description
+                .as_ref()
+                .map(|d| d.as_str().to_owned()),
+            created_at: now,
+            updated_at: now,
+            version: 1,
+        },
+        admin: warren_wire::User {
+            id: Uuid::now_v7(),
+            email: application.admin.email.as_str().trim().to_lowercase(),
+            name: application.admin.name.as_str().to_owned(),
+            created_at: now,
+            email_confirmed: false,
+        },
+    }
 }
 
 /// List organizations.

@@ -6,12 +6,9 @@
 //! and requests are rate-limited per partner API key (`X-API-Key` with the
 //! `embed` scope) or, without one, per client address.
 
-use std::num::NonZeroU32;
-
 use actix_web::http::header;
 use actix_web::{HttpRequest, HttpResponse, get, web};
 use chrono::{Months, NaiveDate, NaiveTime, Utc};
-use governor::{DefaultKeyedRateLimiter, Quota, RateLimiter};
 use uuid::Uuid;
 use warren_domain::directory::search::SearchParams;
 use warren_domain::report::{Month, public_report};
@@ -21,6 +18,7 @@ use crate::api::Api;
 use crate::auth::{client_address, partner_key};
 use crate::directory::{self, public_site, search_params, snapshot};
 use crate::error::{ApiError, PublicProblems};
+use crate::limits::{RateLimit, Sharing};
 use crate::state::AppState;
 
 /// CORS for the public directory: any origin may `GET`, sending a partner key.
@@ -39,40 +37,33 @@ pub fn cors() -> actix_cors::Cors {
         .max_age(86_400)
 }
 
-/// Rate limits of the public directory.
+/// Rate limits of the public directory, counted in memory and exchanged
+/// between replicas every second (see [`crate::limits`]).
 pub struct PublicLimiter {
-    by_client: DefaultKeyedRateLimiter<String>,
-    by_partner: DefaultKeyedRateLimiter<String>,
-}
-
-fn quota(per_minute: u32) -> Quota {
-    Quota::per_minute(NonZeroU32::new(per_minute.max(1)).unwrap_or(NonZeroU32::MIN))
+    by_client: RateLimit,
+    by_partner: RateLimit,
 }
 
 impl PublicLimiter {
     /// `per_client` requests a minute per address, `per_partner` per key.
-    pub fn new(per_client: u32, per_partner: u32) -> Self {
+    pub fn new(store: &warren_store::Store, per_client: u32, per_partner: u32) -> Self {
+        let minute = std::time::Duration::from_secs(60);
         Self {
-            by_client: RateLimiter::keyed(quota(per_client)),
-            by_partner: RateLimiter::keyed(quota(per_partner)),
+            by_client: RateLimit::new(store, "public.client", per_client, minute, Sharing::Batched),
+            by_partner: RateLimit::new(
+                store,
+                "public.partner",
+                per_partner,
+                minute,
+                Sharing::Batched,
+            ),
         }
     }
 
-    fn check(limiter: &DefaultKeyedRateLimiter<String>, key: String) -> Result<(), ApiError> {
-        limiter.check_key(&key).map_err(|not_until| {
-            let wait = not_until.wait_time_from(governor::clock::Clock::now(
-                &governor::clock::DefaultClock::default(),
-            ));
-            ApiError::RateLimited {
-                retry_after: wait.as_secs().max(1),
-            }
-        })
-    }
-
-    /// Forgets idle keys so memory stays bounded.
-    pub fn shrink(&self) {
-        self.by_client.retain_recent();
-        self.by_partner.retain_recent();
+    /// Shares this replica's counts and forgets idle keys.
+    pub async fn exchange(&self) {
+        self.by_client.exchange().await;
+        self.by_partner.exchange().await;
     }
 }
 
@@ -89,9 +80,15 @@ pub(crate) async fn admit(
         Some(secret) => {
             let store = state.store.clone();
             let key = web::block(move || partner_key(&store, &secret)).await??;
-            PublicLimiter::check(&state.public_limiter.by_partner, key)
+            state.public_limiter.by_partner.check(&key).await
         }
-        None => PublicLimiter::check(&state.public_limiter.by_client, client_address(request)),
+        None => {
+            state
+                .public_limiter
+                .by_client
+                .check(&client_address(request))
+                .await
+        }
     }
 }
 

@@ -75,7 +75,8 @@ pub async fn request_reset(
     let email = body.value.email.as_str().trim().to_lowercase();
     state
         .reset_limiter
-        .check(&client_address(&request), &email)?;
+        .check(&client_address(&request), &email)
+        .await?;
     let actor = anonymous_actor(&request, &email);
     Api::anonymous(state, actor)
         .write(move |tx| {
@@ -136,7 +137,8 @@ pub async fn reset_password(
     let hash = digest(reset.token.trim());
     state
         .login_limiter
-        .check(&client_address(&request), &hash)?;
+        .check(&client_address(&request), &hash)
+        .await?;
     let password_hash = hash_password_blocking(reset.password.as_str().to_owned()).await?;
     let actor = anonymous_actor(&request, "password reset");
     let done = Api::anonymous(state, actor.clone())
@@ -196,7 +198,8 @@ pub async fn request_confirmation(api: Api) -> Result<HttpResponse, ApiError> {
     let email = user.email.clone();
     api.state
         .reset_limiter
-        .check(&format!("confirm:{}", user.id), &format!("confirm:{email}"))?;
+        .check(&format!("confirm:{}", user.id), &format!("confirm:{email}"))
+        .await?;
     api.write(move |tx| {
         let state = tx.state;
         let (connection, raised) = tx.parts();
@@ -231,7 +234,8 @@ pub async fn confirm(
     let hash = digest(body.value.token.trim());
     state
         .login_limiter
-        .check(&client_address(&request), &hash)?;
+        .check(&client_address(&request), &hash)
+        .await?;
     let actor = anonymous_actor(&request, "confirmation");
     let confirmed = Api::anonymous(state, actor)
         .write(move |tx| {

@@ -70,7 +70,8 @@ pub async fn login(
     let email = credentials.email.trim().to_lowercase();
     state
         .login_limiter
-        .check(&client_address(&request), &email)?;
+        .check(&client_address(&request), &email)
+        .await?;
     let actor = anonymous_actor(&request, &email);
     let user = Api::anonymous(state.clone(), actor.clone())
         .read(move |tx| Ok(accounts::find_user_by_email(tx, &email)?))

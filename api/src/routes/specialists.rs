@@ -406,10 +406,7 @@ fn consult_views(tx: &mut Tx, rows: &[ConsultRow]) -> Result<Vec<Consult>, ApiEr
             let status =
                 ConsultStatus::parse(&row.status).ok_or_else(|| ApiError::corrupt("status"))?;
             let requested = status == ConsultStatus::Requested;
-            let is_specialist = principal
-                .user
-                .as_ref()
-                .is_some_and(|user| user.id == row.specialist_user_id);
+            let is_specialist = specialist_of(principal, row);
             Ok(Consult {
                 id: parse_id(&row.id)?,
                 referral_id: parse_id(&row.referral_id)?,
@@ -671,9 +668,11 @@ pub async fn my_consults(
     let limit = paging::limit(query.limit)?;
     let list = api
         .read(move |tx| {
+            let organizations: Vec<String> = tx.who.access.organizations().cloned().collect();
             let rows = store::consults_for_specialist(
                 tx,
                 &user_id,
+                &organizations,
                 query.status.map(ConsultStatus::as_str),
                 offset,
                 limit + 1,
@@ -690,16 +689,27 @@ pub async fn my_consults(
     Ok(HttpResponse::Ok().json(list))
 }
 
+/// Whether the caller is `row`'s specialist: the person asked, while still a
+/// member of the organization they answer consults for. Someone who has left
+/// it no longer reads or answers its consults.
+pub(crate) fn specialist_of(principal: &crate::auth::Principal, row: &ConsultRow) -> bool {
+    principal
+        .user
+        .as_ref()
+        .is_some_and(|user| user.id == row.specialist_user_id)
+        && principal
+            .access
+            .role_in(&row.specialist_organization_id)
+            .is_some()
+}
+
 /// The consult, or 404 unless the caller is its specialist or reads its
 /// referral.
 fn readable_consult(tx: &mut Tx, id: &str) -> Result<(ConsultRow, ReferralRow), ApiError> {
     let principal = tx.who;
     let row = store::consult(tx, id)?;
     let referral = referral_store::row(tx, &row.referral_id)?;
-    let is_specialist = principal
-        .user
-        .as_ref()
-        .is_some_and(|user| user.id == row.specialist_user_id);
+    let is_specialist = specialist_of(principal, &row);
     if !is_specialist {
         side(principal, &referral)?;
     }
@@ -749,20 +759,21 @@ async fn close(
             let (current, referral) = readable_consult(tx, &id)?;
             let from =
                 ConsultStatus::parse(&current.status).ok_or_else(|| ApiError::corrupt("status"))?;
-            let is_specialist = principal
-                .user
-                .as_ref()
-                .is_some_and(|user| user.id == current.specialist_user_id);
-            let party = if close.to == ConsultStatus::Cancelled {
-                if principal.access.can_act(&current.requester_organization_id) {
-                    ConsultParty::Requester
-                } else {
-                    ConsultParty::Specialist
-                }
+            let is_specialist = specialist_of(principal, &current);
+            let requester = principal
+                .access
+                .can_act(&current.requester_organization_id);
+            // Who may make the move first, then whether the consult's state
+            // allows it: someone who may not answer or cancel it learns
+            // nothing of where it stands.
+            let party = if close.to == ConsultStatus::Cancelled && requester {
+                ConsultParty::Requester
             } else if is_specialist {
                 ConsultParty::Specialist
             } else {
-                ConsultParty::Requester
+                return Err(ApiError::Forbidden(
+                    "Only the specialist answers or declines a consult, and only the asking organization's admins, clinicians and staff cancel it.".into(),
+                ));
             };
             check_transition(from, close.to, party)?;
             let name = actor_name(principal);

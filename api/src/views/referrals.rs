@@ -77,6 +77,7 @@ pub fn referral(
         species: row.species.clone(),
         patient: row.patient()?,
         contact: row.contact()?,
+        contact_erased_at: row.contact_erased_at.map(utc),
         reason: row.reason.clone(),
         history: row.history.clone(),
         medications: row.medications.clone(),

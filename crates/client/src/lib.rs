@@ -872,6 +872,18 @@ endpoints! {
         fn set_transport_sharing(request: &TransportSharingRequest) -> TransportSharingSetting
             = PUT "/api/v1/transport-sharing" .json(request);
 
+        /// How long closed cases keep the owner's or finder's contact.
+        fn contact_retention() -> ContactRetentionSetting = GET "/api/v1/contact-retention";
+
+        /// Sets how long closed cases keep the contact (network admins).
+        fn set_contact_retention(request: &ContactRetentionRequest) -> ContactRetentionSetting
+            = PUT "/api/v1/contact-retention" .json(request);
+
+        /// Erases the owner's or finder's contact from a referral's case now
+        /// (network admins).
+        fn erase_referral_contact(referral: Uuid, request: &ContactErasureRequest) -> ContactErasure
+            = POST "/api/v1/referrals/{referral}/contact-erasure" .json(request);
+
         /// Referral figures for a period.
         fn referral_metrics(query: &ReferralMetricsQuery) -> ReferralMetrics
             = GET "/api/v1/referral-metrics" .query(query);

@@ -54,9 +54,14 @@ validated_text!(
     "text",
     |input| {
         let name = input.trim().to_owned();
-        check_length(&name, 1, 100).and(single_line(&name)).map(|()| name)
+        check_length(&name, Self::LENGTH.0, Self::LENGTH.1).and(single_line(&name)).map(|()| name)
     }
 );
+
+impl PersonName {
+    /// The fewest and most characters it may have, after trimming.
+    pub const LENGTH: (usize, usize) = (1, 100);
+}
 
 validated_text!(
     /// An organization's name: 2–120 characters on one line.
@@ -64,9 +69,14 @@ validated_text!(
     "text",
     |input| {
         let name = input.trim().to_owned();
-        check_length(&name, 2, 120).and(single_line(&name)).map(|()| name)
+        check_length(&name, Self::LENGTH.0, Self::LENGTH.1).and(single_line(&name)).map(|()| name)
     }
 );
+
+impl OrgName {
+    /// The fewest and most characters it may have, after trimming.
+    pub const LENGTH: (usize, usize) = (2, 120);
+}
 
 validated_text!(
     /// An API key's label: 1–80 characters on one line.
@@ -74,9 +84,14 @@ validated_text!(
     "text",
     |input| {
         let name = input.trim().to_owned();
-        check_length(&name, 1, 80).and(single_line(&name)).map(|()| name)
+        check_length(&name, Self::LENGTH.0, Self::LENGTH.1).and(single_line(&name)).map(|()| name)
     }
 );
+
+impl ApiKeyName {
+    /// The fewest and most characters it may have, after trimming.
+    pub const LENGTH: (usize, usize) = (1, 80);
+}
 
 validated_text!(
     /// Free text describing an organization: at most 2,000 characters.
@@ -84,9 +99,14 @@ validated_text!(
     "text",
     |input| {
         let text = input.trim().to_owned();
-        check_length(&text, 1, 2000).map(|()| text)
+        check_length(&text, Self::LENGTH.0, Self::LENGTH.1).map(|()| text)
     }
 );
+
+impl Description {
+    /// The fewest and most characters it may have, after trimming.
+    pub const LENGTH: (usize, usize) = (1, 2000);
+}
 
 validated_text!(
     /// An e-mail address, trimmed and lower-cased.
@@ -94,7 +114,7 @@ validated_text!(
     "email",
     |input| {
         let email = input.trim().to_lowercase();
-        check_length(&email, 3, 254)
+        check_length(&email, Self::LENGTH.0, Self::LENGTH.1)
             .and(single_line(&email))
             .and_then(|()| {
                 let (local, domain) = email
@@ -115,12 +135,17 @@ validated_text!(
     }
 );
 
+impl Email {
+    /// The fewest and most characters it may have, after trimming.
+    pub const LENGTH: (usize, usize) = (3, 254);
+}
+
 validated_text!(
     /// A new password: 12–128 characters (OWASP ASVS V2.1), not all one character.
     Password,
     "password",
     |input| {
-        check_length(&input, 12, 128).and_then(|()| {
+        check_length(&input, Self::LENGTH.0, Self::LENGTH.1).and_then(|()| {
             let mut chars = input.chars();
             let first = chars.next();
             if chars.all(|c| Some(c) == first) {
@@ -132,13 +157,18 @@ validated_text!(
     }
 );
 
+impl Password {
+    /// The fewest and most characters it may have, as given.
+    pub const LENGTH: (usize, usize) = (12, 128);
+}
+
 validated_text!(
     /// A public web address starting with `http://` or `https://`.
     Website,
     "uri",
     |input| {
         let url = input.trim().to_owned();
-        check_length(&url, 8, 300)
+        check_length(&url, Self::LENGTH.0, Self::LENGTH.1)
             .and(single_line(&url))
             .and_then(|()| {
                 let rest = url
@@ -154,15 +184,25 @@ validated_text!(
     }
 );
 
+impl Website {
+    /// The fewest and most characters it may have, after trimming.
+    pub const LENGTH: (usize, usize) = (8, 300);
+}
+
 validated_text!(
     /// One line of an address, a town or a postcode: 1–200 characters.
     AddressLine,
     "text",
     |input| {
         let line = input.trim().to_owned();
-        check_length(&line, 1, 200).and(single_line(&line)).map(|()| line)
+        check_length(&line, Self::LENGTH.0, Self::LENGTH.1).and(single_line(&line)).map(|()| line)
     }
 );
+
+impl AddressLine {
+    /// The fewest and most characters it may have, after trimming.
+    pub const LENGTH: (usize, usize) = (1, 200);
+}
 
 validated_text!(
     /// A phone number: digits with optional `+`, spaces, dashes, dots and
@@ -171,7 +211,7 @@ validated_text!(
     "text",
     |input| {
         let phone = input.trim().to_owned();
-        check_length(&phone, 6, 30).and_then(|()| {
+        check_length(&phone, Self::LENGTH.0, Self::LENGTH.1).and_then(|()| {
             let allowed = phone
                 .chars()
                 .all(|c| c.is_ascii_digit() || " +-.()".contains(c));
@@ -184,6 +224,11 @@ validated_text!(
         })
     }
 );
+
+impl Phone {
+    /// The fewest and most characters it may have, after trimming.
+    pub const LENGTH: (usize, usize) = (6, 30);
+}
 
 #[cfg(test)]
 mod tests {
@@ -276,9 +321,14 @@ validated_text!(
     "text",
     |input| {
         let text = input.trim().to_owned();
-        check_length(&text, 1, 200).and(single_line(&text)).map(|()| text)
+        check_length(&text, Self::LENGTH.0, Self::LENGTH.1).and(single_line(&text)).map(|()| text)
     }
 );
+
+impl ShortText {
+    /// The fewest and most characters it may have, after trimming.
+    pub const LENGTH: (usize, usize) = (1, 200);
+}
 
 validated_text!(
     /// Clinical free text that may span lines: a history, a reason for
@@ -287,6 +337,11 @@ validated_text!(
     "text",
     |input| {
         let text = input.trim().to_owned();
-        check_length(&text, 1, 4000).map(|()| text)
+        check_length(&text, Self::LENGTH.0, Self::LENGTH.1).map(|()| text)
     }
 );
+
+impl ClinicalNote {
+    /// The fewest and most characters it may have, after trimming.
+    pub const LENGTH: (usize, usize) = (1, 4000);
+}

@@ -57,7 +57,7 @@ pub struct TimelineEvent {
 /// Columns of a timeline entry (the id is generated).
 const EVENT_COLUMNS: usize = 7;
 /// Columns of a referral row.
-const REFERRAL_COLUMNS: usize = 44;
+const REFERRAL_COLUMNS: usize = 43;
 /// Columns of an item row.
 const ITEM_COLUMNS: usize = 17;
 /// Columns of a reservation row.

@@ -29,6 +29,7 @@ pub mod organizations;
 pub mod outbox;
 pub mod people;
 pub mod places;
+pub mod rate_limits;
 pub mod referrals;
 pub mod schema;
 pub mod sites;

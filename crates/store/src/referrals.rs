@@ -22,8 +22,8 @@ use warren_domain::referral::{
 use warren_domain::triage::{Assessment, Tier};
 
 use crate::schema::{
-    organizations, referral_events, referral_messages, referral_settings, referrals, sites,
-    transport_settings,
+    organizations, privacy_settings, referral_events, referral_messages, referral_settings,
+    referrals, sites, transport_settings,
 };
 use crate::{DbConnection, StoreError, StoreResult, TimelineRow, json, new_id, now, parse_id, utc};
 
@@ -144,6 +144,9 @@ pub struct ReferralRow {
     pub version: i64,
     /// The animal's patient record, once it has one.
     pub record_id: Option<String>,
+    /// When the owner's or finder's contact was erased (kept no longer
+    /// after the case closed, or on request).
+    pub contact_erased_at: Option<NaiveDateTime>,
 }
 
 impl ReferralRow {
@@ -328,6 +331,7 @@ impl NewReferral {
             updated_at: self.updated_at,
             version: 1,
             record_id: self.record_id.clone(),
+            contact_erased_at: None,
         }
     }
 
@@ -1405,6 +1409,119 @@ pub fn insert_past(connection: &mut DbConnection, past: &PastReferral) -> StoreR
                 Some("The patient was taken in elsewhere."),
             )?;
         }
+    }
+    Ok(())
+}
+
+/// How many days after a case closes its owner's or finder's contact is
+/// kept, until a network admin sets it.
+pub const DEFAULT_CONTACT_RETENTION_DAYS: u32 = 90;
+
+/// How many days the network keeps a closed case's contact, and when that
+/// last changed (none while the default applies).
+pub fn contact_retention(
+    connection: &mut DbConnection,
+) -> StoreResult<(u32, Option<NaiveDateTime>)> {
+    let row: Option<(i32, NaiveDateTime)> = privacy_settings::table
+        .find(1)
+        .select((
+            privacy_settings::contact_retention_days,
+            privacy_settings::updated_at,
+        ))
+        .first(connection)
+        .optional()?;
+    Ok(match row {
+        Some((days, at)) => (u32::try_from(days).unwrap_or(0), Some(at)),
+        None => (DEFAULT_CONTACT_RETENTION_DAYS, None),
+    })
+}
+
+/// Sets how many days the network keeps a closed case's contact.
+pub fn set_contact_retention(
+    connection: &mut DbConnection,
+    days: u32,
+) -> StoreResult<(u32, Option<NaiveDateTime>)> {
+    diesel::delete(privacy_settings::table.find(1)).execute(connection)?;
+    diesel::insert_into(privacy_settings::table)
+        .values((
+            privacy_settings::id.eq(1),
+            privacy_settings::contact_retention_days.eq(i32::try_from(days).unwrap_or(i32::MAX)),
+            privacy_settings::updated_at.eq(now()),
+        ))
+        .execute(connection)?;
+    contact_retention(connection)
+}
+
+/// Cases whose every referral is closed, the last before `closed_before`,
+/// and one of which still holds a contact: up to `limit`, oldest first.
+pub fn cases_past_retention(
+    connection: &mut DbConnection,
+    closed_before: NaiveDateTime,
+    limit: i64,
+) -> StoreResult<Vec<String>> {
+    let holding: Vec<String> = referrals::table
+        .filter(referrals::contact.is_not_null())
+        .filter(referrals::closed_at.lt(closed_before))
+        .select(referrals::case_id)
+        .distinct()
+        .order(referrals::case_id.asc())
+        .limit(limit * 4)
+        .load(connection)?;
+    let mut due = Vec::new();
+    for case_id in holding {
+        let still_open_or_recent: i64 = referrals::table
+            .filter(referrals::case_id.eq(&case_id))
+            .filter(
+                referrals::closed_at
+                    .is_null()
+                    .or(referrals::closed_at.ge(closed_before)),
+            )
+            .count()
+            .get_result(connection)?;
+        if still_open_or_recent == 0 {
+            due.push(case_id);
+        }
+        if due.len() as i64 >= limit {
+            break;
+        }
+    }
+    Ok(due)
+}
+
+/// Erases the owner's or finder's contact from every referral of the case;
+/// returns the referrals that held one.
+pub fn erase_case_contact(connection: &mut DbConnection, case_id: &str) -> StoreResult<usize> {
+    Ok(diesel::update(
+        referrals::table
+            .filter(referrals::case_id.eq(case_id))
+            .filter(referrals::contact.is_not_null()),
+    )
+    .set((
+        referrals::contact.eq(None::<String>),
+        referrals::contact_erased_at.eq(Some(now())),
+        referrals::version.eq(referrals::version + 1),
+        referrals::updated_at.eq(now()),
+    ))
+    .execute(connection)?)
+}
+
+/// Gives `accepted` (an escalated referral, made without a contact) the
+/// contact another referral of its case holds, now that its receiver must
+/// act on it. Nothing when the case holds none (it was erased, or there
+/// never was one).
+pub fn copy_case_contact(connection: &mut DbConnection, accepted: &ReferralRow) -> StoreResult<()> {
+    let contact: Option<String> = referrals::table
+        .filter(referrals::case_id.eq(&accepted.case_id))
+        .filter(referrals::contact.is_not_null())
+        .order(referrals::created_at.asc())
+        .select(referrals::contact)
+        .first::<Option<String>>(connection)
+        .optional()?
+        .flatten();
+    if let Some(contact) = contact {
+        diesel::update(referrals::table.filter(referrals::id.eq(&accepted.id)))
+            .set(referrals::contact.eq(Some(contact)))
+            .execute(connection)?;
     }
     Ok(())
 }

@@ -280,6 +280,7 @@ diesel::table! {
         transport_needed_by -> Nullable<Timestamp>,
         transport_late_alerted -> Bool,
         record_id -> Nullable<Text>,
+        contact_erased_at -> Nullable<Timestamp>,
     }
 }
 
@@ -312,6 +313,14 @@ diesel::table! {
     referral_settings (id) {
         id -> Integer,
         answer_times -> Text,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    privacy_settings (id) {
+        id -> Integer,
+        contact_retention_days -> Integer,
         updated_at -> Timestamp,
     }
 }
@@ -1013,3 +1022,12 @@ diesel::allow_tables_to_appear_in_same_query!(patient_entries, organizations);
 diesel::allow_tables_to_appear_in_same_query!(care_stages, organizations);
 diesel::allow_tables_to_appear_in_same_query!(rehab_plans, organizations);
 diesel::allow_tables_to_appear_in_same_query!(plan_items, organizations);
+
+diesel::table! {
+    rate_limit_windows (bucket, key, window_start) {
+        bucket -> Text,
+        key -> Text,
+        window_start -> BigInt,
+        hits -> BigInt,
+    }
+}

@@ -359,17 +359,20 @@ pub fn consults_of_referral(
         .load(connection)?)
 }
 
-/// The consults asked of a specialist, newest first; only those in
+/// The consults asked of a specialist for one of `organizations` (the ones
+/// they still belong to), newest first; only those in
 /// `status` when given.
 pub fn consults_for_specialist(
     connection: &mut DbConnection,
     user_id: &str,
+    organizations: &[String],
     status: Option<&str>,
     offset: i64,
     limit: i64,
 ) -> StoreResult<Vec<ConsultRow>> {
     let mut query = consults::table
         .filter(consults::specialist_user_id.eq(user_id))
+        .filter(consults::specialist_organization_id.eq_any(organizations))
         .into_boxed();
     if let Some(status) = status {
         query = query.filter(consults::status.eq(status.to_owned()));

@@ -28,6 +28,10 @@ pub struct Problem {
     /// The fields that failed validation, each with its reason.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub errors: Vec<FieldError>,
+    /// With `reservation_conflict`: the next free slot of the length asked
+    /// for, from the start asked for (absent when none could be found).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub next_free_slot: Option<Box<warren_domain::lending::LoanWindow>>,
 }
 
 /// One field that failed validation.
@@ -52,6 +56,7 @@ impl Problem {
             code: code.to_owned(),
             request_id: None,
             errors: Vec::new(),
+            next_free_slot: None,
         }
     }
 

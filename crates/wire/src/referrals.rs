@@ -192,8 +192,12 @@ pub struct Referral {
     pub species: String,
     /// The patient.
     pub patient: Patient,
-    /// The owner or finder.
+    /// The owner or finder (hidden from volunteers; absent once erased).
     pub contact: Option<Contact>,
+    /// When the owner's or finder's contact was erased: kept no longer after
+    /// the case closed (the network's retention), or on request.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub contact_erased_at: Option<DateTime<Utc>>,
     /// Why the patient is referred.
     pub reason: String,
     /// History so far.
@@ -387,6 +391,48 @@ pub struct TransportSharingSetting {
 pub struct TransportSharingRequest {
     /// Whether shared legs reach the network's volunteers.
     pub share_with_network: bool,
+}
+
+/// How long the owner's or finder's contact is kept after a case closes.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct ContactRetentionSetting {
+    /// Days after the last referral of a case closes (90 by default): then
+    /// Warren erases the contact from every referral of the case.
+    pub days: u32,
+    /// When it last changed; absent while Warren's default applies.
+    pub updated_at: Option<DateTime<Utc>>,
+}
+
+/// Set how long closed cases keep the owner's or finder's contact.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct ContactRetentionRequest {
+    /// Days, 1–3650.
+    #[cfg_attr(feature = "openapi", schema(minimum = 1, maximum = 3650))]
+    pub days: u32,
+}
+
+/// Erase the owner's or finder's contact from a case now.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct ContactErasureRequest {
+    /// Why (kept in the audit log): say, the owner asked.
+    pub reason: ShortText,
+}
+
+/// What an erasure did.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct ContactErasure {
+    /// The case whose referrals were cleared.
+    pub case_id: Uuid,
+    /// How many of its referrals held the contact.
+    pub referrals: u32,
+    /// When.
+    pub erased_at: DateTime<Utc>,
 }
 
 /// Arrange or change a referral's transport leg (`If-Match` required),

@@ -302,6 +302,7 @@ fn server_command(server: &Path, database_url: &str, data_dir: &Path) -> Command
         .env("WARREN_DATA_DIR", data_dir)
         .env("WARREN_PUBLIC_REQUESTS_PER_MINUTE", "100000000")
         .env("WARREN_PARTNER_REQUESTS_PER_MINUTE", "100000000")
+        .env("WARREN_METRICS_TOKEN", crate::bench_alerts::METRICS_TOKEN)
         // The access log would measure the terminal, not the server.
         .env("RUST_LOG", "warn");
     command

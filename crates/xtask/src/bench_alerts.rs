@@ -137,6 +137,9 @@ impl Drop for SmtpSink {
     }
 }
 
+/// The token the benchmark's server wants for `/metrics`.
+pub const METRICS_TOKEN: &str = "the benchmark's metrics token";
+
 /// The alerts the server has raised so far (`warren_alerts_raised_total`, every urgency).
 pub async fn raised(addr: SocketAddr) -> Result<u64> {
     let mut sender = bench_referrals::connect(addr).await?;
@@ -144,6 +147,10 @@ pub async fn raised(addr: SocketAddr) -> Result<u64> {
     let request = hyper::Request::builder()
         .uri("/metrics")
         .header(hyper::header::HOST, addr.to_string())
+        .header(
+            hyper::header::AUTHORIZATION,
+            format!("Bearer {METRICS_TOKEN}"),
+        )
         .body(http_body_util::Full::new(Bytes::new()))?;
     let response = sender.send_request(request).await?;
     let body = response.into_body().collect().await?.to_bytes();

@@ -1,6 +1,7 @@
 //! `cargo xtask test`: everything the test suite needs on a fresh Debian machine with only Rust
 //! installed — Chromium and chromedriver, PostgreSQL, an SMTP server, an S3-compatible server,
-//! axe-core, the built browser app — then `cargo test` over the whole workspace.
+//! axe-core, the tools the contract test runs on `openapi.yaml`, the built browser app — then
+//! `cargo test` over the whole workspace.
 
 use std::fs;
 use std::path::PathBuf;
@@ -22,6 +23,7 @@ pub fn run(ws: &Workspace, cargo_args: &[String]) -> Result<ExitCode> {
     smtp_server(&mut apt)?;
     let s3_server = s3_server(ws, &mut apt)?;
     accessibility_checker(ws, &mut apt)?;
+    let python_client_generator = contract_tools(ws, &mut apt)?;
 
     let database_url = std::env::var("WARREN_TEST_DATABASE_URL")
         .ok()
@@ -48,6 +50,10 @@ pub fn run(ws: &Workspace, cargo_args: &[String]) -> Result<ExitCode> {
         .env("CHROMEDRIVER", &chromedriver)
         .env("WARREN_TEST_DATABASE_URL", &database_url)
         .env("WARREN_TEST_S3_SERVER", &s3_server)
+        .env(
+            "WARREN_TEST_OPENAPI_PYTHON_CLIENT",
+            &python_client_generator,
+        )
         .env("WARREN_ARTIFACTS_DIR", &artifacts);
     let status = shell::status(&mut command)?;
     if status.success() {
@@ -78,31 +84,83 @@ fn test_threads() -> usize {
 /// page, from the npm registry at the version and checksum
 /// `tests/browser/package-lock.json` pins (`npm ci`, no install scripts).
 fn accessibility_checker(ws: &Workspace, apt: &mut Apt) -> Result<()> {
+    npm_ci(
+        ws,
+        apt,
+        "browser",
+        "the accessibility test's checker, axe-core, comes from the npm registry",
+    )
+    .context("installing axe-core with npm failed; see above")
+}
+
+/// Installs what the contract test runs on the committed `openapi.yaml`:
+/// Redocly's linter, openapi-typescript and the TypeScript compiler at the
+/// versions and checksums `tests/contract/package-lock.json` pins (`npm ci`,
+/// no install scripts); openapi-python-client from PyPI at a pinned version
+/// in a virtual environment under the target folder; and Debian's PyYAML, the
+/// YAML 1.1 reader the document must read the same in. Returns
+/// `openapi-python-client`'s path.
+fn contract_tools(ws: &Workspace, apt: &mut Apt) -> Result<PathBuf> {
+    npm_ci(
+        ws,
+        apt,
+        "contract",
+        "the contract test lints openapi.yaml and builds a TypeScript client with tools from \
+         the npm registry",
+    )
+    .context("installing the contract test's npm tools failed; see above")?;
+    system_python_module(
+        apt,
+        "yaml",
+        "python3-yaml",
+        "the contract test reads openapi.yaml as a YAML 1.1 reader (PyYAML) does",
+    )?;
+    let venv = python_tools(
+        ws,
+        apt,
+        "openapi-python-client",
+        &["openapi-python-client==0.29.1"],
+        "the contract test generates a Python client from openapi.yaml",
+    )?;
+    Ok(venv.join("bin").join("openapi-python-client"))
+}
+
+/// `npm ci --ignore-scripts` in `tests/<folder>`, installing npm first when
+/// it is missing.
+fn npm_ci(ws: &Workspace, apt: &mut Apt, folder: &str, reason: &str) -> Result<()> {
     if system::find_program("npm").is_none() {
-        apt.install(
-            &["npm"],
-            "the accessibility test's checker, axe-core, comes from the npm registry",
-        )?;
+        apt.install(&["npm"], reason)?;
     }
     let npm =
         system::find_program("npm").context("npm is still not on PATH after installing it")?;
     shell::run(
         std::process::Command::new(npm)
             .args(["ci", "--ignore-scripts", "--no-audit", "--no-fund"])
-            .current_dir(ws.root.join("tests").join("browser")),
+            .current_dir(ws.root.join("tests").join(folder)),
     )
-    .context("installing axe-core with npm failed; see above")
 }
 
-/// Debian's Python, which the alert tests run their SMTP server with.
+/// Debian's Python, which the alert tests run their SMTP server with and the
+/// contract test reads YAML with.
 const SYSTEM_PYTHON: &str = "/usr/bin/python3";
 
 /// Makes sure Debian's `aiosmtpd` is installed: the alert tests start it as
 /// a real SMTP server on 127.0.0.1 and read what Warren sent it.
 fn smtp_server(apt: &mut Apt) -> Result<()> {
+    system_python_module(
+        apt,
+        "aiosmtpd",
+        "python3-aiosmtpd",
+        "the alert tests receive Warren's e-mail with a real SMTP server",
+    )
+}
+
+/// Makes sure Debian's Python can import `module`, installing `package`
+/// when it cannot.
+fn system_python_module(apt: &mut Apt, module: &str, package: &str, reason: &str) -> Result<()> {
     let present = || {
         std::process::Command::new(SYSTEM_PYTHON)
-            .args(["-c", "import aiosmtpd"])
+            .args(["-c", &format!("import {module}")])
             .stdout(std::process::Stdio::null())
             .stderr(std::process::Stdio::null())
             .status()
@@ -111,27 +169,43 @@ fn smtp_server(apt: &mut Apt) -> Result<()> {
     if present() {
         return Ok(());
     }
-    apt.install(
-        &["python3-aiosmtpd"],
-        "the alert tests receive Warren's e-mail with a real SMTP server",
-    )?;
+    apt.install(&[package], reason)?;
     anyhow::ensure!(
         present(),
-        "{SYSTEM_PYTHON} still cannot import aiosmtpd after installing python3-aiosmtpd"
+        "{SYSTEM_PYTHON} still cannot import {module} after installing {package}"
     );
     Ok(())
 }
 
 /// The S3-compatible server the attachment tests keep files in: moto's
 /// server mode, from PyPI at a pinned version, in a virtual environment under
-/// the target folder (made once, then reused). Returns `moto_server`'s path.
+/// the target folder. Returns `moto_server`'s path.
 fn s3_server(ws: &Workspace, apt: &mut Apt) -> Result<PathBuf> {
-    const MOTO: &str = "moto[server]==5.2.6";
-    let venv = ws.target_dir.join("s3-server");
-    let program = venv.join("bin").join("moto_server");
-    let marker = venv.join(MOTO);
-    if program.exists() && marker.exists() {
-        return Ok(program);
+    let venv = python_tools(
+        ws,
+        apt,
+        "s3-server",
+        &["moto[server]==5.2.6"],
+        "the attachment tests run an S3-compatible server (moto) from a Python virtual \
+         environment",
+    )?;
+    Ok(venv.join("bin").join("moto_server"))
+}
+
+/// A virtual environment `target/<name>` with `packages` (pinned) from PyPI,
+/// made once and remade only when the pins change. Returns its folder.
+fn python_tools(
+    ws: &Workspace,
+    apt: &mut Apt,
+    name: &str,
+    packages: &[&str],
+    reason: &str,
+) -> Result<PathBuf> {
+    let venv = ws.target_dir.join(name);
+    // Named after the pins, so that changing one remakes the environment.
+    let marker = venv.join(packages.join(" "));
+    if marker.exists() {
+        return Ok(venv);
     }
     let venv_works = || {
         std::process::Command::new(SYSTEM_PYTHON)
@@ -142,11 +216,7 @@ fn s3_server(ws: &Workspace, apt: &mut Apt) -> Result<PathBuf> {
             .is_ok_and(|status| status.success())
     };
     if !venv_works() {
-        apt.install(
-            &["python3-venv"],
-            "the attachment tests run an S3-compatible server (moto) from a Python virtual \
-             environment",
-        )?;
+        apt.install(&["python3-venv"], reason)?;
     }
     let _ = fs::remove_dir_all(&venv);
     shell::run(
@@ -154,18 +224,20 @@ fn s3_server(ws: &Workspace, apt: &mut Apt) -> Result<PathBuf> {
             .args(["-m", "venv"])
             .arg(&venv),
     )
-    .context("could not make a Python virtual environment for moto")?;
+    .with_context(|| format!("could not make the Python virtual environment {name}"))?;
     shell::run(
-        std::process::Command::new(venv.join("bin").join("pip")).args([
-            "install",
-            "--quiet",
-            "--disable-pip-version-check",
-            MOTO,
-        ]),
+        std::process::Command::new(venv.join("bin").join("pip"))
+            .args(["install", "--quiet", "--disable-pip-version-check"])
+            .args(packages),
     )
-    .context("installing moto from PyPI failed; see above")?;
+    .with_context(|| {
+        format!(
+            "installing {} from PyPI failed; see above",
+            packages.join(" ")
+        )
+    })?;
     fs::write(&marker, "").with_context(|| format!("could not write {}", marker.display()))?;
-    Ok(program)
+    Ok(venv)
 }
 
 /// Finds Chromium and chromedriver, installing them (with binaryen, for wasm-opt) when either

@@ -88,14 +88,30 @@ warren_tests::on_both_databases! {
         assert_eq!(all.items.len(), 1);
     }
 
-    async fn an_application_with_a_taken_email_changes_nothing(app) {
+    async fn an_application_with_a_taken_email_changes_nothing_and_does_not_say_so(app) {
         let coordinator = app.network_admin().await;
         app.apply("First Clinic", "sam@first.test").await;
-        let error = app.client.apply(&application("Second Clinic", "sam@first.test"), None).await.unwrap_err();
-        assert_eq!(error.code(), Some("email_taken"));
+        let fresh = app.client.apply(&application("Third Clinic", "noor@third.test"), None).await.unwrap();
+        // An outsider cannot tell a taken address from a new one by the answer…
+        let taken = app.client.http().post(format!("{}/api/v1/organizations/applications", app.url))
+            .json(&application("Second Clinic", "Sam@First.test")).send().await.unwrap();
+        assert_eq!(taken.status(), 201);
+        let taken: Application = taken.json().await.unwrap();
+        assert_eq!(taken.organization.name, "Second Clinic");
+        assert_eq!(taken.organization.membership, fresh.organization.membership);
+        assert_eq!(taken.admin.email, "sam@first.test");
+        assert_eq!(taken.admin.email_confirmed, fresh.admin.email_confirmed);
+        // …but nothing was made: no organization, and the ids name nothing.
         let all = coordinator.organizations(&OrganizationQuery::default()).await.unwrap();
         assert!(all.items.iter().all(|o| o.name != "Second Clinic"));
+        assert_eq!(status(coordinator.organization(taken.organization.id).await.unwrap_err()), 404);
+        // The owner of the address hears of it by e-mail; the password is unchanged.
+        let mail = app.store.read(|connection| warren_store::outbox::to_address(connection, "sam@first.test")).unwrap();
+        assert!(mail.iter().any(|message| message.subject == "You already have a Warren account"), "{mail:?}");
+        app.tokens("sam@first.test", PASSWORD).await;
     }
+
+
 
     async fn a_stale_edit_is_refused_and_nothing_is_lost(app) {
         let coordinator = app.network_admin().await;
@@ -331,5 +347,22 @@ warren_tests::on_both_databases! {
             .await
             .unwrap_err();
         assert_eq!(bad.status(), Some(400));
+    }
+}
+
+warren_tests::on_both_databases! {
+    // Applying is limited per client address (and per e-mail address), so
+    // the application form cannot be used to probe many addresses.
+    async fn applications_are_limited(backend: Backend) {
+        let app = TestApp::spawn_with(backend, |config| config.applications_per_hour = 3).await;
+        for n in 0..3 {
+            app.client.apply(&application(&format!("Clinic {n}"), &format!("a{n}@many.test")), None).await.unwrap();
+        }
+        let refused = app.client.http().post(format!("{}/api/v1/organizations/applications", app.url))
+            .json(&application("Clinic 3", "a3@many.test")).send().await.unwrap();
+        assert_eq!(refused.status(), 429);
+        assert!(refused.headers().get("retry-after").is_some());
+        let problem: serde_json::Value = refused.json().await.unwrap();
+        assert_eq!(problem["code"], "rate_limited");
     }
 }

@@ -362,7 +362,7 @@ on_both_databases! {
         }
 
         // The server counts what it raised and sent.
-        let metrics = app.client.http().get(format!("{}/metrics", app.url)).send().await.unwrap().text().await.unwrap();
+        let metrics = app.client.http().get(format!("{}/metrics", app.url)).bearer_auth(METRICS_TOKEN).send().await.unwrap().text().await.unwrap();
         assert!(metrics.contains("warren_alerts_raised_total{urgency=\"urgent\"} 2"), "{metrics}");
         assert!(metrics.contains("warren_emails_total{outcome=\"sent\"}"), "{metrics}");
 

@@ -665,6 +665,8 @@ warren_tests::on_both_databases! {
             ("/api/hsds/services?page=0", "page"),
             ("/api/hsds/services?page=-1", "page"),
             ("/api/hsds/services?page=first", "page"),
+            ("/api/hsds/services?page=479911728055", "page"),
+            ("/api/hsds/organizations?page=1000001", "page"),
             ("/api/hsds/services?per_page=0", "per_page"),
             ("/api/hsds/services?per_page=201", "per_page"),
             ("/api/hsds/organizations?page=1.5", "page"),
@@ -684,6 +686,8 @@ warren_tests::on_both_databases! {
             let query = query.replace("{avon}", &network.avon.to_string());
             assert_eq!(problem(&app, &query).await, (400, Some(field.to_owned())), "GET {query}");
         }
+        let last_allowed = app.client.http().get(format!("{}/api/hsds/services?page=1000000", app.url)).send().await.unwrap();
+        assert_eq!(last_allowed.status(), 200, "a page past the last is empty, not an error");
         let unknown = uuid::Uuid::new_v4();
         for path in ["services", "organizations", "service_at_locations", "taxonomies", "taxonomy_terms"] {
             assert_eq!(problem(&app, &format!("/api/hsds/{path}/{unknown}")).await.0, 404, "{path}");

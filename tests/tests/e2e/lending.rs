@@ -25,7 +25,7 @@ use warren_tests::*;
 use warren_wire::{
     CancelLoanRequest, CatalogParams, CheckoutRequest, CreateItemRequest, CreateLoanRequest,
     CreateMaintenancePlanRequest, LoanEvent, LoanQuery, RecordMaintenanceRequest,
-    ReturnLoanRequest, SiteInput,
+    ReturnLoanRequest, SiteInput, UpdateItemRequest,
 };
 
 use crate::webhooks::{Receiver, assert_signed, hook};
@@ -187,7 +187,7 @@ fn field_of(error: &ClientError) -> String {
 warren_tests::on_both_databases! {
     async fn a_tier_one_case_preempts_a_routine_booking_and_the_loan_goes_out_and_back(app) {
         let network = network(&app).await;
-        let Network { library_admin, clinic_a, a_admin, a_site, clinic_b, b_admin, .. } = &network;
+        let Network { library, library_admin, clinic_a, a_admin, a_site, clinic_b, b_admin, .. } = &network;
         let item = concentrator(&network, true).await;
         // B listens for its loans' events.
         let receiver = Receiver::start(0);
@@ -225,6 +225,17 @@ warren_tests::on_both_databases! {
         let offered = displaced.offered_slot.expect("a slot is offered");
         assert!(offered.starts() >= urgent.window.ends());
         assert_eq!(offered.length(), routine.window.length());
+        // Asking again for the taken time is refused, naming the next free
+        // slot as data a program can use, not only in the sentence.
+        let taken = b_admin
+            .request_loan(*clinic_b, &loan(item, window(Utc::now() + Duration::hours(2), 4), Tier::NonUrgent, "Post-operative recovery, planned"), None)
+            .await
+            .unwrap_err();
+        let warren_client::ClientError::Problem(problem) = &taken else { panic!("{taken:?}") };
+        assert_eq!(problem.code, "reservation_conflict");
+        let next = problem.next_free_slot.as_deref().copied().expect("the next free slot, structured");
+        assert!(next.starts() >= urgent.window.ends(), "{next:?}");
+        assert_eq!(next.length(), Duration::hours(4));
         let timeline = b_admin.loan_timeline(routine.id).await.unwrap();
         assert!(timeline.items.iter().any(|entry| entry.kind == "preempted"));
         // …and is told so at once by a signed webhook naming the offered slot.
@@ -294,8 +305,26 @@ warren_tests::on_both_databases! {
             tokio::time::sleep(std::time::Duration::from_millis(50)).await;
         }
         let out = overdue.expect("the job flags the loan overdue");
-        // Only the owner takes it back.
+        // Only the owner takes it back — and not its volunteers, even with the
+        // current version; nor do they edit the item.
         assert_eq!(status_of(&a_admin.return_loan(urgent.id, &ReturnLoanRequest { report: report(Condition::Good) }, &out.etag).await.unwrap_err()), 403);
+        let runner = app.member(library_admin, *library, "runner@severn.test", Role::Volunteer).await;
+        assert_eq!(status_of(&runner.return_loan(urgent.id, &ReturnLoanRequest { report: report(Condition::Good) }, &out.etag).await.unwrap_err()), 403);
+        let shown = library_admin.item(item).await.unwrap();
+        let unchanged = UpdateItemRequest {
+            home_site_id: shown.value.home_site_id,
+            name: ShortText::parse(&shown.value.name).unwrap(),
+            category: shown.value.category,
+            description: shown.value.description.as_deref().map(note),
+            suitability: shown.value.suitability.clone(),
+            condition: shown.value.condition,
+            status: shown.value.status,
+            terms: shown.value.terms.text.clone(),
+            max_loan_days: MaxLoanDays::new(shown.value.max_loan_days).unwrap(),
+            auto_approve: shown.value.auto_approve,
+        };
+        assert_eq!(status_of(&runner.update_item(item, &unchanged, &shown.etag).await.unwrap_err()), 403);
+        assert_eq!(library_admin.item(item).await.unwrap().value.version, shown.value.version);
         let mut back = report(Condition::Fair);
         back.notes = Some(note("Humidifier bottle scratched"));
         let returned = library_admin.return_loan(urgent.id, &ReturnLoanRequest { report: back }, &out.etag).await.unwrap();
@@ -341,6 +370,11 @@ warren_tests::on_both_databases! {
         assert_eq!(status_of(&b_admin.loan(waiting.id).await.unwrap_err()), 404);
         let queue = network.library_admin.loan_queue(network.library).await.unwrap();
         assert_eq!(queue.items.iter().map(|loan| loan.id).collect::<Vec<_>>(), [waiting.id]);
+        // The owner's volunteer cannot approve it, even with its current version.
+        let runner = app.member(&network.library_admin, network.library, "runner@severn.test", Role::Volunteer).await;
+        let pending = network.library_admin.loan(waiting.id).await.unwrap();
+        assert_eq!(status_of(&runner.approve_loan(waiting.id, &pending.etag).await.unwrap_err()), 403);
+        assert_eq!(network.library_admin.loan(waiting.id).await.unwrap().value.status, ReservationStatus::Requested);
         // Another organization cannot act for A; the coordinator can read.
         assert_eq!(status_of(&b_admin.request_loan(*clinic_a, &loan(item, window(starts, 4), Tier::Urgent, "x"), None).await.unwrap_err()), 404);
         assert!(coordinator.loan(waiting.id).await.is_ok());

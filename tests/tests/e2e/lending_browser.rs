@@ -10,6 +10,10 @@
 //! version are recorded); the library takes it back, recording its
 //! condition.
 //!
+//! The library also changes an item: it renames it and revises its usage
+//! terms, which Harbour, holding a booking, must accept anew to collect it;
+//! then retires it, and it leaves the catalog.
+//!
 //! The setting up goes through the API client; what people do goes through
 //! the browser. Screenshots of each screen at desktop and phone width go to
 //! the artifacts folder.
@@ -26,8 +30,8 @@ use warren_domain::lending::{
 use warren_domain::triage::Tier;
 use warren_domain::{ClinicalNote, ShortText};
 use warren_wire::{
-    CreateItemRequest, CreateLoanRequest, CreateMaintenancePlanRequest, CreateSupplyOfferRequest,
-    LoanQuery, SupplyRequestQuery,
+    CheckoutRequest, CreateItemRequest, CreateLoanRequest, CreateMaintenancePlanRequest,
+    CreateSupplyOfferRequest, LoanQuery, SupplyRequestQuery, UpdateItemRequest,
 };
 
 use crate::browser::{appears, browser, click, listing, screenshots, sign_in};
@@ -523,5 +527,244 @@ warren_tests::on_one_database! { Postgres:
 
         harbour_browser.close().await.unwrap();
         avon_browser.close().await.unwrap();
+    }
+}
+
+/// The change that gives `item` `status`, the rest as it is.
+fn with_status(item: &warren_wire::KitItem, status: ItemStatus) -> UpdateItemRequest {
+    UpdateItemRequest {
+        home_site_id: item.home_site_id,
+        name: ShortText::parse(item.name.as_str()).unwrap(),
+        category: item.category,
+        description: None,
+        suitability: item.suitability.clone(),
+        condition: item.condition,
+        status,
+        terms: item.terms.text.clone(),
+        max_loan_days: MaxLoanDays::new(item.max_loan_days).unwrap(),
+        auto_approve: item.auto_approve,
+    }
+}
+
+/// An oxygen concentrator's condition report: good, every line ticked.
+fn all_good() -> warren_domain::lending::ConditionReport {
+    warren_domain::lending::ConditionReport {
+        condition: Condition::Good,
+        checklist: default_checklist(ItemCategory::OxygenConcentrator)
+            .iter()
+            .map(|label| warren_domain::lending::ChecklistEntry {
+                label: ShortText::parse(*label).unwrap(),
+                ok: true,
+                note: None,
+            })
+            .collect(),
+        notes: None,
+    }
+}
+
+/// The catalog's item ids once the search near `site` has answered.
+async fn catalog_near(browser: &Client, app: &warren_tests::TestApp, site: Uuid) -> Vec<Uuid> {
+    browser.goto(&format!("{}/lending", app.url)).await.unwrap();
+    appears(
+        browser,
+        Locator::Css(&format!(
+            "section[data-testid=catalog-results][data-query*='{site}']"
+        )),
+        "the catalog's first search, near the borrower's site",
+    )
+    .await;
+    catalog_ids(browser).await
+}
+
+warren_tests::on_one_database! { Postgres:
+    async fn an_owner_edits_an_item_revises_its_terms_which_the_borrower_accepts_anew_and_retires_it_in_the_browser(app) {
+        let coordinator = app.network_admin().await;
+        let (library, library_admin) = app
+            .vetted(&coordinator, "Severn Kit Library", "kit@severn.test")
+            .await;
+        let (harbour, harbour_admin) = app
+            .vetted(&coordinator, "Harbour Vets", "admin@harbour.test")
+            .await;
+        let mut sites = Vec::new();
+        for (organization, admin, name, km) in [
+            (library, &library_admin, "Severn Kit Store", 10.0),
+            (harbour, &harbour_admin, "Harbour Vets Surgery", 0.0),
+        ] {
+            let site = admin
+                .create_site(organization, &listing(name, km, "24/7", &["oxygen_cage"], &["small_mammal"]), None)
+                .await
+                .expect("a site")
+                .value
+                .listing
+                .id;
+            sites.push(site);
+        }
+        let item = library_admin
+            .create_item(library, &concentrator(sites[0], "Oxygen concentrator 5 L"), None)
+            .await
+            .expect("the concentrator")
+            .id;
+        // Harbour holds a booking from now, and opens the loan to collect it:
+        // the terms shown are version 1.
+        let now = Utc::now();
+        let booking = harbour_admin
+            .request_loan(
+                harbour,
+                &CreateLoanRequest {
+                    item_id: item,
+                    site_id: Some(sites[1]),
+                    window: LoanWindow::new(now + Duration::minutes(1), now + Duration::days(1)).unwrap(),
+                    urgency: Urgency::justified(
+                        Tier::Standard,
+                        ClinicalNote::parse("Rabbit recovering from pneumonia").unwrap(),
+                    ),
+                },
+                None,
+            )
+            .await
+            .expect("Harbour's booking");
+        assert_eq!(booking.status, ReservationStatus::Reserved);
+        let (harbour_browser, _harbour_driver) = browser().await;
+        sign_in(&harbour_browser, &app, "admin@harbour.test").await;
+        harbour_browser.goto(&format!("{}/loans/{}", app.url, booking.id)).await.unwrap();
+        appears(&harbour_browser, Locator::Css("[data-testid=terms][data-version='1']"), "the terms in force, version 1").await;
+        // A borrower has no say over the owner's item.
+        harbour_browser.goto(&format!("{}/lending/items/{item}", app.url)).await.unwrap();
+        appears(&harbour_browser, Locator::Css("[data-testid=request-form]"), "the request form").await;
+        assert!(
+            harbour_browser.find(Locator::Css("[data-testid=manage-item]")).await.is_err(),
+            "only the owner's staff may change the item"
+        );
+        harbour_browser.back().await.unwrap();
+        appears(&harbour_browser, Locator::Css("[data-testid=terms][data-version='1']"), "the loan again, terms version 1").await;
+
+        // The library renames the item, shortens its loans and adds a line
+        // to its usage terms.
+        let (library_browser, _library_driver) = browser().await;
+        sign_in(&library_browser, &app, "kit@severn.test").await;
+        library_browser.goto(&format!("{}/lending/items/{item}", app.url)).await.unwrap();
+        click(&library_browser, "#edit-item", "the owner's edit button").await;
+        appears(&library_browser, Locator::Css("[data-testid=edit-item-form]"), "the edit form").await;
+        crate::browser::holds(&library_browser, "#item-name", "Oxygen concentrator 5 L", "the form shows the item as it is").await;
+        type_into(&library_browser, "#item-name", "Oxygen concentrator 5 L (blue)").await;
+        type_into(&library_browser, "#item-max-days", "5").await;
+        let revised = "Return cleaned within the loan window; report any fault at once; \
+                       only trained staff operate it. Wipe the mask with chlorhexidine after each patient.";
+        type_into(&library_browser, "#item-terms", revised).await;
+        screenshots(&library_browser, "lending-item-edit", app.backend).await;
+        click(&library_browser, "#update-item", "the save button").await;
+        let notice = appears(
+            &library_browser,
+            Locator::XPath("//*[@data-testid='notice'][contains(., 'version 2')]"),
+            "the owner is told the terms are a new version",
+        )
+        .await;
+        assert!(notice.text().await.unwrap().contains("every borrower accepts them at their next checkout"));
+        appears(
+            &library_browser,
+            Locator::XPath("//h1[@data-testid='item-name'][. = 'Oxygen concentrator 5 L (blue)']"),
+            "the page shows the new name",
+        )
+        .await;
+        appears(&library_browser, Locator::XPath("//*[@data-testid='max-loan-days'][. = '5 days']"), "the new longest loan").await;
+        let edited = library_admin.item(item).await.unwrap().value;
+        assert_eq!(edited.name, "Oxygen concentrator 5 L (blue)");
+        assert_eq!(edited.max_loan_days, 5);
+        assert_eq!(edited.terms.version, 2, "new words, new version");
+        assert_eq!(edited.terms.text.as_str(), revised);
+        screenshots(&library_browser, "lending-item-edited", app.backend).await;
+
+        // Acceptance of version 1 no longer collects the item, through the
+        // API or the page Harbour still has open, which now shows version 2
+        // to accept.
+        let loan = harbour_admin.loan(booking.id).await.unwrap();
+        let outdated = harbour_admin
+            .checkout_loan(
+                booking.id,
+                &CheckoutRequest {
+                    report: all_good(),
+                    accept_terms_version: 1,
+                },
+                &loan.etag,
+            )
+            .await
+            .unwrap_err();
+        assert_eq!(outdated.status(), Some(422), "{outdated}");
+        let warren_client::ClientError::Problem(problem) = &outdated else { panic!("{outdated:?}") };
+        assert_eq!(problem.errors.first().map(|error| error.field.as_str()), Some("accept_terms_version"), "{outdated}");
+        tick_all(&harbour_browser, "checkout").await;
+        click(&harbour_browser, "#accept-terms", "the terms checkbox").await;
+        click(&harbour_browser, "#checkout", "the checkout button").await;
+        appears(&harbour_browser, Locator::Css("[data-testid=terms][data-version='2']"), "the new terms are shown to accept").await;
+        let why = appears(&harbour_browser, Locator::Css("#accept-terms-error"), "why the checkout was refused").await;
+        assert!(why.text().await.unwrap().contains("the current version is 2"), "{}", why.text().await.unwrap());
+        let terms = appears(&harbour_browser, Locator::Css("[data-testid=terms-text]"), "the new terms' words").await;
+        assert!(terms.text().await.unwrap().contains("chlorhexidine"));
+        assert_eq!(harbour_admin.loan(booking.id).await.unwrap().value.status, ReservationStatus::Reserved);
+        screenshots(&harbour_browser, "lending-checkout-new-terms", app.backend).await;
+        tick_all(&harbour_browser, "checkout").await;
+        click(&harbour_browser, "#accept-terms", "the terms checkbox").await;
+        click(&harbour_browser, "#checkout", "the checkout button").await;
+        appears(&harbour_browser, Locator::Css("[data-testid=terms-acceptance][data-version='2']"), "version 2 is accepted").await;
+        let out = harbour_admin.loan(booking.id).await.unwrap();
+        assert_eq!(out.value.status, ReservationStatus::Active);
+        assert_eq!(out.value.terms_acceptance.expect("the acceptance").terms_version, 2);
+
+        // On loan, it cannot be retired; back, it is in the catalog again.
+        library_browser.refresh().await.unwrap();
+        appears(
+            &library_browser,
+            Locator::XPath("//*[@data-testid='manage-item'][contains(., 'retired once it is back')]"),
+            "an item on loan cannot be retired",
+        )
+        .await;
+        library_admin
+            .return_loan(
+                booking.id,
+                &warren_wire::ReturnLoanRequest { report: all_good() },
+                &out.etag,
+            )
+            .await
+            .expect("the return");
+        assert_eq!(catalog_near(&harbour_browser, &app, sites[1]).await, [item], "lendable again");
+
+        // The library retires it; someone else put it into maintenance
+        // meanwhile, so the first try is refused and the page shows that.
+        library_browser.refresh().await.unwrap();
+        appears(&library_browser, Locator::Css("[data-testid=item-status][data-status=available]"), "the item is back").await;
+        let shown = library_admin.item(item).await.unwrap();
+        library_admin
+            .update_item(item, &with_status(&shown.value, ItemStatus::InMaintenance), &shown.etag)
+            .await
+            .expect("into maintenance");
+        click(&library_browser, "[data-testid=retire-item] button", "the retire button").await;
+        click(&library_browser, "[data-testid=retire-item] [data-testid=confirm]", "the confirmation").await;
+        appears(&library_browser, Locator::Css("[data-testid=stale]"), "the change made meanwhile is not overwritten").await;
+        appears(
+            &library_browser,
+            Locator::Css(".page-header [data-testid=item-status][data-status=in_maintenance]"),
+            "the page shows the item as it now is",
+        )
+        .await;
+        assert_eq!(library_admin.item(item).await.unwrap().value.status, ItemStatus::InMaintenance);
+        click(&library_browser, "[data-testid=retire-item] button", "the retire button").await;
+        click(&library_browser, "[data-testid=retire-item] [data-testid=confirm]", "the confirmation").await;
+        appears(
+            &library_browser,
+            Locator::Css(".page-header [data-testid=item-status][data-status=retired]"),
+            "the item shows as retired",
+        )
+        .await;
+        appears(&library_browser, Locator::Css("[data-testid=retired-note]"), "and cannot be changed any more").await;
+        assert!(library_browser.find(Locator::Css("#edit-item")).await.is_err(), "a retired item has no edit form");
+        assert_eq!(library_admin.item(item).await.unwrap().value.status, ItemStatus::Retired);
+        screenshots(&library_browser, "lending-item-retired", app.backend).await;
+        assert!(catalog_near(&harbour_browser, &app, sites[1]).await.is_empty(), "a retired item leaves the catalog");
+        harbour_browser.goto(&format!("{}/lending/items/{item}", app.url)).await.unwrap();
+        let unlendable = appears(&harbour_browser, Locator::Css("[data-testid=unlendable]"), "borrowers read why it cannot be lent").await;
+        assert!(unlendable.text().await.unwrap().contains("retired"));
+
+        harbour_browser.close().await.unwrap();
+        library_browser.close().await.unwrap();
     }
 }

@@ -23,8 +23,9 @@ use warren_domain::triage::{Answer, Tier};
 use warren_domain::{AddressLine, ClinicalNote, Phone, ShortText};
 use warren_tests::*;
 use warren_wire::{
-    CreateAssessmentRequest, CreateReferralRequest, RecordOutcomeRequest, Referral, ReferralEvent,
-    ReferralQuery, SiteInput, TransitionRequest, TransportRequest,
+    ContactErasureRequest, ContactRetentionRequest, CreateAssessmentRequest, CreateReferralRequest,
+    RecordOutcomeRequest, Referral, ReferralEvent, ReferralQuery, SiteInput, TransitionRequest,
+    TransportRequest,
 };
 
 const BRISTOL: (f64, f64) = (51.4545, -2.5879);
@@ -329,6 +330,8 @@ warren_tests::on_both_databases! {
             follow_up_due: Some(Utc::now().date_naive() + chrono::Duration::days(7)),
         };
         assert_eq!(referrer_admin.record_referral_outcome(sent.id, &outcome, &format!("\"{}\"", seen.version)).await.unwrap_err().status(), Some(403));
+        // The receiver's own volunteer, with the current version, cannot either.
+        assert_eq!(driver.record_referral_outcome(sent.id, &outcome, &format!("\"{}\"", seen.version)).await.unwrap_err().status(), Some(403));
         let done = receiver_admin.record_referral_outcome(sent.id, &outcome, &format!("\"{}\"", seen.version)).await.unwrap().value;
         assert_eq!(done.status, ReferralStatus::Completed);
         assert!(done.closed_at.is_some());
@@ -492,6 +495,105 @@ warren_tests::on_both_databases! {
         assert_eq!(referrer_admin.referrals(referrer, &ReferralQuery::default()).await.unwrap().items.len(), 2);
     }
 
+    async fn escalation_stays_within_the_networks_radius_and_says_so(app) {
+        let Network { coordinator, referrer, referrer_admin, receiver_site, .. } = network(&app).await;
+        let (far, far_admin) = app.vetted(&coordinator, "Far Oxygen Vets", "o@far.test").await;
+        let far_site = far_admin.create_site(far, &site("Far Oxygen Hospital", 120.0, "24/7", &["oxygen_cage"]), None).await.unwrap().value.listing.id;
+        assert_eq!(referrer_admin.answer_times().await.unwrap().answer_times.escalation_radius_km, 80);
+        let request = CreateReferralRequest { capabilities: vec![code("oxygen_cage")], ..rat_request(vec![receiver_site]) };
+        let sent = referrer_admin.create_referral(referrer, &request, None).await.unwrap().items.remove(0);
+        answer_time_passes(&app);
+        eventually("the referrer is told nothing is within reach", || async {
+            referrer_admin.referral_timeline(sent.id).await.unwrap().items.iter().any(|e| e.kind == "escalated")
+        })
+        .await;
+        let timeline = referrer_admin.referral_timeline(sent.id).await.unwrap();
+        let note = timeline.items.iter().rev().find(|e| e.kind == "escalated").unwrap().note.clone().unwrap();
+        assert!(note.contains("within 80 km"), "{note}");
+        assert_eq!(referrer_admin.referrals(referrer, &ReferralQuery::default()).await.unwrap().items.len(), 1, "120 km away is not asked");
+
+        // The network widens its reach: the next unanswered case reaches the far hospital.
+        let out_of_range = AnswerTimes { escalation_radius_km: 2, ..AnswerTimes::default() };
+        assert_eq!(field_of(&coordinator.set_answer_times(&out_of_range).await.unwrap_err()), "escalation_radius_km");
+        coordinator.set_answer_times(&AnswerTimes { escalation_radius_km: 150, ..AnswerTimes::default() }).await.unwrap();
+        referrer_admin.create_referral(referrer, &request, None).await.unwrap();
+        answer_time_passes(&app);
+        eventually("the escalation to the far site", || async {
+            referrer_admin.referrals(referrer, &ReferralQuery::default()).await.unwrap().items.len() == 3
+        })
+        .await;
+        let board = referrer_admin.referrals(referrer, &ReferralQuery::default()).await.unwrap();
+        assert!(board.items.iter().any(|r| r.receiver.site_id == Some(far_site)));
+    }
+
+    async fn a_site_warren_escalates_to_sees_the_owners_contact_only_once_it_accepts(app) {
+        let Network { coordinator, referrer, referrer_admin, receiver_site, .. } = network(&app).await;
+        let (near, near_admin) = app.vetted(&coordinator, "Near Vets", "n@near.test").await;
+        near_admin.create_site(near, &site("Near Vets Hospital", 3.0, "24/7", &[]), None).await.unwrap();
+        let sent = referrer_admin.create_referral(referrer, &rat_request(vec![receiver_site]), None).await.unwrap().items.remove(0);
+        answer_time_passes(&app);
+        eventually("the escalation to the next site", || async {
+            !near_admin.referrals(near, &ReferralQuery::default()).await.unwrap().items.is_empty()
+        })
+        .await;
+        let asked = near_admin.referrals(near, &ReferralQuery::default()).await.unwrap().items.remove(0);
+        assert_eq!(asked.escalated_from, Some(sent.id));
+        let read = near_admin.referral(asked.id).await.unwrap().value;
+        assert!(read.contact.is_none(), "the referrer never chose this site: {read:?}");
+        let accepted = move_to(&near_admin, &read, ReferralStatus::Accepted).await.unwrap();
+        assert_eq!(accepted.contact.as_ref().map(|c| c.name.as_str()), Some("Sam Owner"), "it must act now");
+    }
+
+    async fn a_network_admin_erases_an_owners_contact_on_request(app) {
+        let Network { coordinator, referrer, referrer_admin, receiver_site, receiver_admin, .. } = network(&app).await;
+        let sent = referrer_admin.create_referral(referrer, &rat_request(vec![receiver_site]), None).await.unwrap().items.remove(0);
+        let request = ContactErasureRequest { reason: ShortText::parse("The owner asked us to forget their number").unwrap() };
+        assert_eq!(referrer_admin.erase_referral_contact(sent.id, &request).await.unwrap_err().status(), Some(403));
+        assert_eq!(coordinator.erase_referral_contact(Uuid::new_v4(), &request).await.unwrap_err().status(), Some(404));
+        let erased = coordinator.erase_referral_contact(sent.id, &request).await.unwrap();
+        assert_eq!((erased.case_id, erased.referrals), (sent.case_id, 1));
+        for side in [&referrer_admin, &receiver_admin] {
+            let read = side.referral(sent.id).await.unwrap().value;
+            assert!(read.contact.is_none());
+            assert!(read.contact_erased_at.is_some());
+            let raw = side.request(Method::GET, &format!("/api/v1/referrals/{}", sent.id)).send().await.unwrap().text().await.unwrap();
+            assert!(!raw.contains("07700"), "{raw}");
+        }
+        let logged = coordinator.request(Method::GET, "/api/v1/audit-log").send().await.unwrap().text().await.unwrap();
+        assert!(logged.contains("referral.contact_erased") && logged.contains("forget their number"), "{logged}");
+    }
+
+    async fn a_closed_case_keeps_the_contact_only_as_long_as_the_network_says(app) {
+        let Network { coordinator, referrer, referrer_admin, receiver_site, .. } = network(&app).await;
+        assert_eq!(referrer_admin.contact_retention().await.unwrap().days, 90);
+        assert_eq!(referrer_admin.set_contact_retention(&ContactRetentionRequest { days: 7 }).await.unwrap_err().status(), Some(403));
+        assert_eq!(field_of(&coordinator.set_contact_retention(&ContactRetentionRequest { days: 0 }).await.unwrap_err()), "days");
+        coordinator.set_contact_retention(&ContactRetentionRequest { days: 30 }).await.unwrap();
+        let closed = referrer_admin.create_referral(referrer, &rat_request(vec![receiver_site]), None).await.unwrap().items.remove(0);
+        let open = referrer_admin.create_referral(referrer, &rat_request(vec![receiver_site]), None).await.unwrap().items.remove(0);
+        move_to(&referrer_admin, &closed, ReferralStatus::Cancelled).await.unwrap();
+        // Closed 31 days ago, as far as the database knows.
+        let id = closed.id.to_string();
+        let long_ago = (Utc::now() - chrono::Duration::days(31)).naive_utc();
+        app.store
+            .write(|connection| {
+                use diesel::{ExpressionMethods, QueryDsl};
+                use warren_store::schema::referrals::dsl;
+                diesel::update(dsl::referrals.filter(dsl::id.eq(&id)))
+                    .set(dsl::closed_at.eq(Some(long_ago)))
+                    .execute(connection)
+                    .map_err(warren_store::StoreError::from)
+            })
+            .unwrap();
+        eventually("the closed case's contact is erased", || async {
+            referrer_admin.referral(closed.id).await.unwrap().value.contact_erased_at.is_some()
+        })
+        .await;
+        assert!(referrer_admin.referral(closed.id).await.unwrap().value.contact.is_none());
+        let still = referrer_admin.referral(open.id).await.unwrap().value;
+        assert!(still.contact.is_some() && still.contact_erased_at.is_none(), "an open case keeps it");
+    }
+
     async fn answer_times_are_set_by_the_network(app) {
         let Network { coordinator, referrer, referrer_admin, receiver_site, .. } = network(&app).await;
         assert_eq!(referrer_admin.answer_times().await.unwrap().answer_times, AnswerTimes::default());
@@ -527,6 +629,38 @@ warren_tests::on_both_databases! {
         let access_token = app.tokens("b@avon.test", PASSWORD).await.access_token;
         let token_as_ticket = reqwest::get(format!("{}/api/v1/referral-events?ticket={access_token}", app.url)).await.unwrap();
         assert_eq!(token_as_ticket.status(), StatusCode::UNAUTHORIZED, "an access token is not a ticket");
+    }
+
+    async fn a_removed_member_stops_hearing_the_organizations_referrals(app) {
+        let Network { referrer, referrer_admin, receiver, receiver_admin, receiver_site, .. } = network(&app).await;
+        let nurse = app.member(&receiver_admin, receiver, "nurse@avon.test", Role::Staff).await;
+        let nurse_id = nurse.me().await.unwrap().value.user.unwrap().id;
+        let mut open = listen(&app.url, &nurse).await;
+        // A ticket taken now and used after the removal is no key either.
+        let kept_ticket = nurse.stream_ticket().await.unwrap().ticket;
+        let first = referrer_admin.create_referral(referrer, &rat_request(vec![receiver_site]), None).await.unwrap().items.remove(0);
+        let heard = tokio::time::timeout(Duration::from_secs(5), open.recv()).await.expect("a member hears").unwrap();
+        assert_eq!(heard.referral_id, first.id);
+
+        receiver_admin.remove_member(receiver, nurse_id).await.unwrap();
+        let mut late = {
+            let url = format!("{}/api/v1/referral-events?ticket={kept_ticket}", app.url);
+            let response = reqwest::get(&url).await.unwrap();
+            assert_eq!(response.status(), StatusCode::OK);
+            response
+        };
+        // Let the removal reach the open stream (on PostgreSQL, through NOTIFY).
+        tokio::time::sleep(Duration::from_millis(500)).await;
+        referrer_admin.create_referral(referrer, &rat_request(vec![receiver_site]), None).await.unwrap();
+        let after = tokio::time::timeout(Duration::from_secs(2), open.recv()).await;
+        assert!(!matches!(after, Ok(Some(_))), "a removed member's open stream went on delivering: {after:?}");
+        let mut late_frames = String::new();
+        let deadline = tokio::time::Instant::now() + Duration::from_secs(1);
+        while let Ok(Ok(Some(chunk))) = tokio::time::timeout_at(deadline, late.chunk()).await {
+            late_frames.push_str(&String::from_utf8_lossy(&chunk));
+        }
+        assert!(late_frames.contains(": connected"), "{late_frames}");
+        assert!(!late_frames.contains("event: referral"), "{late_frames}");
     }
 
     async fn bad_referrals_are_refused_naming_the_field_and_change_nothing(app) {

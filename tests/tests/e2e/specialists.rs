@@ -452,6 +452,27 @@ warren_tests::on_both_databases! {
         assert_eq!(bad_discipline.status(), StatusCode::BAD_REQUEST);
     }
 
+    async fn a_specialist_who_leaves_their_organization_loses_its_consults(app) {
+        let case = case(&app).await;
+        let meadow = case.specialist.specialist(case.specialist_id).await.unwrap().organization_id;
+        let vet = app.member(&case.specialist, meadow, "vet@meadow.test", Role::Clinician).await;
+        let vet_id = vet.put_my_specialist_profile(&dentist(), None).await.unwrap().value.user_id;
+        let consult = case.referrer_admin.request_consult(case.referral, &ask(vet_id, "Burr first, or radiograph?"), None).await.unwrap();
+        let read = vet.consult(consult.id).await.unwrap();
+        assert!(read.value.can_answer);
+        assert_eq!(vet.my_consults(&ConsultQuery::default()).await.unwrap().items.len(), 1);
+
+        case.specialist.remove_member(meadow, vet_id).await.unwrap();
+        // The person kept their account (and a token still in date), but not
+        // the consults they answered for Meadow.
+        assert!(vet.my_consults(&ConsultQuery::default()).await.unwrap().items.is_empty());
+        assert_eq!(status_of(&vet.consult(consult.id).await.unwrap_err()), 404);
+        let answer = AnswerConsultRequest { answer: note("Radiograph first.") };
+        assert_eq!(status_of(&vet.answer_consult(consult.id, &answer, &read.etag).await.unwrap_err()), 404);
+        let after = case.referrer_admin.consult(consult.id).await.unwrap();
+        assert_eq!(after.value.status, ConsultStatus::Requested, "nothing was answered");
+    }
+
     async fn a_consult_is_asked_answered_and_read_by_both_sides_in_the_case_thread(app) {
         let case = case(&app).await;
         let question = ask(case.specialist_id, "Would you burr the cheek teeth first or radiograph under sedation?");

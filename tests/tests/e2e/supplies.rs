@@ -265,6 +265,13 @@ warren_tests::on_both_databases! {
         let read = a_admin.supply_offer(formula.id).await.unwrap();
         assert_eq!(a_admin.withdraw_supply_offer(formula.id, &etag(read.value.version - 1)).await.unwrap_err().status(), Some(412));
         assert_eq!(b_admin.withdraw_supply_offer(formula.id, &read.etag).await.unwrap_err().status(), Some(403));
+        // The offering organization's own volunteer, with the current version,
+        // neither edits nor withdraws it.
+        let volunteer = app.member(&a_admin, a, "driver@harbour.test", Role::Volunteer).await;
+        assert_eq!(volunteer.withdraw_supply_offer(formula.id, &read.etag).await.unwrap_err().status(), Some(403));
+        let same = UpdateSupplyOfferRequest { pickup_site_id: a_site, item: ShortText::parse("Herbivore formula").unwrap(), description: None, quantity: units(12), expires_on: None };
+        assert_eq!(volunteer.update_supply_offer(formula.id, &same, &read.etag).await.unwrap_err().status(), Some(403));
+        assert_eq!(a_admin.supply_offer(formula.id).await.unwrap().value.version, read.value.version, "nothing changed");
         let edit = UpdateSupplyOfferRequest { pickup_site_id: a_site, item: ShortText::parse("Herbivore formula").unwrap(), description: None, quantity: units(8), expires_on: None };
         assert_eq!(field_of(&a_admin.update_supply_offer(formula.id, &edit, &read.etag).await.unwrap_err()), "quantity");
         let edited = a_admin.update_supply_offer(formula.id, &UpdateSupplyOfferRequest { quantity: units(12), ..edit }, &read.etag).await.expect("edit").value;

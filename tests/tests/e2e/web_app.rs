@@ -173,6 +173,23 @@ warren_tests::on_both_databases! {
             assert_eq!(unknown.status(), StatusCode::NOT_FOUND, "{method}");
             assert_eq!(header(&unknown, CONTENT_TYPE), "application/problem+json", "{method}");
         }
+        // A path the API has, with a method it does not take: 405, saying which it takes.
+        for (method, path, allow) in [
+            ("TRACE", "/api/v1/organizations", "GET"),
+            ("PUT", "/api/v1/organizations/applications", "GET, POST"),
+            ("DELETE", &*format!("/api/v1/referrals/{}", uuid::Uuid::new_v4()), "GET"),
+        ] {
+            let refused = http
+                .request(reqwest::Method::from_bytes(method.as_bytes()).unwrap(), format!("{}{path}", app.url))
+                .send()
+                .await
+                .unwrap();
+            assert_eq!(refused.status(), StatusCode::METHOD_NOT_ALLOWED, "{method} {path}");
+            assert_eq!(header(&refused, reqwest::header::ALLOW), allow, "{method} {path}");
+            assert_eq!(header(&refused, CONTENT_TYPE), "application/problem+json", "{method} {path}");
+            let problem: serde_json::Value = refused.json().await.unwrap();
+            assert_eq!(problem["code"], "method_not_allowed");
+        }
     }
 
     async fn the_app_can_be_installed_and_its_service_worker_keeps_this_version(app) {

@@ -353,6 +353,7 @@ impl World {
             })),
         )
         .await;
+        ids.insert("receiver_site", receiver_site.clone());
         let referral = created["items"][0]["id"]
             .as_str()
             .expect("a referral")
@@ -429,6 +430,27 @@ impl World {
         )
         .await;
         ids.insert("supply_request", request["id"].as_str().unwrap().to_owned());
+        ids.insert("other_offer", offer);
+        if let Some(item) = app
+            .store
+            .read(|connection| {
+                use warren_store::schema::items::dsl;
+                dsl::items
+                    .filter(dsl::owner_org_id.ne(&harbour))
+                    .filter(dsl::status.eq("available"))
+                    .select(dsl::id)
+                    .order(dsl::id)
+                    .first::<String>(connection)
+                    .optional()
+                    .map_err(StoreError::from)
+            })
+            .expect("read the database")
+        {
+            ids.insert("other_item", item);
+        }
+        if let Some(volunteer_id) = first_id!(app.store, users, email, "volunteer@matrix.test") {
+            ids.insert("volunteer_user", volunteer_id);
+        }
         let specialist = app
             .store
             .read(|connection| {

@@ -1,7 +1,7 @@
 //! Pieces shared by the pages: the layout, the live stream and the person's
 //! alerts, error and success boxes, form fields, badges, the directory's
-//! listing pieces and vocabulary pickers, the pieces of a triage result, and
-//! the files of a case with their viewer.
+//! listing pieces and vocabulary pickers, a kit item's fields, the pieces of
+//! a triage result, and the files of a case with their viewer.
 
 mod alert;
 mod app_status;
@@ -12,6 +12,7 @@ mod confirm_button;
 mod copy_box;
 mod form;
 mod hours_editor;
+mod item_form;
 mod layout;
 mod lending;
 mod list_table;
@@ -37,6 +38,7 @@ pub use confirm_button::ConfirmButton;
 pub use copy_box::CopyBox;
 pub use form::{FieldErrors, KindSelect, TextArea, TextField, focus_on, reveal_problem};
 pub use hours_editor::HoursEditor;
+pub use item_form::{ItemDraft, ItemFields, item_update, status_change};
 pub use layout::{Layout, PLANNED_SECTIONS};
 pub use lending::{
     ActingOrganization, ChecklistLine, ConditionBadge, DecisionNote, DeclineLoanForm,

@@ -356,9 +356,14 @@ fn Directory() -> impl IntoView {
                 <p class="lead">"Who can take this animal, now, near here."</p>
             </div>
             <Show when=move || session.is_network_admin()>
-                <a class="button secondary" href="/directory/audit">
-                    "Audit queue"
-                </a>
+                <div class="button-row">
+                    <a class="button secondary" href="/directory/audit">
+                        "Audit queue"
+                    </a>
+                    <a class="button secondary" href="/directory/vocabulary">
+                        "Vocabulary"
+                    </a>
+                </div>
             </Show>
         </header>
         <Loaded resource=loaded label="Loading the directory…" let:loaded>

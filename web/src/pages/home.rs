@@ -77,6 +77,10 @@ fn Home() -> impl IntoView {
                         " — listings due for checking"
                     </li>
                     <li>
+                        <a href="/directory/vocabulary">"Vocabulary"</a>
+                        " — the species and capabilities everything is described with"
+                    </li>
+                    <li>
                         <a href="/vetting">"Vet applications"</a>
                         " — organizations waiting to join the network"
                     </li>

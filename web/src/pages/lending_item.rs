@@ -10,7 +10,10 @@
 //! justification. The answer comes at once with Warren's decision and why:
 //! reserved automatically, waiting for the owner, reserved ahead of a
 //! routine booking it displaced, or refused because the time is taken —
-//! with the next free slot, which one click puts into the form.
+//! with the next free slot, which one click puts into the form. The owner's
+//! staff change the item there — its details, whether it is in maintenance,
+//! its usage terms (new words are a new version, which every borrower
+//! accepts at their next checkout) — or retire it for good.
 
 use std::collections::BTreeMap;
 use warren_wire::ErrorCode;
@@ -20,21 +23,23 @@ use leptos::prelude::*;
 use uuid::Uuid;
 use warren_client::{ClientError, Versioned};
 use warren_domain::lending::{
-    LoanWindow, MaintenanceDue, MaintenanceInterval, MaintenanceKind, MaintenanceState,
+    ItemStatus, LoanWindow, MaintenanceDue, MaintenanceInterval, MaintenanceKind, MaintenanceState,
     ReservationStatus, Urgency,
 };
 use warren_domain::triage::Tier;
 use warren_domain::{ClinicalNote, Role, ShortText};
 use warren_wire::{
     AssessmentQuery, BusySlot, CalendarParams, CreateLoanRequest, CreateMaintenancePlanRequest,
-    KitItem, Loan, MaintenancePlanView, RecordMaintenanceRequest, ReferralQuery,
+    KitItem, Loan, MaintenancePlanView, RecordMaintenanceRequest, ReferralQuery, UpdateItemRequest,
 };
 
 use crate::components::{
-    ActingOrganization, ConditionBadge, DecisionNote, ErrorAlert, FieldErrors, ItemStatusBadge,
-    LendingTab, LendingTabs, Loaded, LoanStatusBadge, RequireSignIn, SuccessNotice, TextArea,
-    TierPicker, acting_organizations, interval_text, label_of, local_date, local_midnight,
-    reveal_problem, sites_of, suitability_text, term_labels, tier_name, vocabulary, window_text,
+    ActingOrganization, Changes, ConditionBadge, ConfirmButton, DecisionNote, ErrorAlert,
+    FieldErrors, ItemDraft, ItemFields, ItemStatusBadge, LendingTab, LendingTabs, Loaded,
+    LoanStatusBadge, RequireSignIn, StaleNotice, SuccessNotice, TextArea, TierPicker,
+    acting_organizations, interval_text, item_update, label_of, local_date, local_midnight,
+    reveal_problem, sites_of, status_change, suitability_text, term_labels, tier_name, vocabulary,
+    window_text,
 };
 use crate::idempotency::IdempotencyKey;
 use crate::local_time;
@@ -81,7 +86,9 @@ fn owns(session: Session, owner: Uuid) -> bool {
 fn Detail(initial: Versioned<KitItem>) -> impl IntoView {
     let session = use_session();
     let id = initial.value.id;
-    let item = RwSignal::new(initial.value);
+    // The item as last read or changed, with its version for `If-Match`.
+    let edits = Changes::new(initial);
+    let item = Memo::new(move |_| edits.current.with(|current| current.value.clone()));
     // Bumped after anything that changes the calendar or the plans.
     let changes = RwSignal::new(0_u32);
     let labels = LocalResource::new(move || async move {
@@ -107,7 +114,7 @@ fn Detail(initial: Versioned<KitItem>) -> impl IntoView {
         if previous.is_some() {
             leptos::task::spawn_local(async move {
                 if let Ok(fresh) = session.api().item(id).await {
-                    item.try_set(fresh.value);
+                    edits.current.try_set(fresh);
                 }
             });
         }
@@ -162,10 +169,13 @@ fn Detail(initial: Versioned<KitItem>) -> impl IntoView {
         <div class="lending-layout">
             <div class="lending-main">
                 <Show when=move || !is_owner.get()>
-                    <RequestCard item=item.read_only() changes/>
+                    <RequestCard item changes/>
                 </Show>
                 <CalendarCard id plans changes/>
                 <MaintenanceCard id plans is_owner changes/>
+                <Show when=move || is_owner.get()>
+                    <ManageCard edits/>
+                </Show>
             </div>
             <div class="lending-side">
                 <section class="card" aria-labelledby="about-heading" data-testid="about">
@@ -217,6 +227,197 @@ fn Detail(initial: Versioned<KitItem>) -> impl IntoView {
                 </section>
             </div>
         </div>
+    }
+}
+
+/// What the owner's staff read when a change was refused because someone
+/// else changed the item first.
+const STALE_ITEM: &str = "Someone else changed this item meanwhile: the page now shows it as it is. Check it and make your change again.";
+
+/// Reads the item again after a change refused as stale.
+async fn reload_item(session: Session, edits: Changes<KitItem>) {
+    let id = edits.current.with_untracked(|current| current.value.id);
+    if let Ok(fresh) = session.api().item(id).await {
+        edits.current.try_set(fresh);
+    }
+}
+
+/// Sends `request` against the version shown; reads the item again when
+/// someone else changed it first.
+async fn send_change(
+    session: Session,
+    edits: Changes<KitItem>,
+    errors: Option<FieldErrors>,
+    request: UpdateItemRequest,
+) -> bool {
+    let id = edits.current.with_untracked(|current| current.value.id);
+    let made = edits
+        .send(session, errors, move |client, etag| {
+            let request = request.clone();
+            async move { client.update_item(id, &request, &etag).await }
+        })
+        .await;
+    if !made {
+        if edits.stale.get_untracked() {
+            reload_item(session, edits).await;
+        }
+        reveal_problem();
+    }
+    made
+}
+
+/// The owner's staff change the item — its details, its usage terms,
+/// whether it is in maintenance — or retire it for good. New words in the
+/// usage terms make a new version, which every borrower accepts at their
+/// next checkout.
+#[component]
+fn ManageCard(edits: Changes<KitItem>) -> impl IntoView {
+    let session = use_session();
+    let editing = RwSignal::new(false);
+    let status = Memo::new(move |_| edits.current.with(|current| current.value.status));
+    let retire = Action::new_local(move |_: &()| async move {
+        edits.start(None);
+        let request = edits
+            .current
+            .with_untracked(|current| status_change(&current.value, ItemStatus::Retired));
+        match request {
+            Ok(request) => {
+                if send_change(session, edits, None, request).await {
+                    editing.set(false);
+                    edits.done("Retired: it has left the catalog and is never lent again.");
+                }
+            }
+            Err(error) => edits.problem.set(Some(*error)),
+        }
+    });
+    let name = move || edits.current.with(|current| current.value.name.clone());
+    view! {
+        <section class="card" aria-labelledby="manage-heading" data-testid="manage-item">
+            <h2 id="manage-heading">"Manage the item"</h2>
+            <StaleNotice stale=edits.stale message=STALE_ITEM/>
+            <ErrorAlert error=edits.problem/>
+            <SuccessNotice message=edits.notice/>
+            {move || match status.get() {
+                ItemStatus::Retired => view! {
+                    <p class="muted" data-testid="retired-note">"Retired: it is not lent any more. Its loans stay on record."</p>
+                }
+                .into_any(),
+                current => view! {
+                    <p class="small muted">"Changed usage terms become a new version: every borrower accepts it at their next checkout."</p>
+                    <div class="button-row">
+                        <button type="button" id="edit-item" class="button secondary" aria-expanded=move || editing.get().to_string()
+                            on:click=move |_| editing.update(|open| *open = !*open)>
+                            {move || if editing.get() { "Close the form" } else { "Edit the item" }}
+                        </button>
+                        {if current == ItemStatus::OnLoan {
+                            view! { <span class="small muted">"It can be retired once it is back."</span> }.into_any()
+                        } else {
+                            view! {
+                                <span data-testid="retire-item">
+                                    <ConfirmButton
+                                        label="Retire…"
+                                        confirm_label="Yes, retire it"
+                                        question=format!("Retire {} for good? It leaves the catalog and is never lent again.", name())
+                                        pending=retire.pending()
+                                        on_confirm=Callback::new(move |()| { retire.dispatch(()); })
+                                    />
+                                </span>
+                            }
+                            .into_any()
+                        }}
+                    </div>
+                }
+                .into_any(),
+            }}
+            <Show when=move || editing.get() && status.get() != ItemStatus::Retired>
+                {move || {
+                    let item = edits.current.get_untracked().value;
+                    view! { <EditItemForm item edits editing/> }
+                }}
+            </Show>
+        </section>
+    }
+}
+
+/// The item's details, usage terms and whether it is in maintenance, as
+/// the owner's staff change them.
+#[component]
+fn EditItemForm(item: KitItem, edits: Changes<KitItem>, editing: RwSignal<bool>) -> impl IntoView {
+    let session = use_session();
+    let owner = item.owner_id;
+    let sites = LocalResource::new(move || sites_of(session, Some(owner)));
+    let terms = LocalResource::new(move || vocabulary(session));
+    let draft = ItemDraft::of(&item);
+    let status = RwSignal::new(item.status);
+    let errors = FieldErrors::new();
+    let terms_before = item.terms.version;
+    let save = Action::new_local(move |request: &UpdateItemRequest| {
+        let request = request.clone();
+        async move {
+            let made = send_change(session, edits, Some(errors), request).await;
+            if made || edits.stale.get_untracked() {
+                // After a refusal because the item changed meanwhile, the
+                // form opens again on the item as it now is.
+                editing.set(false);
+            }
+            if made {
+                let terms_now = edits
+                    .current
+                    .with_untracked(|current| current.value.terms.version);
+                edits.done(if terms_now > terms_before {
+                    format!("Saved. The usage terms are now version {terms_now}: every borrower accepts them at their next checkout.")
+                } else {
+                    "Saved.".to_owned()
+                });
+            }
+        }
+    });
+    let submit = move |event: leptos::ev::SubmitEvent| {
+        event.prevent_default();
+        edits.start(Some(errors));
+        match draft.request(errors) {
+            Some(request) => {
+                save.dispatch(item_update(request, status.get_untracked()));
+            }
+            None => reveal_problem(),
+        }
+    };
+    let choosable = matches!(
+        item.status,
+        ItemStatus::Available | ItemStatus::InMaintenance
+    );
+    view! {
+        <form class="item-form edit-item-form" data-testid="edit-item-form" novalidate on:submit=submit>
+            <ItemFields draft errors sites terms
+                terms_hint="What every borrower accepts at checkout. New words make a new version, which each borrower accepts at their next checkout."/>
+            {if choosable {
+                view! {
+                    <fieldset class="radio-list" id="item-status">
+                        <legend>"Status"</legend>
+                        {[ItemStatus::Available, ItemStatus::InMaintenance]
+                            .into_iter()
+                            .map(|choice| {
+                                let id = format!("item-status-{}", choice.as_str());
+                                view! {
+                                    <div class="checkbox">
+                                        <input type="radio" name="item-status" id=id.clone() value=choice.as_str()
+                                            prop:checked=move || status.get() == choice
+                                            on:change=move |_| status.set(choice)/>
+                                        <label for=id>{choice.label()}</label>
+                                    </div>
+                                }
+                            })
+                            .collect_view()}
+                    </fieldset>
+                }
+                .into_any()
+            } else {
+                view! { <p class="small muted">"On loan: it comes back when the borrower returns it."</p> }.into_any()
+            }}
+            <div class="form-actions">
+                <button type="submit" id="update-item" class="button primary" disabled=move || save.pending().get()>"Save changes"</button>
+            </div>
+        </form>
     }
 }
 
@@ -787,7 +988,7 @@ enum Answer {
 
 /// The request form and its answer.
 #[component]
-fn RequestCard(item: ReadSignal<KitItem>, changes: RwSignal<u32>) -> impl IntoView {
+fn RequestCard(item: Memo<KitItem>, changes: RwSignal<u32>) -> impl IntoView {
     let session = use_session();
     let (owner, item_id, max_days) =
         item.with_untracked(|item| (item.owner_id, item.id, item.max_loan_days));

@@ -14,19 +14,14 @@ use leptos_router::NavigateOptions;
 use leptos_router::hooks::use_navigate;
 use uuid::Uuid;
 use warren_client::ClientError;
-use warren_domain::directory::taxonomy::{Taxonomy, TermCode};
-use warren_domain::lending::{
-    Condition, ItemCategory, MaxLoanDays, ReservationStatus, Suitability, WeightRange,
-};
-use warren_domain::referral::Weight;
-use warren_domain::{ClinicalNote, ShortText};
+use warren_domain::lending::ReservationStatus;
 use warren_wire::ErrorCode;
 use warren_wire::{CreateItemRequest, DeclineLoanRequest, KitItem, Loan, LoanQuery};
 
 use crate::components::{
-    ConditionBadge, DecisionNote, DeclineLoanForm, ErrorAlert, FieldErrors, ItemStatusBadge,
-    LendingTab, LendingTabs, Loaded, LoanStatusBadge, RequireSignIn, SuccessNotice, TermChips,
-    TextArea, TextField, etag_of, reveal_problem, sites_of, tier_name, urgency_text, vocabulary,
+    ConditionBadge, DecisionNote, DeclineLoanForm, ErrorAlert, FieldErrors, ItemDraft, ItemFields,
+    ItemStatusBadge, LendingTab, LendingTabs, Loaded, LoanStatusBadge, RequireSignIn,
+    SuccessNotice, etag_of, reveal_problem, sites_of, tier_name, urgency_text, vocabulary,
     window_text,
 };
 use crate::idempotency::IdempotencyKey;
@@ -294,30 +289,10 @@ fn NewItemForm(organization: Uuid) -> impl IntoView {
     let navigate = StoredValue::new_local(use_navigate());
     let sites = LocalResource::new(move || sites_of(session, Some(organization)));
     let terms = LocalResource::new(move || vocabulary(session));
-    let name = RwSignal::new(String::new());
-    let category = RwSignal::new(ItemCategory::OxygenConcentrator);
-    let description = RwSignal::new(String::new());
-    let home = RwSignal::new(String::new());
-    let species = RwSignal::new(Vec::<String>::new());
-    let min_grams = RwSignal::new(String::new());
-    let max_grams = RwSignal::new(String::new());
-    let limits = RwSignal::new(String::new());
-    let condition = RwSignal::new(Condition::Good);
-    let usage = RwSignal::new(String::new());
-    let max_days = RwSignal::new("7".to_owned());
-    let auto_approve = RwSignal::new(false);
+    let draft = ItemDraft::new();
     let errors = FieldErrors::new();
     let problem = RwSignal::new(None::<ClientError>);
     let idempotency = IdempotencyKey::new();
-
-    Effect::new(move |_| {
-        if let Some(sites) = sites.get()
-            && let Some((first, _)) = sites.first()
-            && home.with_untracked(String::is_empty)
-        {
-            home.set(first.to_string());
-        }
-    });
 
     let save = Action::new_local(move |request: &CreateItemRequest| {
         let request = request.clone();
@@ -346,179 +321,19 @@ fn NewItemForm(organization: Uuid) -> impl IntoView {
         event.prevent_default();
         errors.clear();
         problem.set(None);
-        let name = errors.check("name", ShortText::parse(name.get_untracked().trim()));
-        let home_site_id = Uuid::parse_str(&home.get_untracked()).ok();
-        if home_site_id.is_none() {
-            errors.add(
-                "home_site_id",
-                "choose the site it lives at (add a site first)",
-            );
-        }
-        let text = description.get_untracked();
-        let description = if text.trim().is_empty() {
-            None
-        } else {
-            errors.check("description", ClinicalNote::parse(text.trim()))
-        };
-        let grams = |value: RwSignal<String>, field: &str| -> Result<Option<Weight>, ()> {
-            let text = value.get_untracked();
-            if text.trim().is_empty() {
-                return Ok(None);
+        match draft.request(errors) {
+            Some(request) => {
+                save.dispatch(request);
             }
-            match text
-                .trim()
-                .parse::<u32>()
-                .ok()
-                .and_then(|grams| Weight::try_from(grams).ok())
-            {
-                Some(weight) => Ok(Some(weight)),
-                None => {
-                    errors.add(field, "give a weight in grams, 1 to 100000");
-                    Err(())
-                }
-            }
-        };
-        let weight = match (
-            grams(min_grams, "suitability.weight"),
-            grams(max_grams, "suitability.weight"),
-        ) {
-            (Ok(min), Ok(max)) => errors.check("suitability.weight", WeightRange::new(min, max)),
-            _ => None,
-        };
-        let mut limit_list = Vec::new();
-        for line in limits
-            .get_untracked()
-            .lines()
-            .map(str::trim)
-            .filter(|line| !line.is_empty())
-        {
-            if let Some(limit) = errors.check("suitability.limits", ShortText::parse(line)) {
-                limit_list.push(limit);
-            }
-        }
-        let species_codes: Vec<TermCode> = species
-            .get_untracked()
-            .into_iter()
-            .filter_map(|code| TermCode::parse(code).ok())
-            .collect();
-        let usage_terms = errors.check("terms", ClinicalNote::parse(usage.get_untracked().trim()));
-        let max_loan_days = match max_days.get_untracked().trim().parse::<u16>() {
-            Ok(days) => errors.check("max_loan_days", MaxLoanDays::new(days)),
-            Err(_) => {
-                errors.add("max_loan_days", "give a number of days from 1 to 365");
-                None
-            }
-        };
-        if !errors.is_empty() {
-            reveal_problem();
-            return;
-        }
-        let (Some(name), Some(home_site_id), Some(weight), Some(terms), Some(max_loan_days)) =
-            (name, home_site_id, weight, usage_terms, max_loan_days)
-        else {
-            return;
-        };
-        save.dispatch(CreateItemRequest {
-            home_site_id,
-            name,
-            category: category.get_untracked(),
-            description,
-            suitability: Suitability {
-                species: species_codes,
-                weight,
-                limits: limit_list,
-            },
-            condition: condition.get_untracked(),
-            terms,
-            max_loan_days,
-            auto_approve: auto_approve.get_untracked(),
-        });
-    };
-    let field_error = move |field: &'static str| {
-        let error = errors.of(field);
-        move || {
-            error
-                .get()
-                .map(|error| view! { <p class="field-error">{error}</p> })
+            None => reveal_problem(),
         }
     };
     view! {
         <section class="card" aria-labelledby="new-item-heading" data-testid="new-item">
             <h2 id="new-item-heading">"Add an item"</h2>
             <form class="item-form" novalidate on:submit=submit>
-                <div class="form-grid two">
-                    <TextField id="item-name" label="Name" value=name required=true hint="What borrowers call it, e.g. “Oxygen concentrator 5 L (blue)”." error=errors.of("name")/>
-                    <div class="field">
-                        <label for="item-category">"Category"</label>
-                        <select id="item-category" on:change=move |event| {
-                            if let Some(chosen) = ItemCategory::parse(&event_target_value(&event)) {
-                                category.set(chosen);
-                            }
-                        }>
-                            {ItemCategory::ALL
-                                .iter()
-                                .copied()
-                                .map(|choice| view! { <option value=choice.as_str() prop:selected=move || category.get() == choice>{choice.label()}</option> })
-                                .collect_view()}
-                        </select>
-                    </div>
-                    <div class="field">
-                        <label for="item-home">"Home site" <span class="required" aria-hidden="true">" *"</span></label>
-                        <select id="item-home" on:change=move |event| home.set(event_target_value(&event))
-                            aria-invalid=move || errors.of("home_site_id").get().is_some().then_some("true")>
-                            {move || sites.get().unwrap_or_default().into_iter().map(|(id, name)| {
-                                let value = id.to_string();
-                                let selected = value.clone();
-                                view! { <option value=value prop:selected=move || home.get() == selected>{name}</option> }
-                            }).collect_view()}
-                        </select>
-                        {field_error("home_site_id")}
-                    </div>
-                    <div class="field">
-                        <label for="item-condition">"Condition"</label>
-                        <select id="item-condition" on:change=move |event| {
-                            if let Some(chosen) = Condition::parse(&event_target_value(&event)) {
-                                condition.set(chosen);
-                            }
-                        }>
-                            {Condition::ALL
-                                .iter()
-                                .copied()
-                                .map(|choice| view! { <option value=choice.as_str() prop:selected=move || condition.get() == choice>{choice.label()}</option> })
-                                .collect_view()}
-                        </select>
-                    </div>
-                </div>
-                <TextArea id="item-description" label="Description" value=description hint="Model, accessories, anything a borrower should know." error=errors.of("description")/>
-                <fieldset class="chip-set" id="item-species">
-                    <legend>"Suits these species"</legend>
-                    <p class="hint">"None chosen: any animal."</p>
-                    {move || terms.get().map(|terms| {
-                        let species_terms: Vec<_> = terms.into_iter().filter(|term| term.taxonomy == Taxonomy::Species).collect();
-                        view! { <TermChips terms=species_terms chosen=species/> }
-                    })}
-                </fieldset>
-                <div class="form-grid two">
-                    <div class="field">
-                        <label for="item-min-grams">"Lightest animal (g)"</label>
-                        <input id="item-min-grams" type="number" min="1" inputmode="numeric" bind:value=min_grams/>
-                    </div>
-                    <div class="field">
-                        <label for="item-max-grams">"Heaviest animal (g)"</label>
-                        <input id="item-max-grams" type="number" min="1" inputmode="numeric" bind:value=max_grams/>
-                        {field_error("suitability.weight")}
-                    </div>
-                </div>
-                <TextArea id="item-limits" label="Limits" value=limits hint="One per line, e.g. “Reads heart rates up to 300 bpm — no use for hamsters”." error=errors.of("suitability.limits")/>
-                <TextArea id="item-terms" label="Usage terms" value=usage hint="Required: what every borrower accepts at checkout — who may use it, cleaning, damage, return." error=errors.of("terms")/>
-                <div class="form-grid two">
-                    <TextField id="item-max-days" label="Longest loan (days)" value=max_days input_type="number" inputmode="numeric" required=true error=errors.of("max_loan_days")/>
-                </div>
-                <label class="switch">
-                    <input id="item-auto-approve" type="checkbox" prop:checked=move || auto_approve.get()
-                        on:change=move |event| auto_approve.set(event_target_checked(&event))/>
-                    <span>"Approve requests that conflict with nothing at once"</span>
-                </label>
+                <ItemFields draft errors sites terms
+                    terms_hint="Required: what every borrower accepts at checkout — who may use it, cleaning, damage, return."/>
                 <ErrorAlert error=problem/>
                 <div class="form-actions">
                     <button type="submit" id="save-item" class="button primary" disabled=move || save.pending().get()>"Add item"</button>

@@ -12,10 +12,11 @@
 
 use leptos::prelude::*;
 use warren_domain::alerts::AcknowledgeTimes;
-use warren_domain::referral::{AnswerTimes, MAX_ANSWER_MINUTES};
+use warren_domain::referral::{AnswerTimes, ESCALATION_RADIUS_KM, MAX_ANSWER_MINUTES};
 use warren_domain::triage::Tier;
 use warren_wire::{
-    AcknowledgeTimesSetting, AnswerTimesSetting, TransportSharingRequest, TransportSharingSetting,
+    AcknowledgeTimesSetting, AnswerTimesSetting, ContactRetentionRequest, ContactRetentionSetting,
+    TransportSharingRequest, TransportSharingSetting,
 };
 
 use crate::components::{
@@ -64,6 +65,8 @@ fn Settings() -> impl IntoView {
         LocalResource::new(move || async move { session.api().transport_sharing().await });
     let acknowledge =
         LocalResource::new(move || async move { session.api().acknowledge_times().await });
+    let retention =
+        LocalResource::new(move || async move { session.api().contact_retention().await });
     view! {
         <header class="page-header">
             <p class="eyebrow">
@@ -88,6 +91,15 @@ fn Settings() -> impl IntoView {
                 </p>
                 <Loaded resource=sharing label="Loading the transport setting…" let:setting>
                     <TransportSharingForm setting/>
+                </Loaded>
+            </section>
+            <section aria-labelledby="contact-retention-heading">
+                <h2 id="contact-retention-heading">"Owners' contacts"</h2>
+                <p class="lead">
+                    "How long a closed case keeps the owner's or finder's name, phone and e-mail. Then Warren erases them from every referral of the case, and the audit log says so."
+                </p>
+                <Loaded resource=retention label="Loading the retention…" let:setting>
+                    <ContactRetentionForm setting/>
                 </Loaded>
             </section>
             <section aria-labelledby="acknowledge-times-heading">
@@ -121,6 +133,8 @@ fn AnswerTimesForm(setting: AnswerTimesSetting) -> impl IntoView {
         })
         .collect();
     let values = StoredValue::new(minutes.clone());
+    let radius = RwSignal::new(setting.answer_times.escalation_radius_km.to_string());
+    let radius_error = errors.of("escalation_radius_km");
     let save = Action::new_local(move |times: &AnswerTimes| {
         let times = *times;
         async move {
@@ -163,6 +177,13 @@ fn AnswerTimesForm(setting: AnswerTimesSetting) -> impl IntoView {
                 }
             }
         });
+        let radius_km = match radius.get_untracked().trim().parse::<u32>() {
+            Ok(km) if ESCALATION_RADIUS_KM.contains(&km) => km,
+            _ => {
+                errors.add("escalation_radius_km", "must be between 5 and 500 km");
+                0
+            }
+        };
         if !errors.is_empty() {
             reveal_problem();
             return;
@@ -173,6 +194,7 @@ fn AnswerTimesForm(setting: AnswerTimesSetting) -> impl IntoView {
             urgent: read[2],
             standard: read[3],
             non_urgent: read[4],
+            escalation_radius_km: radius_km,
         });
     };
     view! {
@@ -230,6 +252,33 @@ fn AnswerTimesForm(setting: AnswerTimesSetting) -> impl IntoView {
                         .collect_view()}
                 </tbody>
             </table>
+            <p class="escalation-radius">
+                <label for="escalation-radius">"Escalate to sites within (km)"</label>
+                {(!editable).then(|| {
+                    view! {
+                        <span class="minutes" data-testid="escalation-radius">
+                            {radius.get_untracked()} " km"
+                        </span>
+                    }
+                })}
+                <input
+                    hidden=!editable
+                    id="escalation-radius"
+                    name="escalation_radius_km"
+                    type="number"
+                    min="5"
+                    max="500"
+                    inputmode="numeric"
+                    class="minutes-input"
+                    aria-invalid=move || radius_error.get().is_some().then_some("true")
+                    aria-describedby="escalation-radius-error escalation-radius-help"
+                    bind:value=radius
+                />
+                <span class="muted small" id="escalation-radius-help">
+                    " An unanswered referral goes on to the nearest suitable site within this distance of the referrer; past it, the referrer is told to call around."
+                </span>
+                {move || radius_error.get().map(|message| view! { <p class="field-error" id="escalation-radius-error">{message}</p> })}
+            </p>
             <p class="muted small">
                 {move || {
                     match updated_at.get() {
@@ -454,5 +503,78 @@ fn TransportSharingForm(setting: TransportSharingSetting) -> impl IntoView {
                 <span>"Share transport legs with the network's volunteers (by default for tier 1–3; each referrer decides per leg)"</span>
             </label>
         </div>
+    }
+}
+
+/// How many days closed cases keep the owner's contact, editable by network
+/// admins.
+#[component]
+fn ContactRetentionForm(setting: ContactRetentionSetting) -> impl IntoView {
+    let session = use_session();
+    let editable = session.is_network_admin();
+    let errors = FieldErrors::new();
+    let notice = RwSignal::new(None::<String>);
+    let days = RwSignal::new(setting.days.to_string());
+    let error = errors.of("days");
+    let save = Action::new_local(move |days: &u32| {
+        let request = ContactRetentionRequest { days: *days };
+        async move {
+            let saved = session.api().set_contact_retention(&request).await;
+            match &saved {
+                Ok(setting) => notice.set(Some(format!(
+                    "Closed cases keep the contact for {} days.",
+                    setting.days
+                ))),
+                Err(problem) => errors.absorb(problem),
+            }
+            saved.map(|_| ())
+        }
+    });
+    let pending = save.pending();
+    let failure = Signal::derive(move || {
+        save.value()
+            .get()
+            .and_then(Result::err)
+            .filter(|error| error.status() != Some(422))
+    });
+    let submit = move |event: leptos::ev::SubmitEvent| {
+        event.prevent_default();
+        errors.clear();
+        notice.set(None);
+        match days.get_untracked().trim().parse::<u32>() {
+            Ok(value) if (1..=3650).contains(&value) => {
+                save.dispatch(value);
+            }
+            _ => errors.add("days", "must be between 1 and 3650 days"),
+        }
+    };
+    view! {
+        <SuccessNotice message=notice/>
+        <ErrorAlert error=failure/>
+        <form class="card" novalidate on:submit=submit data-testid="contact-retention">
+            <label for="retention-days">"Days after a case closes"</label>
+            {(!editable).then(|| view! { <p class="minutes">{setting.days} " days"</p> })}
+            <input
+                hidden=!editable
+                id="retention-days"
+                name="days"
+                type="number"
+                min="1"
+                max="3650"
+                inputmode="numeric"
+                class="minutes-input"
+                aria-invalid=move || error.get().is_some().then_some("true")
+                aria-describedby="retention-days-error"
+                bind:value=days
+            />
+            {move || error.get().map(|message| view! { <p class="field-error" id="retention-days-error">{message}</p> })}
+            {editable.then(|| view! {
+                <div class="form-actions">
+                    <button type="submit" class="button primary" disabled=move || pending.get()>
+                        "Save"
+                    </button>
+                </div>
+            })}
+        </form>
     }
 }

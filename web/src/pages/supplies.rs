@@ -8,29 +8,34 @@
 //! triage tier); the form to offer supplies (item, quantity, unit, expiry,
 //! pickup site); the organization's own offers, each with its queue of
 //! requests — most urgent first, then longest waiting, with Warren's
-//! suggested split of what is left — to give in full or in part; and the
-//! organization's own requests with how much of each was given.
+//! suggested split of what is left — to give in full or in part — and to
+//! change (item, quantity, expiry, pickup site) or take off the board; and
+//! the organization's own requests with how much of each was given.
+
+use std::future::Future;
 
 use chrono::NaiveDate;
 use leptos::prelude::*;
 use uuid::Uuid;
-use warren_client::ClientError;
+use warren_client::{Client, ClientError, Versioned};
 use warren_domain::lending::{Quantity, SupplyRequestStatus, SupplyUnit};
 use warren_domain::triage::Tier;
 use warren_domain::{ClinicalNote, ShortText};
 use warren_wire::{
     CreateSupplyOfferRequest, CreateSupplyRequestRequest, FulfilSupplyRequest, SupplyOfferQuery,
     SupplyOfferView, SupplyRequestQuery, SupplyRequestView, SupplyTransitionRequest,
+    UpdateSupplyOfferRequest,
 };
 
 use crate::components::{
-    ActingOrganization, ErrorAlert, FieldErrors, LendingTab, LendingTabs, Loaded, RequireSignIn,
-    SuccessNotice, TextField, acting_organizations, etag_of, reveal_problem, sites_of, tier_name,
+    ActingOrganization, Changes, ConfirmButton, ErrorAlert, FieldErrors, LendingTab, LendingTabs,
+    Loaded, RequireSignIn, StaleNotice, SuccessNotice, TextField, acting_organizations, etag_of,
+    reveal_problem, sites_of, tier_name,
 };
 use crate::idempotency::IdempotencyKey;
 use crate::local_time;
 use crate::pages::lending_item::waiting_since;
-use crate::session::use_session;
+use crate::session::{Session, use_session};
 
 /// The supplies board.
 #[component]
@@ -287,6 +292,77 @@ fn OfferCard(offer: SupplyOfferView) -> impl IntoView {
     }
 }
 
+/// An offer's fields as a form holds them, unchecked.
+#[derive(Clone, Copy)]
+struct OfferDraft {
+    item: RwSignal<String>,
+    description: RwSignal<String>,
+    quantity: RwSignal<String>,
+    expires: RwSignal<String>,
+    pickup: RwSignal<String>,
+}
+
+/// An offer's fields, checked.
+struct OfferFields {
+    item: ShortText,
+    description: Option<ClinicalNote>,
+    quantity: Quantity,
+    expires_on: Option<NaiveDate>,
+    pickup_site_id: Uuid,
+}
+
+impl OfferDraft {
+    /// The fields, or `None` with what is wrong in `errors`, under the names
+    /// the server uses.
+    fn checked(self, errors: FieldErrors) -> Option<OfferFields> {
+        let name = errors.check("item", ShortText::parse(self.item.get_untracked().trim()));
+        let text = self.description.get_untracked();
+        let description = if text.trim().is_empty() {
+            None
+        } else {
+            errors.check("description", ClinicalNote::parse(text.trim()))
+        };
+        let amount = match self.quantity.get_untracked().trim().parse::<u32>() {
+            Ok(units) => errors.check("quantity", Quantity::new(units)),
+            Err(_) => {
+                errors.add("quantity", "give how many, 1 to 1,000,000");
+                None
+            }
+        };
+        let expires_on = match self.expires.get_untracked().trim() {
+            "" => None,
+            text => match NaiveDate::parse_from_str(text, "%Y-%m-%d") {
+                Ok(day) => Some(day),
+                Err(_) => {
+                    errors.add("expires_on", "give a date");
+                    None
+                }
+            },
+        };
+        let pickup_site_id = Uuid::parse_str(&self.pickup.get_untracked()).ok();
+        if pickup_site_id.is_none() {
+            errors.add(
+                "pickup_site_id",
+                "choose where to collect it (add a site first)",
+            );
+        }
+        if !errors.is_empty() {
+            return None;
+        }
+        let (Some(item), Some(quantity), Some(pickup_site_id)) = (name, amount, pickup_site_id)
+        else {
+            return None;
+        };
+        Some(OfferFields {
+            item,
+            description,
+            quantity,
+            expires_on,
+            pickup_site_id,
+        })
+    }
+}
+
 /// Offer supplies to the network.
 #[component]
 fn NewOfferForm() -> impl IntoView {
@@ -334,60 +410,32 @@ fn NewOfferForm() -> impl IntoView {
             }
         },
     );
+    let draft = OfferDraft {
+        item,
+        description,
+        quantity,
+        expires,
+        pickup,
+    };
     let submit = move |event: leptos::ev::SubmitEvent| {
         event.prevent_default();
         errors.clear();
         let Some(organization) = shared.organization.get_untracked() else {
             return;
         };
-        let name = errors.check("item", ShortText::parse(item.get_untracked().trim()));
-        let text = description.get_untracked();
-        let description = if text.trim().is_empty() {
-            None
-        } else {
-            errors.check("description", ClinicalNote::parse(text.trim()))
-        };
-        let amount = match quantity.get_untracked().trim().parse::<u32>() {
-            Ok(units) => errors.check("quantity", Quantity::new(units)),
-            Err(_) => {
-                errors.add("quantity", "give how many, 1 to 1,000,000");
-                None
-            }
-        };
-        let expires_on = match expires.get_untracked().trim() {
-            "" => None,
-            text => match NaiveDate::parse_from_str(text, "%Y-%m-%d") {
-                Ok(day) => Some(day),
-                Err(_) => {
-                    errors.add("expires_on", "give a date");
-                    None
-                }
-            },
-        };
-        let pickup_site_id = Uuid::parse_str(&pickup.get_untracked()).ok();
-        if pickup_site_id.is_none() {
-            errors.add(
-                "pickup_site_id",
-                "choose where to collect it (add a site first)",
-            );
-        }
-        if !errors.is_empty() {
+        let Some(fields) = draft.checked(errors) else {
             reveal_problem();
-            return;
-        }
-        let (Some(item), Some(quantity), Some(pickup_site_id)) = (name, amount, pickup_site_id)
-        else {
             return;
         };
         save.dispatch((
             organization,
             CreateSupplyOfferRequest {
-                pickup_site_id,
-                item,
-                description,
-                quantity,
+                pickup_site_id: fields.pickup_site_id,
+                item: fields.item,
+                description: fields.description,
+                quantity: fields.quantity,
                 unit: unit.get_untracked(),
-                expires_on,
+                expires_on: fields.expires_on,
             },
         ));
     };
@@ -472,11 +520,60 @@ fn OwnOffers() -> impl IntoView {
     }
 }
 
-/// One own offer and, on demand, its queue.
+/// Where an offer stands, in words.
+fn offer_state(offer: &SupplyOfferView) -> &'static str {
+    if offer.withdrawn_at.is_some() {
+        "withdrawn"
+    } else if offer.expired {
+        "expired"
+    } else if offer.remaining == 0 {
+        "all given"
+    } else {
+        "on the board"
+    }
+}
+
+/// What the offerer reads when a change was refused because someone else
+/// changed the offer first.
+const STALE_OFFER: &str = "Someone else changed this offer meanwhile: it now shows as it is. Check it and make your change again.";
+
+/// Sends one change of an offer against the version shown; reads the offer
+/// again when someone else changed it first.
+async fn change_offer<F, Fut>(
+    session: Session,
+    edits: Changes<SupplyOfferView>,
+    errors: Option<FieldErrors>,
+    request: F,
+) -> bool
+where
+    F: Fn(Client, String) -> Fut,
+    Fut: Future<Output = Result<Versioned<SupplyOfferView>, ClientError>>,
+{
+    let made = edits.send(session, errors, request).await;
+    if !made {
+        if edits.stale.get_untracked() {
+            let id = edits.current.with_untracked(|current| current.value.id);
+            if let Ok(fresh) = session.api().supply_offer(id).await {
+                edits.current.try_set(fresh);
+            }
+        }
+        reveal_problem();
+    }
+    made
+}
+
+/// One own offer: what is left, and, on demand, its queue; the offerer's
+/// staff change it or take it off the board.
 #[component]
 fn OwnOffer(offer: SupplyOfferView) -> impl IntoView {
+    let session = use_session();
     let shared = use_context::<Shared>().expect("the supplies page provides its context");
     let id = offer.id;
+    let edits = Changes::new(Versioned {
+        etag: etag_of(offer.version),
+        value: offer,
+    });
+    let editing = RwSignal::new(false);
     let open = Memo::new(move |_| shared.open_queues.with(|open| open.contains(&id)));
     let toggle = move |_| {
         shared.open_queues.update(|open| {
@@ -487,28 +584,184 @@ fn OwnOffer(offer: SupplyOfferView) -> impl IntoView {
             }
         });
     };
-    let state = if offer.withdrawn_at.is_some() {
-        "withdrawn"
-    } else if offer.expired {
-        "expired"
-    } else if offer.remaining == 0 {
-        "all given"
-    } else {
-        "on the board"
+    let withdrawn = Memo::new(move |_| {
+        edits
+            .current
+            .with(|current| current.value.withdrawn_at.is_some())
+    });
+    let withdraw = Action::new_local(move |_: &()| async move {
+        edits.start(None);
+        let made = change_offer(session, edits, None, move |client, etag| async move {
+            client.withdraw_supply_offer(id, &etag).await
+        })
+        .await;
+        if made {
+            let item = edits
+                .current
+                .with_untracked(|current| current.value.item.clone());
+            shared.changed(format!(
+                "Withdrawn: {item} is off the board, and its open requests are declined."
+            ));
+        }
+    });
+    let summary = move || {
+        edits.current.with(|current| {
+            let offer = &current.value;
+            format!(
+                " · {} left of {} · {}",
+                amount(offer.remaining, offer.unit),
+                offer.quantity,
+                offer_state(offer)
+            )
+        })
     };
     view! {
-        <li data-testid="own-offer" data-offer-id=offer.id.to_string()>
+        <li class="own-offer" data-testid="own-offer" data-offer-id=id.to_string()
+            data-state=move || edits.current.with(|current| offer_state(&current.value))>
             <p>
-                <strong>{offer.item.clone()}</strong>
-                {format!(" · {} left of {} · {state}", amount(offer.remaining, offer.unit), offer.quantity)}
+                <strong>{move || edits.current.with(|current| current.value.item.clone())}</strong>
+                {summary}
             </p>
-            <button type="button" class="button secondary small" data-testid="show-queue" on:click=toggle>
-                {move || if open.get() { "Hide requests" } else { "Show requests" }}
-            </button>
+            <StaleNotice stale=edits.stale message=STALE_OFFER/>
+            <ErrorAlert error=edits.problem/>
+            <div class="button-row">
+                <button type="button" class="button secondary small" data-testid="show-queue" on:click=toggle>
+                    {move || if open.get() { "Hide requests" } else { "Show requests" }}
+                </button>
+                <Show when=move || !withdrawn.get()>
+                    <button type="button" class="button secondary small" data-testid="edit-offer"
+                        aria-expanded=move || editing.get().to_string()
+                        on:click=move |_| editing.update(|shown| *shown = !*shown)>
+                        {move || if editing.get() { "Close the form" } else { "Edit" }}
+                    </button>
+                    <span data-testid="withdraw-offer">
+                        <ConfirmButton
+                            label="Withdraw…"
+                            confirm_label="Yes, withdraw it"
+                            question="Take this offer off the board? Its open requests are declined; what was given stays given."
+                            pending=withdraw.pending()
+                            on_confirm=Callback::new(move |()| { withdraw.dispatch(()); })
+                        />
+                    </span>
+                </Show>
+            </div>
+            <Show when=move || editing.get() && !withdrawn.get()>
+                {move || {
+                    let offer = edits.current.get_untracked().value;
+                    view! { <EditOfferForm offer edits editing/> }
+                }}
+            </Show>
             <Show when=move || open.get()>
                 <Queue offer=id/>
             </Show>
         </li>
+    }
+}
+
+/// The offer's pickup site, item, description, quantity and use-by date,
+/// as the offerer's staff change them.
+#[component]
+fn EditOfferForm(
+    offer: SupplyOfferView,
+    edits: Changes<SupplyOfferView>,
+    editing: RwSignal<bool>,
+) -> impl IntoView {
+    let session = use_session();
+    let shared = use_context::<Shared>().expect("the supplies page provides its context");
+    let (id, organization, unit) = (offer.id, offer.organization_id, offer.unit);
+    let sites = LocalResource::new(move || sites_of(session, Some(organization)));
+    let draft = OfferDraft {
+        item: RwSignal::new(offer.item.clone()),
+        description: RwSignal::new(offer.description.clone().unwrap_or_default()),
+        quantity: RwSignal::new(offer.quantity.to_string()),
+        expires: RwSignal::new(
+            offer
+                .expires_on
+                .map(|day| day.format("%Y-%m-%d").to_string())
+                .unwrap_or_default(),
+        ),
+        pickup: RwSignal::new(offer.pickup_site_id.to_string()),
+    };
+    let given = offer.quantity.saturating_sub(offer.remaining);
+    let errors = FieldErrors::new();
+    let save = Action::new_local(move |request: &UpdateSupplyOfferRequest| {
+        let request = request.clone();
+        async move {
+            let made = change_offer(session, edits, Some(errors), move |client, etag| {
+                let request = request.clone();
+                async move { client.update_supply_offer(id, &request, &etag).await }
+            })
+            .await;
+            if made || edits.stale.get_untracked() {
+                // After a refusal because the offer changed meanwhile, the
+                // form opens again on the offer as it now is.
+                editing.set(false);
+            }
+            if made {
+                let offer = edits.current.get_untracked().value;
+                shared.changed(format!(
+                    "Saved: {} · {} left of {}.",
+                    offer.item,
+                    amount(offer.remaining, offer.unit),
+                    offer.quantity
+                ));
+            }
+        }
+    });
+    let submit = move |event: leptos::ev::SubmitEvent| {
+        event.prevent_default();
+        edits.start(Some(errors));
+        let Some(fields) = draft.checked(errors) else {
+            reveal_problem();
+            return;
+        };
+        save.dispatch(UpdateSupplyOfferRequest {
+            pickup_site_id: fields.pickup_site_id,
+            item: fields.item,
+            description: fields.description,
+            quantity: fields.quantity,
+            expires_on: fields.expires_on,
+        });
+    };
+    let field = |name: &str| format!("edit-{name}-{id}");
+    let (expires_id, pickup_id) = (field("expires"), field("pickup"));
+    view! {
+        <form class="edit-offer-form" data-testid="edit-offer-form" novalidate on:submit=submit>
+            <div class="form-grid two">
+                <TextField id=field("item") label="What" value=draft.item required=true error=errors.of("item")/>
+                <TextField id=field("description") label="More about it" value=draft.description error=errors.of("description")/>
+                <div class="field">
+                    <label for=field("quantity")>{format!("How many in all ({})", unit.label())} <span class="required" aria-hidden="true">" *"</span></label>
+                    <p class="hint">{if given == 0 {
+                        "Nothing is given yet.".to_owned()
+                    } else {
+                        format!("At least the {} already given.", amount(given, unit))
+                    }}</p>
+                    <input id=field("quantity") type="number" min=given.max(1).to_string() inputmode="numeric" bind:value=draft.quantity
+                        aria-invalid=move || errors.of("quantity").get().is_some().then_some("true")/>
+                    {move || errors.of("quantity").get().map(|error| view! { <p class="field-error">{error}</p> })}
+                </div>
+                <div class="field">
+                    <label for=expires_id.clone()>"Use by"</label>
+                    <input id=expires_id type="date" bind:value=draft.expires/>
+                    {move || errors.of("expires_on").get().map(|error| view! { <p class="field-error">{error}</p> })}
+                </div>
+                <div class="field">
+                    <label for=pickup_id.clone()>"Collect from"</label>
+                    <select id=pickup_id on:change=move |event| draft.pickup.set(event_target_value(&event))>
+                        {move || sites.get().unwrap_or_default().into_iter().map(|(id, name)| {
+                            let value = id.to_string();
+                            let selected = value.clone();
+                            view! { <option value=value prop:selected=move || draft.pickup.get() == selected>{name}</option> }
+                        }).collect_view()}
+                    </select>
+                    {move || errors.of("pickup_site_id").get().map(|error| view! { <p class="field-error">{error}</p> })}
+                </div>
+            </div>
+            <div class="form-actions">
+                <button type="submit" class="button primary" data-testid="save-offer-changes" disabled=move || save.pending().get()>"Save changes"</button>
+            </div>
+        </form>
     }
 }
 

@@ -104,7 +104,7 @@ fn placement_status(row: &PlacementRow) -> Result<FosterStatus, ApiError> {
 }
 
 /// Offer an animal to a volunteer to foster (the organization's admins,
-/// clinicians and staff). The volunteer must be a member of the
+/// clinicians and staff, and network admins). The volunteer must be a member of the
 /// organization with foster care on their profile, valid on the first day;
 /// a referral named must be one of the organization's. The placement starts
 /// `offered` and shows in the volunteer's assignments. Honours

@@ -107,12 +107,16 @@ fn escalate(
     );
     let target = match step {
         EscalationStep::AfterHoursCover => cover,
-        EscalationStep::NextCandidate => next_candidate(snapshot, row, &fresh)?,
+        EscalationStep::NextCandidate => {
+            let (times, _) = store::answer_times(connection)?;
+            next_candidate(snapshot, row, &fresh, times.escalation_radius_km)?
+        }
     };
     let (times, _) = store::answer_times(connection)?;
     let minutes = times.minutes(row.tier()?);
+    let radius = times.escalation_radius_km;
     let Some(target) = target else {
-        alerting.no_suitable_site(connection, raised, row, minutes)?;
+        alerting.no_suitable_site(connection, raised, row, minutes, radius)?;
         store::log(
             connection,
             &row.id,
@@ -122,7 +126,7 @@ fn escalate(
             None,
             None,
             Some(&format!(
-                "No answer within {minutes} min and no other suitable site is available now; call around."
+                "No answer within {minutes} min and no other suitable site within {radius} km is available now; call around."
             )),
         )?;
         raised.raise(connection, "referral.escalated", row)?;
@@ -150,7 +154,9 @@ fn escalate(
         receiver_site_id: target.to_string(),
         species: row.species.clone(),
         patient: row.patient.clone(),
-        contact: row.contact.clone(),
+        // A site the referrer never chose gets the owner's or finder's
+        // contact only once it accepts the animal (`privacy.rs`).
+        contact: None,
         reason: row.reason.clone(),
         history: row.history.clone(),
         medications: row.medications.clone(),
@@ -210,11 +216,13 @@ fn escalate(
 }
 
 /// The nearest open or covered, accepting site with the case's needs that
-/// the case has not asked yet.
+/// the case has not asked yet, within `radius_km` of the referring site
+/// (of the site first asked, when the referrer named none).
 fn next_candidate(
     snapshot: &Snapshot,
     row: &ReferralRow,
     fresh: &dyn Fn(&Uuid) -> bool,
+    radius_km: u32,
 ) -> Result<Option<Uuid>, ApiError> {
     let near = row
         .referrer_site_id
@@ -243,6 +251,7 @@ fn next_candidate(
         accepting: Some("true".into()),
         lat: near.map(|(lat, _)| lat.to_string()),
         lon: near.map(|(_, lon)| lon.to_string()),
+        radius_km: near.map(|_| radius_km.to_string()),
         limit: Some("50".into()),
         ..SearchParams::default()
     };

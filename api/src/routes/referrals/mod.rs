@@ -15,6 +15,7 @@ mod board;
 pub mod escalation;
 mod figures;
 mod moves;
+pub mod privacy;
 mod send;
 mod settings;
 mod status_links;
@@ -27,6 +28,10 @@ pub use figures::{__path_metrics, metrics};
 pub use moves::{
     __path_record_outcome, __path_set_business_status, __path_transition, record_outcome,
     set_business_status, transition,
+};
+pub use privacy::{
+    __path_contact_retention, __path_erase_contact, __path_set_contact_retention,
+    contact_retention, erase_contact, set_contact_retention,
 };
 pub use send::{__path_create, create};
 pub use settings::{

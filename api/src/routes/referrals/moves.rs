@@ -98,6 +98,9 @@ pub async fn transition(
             if request.status == ReferralStatus::Accepted {
                 withdraw_others(tx, &after)?;
                 crate::routes::care::handed_over(tx, &after)?;
+                if after.contact.is_none() && after.escalated_from.is_some() {
+                    store::copy_case_contact(tx, &after)?;
+                }
             }
             reread(tx, &row.id, side)
         })

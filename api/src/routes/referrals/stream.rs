@@ -7,8 +7,9 @@ use actix_web::{HttpResponse, get, post, web};
 use chrono::Utc;
 use warren_wire::StreamTicket;
 
-use crate::auth::Principal;
+use crate::auth::{Principal, StreamAccess};
 use crate::error::{ApiError, RoleProblems};
+use crate::events::LiveEvent;
 use crate::state::AppState;
 
 /// A ticket for the live event stream, valid for a minute. Browsers need
@@ -69,38 +70,52 @@ pub async fn event_stream(
     state: web::Data<AppState>,
     query: web::Query<StreamQuery>,
 ) -> Result<HttpResponse, ApiError> {
-    let ticket = state.tokens.verify_stream_ticket(&query.ticket)?;
+    let mut ticket = state.tokens.verify_stream_ticket(&query.ticket)?;
+    // Subscribe before reading the memberships, so a change in between is
+    // heard rather than lost.
     let receiver = state.events.subscribe();
+    narrow(&state, &mut ticket).await?;
     let keepalive = tokio::time::interval(Duration::from_secs(15));
     let events = futures_util::stream::unfold(
-        (receiver, keepalive, ticket, true),
-        |(mut receiver, mut keepalive, ticket, first)| async move {
+        (receiver, keepalive, ticket, true, state),
+        |(mut receiver, mut keepalive, mut ticket, first, state)| async move {
             if first {
                 let hello = web::Bytes::from_static(b"retry: 2000\n: connected\n\n");
                 return Some((
                     Ok::<_, actix_web::Error>(hello),
-                    (receiver, keepalive, ticket, false),
+                    (receiver, keepalive, ticket, false, state),
                 ));
             }
             loop {
                 tokio::select! {
                     event = receiver.recv() => match event {
+                        Ok(LiveEvent::AccessChanged { user_id }) => {
+                            if ticket.user_id() == Some(user_id.as_str())
+                                && narrow(&state, &mut ticket).await.is_err()
+                            {
+                                return None;
+                            }
+                        }
                         Ok(event) => {
                             let Some(frame) = ticket.frame(&event) else {
                                 continue;
                             };
-                            return Some((Ok(web::Bytes::from(frame)), (receiver, keepalive, ticket, false)));
+                            return Some((Ok(web::Bytes::from(frame)), (receiver, keepalive, ticket, false, state)));
                         }
-                        // A slow reader skipped some: tell it to reload.
+                        // A slow reader skipped some (perhaps a change of
+                        // its holder's access): narrow, and tell it to reload.
                         Err(tokio::sync::broadcast::error::RecvError::Lagged(_)) => {
+                            if narrow(&state, &mut ticket).await.is_err() {
+                                return None;
+                            }
                             let frame = web::Bytes::from_static(b"event: reload\ndata: {}\n\n");
-                            return Some((Ok(frame), (receiver, keepalive, ticket, false)));
+                            return Some((Ok(frame), (receiver, keepalive, ticket, false, state)));
                         }
                         Err(tokio::sync::broadcast::error::RecvError::Closed) => return None,
                     },
                     _ = keepalive.tick() => {
                         let frame = web::Bytes::from_static(b": keepalive\n\n");
-                        return Some((Ok(frame), (receiver, keepalive, ticket, false)));
+                        return Some((Ok(frame), (receiver, keepalive, ticket, false, state)));
                     }
                 }
             }
@@ -111,4 +126,19 @@ pub async fn event_stream(
         .insert_header((header::CACHE_CONTROL, "no-cache"))
         .insert_header(("X-Accel-Buffering", "no"))
         .streaming(events))
+}
+
+/// Narrows a person's ticket to their memberships now (tickets of API keys
+/// stay as signed: a revoked key's ticket lasts its minute).
+async fn narrow(state: &web::Data<AppState>, ticket: &mut StreamAccess) -> Result<(), ApiError> {
+    let Some(user_id) = ticket.user_id().map(str::to_owned) else {
+        return Ok(());
+    };
+    let store = state.store.clone();
+    let memberships = web::block(move || {
+        store.read(|connection| warren_store::accounts::memberships_of(connection, &user_id))
+    })
+    .await??;
+    ticket.narrow(&memberships);
+    Ok(())
 }

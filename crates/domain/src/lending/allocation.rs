@@ -391,6 +391,9 @@ pub enum RequestError {
     Taken {
         /// Why, for both sides.
         reason: String,
+        /// The next free slot of the requested length from the requested
+        /// start, when there is one.
+        next_free: Option<LoanWindow>,
     },
 }
 
@@ -404,7 +407,9 @@ pub fn plan_request(
     now: DateTime<Utc>,
 ) -> Result<Decision, RequestError> {
     match decide(request, item, plans, existing, now)? {
-        Decision::Conflict { reason, .. } => Err(RequestError::Taken { reason }),
+        Decision::Conflict {
+            reason, next_free, ..
+        } => Err(RequestError::Taken { reason, next_free }),
         decision => Ok(decision),
     }
 }

@@ -1933,7 +1933,13 @@ fn a_request_for_held_time_is_refused_with_the_reason_and_others_are_planned() {
         at(0),
     );
     match refused {
-        Err(RequestError::Taken { reason }) => assert!(reason.contains("already reserved")),
+        Err(RequestError::Taken { reason, next_free }) => {
+            assert!(reason.contains("already reserved"));
+            assert!(
+                next_free.is_some(),
+                "the next slot is named for programs too"
+            );
+        }
         other => panic!("expected the time to be taken, got {other:?}"),
     }
     let planned = plan_request(

@@ -588,6 +588,23 @@ pub struct AnswerTimes {
     pub standard: u32,
     /// Minutes for tier 5.
     pub non_urgent: u32,
+    /// How far from the referring site (in km, 5–500, default 80) Warren
+    /// looks for the next site when a referral goes unanswered. A site
+    /// further away is no help to an animal in a car; past it, the referrer
+    /// is told that nothing suitable is within reach and to call around.
+    #[serde(default = "default_escalation_radius")]
+    pub escalation_radius_km: u32,
+}
+
+/// The escalation radius until the network sets its own: 80 km, about an
+/// hour's drive.
+pub const DEFAULT_ESCALATION_RADIUS_KM: u32 = 80;
+
+/// The range of escalation radii the network may set, in km.
+pub const ESCALATION_RADIUS_KM: std::ops::RangeInclusive<u32> = 5..=500;
+
+fn default_escalation_radius() -> u32 {
+    DEFAULT_ESCALATION_RADIUS_KM
 }
 
 impl Default for AnswerTimes {
@@ -598,6 +615,7 @@ impl Default for AnswerTimes {
             urgent: 30,
             standard: 60,
             non_urgent: 240,
+            escalation_radius_km: DEFAULT_ESCALATION_RADIUS_KM,
         }
     }
 }
@@ -641,6 +659,9 @@ impl AnswerTimes {
             if pair[1].1 < pair[0].1 {
                 return Err((pair[1].0, "must not be shorter than a more urgent tier's"));
             }
+        }
+        if !ESCALATION_RADIUS_KM.contains(&self.escalation_radius_km) {
+            return Err(("escalation_radius_km", "must be between 5 and 500 km"));
         }
         Ok(())
     }

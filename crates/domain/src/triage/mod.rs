@@ -163,6 +163,7 @@ pub struct Discriminator {
     pub tier: Tier,
     /// Species groups for which it sets another tier (prey species err upward).
     #[serde(default)]
+    #[cfg_attr(feature = "openapi", schema(schema_with = group_tiers_schema))]
     pub group_tiers: Vec<(SpeciesGroup, Tier)>,
     /// Only asked for these groups; empty for every group.
     #[serde(default)]
@@ -175,6 +176,32 @@ pub struct Discriminator {
     pub escalate_if: Vec<String>,
     /// Capability codes the case needs.
     pub capabilities: Vec<String>,
+}
+
+/// `group_tiers` as a list of `[group, tier]` pairs. utoipa describes a tuple
+/// with `prefixItems` and `items: false`, which client generators refuse; a
+/// two-item array whose items are either enum says the same JSON.
+#[cfg(feature = "openapi")]
+fn group_tiers_schema() -> utoipa::openapi::schema::Array {
+    use utoipa::ToSchema;
+    use utoipa::openapi::schema::{ArrayBuilder, OneOfBuilder, Ref};
+
+    let pair = ArrayBuilder::new()
+        .items(
+            OneOfBuilder::new()
+                .item(Ref::from_schema_name(SpeciesGroup::name()))
+                .item(Ref::from_schema_name(Tier::name())),
+        )
+        .min_items(Some(2))
+        .max_items(Some(2))
+        .description(Some("A species group, then the tier the sign sets for it."));
+    ArrayBuilder::new()
+        .items(pair)
+        .description(Some(
+            "Species groups for which it sets another tier (prey species err upward), \
+             as `[group, tier]` pairs.",
+        ))
+        .build()
 }
 
 impl Discriminator {

@@ -216,6 +216,7 @@ fn sent_referral(
         updated_at: sent,
         version: 1,
         record_id: None,
+        contact_erased_at: None,
     }
 }
 

@@ -157,9 +157,69 @@ pub(super) fn PatientCard() -> impl IntoView {
                                 {contact.phone.map(|phone| view! { <CallLink phone=phone.to_string() label="Call owner"/> })}
                             }
                         })}
+                    {referral
+                        .contact_erased_at
+                        .map(|at| {
+                            view! {
+                                <h3 class="small-heading">"Owner or finder"</h3>
+                                <p class="muted" data-testid="contact-erased">
+                                    "Contact erased " {local_time::date_time(at)} "."
+                                </p>
+                            }
+                        })}
                 }
             }}
+            {move || {
+                (page.session.is_network_admin() && referral.with(|r| r.contact.is_some()))
+                    .then(|| view! { <EraseContact/> })
+            }}
         </section>
+    }
+}
+
+/// A network admin erases the owner's or finder's contact from the whole
+/// case, saying why (kept in the audit log).
+#[component]
+fn EraseContact() -> impl IntoView {
+    let page = use_page();
+    let reason = RwSignal::new(String::new());
+    let problem = RwSignal::new(None::<ClientError>);
+    let erase = Action::new_local(move |reason: &String| {
+        let reason = reason.clone();
+        async move {
+            let Ok(reason) = ShortText::parse(reason.trim()) else {
+                return;
+            };
+            let request = warren_wire::ContactErasureRequest { reason };
+            match page
+                .session
+                .api()
+                .erase_referral_contact(page.id, &request)
+                .await
+            {
+                Ok(_) => page.reload().await,
+                Err(error) => problem.set(Some(error)),
+            }
+        }
+    });
+    let submit = move |event: leptos::ev::SubmitEvent| {
+        event.prevent_default();
+        if !reason.get_untracked().trim().is_empty() {
+            erase.dispatch(reason.get_untracked());
+        }
+    };
+    view! {
+        <details class="erase-contact">
+            <summary>"Erase the owner's contact"</summary>
+            <form on:submit=submit data-testid="erase-contact">
+                <label for="erase-reason">"Why (kept in the audit log)"</label>
+                <input id="erase-reason" required maxlength="200" bind:value=reason/>
+                <button type="submit" class="button danger" disabled=move || erase.pending().get()>
+                    "Erase from every referral of the case"
+                </button>
+                <ErrorAlert error=problem/>
+            </form>
+        </details>
     }
 }
 

@@ -1,0 +1,2 @@
+ALTER TABLE referrals DROP COLUMN contact_erased_at;
+DROP TABLE privacy_settings;
