@@ -72,8 +72,19 @@ pub fn every_interval(
     what: &'static str,
     round: fn(&AppState) -> Result<usize, ApiError>,
 ) {
+    every_intervals(state, what, 1, round);
+}
+
+/// Runs `round` every `intervals` job intervals, for rounds that scan more
+/// than they usually find and need not run as often as escalation.
+pub fn every_intervals(
+    state: web::Data<AppState>,
+    what: &'static str,
+    intervals: u32,
+    round: fn(&AppState) -> Result<usize, ApiError>,
+) {
     let jobs = state.jobs.clone();
-    jobs.every(state.config.job_interval, move || {
+    jobs.every(state.config.job_interval * intervals.max(1), move || {
         let state = state.clone();
         async move {
             match web::block(move || round(&state)).await {

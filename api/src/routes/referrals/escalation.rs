@@ -105,14 +105,13 @@ fn escalate(
         cover.is_some(),
         row.cover_tried,
     );
+    let (times, _) = store::answer_times(connection)?;
     let target = match step {
         EscalationStep::AfterHoursCover => cover,
         EscalationStep::NextCandidate => {
-            let (times, _) = store::answer_times(connection)?;
             next_candidate(snapshot, row, &fresh, times.escalation_radius_km)?
         }
     };
-    let (times, _) = store::answer_times(connection)?;
     let minutes = times.minutes(row.tier()?);
     let radius = times.escalation_radius_km;
     let Some(target) = target else {

@@ -160,7 +160,7 @@ pub fn erase_expired(state: &AppState) -> Result<usize, ApiError> {
             if count > 0 {
                 audit::record(
                     connection,
-                    &Actor::system("Warren"),
+                    &Actor::system(crate::auth::WARREN),
                     Change {
                         action: "referral.contact_erased",
                         target_type: "case",
@@ -180,7 +180,9 @@ pub fn erase_expired(state: &AppState) -> Result<usize, ApiError> {
     Ok(erased)
 }
 
-/// Starts the retention round, every job interval.
+/// Starts the retention round every 20 job intervals (100 s by default):
+/// retention counts in days, and each round scans the closed referrals that
+/// still hold a contact.
 pub fn start_jobs(state: web::Data<AppState>) {
-    crate::jobs::every_interval(state, "contact retention", erase_expired);
+    crate::jobs::every_intervals(state, "contact retention", 20, erase_expired);
 }
